@@ -1,0 +1,76 @@
+"""Collectors turn a source (feed, folder) into Article records; they know nothing of storage.
+
+Each kind of source has one collector, registered by its ``kind`` in config.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from presswatch import __version__
+from presswatch.models import Article
+from presswatch.store import SourceState
+
+USER_AGENT = f"presswatch/{__version__} (+media monitoring; feed reader)"
+
+CollectStatus = Literal["ok", "not_modified", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class CollectContext:
+    """What a collector is given besides its source: the stored state, where, and when."""
+
+    state: SourceState | None
+    base_dir: Path
+    languages: tuple[str, ...] = ("fr", "en")
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    user_agent: str = USER_AGENT
+
+
+@dataclass(slots=True)
+class CollectResult:
+    """What one collection of one source gave: articles, or one error in plain words.
+
+    ``problems`` are the non-fatal ones (a skipped entry, an unreadable file): the rest of
+    the source was still collected.
+    """
+
+    status: CollectStatus
+    articles: list[Article] = field(default_factory=list)
+    error: str | None = None
+    problems: list[str] = field(default_factory=list)
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    entries_seen: int = 0
+
+
+Collector = Callable[[Any, CollectContext], CollectResult]
+COLLECTORS: dict[str, Collector] = {}
+
+
+def register(kind: str) -> Callable[[Collector], Collector]:
+    """Register a collector for a source kind (decorator)."""
+
+    def decorate(function: Collector) -> Collector:
+        COLLECTORS[kind] = function
+        return function
+
+    return decorate
+
+
+def collector_for(kind: str) -> Collector:
+    """The collector registered for ``kind``."""
+    # Importing the modules registers their collectors.
+    from collectors import files, rss  # noqa: F401
+
+    try:
+        return COLLECTORS[kind]
+    except KeyError:
+        known = ", ".join(sorted(COLLECTORS))
+        raise KeyError(f"no collector for sources of kind '{kind}' (known: {known})") from None

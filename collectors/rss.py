@@ -1,0 +1,227 @@
+"""RSS, Atom and RDF feeds over HTTP: conditional GET, tolerant parsing with feedparser."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import socket
+import ssl
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+import feedparser
+import httpx
+
+from collectors import CollectContext, CollectResult, register
+from presswatch.config import RssSourceConfig
+from presswatch.dates import from_struct_time, is_in_future, parse_free_date
+from presswatch.models import Article, DatePrecision, make_article_id
+from presswatch.nlp.html import html_to_text
+from presswatch.nlp.language import detect_language
+from presswatch.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
+MAX_REDIRECTS = 5
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+def describe_http_error(exc: Exception, url: str) -> str:
+    """One sentence a person understands for a failed request, with what to check."""
+    host = httpx.URL(url).host
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return f"could not resolve the host {host}: check the URL or the network"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS handshake with {host} failed ({cause.__class__.__name__}): check the URL"
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out connecting to {host}: the server or the network is down"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"{host} stopped sending data (read timeout): try again later"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"more than {MAX_REDIRECTS} redirects from {url}: fix the feed address"
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc)
+        if (
+            "Name or service not known" in text
+            or "nodename nor servname" in text
+            or ("Temporary failure in name resolution" in text)
+        ):
+            return f"could not resolve the host {host}: check the URL or the network"
+        if "Connection refused" in text:
+            return f"{host} refused the connection: check the URL and port"
+        return f"could not connect to {host}: {text or exc.__class__.__name__}"
+    if isinstance(exc, httpx.HTTPError):
+        return f"request to {host} failed: {exc.__class__.__name__}: {exc}"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _entry_text(entry: Any) -> str:
+    contents = entry.get("content") or []
+    best = max((c.get("value", "") for c in contents), key=len, default="")
+    summary = entry.get("summary", "") or ""
+    return html_to_text(best if len(best) >= len(summary) else summary)
+
+
+def _entry_date(
+    entry: Any, now: datetime, languages: tuple[str, ...]
+) -> tuple[datetime, DatePrecision, str, list[str]]:
+    flags: list[str] = []
+    for key in ("published", "updated", "created"):
+        value = from_struct_time(entry.get(f"{key}_parsed"))
+        if value is None and entry.get(key):
+            parsed = parse_free_date(str(entry.get(key)), languages)
+            value = parsed.value if parsed else None
+        if value is None:
+            continue
+        if is_in_future(value, now):
+            flags.append("future_date")
+            break
+        return value, "datetime", "feed", flags
+    flags.append("date_from_first_seen")
+    return now, "datetime", "first_seen", flags
+
+
+def _entry_key(entry: Any) -> str | None:
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid
+    link = (entry.get("link") or "").strip()
+    if link:
+        return canonical_url(link)
+    title = (entry.get("title") or "").strip()
+    when = (entry.get("published") or entry.get("updated") or "").strip()
+    if title:
+        return "hash:" + hashlib.sha256(f"{title}\x00{when}".encode()).hexdigest()[:24]
+    return None
+
+
+def parse_feed(
+    content: bytes,
+    source_name: str,
+    context: CollectContext,
+    headers: dict[str, str] | None = None,
+) -> CollectResult:
+    """Parse a feed body into articles; an entry that cannot be read is skipped and counted."""
+    if not content.strip():
+        return CollectResult("failed", error="the server sent an empty body instead of a feed")
+    parsed = feedparser.parse(content, response_headers=headers or {})
+    entries = parsed.get("entries") or []
+    feed_title = html_to_text(parsed.feed.get("title", "") or "") or None
+    if not entries and parsed.get("bozo"):
+        reason = parsed.get("bozo_exception")
+        looks_html = content.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
+        if looks_html:
+            return CollectResult("failed", error="got an HTML page, not a feed: check the feed URL")
+        return CollectResult("failed", error=f"not a readable feed: {reason}")
+    result = CollectResult("ok", title=feed_title, entries_seen=len(entries))
+    flags_feed: tuple[str, ...] = ("ill_formed_feed",) if parsed.get("bozo") else ()
+    if flags_feed:
+        result.problems.append(
+            f"ill-formed feed, entries read anyway: {parsed.get('bozo_exception')}"
+        )
+    outlet = feed_title or source_name
+    for position, entry in enumerate(entries):
+        key = _entry_key(entry)
+        if key is None:
+            result.problems.append(f"entry {position + 1} has no id, link or title: skipped")
+            continue
+        title = html_to_text(entry.get("title", "") or "") or None
+        text = unicodedata.normalize("NFC", _entry_text(entry))
+        title = unicodedata.normalize("NFC", title) if title else None
+        link = (entry.get("link") or "").strip() or None
+        published, precision, date_source, flags = _entry_date(
+            entry, context.now, context.languages
+        )
+        author = (entry.get("author") or "").strip() or None
+        language = detect_language(f"{title or ''}\n{text}", context.languages)
+        result.articles.append(
+            Article(
+                id=make_article_id(link, source_name, key),
+                source=source_name,
+                entry_key=key,
+                text=text,
+                title=title,
+                url=link,
+                outlet=outlet,
+                author=author,
+                published=published,
+                date_precision=precision,
+                date_source=date_source,
+                language=language,
+                flags=flags_feed + tuple(flags),
+            )
+        )
+    return result
+
+
+def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise ValueError(f"the feed is larger than {limit // (1024 * 1024)} MB: not read")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@register("rss")
+def collect_feed(
+    source: RssSourceConfig, context: CollectContext, client: httpx.Client | None = None
+) -> CollectResult:
+    """Fetch a feed with a conditional GET and parse it; every failure becomes one message."""
+    headers = {
+        "User-Agent": context.user_agent,
+        "Accept": ACCEPT,
+    }
+    state = context.state
+    if state and state.etag:
+        headers["If-None-Match"] = state.etag
+    if state and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    own_client = client is None
+    http = client or httpx.Client(
+        timeout=TIMEOUT, follow_redirects=True, max_redirects=MAX_REDIRECTS
+    )
+    try:
+        with http.stream("GET", source.url, headers=headers) as response:
+            if response.status_code == 304:
+                return CollectResult(
+                    "not_modified",
+                    http_status=304,
+                    etag=state.etag if state else None,
+                    last_modified=state.last_modified if state else None,
+                )
+            if response.status_code >= 400:
+                reason = response.reason_phrase or "error"
+                return CollectResult(
+                    "failed",
+                    http_status=response.status_code,
+                    error=f"the server answered {response.status_code} {reason} for {source.url}",
+                )
+            body = _read_capped(response, MAX_BODY_BYTES)
+            response_headers = {k.lower(): v for k, v in response.headers.items()}
+            status = response.status_code
+    except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+        return CollectResult("failed", error=describe_http_error(exc, source.url))
+    except ValueError as exc:
+        return CollectResult("failed", error=str(exc))
+    finally:
+        if own_client:
+            http.close()
+    # feedparser would decompress again and trust a charset header that httpx already used
+    response_headers.pop("content-encoding", None)
+    result = parse_feed(body, source.name, context, response_headers)
+    result.http_status = status
+    result.etag = response_headers.get("etag")
+    result.last_modified = response_headers.get("last-modified")
+    return result

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: it only reads the store, through the cached loaders of data.py."""

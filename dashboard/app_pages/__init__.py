@@ -1,0 +1,1 @@
+"""Dashboard pages, registered with st.navigation in dashboard/app.py."""

@@ -1,0 +1,63 @@
+"""Every cached loader of the dashboard: the only place that reads config and store."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
+from presswatch.models import Article
+from presswatch.store import Store
+
+# Collection writes while people read: a minute-old view is fresh enough for press coverage.
+TTL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The stored data the pages work from."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    sources: pd.DataFrame
+
+
+@st.cache_resource
+def _config(path: str | None, mtime: float) -> Config:
+    return load_config(path)
+
+
+def get_config() -> Config:
+    """The config named by $PRESSWATCH_CONFIG (set by `presswatch dashboard`), or ./config.yaml."""
+    path = os.environ.get(CONFIG_ENV) or "config.yaml"
+    try:
+        mtime = os.path.getmtime(path)
+    except OSError:
+        mtime = 0.0
+    return _config(path, mtime)
+
+
+def get_database_url(config: Config) -> str:
+    """The database the dashboard reads: $PRESSWATCH_DB, else the config's."""
+    return database_url(config, os.environ.get(DATABASE_ENV))
+
+
+@st.cache_resource
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_frames(url: str) -> Frames:
+    """Articles (without text), mentions and sources, refreshed every minute."""
+    store = _store(url)
+    return Frames(store.articles_frame(), store.mentions_frame(), store.sources_frame())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_article(url: str, article_id: str) -> Article | None:
+    """One article with its text and mentions."""
+    return _store(url).get_article(article_id)

@@ -1,0 +1,55 @@
+"""The filtered view shared by every page: sidebar filters applied to the stored frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+
+from dashboard.data import Frames
+from presswatch.config import Config
+
+PERIODS: dict[str, int | None] = {
+    "All time": None,
+    "Last 7 days": 7,
+    "Last 30 days": 30,
+    "Last 90 days": 90,
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the pages show: the filtered articles and mentions, and the config."""
+
+    config: Config
+    database: str
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    sources: pd.DataFrame
+    companies: list[str]
+    period: str
+
+    @property
+    def relevant_articles(self) -> pd.DataFrame:
+        """The articles that mention at least one of the chosen companies."""
+        return self.articles[self.articles["id"].isin(self.mentions["article_id"])]
+
+
+def build_view(
+    config: Config,
+    database: str,
+    frames: Frames,
+    companies: list[str],
+    period: str,
+    now: datetime | None = None,
+) -> View:
+    """Apply the filters: chosen companies, and a period (undated articles only in All time)."""
+    articles = frames.articles
+    mentions = frames.mentions[frames.mentions["company"].isin(companies)]
+    days = PERIODS.get(period)
+    if days is not None and not articles.empty:
+        start = (now or datetime.now(UTC)) - timedelta(days=days)
+        articles = articles[articles["published"].notna() & (articles["published"] >= start)]
+    mentions = mentions[mentions["article_id"].isin(articles["id"])]
+    return View(config, database, articles, mentions, frames.sources, companies, period)

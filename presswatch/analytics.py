@@ -1,0 +1,130 @@
+"""Pure pandas functions: stored articles and mentions in, the figures of a media report out.
+
+No Streamlit and no SQL here. ``articles`` is ``Store.articles_frame()`` (one row per
+article, ``published`` in UTC, ``date_precision`` one of datetime/day/month/year or None);
+``mentions`` is ``Store.mentions_frame()`` (one row per mention).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+Frequency = Literal["day", "week", "month", "year"]
+
+_PANDAS_PERIOD = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
+# Which date precisions can be placed on a chart of each granularity: an article known to
+# the month cannot be put on a given day, but it has its place on a monthly chart.
+_PLACEABLE = {
+    "day": {"datetime", "day"},
+    "week": {"datetime", "day"},
+    "month": {"datetime", "day", "month"},
+    "year": {"datetime", "day", "month", "year"},
+}
+
+
+def article_companies(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per (article, company) mentioned: counts, best prominence, first sentence."""
+    columns = ["article_id", "company", "mention_count", "prominence", "evidence"]
+    if mentions.empty:
+        return pd.DataFrame(columns=columns)
+    rank = mentions["prominence"].map({"title": 0, "lead": 1, "body": 2}).fillna(3)
+    ordered = mentions.assign(_rank=rank).sort_values(["article_id", "company", "_rank", "start"])
+    grouped = ordered.groupby(["article_id", "company"], sort=False)
+    result = grouped.agg(
+        mention_count=("id", "size"),
+        prominence=("prominence", "first"),
+        evidence=("sentence", "first"),
+    ).reset_index()
+    if articles.empty:
+        return result.iloc[0:0]
+    return result.loc[result["article_id"].isin(articles["id"])].reset_index(drop=True)
+
+
+def _period_start(published: pd.Series, frequency: Frequency) -> pd.Series:
+    naive = published.dt.tz_convert("UTC").dt.tz_localize(None)
+    starts: pd.Series = naive.dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
+    return starts
+
+
+def mentions_over_time(
+    articles: pd.DataFrame, mentions: pd.DataFrame, frequency: Frequency = "day"
+) -> pd.DataFrame:
+    """Mentions and articles per period and company, for articles placeable at that grain.
+
+    Columns: period (start of the day/week/month/year), company, mentions, articles.
+    Articles whose date is unknown or coarser than ``frequency`` are left to
+    ``unplaced_articles``, which counts them: none is silently dropped.
+    """
+    columns = ["period", "company", "mentions", "articles"]
+    pairs = article_companies(articles, mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    dated = articles[articles["date_precision"].isin(_PLACEABLE[frequency])]
+    dated = dated.assign(period=_period_start(dated["published"], frequency))
+    joined = pairs.merge(dated[["id", "period"]], left_on="article_id", right_on="id")
+    if joined.empty:
+        return pd.DataFrame(columns=columns)
+    out = (
+        joined.groupby(["period", "company"])
+        .agg(mentions=("mention_count", "sum"), articles=("article_id", "nunique"))
+        .reset_index()
+        .sort_values(["period", "company"])
+        .reset_index(drop=True)
+    )
+    return out
+
+
+def unplaced_articles(
+    articles: pd.DataFrame, mentions: pd.DataFrame, frequency: Frequency = "day"
+) -> pd.DataFrame:
+    """Articles with mentions that a chart of this grain cannot place, counted by reason.
+
+    Columns: reason ("undated", "known to the month", "known to the year"), articles.
+    """
+    pairs = article_companies(articles, mentions)
+    relevant = articles[articles["id"].isin(pairs["article_id"])]
+    unplaced = relevant[~relevant["date_precision"].isin(_PLACEABLE[frequency])]
+    reasons = (
+        unplaced["date_precision"]
+        .map({"month": "known to the month", "year": "known to the year"})
+        .fillna("undated")
+    )
+    counts = reasons.value_counts().rename_axis("reason").reset_index(name="articles")
+    return counts.sort_values("reason").reset_index(drop=True)
+
+
+def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Share of voice per company: articles and mentions, and each as a percentage.
+
+    Columns: company, articles, mentions, share_articles, share_mentions (percent, summing
+    to 100 over companies whenever there is a mention).
+    """
+    columns = ["company", "articles", "mentions", "share_articles", "share_mentions"]
+    pairs = article_companies(articles, mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    out = (
+        pairs.groupby("company")
+        .agg(articles=("article_id", "nunique"), mentions=("mention_count", "sum"))
+        .reset_index()
+    )
+    out["share_articles"] = 100.0 * out["articles"] / out["articles"].sum()
+    out["share_mentions"] = 100.0 * out["mentions"] / out["mentions"].sum()
+    return out.sort_values(["mentions", "company"], ascending=[False, True]).reset_index(drop=True)
+
+
+def choose_frequency(articles: pd.DataFrame) -> Frequency:
+    """A readable grain for the dated articles: days for a few weeks, months for years."""
+    dated = articles.loc[articles["date_precision"].isin(_PLACEABLE["day"]), "published"]
+    if articles["date_precision"].isin(["month"]).any() and dated.empty:
+        return "month"
+    if dated.empty:
+        return "day"
+    span = dated.max() - dated.min()
+    if span > pd.Timedelta(days=730):
+        return "month"
+    if span > pd.Timedelta(days=120):
+        return "week"
+    return "day"

@@ -1,0 +1,260 @@
+"""The ``presswatch`` command: collect | run | dashboard | export | sources | check-config."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from presswatch import __version__
+from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
+from presswatch.errors import ConfigError, PresswatchError
+from presswatch.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_PORT = 8501
+DEFAULT_ADDRESS = "127.0.0.1"
+
+
+def common_options(function: F) -> F:
+    """--config and --db, accepted by every command, and errors turned into one clear line."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"The config file (default: ${CONFIG_ENV} or ./config.yaml).",
+    )
+    @click.option(
+        "--db",
+        "db",
+        default=None,
+        help=f"Database path or URL; overrides the config and ${DATABASE_ENV}.",
+    )
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except PresswatchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(config_path: Path | None, db: str | None) -> tuple[Config, Store]:
+    config = load_config(config_path)
+    return config, Store(database_url(config, db))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="presswatch")
+@click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug).")
+def main(verbose: int) -> None:
+    """presswatch: what the press says about your company and its competitors."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command("check-config")
+@common_options
+def check_config(config_path: Path | None, db: str | None) -> None:
+    """Validate the config file and print every problem at once."""
+    config = load_config(config_path)
+    tracked = ", ".join(c.name for c in config.tracked)
+    click.echo(
+        f"{config.path}: valid: {len(config.companies)} companies (tracked: {tracked}), "
+        f"{len(config.sources)} sources, {len(config.topics)} topics; "
+        f"database {database_url(config, db)}"
+    )
+
+
+def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> int:
+    """Collect once, print one line per source and a summary; return the failed count."""
+    from presswatch.pipeline import SourceOutcome, collect
+
+    unknown = [name for name in only if name not in {s.name for s in config.sources}]
+    if unknown:
+        raise ConfigError(str(config.path), [f"no source named '{name}'" for name in unknown])
+
+    def report(outcome: SourceOutcome) -> None:
+        if outcome.status == "failed":
+            click.echo(f"  FAILED       {outcome.name}: {outcome.error}")
+        else:
+            label = "not modified" if outcome.status == "not_modified" else "ok"
+            click.echo(
+                f"  {label:<12} {outcome.name}: {outcome.seen} entries, "
+                f"{outcome.new} new, {outcome.updated} updated ({outcome.seconds:.1f}s)"
+            )
+        for problem in outcome.problems[:20]:
+            click.echo(f"      skipped: {problem}", err=True)
+        if len(outcome.problems) > 20:
+            click.echo(f"      ... and {len(outcome.problems) - 20} more", err=True)
+
+    click.echo(f"Collecting {len(config.sources)} sources into {store.url}")
+    summary = collect(config, store, only=only or None, on_source_done=report)
+    if summary.reanalyzed:
+        click.echo(
+            f"Aliases changed: mentions recomputed over {summary.reanalyzed} stored articles."
+        )
+    ok = len(summary.outcomes) - len(summary.failed)
+    click.echo(
+        f"Done in {summary.seconds:.1f}s: {ok} sources ok, {len(summary.failed)} failed; "
+        f"{summary.new} new articles, {summary.updated} updated."
+    )
+    return len(summary.failed)
+
+
+@main.command()
+@common_options
+@click.option("--source", "only", multiple=True, help="Collect only this source (repeatable).")
+def collect(config_path: Path | None, db: str | None, only: tuple[str, ...]) -> None:
+    """Collect every source of the config once."""
+    config, store = _open(config_path, db)
+    with store:
+        failed = run_collection(config, store, only)
+    # A failing source is reported, not fatal: the exit code tells scripts something failed.
+    sys.exit(1 if failed and failed == len(config.sources) else 0)
+
+
+def _dashboard_command(port: int, address: str) -> list[str]:
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+    ]
+
+
+def serve_dashboard(config: Config, db_url: str, port: int, address: str) -> int:
+    """Run the Streamlit dashboard until it stops or Ctrl-C; return its exit code."""
+    env = dict(os.environ)
+    if config.path:
+        env[CONFIG_ENV] = str(config.path)
+    env[DATABASE_ENV] = db_url
+    click.echo(f"Dashboard: http://{address}:{port}  (Ctrl-C to stop)")
+    process = subprocess.Popen(_dashboard_command(port, address), env=env)  # noqa: S603
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
+
+
+@main.command()
+@common_options
+@click.option("--port", default=DEFAULT_PORT, show_default=True, help="Dashboard port.")
+@click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="Address to listen on.")
+def dashboard(config_path: Path | None, db: str | None, port: int, address: str) -> None:
+    """Serve the dashboard (it only reads the database)."""
+    config = load_config(config_path)
+    sys.exit(serve_dashboard(config, database_url(config, db), port, address))
+
+
+@main.command()
+@common_options
+@click.option("--port", default=DEFAULT_PORT, show_default=True, help="Dashboard port.")
+@click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="Address to listen on.")
+def run(config_path: Path | None, db: str | None, port: int, address: str) -> None:
+    """Collect every source once, then serve the dashboard."""
+    config, store = _open(config_path, db)
+    with store:
+        run_collection(config, store)
+    sys.exit(serve_dashboard(config, store.url, port, address))
+
+
+@main.command()
+@common_options
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The CSV file to write.",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";"]),
+    default=",",
+    show_default=True,
+    help="Use ';' for spreadsheets in French locales.",
+)
+@click.option("--no-bom", is_flag=True, help="Leave out the UTF-8 BOM that Excel needs.")
+def export(
+    config_path: Path | None, db: str | None, out: Path, delimiter: str, no_bom: bool
+) -> None:
+    """Write one CSV row per (article, company it mentions)."""
+    from presswatch.export import article_company_rows, write_csv
+
+    config, store = _open(config_path, db)
+    with store:
+        frame = article_company_rows(store.articles_frame(), store.mentions_frame(), config)
+    rows = write_csv(frame, out, delimiter=delimiter, bom=not no_bom)
+    click.echo(f"Wrote {rows} rows to {out}")
+
+
+@main.command()
+@common_options
+def sources(config_path: Path | None, db: str | None) -> None:
+    """Each source and its collection state."""
+    config, store = _open(config_path, db)
+    with store:
+        store.sync_sources(
+            (s.name, s.kind, s.url if s.kind == "rss" else s.path) for s in config.sources
+        )
+        states = {state.name: state for state in store.source_states()}
+    for source in config.sources:
+        state = states[source.name]
+        last = state.last_success.strftime("%Y-%m-%d %H:%M UTC") if state.last_success else "never"
+        status = "FAILING" if state.error else ("ok" if state.last_success else "not collected yet")
+        if not source.enabled:
+            status = "disabled"
+        click.echo(f"{state.name} [{state.kind}] {status}; last success {last}; {state.location}")
+        if state.error:
+            click.echo(f"    error ({state.consecutive_failures} in a row): {state.error}")
+
+
+@main.command()
+@common_options
+def migrate(config_path: Path | None, db: str | None) -> None:
+    """Create or upgrade the database schema and say what was done."""
+    config = load_config(config_path)
+    url = database_url(config, db)
+    store = Store(url)
+    with store:
+        for step in store.migrations_done:
+            click.echo(f"{store.url}: {step}")
+        click.echo(f"{store.url}: schema version {store.schema_version()}, up to date")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,330 @@
+"""config.yaml -> a validated Config; every problem reported at once, with its key path."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
+
+from presswatch.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("config.yaml")
+DEFAULT_DATABASE = "data/presswatch.db"
+DATABASE_ENV = "PRESSWATCH_DB"
+CONFIG_ENV = "PRESSWATCH_CONFIG"
+
+_DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
+_DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(value: object) -> timedelta:
+    """Parse ``30m``, ``2h``, ``1h30m``, ``1d`` or a number of seconds into a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 30m, 2h or 1d")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        if text.isdigit():
+            seconds = float(text)
+        else:
+            parts = _DURATION_PART.findall(text)
+            if not parts or "".join(n + u for n, u in parts) != text:
+                raise ValueError(f"'{value}' is not a duration: write it as 30m, 2h, 1h30m or 1d")
+            seconds = float(sum(int(n) * _DURATION_UNITS[u] for n, u in parts))
+    else:
+        raise ValueError("expected a duration such as 30m, 2h or 1d")
+    if seconds <= 0:
+        raise ValueError("a duration must be longer than zero, e.g. 30m")
+    return timedelta(seconds=seconds)
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Language = Literal["fr", "en"]
+DEFAULT_LANGUAGES: tuple[Language, ...] = ("fr", "en")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CompanyConfig(_Strict):
+    """A company to watch: the tracked one (yours) or a competitor."""
+
+    name: str = Field(min_length=1)
+    role: Literal["tracked", "competitor"] = "competitor"
+    aliases: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    people: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+
+    @property
+    def all_aliases(self) -> list[str]:
+        """The name and the aliases, without repeats, in config order."""
+        seen: dict[str, None] = {self.name: None}
+        for alias in self.aliases:
+            seen.setdefault(alias, None)
+        return list(seen)
+
+
+class _SourceBase(_Strict):
+    name: str = Field(min_length=1)
+    enabled: bool = True
+    every: Duration = timedelta(minutes=30)
+
+
+class FilesSourceConfig(_SourceBase):
+    """A folder of clippings: texts, pages, PDFs, exports."""
+
+    kind: Literal["files"]
+    path: str = Field(min_length=1)
+    glob: str = "**/*"
+    exclude: list[str] = Field(default_factory=list)
+
+
+class RssSourceConfig(_SourceBase):
+    """An RSS, Atom or RDF feed."""
+
+    kind: Literal["rss"]
+    url: str
+    fulltext: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"'{value}' is not a feed address: write a full http:// or https:// URL"
+            )
+        return value
+
+
+SourceConfig = Annotated[FilesSourceConfig | RssSourceConfig, Field(discriminator="kind")]
+SOURCE_KINDS = ("files", "rss")
+
+
+class Config(_Strict):
+    """The whole validated configuration."""
+
+    database: str = DEFAULT_DATABASE
+    languages: list[Language] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES))
+    interface_language: Literal["en", "fr"] | None = None
+    companies: list[CompanyConfig] = Field(min_length=1)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    topics: dict[str, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
+
+    _path: Path | None = PrivateAttr(default=None)
+    _sha256: str = PrivateAttr(default="")
+
+    @property
+    def path(self) -> Path | None:
+        """The file this config was read from, if any."""
+        return self._path
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the config file's bytes, to trace an export to its config."""
+        return self._sha256
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in the config are relative to the config file's folder."""
+        return self._path.parent if self._path else Path.cwd()
+
+    @property
+    def tracked(self) -> list[CompanyConfig]:
+        """The companies whose role is ``tracked``."""
+        return [c for c in self.companies if c.role == "tracked"]
+
+    def company(self, name: str) -> CompanyConfig | None:
+        """The company of that name, or None."""
+        return next((c for c in self.companies if c.name == name), None)
+
+    def resolve_path(self, value: str) -> Path:
+        """A path from the config, made absolute against the config's folder."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def _format_location(loc: tuple[int | str, ...], raw: Any) -> str:
+    """Turn pydantic's loc into ``sources[2].url``, naming the item when it has a name."""
+    out = ""
+    node: Any = raw
+    skip_tag = False
+    for part in loc:
+        if skip_tag:
+            skip_tag = False
+            if part in SOURCE_KINDS:
+                continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                out += f" ({item['name']})"
+            node = item
+            skip_tag = True
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+def _known_fields(loc: tuple[int | str, ...], raw: Any) -> list[str]:
+    """The keys allowed where an unknown key was found, for a did-you-mean hint."""
+    parent = loc[:-1]
+    if not parent:
+        return list(Config.model_fields)
+    if parent[0] == "companies":
+        return list(CompanyConfig.model_fields)
+    if parent[0] == "sources":
+        kind = None
+        if len(parent) >= 2 and isinstance(parent[1], int):
+            items = raw.get("sources") if isinstance(raw, dict) else None
+            if isinstance(items, list) and parent[1] < len(items):
+                item = items[parent[1]]
+                kind = item.get("kind") if isinstance(item, dict) else None
+        model = RssSourceConfig if kind == "rss" else FilesSourceConfig
+        return list(model.model_fields)
+    return []
+
+
+def _describe_error(error: Any, raw: Any) -> str:
+    loc = tuple(error["loc"])
+    where = _format_location(loc, raw)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _known_fields(loc, raw)
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        fix = f"did you mean '{hint[0]}'?" if hint else f"known keys: {', '.join(known)}"
+        return f"{where}: unknown key; {fix}"
+    if kind == "missing":
+        return f"{where}: required key is missing"
+    if kind == "union_tag_invalid":
+        return f"{where}.kind: unknown source kind; use one of: {', '.join(SOURCE_KINDS)}"
+    if kind == "union_tag_not_found":
+        return f"{where}: no 'kind'; add kind: {' or kind: '.join(SOURCE_KINDS)}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        message = message.replace("Input should be", "must be")
+    return f"{where}: {message}"
+
+
+def _duplicate_names(raw: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for section in ("companies", "sources"):
+        items = raw.get(section)
+        if not isinstance(items, list):
+            continue
+        names = [i.get("name") for i in items if isinstance(i, dict) and i.get("name")]
+        for name, count in Counter(names).items():
+            if count > 1:
+                problems.append(
+                    f"{section}: the name '{name}' is used {count} times; names must be unique"
+                )
+    companies = raw.get("companies")
+    if isinstance(companies, list):
+        owners: dict[str, str] = {}
+        for company in companies:
+            if not isinstance(company, dict) or not isinstance(company.get("name"), str):
+                continue
+            aliases = company.get("aliases") or []
+            terms = [company["name"], *(a for a in aliases if isinstance(a, str))]
+            for term in terms:
+                key = term.strip().casefold()
+                other = owners.setdefault(key, company["name"])
+                if other != company["name"]:
+                    problems.append(
+                        f"companies ({company['name']}): the alias '{term}' also belongs to "
+                        f"'{other}'; a mention must count for one company"
+                    )
+        if companies and not any(
+            isinstance(c, dict) and c.get("role") == "tracked" for c in companies
+        ):
+            problems.append(
+                "companies: no company has role: tracked; mark the company you work for"
+            )
+    return problems
+
+
+def parse_config(raw: object, source: str = "config") -> Config:
+    """Validate an already-parsed YAML document; raise ConfigError listing every problem."""
+    if raw is None:
+        raise ConfigError(source, ["the file is empty; start from the config.yaml in the README"])
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            source, ["the top level must be a mapping of keys (database, companies, ...)"]
+        )
+    problems: list[str] = []
+    config: Config | None = None
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_describe_error(e, raw) for e in exc.errors())
+    problems.extend(_duplicate_names(raw))
+    if problems or config is None:
+        raise ConfigError(source, problems)
+    return config
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate a config file (default: $PRESSWATCH_CONFIG or ./config.yaml)."""
+    chosen = Path(path) if path else Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    try:
+        data = chosen.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            str(chosen),
+            ["file not found; pass --config PATH or copy the config.yaml of the README"],
+        ) from None
+    except OSError as exc:
+        raise ConfigError(str(chosen), [f"cannot be read: {exc.strerror}"]) from None
+    try:
+        raw = yaml.safe_load(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(str(chosen), ["is not UTF-8 text; save it as UTF-8"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(str(chosen), [f"{where}invalid YAML: {problem}"]) from None
+    config = parse_config(raw, str(chosen))
+    config._path = chosen.resolve()
+    config._sha256 = hashlib.sha256(data).hexdigest()
+    return config
+
+
+def database_url(config: Config | None, override: str | None = None) -> str:
+    """The SQLAlchemy URL to use: --db, else $PRESSWATCH_DB, else the config's ``database``.
+
+    A plain path becomes a SQLite URL; a relative one is relative to the config's folder
+    (or the current folder for --db and the environment variable).
+    """
+    value = override or os.environ.get(DATABASE_ENV)
+    base = Path.cwd()
+    if not value:
+        value = config.database if config else DEFAULT_DATABASE
+        base = config.base_dir if config else base
+    if "://" in value:
+        return value
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    return f"sqlite:///{path}"

@@ -1,0 +1,97 @@
+"""Dates as the press writes them (French and English), to UTC with their precision."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from presswatch.models import DatePrecision
+
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """A point in time (UTC) and how much of it is known."""
+
+    value: datetime
+    precision: DatePrecision
+
+
+def parse_known_date(value: Any, languages: tuple[str, ...] = ("fr", "en")) -> ParsedDate | None:
+    """Parse a date given by a person (metadata, front matter): 2024, 2024-03, 2024-03-19, ...
+
+    Returns None for None or an empty value; raises ValueError for text that is not a date,
+    so that a typo in a sidecar file is reported, not silently dropped.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return ParsedDate(aware.astimezone(UTC), "datetime")
+    if isinstance(value, date):
+        return ParsedDate(datetime(value.year, value.month, value.day, tzinfo=UTC), "day")
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+        return ParsedDate(datetime(value, 1, 1, tzinfo=UTC), "year")
+    text = str(value).strip()
+    if match := _YEAR.match(text):
+        return ParsedDate(datetime(int(match[1]), 1, 1, tzinfo=UTC), "year")
+    if match := _YEAR_MONTH.match(text):
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{text}' has no month {month}")
+        return ParsedDate(datetime(int(match[1]), month, 1, tzinfo=UTC), "month")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed_free = parse_free_date(text, languages)
+        if parsed_free is None:
+            raise ValueError(f"'{text}' is not a date; write 2024-03-19, 2024-03 or 2024") from None
+        return parsed_free
+    if len(text) <= 10:
+        return ParsedDate(datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC), "day")
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return ParsedDate(aware.astimezone(UTC), "datetime")
+
+
+def parse_free_date(text: str, languages: tuple[str, ...] = ("fr", "en")) -> ParsedDate | None:
+    """Parse a date string of any common form with dateparser; None if it is not a date.
+
+    "lun., 22 nov. 2026 10:05:00 +0100" and "22 novembre 2026 à 10h05" both work; a string
+    without a timezone is taken as UTC.
+    """
+    import dateparser
+
+    cleaned = re.sub(r"(\d{1,2})h(\d{2})", r"\1:\2", text.strip())
+    cleaned = re.sub(r"\s+à\s+", " ", cleaned)
+    settings = {
+        "TIMEZONE": "UTC",
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["year", "month", "day"],
+    }
+    parsed = dateparser.parse(cleaned, languages=list(languages), settings=settings)
+    if parsed is None:
+        return None
+    has_time = bool(re.search(r"\d{1,2}:\d{2}", cleaned))
+    return ParsedDate(parsed.astimezone(UTC), "datetime" if has_time else "day")
+
+
+def from_struct_time(value: time.struct_time | None) -> datetime | None:
+    """feedparser's UTC struct_time to an aware datetime, or None if it is not a real date."""
+    if value is None:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_in_future(value: datetime, now: datetime, tolerance: timedelta = timedelta(days=1)) -> bool:
+    """True when a date lies more than ``tolerance`` after ``now``: not to be trusted."""
+    return value > now + tolerance

@@ -1,0 +1,1 @@
+"""Language, text and (later) tone and topics: pure functions over article text."""

@@ -1,0 +1,195 @@
+"""One collection run: every source through its collector, mentions found, articles stored.
+
+A failing source is recorded on the source and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from presswatch.config import Config
+from presswatch.matching import Matcher
+from presswatch.models import Article
+from presswatch.store import Store
+
+log = logging.getLogger(__name__)
+
+MATCHER_KEY = "matcher_fingerprint"
+MAX_CONCURRENT_FETCHES = 8
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    """How one source fared in a run."""
+
+    name: str
+    kind: str
+    status: str
+    error: str | None = None
+    new: int = 0
+    updated: int = 0
+    seen: int = 0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a collection run did, for the closing lines of ``presswatch collect``."""
+
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    reanalyzed: int = 0
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        """The sources that failed."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def new(self) -> int:
+        """Articles stored for the first time."""
+        return sum(o.new for o in self.outcomes)
+
+    @property
+    def updated(self) -> int:
+        """Articles whose content changed."""
+        return sum(o.updated for o in self.outcomes)
+
+
+def analyse(article: Article, matcher: Matcher) -> Article:
+    """The article with its mentions found."""
+    return dataclasses.replace(article, mentions=tuple(matcher.find(article.title, article.text)))
+
+
+def reanalyze(store: Store, matcher: Matcher) -> dict[str, tuple[int, int]]:
+    """Recompute every stored article's mentions; return (added, removed) per company."""
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    mentions = store.mentions_frame()
+    if not mentions.empty:
+        before.update(mentions["company"].tolist())
+    for article in store.iter_articles():
+        found = matcher.find(article.title, article.text)
+        after.update(m.company for m in found)
+        store.replace_mentions(article.id, found)
+    store.set_meta(MATCHER_KEY, matcher.fingerprint)
+    changes: dict[str, tuple[int, int]] = {}
+    for company in sorted(set(before) | set(after)):
+        delta = after[company] - before[company]
+        if delta:
+            changes[company] = (max(delta, 0), max(-delta, 0))
+    return changes
+
+
+def collect(
+    config: Config,
+    store: Store,
+    *,
+    only: Sequence[str] | None = None,
+    on_source_done: Callable[[SourceOutcome], None] | None = None,
+) -> RunSummary:
+    """Collect every enabled source of the config (or those named in ``only``) once."""
+    from collectors import CollectContext, CollectResult, collector_for
+
+    started = time.monotonic()
+    summary = RunSummary()
+    sources = [s for s in config.sources if s.enabled and (not only or s.name in only)]
+    store.sync_sources(
+        (s.name, s.kind, s.url if s.kind == "rss" else s.path) for s in config.sources
+    )
+    matcher = Matcher(config.companies)
+    if store.get_meta(MATCHER_KEY) != matcher.fingerprint and store.count_articles():
+        # Aliases changed since the archive was analysed: bring old mentions up to date first.
+        summary.reanalyzed = store.count_articles()
+        reanalyze(store, matcher)
+    else:
+        store.set_meta(MATCHER_KEY, matcher.fingerprint)
+    run_id = store.start_run()
+    languages = tuple(config.languages)
+
+    def fetch(source: Any) -> tuple[CollectResult, float]:
+        context = CollectContext(
+            state=store.source_state(source.name), base_dir=config.base_dir, languages=languages
+        )
+        began = time.monotonic()
+        try:
+            result = collector_for(source.kind)(source, context)
+        except Exception as exc:  # a bug in one collector must not stop the run
+            log.exception("collector for %s crashed", source.name)
+            result = CollectResult(
+                "failed",
+                error=f"internal error ({exc.__class__.__name__}: {exc}); please report it",
+            )
+        return result, time.monotonic() - began
+
+    with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES) as pool:
+        futures: dict[Future[tuple[CollectResult, float]], Any] = {
+            pool.submit(fetch, source): source for source in sources
+        }
+        # Fetching runs in threads; analysis and writes stay on this thread, one at a time.
+        for future in as_completed(futures):
+            source = futures[future]
+            result, seconds = future.result()
+            outcome = _record(store, source, result, matcher, seconds)
+            summary.outcomes.append(outcome)
+            if on_source_done:
+                on_source_done(outcome)
+    summary.seconds = time.monotonic() - started
+    store.finish_run(
+        run_id,
+        sources_ok=len(summary.outcomes) - len(summary.failed),
+        sources_failed=len(summary.failed),
+        articles_new=summary.new,
+        articles_updated=summary.updated,
+        errors=[f"{o.name}: {o.error}" for o in summary.failed],
+    )
+    return summary
+
+
+def _record(
+    store: Store, source: Any, result: Any, matcher: Matcher, seconds: float
+) -> SourceOutcome:
+    now = datetime.now(UTC)
+    outcome = SourceOutcome(
+        name=source.name,
+        kind=source.kind,
+        status=result.status,
+        error=result.error,
+        seen=result.entries_seen,
+        problems=list(result.problems),
+        seconds=seconds,
+    )
+    state = store.source_state(source.name)
+    failures = state.consecutive_failures if state else 0
+    values: dict[str, Any] = {
+        "last_attempt": now,
+        "http_status": result.http_status,
+        "next_due": now + source.every,
+    }
+    if result.status == "failed":
+        values.update(error=result.error, consecutive_failures=failures + 1)
+    else:
+        counts = store.save_articles(analyse(a, matcher) for a in result.articles)
+        outcome.new, outcome.updated = counts.new, counts.updated
+        values.update(
+            error=None,
+            consecutive_failures=0,
+            last_success=now,
+            entries_seen=result.entries_seen,
+            entries_new=counts.new,
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
+        if result.title:
+            values["title"] = result.title
+    store.update_source_state(source.name, **values)
+    return outcome

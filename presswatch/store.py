@@ -1,0 +1,634 @@
+"""The only module that speaks SQL: SQLAlchemy Core over SQLite (WAL) or PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from presswatch.errors import StoreError
+from presswatch.models import Article, Mention
+
+SCHEMA_VERSION = 1
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC: the same on SQLite and PostgreSQL."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Convert an aware datetime to naive UTC before it is written."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise StoreError(f"refusing to store a naive datetime ({value}); give it a timezone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Mark a stored naive UTC datetime as UTC."""
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+sources_table = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("location", sa.Text, nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_attempt", UTCDateTime),
+    sa.Column("last_success", UTCDateTime),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("error", sa.Text),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, default=0),
+    sa.Column("entries_seen", sa.Integer, nullable=False, default=0),
+    sa.Column("entries_new", sa.Integer, nullable=False, default=0),
+    sa.Column("next_due", UTCDateTime),
+    sa.Column("disabled_reason", sa.Text),
+)
+
+articles_table = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("outlet", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published", UTCDateTime),
+    sa.Column("date_precision", sa.String(16)),
+    sa.Column("date_source", sa.String(32)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("flags", sa.Text, nullable=False, default=""),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("first_seen", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index("ix_articles_published", "published"),
+)
+
+article_sources_table = sa.Table(
+    "article_sources",
+    metadata,
+    sa.Column(
+        "article_id",
+        sa.String(40),
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("entry_key", sa.Text, nullable=False),
+    sa.Column("first_seen", UTCDateTime, nullable=False),
+    sa.Index("ix_article_sources_source", "source"),
+)
+
+mentions_table = sa.Table(
+    "mentions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "article_id",
+        sa.String(40),
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("company", sa.String(200), nullable=False),
+    sa.Column("alias", sa.Text, nullable=False),
+    sa.Column("matched", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("field", sa.String(8), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("prominence", sa.String(8), nullable=False),
+    sa.Index("ix_mentions_article", "article_id"),
+    sa.Index("ix_mentions_company", "company"),
+)
+
+runs_table = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime),
+    sa.Column("sources_ok", sa.Integer, nullable=False, default=0),
+    sa.Column("sources_failed", sa.Integer, nullable=False, default=0),
+    sa.Column("articles_new", sa.Integer, nullable=False, default=0),
+    sa.Column("articles_updated", sa.Integer, nullable=False, default=0),
+    sa.Column("errors", sa.Text, nullable=False, default="[]"),
+)
+
+# Upgrades from version N-1 to N, applied in order to an existing database. A new database
+# is created at the latest version directly.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+@dataclass(slots=True)
+class SaveCounts:
+    """What a batch of writes did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: SaveCounts) -> None:
+        """Add another batch's counts to these."""
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.new_ids.extend(other.new_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the store remembers of a source between runs."""
+
+    name: str
+    kind: str
+    location: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    http_status: int | None = None
+    error: str | None = None
+    consecutive_failures: int = 0
+    entries_seen: int = 0
+    entries_new: int = 0
+    next_due: datetime | None = None
+    disabled_reason: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _redact(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the dashboard read while the collector writes; busy_timeout waits out a
+    # short lock instead of failing at once.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    """The archive: sources and their state, articles, mentions, collection runs."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = self._connect(url, create)
+        self.migrations_done = self.migrate()
+
+    @staticmethod
+    def _connect(url: str, create: bool) -> Engine:
+        try:
+            parsed = sa.engine.make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"database '{url}' is not a path or a database URL: {exc}") from None
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            path = Path(parsed.database or "")
+            if not path.exists() and not create:
+                raise StoreError(f"no database at {path}; run `presswatch collect` first")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder of {path}: {exc.strerror}") from None
+        try:
+            engine = sa.create_engine(url, future=True)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"cannot open database {_redact(url)}: {exc}") from None
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except StoreError:
+            raise
+        except SQLAlchemyError as exc:
+            cause = getattr(exc, "orig", None) or exc
+            raise StoreError(
+                f"database {_redact(self.url)}: {exc.__class__.__name__}: {cause}"
+            ) from exc
+
+    # -- schema -----------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The schema version stored in the database (0 for an empty database)."""
+        with self._begin() as conn:
+            if not sa.inspect(conn).has_table("meta"):
+                return 0
+            row = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+            ).first()
+            return int(row[0]) if row else 0
+
+    def migrate(self) -> list[str]:
+        """Bring the schema to SCHEMA_VERSION; return what was done, one line per step."""
+        done: list[str] = []
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"database {_redact(self.url)} has schema version {current}, newer than this "
+                f"presswatch ({SCHEMA_VERSION}); upgrade presswatch"
+            )
+        with self._begin() as conn:
+            if current == 0:
+                metadata.create_all(conn)
+                done.append(f"created schema version {SCHEMA_VERSION}")
+            else:
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    MIGRATIONS[version](conn)
+                    done.append(f"migrated schema {version - 1} -> {version}")
+            if done:
+                self._set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+        return done
+
+    def get_meta(self, key: str) -> str | None:
+        """A value of the key-value ``meta`` table, or None."""
+        with self._begin() as conn:
+            return conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == key)
+            ).scalar_one_or_none()
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Write a value of the key-value ``meta`` table."""
+        with self._begin() as conn:
+            self._set_meta(conn, key, value)
+
+    @staticmethod
+    def _set_meta(conn: Connection, key: str, value: str) -> None:
+        updated = conn.execute(
+            sa.update(meta_table).where(meta_table.c.key == key).values(value=value)
+        )
+        if updated.rowcount == 0:
+            conn.execute(sa.insert(meta_table).values(key=key, value=value))
+
+    # -- articles ---------------------------------------------------------------------
+
+    def save_articles(self, articles: Iterable[Article]) -> SaveCounts:
+        """Insert new articles, update changed ones (keeping first_seen), skip unchanged ones.
+
+        Each batch is one transaction: a run killed mid-way leaves no half-written article.
+        """
+        counts = SaveCounts()
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= 500:
+                counts.add(self._save_batch(batch))
+                batch = []
+        if batch:
+            counts.add(self._save_batch(batch))
+        return counts
+
+    def _save_batch(self, articles: Sequence[Article]) -> SaveCounts:
+        counts = SaveCounts()
+        now = _now()
+        # The last copy of an id in a batch wins, as if the batch were written one by one.
+        unique = {a.id: a for a in articles}
+        with self._begin() as conn:
+            existing = dict(
+                conn.execute(
+                    sa.select(articles_table.c.id, articles_table.c.content_hash).where(
+                        articles_table.c.id.in_(list(unique))
+                    )
+                ).all()
+            )
+            known_links = set(
+                conn.execute(
+                    sa.select(
+                        article_sources_table.c.article_id, article_sources_table.c.source
+                    ).where(article_sources_table.c.article_id.in_(list(unique)))
+                ).all()
+            )
+            for article in unique.values():
+                digest = article.content_hash
+                values = _article_values(article, digest)
+                previous = existing.get(article.id)
+                if previous is None:
+                    conn.execute(
+                        sa.insert(articles_table).values(**values, first_seen=now, updated_at=now)
+                    )
+                    self._write_mentions(conn, article.id, article.mentions)
+                    counts.new += 1
+                    counts.new_ids.append(article.id)
+                elif previous != digest:
+                    if article.date_source == "first_seen":
+                        # Keep the date it was first seen with, not the time of this edit.
+                        for key in ("published", "date_precision", "date_source"):
+                            values.pop(key)
+                    conn.execute(
+                        sa.update(articles_table)
+                        .where(articles_table.c.id == article.id)
+                        .values(**values, updated_at=now)
+                    )
+                    conn.execute(
+                        sa.delete(mentions_table).where(mentions_table.c.article_id == article.id)
+                    )
+                    self._write_mentions(conn, article.id, article.mentions)
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+                if (article.id, article.source) not in known_links:
+                    conn.execute(
+                        sa.insert(article_sources_table).values(
+                            article_id=article.id,
+                            source=article.source,
+                            entry_key=article.entry_key,
+                            first_seen=now,
+                        )
+                    )
+        return counts
+
+    @staticmethod
+    def _write_mentions(conn: Connection, article_id: str, mentions: Sequence[Mention]) -> None:
+        if not mentions:
+            return
+        conn.execute(
+            sa.insert(mentions_table),
+            [
+                {
+                    "article_id": article_id,
+                    "company": m.company,
+                    "alias": m.alias,
+                    "matched": m.matched,
+                    "kind": m.kind,
+                    "field": m.field,
+                    "start": m.start,
+                    "end": m.end,
+                    "sentence": m.sentence,
+                    "prominence": m.prominence,
+                }
+                for m in mentions
+            ],
+        )
+
+    def replace_mentions(self, article_id: str, mentions: Sequence[Mention]) -> None:
+        """Replace an article's mentions (after aliases changed), in one transaction."""
+        with self._begin() as conn:
+            conn.execute(sa.delete(mentions_table).where(mentions_table.c.article_id == article_id))
+            self._write_mentions(conn, article_id, mentions)
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, without its mentions, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(articles_table).order_by(articles_table.c.first_seen))
+            for row in rows.mappings():
+                yield _article_from_row(row)
+
+    def get_article(self, article_id: str) -> Article | None:
+        """One article with its mentions, or None."""
+        with self._begin() as conn:
+            row = (
+                conn.execute(sa.select(articles_table).where(articles_table.c.id == article_id))
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            mention_rows = conn.execute(
+                sa.select(mentions_table)
+                .where(mentions_table.c.article_id == article_id)
+                .order_by(mentions_table.c.field.desc(), mentions_table.c.start)
+            ).mappings()
+            mentions = tuple(
+                Mention(
+                    company=m["company"],
+                    alias=m["alias"],
+                    matched=m["matched"],
+                    field=m["field"],
+                    start=m["start"],
+                    end=m["end"],
+                    sentence=m["sentence"],
+                    prominence=m["prominence"],
+                    kind=m["kind"],
+                )
+                for m in mention_rows
+            )
+        return _article_from_row(row, mentions)
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        with self._begin() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
+            )
+
+    # -- sources ----------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[tuple[str, str, str]]) -> None:
+        """Make sure each (name, kind, location) from the config has a row; keep its state."""
+        with self._begin() as conn:
+            known = {
+                row.name: row
+                for row in conn.execute(
+                    sa.select(sources_table.c.name, sources_table.c.kind, sources_table.c.location)
+                )
+            }
+            for name, kind, location in sources:
+                row = known.get(name)
+                if row is None:
+                    conn.execute(
+                        sa.insert(sources_table).values(
+                            name=name,
+                            kind=kind,
+                            location=location,
+                            consecutive_failures=0,
+                            entries_seen=0,
+                            entries_new=0,
+                        )
+                    )
+                elif (row.kind, row.location) != (kind, location):
+                    # A source pointed somewhere else: its HTTP validators no longer apply.
+                    conn.execute(
+                        sa.update(sources_table)
+                        .where(sources_table.c.name == name)
+                        .values(kind=kind, location=location, etag=None, last_modified=None)
+                    )
+
+    def source_state(self, name: str) -> SourceState | None:
+        """The stored state of one source, or None if it was never synced."""
+        with self._begin() as conn:
+            row = (
+                conn.execute(sa.select(sources_table).where(sources_table.c.name == name))
+                .mappings()
+                .first()
+            )
+        return SourceState(**dict(row)) if row else None
+
+    def source_states(self) -> list[SourceState]:
+        """Every source's stored state, by name."""
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(sources_table).order_by(sources_table.c.name)).mappings()
+            return [SourceState(**dict(row)) for row in rows]
+
+    def update_source_state(self, name: str, **values: Any) -> None:
+        """Write some fields of a source's state."""
+        unknown = set(values) - set(sources_table.c.keys())
+        if unknown:
+            raise StoreError(f"unknown source state fields: {', '.join(sorted(unknown))}")
+        with self._begin() as conn:
+            conn.execute(
+                sa.update(sources_table).where(sources_table.c.name == name).values(**values)
+            )
+
+    # -- runs -------------------------------------------------------------------------
+
+    def start_run(self) -> int:
+        """Record the start of a collection run; return its id."""
+        with self._begin() as conn:
+            result = conn.execute(sa.insert(runs_table).values(started_at=_now(), errors="[]"))
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        sources_ok: int,
+        sources_failed: int,
+        articles_new: int,
+        articles_updated: int,
+        errors: list[str],
+    ) -> None:
+        """Record the end of a collection run with its counts and errors."""
+        with self._begin() as conn:
+            conn.execute(
+                sa.update(runs_table)
+                .where(runs_table.c.id == run_id)
+                .values(
+                    finished_at=_now(),
+                    sources_ok=sources_ok,
+                    sources_failed=sources_failed,
+                    articles_new=articles_new,
+                    articles_updated=articles_updated,
+                    errors=json.dumps(errors, ensure_ascii=False),
+                )
+            )
+
+    # -- frames for analytics -----------------------------------------------------------
+
+    def articles_frame(self) -> pd.DataFrame:
+        """Articles without their text, one row each, with the sources that found them."""
+        cols = [c for c in articles_table.c if c.name != "text"]
+        sources = (
+            sa.select(
+                article_sources_table.c.article_id,
+                sa.func.min(article_sources_table.c.source).label("source"),
+                sa.func.count().label("source_count"),
+            )
+            .group_by(article_sources_table.c.article_id)
+            .subquery()
+        )
+        query = sa.select(*cols, sources.c.source, sources.c.source_count).outerjoin(
+            sources, sources.c.article_id == articles_table.c.id
+        )
+        frame = self._read_frame(query)
+        for column in ("published", "first_seen", "updated_at"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        return frame
+
+    def mentions_frame(self) -> pd.DataFrame:
+        """Mentions, one row each, without article text."""
+        return self._read_frame(sa.select(mentions_table))
+
+    def sources_frame(self) -> pd.DataFrame:
+        """Sources and their collection state."""
+        frame = self._read_frame(sa.select(sources_table).order_by(sources_table.c.name))
+        for column in ("last_attempt", "last_success", "next_due"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        return frame
+
+    def runs_frame(self, limit: int = 50) -> pd.DataFrame:
+        """The latest collection runs, newest first."""
+        return self._read_frame(sa.select(runs_table).order_by(runs_table.c.id.desc()).limit(limit))
+
+    def _read_frame(self, query: sa.Select[Any]) -> pd.DataFrame:
+        with self._begin() as conn:
+            result = conn.execute(query)
+            return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _article_values(article: Article, digest: str) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "text": article.text,
+        "outlet": article.outlet,
+        "author": article.author,
+        "published": article.published,
+        "date_precision": article.date_precision,
+        "date_source": article.date_source,
+        "language": article.language,
+        "flags": ",".join(article.flags),
+        "content_hash": digest,
+    }
+
+
+def _article_from_row(row: Any, mentions: tuple[Mention, ...] = ()) -> Article:
+    return Article(
+        id=row["id"],
+        source="",
+        entry_key="",
+        text=row["text"],
+        title=row["title"],
+        url=row["url"],
+        outlet=row["outlet"],
+        author=row["author"],
+        published=row["published"],
+        date_precision=row["date_precision"],
+        date_source=row["date_source"],
+        language=row["language"],
+        flags=tuple(f for f in (row["flags"] or "").split(",") if f),
+        mentions=mentions,
+    )

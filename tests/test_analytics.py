@@ -1,0 +1,131 @@
+"""Analytics on small frames built here: timelines, unplaced dates, share of voice."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from presswatch import analytics
+
+
+def frames(
+    rows: list[tuple[str, str | None, str | None, list[str]]],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(article id, ISO date or None, precision or None, companies mentioned) -> frames."""
+    articles = pd.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "published": pd.to_datetime([r[1] for r in rows], utc=True),
+            "date_precision": [r[2] for r in rows],
+        }
+    )
+    mention_rows = []
+    for article_id, _, _, companies in rows:
+        for position, company in enumerate(companies):
+            mention_rows.append(
+                {
+                    "id": len(mention_rows) + 1,
+                    "article_id": article_id,
+                    "company": company,
+                    "prominence": "body",
+                    "start": position,
+                    "sentence": f"{company} ...",
+                }
+            )
+    mentions = pd.DataFrame(
+        mention_rows, columns=["id", "article_id", "company", "prominence", "start", "sentence"]
+    )
+    return articles, mentions
+
+
+def test_daily_timeline_counts_mentions_and_articles() -> None:
+    articles, mentions = frames(
+        [
+            ("a", "2024-06-10T08:00:00Z", "datetime", ["Mistral AI", "Mistral AI", "OpenAI"]),
+            ("b", "2024-06-10T20:00:00Z", "datetime", ["Mistral AI"]),
+            ("c", "2024-06-12T00:00:00Z", "day", ["OpenAI"]),
+            ("d", "2024-06-01T00:00:00Z", "month", ["Mistral AI"]),
+            ("e", None, None, ["Mistral AI"]),
+            ("f", "2024-06-10T09:00:00Z", "datetime", []),
+        ]
+    )
+    timeline = analytics.mentions_over_time(articles, mentions, "day")
+    rows = {
+        (str(r.period.date()), r.company): (r.mentions, r.articles) for r in timeline.itertuples()
+    }
+    assert rows == {
+        ("2024-06-10", "Mistral AI"): (3, 2),
+        ("2024-06-10", "OpenAI"): (1, 1),
+        ("2024-06-12", "OpenAI"): (1, 1),
+    }
+    unplaced = analytics.unplaced_articles(articles, mentions, "day")
+    assert dict(zip(unplaced["reason"], unplaced["articles"], strict=True)) == {
+        "known to the month": 1,
+        "undated": 1,
+    }
+    monthly = analytics.mentions_over_time(articles, mentions, "month")
+    june = monthly[monthly["company"] == "Mistral AI"].iloc[0]
+    assert (june["mentions"], june["articles"]) == (4, 3)  # the month-precision one joins
+    monthly_unplaced = analytics.unplaced_articles(articles, mentions, "month")
+    assert monthly_unplaced.to_dict("records") == [{"reason": "undated", "articles": 1}]
+
+
+def test_share_of_voice() -> None:
+    articles, mentions = frames(
+        [
+            ("a", "2024-06-10T08:00:00Z", "datetime", ["Mistral AI"] * 3 + ["OpenAI"]),
+            ("b", None, None, ["OpenAI"]),
+        ]
+    )
+    share = analytics.share_of_voice(articles, mentions).set_index("company")
+    assert share.loc["Mistral AI", "mentions"] == 3 and share.loc["OpenAI", "articles"] == 2
+    assert share.loc["Mistral AI", "share_mentions"] == 60.0
+    assert round(share.loc["Mistral AI", "share_articles"], 4) == round(100 / 3, 4)
+
+
+def test_empty_frames_give_empty_results() -> None:
+    articles, mentions = frames([])
+    assert analytics.share_of_voice(articles, mentions).empty
+    assert analytics.mentions_over_time(articles, mentions).empty
+
+
+company_lists = st.lists(st.sampled_from(["A", "B", "C"]), max_size=5)
+article_rows = st.lists(
+    st.tuples(
+        st.integers(0, 60), st.sampled_from(["datetime", "day", "month", None]), company_lists
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(article_rows)
+def test_shares_sum_to_100_and_days_sum_to_the_total(
+    rows: list[tuple[int, str | None, list[str]]],
+) -> None:
+    built = [
+        (
+            f"a{i}",
+            None
+            if p is None
+            else (pd.Timestamp("2024-01-01", tz="UTC") + pd.Timedelta(days=d)).isoformat(),
+            p,
+            c,
+        )
+        for i, (d, p, c) in enumerate(rows)
+    ]
+    articles, mentions = frames(built)
+    share = analytics.share_of_voice(articles, mentions)
+    if not mentions.empty:
+        assert abs(share["share_mentions"].sum() - 100) < 1e-9
+        assert abs(share["share_articles"].sum() - 100) < 1e-9
+    daily = analytics.mentions_over_time(articles, mentions, "day")
+    placeable = articles[articles["date_precision"].isin(["datetime", "day"])]["id"]
+    assert daily["mentions"].sum() == mentions["article_id"].isin(placeable).sum()
+    unplaced = analytics.unplaced_articles(articles, mentions, "day")["articles"].sum()
+    relevant = mentions["article_id"].nunique()
+    assert (
+        unplaced + mentions[mentions["article_id"].isin(placeable)]["article_id"].nunique()
+        == relevant
+    )

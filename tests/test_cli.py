@@ -1,0 +1,66 @@
+"""The command line, end to end on a temporary config: collect, export, sources."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from presswatch.cli import main
+from presswatch.config import Config
+
+
+def test_collect_then_export_the_seeds(
+    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+) -> None:
+    config = write_config(
+        sources=[
+            {"name": "Seeds", "kind": "files", "path": "seeds"},
+            # Port 9 (discard) is closed: this feed fails at once, like one without network.
+            {"name": "Offline feed", "kind": "rss", "url": "http://127.0.0.1:9/rss.xml"},
+        ]
+    )
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    result = runner.invoke(main, ["collect", *args])
+    assert result.exit_code == 0, result.output
+    assert "FAILED       Offline feed: 127.0.0.1 refused the connection" in result.output
+    assert "1 sources ok, 1 failed; 2 new articles" in result.output
+    assert (tmp_path / "data" / "test.db").exists()
+
+    out = tmp_path / "export.csv"
+    result = runner.invoke(main, ["export", *args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    pairs = {(r["outlet"], r["company"]) for r in rows}
+    assert ("La Tribune", "Mistral AI") in pairs and ("La Tribune", "OpenAI") in pairs
+    assert ("", "Aleph Alpha") in pairs  # the undated seed of unknown outlet
+    assert len(rows) == len(pairs)  # one row per (article, company)
+    tribune = next(r for r in rows if r["outlet"] == "La Tribune" and r["company"] == "Mistral AI")
+    assert tribune["date"] == "2024-03" and tribune["role"] == "tracked"
+    assert int(tribune["mention_count"]) >= 10
+
+    result = runner.invoke(main, ["sources", *args])
+    assert "Offline feed [rss] FAILING" in result.output
+    assert "Seeds [files] ok" in result.output
+
+
+def test_db_option_overrides_the_config(
+    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+) -> None:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    other = tmp_path / "elsewhere.db"
+    result = CliRunner().invoke(main, ["collect", "--config", str(config.path), "--db", str(other)])
+    assert result.exit_code == 0, result.output
+    assert other.exists() and not (tmp_path / "data" / "test.db").exists()
+
+
+def test_errors_are_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["collect", "--config", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2
+    assert "file not found; pass --config PATH" in result.output

@@ -1,0 +1,139 @@
+"""The RSS collector against a real HTTP server on 127.0.0.1: formats, dates, errors, 304."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+from collectors import CollectContext
+from collectors.rss import collect_feed
+from presswatch.config import RssSourceConfig
+from presswatch.store import SourceState
+from tests.conftest import FeedServer, Route
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+RSS_FR = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+<title>Le Journal Tech</title><link>https://journal.example.com/</link>
+<item>
+  <title>Mistral AI lève 600 millions d’euros</title>
+  <link>https://journal.example.com/mistral?utm_source=rss</link>
+  <guid>https://journal.example.com/mistral</guid>
+  <pubDate>Mon, 10 Jun 2024 10:05:00 +0200</pubDate>
+  <description>&lt;p&gt;La start-up &lt;b&gt;Mistral AI&lt;/b&gt; lève des fonds.&lt;/p&gt;</description>
+</item>
+<item>
+  <title>Une date à la française</title>
+  <link>https://journal.example.com/date</link>
+  <pubDate>lun., 22 nov. 2026 10:05:00 +0100</pubDate>
+  <description>Le texte de l'article.</description>
+</item>
+<item>
+  <title>Sans date</title>
+  <link>https://journal.example.com/sans-date</link>
+  <description>Pas de date ici.</description>
+</item>
+<item><description>No id, no link, no title.</description></item>
+</channel></rss>"""
+
+ATOM_EN = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title>Tech Daily</title>
+<entry>
+  <id>tag:techdaily.example.com,2024:1</id>
+  <title>OpenAI answers Mistral</title>
+  <link href="https://techdaily.example.com/openai"/>
+  <updated>2024-06-11T08:00:00Z</updated>
+  <author><name>Jane Doe</name></author>
+  <content type="html">&lt;p&gt;OpenAI said on Tuesday that the model would ship.&lt;/p&gt;</content>
+</entry>
+</feed>"""
+
+
+def source(server: FeedServer, path: str) -> RssSourceConfig:
+    return RssSourceConfig(name="Test feed", kind="rss", url=server.url(path))
+
+
+def context(state: SourceState | None = None) -> CollectContext:
+    return CollectContext(state=state, base_dir=__import__("pathlib").Path("."), now=NOW)
+
+
+def test_rss_entries_with_french_dates(feed_server: FeedServer) -> None:
+    feed_server.routes["/fr.xml"] = Route(
+        RSS_FR.encode(), headers={"Content-Type": "application/rss+xml"}
+    )
+    result = collect_feed(source(feed_server, "/fr.xml"), context())
+    assert result.status == "ok"
+    assert result.entries_seen == 4
+    assert result.problems == ["entry 4 has no id, link or title: skipped"]
+    first, french, undated = result.articles
+    assert first.title == "Mistral AI lève 600 millions d’euros"
+    assert first.text == "La start-up Mistral AI lève des fonds."
+    assert first.published == datetime(2024, 6, 10, 8, 5, tzinfo=UTC)
+    assert first.outlet == "Le Journal Tech"
+    assert first.language == "fr"
+    assert french.published == datetime(2026, 11, 22, 9, 5, tzinfo=UTC)
+    assert undated.published == NOW and undated.date_source == "first_seen"
+    assert "date_from_first_seen" in undated.flags
+    user_agent = feed_server.requests[0][1]["User-Agent"]
+    assert user_agent.startswith("presswatch/")
+
+
+def test_atom_entries(feed_server: FeedServer) -> None:
+    feed_server.routes["/atom.xml"] = Route(
+        ATOM_EN.encode(), headers={"Content-Type": "application/atom+xml"}
+    )
+    result = collect_feed(source(feed_server, "/atom.xml"), context())
+    (article,) = result.articles
+    assert article.entry_key == "tag:techdaily.example.com,2024:1"
+    assert article.author == "Jane Doe" and article.language == "en"
+    assert article.published == datetime(2024, 6, 11, 8, 0, tzinfo=UTC)
+
+
+def test_gzip_and_redirects(feed_server: FeedServer) -> None:
+    feed_server.routes["/old"] = Route(status=301, headers={"Location": "/gz"})
+    feed_server.routes["/gz"] = Route(
+        gzip.compress(ATOM_EN.encode()),
+        headers={"Content-Type": "application/atom+xml", "Content-Encoding": "gzip"},
+    )
+    result = collect_feed(source(feed_server, "/old"), context())
+    assert result.status == "ok" and len(result.articles) == 1
+
+
+def test_conditional_get_answers_304_without_parsing(feed_server: FeedServer) -> None:
+    feed_server.routes["/etag.xml"] = Route(ATOM_EN.encode(), etag='"v1"')
+    first = collect_feed(source(feed_server, "/etag.xml"), context())
+    assert first.etag == '"v1"'
+    state = SourceState(name="Test feed", kind="rss", location="", etag=first.etag)
+    second = collect_feed(source(feed_server, "/etag.xml"), context(state))
+    assert second.status == "not_modified" and second.articles == []
+    assert feed_server.requests[-1][1]["If-None-Match"] == '"v1"'
+
+
+def test_failures_are_one_clear_message(feed_server: FeedServer) -> None:
+    feed_server.routes["/500"] = Route(b"oops", status=500)
+    feed_server.routes["/html"] = Route(
+        b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    feed_server.routes["/empty"] = Route(b"")
+    feed_server.routes["/loop"] = Route(status=302, headers={"Location": "/loop"})
+    expected = {
+        "/500": "the server answered 500",
+        "/html": "got an HTML page, not a feed",
+        "/empty": "empty body",
+        "/loop": "redirects",
+        "/missing": "the server answered 404",
+    }
+    for path, message in expected.items():
+        result = collect_feed(source(feed_server, path), context())
+        assert result.status == "failed", path
+        assert message in (result.error or ""), (path, result.error)
+
+
+def test_connection_refused_is_reported() -> None:
+    config = RssSourceConfig(name="Down", kind="rss", url="http://127.0.0.1:9/feed.xml")
+    result = collect_feed(config, context())
+    assert result.status == "failed"
+    assert "127.0.0.1" in (result.error or "")

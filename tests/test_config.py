@@ -1,0 +1,133 @@
+"""Config validation: the shipped config is valid; every problem is reported at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from presswatch.cli import main
+from presswatch.config import database_url, load_config, parse_config, parse_duration
+from presswatch.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_shipped_config_is_valid_and_complete() -> None:
+    config = load_config(ROOT / "config.yaml")
+    names = [c.name for c in config.companies]
+    assert [c.name for c in config.tracked] == ["Mistral AI"]
+    for competitor in ["OpenAI", "Anthropic", "Google DeepMind", "Meta AI", "Aleph Alpha"]:
+        assert competitor in names
+    feeds = [s for s in config.sources if s.kind == "rss"]
+    assert 6 <= len(feeds) <= 10
+    assert any(s.kind == "files" and s.path.rstrip("/") == "seeds" for s in config.sources)
+    for topic in ["funding", "partnerships", "open source", "talent and hiring"]:
+        assert config.topics[topic]
+
+
+def test_every_problem_is_reported_at_once_with_its_path() -> None:
+    raw = {
+        "databse": "x.db",
+        "companies": [
+            {"name": "Mistral AI", "role": "tracked", "aliases": "Mistral"},
+            {"name": "OpenAI", "role": "rival"},
+            {"name": "OpenAI"},
+        ],
+        "sources": [
+            {"name": "Feed", "kind": "rss", "url": "lemonde.fr/rss"},
+            {"name": "Feed", "kind": "rss", "url": "https://example.com/rss", "every": "soon"},
+            {"name": "Other", "kind": "ftp"},
+        ],
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, "config.yaml")
+    problems = caught.value.problems
+    text = "\n".join(problems)
+    assert "databse: unknown key; did you mean 'database'?" in text
+    assert "companies[0] (Mistral AI).aliases: " in text
+    assert "companies[1] (OpenAI).role: must be 'tracked' or 'competitor'" in text
+    assert "sources[0] (Feed).url: 'lemonde.fr/rss' is not a feed address" in text
+    assert "sources[1] (Feed).every: 'soon' is not a duration" in text
+    assert "sources[2] (Other).kind: unknown source kind" in text
+    assert "companies: the name 'OpenAI' is used 2 times" in text
+    assert "sources: the name 'Feed' is used 2 times" in text
+    assert len(problems) >= 8
+
+
+def test_an_alias_may_belong_to_one_company_only() -> None:
+    raw = {
+        "companies": [
+            {"name": "Mistral AI", "role": "tracked", "aliases": ["Le Chat"]},
+            {"name": "Other", "aliases": ["le chat"]},
+        ]
+    }
+    with pytest.raises(ConfigError, match="'le chat' also belongs to 'Mistral AI'"):
+        parse_config(raw)
+
+
+def test_a_tracked_company_is_required() -> None:
+    with pytest.raises(ConfigError, match="no company has role: tracked"):
+        parse_config({"companies": [{"name": "OpenAI"}]})
+
+
+def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("companies:\n  - name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 3"):
+        load_config(path)
+
+
+def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found; pass --config PATH"):
+        load_config(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("1h30m", timedelta(minutes=90)),
+        ("2d", timedelta(days=2)),
+        (45, timedelta(seconds=45)),
+        ("90", timedelta(seconds=90)),
+    ],
+)
+def test_durations(text: object, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0m", "-5m", "half an hour", "5x", True])
+def test_bad_durations(text: object) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_database_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    (folder / "config.yaml").write_text(
+        "database: store/pw.db\ncompanies:\n  - {name: Mistral AI, role: tracked}\n",
+        encoding="utf-8",
+    )
+    config = load_config(folder / "config.yaml")
+    monkeypatch.delenv("PRESSWATCH_DB", raising=False)
+    assert database_url(config) == f"sqlite:///{folder / 'store' / 'pw.db'}"
+    monkeypatch.setenv("PRESSWATCH_DB", "postgresql+psycopg://u@127.0.0.1/pw")
+    assert database_url(config) == "postgresql+psycopg://u@127.0.0.1/pw"
+    assert database_url(config, "/tmp/other.db") == "sqlite:////tmp/other.db"
+
+
+def test_check_config_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["check-config", "--config", str(ROOT / "config.yaml")])
+    assert ok.exit_code == 0, ok.output
+    assert "valid: 6 companies (tracked: Mistral AI)" in ok.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("companies:\n  - {name: X, role: boss}\nsources: 3\n", encoding="utf-8")
+    result = runner.invoke(main, ["check-config", "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "companies[0] (X).role" in result.output
+    assert "sources: " in result.output

@@ -1,0 +1,135 @@
+"""The dashboard with Streamlit's AppTest over a real store: pages, filters, safe text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from presswatch.config import Config
+from presswatch.matching import Matcher
+from presswatch.models import Article, make_article_id
+from presswatch.pipeline import analyse, collect
+from presswatch.store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+TIMEOUT = 30
+
+
+@pytest.fixture
+def seeded(
+    write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Config, str]:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        collect(config, store)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    return config, url
+
+
+def open_app() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_overview_shows_timeline_and_share_of_voice(seeded: tuple[Config, str]) -> None:
+    app = open_app()
+    assert app.title[0].value == "Overview"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Articles with mentions"] == "2"
+    assert len(app.get("plotly_chart")) == 2
+    captions = " ".join(c.value for c in app.caption)
+    assert "1 undated" in captions  # seed 000 is counted, not dropped
+    share = app.dataframe[0].value
+    assert set(share["company"]) == {
+        "Mistral AI",
+        "OpenAI",
+        "Google DeepMind",
+        "Meta AI",
+        "Aleph Alpha",
+    }
+
+
+def test_company_filter_changes_the_figures(seeded: tuple[Config, str]) -> None:
+    app = open_app()
+    app.multiselect(key="companies").set_value(["Aleph Alpha"]).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Articles with mentions"] == "1"
+    assert set(app.dataframe[0].value["company"]) == {"Aleph Alpha"}
+
+
+def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Config, str]) -> None:
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    listing = app.dataframe[0].value
+    assert len(listing) == 2
+    assert "undated" in set(listing["date"]) and "La Tribune" in set(listing["outlet"])
+    first = app.html[0].value
+    assert "<mark" in first and "Mistral AI</mark>" in first
+    assert "<h3>Mistral, le champion français" in first  # newest first: the dated seed
+
+    _, url = seeded
+    with Store(url) as store:
+        undated = store.articles_frame().query("published.isna()")["id"].iloc[0]
+    app.selectbox(key="article").set_value(undated).run()
+    second = app.html[0].value
+    assert "Aleph Alpha</mark>" in second and "<h3>" not in second  # no invented title
+    assert any("Date: unknown" in t.value for t in app.text)
+
+
+def test_untrusted_text_is_shown_as_text(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'xss.db'}"
+    hostile = Article(
+        id=make_article_id(None, "Feed", "x"),
+        source="Feed",
+        entry_key="x",
+        title="<img src=x onerror=alert(1)> Mistral AI",
+        text="[x](javascript:alert(1)) <script>alert(2)</script> Mistral AI **bold**",
+        outlet="<b>Outlet</b>",
+        published=datetime(2024, 6, 1, tzinfo=UTC),
+        date_precision="day",
+    )
+    with Store(url) as store:
+        store.save_articles([analyse(hostile, Matcher(config.companies))])
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    shown = app.html[0].value
+    assert "<img" not in shown and "<script" not in shown and "<b>" not in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert "[x](javascript:alert(1))" in shown  # shown literally, never a link
+    assert "&lt;script&gt;" in shown
+
+
+def test_empty_store_says_what_to_do(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config()
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", f"sqlite:///{tmp_path / 'empty.db'}")
+    app = open_app()
+    assert "presswatch collect" in app.info[0].value
+
+
+def test_a_broken_config_is_an_error_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("companies: []\n", encoding="utf-8")
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(bad))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert "Fix the configuration" in app.error[0].value

@@ -1,0 +1,126 @@
+"""The store: idempotent writes, updates that keep first_seen, schema versions, WAL."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from presswatch.errors import StoreError
+from presswatch.models import Article, Mention, make_article_id
+from presswatch.store import SCHEMA_VERSION, Store
+
+
+def make_article(**changes: object) -> Article:
+    base = Article(
+        id=make_article_id("https://example.com/a?utm_source=x", "Feed", "guid-1"),
+        source="Feed",
+        entry_key="guid-1",
+        title="Mistral AI lève 600 millions",
+        text="Mistral AI lève des fonds.",
+        url="https://example.com/a",
+        outlet="Exemple",
+        published=datetime(2024, 6, 11, 8, 30, tzinfo=UTC),
+        date_precision="datetime",
+        date_source="feed",
+        language="fr",
+        mentions=(
+            Mention(
+                "Mistral AI",
+                "Mistral AI",
+                "Mistral AI",
+                "text",
+                0,
+                10,
+                "Mistral AI lève des fonds.",
+                "lead",
+            ),
+        ),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_writing_the_same_article_twice_changes_nothing(store: Store) -> None:
+    first = store.save_articles([make_article()])
+    second = store.save_articles([make_article()])
+    assert (first.new, first.updated, first.unchanged) == (1, 0, 0)
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 1)
+    assert store.count_articles() == 1
+    assert len(store.mentions_frame()) == 1
+
+
+def test_a_changed_article_is_updated_and_keeps_first_seen(store: Store) -> None:
+    store.save_articles([make_article()])
+    before = store.articles_frame().iloc[0]
+    edited = make_article(text="Mistral AI lève des fonds. Le Chat aussi.", mentions=())
+    counts = store.save_articles([edited])
+    after = store.articles_frame().iloc[0]
+    assert counts.updated == 1
+    assert after["first_seen"] == before["first_seen"]
+    assert after["content_hash"] != before["content_hash"]
+    assert store.mentions_frame().empty  # mentions follow the new text
+    stored = store.get_article(edited.id)
+    assert stored is not None and stored.text.endswith("Le Chat aussi.")
+
+
+def test_the_same_article_from_two_sources_is_stored_once(store: Store) -> None:
+    store.save_articles([make_article()])
+    other = make_article(
+        source="Other feed",
+        entry_key="other-guid",
+        id=make_article_id("https://EXAMPLE.com/a#top", "Other feed", "x"),
+    )
+    store.save_articles([other])
+    frame = store.articles_frame()
+    assert len(frame) == 1
+    assert frame.iloc[0]["source_count"] == 2
+
+
+def test_dates_come_back_in_utc(store: Store) -> None:
+    store.save_articles([make_article()])
+    article = store.get_article(make_article().id)
+    assert article is not None
+    assert article.published == datetime(2024, 6, 11, 8, 30, tzinfo=UTC)
+    assert article.mentions[0].sentence == "Mistral AI lève des fonds."
+
+
+def test_naive_datetimes_are_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="naive datetime"):
+        store.save_articles([make_article(published=datetime(2024, 1, 1))])
+    assert store.count_articles() == 0
+
+
+def test_sqlite_runs_in_wal_mode_with_a_schema_version(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'future.db'}"
+    with Store(url) as store, store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE meta SET value = '999' WHERE key = 'schema_version'"))
+    with pytest.raises(StoreError, match="newer than this presswatch"):
+        Store(url)
+
+
+def test_reopening_migrates_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'pw.db'}"
+    with Store(url) as first:
+        assert first.migrations_done == [f"created schema version {SCHEMA_VERSION}"]
+    with Store(url) as second:
+        assert second.migrations_done == []
+
+
+def test_source_state_is_kept(store: Store) -> None:
+    store.sync_sources([("Feed", "rss", "http://127.0.0.1/feed")])
+    store.update_source_state("Feed", etag='"v1"', consecutive_failures=2, error="boom")
+    store.sync_sources([("Feed", "rss", "http://127.0.0.1/feed")])
+    state = store.source_state("Feed")
+    assert state is not None and state.etag == '"v1"' and state.consecutive_failures == 2
+    store.sync_sources([("Feed", "rss", "http://127.0.0.1/moved")])
+    moved = store.source_state("Feed")
+    assert moved is not None and moved.etag is None  # a new address forgets old validators
