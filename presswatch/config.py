@@ -67,21 +67,51 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class AliasConfig(_Strict):
+    """An alias that needs care: context terms that must be near it, or its exact case.
+
+    ``Mistral`` is also a wind and a poet: with ``context: [IA, startup, LLM]`` it counts
+    only where one of those terms (or an unambiguous alias of the same company) stands in
+    the same sentence or article.
+    """
+
+    alias: str = Field(min_length=1)
+    context: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    within: Literal["sentence", "article"] = "sentence"
+    case_sensitive: bool = False
+
+
+def _alias_item(value: object) -> object:
+    return {"alias": value} if isinstance(value, str) else value
+
+
 class CompanyConfig(_Strict):
     """A company to watch: the tracked one (yours) or a competitor."""
 
     name: str = Field(min_length=1)
     role: Literal["tracked", "competitor"] = "competitor"
-    aliases: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    aliases: list[Annotated[AliasConfig, BeforeValidator(_alias_item)]] = Field(
+        default_factory=list
+    )
     people: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    query: str | None = None
+
+    @field_validator("query")
+    @classmethod
+    def _check_query(cls, value: str | None) -> str | None:
+        if value is not None:
+            from presswatch.query import parse_query
+
+            parse_query(value)  # QuerySyntaxError is a ValueError: pydantic reports it
+        return value
 
     @property
-    def all_aliases(self) -> list[str]:
+    def all_aliases(self) -> list[AliasConfig]:
         """The name and the aliases, without repeats, in config order."""
-        seen: dict[str, None] = {self.name: None}
+        seen: dict[str, AliasConfig] = {self.name.casefold(): AliasConfig(alias=self.name)}
         for alias in self.aliases:
-            seen.setdefault(alias, None)
-        return list(seen)
+            seen.setdefault(alias.alias.casefold(), alias)
+        return list(seen.values())
 
 
 class _SourceBase(_Strict):
@@ -193,6 +223,8 @@ def _known_fields(loc: tuple[int | str, ...], raw: Any) -> list[str]:
     if not parent:
         return list(Config.model_fields)
     if parent[0] == "companies":
+        if "aliases" in parent:
+            return list(AliasConfig.model_fields)
         return list(CompanyConfig.model_fields)
     if parent[0] == "sources":
         kind = None
@@ -246,7 +278,14 @@ def _duplicate_names(raw: dict[str, Any]) -> list[str]:
             if not isinstance(company, dict) or not isinstance(company.get("name"), str):
                 continue
             aliases = company.get("aliases") or []
-            terms = [company["name"], *(a for a in aliases if isinstance(a, str))]
+            if not isinstance(aliases, list):
+                continue
+            terms = [company["name"]]
+            for alias in aliases:
+                if isinstance(alias, dict):
+                    alias = alias.get("alias")
+                if isinstance(alias, str):
+                    terms.append(alias)
             for term in terms:
                 key = term.strip().casefold()
                 other = owners.setdefault(key, company["name"])

@@ -1,15 +1,17 @@
-"""Company aliases and spokespeople -> mentions with offsets, sentence and prominence."""
+"""Company aliases, spokespeople and queries -> mentions with offsets, sentence, prominence."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from presswatch.config import CompanyConfig
+from presswatch.config import AliasConfig, CompanyConfig
 from presswatch.models import Mention, MentionKind, Prominence, TextField
 from presswatch.nlp.text import SentenceIndex, first_paragraph_end, fold
+from presswatch.query import Document, Node, Term, matches, parse_query, term_regex
 
 # Between the words of an alias: any run of spaces, line breaks or hyphens ("Mistral\nAI",
 # "Mistral-AI"). After folding, every dash is "-" and every space variant is " ".
@@ -33,24 +35,66 @@ def _alias_pattern(alias: str) -> str:
     return _GAP.join(parts)
 
 
+def _case_key(text: str) -> str:
+    """Accents and gaps removed, case kept: what a case-sensitive alias compares."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-\u2010-\u2014]+", " ", plain).replace("’", "'").strip()
+
+
 @dataclass(frozen=True, slots=True)
 class _Term:
     company: str
     alias: str
     kind: MentionKind
+    context: re.Pattern[str] | None = None
+    within: str = "sentence"
+    case_key: str | None = None
+
+
+def _context_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    patterns = [term_regex(Term(t.rstrip("*"), wildcard=t.endswith("*"))).pattern for t in terms]
+    return re.compile("|".join(patterns))
+
+
+@dataclass(slots=True)
+class _Field:
+    name: TextField
+    content: str
+    folded: str
+    lead_end: int
+    sentences: SentenceIndex | None = None
+
+    def sentence_span(self, offset: int) -> tuple[int, int]:
+        if self.sentences is None:
+            self.sentences = SentenceIndex(self.content)
+        return self.sentences.span_at(offset)
+
+
+@dataclass(slots=True)
+class _Hit:
+    field: _Field
+    start: int
+    end: int
+    term: _Term
 
 
 class Matcher:
-    """Finds every configured company in a title and a text, in one regex pass each."""
+    """Finds every configured company in a title and a text with one regex pass each."""
 
     def __init__(self, companies: Sequence[CompanyConfig]) -> None:
         terms: dict[str, _Term] = {}
         for company in companies:
             for alias in company.all_aliases:
-                terms.setdefault(_alias_key(fold(alias)), _Term(company.name, alias, "alias"))
+                terms.setdefault(_alias_key(fold(alias.alias)), self._term(company, alias))
             for person in company.people:
                 terms.setdefault(_alias_key(fold(person)), _Term(company.name, person, "person"))
         self._terms = terms
+        self._queries: dict[str, Node] = {
+            c.name: parse_query(c.query) for c in companies if c.query is not None
+        }
         ordered = sorted(
             {_alias_pattern(t.alias) for t in terms.values()}, key=lambda p: (-len(p), p)
         )
@@ -59,45 +103,99 @@ class Matcher:
         self._regex = (
             re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)") if ordered else None
         )
-        description = "\n".join(f"{key}\t{t.company}\t{t.kind}" for key, t in sorted(terms.items()))
+        description = "\n".join(
+            [
+                *(
+                    f"{key}\t{t.company}\t{t.kind}\t{t.within}\t{t.case_key}\t"
+                    f"{t.context.pattern if t.context else ''}"
+                    for key, t in sorted(terms.items())
+                ),
+                *(f"query\t{c.name}\t{c.query}" for c in companies if c.query),
+            ]
+        )
         self.fingerprint = hashlib.sha256(description.encode("utf-8")).hexdigest()[:16]
+
+    @staticmethod
+    def _term(company: CompanyConfig, alias: AliasConfig) -> _Term:
+        return _Term(
+            company=company.name,
+            alias=alias.alias,
+            kind="alias",
+            context=_context_regex(alias.context),
+            within=alias.within,
+            case_key=_case_key(alias.alias) if alias.case_sensitive else None,
+        )
 
     def find(self, title: str | None, text: str) -> list[Mention]:
         """All mentions in the title and the text, in reading order."""
-        mentions: list[Mention] = []
-        if title:
-            mentions.extend(self._find_in(title, "title"))
-        mentions.extend(self._find_in(text, "text"))
-        return mentions
-
-    def _find_in(self, content: str, field: TextField) -> list[Mention]:
         if self._regex is None:
             return []
-        folded = fold(content)
-        found: list[Mention] = []
-        sentences: SentenceIndex | None = None
-        lead_end = first_paragraph_end(content) if field == "text" else 0
-        for match in self._regex.finditer(folded):
-            term = self._terms.get(_alias_key(match.group()))
-            if term is None:  # pragma: no cover - every alternative comes from a term
-                continue
-            if sentences is None:
-                sentences = SentenceIndex(content)
-            start, end = match.span()
-            prominence: Prominence = (
-                "title" if field == "title" else "lead" if start < lead_end else "body"
-            )
-            found.append(
-                Mention(
-                    company=term.company,
-                    alias=term.alias,
-                    matched=content[start:end],
-                    field=field,
-                    start=start,
-                    end=end,
-                    sentence=sentences.sentence_at(start),
-                    prominence=prominence,
-                    kind=term.kind,
+        fields = [_Field("title", title, fold(title), 0)] if title else []
+        fields.append(_Field("text", text, fold(text), first_paragraph_end(text)))
+        hits = [
+            _Hit(field, m.start(), m.end(), term)
+            for field in fields
+            for m in self._regex.finditer(field.folded)
+            if (term := self._terms.get(_alias_key(m.group()))) is not None
+        ]
+        hits = [
+            h
+            for h in hits
+            if h.term.case_key is None
+            or _case_key(h.field.content[h.start : h.end]) == h.term.case_key
+        ]
+        if not hits:
+            return []
+        firm = {h.term.company for h in hits if h.term.context is None}
+        hits = [h for h in hits if h.term.context is None or self._in_context(h, fields, firm)]
+        if self._queries:
+            document: Document | None = None
+            for company in {h.term.company for h in hits} & set(self._queries):
+                document = document or Document(f"{title or ''}\n{text}")
+                if not matches(self._queries[company], document):
+                    hits = [h for h in hits if h.term.company != company]
+        return [self._mention(h) for h in hits]
+
+    @staticmethod
+    def _in_context(hit: _Hit, fields: list[_Field], firm: set[str]) -> bool:
+        context = hit.term.context
+        assert context is not None
+        if hit.term.within == "article":
+            if hit.term.company in firm:
+                return True  # an unambiguous alias of the same company is in the article
+            places = [(f, 0, len(f.folded)) for f in fields]
+        else:
+            start, end = hit.field.sentence_span(hit.start)
+            places = [(hit.field, start, end)]
+        for field, start, end in places:
+            for found in context.finditer(field.folded, start, end):
+                overlaps = (
+                    field is hit.field and found.start() < hit.end and hit.start < found.end()
                 )
-            )
-        return found
+                if not overlaps:
+                    return True
+        return False
+
+    @staticmethod
+    def _mention(hit: _Hit) -> Mention:
+        field = hit.field
+        prominence: Prominence = (
+            "title" if field.name == "title" else "lead" if hit.start < field.lead_end else "body"
+        )
+        start, end = field.sentence_span(hit.start)
+        return Mention(
+            company=hit.term.company,
+            alias=hit.term.alias,
+            matched=field.content[hit.start : hit.end],
+            field=field.name,
+            start=hit.start,
+            end=hit.end,
+            sentence=field.content[start:end],
+            prominence=prominence,
+            kind=hit.term.kind,
+        )
+
+    def query_matches(self, company: str, title: str | None, text: str) -> bool:
+        """Whether an article satisfies the company's query (True when it has none)."""
+        query = self._queries.get(company)
+        return query is None or matches(query, Document(f"{title or ''}\n{text}"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presswatch.config import CompanyConfig
+from presswatch.config import CompanyConfig, load_config
 from presswatch.matching import Matcher
 from presswatch.nlp.text import fold, sentence_spans
 
@@ -104,3 +106,65 @@ def test_matching_never_raises_and_offsets_hold(noise: str, planted: str) -> Non
         source = text if mention.field == "text" else noise
         assert source[mention.start : mention.end] == mention.matched
     assert ("Mistral AI" in companies_in(text)) >= (planted == "Mistral AI")
+
+
+# -- ambiguous names, with the shipped config.yaml ---------------------------------------
+
+SHIPPED = Matcher(load_config(Path(__file__).resolve().parent.parent / "config.yaml").companies)
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def shipped(text: str, title: str | None = None) -> list[str]:
+    return [m.company for m in SHIPPED.find(title, text)]
+
+
+def test_the_wind_the_poet_and_the_warship_are_not_mistral_ai() -> None:
+    assert shipped("Le mistral souffle à 90 km/h sur la vallée du Rhône.") == []
+    assert shipped("Le Mistral, vent du sud, a soufflé toute la nuit sur Marseille.") == []
+    assert shipped("Frédéric Mistral, poète provençal, prix Nobel 1904.") == []
+    assert shipped("Le porte-hélicoptères Mistral a appareillé de Toulon.") == []
+
+
+def test_mistral_alone_counts_beside_ai_terms() -> None:
+    assert shipped("La start-up Mistral a présenté son nouveau modèle.") == ["Mistral AI"]
+    assert shipped("Mistral raises money. The generative AI firm is French.") == ["Mistral AI"]
+
+
+def test_le_chat_is_not_a_cat() -> None:
+    assert shipped("Le chat de la voisine dort au soleil.") == []
+    assert shipped("Le Chat dort au soleil depuis ce matin.") == []
+    assert shipped("Le Chat, l’assistant de Mistral, répond en français.") == ["Mistral AI"] * 2
+
+
+def test_meta_needs_its_capital() -> None:
+    assert shipped("Une méta-analyse et des meta tags.") == []
+    assert shipped("Meta a publié Llama 3 en open source.") == ["Meta AI", "Meta AI"]
+
+
+def test_seed_000_explains_the_name_yet_counts_for_mistral_ai() -> None:
+    text = (SEEDS / "000_ac3c3f190bfc7c90.txt").read_text(encoding="utf-8")
+    mentions = SHIPPED.find(None, text)
+    companies = {m.company for m in mentions}
+    assert {"Mistral AI", "OpenAI", "Google DeepMind", "Meta AI", "Aleph Alpha"} <= companies
+    wind = next(m for m in mentions if "vent du sud" in m.sentence)
+    assert wind.company == "Mistral AI" and wind.matched == "Mistral AI"
+    people = {m.alias for m in mentions if m.kind == "person"}
+    assert people == {"Arthur Mensch", "Guillaume Lample", "Timothée Lacroix"}
+
+
+def test_a_company_query_gates_its_mentions() -> None:
+    matcher = Matcher(
+        [
+            CompanyConfig(
+                name="Mistral AI",
+                role="tracked",
+                aliases=["Mistral"],
+                query='Mistral AND (IA OR AI OR startup OR LLM) NOT "vent du sud"',
+            )
+        ]
+    )
+    assert [m.company for m in matcher.find(None, "Mistral, la startup de l’IA")] == [
+        "Mistral AI"
+    ] * 1
+    assert matcher.find(None, "Le Mistral, vent du sud, et l’IA météo") == []
+    assert matcher.find(None, "Le Mistral souffle") == []
