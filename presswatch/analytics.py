@@ -98,21 +98,78 @@ def unplaced_articles(
 def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """Share of voice per company: articles and mentions, and each as a percentage.
 
-    Columns: company, articles, mentions, share_articles, share_mentions (percent, summing
-    to 100 over companies whenever there is a mention).
+    Columns: company, articles, stories (unique stories: republished copies count once),
+    mentions, and share_articles, share_stories, share_mentions in percent, each summing to
+    100 over companies whenever there is a mention.
     """
-    columns = ["company", "articles", "mentions", "share_articles", "share_mentions"]
+    columns = [
+        "company",
+        "articles",
+        "stories",
+        "mentions",
+        "share_articles",
+        "share_stories",
+        "share_mentions",
+    ]
     pairs = article_companies(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
+    story_of = _story_ids(articles)
+    pairs = pairs.assign(story_id=pairs["article_id"].map(story_of).fillna(pairs["article_id"]))
     out = (
         pairs.groupby("company")
-        .agg(articles=("article_id", "nunique"), mentions=("mention_count", "sum"))
+        .agg(
+            articles=("article_id", "nunique"),
+            stories=("story_id", "nunique"),
+            mentions=("mention_count", "sum"),
+        )
         .reset_index()
     )
-    out["share_articles"] = 100.0 * out["articles"] / out["articles"].sum()
-    out["share_mentions"] = 100.0 * out["mentions"] / out["mentions"].sum()
+    for column in ("articles", "stories", "mentions"):
+        out[f"share_{column}"] = 100.0 * out[column] / out[column].sum()
+    out = out[columns]
     return out.sort_values(["mentions", "company"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _story_ids(articles: pd.DataFrame) -> pd.Series:
+    """article id -> story id (an article without one is its own story)."""
+    if "story_id" not in articles.columns:
+        return pd.Series(articles["id"].to_numpy(), index=articles["id"])
+    return pd.Series(articles["story_id"].fillna(articles["id"]).to_numpy(), index=articles["id"])
+
+
+def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per story that mentions a company: its pickups (copies) and outlets.
+
+    Columns: story_id, pickups, outlets (comma-separated, sorted), first_published,
+    title (of the earliest copy), companies (comma-separated).
+    """
+    columns = ["story_id", "pickups", "outlets", "first_published", "title", "companies"]
+    pairs = article_companies(articles, mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    relevant = articles[articles["id"].isin(pairs["article_id"])].copy()
+    relevant["story_id"] = relevant["id"].map(_story_ids(articles))
+    companies = (
+        pairs.assign(story_id=pairs["article_id"].map(_story_ids(articles)))
+        .groupby("story_id")["company"]
+        .agg(lambda names: ", ".join(sorted(set(names))))
+    )
+    ordered = relevant.sort_values(["published", "first_seen"], na_position="last")
+    grouped = ordered.groupby("story_id", sort=False)
+    out = grouped.agg(
+        pickups=("id", "size"),
+        outlets=(
+            "outlet",
+            lambda names: ", ".join(sorted({n for n in names if isinstance(n, str)})),
+        ),
+        first_published=("published", "min"),
+        title=("title", "first"),
+    ).reset_index()
+    out["companies"] = out["story_id"].map(companies)
+    return out.sort_values(["pickups", "first_published"], ascending=[False, False])[
+        columns
+    ].reset_index(drop=True)
 
 
 def choose_frequency(articles: pd.DataFrame) -> Frequency:

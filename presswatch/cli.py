@@ -245,6 +245,52 @@ def sources(config_path: Path | None, db: str | None) -> None:
 
 @main.command()
 @common_options
+def reanalyze(config_path: Path | None, db: str | None) -> None:
+    """Recompute mentions and stories over the whole archive, without fetching anything."""
+    from presswatch.matching import Matcher
+    from presswatch.pipeline import reanalyze as reanalyze_archive
+
+    config, store = _open(config_path, db)
+    with store:
+        total = store.count_articles()
+        changes = reanalyze_archive(store, Matcher(config.companies))
+    click.echo(f"Reanalyzed {total} articles.")
+    if not changes:
+        click.echo("No mention added or removed.")
+    for company, (added, removed) in changes.items():
+        click.echo(f"  {company}: +{added} -{removed} mentions")
+
+
+@main.command("test-query")
+@common_options
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, help="How many articles to show.")
+def test_query(config_path: Path | None, db: str | None, query: str, limit: int) -> None:
+    """Run a boolean query over the archive and show the matching sentences."""
+    from presswatch.export import format_date
+    from presswatch.pipeline import search_archive
+    from presswatch.query import QuerySyntaxError
+
+    _, store = _open(config_path, db)
+    try:
+        with store:
+            searched, hits = search_archive(store, query)
+    except QuerySyntaxError as exc:
+        click.echo(f"error: query: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"{len(hits)} of {searched} articles match {query}")
+    for hit in hits[:limit]:
+        article = hit.article
+        date = format_date(article.published, article.date_precision) or "undated"
+        click.echo(
+            f"\n{date} · {article.outlet or 'unknown outlet'} · {article.title or '(untitled)'}"
+        )
+        for sentence in hit.sentences:
+            click.echo(f"    {sentence}")
+
+
+@main.command()
+@common_options
 def migrate(config_path: Path | None, db: str | None) -> None:
     """Create or upgrade the database schema and say what was done."""
     config = load_config(config_path)

@@ -53,6 +53,8 @@ class Article:
     language: str | None = None
     flags: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = field(default=(), compare=False)
+    story_id: str | None = field(default=None, compare=False)
+    signature: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:

@@ -12,13 +12,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from presswatch.config import Config
 from presswatch.matching import Matcher
 from presswatch.models import Article
 from presswatch.store import Store
+from presswatch.stories import StoryIndex, signature
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +66,36 @@ class RunSummary:
         return sum(o.updated for o in self.outcomes)
 
 
-def analyse(article: Article, matcher: Matcher) -> Article:
-    """The article with its mentions found."""
-    return dataclasses.replace(article, mentions=tuple(matcher.find(article.title, article.text)))
+# Republished copies appear within days of each other: earlier articles are not compared.
+STORY_WINDOW = timedelta(days=30)
+
+
+def analyse(article: Article, matcher: Matcher, stories: StoryIndex | None = None) -> Article:
+    """The article with its mentions found and, given a story index, its story."""
+    mentions = tuple(matcher.find(article.title, article.text))
+    if stories is None:
+        return dataclasses.replace(article, mentions=mentions)
+    data = signature(f"{article.title or ''}\n{article.text}")
+    story = stories.assign(article.id, data)
+    return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
 
 
 def reanalyze(store: Store, matcher: Matcher) -> dict[str, tuple[int, int]]:
-    """Recompute every stored article's mentions; return (added, removed) per company."""
+    """Recompute every stored article's mentions and stories; (added, removed) per company."""
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
     mentions = store.mentions_frame()
     if not mentions.empty:
         before.update(mentions["company"].tolist())
-    for article in store.iter_articles():
+    stories = StoryIndex()
+    regrouped: dict[str, str] = {}
+    for article in list(store.iter_articles()):
         found = matcher.find(article.title, article.text)
         after.update(m.company for m in found)
         store.replace_mentions(article.id, found)
+        data = article.signature or signature(f"{article.title or ''}\n{article.text}")
+        regrouped[article.id] = stories.assign(article.id, data)
+    store.set_stories(regrouped)
     store.set_meta(MATCHER_KEY, matcher.fingerprint)
     changes: dict[str, tuple[int, int]] = {}
     for company in sorted(set(before) | set(after)):
@@ -115,6 +130,8 @@ def collect(
         store.set_meta(MATCHER_KEY, matcher.fingerprint)
     run_id = store.start_run()
     languages = tuple(config.languages)
+    stories = StoryIndex()
+    stories.add_known(store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
 
     def fetch(source: Any) -> tuple[CollectResult, float]:
         context = CollectContext(
@@ -139,7 +156,7 @@ def collect(
         for future in as_completed(futures):
             source = futures[future]
             result, seconds = future.result()
-            outcome = _record(store, source, result, matcher, seconds)
+            outcome = _record(store, source, result, matcher, stories, seconds)
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
@@ -156,7 +173,12 @@ def collect(
 
 
 def _record(
-    store: Store, source: Any, result: Any, matcher: Matcher, seconds: float
+    store: Store,
+    source: Any,
+    result: Any,
+    matcher: Matcher,
+    stories: StoryIndex,
+    seconds: float,
 ) -> SourceOutcome:
     now = datetime.now(UTC)
     outcome = SourceOutcome(
@@ -178,7 +200,12 @@ def _record(
     if result.status == "failed":
         values.update(error=result.error, consecutive_failures=failures + 1)
     else:
-        counts = store.save_articles(analyse(a, matcher) for a in result.articles)
+        stored = store.content_hashes(a.id for a in result.articles)
+        # Unchanged articles need no analysis: saving them only records the source.
+        counts = store.save_articles(
+            a if stored.get(a.id) == a.content_hash else analyse(a, matcher, stories)
+            for a in result.articles
+        )
         outcome.new, outcome.updated = counts.new, counts.updated
         values.update(
             error=None,
@@ -193,3 +220,43 @@ def _record(
             values["title"] = result.title
     store.update_source_state(source.name, **values)
     return outcome
+
+
+@dataclass(slots=True)
+class QueryHit:
+    """An archived article that satisfies a query, with the sentences it matched in."""
+
+    article: Article
+    sentences: list[str]
+
+
+def search_archive(
+    store: Store, query: str, *, limit_sentences: int = 3
+) -> tuple[int, list[QueryHit]]:
+    """Run a query over every stored article: (articles searched, the hits, newest first)."""
+    from presswatch.nlp.text import SentenceIndex
+    from presswatch.query import Document, matches, parse_query, positive_terms, term_regex
+
+    tree = parse_query(query)
+    patterns = [term_regex(t) for t in positive_terms(tree)]
+    searched = 0
+    hits: list[QueryHit] = []
+    for article in store.iter_articles():
+        searched += 1
+        content = f"{article.title or ''}\n{article.text}"
+        document = Document(content)
+        if not matches(tree, document):
+            continue
+        index = SentenceIndex(content)
+        starts = sorted({m.start() for p in patterns for m in p.finditer(document.folded)})
+        sentences: list[str] = []
+        for start in starts:
+            sentence = index.sentence_at(start)
+            if sentence not in sentences:
+                sentences.append(sentence)
+            if len(sentences) >= limit_sentences:
+                break
+        hits.append(QueryHit(article, sentences))
+    epoch = datetime.min.replace(tzinfo=UTC)
+    hits.sort(key=lambda h: h.article.published or epoch, reverse=True)
+    return searched, hits

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, Mention
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -86,7 +86,11 @@ articles_table = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("first_seen", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Republished copies share a story id: the id of the first copy seen (stories.py).
+    sa.Column("story_id", sa.String(40)),
+    sa.Column("signature", sa.LargeBinary),
     sa.Index("ix_articles_published", "published"),
+    sa.Index("ix_articles_story", "story_id"),
 )
 
 article_sources_table = sa.Table(
@@ -140,9 +144,19 @@ runs_table = sa.Table(
     sa.Column("errors", sa.Text, nullable=False, default="[]"),
 )
 
+
+def _add_story_columns(conn: Connection) -> None:
+    binary = sa.LargeBinary().compile(dialect=conn.dialect)
+    conn.execute(sa.text("ALTER TABLE articles ADD COLUMN story_id VARCHAR(40)"))
+    conn.execute(sa.text(f"ALTER TABLE articles ADD COLUMN signature {binary}"))
+    # Until `presswatch reanalyze` groups them, every stored article is its own story.
+    conn.execute(sa.text("UPDATE articles SET story_id = id"))
+    conn.execute(sa.text("CREATE INDEX ix_articles_story ON articles (story_id)"))
+
+
 # Upgrades from version N-1 to N, applied in order to an existing database. A new database
 # is created at the latest version directly.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_story_columns}
 
 
 @dataclass(slots=True)
@@ -411,6 +425,42 @@ class Store:
             ],
         )
 
+    def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The stored content hash of each of these article ids that is stored."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(
+                    conn.execute(
+                        sa.select(articles_table.c.id, articles_table.c.content_hash).where(
+                            articles_table.c.id.in_(chunk)
+                        )
+                    ).all()
+                )
+        return found
+
+    def story_rows(self, since: datetime | None = None) -> list[tuple[str, str, bytes | None]]:
+        """(article id, story id, signature) of articles first seen since a time, oldest first."""
+        query = sa.select(
+            articles_table.c.id, articles_table.c.story_id, articles_table.c.signature
+        ).order_by(articles_table.c.first_seen, articles_table.c.id)
+        if since is not None:
+            query = query.where(articles_table.c.first_seen >= since)
+        with self._begin() as conn:
+            return [(r.id, r.story_id or r.id, r.signature) for r in conn.execute(query)]
+
+    def set_stories(self, stories: dict[str, str]) -> None:
+        """Write story ids (after a regrouping)."""
+        with self._begin() as conn:
+            for article_id, story_id in stories.items():
+                conn.execute(
+                    sa.update(articles_table)
+                    .where(articles_table.c.id == article_id)
+                    .values(story_id=story_id)
+                )
+
     def replace_mentions(self, article_id: str, mentions: Sequence[Mention]) -> None:
         """Replace an article's mentions (after aliases changed), in one transaction."""
         with self._begin() as conn:
@@ -420,7 +470,9 @@ class Store:
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, without its mentions, oldest first."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(articles_table).order_by(articles_table.c.first_seen))
+            rows = conn.execute(
+                sa.select(articles_table).order_by(articles_table.c.first_seen, articles_table.c.id)
+            )
             for row in rows.mappings():
                 yield _article_from_row(row)
 
@@ -559,7 +611,7 @@ class Store:
 
     def articles_frame(self) -> pd.DataFrame:
         """Articles without their text, one row each, with the sources that found them."""
-        cols = [c for c in articles_table.c if c.name != "text"]
+        cols = [c for c in articles_table.c if c.name not in ("text", "signature")]
         sources = (
             sa.select(
                 article_sources_table.c.article_id,
@@ -612,6 +664,8 @@ def _article_values(article: Article, digest: str) -> dict[str, Any]:
         "language": article.language,
         "flags": ",".join(article.flags),
         "content_hash": digest,
+        "story_id": article.story_id or article.id,
+        "signature": article.signature,
     }
 
 
@@ -631,4 +685,6 @@ def _article_from_row(row: Any, mentions: tuple[Mention, ...] = ()) -> Article:
         language=row["language"],
         flags=tuple(f for f in (row["flags"] or "").split(",") if f),
         mentions=mentions,
+        story_id=row["story_id"],
+        signature=row["signature"],
     )

@@ -64,3 +64,33 @@ def test_errors_are_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["collect", "--config", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
     assert "file not found; pass --config PATH" in result.output
+
+
+def test_reanalyze_and_test_query(
+    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+) -> None:
+    sources = [{"name": "Seeds", "kind": "files", "path": "seeds"}]
+    config = write_config(sources=sources)
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    assert runner.invoke(main, ["collect", *args]).exit_code == 0
+
+    result = runner.invoke(main, ["test-query", *args, 'Mensch NEAR/5 "Mistral AI"'])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 articles match" in result.output
+    assert "2024-03 · La Tribune · Mistral, le champion" in result.output
+    assert "Arthur Mensch, CEO de Mistral AI" in result.output
+    result = runner.invoke(main, ["test-query", *args, "Nvidia AND NOT GTC"])
+    assert "0 of 2 articles match" in result.output
+    result = runner.invoke(main, ["test-query", *args, "Mistral AND (IA"])
+    assert result.exit_code == 2
+    assert "position 13: a closing ')' for this '('" in result.output
+
+    companies = [c.model_dump() for c in config.companies] + [
+        {"name": "Nvidia", "aliases": ["GTC"]}
+    ]
+    write_config(sources=sources, companies=companies)
+    result = runner.invoke(main, ["reanalyze", *args])
+    assert result.exit_code == 0, result.output
+    assert "Reanalyzed 2 articles." in result.output
+    assert "Nvidia: +" in result.output

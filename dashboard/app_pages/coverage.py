@@ -31,12 +31,13 @@ listing["date"] = [
 ]
 listing["companies"] = listing["id"].map(companies_per_article)
 listing["mentions"] = listing["id"].map(pairs.groupby("article_id")["mention_count"].sum())
+listing["pickups"] = listing["story_id"].map(view.articles["story_id"].value_counts()).fillna(1)
 listing["title"] = listing["title"].fillna("(untitled)")
 listing["outlet"] = listing["outlet"].fillna("(unknown outlet)")
 listing = listing.sort_values("published", ascending=False, na_position="last")
 
 st.dataframe(
-    listing[["date", "outlet", "title", "companies", "mentions", "language"]],
+    listing[["date", "outlet", "title", "companies", "mentions", "pickups", "language"]],
     hide_index=True,
     column_config={
         "date": "Date",
@@ -44,6 +45,9 @@ st.dataframe(
         "title": "Title",
         "companies": "Companies",
         "mentions": "Mentions",
+        "pickups": st.column_config.NumberColumn(
+            "Pickups", help="Copies of this story in the archive (same story, other outlets)"
+        ),
         "language": "Language",
     },
 )

@@ -51,8 +51,12 @@ st.dataframe(
     column_config={
         "company": "Company",
         "articles": "Articles",
+        "stories": st.column_config.NumberColumn(
+            "Unique stories", help="Republished copies of one story count once"
+        ),
         "mentions": "Mentions",
         "share_articles": st.column_config.NumberColumn("Share of articles", format="%.1f%%"),
+        "share_stories": st.column_config.NumberColumn("Share of stories", format="%.1f%%"),
         "share_mentions": st.column_config.NumberColumn("Share of mentions", format="%.1f%%"),
     },
 )

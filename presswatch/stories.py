@@ -1,0 +1,93 @@
+"""Syndication: republished copies of one story (wire copy, one piece under two URLs) grouped.
+
+Near-duplicates are found with MinHash signatures of word shingles and an LSH index
+(datasketch): two articles sharing about half of their 4-word shingles or more are one story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from presswatch.nlp.text import fold
+
+NUM_PERM = 128
+# Stored signatures are only comparable under the same hashing scheme: name it explicitly.
+SCHEME = "affine32"
+SHINGLE_WORDS = 4
+# Estimated Jaccard similarity of shingles above which two articles are one story. Wire
+# copy reprinted with a new headline and a trimmed last paragraph stays well above it.
+THRESHOLD = 0.5
+# Texts shorter than this many words (a feed's one-line summary) are too short to compare
+# reliably: each stays its own story.
+MIN_WORDS = 25
+
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str) -> set[bytes]:
+    """The set of 4-word shingles of a text, folded (case, accents, apostrophes ignored)."""
+    words = _WORD.findall(fold(text))
+    if len(words) < MIN_WORDS:
+        return set()
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature(text: str) -> bytes | None:
+    """The MinHash signature of a text as bytes, or None when the text is too short."""
+    found = shingles(text)
+    if not found:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash.update_batch(list(found))
+    return bytes(minhash.hashvalues.astype(np.uint32).tobytes())
+
+
+def _minhash(data: bytes) -> MinHash:
+    values = np.frombuffer(data, dtype=np.uint32)
+    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+
+
+class StoryIndex:
+    """Assigns each new article the story of its nearest earlier copy, or a story of its own."""
+
+    def __init__(self) -> None:
+        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self._stories: dict[str, str] = {}
+        self._hashes: dict[str, MinHash] = {}
+
+    def add_known(self, rows: Iterable[tuple[str, str, bytes | None]]) -> None:
+        """Load stored (article id, story id, signature) rows."""
+        for article_id, story_id, data in rows:
+            self._stories[article_id] = story_id
+            if data and article_id not in self._hashes:
+                minhash = _minhash(data)
+                self._hashes[article_id] = minhash
+                self._lsh.insert(article_id, minhash)
+
+    def assign(self, article_id: str, data: bytes | None) -> str:
+        """The story id for an article (and remember it for the next ones)."""
+        if data is None:
+            self._stories[article_id] = self._stories.get(article_id, article_id)
+            return self._stories[article_id]
+        minhash = _minhash(data)
+        best: tuple[float, str] | None = None
+        for candidate in self._lsh.query(minhash):
+            if candidate == article_id:
+                continue
+            similarity = minhash.jaccard(self._hashes[candidate])
+            if similarity >= THRESHOLD and (best is None or similarity > best[0]):
+                best = (similarity, candidate)
+        story = self._stories[best[1]] if best else article_id
+        if article_id in self._hashes:
+            self._lsh.remove(article_id)
+        self._hashes[article_id] = minhash
+        self._lsh.insert(article_id, minhash)
+        self._stories[article_id] = story
+        return story

@@ -1,0 +1,123 @@
+"""Syndication: republished copies grouped into one story, counted once."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from presswatch import analytics
+from presswatch.config import Config
+from presswatch.matching import Matcher
+from presswatch.models import Article, make_article_id
+from presswatch.pipeline import analyse, reanalyze
+from presswatch.store import Store
+from presswatch.stories import StoryIndex, signature
+
+WIRE = (
+    "PARIS (AFP) - La start-up française Mistral AI a annoncé mardi une levée de fonds de "
+    "600 millions d’euros auprès d’investisseurs américains et européens, portant sa "
+    "valorisation à près de six milliards d’euros. L’entreprise, fondée en avril 2023 par "
+    "Arthur Mensch, Guillaume Lample et Timothée Lacroix, entend accélérer le développement "
+    "de ses modèles d’intelligence artificielle générative et ouvrir des bureaux aux "
+    "États-Unis. Ce tour de table est l’un des plus importants jamais réalisés en Europe "
+    "dans le secteur, selon plusieurs analystes interrogés par l’AFP."
+)
+# The same dispatch as a regional paper prints it: its own headline, a trimmed last
+# sentence and a typographic difference.
+PICKUP = (
+    WIRE.replace("PARIS (AFP) - ", "")
+    .replace(", selon plusieurs analystes interrogés par l’AFP.", ".")
+    .replace("d’euros", "d'euros")
+)
+OTHER = (
+    "OpenAI a présenté lundi une nouvelle version de ChatGPT capable de raisonner plus "
+    "longuement avant de répondre, une évolution que l’entreprise californienne juge "
+    "décisive pour les usages professionnels. Le modèle sera d’abord réservé aux abonnés "
+    "payants, avant une ouverture plus large prévue dans les prochains mois, a précisé "
+    "la société dirigée par Sam Altman lors d’une conférence à San Francisco."
+)
+
+
+def test_copies_share_a_story_and_other_articles_do_not() -> None:
+    index = StoryIndex()
+    first = index.assign("wire", signature(WIRE))
+    second = index.assign("pickup", signature(PICKUP))
+    third = index.assign("other", signature(OTHER))
+    assert first == second == "wire"
+    assert third == "other"
+
+
+def test_short_texts_stay_their_own_story() -> None:
+    assert signature("Mistral AI lève 600 millions d’euros.") is None
+    index = StoryIndex()
+    assert index.assign("a", None) == "a"
+    assert index.assign("b", None) == "b"
+
+
+def article(key: str, outlet: str, title: str, text: str) -> Article:
+    return Article(
+        id=make_article_id(f"https://{outlet}.example.com/{key}", outlet, key),
+        source=outlet,
+        entry_key=key,
+        text=text,
+        title=title,
+        url=f"https://{outlet}.example.com/{key}",
+        outlet=outlet,
+    )
+
+
+def test_counts_per_article_and_per_unique_story(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    config = write_config()
+    matcher = Matcher(config.companies)
+    index = StoryIndex()
+    articles = [
+        article("1", "agence", "Mistral AI lève 600 millions", WIRE),
+        article("2", "regional", "Levée record pour Mistral AI", PICKUP),
+        article("3", "tech", "ChatGPT raisonne", OTHER),
+    ]
+    store.save_articles(analyse(a, matcher, index) for a in articles)
+    frame = store.articles_frame()
+    share = analytics.share_of_voice(frame, store.mentions_frame()).set_index("company")
+    assert share.loc["Mistral AI", "articles"] == 2
+    assert share.loc["Mistral AI", "stories"] == 1
+    assert share.loc["OpenAI", "stories"] == 1
+    assert share["share_stories"].sum() == 100.0
+    table = analytics.stories(frame, store.mentions_frame())
+    top = table.iloc[0]
+    assert top["pickups"] == 2 and top["outlets"] == "agence, regional"
+    assert "Mistral AI" in top["companies"]
+
+
+def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    saved = article("1", "agence", "Mistral AI lève 600 millions", WIRE)
+    with Store(url) as store:
+        store.save_articles([saved])
+        with store.engine.begin() as conn:  # turn it back into a version 1 database
+            conn.execute(sa.text("DROP INDEX ix_articles_story"))
+            conn.execute(sa.text("ALTER TABLE articles DROP COLUMN story_id"))
+            conn.execute(sa.text("ALTER TABLE articles DROP COLUMN signature"))
+            conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+    with Store(url) as store:
+        assert store.migrations_done == ["migrated schema 1 -> 2"]
+        frame = store.articles_frame()
+        assert frame["story_id"].tolist() == [saved.id]
+
+
+def test_reanalyze_regroups_stories(write_config: Callable[..., Config], store: Store) -> None:
+    config = write_config()
+    copies = [
+        article("1", "agence", "Mistral AI lève 600 millions", WIRE),
+        article("2", "regional", "Levée record pour Mistral AI", PICKUP),
+    ]
+    store.save_articles(copies)  # stored without analysis: each its own story
+    assert store.articles_frame()["story_id"].nunique() == 2
+    changes = reanalyze(store, Matcher(config.companies))
+    assert changes["Mistral AI"][0] >= 2
+    assert store.articles_frame()["story_id"].nunique() == 1
+    assert dataclasses.replace(copies[0]).id in set(store.articles_frame()["story_id"])
