@@ -133,3 +133,32 @@ def test_a_broken_config_is_an_error_with_the_fix(
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(bad))
     app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert "Fix the configuration" in app.error[0].value
+
+
+def test_republished_copies_are_grouped_on_coverage(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presswatch.stories import StoryIndex
+    from tests.test_stories import PICKUP, WIRE, article
+
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'stories.db'}"
+    index = StoryIndex()
+    matcher = Matcher(config.companies)
+    with Store(url) as store:
+        store.save_articles(
+            analyse(a, matcher, index)
+            for a in [
+                article("1", "agence", "Mistral AI lève 600 millions", WIRE),
+                article("2", "regional", "Levée record pour Mistral AI", PICKUP),
+            ]
+        )
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    share = app.dataframe[0].value.set_index("company")
+    assert share.loc["Mistral AI", "articles"] == 2 and share.loc["Mistral AI", "stories"] == 1
+    app.switch_page("app_pages/coverage.py").run()
+    assert app.expander[0].label == "Republished stories (1)"
+    assert set(app.dataframe[0].value["pickups"]) == {2}
+    assert app.dataframe[1].value.iloc[0]["outlets"] == "agence, regional"

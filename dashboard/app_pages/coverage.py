@@ -52,6 +52,22 @@ st.dataframe(
     },
 )
 
+story_table = analytics.stories(view.articles, view.mentions)
+republished = story_table[story_table["pickups"] > 1]
+if not republished.empty:
+    with st.expander(f"Republished stories ({len(republished)})"):
+        st.caption("Copies of one story (wire copy, one piece under several URLs) count once.")
+        st.dataframe(
+            republished[["title", "pickups", "outlets", "companies"]],
+            hide_index=True,
+            column_config={
+                "title": "First copy's title",
+                "pickups": "Pickups",
+                "outlets": "Outlets",
+                "companies": "Companies",
+            },
+        )
+
 labels: dict[str, str] = {
     str(key): f"{date} · {outlet} · {str(title)[:90]}"
     for key, date, outlet, title in zip(
