@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from presswatch import __version__
 from presswatch.models import Article
-from presswatch.store import SourceState
+from presswatch.store import FileState, SourceState
 
 USER_AGENT = f"presswatch/{__version__} (+media monitoring; feed reader)"
 
@@ -29,6 +29,7 @@ class CollectContext:
     languages: tuple[str, ...] = ("fr", "en")
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_agent: str = USER_AGENT
+    files: dict[str, FileState] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -48,6 +49,8 @@ class CollectResult:
     last_modified: str | None = None
     title: str | None = None
     entries_seen: int = 0
+    files_read: int = 0
+    file_states: list[FileState] = field(default_factory=list)
 
 
 Collector = Callable[[Any, CollectContext], CollectResult]

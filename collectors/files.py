@@ -1,8 +1,19 @@
-"""A folder of clippings: text and markdown files, with optional NAME.meta.yaml sidecars."""
+"""A folder of clippings: texts, markdown, saved pages, PDFs and other tools' exports.
+
+Every format gives Article records; a NAME.meta.yaml sidecar (or markdown front matter)
+gives what is known and wins over what is guessed. A rerun reads only new or changed files.
+"""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
+import logging
 import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,27 +22,57 @@ from charset_normalizer import from_bytes
 
 from collectors import CollectContext, CollectResult, register
 from presswatch.config import FilesSourceConfig
-from presswatch.dates import parse_known_date
+from presswatch.dates import ParsedDate, parse_known_date
 from presswatch.models import Article, make_article_id
+from presswatch.nlp.furniture import strip_furniture
 from presswatch.nlp.language import detect_language
 from presswatch.nlp.text import fold
+from presswatch.store import FileState
 
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+log = logging.getLogger(__name__)
+
 SIDECAR_SUFFIX = ".meta.yaml"
 SIDECAR_KEYS = frozenset({"title", "outlet", "url", "published", "author", "language", "notes"})
-WESTERN_ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15", "mac_roman"]
-MAX_FILE_BYTES = 50 * 1024 * 1024
 # A first line longer than this is a paragraph, not a headline.
 MAX_TITLE_CHARS = 200
+# French and English clippings come in Western encodings; left free, the detector sometimes
+# reads cp1252 French as cp1250 ("à" becomes "ŕ").
+WESTERN_ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15", "mac_roman"]
+# Field names of exports (JSON, CSV), in order of preference, for each Article field.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "titre", "headline"),
+    "url": ("url", "link", "lien"),
+    "text": ("text", "content", "body", "texte", "contenu"),
+    "published": ("published", "date", "published_at", "pubdate", "publication_date"),
+    "author": ("author", "auteur", "byline"),
+    "outlet": ("outlet", "source", "media", "média", "publication", "site"),
+    "language": ("language", "lang", "langue"),
+}
 
 
 class FileProblem(Exception):
     """A file that cannot be collected; the message names the reason and the fix."""
 
 
-def read_text_file(path: Path) -> str:
-    """Decode a text file whatever its encoding (UTF-8, BOMs, UTF-16, cp1252, latin-1); NFC."""
-    data = path.read_bytes()
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """What one article in a file says about itself, before it becomes an Article."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: Any = None
+    author: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    guessed_date: ParsedDate | None = None
+
+
+# -- decoding -----------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes of text whatever the encoding (UTF-8, BOMs, UTF-16, cp1252, latin-1); NFC."""
     if not data.strip():
         raise FileProblem("the file is empty")
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -41,13 +82,18 @@ def read_text_file(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # French and English clippings come in Western encodings; left free, the detector
-        # sometimes reads cp1252 French as cp1250 ("à" becomes "ŕ").
         best = from_bytes(data, cp_isolation=WESTERN_ENCODINGS).best() or from_bytes(data).best()
         if best is None:
             raise FileProblem("not text in any known encoding: save it as UTF-8") from None
         text = str(best)
+    if text.startswith("\ufeff"):
+        text = text[1:]
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def read_text_file(path: Path) -> str:
+    """Decode a text file whatever its encoding; NFC-normalised, line ends unified."""
+    return decode_text(path.read_bytes())
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
@@ -59,16 +105,23 @@ def read_sidecar(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FileProblem(f"its metadata file {sidecar.name} is not valid YAML: {exc}") from None
+    return _check_metadata(data, sidecar.name)
+
+
+def _check_metadata(data: object, where: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise FileProblem(f"{sidecar.name} must be a mapping of keys (title, outlet, published...)")
+        raise FileProblem(f"{where} must be a mapping of keys (title, outlet, published...)")
     unknown = set(data) - SIDECAR_KEYS
     if unknown:
         raise FileProblem(
-            f"{sidecar.name} has unknown keys {sorted(unknown)}; known: {sorted(SIDECAR_KEYS)}"
+            f"{where} has unknown keys {sorted(map(str, unknown))}; known: {sorted(SIDECAR_KEYS)}"
         )
     return data
+
+
+# -- one reader per format ----------------------------------------------------------------
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
@@ -80,84 +133,389 @@ def _split_title(text: str) -> tuple[str | None, str]:
     return None, text.strip()
 
 
-def article_from_file(
-    path: Path, relative: str, source_name: str, context: CollectContext
-) -> Article:
-    """Build the Article of one text file; its sidecar metadata wins over what is guessed."""
-    meta = read_sidecar(path)
-    raw = read_text_file(path)
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end == -1:
+        raise FileProblem("front matter opened with --- is never closed with ---")
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError as exc:
+        raise FileProblem(f"its front matter is not valid YAML: {exc}") from None
+    body = text[end + 4 :].lstrip("-").lstrip("\n")
+    return _check_metadata(data, "front matter"), body
+
+
+def read_text_article(data: bytes, suffix: str) -> list[Fields]:
+    """A pasted text or markdown file: title from its first line, furniture removed."""
+    raw = decode_text(data)
+    meta: dict[str, Any] = {}
+    if suffix in (".md", ".markdown"):
+        meta, raw = _front_matter(raw)
+    cleaned, _removed = strip_furniture(raw)
     if "title" in meta:
-        title = str(meta["title"]).strip() if meta["title"] else None
-        text = raw.strip()
-        first_line = text.split("\n", 1)[0].strip().lstrip("#").strip()
-        if title and fold(first_line) == fold(title):
-            text = text[len(text.split("\n", 1)[0]) :].strip()
-    else:
-        title, text = _split_title(raw)
+        return [_fields(meta, cleaned.strip())]
+    title, text = _split_title(cleaned)
+    return [Fields(text=text, title=title, **_meta_fields(meta))]
+
+
+def read_html_article(data: bytes, suffix: str) -> list[Fields]:
+    """A saved web page: the article body and its metadata, extracted with trafilatura."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        data, with_metadata=True, include_comments=False, include_tables=False
+    )
+    document: dict[str, Any] = {}
+    if isinstance(extracted, dict):
+        document = extracted
+    elif extracted is not None:
+        document = extracted.as_dict()
+    if not (document.get("text") or "").strip():
+        raise FileProblem("no article text found in this page")
+    text = unicodedata.normalize("NFC", document["text"]).strip()
+    guessed = None
+    if document.get("date"):
+        try:
+            guessed = parse_known_date(document["date"])
+        except ValueError:
+            guessed = None
+    return [
+        Fields(
+            text=text,
+            title=_clean(document.get("title")),
+            url=_clean(document.get("url")),
+            author=_clean(document.get("author")),
+            outlet=_clean(document.get("sitename")),
+            language=_clean(document.get("language")),
+            guessed_date=guessed,
+        )
+    ]
+
+
+def read_pdf_article(data: bytes, suffix: str) -> list[Fields]:
+    """A PDF clipping: one article per file, its text extracted with pypdf."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FileProblem("the PDF is encrypted with a password: save an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except FileProblem:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise FileProblem(f"corrupt or unreadable PDF ({exc.__class__.__name__}: {exc})") from None
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        if exc.__class__.__module__.startswith("pypdf"):
+            raise FileProblem(f"corrupt or unreadable PDF ({exc})") from None
+        raise
+    text = unicodedata.normalize("NFC", "\n".join(pages)).strip()
     if not text:
+        raise FileProblem("the PDF holds no text (a scan?): export it with its text layer")
+    cleaned, _removed = strip_furniture(text)
+    pdf_title = _clean(info.title) if info and info.title else None
+    title, body = (pdf_title, cleaned) if pdf_title else _split_title(cleaned)
+    return [Fields(text=body, title=title, author=_clean(info.author) if info else None)]
+
+
+def _export_records(data: bytes, suffix: str, columns: dict[str, str]) -> Iterator[dict[str, Any]]:
+    text = decode_text(data)
+    if suffix == ".jsonl":
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FileProblem(f"line {number} is not JSON: {exc.msg}") from None
+            yield item
+        return
+    if suffix == ".json":
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FileProblem(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if isinstance(document, dict):
+            items = next(
+                (v for k, v in document.items() if k in ("articles", "items", "results", "data")),
+                [document] if any(n in document for n in FIELD_NAMES["text"]) else None,
+            )
+        else:
+            items = document
+        if not isinstance(items, list):
+            raise FileProblem(
+                "JSON must be a list of articles (or an object with an 'articles' list)"
+            )
+        yield from items
+        return
+    sample = text[:10000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip() for h in reader.fieldnames or []]
+    wanted = columns.get("text")
+    has_text = wanted in header if wanted else any(h.lower() in FIELD_NAMES["text"] for h in header)
+    if not has_text:
+        fix = f"column '{wanted}' is missing" if wanted else "no text column"
+        raise FileProblem(
+            f"{fix} (found: {', '.join(header) or 'no header'}); "
+            "map one in config.yaml with columns: {text: COLUMN}"
+        )
+    for row in reader:
+        yield {(k or "").strip(): v for k, v in row.items()}
+
+
+def _pick(record: dict[str, Any], field: str, columns: dict[str, str]) -> Any:
+    if field in columns:
+        return record.get(columns[field])
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for name in FIELD_NAMES[field]:
+        if lowered.get(name) not in (None, ""):
+            return lowered[name]
+    return None
+
+
+def read_export(
+    data: bytes, suffix: str, columns: dict[str, str]
+) -> tuple[list[Fields], list[str]]:
+    """Articles of a JSON, JSON Lines or CSV export; items without text are reported."""
+    found: list[Fields] = []
+    problems: list[str] = []
+    for number, record in enumerate(_export_records(data, suffix, columns), start=1):
+        if not isinstance(record, dict):
+            problems.append(f"item {number} is not an object with fields: skipped")
+            continue
+        text = _pick(record, "text", columns)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"item {number} has no text ({'/'.join(FIELD_NAMES['text'])}): skipped")
+            continue
+        outlet = _pick(record, "outlet", columns)
+        if isinstance(outlet, dict):  # e.g. {"source": {"name": "Le Monde"}}
+            outlet = outlet.get("name") or outlet.get("title")
+        found.append(
+            Fields(
+                text=unicodedata.normalize("NFC", text).strip(),
+                title=_clean(_pick(record, "title", columns)),
+                url=_clean(_pick(record, "url", columns)),
+                published=_pick(record, "published", columns),
+                author=_clean(_pick(record, "author", columns)),
+                outlet=_clean(outlet),
+                language=_clean(_pick(record, "language", columns)),
+            )
+        )
+    return found, problems
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def _meta_fields(meta: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "url": _clean(meta.get("url")),
+        "published": meta.get("published"),
+        "author": _clean(meta.get("author")),
+        "outlet": _clean(meta.get("outlet")),
+        "language": _clean(meta.get("language")),
+    }
+
+
+def _fields(meta: dict[str, Any], text: str) -> Fields:
+    title = _clean(meta.get("title"))
+    first_line = text.split("\n", 1)[0].strip().lstrip("#").strip()
+    if title and fold(first_line) == fold(title):
+        text = text[len(text.split("\n", 1)[0]) :].strip()
+    return Fields(text=text, title=title, **_meta_fields(meta))
+
+
+SINGLE_READERS: dict[str, Callable[[bytes, str], list[Fields]]] = {
+    ".txt": read_text_article,
+    ".md": read_text_article,
+    ".markdown": read_text_article,
+    ".html": read_html_article,
+    ".htm": read_html_article,
+    ".pdf": read_pdf_article,
+}
+EXPORT_SUFFIXES = frozenset({".json", ".jsonl", ".csv"})
+SUFFIXES = frozenset(SINGLE_READERS) | EXPORT_SUFFIXES
+
+
+# -- the collector ------------------------------------------------------------------------
+
+
+def _with_sidecar(fields: Fields, meta: dict[str, Any]) -> Fields:
+    """Metadata from the sidecar wins over what the file itself says or suggests."""
+    if not meta:
+        return fields
+    values = {
+        "text": fields.text,
+        "title": fields.title,
+        "url": fields.url,
+        "published": fields.published,
+        "author": fields.author,
+        "outlet": fields.outlet,
+        "language": fields.language,
+        "guessed_date": fields.guessed_date,
+    }
+    for key in ("title", "url", "published", "author", "outlet", "language"):
+        if key in meta:
+            values[key] = meta[key] if key == "published" else _clean(meta[key])
+    if "published" in meta:
+        values["guessed_date"] = None
+    if "title" in meta and values["title"]:
+        values.update(text=_fields({"title": values["title"]}, fields.text).text)
+    return Fields(**values)
+
+
+def _article(
+    fields: Fields, identity: str, source: str, context: CollectContext, date_source: str
+) -> Article:
+    if not fields.text:
         raise FileProblem("no text besides the title")
     try:
-        parsed = parse_known_date(meta.get("published"), context.languages)
+        parsed = parse_known_date(fields.published, context.languages)
     except ValueError as exc:
         raise FileProblem(f"published: {exc}") from None
-    url = str(meta["url"]).strip() if meta.get("url") else None
-    language = meta.get("language") or detect_language(text, context.languages)
+    origin = date_source
+    if parsed is None and fields.guessed_date is not None:
+        parsed, origin = fields.guessed_date, "page"
+    language = fields.language or detect_language(fields.text, context.languages)
     return Article(
-        id=make_article_id(url, source_name, relative),
-        source=source_name,
-        entry_key=relative,
-        text=text,
-        title=title,
-        url=url,
-        outlet=str(meta["outlet"]).strip() if meta.get("outlet") else None,
-        author=str(meta["author"]).strip() if meta.get("author") else None,
+        id=make_article_id(fields.url, source, identity),
+        source=source,
+        entry_key=identity,
+        text=fields.text,
+        title=fields.title,
+        url=fields.url,
+        outlet=fields.outlet,
+        author=fields.author,
         published=parsed.value if parsed else None,
         date_precision=parsed.precision if parsed else None,
-        date_source="metadata" if parsed else None,
-        language=str(language) if language else None,
+        date_source=origin if parsed else None,
+        language=str(language).lower()[:8] if language else None,
     )
+
+
+def articles_from_bytes(
+    data: bytes,
+    path: Path,
+    identity: str,
+    source: FilesSourceConfig,
+    context: CollectContext,
+) -> tuple[list[Article], list[str]]:
+    """The articles of one file (with its sidecar), and the problems of its items."""
+    suffix = path.suffix.lower()
+    meta = read_sidecar(path)
+    problems: list[str] = []
+    if suffix in EXPORT_SUFFIXES:
+        found, problems = read_export(data, suffix, source.columns)
+        if not found and not problems:
+            raise FileProblem("no article in this export")
+        many = len(found) > 1
+        articles = []
+        for number, fields in enumerate(found, start=1):
+            key = f"{identity}#{number}" if many else identity
+            try:
+                articles.append(
+                    _article(_with_sidecar(fields, meta), key, source.name, context, "export")
+                )
+            except FileProblem as exc:
+                problems.append(f"item {number}: {exc}")
+        return articles, problems
+    (fields,) = SINGLE_READERS[suffix](data, suffix)
+    date_source = "metadata" if ("published" in meta or fields.published is not None) else "page"
+    return [_article(_with_sidecar(fields, meta), identity, source.name, context, date_source)], []
 
 
 def _candidates(root: Path, pattern: str, exclude: list[str]) -> list[Path]:
     found = []
+    resolved_root = root.resolve()
     for path in sorted(root.glob(pattern)):
         relative = path.relative_to(root)
         if any(relative.match(rule) for rule in exclude):
             continue
-        relative_parts = relative.parts
-        if any(part.startswith(".") for part in relative_parts):
+        if any(part.startswith(".") for part in relative.parts):
             continue  # hidden files and folders
-        if path.name.endswith(("~", ".swp", ".tmp")) or path.name.startswith("~$"):
-            continue  # editor temporary files
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        name = path.name
+        if name.endswith(("~", ".swp", ".tmp", ".part")) or name.startswith(("~$", ".#")):
+            continue  # editor and download temporary files
+        if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
+            continue  # a link leading out of the folder
+        if name.endswith(SIDECAR_SUFFIX):
             continue
-        if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
+        if path.is_file() and path.suffix.lower() in SUFFIXES:
             found.append(path)
     return found
 
 
 @register("files")
 def collect_folder(source: FilesSourceConfig, context: CollectContext) -> CollectResult:
-    """Read every clipping in the folder; a bad file is one problem line, the rest is kept."""
-    root = (
-        (context.base_dir / source.path).resolve()
-        if not Path(source.path).is_absolute()
-        else Path(source.path)
-    )
+    """Read the new and changed clippings of a folder; a bad file is one problem line."""
+    path = Path(source.path).expanduser()
+    root = path if path.is_absolute() else context.base_dir / path
     if not root.is_dir():
         return CollectResult(
             "failed", error=f"folder {root} does not exist: create it or fix 'path' in config.yaml"
         )
+    known = context.files
+    by_hash: dict[str, FileState] = {}
+    for state in known.values():
+        by_hash.setdefault(state.sha256, state)
     result = CollectResult("ok")
-    for path in _candidates(root, source.glob, source.exclude):
-        relative = path.relative_to(root).as_posix()
+    limit = source.max_file_mb * 1024 * 1024
+    present: set[str] = set()
+    for file in _candidates(root, source.glob, source.exclude):
+        relative = file.relative_to(root).as_posix()
+        present.add(relative)
         result.entries_seen += 1
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise FileProblem(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not read")
-            result.articles.append(article_from_file(path, relative, source.name, context))
+            stat = file.stat()
+            sidecar = file.with_name(file.stem + SIDECAR_SUFFIX)
+            sidecar_mtime = sidecar.stat().st_mtime_ns if sidecar.exists() else 0
+            mtime = max(stat.st_mtime_ns, sidecar_mtime)
+            previous = known.get(relative)
+            if previous and previous.size == stat.st_size and previous.mtime_ns == mtime:
+                continue  # unchanged since the last run: not even read
+            if stat.st_size > limit:
+                raise FileProblem(
+                    f"larger than {source.max_file_mb} MB ({stat.st_size // (1024 * 1024)} MB): "
+                    "not read; raise max_file_mb for this source if it is really an article"
+                )
+            data = file.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            sidecar_digest = (
+                hashlib.sha256(sidecar.read_bytes()).hexdigest() if sidecar_mtime else ""
+            )
+            digest = hashlib.sha256(f"{digest}:{sidecar_digest}".encode()).hexdigest()
+            identity = relative
+            if previous:
+                identity = previous.identity
+            elif (
+                (moved := by_hash.get(digest))
+                and moved.path not in present
+                and not (root / moved.path).exists()
+            ):
+                identity = moved.identity  # the same content moved: the same article
+            state = FileState(relative, stat.st_size, mtime, digest, identity)
+            if previous and previous.sha256 == digest:
+                result.file_states.append(state)  # touched, not changed
+                continue
+            articles, problems = articles_from_bytes(data, file, identity, source, context)
+            result.articles.extend(articles)
+            result.problems.extend(f"{relative}: {p}" for p in problems)
+            result.file_states.append(state)
+            result.files_read += 1
         except FileProblem as exc:
             result.problems.append(f"{relative}: {exc}")
         except OSError as exc:
-            result.problems.append(f"{relative}: cannot be read ({exc.strerror})")
+            result.problems.append(f"{relative}: cannot be read ({exc.strerror or exc})")
     return result

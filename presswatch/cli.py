@@ -95,8 +95,10 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
             click.echo(f"  FAILED       {outcome.name}: {outcome.error}")
         else:
             label = "not modified" if outcome.status == "not_modified" else "ok"
+            unit = "files" if outcome.kind == "files" else "entries"
+            read = f" ({outcome.files_read} read)" if outcome.kind == "files" else ""
             click.echo(
-                f"  {label:<12} {outcome.name}: {outcome.seen} entries, "
+                f"  {label:<12} {outcome.name}: {outcome.seen} {unit}{read}, "
                 f"{outcome.new} new, {outcome.updated} updated ({outcome.seconds:.1f}s)"
             )
         for problem in outcome.problems[:20]:

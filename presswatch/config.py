@@ -127,6 +127,19 @@ class FilesSourceConfig(_SourceBase):
     path: str = Field(min_length=1)
     glob: str = "**/*"
     exclude: list[str] = Field(default_factory=list)
+    columns: dict[str, str] = Field(default_factory=dict)
+    max_file_mb: int = Field(default=50, gt=0)
+
+    @field_validator("columns")
+    @classmethod
+    def _check_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        known = ("title", "url", "text", "published", "author", "outlet", "language")
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            raise ValueError(
+                f"unknown field(s) {', '.join(unknown)}: map columns to {', '.join(known)}"
+            )
+        return value
 
 
 class RssSourceConfig(_SourceBase):

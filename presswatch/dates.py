@@ -73,6 +73,8 @@ def parse_free_date(text: str, languages: tuple[str, ...] = ("fr", "en")) -> Par
         "TO_TIMEZONE": "UTC",
         "RETURN_AS_TIMEZONE_AWARE": True,
         "PREFER_DAY_OF_MONTH": "first",
+        # 12/05/2024 is 12 May in France and Britain; only US sources write month first.
+        "DATE_ORDER": "DMY",
         "REQUIRE_PARTS": ["year", "month", "day"],
     }
     parsed = dateparser.parse(cleaned, languages=list(languages), settings=settings)

@@ -38,6 +38,7 @@ class SourceOutcome:
     new: int = 0
     updated: int = 0
     seen: int = 0
+    files_read: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -135,7 +136,10 @@ def collect(
 
     def fetch(source: Any) -> tuple[CollectResult, float]:
         context = CollectContext(
-            state=store.source_state(source.name), base_dir=config.base_dir, languages=languages
+            state=store.source_state(source.name),
+            base_dir=config.base_dir,
+            languages=languages,
+            files=store.file_states(source.name) if source.kind == "files" else {},
         )
         began = time.monotonic()
         try:
@@ -187,6 +191,7 @@ def _record(
         status=result.status,
         error=result.error,
         seen=result.entries_seen,
+        files_read=result.files_read,
         problems=list(result.problems),
         seconds=seconds,
     )
@@ -207,6 +212,9 @@ def _record(
             for a in result.articles
         )
         outcome.new, outcome.updated = counts.new, counts.updated
+        # Only once its articles are stored is a file marked as read: a run killed in
+        # between reads it again next time, and writing it twice changes nothing.
+        store.save_file_states(source.name, result.file_states)
         values.update(
             error=None,
             consecutive_failures=0,

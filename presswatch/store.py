@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, Mention
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -131,6 +131,18 @@ mentions_table = sa.Table(
     sa.Index("ix_mentions_company", "company"),
 )
 
+files_table = sa.Table(
+    "files",
+    metadata,
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("path", sa.Text, primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("mtime_ns", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    # The path the file had when first read: a moved file keeps its article.
+    sa.Column("identity", sa.Text, nullable=False),
+)
+
 runs_table = sa.Table(
     "runs",
     metadata,
@@ -156,7 +168,10 @@ def _add_story_columns(conn: Connection) -> None:
 
 # Upgrades from version N-1 to N, applied in order to an existing database. A new database
 # is created at the latest version directly.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_story_columns}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _add_story_columns,
+    3: lambda conn: files_table.create(conn),
+}
 
 
 @dataclass(slots=True)
@@ -174,6 +189,17 @@ class SaveCounts:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.new_ids.extend(other.new_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What was last read of one file of a folder source."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    identity: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,6 +597,40 @@ class Store:
             conn.execute(
                 sa.update(sources_table).where(sources_table.c.name == name).values(**values)
             )
+
+    def file_states(self, source: str) -> dict[str, FileState]:
+        """The files of a folder source as last read, by relative path."""
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(files_table).where(files_table.c.source == source))
+            return {
+                r.path: FileState(r.path, r.size, r.mtime_ns, r.sha256, r.identity) for r in rows
+            }
+
+    def save_file_states(self, source: str, states: Iterable[FileState]) -> None:
+        """Record what was read of these files (replacing their previous records)."""
+        rows = [
+            {
+                "source": source,
+                "path": s.path,
+                "size": s.size,
+                "mtime_ns": s.mtime_ns,
+                "sha256": s.sha256,
+                "identity": s.identity,
+            }
+            for s in states
+        ]
+        if not rows:
+            return
+        with self._begin() as conn:
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                conn.execute(
+                    sa.delete(files_table).where(
+                        files_table.c.source == source,
+                        files_table.c.path.in_([r["path"] for r in chunk]),
+                    )
+                )
+                conn.execute(sa.insert(files_table), chunk)
 
     # -- runs -------------------------------------------------------------------------
 

@@ -81,3 +81,205 @@ def test_a_missing_folder_fails_with_the_fix(tmp_path: Path) -> None:
     result = collect(tmp_path / "nowhere")
     assert result.status == "failed"  # type: ignore[attr-defined]
     assert "does not exist" in result.error  # type: ignore[attr-defined]
+
+
+# -- every format ---------------------------------------------------------------------------
+
+HTML_PAGE = """<!DOCTYPE html><html lang="fr"><head>
+<meta charset="utf-8"><title>Mistral AI ouvre un bureau à Londres | Le Quotidien Tech</title>
+<meta property="og:title" content="Mistral AI ouvre un bureau à Londres">
+<meta property="og:site_name" content="Le Quotidien Tech">
+<meta name="author" content="Zoé Martin">
+<meta property="article:published_time" content="2024-05-14T09:30:00+02:00">
+</head><body><nav><a href="/">Accueil</a> <a href="/tech">Tech</a></nav>
+<article><h1>Mistral AI ouvre un bureau à Londres</h1>
+<p>La start-up française Mistral AI a annoncé mardi l’ouverture d’un bureau à Londres, son
+premier au Royaume-Uni, où elle compte recruter une trentaine d’ingénieurs d’ici la fin de
+l’année pour accompagner ses clients britanniques.</p>
+<p>« Londres est un vivier de talents exceptionnel », a déclaré Arthur Mensch, son
+directeur général, lors d’un entretien. L’entreprise rivalise avec OpenAI et Anthropic sur
+le marché des grands modèles de langage.</p>
+</article><footer>© Le Quotidien Tech – Mentions légales</footer></body></html>"""
+
+
+def _pdf_with_text(lines: list[str]) -> bytes:
+    """A minimal one-page PDF whose text layer holds ``lines`` (Helvetica, WinAnsi)."""
+
+    def escape(line: str) -> bytes:
+        raw = line.encode("cp1252")
+        return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    stream = (
+        b"BT /F1 11 Tf 50 780 Td 14 TL "
+        + b" ".join(b"(" + escape(line) + b") '" for line in lines)
+        + b" ET"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def _encrypted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_every_format_gives_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "front.md").write_text(
+        "---\ntitle: Anthropic lève des fonds\noutlet: Les Échos\npublished: 2024-09\n---\n"
+        "# Anthropic lève des fonds\n\nLa société Anthropic a levé des fonds.\n",
+        encoding="utf-8",
+    )
+    (folder / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    (folder / "clip.pdf").write_bytes(
+        _pdf_with_text(
+            ["Le Chat de Mistral AI séduit", "", "Mistral AI a présenté Le Chat, à Paris."]
+        )
+    )
+    (folder / "export.json").write_text(
+        '[{"title": "OpenAI et Mistral", "url": "https://a.example.com/1", '
+        '"content": "OpenAI répond à Mistral AI.", "date": "2024-06-11", "source": {"name": "A"}},'
+        ' {"title": "Sans texte"}]',
+        encoding="utf-8",
+    )
+    (folder / "feed.jsonl").write_text(
+        '{"headline": "One", "body": "Anthropic ships Claude.", "lang": "en"}\n'
+        '{"headline": "Two", "body": "Google ships Gemini.", "published": "2024-07-01T10:00:00Z"}\n',
+        encoding="utf-8",
+    )
+    (folder / "agence.csv").write_bytes(
+        "Titre;Média;Date;Contenu\n"
+        "Mistral AI à Londres;L’Agence;12/05/2024;Mistral AI s’installe à Londres.\n"
+        "Llama 3;L’Agence;2024-04-18;Meta publie Llama 3.\n".encode("cp1252")
+    )
+    result = collect(folder)
+    assert result.problems == [
+        "export.json: item 2 has no text (text/content/body/texte/contenu): skipped"
+    ]  # type: ignore[attr-defined]
+    articles = {a.entry_key: a for a in result.articles}  # type: ignore[attr-defined]
+    front = articles["front.md"]
+    assert (front.title, front.outlet, front.date_precision) == (
+        "Anthropic lève des fonds",
+        "Les Échos",
+        "month",
+    )
+    assert front.text == "La société Anthropic a levé des fonds."
+    page = articles["page.html"]
+    assert page.title == "Mistral AI ouvre un bureau à Londres"
+    assert page.outlet == "Le Quotidien Tech" and page.author == "Zoé Martin"
+    assert page.published is not None and page.published.date().isoformat() == "2024-05-14"
+    assert page.date_source == "page"
+    assert "Londres est un vivier de talents" in page.text and "Mentions légales" not in page.text
+    assert "Accueil" not in page.text
+    pdf = articles["clip.pdf"]
+    assert pdf.title == "Le Chat de Mistral AI séduit"
+    assert "Mistral AI a présenté Le Chat, à Paris." in pdf.text
+    exported = articles["export.json"]
+    assert exported.outlet == "A" and exported.url == "https://a.example.com/1"
+    assert (
+        exported.published == datetime(2024, 6, 11, tzinfo=UTC) and exported.date_precision == "day"
+    )
+    assert articles["feed.jsonl#1"].title == "One" and articles["feed.jsonl#1"].language == "en"
+    assert articles["feed.jsonl#2"].date_precision == "datetime"
+    first_row = articles["agence.csv#1"]
+    assert (first_row.title, first_row.outlet) == ("Mistral AI à Londres", "L’Agence")
+    assert first_row.published == datetime(2024, 5, 12, tzinfo=UTC)  # French day-first
+    assert articles["agence.csv#2"].text == "Meta publie Llama 3."
+
+
+def test_csv_column_mapping_and_missing_columns(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "tool.csv").write_text(
+        "Headline,Snippet,Outlet Name\nMistral AI wins,Mistral AI wins a deal.,Daily\n",
+        encoding="utf-8",
+    )
+    (folder / "other.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    result = collect(
+        folder, columns={"text": "Snippet", "title": "Headline", "outlet": "Outlet Name"}
+    )
+    (article,) = result.articles  # type: ignore[attr-defined]
+    assert (article.title, article.text, article.outlet) == (
+        "Mistral AI wins",
+        "Mistral AI wins a deal.",
+        "Daily",
+    )
+    (problem,) = result.problems  # type: ignore[attr-defined]
+    assert problem.startswith("other.csv: column 'Snippet' is missing (found: a, b)")
+
+
+def test_more_bad_input_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "locked.pdf").write_bytes(_encrypted_pdf())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage")
+    (folder / "notalist.json").write_text('{"hello": "world"}', encoding="utf-8")
+    (folder / "bad.jsonl").write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
+    huge = folder / "huge.txt"
+    with huge.open("wb") as handle:  # a sparse 500 MB file: never read
+        handle.truncate(500 * 1024 * 1024)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Titre\nTexte hors du dossier.", encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside)
+    result = collect(folder)
+    problems = "\n".join(result.problems)  # type: ignore[attr-defined]
+    assert "locked.pdf: the PDF is encrypted with a password" in problems
+    assert "broken.pdf: " in problems
+    assert "notalist.json: JSON must be a list of articles" in problems
+    assert "bad.jsonl: line 2 is not JSON" in problems
+    assert "huge.txt: larger than 50 MB (500 MB): not read" in problems
+    assert result.articles == []  # type: ignore[attr-defined]
+    assert "link.txt" not in problems  # skipped silently: it leads out of the folder
+
+
+def test_latin1_text(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "latin1.txt").write_bytes(
+        "Économie\nÀ Paris, la levée de fonds a été réalisée.".encode("latin-1")
+    )
+    (article,) = collect(folder).articles  # type: ignore[attr-defined]
+    assert article.title == "Économie" and article.text.startswith("À Paris, la levée")
+
+
+def test_furniture_of_seed_003_is_left_out(seeds_dir: Path) -> None:
+    result = collect(seeds_dir)
+    tribune = next(a for a in result.articles if a.entry_key.startswith("003"))  # type: ignore[attr-defined]
+    assert tribune.text.endswith("Message passé.")
+    for furniture in [
+        "Sujets les + lus",
+        "Lire aussi",
+        "Votre email",
+        "Soyez le premier",
+        "(Crédits",
+    ]:
+        assert furniture not in tribune.text
+    original = (seeds_dir / "003_bac9d4bfc824f801.txt").read_text(encoding="utf-8")
+    assert "Sujets les + lus" in original  # the file itself is never modified

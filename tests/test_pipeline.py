@@ -61,6 +61,40 @@ def test_changed_aliases_recompute_old_mentions(
     summary = collect(config, store)
     assert summary.reanalyzed == 2
     nvidia = store.mentions_frame().query("company == 'Nvidia'")
-    assert len(nvidia) >= 4 and set(nvidia["article_id"]) == {
+    assert len(nvidia) >= 2 and set(nvidia["article_id"]) == {
         a for a in store.articles_frame()["id"] if a
     } - {store.articles_frame().query("outlet.isna()")["id"].iloc[0]}
+
+
+def test_a_rerun_reads_only_new_or_changed_files(
+    write_config: Callable[..., Config], seeds_dir: Path, store: Store
+) -> None:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+
+    def run() -> tuple[int, int, int]:
+        (outcome,) = collect(config, store).outcomes
+        return outcome.files_read, outcome.new, outcome.updated
+
+    assert run() == (2, 2, 0)
+    ids = set(store.articles_frame()["id"])
+    first_seen = store.articles_frame().set_index("id")["first_seen"].to_dict()
+    assert run() == (0, 0, 0)  # nothing read at all
+
+    tribune = seeds_dir / "003_bac9d4bfc824f801.txt"
+    edited = tribune.read_text(encoding="utf-8").replace("Message passé.", "Message bien passé.")
+    tribune.write_text(edited, encoding="utf-8")
+    assert run() == (1, 0, 1)  # the changed file updates its article
+    frame = store.articles_frame().set_index("id")
+    assert set(frame.index) == ids
+    assert frame["first_seen"].to_dict() == first_seen
+
+    (seeds_dir / "archive").mkdir()
+    for name in ("000_ac3c3f190bfc7c90.txt", "000_ac3c3f190bfc7c90.meta.yaml"):
+        (seeds_dir / name).rename(seeds_dir / "archive" / name)
+    assert run() == (1, 0, 0)  # read once at its new place, recognised by its content
+    assert set(store.articles_frame()["id"]) == ids  # moved: still the same article
+
+    tribune.unlink()
+    (seeds_dir / "003_bac9d4bfc824f801.meta.yaml").unlink()
+    run()
+    assert set(store.articles_frame()["id"]) == ids  # deleted: the coverage stays

@@ -99,12 +99,13 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path:
     with Store(url) as store:
         store.save_articles([saved])
         with store.engine.begin() as conn:  # turn it back into a version 1 database
+            conn.execute(sa.text("DROP TABLE files"))
             conn.execute(sa.text("DROP INDEX ix_articles_story"))
             conn.execute(sa.text("ALTER TABLE articles DROP COLUMN story_id"))
             conn.execute(sa.text("ALTER TABLE articles DROP COLUMN signature"))
             conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     with Store(url) as store:
-        assert store.migrations_done == ["migrated schema 1 -> 2"]
+        assert store.migrations_done == ["migrated schema 1 -> 2", "migrated schema 2 -> 3"]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]
 
