@@ -50,7 +50,9 @@ _CUT = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS))
 def strip_furniture(text: str) -> tuple[str, list[str]]:
     """The article text without page furniture, and the lines removed (for the record)."""
     lines = text.split("\n")
-    folded = [fold(line).strip().rstrip(".!: ") for line in lines]
+    # Folding keeps every character in place, so the folded text splits into the same lines.
+    folded_lines = fold(text).split("\n")
+    folded = [line.strip().rstrip(".!: ") for line in folded_lines]
     total = sum(len(line) for line in lines) or 1
     seen = 0
     cut_at = len(lines)
@@ -66,7 +68,7 @@ def strip_furniture(text: str) -> tuple[str, list[str]]:
         if plain and _FURNITURE.fullmatch(plain):
             removed.append(line)
             continue
-        credit = _CREDIT_SUFFIX.search(fold(line))  # folding keeps offsets: same span
+        credit = _CREDIT_SUFFIX.search(folded_lines[index])  # same offsets as the line
         if credit:
             removed.append(line)
             caption = line[: credit.start()].strip()
