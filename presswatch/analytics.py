@@ -172,6 +172,78 @@ def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
+def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tone per (article, company): the model's, unless a person corrected it (the latest wins).
+
+    Columns: article_id, company, tone_score, tone, evidence, corrected (bool), corrected_by.
+    """
+    columns = [
+        "article_id",
+        "company",
+        "tone_score",
+        "tone",
+        "evidence",
+        "corrected",
+        "corrected_by",
+    ]
+    if tones.empty:
+        return pd.DataFrame(columns=columns)
+    out = tones.rename(columns={"score": "tone_score", "label": "tone"}).copy()
+    out["corrected"] = False
+    out["corrected_by"] = None
+    if corrections is not None and not corrections.empty:
+        per_company = corrections[corrections["company"].notna() & corrections["field"].isna()]
+        latest = per_company.drop_duplicates(["article_id", "company"], keep="last")
+        merged = out.merge(
+            latest[["article_id", "company", "label", "author"]],
+            on=["article_id", "company"],
+            how="left",
+        )
+        fixed = merged["label"].notna()
+        merged.loc[fixed, "tone"] = merged.loc[fixed, "label"]
+        merged.loc[fixed, "corrected"] = True
+        merged.loc[fixed, "corrected_by"] = merged.loc[fixed, "author"]
+        out = merged
+    return out[columns].reset_index(drop=True)
+
+
+def tone_over_time(
+    articles: pd.DataFrame,
+    tones: pd.DataFrame,
+    frequency: Frequency = "month",
+    corrections: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Shares of positive, neutral and negative articles per period and company, and net tone.
+
+    Columns: period, company, positive, neutral, negative (counts), total, net_tone
+    ((positive - negative) / total, in [-1, 1]).
+    """
+    columns = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
+    toned = company_tones(tones, corrections)
+    if toned.empty:
+        return pd.DataFrame(columns=columns)
+    dated = articles[articles["date_precision"].isin(_PLACEABLE[frequency])]
+    dated = dated.assign(period=_period_start(dated["published"], frequency))
+    joined = toned.merge(dated[["id", "period"]], left_on="article_id", right_on="id")
+    if joined.empty:
+        return pd.DataFrame(columns=columns)
+    counts = joined.groupby(["period", "company", "tone"]).size().unstack("tone", fill_value=0)
+    for label in ("positive", "neutral", "negative"):
+        if label not in counts.columns:
+            counts[label] = 0
+    counts = counts.reset_index()
+    counts["total"] = counts[["positive", "neutral", "negative"]].sum(axis=1)
+    counts["net_tone"] = (counts["positive"] - counts["negative"]) / counts["total"]
+    return counts[columns].sort_values(["period", "company"]).reset_index(drop=True)
+
+
+def article_topics(topics: pd.DataFrame) -> pd.Series:
+    """article id -> its topics, comma-separated and sorted."""
+    if topics.empty:
+        return pd.Series(dtype=object)
+    return topics.groupby("article_id")["topic"].agg(lambda t: ", ".join(sorted(set(t))))
+
+
 def choose_frequency(articles: pd.DataFrame) -> Frequency:
     """A readable grain for the dated articles: days for a few weeks, months for years."""
     dated = articles.loc[articles["date_precision"].isin(_PLACEABLE["day"]), "published"]

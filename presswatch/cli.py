@@ -219,7 +219,14 @@ def export(
 
     config, store = _open(config_path, db)
     with store:
-        frame = article_company_rows(store.articles_frame(), store.mentions_frame(), config)
+        frame = article_company_rows(
+            store.articles_frame(),
+            store.mentions_frame(),
+            config,
+            tones=store.tones_frame(),
+            topics=store.topics_frame(),
+            corrections=store.corrections_frame(),
+        )
     rows = write_csv(frame, out, delimiter=delimiter, bom=not no_bom)
     click.echo(f"Wrote {rows} rows to {out}")
 
@@ -249,18 +256,63 @@ def sources(config_path: Path | None, db: str | None) -> None:
 @common_options
 def reanalyze(config_path: Path | None, db: str | None) -> None:
     """Recompute mentions and stories over the whole archive, without fetching anything."""
-    from presswatch.matching import Matcher
+    from presswatch.pipeline import Analyzer
     from presswatch.pipeline import reanalyze as reanalyze_archive
 
     config, store = _open(config_path, db)
     with store:
         total = store.count_articles()
-        changes = reanalyze_archive(store, Matcher(config.companies))
+        changes = reanalyze_archive(store, Analyzer(config))
     click.echo(f"Reanalyzed {total} articles.")
     if not changes:
         click.echo("No mention added or removed.")
     for company, (added, removed) in changes.items():
         click.echo(f"  {company}: +{added} -{removed} mentions")
+
+
+@main.command("set-tone")
+@common_options
+@click.argument("article_id")
+@click.argument("label", type=click.Choice(["positive", "neutral", "negative"]))
+@click.option(
+    "--company", default=None, help="The company whose tone this is (else the article's)."
+)
+@click.option(
+    "--mention",
+    default=None,
+    metavar="FIELD:START",
+    help="One mention, as title:12 or text:345 (its field and start offset).",
+)
+@click.option("--by", "author", required=True, help="Who corrects (kept with the correction).")
+@click.option("--note", default=None, help="Why, for the record.")
+def set_tone(
+    config_path: Path | None,
+    db: str | None,
+    article_id: str,
+    label: str,
+    company: str | None,
+    mention: str | None,
+    author: str,
+    note: str | None,
+) -> None:
+    """Correct the tone of an article, of a company in it, or of one mention."""
+    config, store = _open(config_path, db)
+    if company is not None and config.company(company) is None:
+        raise ConfigError(str(config.path), [f"no company named '{company}' in the config"])
+    field = start = None
+    if mention:
+        name, _, offset = mention.partition(":")
+        if name not in ("title", "text") or not offset.isdigit():
+            raise click.BadParameter(
+                "write the mention as title:START or text:START", param_hint="--mention"
+            )
+        field, start = name, int(offset)
+    with store:
+        store.add_correction(
+            article_id, label, author, company=company, field=field, start=start, note=note
+        )
+    target = f"{company} in " if company else ("a mention in " if mention else "")
+    click.echo(f"Tone of {target}article {article_id} set to {label} by {author}.")
 
 
 @main.command("test-query")

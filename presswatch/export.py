@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from presswatch.analytics import article_companies
+from presswatch.analytics import article_companies, article_topics, company_tones
 from presswatch.config import Config
 
 ARTICLE_COMPANY_COLUMNS = [
@@ -22,9 +22,14 @@ ARTICLE_COMPANY_COLUMNS = [
     "role",
     "mention_count",
     "prominence",
+    "tone",
+    "tone_score",
     "evidence_sentence",
+    "topics",
     "language",
     "author",
+    "story_id",
+    "pickups",
     "article_id",
 ]
 
@@ -54,13 +59,50 @@ def format_date(published: Any, precision: Any) -> str:
 
 
 def article_company_rows(
-    articles: pd.DataFrame, mentions: pd.DataFrame, config: Config
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    config: Config,
+    tones: pd.DataFrame | None = None,
+    topics: pd.DataFrame | None = None,
+    corrections: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per (article, company it mentions), newest first, undated last."""
+    """One row per (article, company it mentions), newest first, undated last.
+
+    The evidence sentence is the one the tone rests on when there is a tone, else the
+    first mention's sentence; a person's correction of the tone wins over the model.
+    """
     pairs = article_companies(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=ARTICLE_COMPANY_COLUMNS)
-    merged = pairs.merge(articles, left_on="article_id", right_on="id", how="left")
+    toned = company_tones(tones if tones is not None else pd.DataFrame(), corrections)
+    if not toned.empty:
+        pairs = pairs.merge(
+            toned[["article_id", "company", "tone", "tone_score", "evidence"]].rename(
+                columns={"evidence": "tone_evidence"}
+            ),
+            on=["article_id", "company"],
+            how="left",
+        )
+        pairs["evidence"] = pairs["tone_evidence"].fillna(pairs["evidence"])
+    else:
+        pairs = pairs.assign(tone=None, tone_score=None)
+    pairs["tone_score"] = pairs["tone_score"].map(
+        lambda v: None if v is None or pd.isna(v) else round(float(v), 3)
+    )
+    # The article's overall tone has the same column names as the company's: keep it apart.
+    article_columns = articles.rename(
+        columns={"tone_score": "article_tone_score", "tone_label": "article_tone"}
+    )
+    merged = pairs.merge(article_columns, left_on="article_id", right_on="id", how="left")
+    topic_names = article_topics(topics if topics is not None else pd.DataFrame()).to_dict()
+    merged["topics"] = [topic_names.get(a, "") for a in merged["article_id"]]
+    if "story_id" not in merged.columns:
+        merged["story_id"] = merged["article_id"]
+    merged["story_id"] = merged["story_id"].fillna(merged["article_id"])
+    pickups = articles["story_id"].value_counts() if "story_id" in articles.columns else None
+    merged["pickups"] = (
+        merged["story_id"].map(pickups).fillna(1).astype(int) if pickups is not None else 1
+    )
     roles = {c.name: c.role for c in config.companies}
     merged["date"] = [
         format_date(p, q)

@@ -28,6 +28,27 @@ class Mention:
     sentence: str
     prominence: Prominence
     kind: MentionKind = "alias"
+    tone_score: float | None = None
+    tone_label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyTone:
+    """The tone of an article towards one company, and the sentence it rests on."""
+
+    company: str
+    score: float
+    label: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A theme of the taxonomy found in an article, with the sentence it stands in."""
+
+    topic: str
+    keyword: str
+    sentence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +75,10 @@ class Article:
     flags: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = field(default=(), compare=False)
     story_id: str | None = field(default=None, compare=False)
+    tone_score: float | None = field(default=None, compare=False)
+    tone_label: str | None = field(default=None, compare=False)
+    company_tones: tuple[CompanyTone, ...] = field(default=(), compare=False)
+    topics: tuple[Topic, ...] = field(default=(), compare=False)
     signature: bytes | None = field(default=None, compare=False, repr=False)
 
     @property

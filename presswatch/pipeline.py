@@ -6,6 +6,7 @@ A failing source is recorded on the source and the run goes on with the others.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import time
 from collections import Counter
@@ -17,13 +18,16 @@ from typing import Any
 
 from presswatch.config import Config
 from presswatch.matching import Matcher
-from presswatch.models import Article
+from presswatch.models import Article, CompanyTone, Mention
+from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
+from presswatch.nlp.text import SentenceIndex
+from presswatch.nlp.topics import TopicMatcher
 from presswatch.store import Store
 from presswatch.stories import StoryIndex, signature
 
 log = logging.getLogger(__name__)
 
-MATCHER_KEY = "matcher_fingerprint"
+ANALYSIS_KEY = "analysis_fingerprint"
 MAX_CONCURRENT_FETCHES = 8
 
 
@@ -71,8 +75,79 @@ class RunSummary:
 STORY_WINDOW = timedelta(days=30)
 
 
-def analyse(article: Article, matcher: Matcher, stories: StoryIndex | None = None) -> Article:
-    """The article with its mentions found and, given a story index, its story."""
+class Analyzer:
+    """Everything found in an article: mentions, tone per mention and company, topics, story."""
+
+    def __init__(self, config: Config, tone: ToneBackend | None = None) -> None:
+        self.matcher = Matcher(config.companies)
+        self.tone = tone or get_backend("vader")
+        self.topics = TopicMatcher(config.topics, config.languages)
+        description = "\n".join(
+            [
+                self.matcher.fingerprint,
+                self.tone.name,
+                repr(getattr(self.tone, "cutoffs", "")),
+                repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
+            ]
+        )
+        self.fingerprint = hashlib.sha256(description.encode("utf-8")).hexdigest()[:16]
+
+    def analyse(self, article: Article, stories: StoryIndex | None = None) -> Article:
+        """The article with its mentions, tones, topics and (given an index) its story."""
+        mentions = self.matcher.find(article.title, article.text)
+        changes: dict[str, Any] = {"mentions": tuple(mentions)}
+        if stories is not None:
+            data = signature(f"{article.title or ''}\n{article.text}")
+            changes.update(story_id=stories.assign(article.id, data), signature=data)
+        if mentions:
+            changes.update(self._tone(article, mentions))
+            changes["topics"] = tuple(
+                self.topics.find(article.title, article.text, article.language)
+            )
+        else:
+            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+        return dataclasses.replace(article, **changes)
+
+    def _tone(self, article: Article, mentions: list[Mention]) -> dict[str, Any]:
+        language = article.language
+        unique = list(dict.fromkeys(m.sentence for m in mentions))
+        scored = dict(zip(unique, self.tone.score(unique, language), strict=True))
+        toned = tuple(
+            dataclasses.replace(
+                m,
+                tone_score=scored[m.sentence],
+                tone_label=self.tone.label(scored[m.sentence], language),
+            )
+            for m in mentions
+        )
+        company_tones = []
+        for company in dict.fromkeys(m.company for m in mentions):
+            sentences = list(dict.fromkeys(m.sentence for m in mentions if m.company == company))
+            score = aggregate([scored[s] for s in sentences])
+            # The evidence is the sentence that weighs most in the score's direction.
+            evidence = max(sentences, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+            company_tones.append(
+                CompanyTone(company, score, self.tone.label(score, language), evidence)
+            )
+        index = SentenceIndex(article.text)
+        overall_sentences = [article.text[a:b] for a, b in index.spans] or [article.text]
+        if article.title:
+            overall_sentences.insert(0, article.title)
+        overall = aggregate(self.tone.score(overall_sentences, language))
+        return {
+            "mentions": toned,
+            "company_tones": tuple(company_tones),
+            "tone_score": overall,
+            "tone_label": self.tone.label(overall, language),
+        }
+
+
+def analyse(
+    article: Article, matcher: Matcher | Analyzer, stories: StoryIndex | None = None
+) -> Article:
+    """The article analysed: with a bare Matcher, its mentions only (and story, if indexed)."""
+    if isinstance(matcher, Analyzer):
+        return matcher.analyse(article, stories)
     mentions = tuple(matcher.find(article.title, article.text))
     if stories is None:
         return dataclasses.replace(article, mentions=mentions)
@@ -81,23 +156,24 @@ def analyse(article: Article, matcher: Matcher, stories: StoryIndex | None = Non
     return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
 
 
-def reanalyze(store: Store, matcher: Matcher) -> dict[str, tuple[int, int]]:
-    """Recompute every stored article's mentions and stories; (added, removed) per company."""
+def reanalyze(store: Store, analyzer: Analyzer) -> dict[str, tuple[int, int]]:
+    """Recompute every stored article's analysis and stories; (added, removed) per company."""
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
     mentions = store.mentions_frame()
     if not mentions.empty:
         before.update(mentions["company"].tolist())
     stories = StoryIndex()
-    regrouped: dict[str, str] = {}
-    for article in list(store.iter_articles()):
-        found = matcher.find(article.title, article.text)
-        after.update(m.company for m in found)
-        store.replace_mentions(article.id, found)
-        data = article.signature or signature(f"{article.title or ''}\n{article.text}")
-        regrouped[article.id] = stories.assign(article.id, data)
-    store.set_stories(regrouped)
-    store.set_meta(MATCHER_KEY, matcher.fingerprint)
+    for stored in list(store.iter_articles()):
+        # Reuse the stored signature: the text did not change, only the rules did.
+        article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
+        data = stored.signature or signature(f"{stored.title or ''}\n{stored.text}")
+        article = dataclasses.replace(
+            article, story_id=stories.assign(stored.id, data), signature=data
+        )
+        after.update(m.company for m in article.mentions)
+        store.replace_analysis(article)
+    store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
     changes: dict[str, tuple[int, int]] = {}
     for company in sorted(set(before) | set(after)):
         delta = after[company] - before[company]
@@ -122,13 +198,14 @@ def collect(
     store.sync_sources(
         (s.name, s.kind, s.url if s.kind == "rss" else s.path) for s in config.sources
     )
-    matcher = Matcher(config.companies)
-    if store.get_meta(MATCHER_KEY) != matcher.fingerprint and store.count_articles():
-        # Aliases changed since the archive was analysed: bring old mentions up to date first.
+    analyzer = Analyzer(config)
+    if store.get_meta(ANALYSIS_KEY) != analyzer.fingerprint and store.count_articles():
+        # Aliases, topics or the tone model changed since the archive was analysed: bring
+        # the stored articles up to date first.
         summary.reanalyzed = store.count_articles()
-        reanalyze(store, matcher)
+        reanalyze(store, analyzer)
     else:
-        store.set_meta(MATCHER_KEY, matcher.fingerprint)
+        store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
     run_id = store.start_run()
     languages = tuple(config.languages)
     stories = StoryIndex()
@@ -160,7 +237,7 @@ def collect(
         for future in as_completed(futures):
             source = futures[future]
             result, seconds = future.result()
-            outcome = _record(store, source, result, matcher, stories, seconds)
+            outcome = _record(store, source, result, analyzer, stories, seconds)
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
@@ -180,7 +257,7 @@ def _record(
     store: Store,
     source: Any,
     result: Any,
-    matcher: Matcher,
+    analyzer: Analyzer,
     stories: StoryIndex,
     seconds: float,
 ) -> SourceOutcome:
@@ -208,7 +285,7 @@ def _record(
         stored = store.content_hashes(a.id for a in result.articles)
         # Unchanged articles need no analysis: saving them only records the source.
         counts = store.save_articles(
-            a if stored.get(a.id) == a.content_hash else analyse(a, matcher, stories)
+            a if stored.get(a.id) == a.content_hash else analyzer.analyse(a, stories)
             for a in result.articles
         )
         outcome.new, outcome.updated = counts.new, counts.updated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,9 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from presswatch.errors import StoreError
-from presswatch.models import Article, Mention
+from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -89,6 +90,8 @@ articles_table = sa.Table(
     # Republished copies share a story id: the id of the first copy seen (stories.py).
     sa.Column("story_id", sa.String(40)),
     sa.Column("signature", sa.LargeBinary),
+    sa.Column("tone_score", sa.Float),
+    sa.Column("tone_label", sa.String(8)),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_story", "story_id"),
 )
@@ -127,8 +130,59 @@ mentions_table = sa.Table(
     sa.Column("end", sa.Integer, nullable=False),
     sa.Column("sentence", sa.Text, nullable=False),
     sa.Column("prominence", sa.String(8), nullable=False),
+    sa.Column("tone_score", sa.Float),
+    sa.Column("tone_label", sa.String(8)),
     sa.Index("ix_mentions_article", "article_id"),
     sa.Index("ix_mentions_company", "company"),
+)
+
+tones_table = sa.Table(
+    "tones",
+    metadata,
+    sa.Column(
+        "article_id",
+        sa.String(40),
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("company", sa.String(200), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("label", sa.String(8), nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+)
+
+topics_table = sa.Table(
+    "topics",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "article_id",
+        sa.String(40),
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("keyword", sa.Text, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Index("ix_topics_article", "article_id"),
+    sa.Index("ix_topics_topic", "topic"),
+)
+
+# A person's tone: it always wins over the model. company NULL is the article's overall
+# tone; field and start name one mention.
+corrections_table = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.String(40), nullable=False),
+    sa.Column("company", sa.String(200)),
+    sa.Column("field", sa.String(8)),
+    sa.Column("start", sa.Integer),
+    sa.Column("label", sa.String(8), nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_corrections_article", "article_id"),
 )
 
 files_table = sa.Table(
@@ -168,9 +222,18 @@ def _add_story_columns(conn: Connection) -> None:
 
 # Upgrades from version N-1 to N, applied in order to an existing database. A new database
 # is created at the latest version directly.
+def _add_tone_and_topics(conn: Connection) -> None:
+    for name in ("mentions", "articles"):
+        conn.execute(sa.text(f"ALTER TABLE {name} ADD COLUMN tone_score FLOAT"))
+        conn.execute(sa.text(f"ALTER TABLE {name} ADD COLUMN tone_label VARCHAR(8)"))
+    for table in (tones_table, topics_table, corrections_table):
+        table.create(conn)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_story_columns,
     3: lambda conn: files_table.create(conn),
+    4: _add_tone_and_topics,
 }
 
 
@@ -397,7 +460,7 @@ class Store:
                     conn.execute(
                         sa.insert(articles_table).values(**values, first_seen=now, updated_at=now)
                     )
-                    self._write_mentions(conn, article.id, article.mentions)
+                    self._write_analysis(conn, article)
                     counts.new += 1
                     counts.new_ids.append(article.id)
                 elif previous != digest:
@@ -410,10 +473,7 @@ class Store:
                         .where(articles_table.c.id == article.id)
                         .values(**values, updated_at=now)
                     )
-                    conn.execute(
-                        sa.delete(mentions_table).where(mentions_table.c.article_id == article.id)
-                    )
-                    self._write_mentions(conn, article.id, article.mentions)
+                    self._write_analysis(conn, article)
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
@@ -446,10 +506,46 @@ class Store:
                     "end": m.end,
                     "sentence": m.sentence,
                     "prominence": m.prominence,
+                    "tone_score": m.tone_score,
+                    "tone_label": m.tone_label,
                 }
                 for m in mentions
             ],
         )
+
+    @staticmethod
+    def _write_analysis(conn: Connection, article: Article) -> None:
+        """Replace an article's mentions, per-company tones and topics."""
+        for table in (mentions_table, tones_table, topics_table):
+            conn.execute(sa.delete(table).where(table.c.article_id == article.id))
+        Store._write_mentions(conn, article.id, article.mentions)
+        if article.company_tones:
+            conn.execute(
+                sa.insert(tones_table),
+                [
+                    {
+                        "article_id": article.id,
+                        "company": t.company,
+                        "score": t.score,
+                        "label": t.label,
+                        "evidence": t.evidence,
+                    }
+                    for t in article.company_tones
+                ],
+            )
+        if article.topics:
+            conn.execute(
+                sa.insert(topics_table),
+                [
+                    {
+                        "article_id": article.id,
+                        "topic": t.topic,
+                        "keyword": t.keyword,
+                        "sentence": t.sentence,
+                    }
+                    for t in article.topics
+                ],
+            )
 
     def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""
@@ -487,11 +583,20 @@ class Store:
                     .values(story_id=story_id)
                 )
 
-    def replace_mentions(self, article_id: str, mentions: Sequence[Mention]) -> None:
-        """Replace an article's mentions (after aliases changed), in one transaction."""
+    def replace_analysis(self, article: Article) -> None:
+        """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
         with self._begin() as conn:
-            conn.execute(sa.delete(mentions_table).where(mentions_table.c.article_id == article_id))
-            self._write_mentions(conn, article_id, mentions)
+            self._write_analysis(conn, article)
+            conn.execute(
+                sa.update(articles_table)
+                .where(articles_table.c.id == article.id)
+                .values(
+                    tone_score=article.tone_score,
+                    tone_label=article.tone_label,
+                    story_id=article.story_id or article.id,
+                    signature=article.signature,
+                )
+            )
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, without its mentions, oldest first."""
@@ -528,10 +633,28 @@ class Store:
                     sentence=m["sentence"],
                     prominence=m["prominence"],
                     kind=m["kind"],
+                    tone_score=m["tone_score"],
+                    tone_label=m["tone_label"],
                 )
                 for m in mention_rows
             )
-        return _article_from_row(row, mentions)
+            tones = tuple(
+                CompanyTone(t.company, t.score, t.label, t.evidence)
+                for t in conn.execute(
+                    sa.select(tones_table).where(tones_table.c.article_id == article_id)
+                )
+            )
+            topics = tuple(
+                Topic(t.topic, t.keyword, t.sentence)
+                for t in conn.execute(
+                    sa.select(topics_table)
+                    .where(topics_table.c.article_id == article_id)
+                    .order_by(topics_table.c.id)
+                )
+            )
+        return dataclasses.replace(
+            _article_from_row(row, mentions), company_tones=tones, topics=topics
+        )
 
     def count_articles(self) -> int:
         """How many articles are stored."""
@@ -693,6 +816,54 @@ class Store:
         """Mentions, one row each, without article text."""
         return self._read_frame(sa.select(mentions_table))
 
+    def tones_frame(self) -> pd.DataFrame:
+        """The model's tone per (article, company), with its evidence sentence."""
+        return self._read_frame(sa.select(tones_table))
+
+    def topics_frame(self) -> pd.DataFrame:
+        """Topic hits, one row per (article, topic, sentence)."""
+        return self._read_frame(sa.select(topics_table))
+
+    def corrections_frame(self) -> pd.DataFrame:
+        """Every tone correction, oldest first (a later one wins)."""
+        return self._read_frame(sa.select(corrections_table).order_by(corrections_table.c.id))
+
+    def add_correction(
+        self,
+        article_id: str,
+        label: str,
+        author: str,
+        *,
+        company: str | None = None,
+        field: str | None = None,
+        start: int | None = None,
+        note: str | None = None,
+    ) -> int:
+        """Record a person's tone for an article, a company in it, or one mention."""
+        if label not in ("positive", "neutral", "negative"):
+            raise StoreError(f"tone '{label}' is not positive, neutral or negative")
+        with self._begin() as conn:
+            exists = conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.id == article_id)
+            ).first()
+            if exists is None:
+                raise StoreError(f"no article with id {article_id}: copy the id from an export")
+            result = conn.execute(
+                sa.insert(corrections_table).values(
+                    article_id=article_id,
+                    company=company,
+                    field=field,
+                    start=start,
+                    label=label,
+                    author=author,
+                    note=note,
+                    created_at=_now(),
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
     def sources_frame(self) -> pd.DataFrame:
         """Sources and their collection state."""
         frame = self._read_frame(sa.select(sources_table).order_by(sources_table.c.name))
@@ -726,6 +897,8 @@ def _article_values(article: Article, digest: str) -> dict[str, Any]:
         "content_hash": digest,
         "story_id": article.story_id or article.id,
         "signature": article.signature,
+        "tone_score": article.tone_score,
+        "tone_label": article.tone_label,
     }
 
 
@@ -747,4 +920,6 @@ def _article_from_row(row: Any, mentions: tuple[Mention, ...] = ()) -> Article:
         mentions=mentions,
         story_id=row["story_id"],
         signature=row["signature"],
+        tone_score=row["tone_score"],
+        tone_label=row["tone_label"],
     )

@@ -96,3 +96,51 @@ def test_reanalyze_and_test_query(
     assert result.exit_code == 0, result.output
     assert "Reanalyzed 2 articles." in result.output
     assert "Nvidia: +" in result.output
+
+
+def test_set_tone_wins_over_the_model_in_the_export(
+    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+) -> None:
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
+        topics={"funding": ["levée de fonds", "tour de table"]},
+    )
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    assert runner.invoke(main, ["collect", *args]).exit_code == 0
+    out = tmp_path / "before.csv"
+    runner.invoke(main, ["export", *args, "--out", str(out), "--delimiter", ";"])
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    aleph = next(r for r in rows if r["company"] == "Aleph Alpha")
+    assert aleph["tone"] == "negative" and float(aleph["tone_score"]) < 0
+    assert "contrainte de revoir ses ambitions" in aleph["evidence_sentence"]
+    assert "funding" in aleph["topics"] and aleph["pickups"] == "1"
+
+    result = runner.invoke(
+        main,
+        [
+            "set-tone",
+            *args,
+            aleph["article_id"],
+            "neutral",
+            "--company",
+            "Aleph Alpha",
+            "--by",
+            "claire",
+            "--note",
+            "factual",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "set to neutral by claire" in result.output
+    runner.invoke(main, ["export", *args, "--out", str(out), "--delimiter", ";"])
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert next(r for r in rows if r["company"] == "Aleph Alpha")["tone"] == "neutral"
+
+    bad = runner.invoke(main, ["set-tone", *args, "nope", "neutral", "--by", "claire"])
+    assert bad.exit_code == 1 and "no article with id nope" in bad.output
+    bad = runner.invoke(
+        main,
+        ["set-tone", *args, aleph["article_id"], "neutral", "--company", "Nobody", "--by", "c"],
+    )
+    assert bad.exit_code == 2 and "no company named 'Nobody'" in bad.output

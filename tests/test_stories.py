@@ -12,7 +12,7 @@ from presswatch import analytics
 from presswatch.config import Config
 from presswatch.matching import Matcher
 from presswatch.models import Article, make_article_id
-from presswatch.pipeline import analyse, reanalyze
+from presswatch.pipeline import Analyzer, analyse, reanalyze
 from presswatch.store import Store
 from presswatch.stories import StoryIndex, signature
 
@@ -99,13 +99,21 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path:
     with Store(url) as store:
         store.save_articles([saved])
         with store.engine.begin() as conn:  # turn it back into a version 1 database
-            conn.execute(sa.text("DROP TABLE files"))
+            for table in ("files", "tones", "topics", "corrections"):
+                conn.execute(sa.text(f"DROP TABLE {table}"))
+            for table in ("mentions", "articles"):
+                conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN tone_score"))
+                conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN tone_label"))
             conn.execute(sa.text("DROP INDEX ix_articles_story"))
             conn.execute(sa.text("ALTER TABLE articles DROP COLUMN story_id"))
             conn.execute(sa.text("ALTER TABLE articles DROP COLUMN signature"))
             conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     with Store(url) as store:
-        assert store.migrations_done == ["migrated schema 1 -> 2", "migrated schema 2 -> 3"]
+        assert store.migrations_done == [
+            "migrated schema 1 -> 2",
+            "migrated schema 2 -> 3",
+            "migrated schema 3 -> 4",
+        ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]
 
@@ -118,7 +126,7 @@ def test_reanalyze_regroups_stories(write_config: Callable[..., Config], store: 
     ]
     store.save_articles(copies)  # stored without analysis: each its own story
     assert store.articles_frame()["story_id"].nunique() == 2
-    changes = reanalyze(store, Matcher(config.companies))
+    changes = reanalyze(store, Analyzer(config))
     assert changes["Mistral AI"][0] >= 2
     assert store.articles_frame()["story_id"].nunique() == 1
     assert dataclasses.replace(copies[0]).id in set(store.articles_frame()["story_id"])

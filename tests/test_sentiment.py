@@ -1,0 +1,129 @@
+"""Tone per mention, company and article, with evidence; topics on lemmas; corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from presswatch.config import Config, load_config
+from presswatch.errors import StoreError
+from presswatch.nlp.sentiment import VaderBackend
+from presswatch.nlp.topics import TopicMatcher
+from presswatch.pipeline import Analyzer, collect
+from presswatch.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = load_config(ROOT / "config.yaml")
+VADER = VaderBackend()
+
+
+def tone(sentence: str, language: str = "fr") -> str:
+    (score,) = VADER.score([sentence], language)
+    return VADER.label(score, language)
+
+
+def test_plus_is_a_superlative_unless_ne_stands_before_it() -> None:
+    seed = (
+        "Mistral AI a su lever des fonds colossaux et fédérer autour d’elle les plus grands espoirs"
+    )
+    assert tone(seed) == "positive"
+    assert tone("les plus grands espoirs") == tone("de grands espoirs") == "positive"
+    assert tone("Ce n'est plus un bon produit") == "negative"
+    assert tone("Ce n’est plus un bon produit") == "negative"  # typographic apostrophe
+
+
+def test_french_and_english_sentences() -> None:
+    assert (
+        tone(
+            "L'exemple de la start-up allemande Aleph Alpha, contrainte de revoir ses ambitions "
+            "à la baisse, rappelle la difficulté de rester dans la course"
+        )
+        == "negative"
+    )
+    assert tone("Un succès remarquable et une équipe brillante") == "positive"
+    assert tone("La société publie ses comptes mardi") == "neutral"
+    assert tone("The company reported a strong increase in profit", "en") == "positive"
+    assert tone("The company warned of heavy losses and layoffs", "en") == "negative"
+    assert tone("The company will publish its accounts on Tuesday", "en") == "neutral"
+
+
+@pytest.fixture
+def seeded(write_config: Callable[..., Config], seeds_dir: Path, store: Store) -> Store:
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
+        topics={k: list(v) for k, v in SHIPPED.topics.items()},
+    )
+    collect(config, store)
+    return store
+
+
+def test_seed_tones_per_company_with_evidence(seeded: Store) -> None:
+    tones = seeded.tones_frame()
+    articles = seeded.articles_frame().set_index("id")
+    profile = articles[articles["outlet"].isna()].index[0]
+    by_company = tones[tones["article_id"] == profile].set_index("company")
+    assert by_company.loc["Aleph Alpha", "label"] == "negative"
+    assert (
+        "Aleph Alpha, contrainte de revoir ses ambitions"
+        in by_company.loc["Aleph Alpha", "evidence"]
+    )
+    mentions = seeded.mentions_frame()
+    hopes = mentions[mentions["sentence"].str.contains("les plus grands espoirs")]
+    assert set(hopes["tone_label"]) == {"positive"} and set(hopes["company"]) == {"Mistral AI"}
+    assert articles["tone_label"].notna().all()
+
+
+def test_seed_topics(seeded: Store) -> None:
+    topics = seeded.topics_frame()
+    articles = seeded.articles_frame().set_index("id")
+    profile = articles[articles["outlet"].isna()].index[0]
+    tribune = articles[articles["outlet"] == "La Tribune"].index[0]
+    found = topics.groupby("article_id")["topic"].agg(set)
+    assert {"funding", "open source", "partnerships", "talent and hiring"} <= found[profile]
+    assert {
+        "products and models",
+        "partnerships",
+        "talent and hiring",
+        "international expansion",
+    } <= found[tribune]
+    funding = topics[(topics["article_id"] == profile) & (topics["topic"] == "funding")]
+    assert any("lever des fonds colossaux" in s for s in funding["sentence"])
+
+
+def test_topics_match_lemmas_in_both_languages() -> None:
+    matcher = TopicMatcher({"funding": ["levée de fonds", "funding round"]})
+    for text in [
+        "Une levée de fonds record.",
+        "Elle a levé des fonds.",
+        "Les levées de fonds.",
+        "Pour lever des fonds.",
+    ]:
+        assert [h.topic for h in matcher.find(None, text, "fr")] == ["funding"], text
+    assert [h.topic for h in matcher.find(None, "Two funding rounds closed.", "en")] == ["funding"]
+    assert matcher.find(None, "Le fond de la question.", "fr") == []
+
+
+def test_corrections_are_kept_with_who_and_when(seeded: Store) -> None:
+    article_id = seeded.articles_frame()["id"].iloc[0]
+    seeded.add_correction(
+        article_id, "negative", "claire@comms", company="Mistral AI", note="ironic"
+    )
+    (row,) = seeded.corrections_frame().to_dict("records")
+    assert (row["label"], row["author"], row["company"]) == (
+        "negative",
+        "claire@comms",
+        "Mistral AI",
+    )
+    assert row["created_at"] is not None
+    with pytest.raises(StoreError, match="not positive, neutral or negative"):
+        seeded.add_correction(article_id, "bad", "x")
+    with pytest.raises(StoreError, match="no article with id"):
+        seeded.add_correction("nope", "positive", "x")
+
+
+def test_analyzer_fingerprint_changes_with_topics(write_config: Callable[..., Config]) -> None:
+    first = Analyzer(write_config(topics={"a": ["x"]}))
+    second = Analyzer(write_config(topics={"a": ["y"]}))
+    assert first.fingerprint != second.fingerprint
