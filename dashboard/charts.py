@@ -48,3 +48,24 @@ def share_of_voice_figure(share: pd.DataFrame, companies: list[str]) -> go.Figur
     )
     figure.update_layout(**_LAYOUT, showlegend=False)
     return figure
+
+
+TONE_COLORS = {"positive": "#16a34a", "neutral": "#9ca3af", "negative": "#dc2626"}
+
+
+def tone_figure(tone: pd.DataFrame, companies: list[str]) -> go.Figure:
+    """Articles per tone for each company, stacked: positive, neutral, negative."""
+    totals = tone.groupby("company")[["positive", "neutral", "negative"]].sum().reset_index()
+    long = totals.melt(id_vars="company", var_name="tone", value_name="articles")
+    figure = px.bar(
+        long,
+        x="articles",
+        y="company",
+        color="tone",
+        orientation="h",
+        color_discrete_map=TONE_COLORS,
+        category_orders={"company": companies, "tone": ["positive", "neutral", "negative"]},
+        labels={"articles": "Articles", "company": "", "tone": "Tone"},
+    )
+    figure.update_layout(**_LAYOUT, barmode="stack")
+    return figure

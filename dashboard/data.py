@@ -23,6 +23,9 @@ class Frames:
     articles: pd.DataFrame
     mentions: pd.DataFrame
     sources: pd.DataFrame
+    tones: pd.DataFrame
+    topics: pd.DataFrame
+    corrections: pd.DataFrame
 
 
 @st.cache_resource
@@ -52,12 +55,28 @@ def _store(url: str) -> Store:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_frames(url: str) -> Frames:
-    """Articles (without text), mentions and sources, refreshed every minute."""
+    """Articles (without text), mentions, sources, tones, topics and corrections."""
     store = _store(url)
-    return Frames(store.articles_frame(), store.mentions_frame(), store.sources_frame())
+    return Frames(
+        store.articles_frame(),
+        store.mentions_frame(),
+        store.sources_frame(),
+        store.tones_frame(),
+        store.topics_frame(),
+        store.corrections_frame(),
+    )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_article(url: str, article_id: str) -> Article | None:
     """One article with its text and mentions."""
     return _store(url).get_article(article_id)
+
+
+def save_correction(
+    url: str, article_id: str, label: str, author: str, company: str | None, note: str | None
+) -> None:
+    """Store a person's tone correction and drop the cached frames so it shows at once."""
+    _store(url).add_correction(article_id, label, author, company=company, note=note)
+    load_frames.clear()
+    load_article.clear()

@@ -27,6 +27,9 @@ class View:
     articles: pd.DataFrame
     mentions: pd.DataFrame
     sources: pd.DataFrame
+    tones: pd.DataFrame
+    topics: pd.DataFrame
+    corrections: pd.DataFrame
     companies: list[str]
     period: str
 
@@ -52,4 +55,20 @@ def build_view(
         start = (now or datetime.now(UTC)) - timedelta(days=days)
         articles = articles[articles["published"].notna() & (articles["published"] >= start)]
     mentions = mentions[mentions["article_id"].isin(articles["id"])]
-    return View(config, database, articles, mentions, frames.sources, companies, period)
+    kept = articles["id"]
+    tones = frames.tones[
+        frames.tones["article_id"].isin(kept) & frames.tones["company"].isin(companies)
+    ]
+    topics = frames.topics[frames.topics["article_id"].isin(kept)]
+    return View(
+        config,
+        database,
+        articles,
+        mentions,
+        frames.sources,
+        tones,
+        topics,
+        frames.corrections,
+        companies,
+        period,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -44,7 +45,8 @@ def test_overview_shows_timeline_and_share_of_voice(seeded: tuple[Config, str]) 
     assert app.title[0].value == "Overview"
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Articles with mentions"] == "2"
-    assert len(app.get("plotly_chart")) == 2
+    charts = app.get("plotly_chart")
+    assert [c.key for c in charts] == ["timeline", "tone", "share_of_voice"]
     captions = " ".join(c.value for c in app.caption)
     assert "1 undated" in captions  # seed 000 is counted, not dropped
     share = app.dataframe[0].value
@@ -162,3 +164,27 @@ def test_republished_copies_are_grouped_on_coverage(
     assert app.expander[0].label == "Republished stories (1)"
     assert set(app.dataframe[0].value["pickups"]) == {2}
     assert app.dataframe[1].value.iloc[0]["outlets"] == "agence, regional"
+
+
+def tones_table(app: AppTest) -> Any:
+    return next(d.value for d in app.dataframe if "evidence" in d.value.columns)
+
+
+def test_a_tone_is_corrected_on_coverage(seeded: tuple[Config, str]) -> None:
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+    tones = tones_table(app)
+    assert "Mistral AI" in set(tones["company"])
+    app.selectbox(key="correct_company").set_value("Mistral AI")
+    app.selectbox(key="correct_label").set_value("negative")
+    app.text_input(key="correct_author").set_value("Claire")
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    _, url = seeded
+    with Store(url) as store:
+        (row,) = store.corrections_frame().to_dict("records")
+    assert (row["company"], row["label"], row["author"]) == ("Mistral AI", "negative", "Claire")
+    app.run()
+    tones = tones_table(app).set_index("company")
+    assert tones.loc["Mistral AI", "tone"] == "negative"
+    assert tones.loc["Mistral AI", "corrected_by"] == "Claire"

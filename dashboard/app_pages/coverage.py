@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import load_article
+from dashboard.data import load_article, save_correction
 from dashboard.render import article_html, company_colors, highlight
 from dashboard.view import View
 from presswatch import analytics
@@ -94,6 +94,39 @@ if article.url:
 st.text(" · ".join(meta))
 counts = pd.Series([m.company for m in shown]).value_counts()
 st.text("Mentions: " + ", ".join(f"{name} ({count})" for name, count in counts.items()))
+
+tones = analytics.company_tones(view.tones, view.corrections)
+tones = tones[tones["article_id"] == article.id]
+if article.tone_label:
+    st.text(f"Overall tone: {article.tone_label} ({article.tone_score:+.2f})")
+if not tones.empty:
+    st.dataframe(
+        tones[["company", "tone", "tone_score", "evidence", "corrected_by"]],
+        hide_index=True,
+        column_config={
+            "company": "Company",
+            "tone": "Tone",
+            "tone_score": st.column_config.NumberColumn("Score", format="%+.2f"),
+            "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
+            "corrected_by": "Corrected by",
+        },
+        key="tones",
+    )
+    with st.form("correct_tone", clear_on_submit=True):
+        st.caption("Correct a tone: a person's label always wins over the model.")
+        left, middle, right = st.columns(3)
+        company = left.selectbox("Company", tones["company"].tolist(), key="correct_company")
+        label = middle.selectbox("Tone", ["positive", "neutral", "negative"], key="correct_label")
+        author = right.text_input("Your name", key="correct_author")
+        if st.form_submit_button("Save the correction"):
+            if not author.strip():
+                st.error("Give your name: each correction is kept with who made it.")
+            else:
+                save_correction(view.database, article.id, label, author.strip(), company, None)
+                st.success(f"Tone of {company} set to {label}.")
+topic_names = sorted({t.topic for t in article.topics})
+if topic_names:
+    st.text("Topics: " + ", ".join(topic_names))
 
 title_spans = [(m.start, m.end, m.company) for m in shown if m.field == "title"]
 text_spans = [(m.start, m.end, m.company) for m in shown if m.field == "text"]

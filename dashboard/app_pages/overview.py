@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.charts import share_of_voice_figure, timeline_figure
+from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.view import View
 from presswatch import analytics
 
@@ -42,6 +42,18 @@ if not unplaced.empty:
     st.caption(
         f"Not on this chart: {', '.join(parts)} (listed on the Coverage page, counted below)."
     )
+
+undated_tone = analytics.company_tones(view.tones, view.corrections)
+if not undated_tone.empty:
+    st.subheader("Tone")
+    counts = (
+        undated_tone.groupby(["company", "tone"]).size().unstack("tone", fill_value=0).reset_index()
+    )
+    for label in ("positive", "neutral", "negative"):
+        if label not in counts.columns:
+            counts[label] = 0
+    st.plotly_chart(tone_figure(counts, view.companies), key="tone")
+    st.caption("Articles by their tone towards each company; a person's correction wins.")
 
 st.subheader("Share of voice")
 st.plotly_chart(share_of_voice_figure(share, view.companies), key="share_of_voice")
