@@ -36,6 +36,12 @@ page = st.navigation(
             default=True,
         ),
         st.Page(
+            "app_pages/topics.py",
+            title="Topics",
+            icon=":material/topic:",
+            help="Themes per company over time, and the terms that rose in recent coverage.",
+        ),
+        st.Page(
             "app_pages/coverage.py",
             title="Coverage",
             icon=":material/article:",

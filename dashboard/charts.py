@@ -69,3 +69,19 @@ def tone_figure(tone: pd.DataFrame, companies: list[str]) -> go.Figure:
     )
     figure.update_layout(**_LAYOUT, barmode="stack")
     return figure
+
+
+def topics_figure(counts: pd.DataFrame, companies: list[str]) -> go.Figure:
+    """Articles per topic for each company, grouped bars."""
+    figure = px.bar(
+        counts,
+        x="articles",
+        y="topic",
+        color="company",
+        orientation="h",
+        barmode="group",
+        category_orders={"company": companies},
+        labels={"articles": "Articles", "topic": "", "company": "Company"},
+    )
+    figure.update_layout(**_LAYOUT)
+    return figure

@@ -73,6 +73,12 @@ def load_article(url: str, article_id: str) -> Article | None:
     return _store(url).get_article(article_id)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_texts(url: str, ids: tuple[str, ...]) -> dict[str, str]:
+    """Title and text of these articles (for emerging terms)."""
+    return _store(url).texts(ids)
+
+
 def save_correction(
     url: str, article_id: str, label: str, author: str, company: str | None, note: str | None
 ) -> None:

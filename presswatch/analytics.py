@@ -257,3 +257,120 @@ def choose_frequency(articles: pd.DataFrame) -> Frequency:
     if span > pd.Timedelta(days=120):
         return "week"
     return "day"
+
+
+def topics_over_time(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    topics: pd.DataFrame,
+    frequency: Frequency = "month",
+) -> pd.DataFrame:
+    """Articles per period, company and topic (an article counts once per topic).
+
+    Columns: period, company, topic, articles.
+    """
+    columns = ["period", "company", "topic", "articles"]
+    pairs = article_companies(articles, mentions)
+    if pairs.empty or topics.empty:
+        return pd.DataFrame(columns=columns)
+    dated = articles[articles["date_precision"].isin(_PLACEABLE[frequency])]
+    dated = dated.assign(period=_period_start(dated["published"], frequency))
+    per_article = topics[["article_id", "topic"]].drop_duplicates()
+    joined = (
+        pairs[["article_id", "company"]]
+        .merge(per_article, on="article_id")
+        .merge(dated[["id", "period"]], left_on="article_id", right_on="id")
+    )
+    if joined.empty:
+        return pd.DataFrame(columns=columns)
+    return (
+        joined.groupby(["period", "company", "topic"])["article_id"]
+        .nunique()
+        .rename("articles")
+        .reset_index()
+        .sort_values(["period", "company", "articles"], ascending=[True, True, False])
+        .reset_index(drop=True)
+    )
+
+
+def topic_counts(
+    articles: pd.DataFrame, mentions: pd.DataFrame, topics: pd.DataFrame
+) -> pd.DataFrame:
+    """Articles per company and topic over the whole frame (dated or not).
+
+    Columns: company, topic, articles.
+    """
+    pairs = article_companies(articles, mentions)
+    if pairs.empty or topics.empty:
+        return pd.DataFrame(columns=["company", "topic", "articles"])
+    per_article = topics[["article_id", "topic"]].drop_duplicates()
+    joined = pairs[["article_id", "company"]].merge(per_article, on="article_id")
+    return (
+        joined.groupby(["company", "topic"])["article_id"]
+        .nunique()
+        .rename("articles")
+        .reset_index()
+        .sort_values(["company", "articles"], ascending=[True, False])
+        .reset_index(drop=True)
+    )
+
+
+def emerging_terms(current: pd.Series, previous: pd.Series, top: int = 20) -> pd.DataFrame:
+    """Words and two-word phrases whose use rose most from ``previous`` texts to ``current``.
+
+    Weighted log-odds with an informative Dirichlet prior (Monroe et al., 2008) over counts
+    from scikit-learn's CountVectorizer, French and English function words left out; a term
+    needs two articles in the current period. Columns: term, current, previous (counts),
+    z (how surely it rose; above 2 is notable).
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    columns = ["term", "current", "previous", "z"]
+    texts_now = [t for t in current.dropna().astype(str) if t.strip()]
+    texts_before = [t for t in previous.dropna().astype(str) if t.strip()]
+    if len(texts_now) < 2:
+        return pd.DataFrame(columns=columns)
+    vectorizer = CountVectorizer(
+        ngram_range=(1, 2),
+        stop_words=sorted(stop_words()),
+        token_pattern=r"(?u)\b[^\W\d_][\w-]+\b",  # noqa: S106 - a regex, not a password
+        min_df=2,
+        strip_accents=None,
+        lowercase=True,
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts_now + texts_before)
+    except ValueError:  # no term left (every word a stop word, or too few texts)
+        return pd.DataFrame(columns=columns)
+    import numpy as np
+
+    split = len(texts_now)
+    now = np.asarray(matrix[:split].sum(axis=0)).ravel().astype(float)
+    before = np.asarray(matrix[split:].sum(axis=0)).ravel().astype(float)
+    in_articles_now = np.asarray((matrix[:split] > 0).sum(axis=0)).ravel()
+    prior = now + before + 0.01
+    total_now, total_before, total_prior = now.sum(), before.sum(), prior.sum()
+    log_odds_now = np.log((now + prior) / (total_now + total_prior - now - prior))
+    log_odds_before = np.log((before + prior) / (total_before + total_prior - before - prior))
+    variance = 1.0 / (now + prior) + 1.0 / (before + prior)
+    z = (log_odds_now - log_odds_before) / np.sqrt(variance)
+    terms = vectorizer.get_feature_names_out()
+    frame = pd.DataFrame(
+        {"term": terms, "current": now.astype(int), "previous": before.astype(int), "z": z}
+    )
+    frame = frame[(in_articles_now >= 2) & (frame["z"] > 0)]
+    return frame.sort_values("z", ascending=False).head(top).reset_index(drop=True)
+
+
+def stop_words() -> frozenset[str]:
+    """French and English function words (the French list ships with presswatch)."""
+    from importlib.resources import files
+
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    text = files("presswatch.nlp").joinpath("data/stopwords_fr.txt").read_text(encoding="utf-8")
+    french = {
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    }
+    english: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(french) | english

@@ -656,6 +656,20 @@ class Store:
             _article_from_row(row, mentions), company_tones=tones, topics=topics
         )
 
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """Title and text of each of these articles, by id."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                rows = conn.execute(
+                    sa.select(
+                        articles_table.c.id, articles_table.c.title, articles_table.c.text
+                    ).where(articles_table.c.id.in_(wanted[start : start + 500]))
+                )
+                found.update({r.id: f"{r.title or ''}\n{r.text}" for r in rows})
+        return found
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         with self._begin() as conn:

@@ -129,3 +129,55 @@ def test_shares_sum_to_100_and_days_sum_to_the_total(
         unplaced + mentions[mentions["article_id"].isin(placeable)]["article_id"].nunique()
         == relevant
     )
+
+
+def test_emerging_terms_rise_against_the_period_before() -> None:
+    now = pd.Series(
+        [
+            "Mistral AI annonce un partenariat avec Nvidia pour ses puces.",
+            "Le partenariat avec Nvidia renforce Mistral AI en Europe.",
+            "Nvidia et Mistral AI signent un partenariat stratégique.",
+            "Mistral AI recrute des ingénieurs à Paris.",
+        ]
+    )
+    before = pd.Series(
+        [
+            "Mistral AI recrute des ingénieurs à Paris.",
+            "Mistral AI lève des fonds à Paris.",
+            "Mistral AI recrute à Paris et à Londres.",
+        ]
+    )
+    terms = analytics.emerging_terms(now, before)
+    top = terms["term"].tolist()
+    assert top[:2] == ["nvidia", "partenariat"] or top[:2] == ["partenariat", "nvidia"]
+    assert "paris" not in top and "mistral" not in top  # did not rise
+    assert not {"le", "avec", "des", "the"} & set(top)  # function words left out
+    assert (terms["z"] > 0).all()
+    assert analytics.emerging_terms(pd.Series(["seul"]), before).empty
+
+
+def test_topic_counts_and_over_time() -> None:
+    articles, mentions = frames(
+        [
+            ("a", "2024-06-10T08:00:00Z", "datetime", ["Mistral AI"]),
+            ("b", "2024-07-02T08:00:00Z", "datetime", ["Mistral AI", "OpenAI"]),
+            ("c", None, None, ["OpenAI"]),
+        ]
+    )
+    topics = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b", "c"],
+            "topic": ["funding", "funding", "funding", "talent"],
+            "sentence": ["s1", "s2", "s3", "s4"],
+        }
+    )
+    counts = analytics.topic_counts(articles, mentions, topics)
+    as_dict = {(r.company, r.topic): r.articles for r in counts.itertuples()}
+    assert as_dict == {
+        ("Mistral AI", "funding"): 2,
+        ("OpenAI", "funding"): 1,
+        ("OpenAI", "talent"): 1,
+    }
+    monthly = analytics.topics_over_time(articles, mentions, topics, "month")
+    assert len(monthly) == 3  # June and July for Mistral AI, July for OpenAI; undated apart
+    assert monthly["articles"].sum() == 3

@@ -24,7 +24,10 @@ TIMEOUT = 30
 def seeded(
     write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Config, str]:
-    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
+        topics={"funding": ["levée de fonds", "tour de table"], "talent": ["talents"]},
+    )
     url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
     with Store(url) as store:
         collect(config, store)
@@ -188,3 +191,13 @@ def test_a_tone_is_corrected_on_coverage(seeded: tuple[Config, str]) -> None:
     tones = tones_table(app).set_index("company")
     assert tones.loc["Mistral AI", "tone"] == "negative"
     assert tones.loc["Mistral AI", "corrected_by"] == "Claire"
+
+
+def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Config]) -> None:
+    app = open_app()
+    app.switch_page("app_pages/topics.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Topics"
+    assert [c.key for c in app.get("plotly_chart")] == ["topics"]
+    # The seeds are from 2024: nothing recent enough to compare, and the page says so.
+    assert "Not enough recent articles" in " ".join(i.value for i in app.info)

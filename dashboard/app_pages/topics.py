@@ -1,0 +1,75 @@
+"""Topics: themes per company, and the terms that rose in the coverage of the tracked company."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.charts import topics_figure
+from dashboard.data import load_texts
+from dashboard.view import PERIODS, View
+from presswatch import analytics
+
+view: View = st.session_state["view"]
+st.title("Topics")
+
+counts = analytics.topic_counts(view.articles, view.mentions, view.topics)
+if counts.empty:
+    st.info(
+        "No topic found yet: add keywords under `topics` in config.yaml, "
+        "then run `presswatch reanalyze`."
+    )
+else:
+    st.subheader("Topics per company")
+    st.plotly_chart(topics_figure(counts, view.companies), key="topics")
+    frequency = analytics.choose_frequency(view.relevant_articles)
+    over_time = analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency)
+    if not over_time.empty:
+        st.subheader(f"Topics per {frequency}")
+        st.dataframe(
+            over_time,
+            hide_index=True,
+            column_config={
+                "period": st.column_config.DateColumn(frequency.capitalize()),
+                "company": "Company",
+                "topic": "Topic",
+                "articles": "Articles",
+            },
+        )
+
+st.subheader("Emerging terms")
+tracked = [c.name for c in view.config.tracked]
+days = PERIODS.get(view.period) or 30
+now = datetime.now(UTC)
+start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
+about = view.mentions[view.mentions["company"].isin(tracked)]["article_id"].unique()
+dated = view.articles[view.articles["id"].isin(about) & view.articles["published"].notna()]
+current_ids = dated.loc[dated["published"] >= start, "id"].tolist()
+previous_ids = dated.loc[
+    (dated["published"] < start) & (dated["published"] >= before), "id"
+].tolist()
+st.caption(
+    f"Words and phrases that rose most in articles about {', '.join(tracked)}: the last "
+    f"{days} days ({len(current_ids)} articles) against the {days} days before "
+    f"({len(previous_ids)} articles)."
+)
+texts = load_texts(view.database, tuple(current_ids + previous_ids)) if current_ids else {}
+terms = analytics.emerging_terms(
+    pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
+    pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
+)
+if terms.empty:
+    st.info("Not enough recent articles to compare: emerging terms need two or more.")
+else:
+    st.dataframe(
+        terms,
+        hide_index=True,
+        column_config={
+            "term": "Term",
+            "current": "This period",
+            "previous": "Period before",
+            "z": st.column_config.NumberColumn("Rise (z)", format="%.1f"),
+        },
+    )
