@@ -59,9 +59,8 @@ def evaluate(backend: ToneBackend, language: str, data: Path) -> tuple[str, floa
     """A results row for one backend and language on the test split, and its macro-F1."""
     text, gold = load(language, "test", data)
     started = time.perf_counter()
-    scores = backend.score(text, language)
+    predicted = [label for _, label in backend.classify(text, language)]
     seconds = time.perf_counter() - started
-    predicted = [backend.label(s, language) for s in scores]
     f1 = macro_f1(gold, predicted)
     row = (
         f"| {backend.name} | {language} | {SPLITS[language]} test | {len(text)} | "

@@ -7,7 +7,7 @@ article, ``published`` in UTC, ``date_precision`` one of datetime/day/month/year
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -374,3 +374,190 @@ def stop_words() -> frozenset[str]:
     }
     english: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
     return frozenset(french) | english
+
+
+def period_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Per company, articles and mentions now and in the period before, and their change.
+
+    Takes two share-of-voice frames (``share_of_voice`` of the period and of the one
+    before). Columns: company, articles, previous_articles, change_articles (percent, NaN
+    when there was nothing before), mentions, previous_mentions, change_mentions.
+    """
+    columns = [
+        "company",
+        "articles",
+        "previous_articles",
+        "change_articles",
+        "mentions",
+        "previous_mentions",
+        "change_mentions",
+    ]
+    now = (
+        current[["company", "articles", "mentions"]]
+        if not current.empty
+        else pd.DataFrame(columns=["company", "articles", "mentions"])
+    )
+    before = (
+        previous[["company", "articles", "mentions"]]
+        if not previous.empty
+        else pd.DataFrame(columns=["company", "articles", "mentions"])
+    )
+    merged = now.merge(before, on="company", how="outer", suffixes=("", "_before")).fillna(0)
+    if merged.empty:
+        return pd.DataFrame(columns=columns)
+    merged = merged.rename(
+        columns={"articles_before": "previous_articles", "mentions_before": "previous_mentions"}
+    )
+    for column in ("articles", "mentions"):
+        merged[column] = merged[column].astype(int)
+        merged[f"previous_{column}"] = merged[f"previous_{column}"].astype(int)
+        before_values = merged[f"previous_{column}"].where(merged[f"previous_{column}"] > 0)
+        merged[f"change_{column}"] = 100.0 * (merged[column] - before_values) / before_values
+    return merged[columns].sort_values("company").reset_index(drop=True)
+
+
+def top_outlets(
+    articles: pd.DataFrame, mentions: pd.DataFrame, by: str = "outlet", top: int = 10
+) -> pd.DataFrame:
+    """The outlets (or authors, with ``by="author"``) with most articles per company.
+
+    Columns: company, <by>, articles, stories. Unknown outlets or authors are counted as
+    "(unknown)".
+    """
+    columns = ["company", by, "articles", "stories"]
+    pairs = article_companies(articles, mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    story_of = _story_ids(articles)
+    joined = pairs.merge(articles[["id", by]], left_on="article_id", right_on="id")
+    joined[by] = joined[by].fillna("(unknown)")
+    joined["story_id"] = joined["article_id"].map(story_of)
+    counted = (
+        joined.groupby(["company", by])
+        .agg(articles=("article_id", "nunique"), stories=("story_id", "nunique"))
+        .reset_index()
+        .sort_values(["company", "articles", by], ascending=[True, False, True])
+    )
+    return counted.groupby("company").head(top).reset_index(drop=True)[columns]
+
+
+def prominence(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Mentions per company in titles, leads and bodies. Columns: company, title, lead, body."""
+    if mentions.empty:
+        return pd.DataFrame(columns=["company", "title", "lead", "body"])
+    table = mentions.groupby(["company", "prominence"]).size().unstack("prominence", fill_value=0)
+    for place in ("title", "lead", "body"):
+        if place not in table.columns:
+            table[place] = 0
+    return table[["title", "lead", "body"]].reset_index()
+
+
+def daily_counts(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Mentions and articles per day and company, every day of the span (zeros included).
+
+    Only articles dated to the day or better are placed. Columns: day, company, mentions,
+    articles.
+    """
+    timeline = mentions_over_time(articles, mentions, "day")
+    if timeline.empty:
+        return pd.DataFrame(columns=["day", "company", "mentions", "articles"])
+    days = pd.date_range(timeline["period"].min(), timeline["period"].max(), freq="D")
+    full = pd.MultiIndex.from_product(
+        [days, sorted(timeline["company"].unique())], names=["day", "company"]
+    )
+    filled = (
+        timeline.rename(columns={"period": "day"})
+        .set_index(["day", "company"])
+        .reindex(full, fill_value=0)
+        .reset_index()
+    )
+    return filled
+
+
+def spikes(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    window: int = 14,
+    threshold: float = 3.5,
+    minimum: int = 3,
+) -> pd.DataFrame:
+    """Days whose mentions stand well above the company's rolling baseline.
+
+    The baseline is the median of the ``window`` days before (zeros included) and the
+    spread their median absolute deviation (MAD, scaled by 1.4826, at least 1 mention);
+    a day is a spike when its robust z-score reaches ``threshold`` and it has at least
+    ``minimum`` mentions. Columns: company, day, mentions, articles, baseline, z,
+    article_ids (the articles that drove it).
+    """
+    columns = ["company", "day", "mentions", "articles", "baseline", "z", "article_ids"]
+    daily = daily_counts(articles, mentions)
+    if daily.empty:
+        return pd.DataFrame(columns=columns)
+    found = []
+    for company, series in daily.groupby("company"):
+        counts = series.set_index("day")["mentions"].astype(float)
+        history = counts.shift(1).rolling(window, min_periods=window // 2)
+        baseline = history.median()
+        spread = history.apply(_mad, raw=True)
+        scale = (1.4826 * spread).clip(lower=1.0)
+        z = (counts - baseline) / scale
+        for day in counts.index[(z >= threshold) & (counts >= minimum)]:
+            found.append((company, day, int(counts[day]), float(baseline[day]), float(z[day])))
+    if not found:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(found, columns=["company", "day", "mentions", "baseline", "z"])
+    pairs = article_companies(articles, mentions).merge(
+        articles[["id", "published", "date_precision"]], left_on="article_id", right_on="id"
+    )
+    pairs = pairs[pairs["date_precision"].isin(_PLACEABLE["day"])]
+    pairs["day"] = _period_start(pairs["published"], "day")
+    drivers = pairs.groupby(["company", "day"])["article_id"].agg(list)
+    out["article_ids"] = [
+        drivers.get((c, d), []) for c, d in zip(out["company"], out["day"], strict=True)
+    ]
+    out["articles"] = out["article_ids"].map(len)
+    return out[columns].sort_values(["day", "company"]).reset_index(drop=True)
+
+
+def _mad(values: Any) -> float:
+    """The median absolute deviation of an array."""
+    import numpy as np
+
+    return float(np.median(np.abs(values - np.median(values))))
+
+
+def coverage_gaps(
+    events: pd.DataFrame, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Periods when a source was failing, so a dip in coverage is not read as silence.
+
+    A gap runs from a source's first failed collection after a success (or its first
+    collection) to its next success (open, ``end`` NaT, while it still fails). Columns:
+    source, start, end, failures, error (the last one).
+    """
+    columns = ["source", "start", "end", "failures", "error"]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    gaps = []
+    for source, history in events.sort_values("at").groupby("source"):
+        current: list[Any] | None = None
+        for row in history.itertuples():
+            if not row.ok:
+                if current is None:
+                    current = [source, row.at, pd.NaT, 0, row.error]
+                current[3] += 1
+                current[4] = row.error
+            elif current is not None:
+                current[2] = row.at
+                gaps.append(current)
+                current = None
+        if current is not None:
+            gaps.append(current)
+    out = pd.DataFrame(gaps, columns=columns)
+    out["start"] = pd.to_datetime(out["start"], utc=True)
+    out["end"] = pd.to_datetime(out["end"], utc=True)
+    if start is not None:
+        out = out[out["end"].isna() | (out["end"] >= start)]
+    if end is not None:
+        out = out[out["start"] <= end]
+    return out.sort_values(["start", "source"]).reset_index(drop=True)

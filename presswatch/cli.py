@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -194,6 +195,17 @@ def run(config_path: Path | None, db: str | None, port: int, address: str) -> No
     sys.exit(serve_dashboard(config, store.url, port, address))
 
 
+def _date_option(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' is not a date: write it as 2024-06-30", param_hint=name
+        ) from None
+
+
 @main.command()
 @common_options
 @click.option(
@@ -201,8 +213,28 @@ def run(config_path: Path | None, db: str | None, port: int, address: str) -> No
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The CSV file to write.",
+    help="The CSV file to write (its manifest goes beside it as NAME.manifest.json).",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["articles", "mentions", "stories", "daily"]),
+    default="articles",
+    show_default=True,
+    help="One row per (article, company), mention, (story, company) or (day, company).",
+)
+@click.option("--from", "start", default=None, help="First day, e.g. 2024-06-01.")
+@click.option("--to", "end", default=None, help="Last day, included.")
+@click.option("--company", "companies", multiple=True, help="Only these companies (repeatable).")
+@click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
+@click.option("--language", "languages", multiple=True, help="Only these languages: fr, en.")
+@click.option(
+    "--tone",
+    "tones",
+    multiple=True,
+    type=click.Choice(["positive", "neutral", "negative"]),
+    help="Only this tone towards the company (repeatable).",
+)
+@click.option("--topic", "topics", multiple=True, help="Only articles on these topics.")
 @click.option(
     "--delimiter",
     type=click.Choice([",", ";"]),
@@ -212,23 +244,59 @@ def run(config_path: Path | None, db: str | None, port: int, address: str) -> No
 )
 @click.option("--no-bom", is_flag=True, help="Leave out the UTF-8 BOM that Excel needs.")
 def export(
-    config_path: Path | None, db: str | None, out: Path, delimiter: str, no_bom: bool
+    config_path: Path | None,
+    db: str | None,
+    out: Path,
+    level: str,
+    start: str | None,
+    end: str | None,
+    companies: tuple[str, ...],
+    outlets: tuple[str, ...],
+    languages: tuple[str, ...],
+    tones: tuple[str, ...],
+    topics: tuple[str, ...],
+    delimiter: str,
+    no_bom: bool,
 ) -> None:
-    """Write one CSV row per (article, company it mentions)."""
-    from presswatch.export import article_company_rows, write_csv
+    """Write a CSV for spreadsheets, with a manifest that makes its figures traceable."""
+    from presswatch.export import build_manifest, export_frame, to_csv_bytes, write_export
+    from presswatch.frames import Filters, Frames
 
     config, store = _open(config_path, db)
-    with store:
-        frame = article_company_rows(
-            store.articles_frame(),
-            store.mentions_frame(),
-            config,
-            tones=store.tones_frame(),
-            topics=store.topics_frame(),
-            corrections=store.corrections_frame(),
+    unknown = [c for c in companies if config.company(c) is None]
+    if unknown:
+        raise ConfigError(
+            str(config.path), [f"no company named '{c}' in the config" for c in unknown]
         )
-    rows = write_csv(frame, out, delimiter=delimiter, bom=not no_bom)
-    click.echo(f"Wrote {rows} rows to {out}")
+    filters = Filters(
+        start=_date_option(start, "--from"),
+        end=_date_option(end, "--to"),
+        companies=companies,
+        outlets=outlets,
+        languages=languages,
+        tones=tones,
+        topics=topics,
+    )
+    with store:
+        everything = Frames.from_store(store)
+    frame = export_frame(filters.apply(everything), config, level)
+    data = to_csv_bytes(frame, delimiter=delimiter, bom=not no_bom)
+    manifest = build_manifest(
+        everything=everything,
+        filters=filters,
+        config=config,
+        level=level,
+        rows=len(frame),
+        data=data,
+        database=store.url,
+    )
+    manifest_path = write_export(data, out, manifest)
+    click.echo(f"Wrote {len(frame)} rows to {out} (manifest: {manifest_path})")
+    if manifest["undated_articles_left_out"]:
+        click.echo(
+            f"{manifest['undated_articles_left_out']} undated articles are outside any period "
+            "and left out; export without --from/--to to include them."
+        )
 
 
 @main.command()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,7 @@ import pandas as pd
 
 from presswatch.analytics import article_companies, article_topics, company_tones
 from presswatch.config import Config
+from presswatch.frames import Filters, Frames
 
 ARTICLE_COMPANY_COLUMNS = [
     "date",
@@ -140,8 +144,271 @@ def _is_missing(value: Any) -> bool:
 
 def write_csv(frame: pd.DataFrame, path: Path, *, delimiter: str = ",", bom: bool = True) -> int:
     """Write the frame as CSV to ``path`` atomically; return the number of rows."""
+    write_export(to_csv_bytes(frame, delimiter=delimiter, bom=bom), path, None)
+    return len(frame)
+
+
+# -- levels and the manifest ------------------------------------------------------------
+
+LEVELS = ("articles", "mentions", "stories", "daily")
+
+MENTION_COLUMNS = [
+    "date",
+    "date_precision",
+    "outlet",
+    "title",
+    "url",
+    "company",
+    "role",
+    "alias",
+    "matched",
+    "spokesperson",
+    "prominence",
+    "tone",
+    "tone_score",
+    "evidence_sentence",
+    "language",
+    "author",
+    "story_id",
+    "article_id",
+]
+STORY_COLUMNS = [
+    "date",
+    "title",
+    "company",
+    "role",
+    "pickups",
+    "outlets",
+    "mention_count",
+    "tone",
+    "story_id",
+]
+DAILY_COLUMNS = [
+    "date",
+    "company",
+    "role",
+    "articles",
+    "stories",
+    "mentions",
+    "positive",
+    "neutral",
+    "negative",
+    "net_tone",
+]
+
+
+def _roles(config: Config) -> dict[str, str]:
+    return {c.name: c.role for c in config.companies}
+
+
+def mention_rows(frames: Frames, config: Config) -> pd.DataFrame:
+    """One row per mention, with its sentence and its own tone."""
+    mentions = frames.mentions
+    if mentions.empty:
+        return pd.DataFrame(columns=MENTION_COLUMNS)
+    articles = frames.articles.rename(
+        columns={"tone_score": "article_tone_score", "tone_label": "article_tone"}
+    )
+    merged = mentions.merge(articles, left_on="article_id", right_on="id", how="inner")
+    merged["date"] = [
+        format_date(p, q)
+        for p, q in zip(merged["published"], merged["date_precision"], strict=True)
+    ]
+    merged["role"] = merged["company"].map(_roles(config)).fillna("")
+    merged["spokesperson"] = merged["kind"].eq("person").map({True: "yes", False: "no"})
+    merged["tone"] = merged["tone_label"]
+    merged["tone_score"] = merged["tone_score"].map(
+        lambda v: None if v is None or pd.isna(v) else round(float(v), 3)
+    )
+    merged["evidence_sentence"] = merged["sentence"]
+    merged = merged.sort_values(
+        ["published", "article_id", "field", "start"],
+        ascending=[False, True, False, True],
+        na_position="last",
+    )
+    return merged[MENTION_COLUMNS].reset_index(drop=True)
+
+
+def story_rows(frames: Frames, config: Config) -> pd.DataFrame:
+    """One row per (story, company): its first copy, pickups, outlets and tone."""
+    from presswatch.analytics import company_tones
+
+    pairs = article_companies(frames.articles, frames.mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=STORY_COLUMNS)
+    articles = frames.articles.copy()
+    articles["story_id"] = (
+        articles["story_id"].fillna(articles["id"]) if "story_id" in articles else articles["id"]
+    )
+    joined = pairs.merge(articles, left_on="article_id", right_on="id")
+    toned = company_tones(frames.tones, frames.corrections)
+    if not toned.empty:
+        joined = joined.merge(
+            toned[["article_id", "company", "tone"]], on=["article_id", "company"], how="left"
+        )
+    else:
+        joined["tone"] = None
+    joined = joined.sort_values(["published", "first_seen"], na_position="last")
+    grouped = joined.groupby(["story_id", "company"], sort=False)
+    out = grouped.agg(
+        published=("published", "first"),
+        date_precision=("date_precision", "first"),
+        title=("title", "first"),
+        pickups=("article_id", "nunique"),
+        outlets=("outlet", lambda o: ", ".join(sorted({x for x in o if isinstance(x, str)}))),
+        mention_count=("mention_count", "sum"),
+        tone=("tone", lambda t: t.dropna().mode().iloc[0] if not t.dropna().empty else None),
+    ).reset_index()
+    out["date"] = [
+        format_date(p, q) for p, q in zip(out["published"], out["date_precision"], strict=True)
+    ]
+    out["role"] = out["company"].map(_roles(config)).fillna("")
+    out = out.sort_values(["published", "pickups"], ascending=[False, False], na_position="last")
+    return out[STORY_COLUMNS].reset_index(drop=True)
+
+
+def daily_rows(frames: Frames, config: Config) -> pd.DataFrame:
+    """One row per (day, company): articles, stories, mentions and tone counts."""
+    from presswatch.analytics import _period_start, company_tones
+
+    pairs = article_companies(frames.articles, frames.mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=DAILY_COLUMNS)
+    articles = frames.articles[frames.articles["date_precision"].isin(["datetime", "day"])].copy()
+    if articles.empty:
+        return pd.DataFrame(columns=DAILY_COLUMNS)
+    articles["day"] = _period_start(articles["published"], "day")
+    articles["story"] = (
+        articles["story_id"].fillna(articles["id"]) if "story_id" in articles else articles["id"]
+    )
+    joined = pairs.merge(articles[["id", "day", "story"]], left_on="article_id", right_on="id")
+    toned = company_tones(frames.tones, frames.corrections)
+    if not toned.empty:
+        joined = joined.merge(
+            toned[["article_id", "company", "tone"]], on=["article_id", "company"], how="left"
+        )
+    else:
+        joined["tone"] = None
+    out = (
+        joined.groupby(["day", "company"])
+        .agg(
+            articles=("article_id", "nunique"),
+            stories=("story", "nunique"),
+            mentions=("mention_count", "sum"),
+            positive=("tone", lambda t: int((t == "positive").sum())),
+            neutral=("tone", lambda t: int((t == "neutral").sum())),
+            negative=("tone", lambda t: int((t == "negative").sum())),
+        )
+        .reset_index()
+    )
+    toned_total = out[["positive", "neutral", "negative"]].sum(axis=1)
+    out["net_tone"] = (
+        (out["positive"] - out["negative"]) / toned_total.where(toned_total > 0)
+    ).round(3)
+    out["date"] = out["day"].dt.strftime("%Y-%m-%d")
+    out["role"] = out["company"].map(_roles(config)).fillna("")
+    return out.sort_values(["day", "company"])[DAILY_COLUMNS].reset_index(drop=True)
+
+
+def export_frame(frames: Frames, config: Config, level: str = "articles") -> pd.DataFrame:
+    """The rows of an export at one level: articles, mentions, stories or daily."""
+    if level == "articles":
+        return article_company_rows(
+            frames.articles,
+            frames.mentions,
+            config,
+            tones=frames.tones,
+            topics=frames.topics,
+            corrections=frames.corrections,
+        )
+    if level == "mentions":
+        return mention_rows(frames, config)
+    if level == "stories":
+        return story_rows(frames, config)
+    if level == "daily":
+        return daily_rows(frames, config)
+    raise ValueError(f"unknown export level '{level}': use one of {', '.join(LEVELS)}")
+
+
+def build_manifest(
+    *,
+    everything: Frames,
+    filters: Filters,
+    config: Config,
+    level: str,
+    rows: int,
+    data: bytes,
+    database: str,
+) -> dict[str, Any]:
+    """What makes an exported figure traceable: filters, config, sources, gaps, checksum."""
+    from presswatch import __version__
+    from presswatch.analytics import coverage_gaps
+
+    start = pd.Timestamp(filters.start, tz="UTC") if filters.start else None
+    end = pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1) if filters.end else None
+    gaps = coverage_gaps(everything.source_events, start, end)
+    undated = 0
+    if filters.start or filters.end:
+        relevant = everything.articles["id"].isin(everything.mentions["article_id"])
+        undated = int((relevant & everything.articles["published"].isna()).sum())
+    sources = []
+    for row in everything.sources.to_dict("records"):
+        own = gaps[gaps["source"] == row["name"]]
+        sources.append(
+            {
+                "name": row["name"],
+                "kind": row.get("kind"),
+                "last_success": _iso(row.get("last_success")),
+                "error": row.get("error") if isinstance(row.get("error"), str) else None,
+                "coverage_gaps": [
+                    {
+                        "start": _iso(g["start"]),
+                        "end": _iso(g["end"]),
+                        "failures": int(g["failures"]),
+                        "error": g["error"],
+                    }
+                    for g in own.to_dict("records")
+                ],
+            }
+        )
+    return {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "presswatch_version": __version__,
+        "level": level,
+        "filters": filters.as_dict(),
+        "config": str(config.path) if config.path else None,
+        "config_sha256": config.sha256,
+        "database": _redact_url(database),
+        "rows": rows,
+        "csv_sha256": hashlib.sha256(data).hexdigest(),
+        "undated_articles_left_out": undated,
+        "sources": sources,
+    }
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).isoformat()
+
+
+def _redact_url(url: str) -> str:
+    import sqlalchemy as sa
+
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def write_export(data: bytes, path: Path, manifest: dict[str, Any] | None) -> Path | None:
+    """Write the CSV bytes atomically, and the manifest beside them as NAME.manifest.json."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(to_csv_bytes(frame, delimiter=delimiter, bom=bom))
+    temporary.write_bytes(data)
     temporary.replace(path)
-    return len(frame)
+    if manifest is None:
+        return None
+    target = path.with_name(path.stem + ".manifest.json")
+    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return target

@@ -112,12 +112,11 @@ class Analyzer:
     def _tone(self, article: Article, mentions: list[Mention]) -> dict[str, Any]:
         language = article.language
         unique = list(dict.fromkeys(m.sentence for m in mentions))
-        scored = dict(zip(unique, self.tone.score(unique, language), strict=True))
+        classified = dict(zip(unique, self.tone.classify(unique, language), strict=True))
+        scored = {sentence: score for sentence, (score, _) in classified.items()}
         toned = tuple(
             dataclasses.replace(
-                m,
-                tone_score=scored[m.sentence],
-                tone_label=self.tone.label(scored[m.sentence], language),
+                m, tone_score=classified[m.sentence][0], tone_label=classified[m.sentence][1]
             )
             for m in mentions
         )
@@ -305,6 +304,14 @@ def _record(
         if result.title:
             values["title"] = result.title
     store.update_source_state(source.name, **values)
+    store.record_source_event(
+        source.name,
+        now,
+        ok=result.status != "failed",
+        http_status=result.http_status,
+        error=result.error,
+        articles_new=outcome.new,
+    )
     return outcome
 
 

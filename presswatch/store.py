@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -185,6 +185,20 @@ corrections_table = sa.Table(
     sa.Index("ix_corrections_article", "article_id"),
 )
 
+# One row per source per collection: the history that coverage gaps are read from.
+source_events_table = sa.Table(
+    "source_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("error", sa.Text),
+    sa.Column("articles_new", sa.Integer, nullable=False, default=0),
+    sa.Index("ix_source_events_source_at", "source", "at"),
+)
+
 files_table = sa.Table(
     "files",
     metadata,
@@ -234,6 +248,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_story_columns,
     3: lambda conn: files_table.create(conn),
     4: _add_tone_and_topics,
+    5: lambda conn: source_events_table.create(conn),
 }
 
 
@@ -734,6 +749,39 @@ class Store:
             conn.execute(
                 sa.update(sources_table).where(sources_table.c.name == name).values(**values)
             )
+
+    def record_source_event(
+        self,
+        name: str,
+        at: datetime,
+        *,
+        ok: bool,
+        http_status: int | None = None,
+        error: str | None = None,
+        articles_new: int = 0,
+    ) -> None:
+        """Add one collection of a source to its history."""
+        with self._begin() as conn:
+            conn.execute(
+                sa.insert(source_events_table).values(
+                    source=name,
+                    at=at,
+                    ok=ok,
+                    http_status=http_status,
+                    error=error,
+                    articles_new=articles_new,
+                )
+            )
+
+    def source_events_frame(self) -> pd.DataFrame:
+        """Every collection of every source, oldest first."""
+        frame = self._read_frame(
+            sa.select(source_events_table).order_by(
+                source_events_table.c.at, source_events_table.c.id
+            )
+        )
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        return frame
 
     def file_states(self, source: str) -> dict[str, FileState]:
         """The files of a folder source as last read, by relative path."""

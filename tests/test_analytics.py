@@ -181,3 +181,86 @@ def test_topic_counts_and_over_time() -> None:
     monthly = analytics.topics_over_time(articles, mentions, topics, "month")
     assert len(monthly) == 3  # June and July for Mistral AI, July for OpenAI; undated apart
     assert monthly["articles"].sum() == 3
+
+
+def test_spikes_stand_above_a_rolling_baseline() -> None:
+    rows = []
+    for day in range(30):
+        count = 1 if day % 3 else 2
+        if day == 25:
+            count = 9  # the day of a funding round
+        for index in range(count):
+            rows.append(
+                (f"d{day}-{index}", f"2024-06-{day + 1:02d}T09:00:00Z", "datetime", ["Mistral AI"])
+            )
+    rows.append(("quiet", "2024-06-26T09:00:00Z", "datetime", ["OpenAI"]))
+    articles, mentions = frames(rows)
+    found = analytics.spikes(articles, mentions)
+    assert found["company"].tolist() == ["Mistral AI"]
+    spike = found.iloc[0]
+    assert spike["day"] == pd.Timestamp("2024-06-26") and spike["mentions"] == 9
+    assert sorted(spike["article_ids"]) == sorted(f"d25-{i}" for i in range(9))
+    assert spike["baseline"] <= 2 and spike["z"] >= 3.5
+
+
+def test_coverage_gaps_from_source_history() -> None:
+    at = pd.to_datetime(
+        [
+            "2024-06-01T08:00Z",
+            "2024-06-01T08:30Z",
+            "2024-06-01T09:00Z",
+            "2024-06-01T09:30Z",
+            "2024-06-01T08:00Z",
+            "2024-06-01T08:30Z",
+        ],
+        utc=True,
+    )
+    events = pd.DataFrame(
+        {
+            "source": ["A", "A", "A", "A", "B", "B"],
+            "at": at,
+            "ok": [True, False, False, True, True, False],
+            "error": [None, "500", "timeout", None, None, "404"],
+        }
+    )
+    gaps = analytics.coverage_gaps(events)
+    assert gaps[["source", "failures", "error"]].values.tolist() == [
+        ["A", 2, "timeout"],
+        ["B", 1, "404"],
+    ]
+    assert gaps.iloc[0]["start"] == at[1] and gaps.iloc[0]["end"] == at[3]
+    assert pd.isna(gaps.iloc[1]["end"])  # still failing
+    assert analytics.coverage_gaps(events, start=pd.Timestamp("2024-06-02", tz="UTC"))[
+        "source"
+    ].tolist() == ["B"]
+
+
+def test_change_against_the_previous_period() -> None:
+    now = pd.DataFrame({"company": ["A", "B"], "articles": [6, 2], "mentions": [10, 2]})
+    before = pd.DataFrame({"company": ["A", "C"], "articles": [3, 1], "mentions": [5, 1]})
+    change = analytics.period_change(now, before).set_index("company")
+    assert change.loc["A", "change_articles"] == 100.0 and change.loc["A", "previous_mentions"] == 5
+    assert pd.isna(change.loc["B", "change_articles"])  # nothing before: no percentage
+    assert change.loc["C", "change_articles"] == -100.0
+
+
+def test_top_outlets_and_prominence() -> None:
+    articles, mentions = frames(
+        [
+            ("a", "2024-06-10T08:00:00Z", "datetime", ["Mistral AI"]),
+            ("b", "2024-06-11T08:00:00Z", "datetime", ["Mistral AI"]),
+            ("c", "2024-06-12T08:00:00Z", "datetime", ["Mistral AI", "OpenAI"]),
+        ]
+    )
+    articles["outlet"] = ["Le Monde", "Le Monde", None]
+    articles["author"] = ["Zoé", None, None]
+    outlets = analytics.top_outlets(articles, mentions)
+    assert outlets.values.tolist() == [
+        ["Mistral AI", "Le Monde", 2, 2],
+        ["Mistral AI", "(unknown)", 1, 1],
+        ["OpenAI", "(unknown)", 1, 1],
+    ]
+    assert analytics.top_outlets(articles, mentions, by="author").iloc[0]["author"] == "(unknown)"
+    mentions.loc[0, "prominence"] = "title"
+    places = analytics.prominence(mentions).set_index("company")
+    assert places.loc["Mistral AI"].tolist() == [1, 0, 2]

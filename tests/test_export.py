@@ -50,3 +50,75 @@ def test_dates_show_only_what_is_known() -> None:
     assert format_date(when, "day") == "2024-03-19"
     assert format_date(when, "datetime") == "2024-03-19T15:04:05Z"
     assert format_date(None, None) == ""
+
+
+def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None:  # type: ignore[no-untyped-def]
+    import csv as csv_module
+    import hashlib
+    import json
+
+    from click.testing import CliRunner
+
+    from presswatch.cli import main
+
+    config = write_config(
+        sources=[
+            {"name": "Seeds", "kind": "files", "path": "seeds"},
+            {"name": "Down", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml"},
+        ],
+        topics={"funding": ["levée de fonds"]},
+    )
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    runner.invoke(main, ["collect", *args])
+    expected_columns = {
+        "articles": "tone_score",
+        "mentions": "spokesperson",
+        "stories": "pickups",
+        "daily": "net_tone",
+    }
+    for level, column in expected_columns.items():
+        out = tmp_path / f"{level}.csv"
+        result = runner.invoke(main, ["export", *args, "--out", str(out), "--level", level])
+        assert result.exit_code == 0, result.output
+        header = next(csv_module.reader(out.open(encoding="utf-8-sig")))
+        assert column in header, (level, header)
+    mentions = list(csv_module.DictReader((tmp_path / "mentions.csv").open(encoding="utf-8-sig")))
+    assert {m["spokesperson"] for m in mentions} == {"yes", "no"}
+    assert any(m["alias"] == "Arthur Mensch" and m["spokesperson"] == "yes" for m in mentions)
+
+    out = tmp_path / "period.csv"
+    result = runner.invoke(
+        main,
+        [
+            "export",
+            *args,
+            "--out",
+            str(out),
+            "--from",
+            "2024-03-01",
+            "--to",
+            "2024-03-31",
+            "--company",
+            "OpenAI",
+            "--delimiter",
+            ";",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 undated articles are outside any period" in result.output
+    manifest = json.loads((tmp_path / "period.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["csv_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert (
+        manifest["filters"]["companies"] == ["OpenAI"]
+        and manifest["filters"]["start"] == "2024-03-01"
+    )
+    assert manifest["config_sha256"] == config.sha256 and manifest["rows"] == 1
+    down = next(s for s in manifest["sources"] if s["name"] == "Down")
+    assert down["error"] and down["coverage_gaps"] == []  # it failed today, not in March 2024
+    runner.invoke(main, ["export", *args, "--out", str(out)])
+    manifest = json.loads((tmp_path / "period.manifest.json").read_text(encoding="utf-8"))
+    down = next(s for s in manifest["sources"] if s["name"] == "Down")
+    assert down["coverage_gaps"][0]["failures"] == 1 and down["coverage_gaps"][0]["end"] is None
+    bad = runner.invoke(main, ["export", *args, "--out", str(out), "--from", "March"])
+    assert bad.exit_code == 2 and "not a date" in bad.output

@@ -1,0 +1,183 @@
+"""The stored data as pandas frames, and the filters every figure and export shares.
+
+Each filter only removes rows (articles, or an article's link to a company), so filters
+commute: applying them in any order gives the same frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from presswatch.store import Store
+
+ARTICLE_COLUMNS = ["id", "published", "date_precision", "outlet", "language", "story_id"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Articles (without text), mentions, tones, topics, corrections and sources."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    tones: pd.DataFrame = field(
+        default_factory=lambda: _empty(["article_id", "company", "score", "label", "evidence"])
+    )
+    topics: pd.DataFrame = field(
+        default_factory=lambda: _empty(["article_id", "topic", "keyword", "sentence"])
+    )
+    corrections: pd.DataFrame = field(
+        default_factory=lambda: _empty(
+            ["article_id", "company", "field", "start", "label", "author"]
+        )
+    )
+    sources: pd.DataFrame = field(default_factory=lambda: _empty(["name"]))
+    source_events: pd.DataFrame = field(
+        default_factory=lambda: _empty(["source", "at", "ok", "error"])
+    )
+
+    @classmethod
+    def from_store(cls, store: Store) -> Frames:
+        """Everything the figures need, read from the store."""
+        return cls(
+            articles=store.articles_frame(),
+            mentions=store.mentions_frame(),
+            tones=store.tones_frame(),
+            topics=store.topics_frame(),
+            corrections=store.corrections_frame(),
+            sources=store.sources_frame(),
+            source_events=store.source_events_frame(),
+        )
+
+    def keep_articles(self, mask: pd.Series) -> Frames:
+        """Only the articles where ``mask`` holds, and what hangs on them."""
+        articles = self.articles[mask.to_numpy()]
+        ids = articles["id"]
+        return replace(
+            self,
+            articles=articles,
+            mentions=self.mentions[self.mentions["article_id"].isin(ids)],
+            tones=self.tones[self.tones["article_id"].isin(ids)],
+            topics=self.topics[self.topics["article_id"].isin(ids)],
+        )
+
+    def keep_pairs(self, pairs: pd.DataFrame) -> Frames:
+        """Only these (article_id, company) links: mentions and tones of other pairs go."""
+        key = pairs[["article_id", "company"]].drop_duplicates()
+        mentions = self.mentions.merge(key, on=["article_id", "company"])
+        tones = self.tones.merge(key, on=["article_id", "company"])
+        kept = self.articles["id"].isin(mentions["article_id"])
+        return replace(self.keep_articles(kept), mentions=mentions, tones=tones)
+
+
+_PRECISION_SPAN = {"datetime": timedelta(0), "day": timedelta(days=1)}
+
+
+def _article_interval(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """When each article may have appeared: [start, end) from its date and precision."""
+    start = articles["published"]
+    end = start.copy()
+    for precision, offset in (("month", pd.DateOffset(months=1)), ("year", pd.DateOffset(years=1))):
+        mask = articles["date_precision"] == precision
+        if mask.any():
+            end[mask] = start[mask] + offset
+    day = articles["date_precision"].isin(["datetime", "day"])
+    end[day] = start[day] + pd.Timedelta(days=1)
+    return start, end
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of the dashboard's sidebar and of `presswatch export`.
+
+    ``start`` and ``end`` are inclusive days (UTC); an article known only to the month or
+    year is in the period when its month or year overlaps it; an undated article is left
+    out of any bounded period (and counted in the export's manifest).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    companies: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    tones: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters as plain values, for a manifest."""
+        out: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            out[item.name] = (
+                value.isoformat()
+                if isinstance(value, date)
+                else list(value)
+                if isinstance(value, tuple)
+                else value
+            )
+        return out
+
+    def steps(self) -> list[Callable[[Frames], Frames]]:
+        """One function per active filter; any order gives the same result."""
+        steps: list[Callable[[Frames], Frames]] = []
+        if self.start is not None or self.end is not None:
+            steps.append(self._by_period)
+        if self.companies:
+            steps.append(self._by_company)
+        if self.outlets:
+            steps.append(lambda f: f.keep_articles(f.articles["outlet"].isin(self.outlets)))
+        if self.languages:
+            steps.append(lambda f: f.keep_articles(f.articles["language"].isin(self.languages)))
+        if self.tones:
+            steps.append(self._by_tone)
+        if self.topics:
+            steps.append(self._by_topic)
+        return steps
+
+    def apply(self, frames: Frames) -> Frames:
+        """The frames with every filter applied."""
+        for step in self.steps():
+            frames = step(frames)
+        return frames
+
+    def _by_period(self, frames: Frames) -> Frames:
+        start, end = _article_interval(frames.articles)
+        mask = frames.articles["published"].notna()
+        if self.start is not None:
+            lower = pd.Timestamp(datetime.combine(self.start, datetime.min.time()), tz="UTC")
+            mask &= end > lower
+        if self.end is not None:
+            upper = pd.Timestamp(
+                datetime.combine(self.end + timedelta(days=1), datetime.min.time()), tz="UTC"
+            )
+            mask &= start < upper
+        return frames.keep_articles(mask.fillna(False).astype(bool))
+
+    def _by_company(self, frames: Frames) -> Frames:
+        pairs = frames.mentions[frames.mentions["company"].isin(self.companies)]
+        return frames.keep_pairs(pairs)
+
+    def _by_tone(self, frames: Frames) -> Frames:
+        from presswatch.analytics import company_tones
+
+        toned = company_tones(frames.tones, frames.corrections)
+        return frames.keep_pairs(toned[toned["tone"].isin(self.tones)])
+
+    def _by_topic(self, frames: Frames) -> Frames:
+        wanted = frames.topics.loc[frames.topics["topic"].isin(self.topics), "article_id"]
+        return frames.keep_articles(frames.articles["id"].isin(wanted))
+
+    def previous(self) -> Filters | None:
+        """The same filters over the period of the same length just before, if bounded."""
+        if self.start is None or self.end is None:
+            return None
+        length = (self.end - self.start) + timedelta(days=1)
+        return replace(self, start=self.start - length, end=self.start - timedelta(days=1))
