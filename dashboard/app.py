@@ -47,6 +47,12 @@ page = st.navigation(
             icon=":material/article:",
             help="The articles, and each one's source text with the mentions highlighted.",
         ),
+        st.Page(
+            "app_pages/export.py",
+            title="Export",
+            icon=":material/download:",
+            help="The CSV of the current filters for spreadsheets, with its manifest.",
+        ),
     ]
 )
 page.run()

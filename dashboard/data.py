@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
+from presswatch.frames import Frames as AllFrames
 from presswatch.models import Article
 from presswatch.store import Store
 
@@ -74,6 +75,12 @@ def load_article(url: str, article_id: str) -> Article | None:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_everything(url: str) -> AllFrames:
+    """Every frame the exports need, source history included."""
+    return AllFrames.from_store(_store(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_texts(url: str, ids: tuple[str, ...]) -> dict[str, str]:
     """Title and text of these articles (for emerging terms)."""
     return _store(url).texts(ids)
@@ -86,3 +93,4 @@ def save_correction(
     _store(url).add_correction(article_id, label, author, company=company, note=note)
     load_frames.clear()
     load_article.clear()
+    load_everything.clear()

@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.data import Frames
 from presswatch.config import Config
+from presswatch.frames import Filters
 
 PERIODS: dict[str, int | None] = {
     "All time": None,
@@ -32,6 +33,13 @@ class View:
     corrections: pd.DataFrame
     companies: list[str]
     period: str
+
+    @property
+    def filters(self) -> Filters:
+        """The sidebar's choices as the Filters that exports and figures share."""
+        days = PERIODS.get(self.period)
+        start = (datetime.now(UTC) - timedelta(days=days)).date() if days is not None else None
+        return Filters(start=start, companies=tuple(self.companies))
 
     @property
     def relevant_articles(self) -> pd.DataFrame:

@@ -217,6 +217,21 @@ def mention_rows(frames: Frames, config: Config) -> pd.DataFrame:
     merged["role"] = merged["company"].map(_roles(config)).fillna("")
     merged["spokesperson"] = merged["kind"].eq("person").map({True: "yes", False: "no"})
     merged["tone"] = merged["tone_label"]
+    corrections = frames.corrections
+    if not corrections.empty:
+        # A person's label for this very mention wins over the model's.
+        own = corrections[corrections["field"].notna() & corrections["start"].notna()]
+        latest = own.drop_duplicates(["article_id", "field", "start"], keep="last")
+        fixes = {
+            (r["article_id"], r["field"], int(r["start"])): r["label"]
+            for r in latest.to_dict("records")
+        }
+        merged["tone"] = [
+            fixes.get((a, f, int(st)), t)
+            for a, f, st, t in zip(
+                merged["article_id"], merged["field"], merged["start"], merged["tone"], strict=True
+            )
+        ]
     merged["tone_score"] = merged["tone_score"].map(
         lambda v: None if v is None or pd.isna(v) else round(float(v), 3)
     )

@@ -201,3 +201,25 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
     assert [c.key for c in app.get("plotly_chart")] == ["topics"]
     # The seeds are from 2024: nothing recent enough to compare, and the page says so.
     assert "Not enough recent articles" in " ".join(i.value for i in app.info)
+
+
+def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:
+    from presswatch.export import export_frame, to_csv_bytes
+    from presswatch.frames import Filters, Frames
+
+    config, url = seeded
+    app = open_app()
+    app.switch_page("app_pages/export.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Export"
+    with Store(url) as store:
+        everything = Frames.from_store(store)
+    companies = tuple(c.name for c in config.companies)
+    expected = to_csv_bytes(
+        export_frame(Filters(companies=companies).apply(everything), config, "articles")
+    )
+    shown = app.dataframe[0].value
+    assert len(shown) == expected.decode("utf-8-sig").count("\r\n") - 1
+    app.selectbox(key="export_level").set_value("mentions").run()
+    assert not app.exception
+    assert "spokesperson" in app.dataframe[0].value.columns

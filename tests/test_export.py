@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from presswatch.export import format_date, neutralize_cell, to_csv_bytes
+from presswatch.store import Store
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -122,3 +123,34 @@ def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None
     assert down["coverage_gaps"][0]["failures"] == 1 and down["coverage_gaps"][0]["end"] is None
     bad = runner.invoke(main, ["export", *args, "--out", str(out), "--from", "March"])
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_a_mention_correction_wins_in_the_mentions_export(
+    tmp_path, write_config, seeds_dir
+) -> None:  # type: ignore[no-untyped-def]
+    import csv as csv_module
+
+    from click.testing import CliRunner
+
+    from presswatch.cli import main
+
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    runner.invoke(main, ["collect", *args])
+    out = tmp_path / "m.csv"
+    runner.invoke(main, ["export", *args, "--out", str(out), "--level", "mentions"])
+    rows = list(csv_module.DictReader(out.open(encoding="utf-8-sig")))
+    target = next(r for r in rows if r["company"] == "Aleph Alpha")
+    assert target["tone"] == "negative"
+    with Store(f"sqlite:///{tmp_path / 'data' / 'test.db'}") as store:
+        mention = store.mentions_frame().query("company == 'Aleph Alpha'").iloc[0]
+    place = f"{mention['field']}:{mention['start']}"
+    result = runner.invoke(
+        main,
+        ["set-tone", *args, target["article_id"], "neutral", "--mention", place, "--by", "claire"],
+    )
+    assert result.exit_code == 0, result.output
+    runner.invoke(main, ["export", *args, "--out", str(out), "--level", "mentions"])
+    rows = list(csv_module.DictReader(out.open(encoding="utf-8-sig")))
+    assert next(r for r in rows if r["company"] == "Aleph Alpha")["tone"] == "neutral"

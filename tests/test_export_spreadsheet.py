@@ -1,0 +1,96 @@
+"""The CSV through a real spreadsheet: LibreOffice headless converts it to xlsx."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from presswatch.export import to_csv_bytes
+
+SOFFICE = shutil.which("soffice")
+# CI installs LibreOffice (.ci/run): there the test must run, never skip.
+if SOFFICE is None and os.environ.get("CI") != "true":
+    pytest.skip(
+        "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
+        allow_module_level=True,
+    )
+
+ROWS = pd.DataFrame(
+    {
+        "title": [
+            '=HYPERLINK("http://x.invalid","clic")',
+            "L’IA « souveraine » : Zoé à Paris; ça marche",
+        ],
+        "outlet": ["@Le Monde", "Les Échos"],
+        "mention_count": [3, 12],
+        "note": ["+33 1 23 45 67 89", "-5% pour Mistral AI"],
+    }
+)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_libreoffice_reads_accents_and_runs_no_formula(tmp_path: Path, delimiter: str) -> None:
+    from openpyxl import load_workbook
+
+    assert SOFFICE is not None, "CI must install LibreOffice"
+    source = tmp_path / "export.csv"
+    source.write_bytes(to_csv_bytes(ROWS, delimiter=delimiter))
+    separator = "44" if delimiter == "," else "59"
+    subprocess.run(  # noqa: S603 - a fixed command on a file this test wrote
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            f"--infilter=CSV:{separator},34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    sheet = load_workbook(tmp_path / "export.xlsx").active
+    assert sheet is not None
+    cells = [[cell for cell in row] for row in sheet.iter_rows(min_row=2, max_row=3)]
+    assert all(cell.data_type != "f" for row in cells for cell in row)  # no formula anywhere
+    values = [[cell.value for cell in row] for row in cells]
+    assert values[1][0] == "L’IA « souveraine » : Zoé à Paris; ça marche"
+    assert values[1][1] == "Les Échos"
+    assert str(values[0][0]).endswith('=HYPERLINK("http://x.invalid","clic")')
+    assert values[0][2] == 3 and values[1][2] == 12  # numbers stay numbers
+
+
+def test_the_check_can_fail_an_unprotected_cell_is_a_formula(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert SOFFICE is not None, "CI must install LibreOffice"
+    source = tmp_path / "raw.csv"
+    source.write_text("a,b\n=1+1,x\n", encoding="utf-8")
+    subprocess.run(  # noqa: S603 - a fixed command on a file this test wrote
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    sheet = load_workbook(tmp_path / "raw.xlsx").active
+    assert sheet is not None and sheet["A2"].data_type == "f"
