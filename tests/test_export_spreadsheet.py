@@ -41,7 +41,7 @@ def test_libreoffice_reads_accents_and_runs_no_formula(tmp_path: Path, delimiter
     source = tmp_path / "export.csv"
     source.write_bytes(to_csv_bytes(ROWS, delimiter=delimiter))
     separator = "44" if delimiter == "," else "59"
-    subprocess.run(  # noqa: S603 - a fixed command on a file this test wrote
+    subprocess.run(
         [
             SOFFICE,
             "--headless",
@@ -75,7 +75,7 @@ def test_the_check_can_fail_an_unprotected_cell_is_a_formula(tmp_path: Path) -> 
     assert SOFFICE is not None, "CI must install LibreOffice"
     source = tmp_path / "raw.csv"
     source.write_text("a,b\n=1+1,x\n", encoding="utf-8")
-    subprocess.run(  # noqa: S603 - a fixed command on a file this test wrote
+    subprocess.run(
         [
             SOFFICE,
             "--headless",
