@@ -29,7 +29,9 @@ def generate(articles: int, mentions: int, seed: int) -> dict[str, pd.DataFrame]
     ids = np.array([f"a{i:07d}" for i in range(articles)])
     start = pd.Timestamp("2024-01-01", tz="UTC")
     published = start + pd.to_timedelta(rng.integers(0, 730 * 24 * 3600, articles), unit="s")
-    precision = rng.choice(["datetime", "day", "month", None], size=articles, p=[0.9, 0.05, 0.03, 0.02])
+    precision = rng.choice(
+        ["datetime", "day", "month", None], size=articles, p=[0.9, 0.05, 0.03, 0.02]
+    )
     frame = pd.DataFrame(
         {
             "id": ids,
@@ -94,9 +96,7 @@ def duckdb_figures(data: dict[str, pd.DataFrame]) -> dict[str, Callable[[], Any]
     for name, frame in data.items():
         con.register(name, frame)
     placed = "a.date_precision IN ('datetime', 'day')"
-    pairs = (
-        "SELECT article_id, company, count(*) AS n FROM mentions GROUP BY article_id, company"
-    )
+    pairs = "SELECT article_id, company, count(*) AS n FROM mentions GROUP BY article_id, company"
     return {
         "mentions per day": lambda: con.execute(
             f"SELECT date_trunc('day', a.published) d, p.company, sum(n), count(*) FROM ({pairs}) p "
@@ -168,7 +168,9 @@ def main() -> None:
     print("| figure | presswatch (s) | DuckDB (s) | ratio |")
     print("|---|---|---|---|")
     for name in ours:
-        print(f"| {name} | {ours[name]:.3f} | {floor[name]:.3f} | {ours[name] / floor[name]:.1f}x |")
+        print(
+            f"| {name} | {ours[name]:.3f} | {floor[name]:.3f} | {ours[name] / floor[name]:.1f}x |"
+        )
 
 
 if __name__ == "__main__":

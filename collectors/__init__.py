@@ -30,6 +30,7 @@ class CollectContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_agent: str = USER_AGENT
     files: dict[str, FileState] = field(default_factory=dict)
+    known: Callable[[str], bool] = field(default=lambda _article_id: False)
 
 
 @dataclass(slots=True)
@@ -51,6 +52,7 @@ class CollectResult:
     entries_seen: int = 0
     files_read: int = 0
     file_states: list[FileState] = field(default_factory=list)
+    retry_after: datetime | None = None
 
 
 Collector = Callable[[Any, CollectContext], CollectResult]

@@ -6,14 +6,19 @@ import hashlib
 import logging
 import socket
 import ssl
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
 
 from collectors import CollectContext, CollectResult, register
+from collectors.schedule import parse_retry_after
 from presswatch.config import RssSourceConfig
 from presswatch.dates import from_struct_time, is_in_future, parse_free_date
 from presswatch.models import Article, DatePrecision, make_article_id
@@ -30,6 +35,28 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
+
+
+class HostLimiter:
+    """At most ``per_host`` requests at once to one host, whatever the number of threads."""
+
+    def __init__(self, per_host: int = 2) -> None:
+        self.per_host = per_host
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        """Hold one of the host's slots for the duration of a request."""
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        with semaphore:
+            yield
+
+
+# Politeness towards publishers: a site serving several feeds sees two requests at a time.
+HOSTS = HostLimiter(per_host=2)
 
 
 def describe_http_error(exc: Exception, url: str) -> str:
@@ -193,7 +220,7 @@ def collect_feed(
         timeout=TIMEOUT, follow_redirects=True, max_redirects=MAX_REDIRECTS
     )
     try:
-        with http.stream("GET", source.url, headers=headers) as response:
+        with HOSTS.slot(source.url), http.stream("GET", source.url, headers=headers) as response:
             if response.status_code == 304:
                 return CollectResult(
                     "not_modified",
@@ -203,10 +230,19 @@ def collect_feed(
                 )
             if response.status_code >= 400:
                 reason = response.reason_phrase or "error"
+                status_code = response.status_code
+                retry_after = None
+                message = f"the server answered {status_code} {reason} for {source.url}"
+                if status_code in (429, 503):
+                    retry_after = parse_retry_after(
+                        response.headers.get("retry-after"), context.now
+                    )
+                    if retry_after is not None:
+                        message += f"; it asked to wait until {retry_after:%Y-%m-%d %H:%M} UTC"
+                elif status_code == 410:
+                    message += ": the feed is gone; the source is disabled until its URL changes"
                 return CollectResult(
-                    "failed",
-                    http_status=response.status_code,
-                    error=f"the server answered {response.status_code} {reason} for {source.url}",
+                    "failed", http_status=status_code, error=message, retry_after=retry_after
                 )
             body = _read_capped(response, MAX_BODY_BYTES)
             response_headers = {k.lower(): v for k, v in response.headers.items()}

@@ -109,6 +109,8 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
 
     click.echo(f"Collecting {len(config.sources)} sources into {store.url}")
     summary = collect(config, store, only=only or None, on_source_done=report)
+    for name, reason in summary.skipped:
+        click.echo(f"  {'skipped':<12} {name}: {reason}")
     if summary.reanalyzed:
         click.echo(
             f"Aliases changed: mentions recomputed over {summary.reanalyzed} stored articles."
@@ -315,7 +317,16 @@ def sources(config_path: Path | None, db: str | None) -> None:
         status = "FAILING" if state.error else ("ok" if state.last_success else "not collected yet")
         if not source.enabled:
             status = "disabled"
-        click.echo(f"{state.name} [{state.kind}] {status}; last success {last}; {state.location}")
+        if state.disabled_reason:
+            status = "DISABLED"
+        due = state.next_due.strftime("%Y-%m-%d %H:%M UTC") if state.next_due else "now"
+        click.echo(
+            f"{state.name} [{state.kind}] {status}; last success {last}; next due {due}; "
+            f"{state.entries_seen} entries seen, {state.entries_new} new last time; "
+            f"{state.location}"
+        )
+        if state.disabled_reason:
+            click.echo(f"    disabled: {state.disabled_reason}")
         if state.error:
             click.echo(f"    error ({state.consecutive_failures} in a row): {state.error}")
 

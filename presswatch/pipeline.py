@@ -54,6 +54,7 @@ class RunSummary:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     seconds: float = 0.0
     reanalyzed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -187,17 +188,39 @@ def collect(
     store: Store,
     *,
     only: Sequence[str] | None = None,
+    due_only: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
 ) -> RunSummary:
-    """Collect every enabled source of the config (or those named in ``only``) once."""
+    """Collect the enabled sources of the config (or those named in ``only``) once.
+
+    A source disabled by a 410, or whose server asked to wait (429/503 Retry-After), is
+    skipped and reported; with ``due_only`` (the scheduled collector) so is every source
+    whose next due time has not come.
+    """
     from collectors import CollectContext, CollectResult, collector_for
+    from collectors.schedule import is_due
 
     started = time.monotonic()
     summary = RunSummary()
-    sources = [s for s in config.sources if s.enabled and (not only or s.name in only)]
     store.sync_sources(
         (s.name, s.kind, s.url if s.kind == "rss" else s.path) for s in config.sources
     )
+    now = datetime.now(UTC)
+    states = {state.name: state for state in store.source_states()}
+    sources = []
+    for source in config.sources:
+        if not source.enabled or (only and source.name not in only):
+            continue
+        state = states[source.name]
+        waiting = state.http_status in (429, 503) and not is_due(state.next_due, None, now)
+        if state.disabled_reason or waiting or (due_only and not is_due(state.next_due, None, now)):
+            if state.disabled_reason or waiting:
+                reason = state.disabled_reason or (
+                    f"the server asked to wait until {state.next_due:%Y-%m-%d %H:%M} UTC"
+                )
+                summary.skipped.append((source.name, reason))
+            continue
+        sources.append(source)
     analyzer = Analyzer(config)
     if store.get_meta(ANALYSIS_KEY) != analyzer.fingerprint and store.count_articles():
         # Aliases, topics or the tone model changed since the archive was analysed: bring
@@ -210,6 +233,9 @@ def collect(
     languages = tuple(config.languages)
     stories = StoryIndex()
     stories.add_known(store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
+    # Collectors ask whether an article is already stored (to fetch full text only once);
+    # they read this set, never the store.
+    known_ids = frozenset(store.article_ids())
 
     def fetch(source: Any) -> tuple[CollectResult, float]:
         context = CollectContext(
@@ -217,6 +243,7 @@ def collect(
             base_dir=config.base_dir,
             languages=languages,
             files=store.file_states(source.name) if source.kind == "files" else {},
+            known=known_ids.__contains__,
         )
         began = time.monotonic()
         try:
@@ -274,13 +301,24 @@ def _record(
     )
     state = store.source_state(source.name)
     failures = state.consecutive_failures if state else 0
+    from collectors.schedule import next_collection
+
+    failures = failures + 1 if result.status == "failed" else 0
+    upcoming = next_collection(
+        now=now,
+        every=source.every,
+        failures=failures,
+        http_status=result.http_status,
+        retry_after=result.retry_after,
+    )
     values: dict[str, Any] = {
         "last_attempt": now,
         "http_status": result.http_status,
-        "next_due": now + source.every,
+        "next_due": upcoming.next_due,
+        "disabled_reason": upcoming.disabled_reason,
     }
     if result.status == "failed":
-        values.update(error=result.error, consecutive_failures=failures + 1)
+        values.update(error=result.error, consecutive_failures=failures)
     else:
         stored = store.content_hashes(a.id for a in result.articles)
         # Unchanged articles need no analysis: saving them only records the source.

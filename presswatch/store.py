@@ -685,6 +685,11 @@ class Store:
                 found.update({r.id: f"{r.title or ''}\n{r.text}" for r in rows})
         return found
 
+    def article_ids(self) -> list[str]:
+        """Every stored article id."""
+        with self._begin() as conn:
+            return list(conn.execute(sa.select(articles_table.c.id)).scalars())
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         with self._begin() as conn:
@@ -717,11 +722,20 @@ class Store:
                         )
                     )
                 elif (row.kind, row.location) != (kind, location):
-                    # A source pointed somewhere else: its HTTP validators no longer apply.
+                    # A source pointed somewhere else: its HTTP validators, backoff and a
+                    # 410 that disabled it no longer apply.
                     conn.execute(
                         sa.update(sources_table)
                         .where(sources_table.c.name == name)
-                        .values(kind=kind, location=location, etag=None, last_modified=None)
+                        .values(
+                            kind=kind,
+                            location=location,
+                            etag=None,
+                            last_modified=None,
+                            next_due=None,
+                            disabled_reason=None,
+                            consecutive_failures=0,
+                        )
                     )
 
     def source_state(self, name: str) -> SourceState | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,6 +75,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
+    delay: float = 0.0
 
 
 @dataclass
@@ -83,6 +85,7 @@ class FeedServer:
     base_url: str
     routes: dict[str, Route]
     requests: list[tuple[str, dict[str, str]]]
+    concurrency: list[int] = field(default_factory=lambda: [0, 0])  # [now, most ever]
 
     def url(self, path: str) -> str:
         """The full URL of a path on this server."""
@@ -94,6 +97,8 @@ def feed_server() -> Iterator[FeedServer]:
     """Start the server in a thread; stop it after the test."""
     routes: dict[str, Route] = {}
     requests: list[tuple[str, dict[str, str]]] = []
+    concurrency = [0, 0]
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -103,6 +108,14 @@ def feed_server() -> Iterator[FeedServer]:
                 self.send_response(404)
                 self.end_headers()
                 return
+            if route.delay:
+                # Counted while the server "works": how many requests it serves at once.
+                with lock:
+                    concurrency[0] += 1
+                    concurrency[1] = max(concurrency)
+                time.sleep(route.delay)
+                with lock:
+                    concurrency[0] -= 1
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 self.send_response(304)
                 self.send_header("ETag", route.etag)
@@ -124,7 +137,9 @@ def feed_server() -> Iterator[FeedServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield FeedServer(f"http://127.0.0.1:{server.server_address[1]}", routes, requests)
+        yield FeedServer(
+            f"http://127.0.0.1:{server.server_address[1]}", routes, requests, concurrency
+        )
     finally:
         server.shutdown()
         server.server_close()
