@@ -1,0 +1,99 @@
+"""Conformance: the RSS collector's parser over real and conformance feeds.
+
+Runs presswatch's feed parsing over every file of ../shared/corpus/feeds (feedparser's own
+test cases, real snapshots) beside feedparser itself, and checks: no crash; every entry
+feedparser finds in a well-formed feed is kept (or skipped and counted, when it has no id,
+link or title); every ill-formed feed is flagged. Exit 1 on a violation (a CI step).
+
+    python -m bench.conformance_feeds [FOLDER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+
+from collectors import CollectContext
+from collectors.rss import parse_feed
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def main() -> None:
+    """Check every feed file and print the counts for bench/RESULTS.md."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
+    args = parser.parse_args()
+    files = sorted(p for p in args.folder.rglob("*") if p.is_file())
+    counts: Counter[str] = Counter()
+    violations: list[str] = []
+    context = CollectContext(state=None, base_dir=args.folder, now=NOW)
+    started = time.perf_counter()
+    warnings.simplefilter("ignore")
+    for path in files:
+        data = path.read_bytes()
+        counts["files"] += 1
+        reference = feedparser.parse(data)
+        expected = len(reference.entries)
+        try:
+            result = parse_feed(data, path.name, context)
+        except Exception as exc:  # a crash is exactly what this script looks for
+            violations.append(f"{path}: crashed: {exc.__class__.__name__}: {exc}")
+            counts["crashed"] += 1
+            continue
+        skipped = sum("skipped" in p for p in result.problems)
+        kept = len(result.articles)
+        counts["entries (feedparser)"] += expected
+        counts["entries kept"] += kept
+        counts["entries skipped (no id, link or title)"] += skipped
+        if result.status == "failed":
+            counts["failed (no entries)"] += 1
+            if expected:
+                violations.append(f"{path}: failed but feedparser found {expected} entries")
+        if reference.bozo:
+            counts["ill-formed"] += 1
+            flagged = (
+                result.status == "failed"
+                or any("ill_formed_feed" in a.flags for a in result.articles)
+                or not result.articles
+            )
+            counts["ill-formed and flagged"] += flagged
+            if not flagged:
+                violations.append(f"{path}: ill-formed but not flagged")
+        else:
+            counts["well-formed"] += 1
+        if kept + skipped != expected and result.status != "failed":
+            violations.append(
+                f"{path}: feedparser found {expected}, kept {kept} + skipped {skipped}"
+            )
+    seconds = time.perf_counter() - started
+    print("| measure | count |")
+    print("|---|---|")
+    for key in [
+        "files",
+        "well-formed",
+        "ill-formed",
+        "ill-formed and flagged",
+        "failed (no entries)",
+        "crashed",
+        "entries (feedparser)",
+        "entries kept",
+        "entries skipped (no id, link or title)",
+    ]:
+        print(f"| {key} | {counts[key]} |")
+    print(f"\n{counts['files']} files in {seconds:.1f} s; violations: {len(violations)}")
+    for line in violations[:20]:
+        print(f"  {line}")
+    sys.exit(1 if violations else 0)
+
+
+if __name__ == "__main__":
+    main()
