@@ -260,4 +260,30 @@ def collect_feed(
     result.http_status = status
     result.etag = response_headers.get("etag")
     result.last_modified = response_headers.get("last-modified")
+    if source.fulltext and result.status == "ok":
+        _add_fulltext(result, context, client)
     return result
+
+
+def _add_fulltext(
+    result: CollectResult, context: CollectContext, client: httpx.Client | None
+) -> None:
+    """Fetch the page of each entry not stored yet; keep the summary where that fails."""
+    from collectors.fulltext import with_fulltext
+
+    headers = {"User-Agent": context.user_agent, "Accept": "text/html,application/xhtml+xml"}
+    own = client is None
+    http = client or httpx.Client(
+        timeout=TIMEOUT, follow_redirects=True, max_redirects=MAX_REDIRECTS
+    )
+    try:
+        for index, article in enumerate(result.articles):
+            if context.known(article.id):
+                continue  # stored already: its page was fetched when it was new
+            updated, why = with_fulltext(article, http, headers)
+            result.articles[index] = updated
+            if why:
+                result.problems.append(f"{article.url}: summary kept: {why}")
+    finally:
+        if own:
+            http.close()

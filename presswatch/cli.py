@@ -103,7 +103,7 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
                 f"{outcome.new} new, {outcome.updated} updated ({outcome.seconds:.1f}s)"
             )
         for problem in outcome.problems[:20]:
-            click.echo(f"      skipped: {problem}", err=True)
+            click.echo(f"      note: {problem}", err=True)
         if len(outcome.problems) > 20:
             click.echo(f"      ... and {len(outcome.problems) - 20} more", err=True)
 

@@ -1,0 +1,86 @@
+"""Full text of a feed entry: fetch its page and extract the article body with trafilatura.
+
+Feeds often carry only a summary. When an extraction yields little, or template text (an
+unrendered "{{ }}" page, a cookie wall), the summary is kept and the reason recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+
+import httpx
+
+from presswatch.models import Article
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+# Below this many characters an "article" is a teaser, a paywall or an error page.
+MIN_FULLTEXT_CHARS = 400
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_COOKIE_WALL = re.compile(
+    r"\b(accept(ez)? (all )?(the )?cookies|cookie (policy|settings|consent)|"
+    r"consentement|gérer (mes|les) (choix|cookies)|nous utilisons des cookies)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_fulltext(html: bytes, url: str | None) -> tuple[str | None, str | None, str]:
+    """(text, site name, why not) from a page; text is None when the summary should stay."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    values = (
+        document.as_dict()
+        if document is not None and not isinstance(document, dict)
+        else (document or {})
+    )
+    text = unicodedata.normalize("NFC", (values.get("text") or "").strip())
+    site = values.get("sitename") or None
+    if not text:
+        return None, site, "no article text found in the page"
+    if _TEMPLATE.search(text):
+        return None, site, "the page is an unrendered template"
+    if len(text) < MIN_FULLTEXT_CHARS:
+        if _COOKIE_WALL.search(text):
+            return None, site, "a cookie wall stands before the article"
+        return None, site, f"the page holds only {len(text)} characters of text"
+    if _COOKIE_WALL.search(text[:600]) and len(text) < 3 * MIN_FULLTEXT_CHARS:
+        return None, site, "a cookie wall stands before the article"
+    return text, site, ""
+
+
+def with_fulltext(
+    article: Article, client: httpx.Client, headers: dict[str, str]
+) -> tuple[Article, str | None]:
+    """The article with its page's full text, or unchanged with the reason it was kept."""
+    from collectors.rss import HOSTS, describe_http_error
+
+    if not article.url:
+        return article, "no link to fetch"
+    try:
+        with (
+            HOSTS.slot(article.url),
+            client.stream("GET", article.url, headers=headers) as response,
+        ):
+            if response.status_code >= 400:
+                return article, f"the page answered {response.status_code}"
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_PAGE_BYTES:
+                    return article, "the page is larger than 5 MB"
+                chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        return article, describe_http_error(exc, article.url)
+    text, site, why = extract_fulltext(b"".join(chunks), article.url)
+    if text is None:
+        flags = (*article.flags, "summary_only")
+        return dataclasses.replace(article, flags=flags), why
+    # Keep the summary's first words as the lead when the page repeats them: no loss.
+    changes: dict[str, object] = {"text": text, "flags": (*article.flags, "fulltext")}
+    if site and (not article.outlet or article.outlet == article.source):
+        changes["outlet"] = site
+    return dataclasses.replace(article, **changes), None  # type: ignore[arg-type]

@@ -1,0 +1,69 @@
+"""Full text: feed entries' pages fetched once and extracted, summaries kept when that fails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from presswatch.config import Config
+from presswatch.pipeline import collect
+from presswatch.store import Store
+from tests.conftest import FeedServer, Route
+
+PARAGRAPH = (
+    "Mistral AI a présenté mardi à Paris son nouveau modèle de langage, destiné aux "
+    "entreprises européennes qui veulent garder la maîtrise de leurs données. "
+)
+ARTICLE_PAGE = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>Mistral AI présente un modèle</title><meta property="og:site_name" content="Le Journal Tech">
+</head><body><nav><a href="/">Accueil</a></nav><article><h1>Mistral AI présente un modèle</h1>
+<p>{PARAGRAPH * 3}</p><p>{PARAGRAPH * 2}</p></article><footer>Mentions légales</footer></body></html>"""
+COOKIE_PAGE = """<html><body><div><p>Nous utilisons des cookies pour améliorer votre expérience.
+Acceptez les cookies pour continuer.</p><button>Accepter</button></div></body></html>"""
+TEMPLATE_PAGE = (
+    """<html><body><article><p>{{ article.body }} {{ article.author }} """
+    + ("{{ content }} " * 80)
+    + """</p></article></body></html>"""
+)
+
+
+def feed(base: str) -> bytes:
+    items = "".join(
+        f"<item><title>Entrée {name}</title><link>{base}/{name}</link><guid>{name}</guid>"
+        f"<description>Résumé court de {name}, Mistral AI.</description></item>"
+        for name in ("article", "cookies", "template")
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Flux</title>{items}</channel></rss>'.encode()
+
+
+def test_full_text_replaces_summaries_and_failures_keep_them(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
+    feed_server.routes["/article"] = Route(
+        ARTICLE_PAGE.encode(), headers={"Content-Type": "text/html"}
+    )
+    feed_server.routes["/cookies"] = Route(
+        COOKIE_PAGE.encode(), headers={"Content-Type": "text/html"}
+    )
+    feed_server.routes["/template"] = Route(
+        TEMPLATE_PAGE.encode(), headers={"Content-Type": "text/html"}
+    )
+    config = write_config(
+        sources=[
+            {"name": "Flux", "kind": "rss", "url": feed_server.url("/feed.xml"), "fulltext": True}
+        ]
+    )
+    (outcome,) = collect(config, store).outcomes
+    problems = "\n".join(outcome.problems)
+    assert "/cookies: summary kept: a cookie wall stands before the article" in problems
+    assert "/template: summary kept: the page is an unrendered template" in problems
+    texts = {(a.url or "").rsplit("/", 1)[-1]: a for a in store.iter_articles()}
+    assert "garder la maîtrise de leurs données" in texts["article"].text
+    assert "fulltext" in texts["article"].flags
+    assert texts["cookies"].text == "Résumé court de cookies, Mistral AI."
+    assert "summary_only" in texts["cookies"].flags
+
+    pages = [p for p, _ in feed_server.requests if p != "/feed.xml"]
+    collect(config, store)
+    again = [p for p, _ in feed_server.requests if p != "/feed.xml"]
+    assert again == pages  # stored entries' pages are not fetched again
