@@ -72,7 +72,7 @@ def register(kind: str) -> Callable[[Collector], Collector]:
 def collector_for(kind: str) -> Collector:
     """The collector registered for ``kind``."""
     # Importing the modules registers their collectors.
-    from collectors import files, rss  # noqa: F401
+    from collectors import files, news, rss  # noqa: F401
 
     try:
         return COLLECTORS[kind]

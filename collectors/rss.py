@@ -169,6 +169,9 @@ def parse_feed(
             entry, context.now, context.languages
         )
         author = (entry.get("author") or "").strip() or None
+        # RSS <source> names the channel an item came from (aggregators use it for the outlet).
+        origin = entry.get("source") or {}
+        entry_outlet = html_to_text(origin.get("title", "") or "") if hasattr(origin, "get") else ""
         language = detect_language(f"{title or ''}\n{text}", context.languages)
         result.articles.append(
             Article(
@@ -178,7 +181,7 @@ def parse_feed(
                 text=text,
                 title=title,
                 url=link,
-                outlet=outlet,
+                outlet=entry_outlet or outlet,
                 author=author,
                 published=published,
                 date_precision=precision,

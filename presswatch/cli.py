@@ -307,9 +307,7 @@ def sources(config_path: Path | None, db: str | None) -> None:
     """Each source and its collection state."""
     config, store = _open(config_path, db)
     with store:
-        store.sync_sources(
-            (s.name, s.kind, s.url if s.kind == "rss" else s.path) for s in config.sources
-        )
+        store.sync_sources((s.name, s.kind, s.location) for s in config.sources)
         states = {state.name: state for state in store.source_states()}
     for source in config.sources:
         state = states[source.name]

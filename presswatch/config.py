@@ -125,6 +125,12 @@ class FilesSourceConfig(_SourceBase):
 
     kind: Literal["files"]
     path: str = Field(min_length=1)
+
+    @property
+    def location(self) -> str:
+        """Where the source is: its folder."""
+        return self.path
+
     glob: str = "**/*"
     exclude: list[str] = Field(default_factory=list)
     columns: dict[str, str] = Field(default_factory=dict)
@@ -149,6 +155,11 @@ class RssSourceConfig(_SourceBase):
     url: str
     fulltext: bool = False
 
+    @property
+    def location(self) -> str:
+        """Where the source is: its feed URL."""
+        return self.url
+
     @field_validator("url")
     @classmethod
     def _check_url(cls, value: str) -> str:
@@ -160,8 +171,52 @@ class RssSourceConfig(_SourceBase):
         return value
 
 
-SourceConfig = Annotated[FilesSourceConfig | RssSourceConfig, Field(discriminator="kind")]
-SOURCE_KINDS = ("files", "rss")
+NEWS_EDITIONS = {
+    "fr": {"hl": "fr", "gl": "FR", "ceid": "FR:fr"},
+    "en": {"hl": "en-US", "gl": "US", "ceid": "US:en"},
+}
+
+
+class NewsSourceConfig(_SourceBase):
+    """A news aggregator's search feeds (Google News) for a company's name or a query."""
+
+    kind: Literal["news"]
+    company: str | None = None
+    query: str | None = None
+    editions: list[Language] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES))
+    endpoint: str = "https://news.google.com/rss/search"
+
+    @field_validator("endpoint")
+    @classmethod
+    def _check_endpoint(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"'{value}' is not a search feed address: write a full https:// URL")
+        return value
+
+    @property
+    def location(self) -> str:
+        """Where the source is: the aggregator and the search terms."""
+        return f"{self.endpoint} q={self.search_terms()}"
+
+    def search_terms(self) -> str:
+        """What the aggregator is asked for: the query, else the company's name in quotes."""
+        return self.query or f'"{self.company}"'
+
+    def feed_urls(self) -> list[str]:
+        """One search feed URL per edition (language and country)."""
+        from urllib.parse import urlencode
+
+        return [
+            f"{self.endpoint}?{urlencode({'q': self.search_terms(), **NEWS_EDITIONS[e]})}"
+            for e in self.editions
+        ]
+
+
+SourceConfig = Annotated[
+    FilesSourceConfig | RssSourceConfig | NewsSourceConfig, Field(discriminator="kind")
+]
+SOURCE_KINDS = ("files", "rss", "news")
 
 
 class ToneConfig(_Strict):
@@ -256,8 +311,8 @@ def _known_fields(loc: tuple[int | str, ...], raw: Any) -> list[str]:
             if isinstance(items, list) and parent[1] < len(items):
                 item = items[parent[1]]
                 kind = item.get("kind") if isinstance(item, dict) else None
-        model = RssSourceConfig if kind == "rss" else FilesSourceConfig
-        return list(model.model_fields)
+        models: dict[str, type[BaseModel]] = {"rss": RssSourceConfig, "news": NewsSourceConfig}
+        return list(models.get(str(kind), FilesSourceConfig).model_fields)
     return []
 
 
@@ -323,6 +378,24 @@ def _duplicate_names(raw: dict[str, Any]) -> list[str]:
             problems.append(
                 "companies: no company has role: tracked; mark the company you work for"
             )
+        problems.extend(_news_source_problems(raw, companies))
+    return problems
+
+
+def _news_source_problems(raw: dict[str, Any], companies: list[Any]) -> list[str]:
+    """A news source names a configured company or gives a query, not both."""
+    problems = []
+    names = {c.get("name") for c in companies if isinstance(c, dict)}
+    sources = raw.get("sources")
+    for index, source in enumerate(sources if isinstance(sources, list) else []):
+        if not isinstance(source, dict) or source.get("kind") != "news":
+            continue
+        label = f"sources[{index}] ({source.get('name')})"
+        company, query = source.get("company"), source.get("query")
+        if bool(company) == bool(query):
+            problems.append(f"{label}: give either company: NAME or query: TERMS")
+        elif company and company not in names:
+            problems.append(f"{label}.company: no company named '{company}' in companies")
     return problems
 
 

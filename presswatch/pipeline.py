@@ -202,9 +202,7 @@ def collect(
 
     started = time.monotonic()
     summary = RunSummary()
-    store.sync_sources(
-        (s.name, s.kind, s.url if s.kind == "rss" else s.path) for s in config.sources
-    )
+    store.sync_sources((s.name, s.kind, s.location) for s in config.sources)
     now = datetime.now(UTC)
     states = {state.name: state for state in store.source_states()}
     sources = []
