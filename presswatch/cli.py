@@ -91,24 +91,38 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
     if unknown:
         raise ConfigError(str(config.path), [f"no source named '{name}'" for name in unknown])
 
+    bar = None
+    if sys.stdout.isatty():
+        from tqdm import tqdm
+
+        enabled = [s for s in config.sources if s.enabled and (not only or s.name in only)]
+        bar = tqdm(total=len(enabled), unit="source", leave=False)
+    say = bar.write if bar is not None else click.echo
+
     def report(outcome: SourceOutcome) -> None:
         if outcome.status == "failed":
-            click.echo(f"  FAILED       {outcome.name}: {outcome.error}")
+            say(f"  FAILED       {outcome.name}: {outcome.error}")
         else:
             label = "not modified" if outcome.status == "not_modified" else "ok"
             unit = "files" if outcome.kind == "files" else "entries"
             read = f" ({outcome.files_read} read)" if outcome.kind == "files" else ""
-            click.echo(
+            say(
                 f"  {label:<12} {outcome.name}: {outcome.seen} {unit}{read}, "
                 f"{outcome.new} new, {outcome.updated} updated ({outcome.seconds:.1f}s)"
             )
         for problem in outcome.problems[:20]:
-            click.echo(f"      note: {problem}", err=True)
+            say(f"      note: {problem}")
         if len(outcome.problems) > 20:
-            click.echo(f"      ... and {len(outcome.problems) - 20} more", err=True)
+            say(f"      ... and {len(outcome.problems) - 20} more")
+        if bar is not None:
+            bar.update(1)
 
     click.echo(f"Collecting {len(config.sources)} sources into {store.url}")
-    summary = collect(config, store, only=only or None, on_source_done=report)
+    try:
+        summary = collect(config, store, only=only or None, on_source_done=report)
+    finally:
+        if bar is not None:
+            bar.close()
     for name, reason in summary.skipped:
         click.echo(f"  {'skipped':<12} {name}: {reason}")
     if summary.reanalyzed:
