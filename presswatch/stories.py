@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -39,19 +41,27 @@ def shingles(text: str) -> set[bytes]:
     }
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    # Drawing the permutations is most of a MinHash's cost: draw them once (same seed).
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> bytes | None:
     """The MinHash signature of a text as bytes, or None when the text is too short."""
     found = shingles(text)
     if not found:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     minhash.update_batch(list(found))
     return bytes(minhash.hashvalues.astype(np.uint32).tobytes())
 
 
 def _minhash(data: bytes) -> MinHash:
     values = np.frombuffer(data, dtype=np.uint32)
-    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME, permutations=_permutations()
+    )
 
 
 class StoryIndex:

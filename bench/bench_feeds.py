@@ -1,0 +1,182 @@
+"""Feed collection throughput: presswatch beside lemon24/reader, on the same local feeds.
+
+Serves N generated feeds (seeded; French and English, RSS 2.0 and Atom, 30 entries each,
+with ETag and Last-Modified) from 127.0.0.1, then collects them twice with each: a first
+pass (everything new) and a second pass (every feed unchanged: 304s). Ratios first.
+
+    pip install reader   # the peer, for this benchmark only
+    python -m bench.bench_feeds --feeds 240
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import yaml
+
+from bench.bench_matching import ENGLISH, FRENCH
+from presswatch.config import load_config
+from presswatch.pipeline import collect
+from presswatch.store import Store
+
+
+def make_feed(rng: random.Random, index: int, entries: int = 30) -> bytes:
+    """One feed, RSS 2.0 or Atom, French or English."""
+    words = FRENCH if index % 2 else ENGLISH
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    items = []
+    for number in range(entries):
+        title = " ".join(rng.choices(words, k=8)).capitalize()
+        body = " ".join(rng.choices(words, k=120))
+        if rng.random() < 0.2:
+            body += " Mistral AI et OpenAI."
+        when = start + timedelta(hours=rng.randint(0, 500))
+        link = f"https://site{index}.example.com/{number}"
+        if index % 3 == 0:
+            items.append(
+                f"<entry><id>tag:site{index},{number}</id><title>{title}</title>"
+                f'<link href="{link}"/><updated>{when.isoformat()}</updated>'
+                f'<content type="html">&lt;p&gt;{body}&lt;/p&gt;</content></entry>'
+            )
+        else:
+            items.append(
+                f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+                f"<pubDate>{format_datetime(when)}</pubDate><description>{body}</description></item>"
+            )
+    if index % 3 == 0:
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>Site {index}</title>{''.join(items)}</feed>"
+        ).encode()
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Site {index}</title>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+def serve(feeds: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
+    """A local server for the feeds, answering 304 to a matching ETag or Last-Modified."""
+    stamp = format_datetime(datetime(2026, 11, 20, tzinfo=UTC), usegmt=True)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            body = feeds.get(self.path)
+            if body is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            etag = '"' + hashlib.md5(body).hexdigest() + '"'
+            if (
+                self.headers.get("If-None-Match") == etag
+                or self.headers.get("If-Modified-Since") == stamp
+            ):
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", stamp)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def run_presswatch(base: str, names: list[str], folder: Path) -> tuple[float, float, int]:
+    """First and second pass seconds, and articles stored."""
+    config_path = folder / "config.yaml"
+    config_path.write_text(
+        yaml.safe_dump(
+            {
+                "database": str(folder / "pw.db"),
+                "companies": [{"name": "Mistral AI", "role": "tracked"}, {"name": "OpenAI"}],
+                "sources": [{"name": n, "kind": "rss", "url": f"{base}/{n}.xml"} for n in names],
+            }
+        ),
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    with Store(f"sqlite:///{folder / 'pw.db'}") as store:
+        started = time.perf_counter()
+        first = collect(config, store)
+        first_seconds = time.perf_counter() - started
+        assert not first.failed, first.failed[:2]
+        started = time.perf_counter()
+        second = collect(config, store)
+        second_seconds = time.perf_counter() - started
+        assert all(o.status == "not_modified" for o in second.outcomes)
+        return first_seconds, second_seconds, store.count_articles()
+
+
+def run_reader(base: str, names: list[str], folder: Path) -> tuple[float, float, int]:
+    """The same with reader: first and second pass seconds, entries stored."""
+    from reader import make_reader
+
+    with make_reader(str(folder / "reader.sqlite")) as peer:
+        for name in names:
+            peer.add_feed(f"{base}/{name}.xml")
+        started = time.perf_counter()
+        peer.update_feeds(workers=8, scheduled=False)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        # scheduled=False: fetch every feed again (by default reader would skip them all
+        # as not due yet, which measures nothing).
+        peer.update_feeds(workers=8, scheduled=False)
+        second = time.perf_counter() - started
+        return first, second, peer.get_entry_counts().total
+
+
+def main() -> None:
+    """Run both, print a results block for bench/RESULTS.md."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--feeds", type=int, default=240)
+    parser.add_argument("--seed", type=int, default=20261122)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    names = [f"feed{i:03d}" for i in range(args.feeds)]
+    feeds = {f"/{name}.xml": make_feed(rng, i) for i, name in enumerate(names)}
+    server, base = serve(feeds)
+    try:
+        with tempfile.TemporaryDirectory() as temporary:
+            ours = run_presswatch(base, names, Path(temporary))
+            peer = run_reader(base, names, Path(temporary))
+    finally:
+        server.shutdown()
+    n = args.feeds
+    print(f"first pass, presswatch/reader throughput: {peer[0] / ours[0]:.2f}x (goal: >= 5x)")
+    print(f"presswatch second pass {ours[0] / ours[1]:.1f}x faster than its first (goal: >= 10x)")
+    print(f"reader second pass {peer[0] / peer[1]:.1f}x faster than its first")
+    print(
+        f"presswatch: first {ours[0]:.2f} s ({n / ours[0]:.0f} feeds/s), second {ours[1]:.2f} s "
+        f"({n / ours[1]:.0f} feeds/s), {ours[2]} articles"
+    )
+    print(
+        f"reader:     first {peer[0]:.2f} s ({n / peer[0]:.0f} feeds/s), second {peer[1]:.2f} s "
+        f"({n / peer[1]:.0f} feeds/s), {peer[2]} entries"
+    )
+
+
+if __name__ == "__main__":
+    main()
