@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -199,16 +199,108 @@ def dashboard(config_path: Path | None, db: str | None, port: int, address: str)
     sys.exit(serve_dashboard(config, database_url(config, db), port, address))
 
 
+def _log_outcome(outcome: Any) -> None:
+    """One line per source per run, for the scheduled collector's log."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    if outcome.status == "failed":
+        click.echo(f"{stamp} FAILED {outcome.name}: {outcome.error}", err=True)
+    else:
+        click.echo(
+            f"{stamp} {outcome.status} {outcome.name}: {outcome.new} new, "
+            f"{outcome.updated} updated ({outcome.seconds:.1f}s)"
+        )
+
+
+def _watch(config: Config, store: Store) -> None:
+    from presswatch.watch import Watcher, collector_lock, install_signal_handlers
+
+    with collector_lock(store.url):
+        watcher = Watcher(config, store, on_source_done=_log_outcome)
+        install_signal_handlers(watcher)
+        click.echo(f"Watching {len(config.sources)} sources into {store.url} (Ctrl-C to stop)")
+        runs = watcher.run()
+    click.echo(f"Stopped after {runs} collection runs.")
+
+
+@main.command()
+@common_options
+def watch(config_path: Path | None, db: str | None) -> None:
+    """Collect each source when it is due, until stopped (SIGTERM or Ctrl-C)."""
+    config, store = _open(config_path, db)
+    with store:
+        _watch(config, store)
+
+
 @main.command()
 @common_options
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Dashboard port.")
 @click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="Address to listen on.")
 def run(config_path: Path | None, db: str | None, port: int, address: str) -> None:
-    """Collect every source once, then serve the dashboard."""
+    """Serve the dashboard and collect every source when it is due, until stopped."""
+    config, store = _open(config_path, db)
+    env = dict(os.environ)
+    if config.path:
+        env[CONFIG_ENV] = str(config.path)
+    env[DATABASE_ENV] = store.url
+    click.echo(f"Dashboard: http://{address}:{port}")
+    dashboard_process = subprocess.Popen(_dashboard_command(port, address), env=env)  # noqa: S603
+    try:
+        with store:
+            _watch(config, store)
+    finally:
+        dashboard_process.send_signal(signal.SIGTERM)
+        try:
+            dashboard_process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            dashboard_process.kill()
+
+
+@main.command()
+@common_options
+def status(config_path: Path | None, db: str | None) -> None:
+    """Sources and their health, the last run, the next due times, the database size."""
+    from presswatch.watch import lock_path
+
     config, store = _open(config_path, db)
     with store:
-        run_collection(config, store)
-    sys.exit(serve_dashboard(config, store.url, port, address))
+        states = {s.name: s for s in store.source_states()}
+        runs = store.runs_frame(limit=1)
+        articles = store.count_articles()
+    click.echo(f"Database: {store.url} ({articles} articles)")
+    file_name = sa_url_path(store.url)
+    database_file = Path(file_name) if file_name else None
+    if database_file and database_file.exists():
+        size = sum(
+            p.stat().st_size
+            for p in database_file.parent.glob(database_file.name + "*")
+            if p.is_file()
+        )
+        click.echo(f"Size on disk: {size / 1024 / 1024:.1f} MB")
+    lock = lock_path(store.url)
+    holder = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
+    click.echo(f"Collector lock: {lock} ({holder or 'free'})")
+    if not runs.empty:
+        last = runs.iloc[0]
+        click.echo(
+            f"Last run: started {last['started_at']}, {last['sources_ok']} ok, "
+            f"{last['sources_failed']} failed, {last['articles_new']} new articles"
+        )
+    for source in config.sources:
+        state = states.get(source.name)
+        if state is None:
+            click.echo(f"  {source.name}: never collected")
+            continue
+        health = "disabled" if state.disabled_reason else ("failing" if state.error else "ok")
+        due = state.next_due.strftime("%Y-%m-%d %H:%M UTC") if state.next_due else "now"
+        click.echo(f"  {source.name}: {health}; next due {due}")
+
+
+def sa_url_path(url: str) -> str | None:
+    """The file of a SQLite URL, or None for another database."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    return parsed.database if parsed.get_backend_name() == "sqlite" else None
 
 
 def _date_option(value: str | None, name: str) -> date | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -190,6 +191,7 @@ def collect(
     only: Sequence[str] | None = None,
     due_only: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> RunSummary:
     """Collect the enabled sources of the config (or those named in ``only``) once.
 
@@ -254,18 +256,23 @@ def collect(
             )
         return result, time.monotonic() - began
 
-    with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES) as pool:
+    pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES)
+    try:
         futures: dict[Future[tuple[CollectResult, float]], Any] = {
             pool.submit(fetch, source): source for source in sources
         }
         # Fetching runs in threads; analysis and writes stay on this thread, one at a time.
         for future in as_completed(futures):
+            if stop is not None and stop.is_set():
+                break  # the last write is done: what was not fetched waits for next time
             source = futures[future]
             result, seconds = future.result()
             outcome = _record(store, source, result, analyzer, stories, seconds)
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
+    finally:
+        pool.shutdown(wait=stop is None or not stop.is_set(), cancel_futures=True)
     summary.seconds = time.monotonic() - started
     store.finish_run(
         run_id,

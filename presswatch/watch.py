@@ -1,0 +1,140 @@
+"""The scheduled collector: collects each source when it is due, until told to stop.
+
+One collector per database: a lock file beside the SQLite file, held for the watcher's
+life, makes a second watcher refuse to start and say which process holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import signal
+import socket
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+import sqlalchemy as sa
+
+from presswatch.config import Config
+from presswatch.errors import StoreError
+from presswatch.pipeline import RunSummary, SourceOutcome, collect
+from presswatch.store import Store
+
+log = logging.getLogger(__name__)
+
+# The longest the watcher sleeps between two looks at the schedule: a source added to the
+# config or a due time moved by a manual collection is noticed within this.
+MAX_SLEEP = timedelta(seconds=60)
+MIN_SLEEP = timedelta(seconds=1)
+
+
+class CollectorLocked(StoreError):
+    """Another collector holds this database."""
+
+
+def lock_path(url: str) -> Path:
+    """Where the single-collector lock of a database lives (beside a SQLite file)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database) + ".collector.lock")
+    # A server database: one lock per URL on this machine (several machines sharing one
+    # PostgreSQL coordinate through the database itself, not a file).
+    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
+    return Path(tempfile.gettempdir()) / f"presswatch-{digest[:16]}.collector.lock"
+
+
+@contextmanager
+def collector_lock(url: str) -> Iterator[None]:
+    """Hold the database's collector lock, or raise CollectorLocked naming the holder."""
+    path = lock_path(url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle: IO[str] = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise CollectorLocked(
+                f"another collector ({holder}) already collects into this database; stop it "
+                f"first, or point this one at another database (lock: {path})"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+class Watcher:
+    """Runs due collections in a loop; stop() ends it after the write in progress."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        on_source_done: Callable[[SourceOutcome], None] | None = None,
+        on_run_done: Callable[[RunSummary], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.on_source_done = on_source_done
+        self.on_run_done = on_run_done
+        self.stopping = threading.Event()
+
+    def stop(self, *_args: object) -> None:
+        """Ask the loop to end (safe from a signal handler)."""
+        self.stopping.set()
+
+    def seconds_until_due(self, now: datetime) -> float:
+        """How long to sleep before the next source is due (bounded)."""
+        enabled = {s.name for s in self.config.sources if s.enabled}
+        dues = [
+            state.next_due
+            for state in self.store.source_states()
+            if state.name in enabled and not state.disabled_reason
+        ]
+        if any(due is None for due in dues):
+            return MIN_SLEEP.total_seconds()
+        upcoming = min((d for d in dues if d is not None), default=now + MAX_SLEEP)
+        wait = min(max(upcoming - now, MIN_SLEEP), MAX_SLEEP)
+        return wait.total_seconds()
+
+    def run(self) -> int:
+        """Collect due sources until stopped; return the number of runs made."""
+        runs = 0
+        while not self.stopping.is_set():
+            summary = collect(
+                self.config,
+                self.store,
+                due_only=True,
+                on_source_done=self.on_source_done,
+                stop=self.stopping,
+            )
+            if summary.outcomes:
+                runs += 1
+                if self.on_run_done:
+                    self.on_run_done(summary)
+            self.stopping.wait(self.seconds_until_due(datetime.now(UTC)))
+        return runs
+
+
+def install_signal_handlers(watcher: Watcher) -> None:
+    """SIGTERM and SIGINT stop the watcher after the write in progress."""
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        log.warning("signal %s: finishing the write in progress, then stopping", signum)
+        watcher.stop()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)

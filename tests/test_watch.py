@@ -1,0 +1,82 @@
+"""The scheduled collector in a subprocess: new entries stored, SIGTERM, one collector per DB."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from presswatch.config import Config
+from presswatch.store import Store
+from tests.conftest import FeedServer, Route
+
+
+def rss(items: list[str]) -> bytes:
+    body = "".join(
+        f"<item><title>{t}</title><link>https://journal.example.com/{i}</link>"
+        f"<guid>g{i}</guid><description>{t} : Mistral AI.</description></item>"
+        for i, t in enumerate(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Journal</title>{body}</channel></rss>'.encode()
+
+
+def start_watcher(config: Config) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
+    write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
+) -> None:
+    feed_server.routes["/feed.xml"] = Route(rss(["Premier article"]))
+    config = write_config(
+        sources=[
+            {"name": "Journal", "kind": "rss", "url": feed_server.url("/feed.xml"), "every": "2s"}
+        ]
+    )
+    database = tmp_path / "data" / "test.db"
+
+    def stored() -> int:
+        if not database.exists():
+            return 0
+        with Store(f"sqlite:///{database}") as store:
+            return store.count_articles()
+
+    watcher = start_watcher(config)
+    try:
+        assert wait_for(lambda: stored() == 1, 30), "the first entry was not stored"
+        feed_server.routes["/feed.xml"] = Route(rss(["Premier article", "Deuxième article"]))
+        assert wait_for(lambda: stored() == 2, 10), "an entry added while running was not stored"
+
+        second = start_watcher(config)
+        out, err = second.communicate(timeout=30)
+        assert second.returncode == 1
+        assert "another collector (pid" in err and "already collects into this database" in err
+
+        started = time.monotonic()
+        watcher.send_signal(signal.SIGTERM)
+        out, err = watcher.communicate(timeout=15)
+        assert watcher.returncode == 0, err
+        assert time.monotonic() - started < 10
+        assert "Stopped after" in out
+        assert "Journal: 1 new" in out  # one log line per source per run
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    assert stored() == 2
