@@ -141,9 +141,11 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
 @common_options
 @click.option("--source", "only", multiple=True, help="Collect only this source (repeatable).")
 def collect(config_path: Path | None, db: str | None, only: tuple[str, ...]) -> None:
-    """Collect every source of the config once."""
+    """Collect every source of the config once (refused while another collector runs)."""
+    from presswatch.watch import collector_lock
+
     config, store = _open(config_path, db)
-    with store:
+    with store, collector_lock(store.url):
         failed = run_collection(config, store, only)
     # A failing source is reported, not fatal: the exit code tells scripts something failed.
     sys.exit(1 if failed and failed == len(config.sources) else 0)

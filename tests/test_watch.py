@@ -80,3 +80,20 @@ def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
         if watcher.poll() is None:
             watcher.kill()
     assert stored() == 2
+
+
+def test_collect_refuses_while_a_collector_holds_the_database(
+    write_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from presswatch.cli import main
+    from presswatch.watch import collector_lock
+
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
+    with collector_lock(url):
+        result = CliRunner().invoke(main, ["collect", "--config", str(config.path)])
+    assert result.exit_code == 1
+    assert "already collects into this database" in result.output
+    assert CliRunner().invoke(main, ["collect", "--config", str(config.path)]).exit_code == 0
