@@ -12,7 +12,7 @@ from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 
-PUBLISHER = "https://www.lemonde.fr/pixels/article/2024/06/11/mistral-ai-leve-600-millions.html"
+PUBLISHER = "https://www.lemonde.test/pixels/article/2024/06/11/mistral-ai-leve-600-millions.html"
 
 
 def google_link(url: str) -> str:
@@ -34,11 +34,11 @@ def search_feed(language: str) -> bytes:
 <item><title>{title}</title><link>{google_link(PUBLISHER)}</link>
 <guid isPermaLink="false">CBMi-{language}</guid><pubDate>Tue, 11 Jun 2024 08:00:00 GMT</pubDate>
 <description>Mistral AI lève des fonds.</description>
-<source url="https://www.lemonde.fr">Le Monde</source></item>
+<source url="https://www.lemonde.test">Le Monde</source></item>
 <item><title>Mistral AI recrute à Londres - Les Echos</title>
 <link>https://news.google.com/rss/articles/AU_yqLopaque?oc=5</link><guid>opaque-{language}</guid>
 <pubDate>Wed, 12 Jun 2024 08:00:00 GMT</pubDate><description>Recrutement.</description>
-<source url="https://www.lesechos.fr">Les Echos</source></item>
+<source url="https://www.lesechos.test">Les Echos</source></item>
 </channel></rss>""".encode()
 
 

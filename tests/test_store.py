@@ -71,7 +71,7 @@ def test_the_same_article_from_two_sources_is_stored_once(store: Store) -> None:
     other = make_article(
         source="Other feed",
         entry_key="other-guid",
-        id=make_article_id("https://EXAMPLE.com/a#top", "Other feed", "x"),
+        id=make_article_id("https://EXAMPLE.COM/a#top", "Other feed", "x"),
     )
     store.save_articles([other])
     frame = store.articles_frame()
