@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import streamlit as st
 
 from dashboard.data import get_config, get_database_url, load_frames
@@ -13,18 +15,96 @@ st.set_page_config(page_title="presswatch", page_icon=":material/newspaper:", la
 try:
     config = get_config()
     database = get_database_url(config)
-    frames = load_frames(database)
+    everything = load_frames(database)
 except PresswatchError as exc:
     st.error(f"{exc}\n\nFix the configuration, then reload this page.", icon=":material/error:")
     st.stop()
 
+params = st.query_params
+
+
+def from_url(key: str, options: list[str]) -> list[str]:
+    """A list filter as the shared link gives it, keeping only known values."""
+    return [v for v in params.get_all(key) if v in options]
+
+
+def sorted_values(column: object) -> list[str]:
+    """The distinct non-empty text values of a column, sorted."""
+    return sorted({str(v) for v in column if isinstance(v, str) and v})  # type: ignore[attr-defined]
+
+
 company_names = [c.name for c in config.companies]
+outlet_names = sorted_values(everything.articles["outlet"])
+language_names = sorted_values(everything.articles["language"])
+topic_names = sorted(set(config.topics) | set(sorted_values(everything.topics["topic"])))
+tone_names = ["positive", "neutral", "negative"]
+
 with st.sidebar:
     st.header("Filters")
-    chosen = st.multiselect("Companies", company_names, default=company_names, key="companies")
-    period = st.selectbox("Period", list(PERIODS), key="period")
+    period = st.selectbox(
+        "Period",
+        list(PERIODS),
+        index=list(PERIODS).index(params.get("period", "All time"))
+        if params.get("period") in PERIODS
+        else 0,
+        key="period",
+    )
+    custom = None
+    if period == "Custom":
+        today = datetime.now(UTC).date()
+        try:
+            default = (date.fromisoformat(params["from"]), date.fromisoformat(params["to"]))
+        except (KeyError, ValueError):
+            default = (today - timedelta(days=29), today)
+        picked = st.date_input("From, to", value=default, key="custom_period")
+        if isinstance(picked, tuple) and len(picked) == 2:
+            custom = (picked[0], picked[1])
+    companies = st.multiselect(
+        "Companies",
+        company_names,
+        default=from_url("company", company_names) or company_names,
+        key="companies",
+        help="All companies when none is chosen.",
+    )
+    outlets = st.multiselect(
+        "Outlets", outlet_names, default=from_url("outlet", outlet_names), key="outlets"
+    )
+    languages = st.multiselect(
+        "Languages", language_names, default=from_url("language", language_names), key="languages"
+    )
+    tones = st.multiselect("Tone", tone_names, default=from_url("tone", tone_names), key="tones")
+    topics = st.multiselect(
+        "Topics", topic_names, default=from_url("topic", topic_names), key="topics_filter"
+    )
 
-st.session_state["view"] = build_view(config, database, frames, chosen, period)
+# The view's filters go into the URL, so that a shared link reproduces it.
+shared: dict[str, str | list[str]] = {"period": period}
+if custom:
+    shared.update({"from": custom[0].isoformat(), "to": custom[1].isoformat()})
+if set(companies) != set(company_names):
+    shared["company"] = companies
+for key, values in (
+    ("outlet", outlets),
+    ("language", languages),
+    ("tone", tones),
+    ("topic", topics),
+):
+    if values:
+        shared[key] = values
+st.query_params.from_dict(shared)
+
+st.session_state["view"] = build_view(
+    config,
+    database,
+    everything,
+    companies=companies,
+    period=period,
+    custom=custom,
+    outlets=outlets,
+    languages=languages,
+    tones=tones,
+    topics=topics,
+)
 
 page = st.navigation(
     [
@@ -32,8 +112,15 @@ page = st.navigation(
             "app_pages/overview.py",
             title="Overview",
             icon=":material/monitoring:",
-            help="Mentions over time per company and share of voice.",
+            help="Key figures against the previous period, mentions over time with spikes, "
+            "tone and share of voice.",
             default=True,
+        ),
+        st.Page(
+            "app_pages/coverage.py",
+            title="Coverage",
+            icon=":material/article:",
+            help="The articles, and each one's source text with the mentions highlighted.",
         ),
         st.Page(
             "app_pages/topics.py",
@@ -42,10 +129,16 @@ page = st.navigation(
             help="Themes per company over time, and the terms that rose in recent coverage.",
         ),
         st.Page(
-            "app_pages/coverage.py",
-            title="Coverage",
-            icon=":material/article:",
-            help="The articles, and each one's source text with the mentions highlighted.",
+            "app_pages/outlets.py",
+            title="Outlets",
+            icon=":material/newspaper:",
+            help="Top outlets and authors per company, and where in the article they appear.",
+        ),
+        st.Page(
+            "app_pages/sources.py",
+            title="Sources",
+            icon=":material/rss_feed:",
+            help="Collector health per source and coverage gaps, when a source was failing.",
         ),
         st.Page(
             "app_pages/export.py",

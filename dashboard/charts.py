@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -15,8 +17,20 @@ _PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "year": 
 MIN_PERIODS_FOR_LINES = 4
 
 
-def timeline_figure(timeline: pd.DataFrame, companies: list[str], unit: str) -> go.Figure:
-    """Mentions per period and company, in config order: lines, or bars for a few periods."""
+def timeline_figure(
+    timeline: pd.DataFrame,
+    companies: list[str],
+    unit: str,
+    *,
+    spikes: pd.DataFrame | None = None,
+    gaps: pd.DataFrame | None = None,
+    titles: dict[str, str] | None = None,
+) -> go.Figure:
+    """Mentions per period and company, in config order: lines, or bars for a few periods.
+
+    Spikes are marked (hovering one lists the articles behind it) and coverage gaps, when
+    a source was failing, are shaded.
+    """
     options = {
         "x": "period",
         "y": "mentions",
@@ -30,6 +44,40 @@ def timeline_figure(timeline: pd.DataFrame, companies: list[str], unit: str) -> 
     else:
         figure = px.line(timeline, markers=True, **options)
     figure.update_xaxes(tickformat=_TICK_FORMAT.get(unit, "%d %b %Y"), dtick=_PERIOD_MS.get(unit))
+    if spikes is not None and not spikes.empty:
+        names = titles or {}
+        hover = [
+            "<br>".join(html.escape(str(names.get(a) or "(untitled)"))[:90] for a in ids[:8])
+            for ids in spikes["article_ids"]
+        ]
+        figure.add_trace(
+            go.Scatter(
+                x=spikes["day"],
+                y=spikes["mentions"],
+                mode="markers",
+                marker={"symbol": "star", "size": 14, "color": "#dc2626"},
+                name="Spike",
+                text=hover,
+                customdata=spikes["company"],
+                hovertemplate="%{customdata}: %{y} mentions<br>%{text}<extra>spike</extra>",
+            )
+        )
+    if gaps is not None and not gaps.empty and not timeline.empty:
+        first, last = timeline["period"].min(), timeline["period"].max()
+        starts = pd.to_datetime(gaps["start"], utc=True).dt.tz_localize(None)
+        ends = pd.to_datetime(gaps["end"], utc=True).dt.tz_localize(None).fillna(last)
+        for source, start, end in zip(gaps["source"], starts, ends, strict=True):
+            if end < first or start > last:
+                continue
+            figure.add_vrect(
+                x0=max(start, first),
+                x1=min(end, last),
+                fillcolor="#9ca3af",
+                opacity=0.2,
+                line_width=0,
+                annotation_text=f"{source} failing",
+                annotation_position="top left",
+            )
     figure.update_layout(**_LAYOUT)
     return figure
 
@@ -84,4 +132,20 @@ def topics_figure(counts: pd.DataFrame, companies: list[str]) -> go.Figure:
         labels={"articles": "Articles", "topic": "", "company": "Company"},
     )
     figure.update_layout(**_LAYOUT)
+    return figure
+
+
+def outlets_figure(outlets: pd.DataFrame, column: str) -> go.Figure:
+    """Articles per outlet (or author) for each company, horizontal bars."""
+    figure = px.bar(
+        outlets,
+        x="articles",
+        y=column,
+        color="company",
+        orientation="h",
+        barmode="group",
+        labels={"articles": "Articles", column: "", "company": "Company"},
+    )
+    figure.update_layout(**_LAYOUT)
+    figure.update_yaxes(categoryorder="total ascending")
     return figure

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
-from presswatch.frames import Frames as AllFrames
+from presswatch.frames import Frames
 from presswatch.models import Article
 from presswatch.store import Store
 
 # Collection writes while people read: a minute-old view is fresh enough for press coverage.
 TTL_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class Frames:
-    """The stored data the pages work from."""
-
-    articles: pd.DataFrame
-    mentions: pd.DataFrame
-    sources: pd.DataFrame
-    tones: pd.DataFrame
-    topics: pd.DataFrame
-    corrections: pd.DataFrame
 
 
 @st.cache_resource
@@ -56,28 +42,15 @@ def _store(url: str) -> Store:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_frames(url: str) -> Frames:
-    """Articles (without text), mentions, sources, tones, topics and corrections."""
-    store = _store(url)
-    return Frames(
-        store.articles_frame(),
-        store.mentions_frame(),
-        store.sources_frame(),
-        store.tones_frame(),
-        store.topics_frame(),
-        store.corrections_frame(),
-    )
+    """Everything the pages show: articles (without text), mentions, tones, topics,
+    corrections, sources and their history; refreshed every minute."""
+    return Frames.from_store(_store(url))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_article(url: str, article_id: str) -> Article | None:
     """One article with its text and mentions."""
     return _store(url).get_article(article_id)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_everything(url: str) -> AllFrames:
-    """Every frame the exports need, source history included."""
-    return AllFrames.from_store(_store(url))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -93,4 +66,3 @@ def save_correction(
     _store(url).add_correction(article_id, label, author, company=company, note=note)
     load_frames.clear()
     load_article.clear()
-    load_everything.clear()

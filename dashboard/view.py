@@ -1,82 +1,135 @@
-"""The filtered view shared by every page: sidebar filters applied to the stored frames."""
+"""The filtered view shared by every page: the sidebar's filters applied to the stored frames.
+
+The filters live in the URL's query parameters, so a shared link reproduces the view.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 import pandas as pd
 
-from dashboard.data import Frames
 from presswatch.config import Config
-from presswatch.frames import Filters
+from presswatch.frames import Filters, Frames
 
 PERIODS: dict[str, int | None] = {
     "All time": None,
     "Last 7 days": 7,
     "Last 30 days": 30,
     "Last 90 days": 90,
+    "Custom": None,
 }
+
+
+def period_bounds(
+    period: str, custom: tuple[date, date] | None, today: date
+) -> tuple[date | None, date | None]:
+    """The first and last day of a period choice (None: unbounded)."""
+    if period == "Custom" and custom is not None:
+        return custom
+    days = PERIODS.get(period)
+    if days is None:
+        return None, None
+    return today - timedelta(days=days - 1), today
 
 
 @dataclass(frozen=True)
 class View:
-    """What the pages show: the filtered articles and mentions, and the config."""
+    """What the pages show: the frames with the sidebar's filters applied, and the config."""
 
     config: Config
     database: str
-    articles: pd.DataFrame
-    mentions: pd.DataFrame
-    sources: pd.DataFrame
-    tones: pd.DataFrame
-    topics: pd.DataFrame
-    corrections: pd.DataFrame
-    companies: list[str]
+    everything: Frames
+    filters: Filters
     period: str
+    all_companies: list[str] = field(default_factory=list)
+
+    @cached_property
+    def frames(self) -> Frames:
+        """The filtered frames."""
+        return self.filters.apply(self.everything)
 
     @property
-    def filters(self) -> Filters:
-        """The sidebar's choices as the Filters that exports and figures share."""
-        days = PERIODS.get(self.period)
-        start = (datetime.now(UTC) - timedelta(days=days)).date() if days is not None else None
-        return Filters(start=start, companies=tuple(self.companies))
+    def articles(self) -> pd.DataFrame:
+        """Filtered articles (without text)."""
+        return self.frames.articles
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        """Mentions of the chosen companies in the filtered articles."""
+        return self.frames.mentions
+
+    @property
+    def tones(self) -> pd.DataFrame:
+        """Per (article, company) tones of the filtered view."""
+        return self.frames.tones
+
+    @property
+    def topics(self) -> pd.DataFrame:
+        """Topic hits of the filtered articles."""
+        return self.frames.topics
+
+    @property
+    def corrections(self) -> pd.DataFrame:
+        """Every tone correction."""
+        return self.everything.corrections
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """Every source and its state."""
+        return self.everything.sources
+
+    @property
+    def companies(self) -> list[str]:
+        """The chosen companies (all of them when none is chosen)."""
+        return list(self.filters.companies) or self.all_companies
 
     @property
     def relevant_articles(self) -> pd.DataFrame:
         """The articles that mention at least one of the chosen companies."""
         return self.articles[self.articles["id"].isin(self.mentions["article_id"])]
 
+    @cached_property
+    def previous(self) -> Frames | None:
+        """The same filters over the period just before, for changes; None if unbounded."""
+        earlier = self.filters.previous()
+        return earlier.apply(self.everything) if earlier else None
+
+    @property
+    def undated(self) -> pd.DataFrame:
+        """Undated articles of the chosen companies: outside any bounded period, never hidden."""
+        unbounded = Filters(**{**self.filters.__dict__, "start": None, "end": None})
+        frames = unbounded.apply(self.everything)
+        relevant = frames.articles["id"].isin(frames.mentions["article_id"])
+        return frames.articles[relevant & frames.articles["published"].isna()]
+
 
 def build_view(
     config: Config,
     database: str,
-    frames: Frames,
+    everything: Frames,
+    *,
     companies: list[str],
     period: str,
-    now: datetime | None = None,
+    custom: tuple[date, date] | None = None,
+    outlets: list[str] | None = None,
+    languages: list[str] | None = None,
+    tones: list[str] | None = None,
+    topics: list[str] | None = None,
+    today: date | None = None,
 ) -> View:
-    """Apply the filters: chosen companies, and a period (undated articles only in All time)."""
-    articles = frames.articles
-    mentions = frames.mentions[frames.mentions["company"].isin(companies)]
-    days = PERIODS.get(period)
-    if days is not None and not articles.empty:
-        start = (now or datetime.now(UTC)) - timedelta(days=days)
-        articles = articles[articles["published"].notna() & (articles["published"] >= start)]
-    mentions = mentions[mentions["article_id"].isin(articles["id"])]
-    kept = articles["id"]
-    tones = frames.tones[
-        frames.tones["article_id"].isin(kept) & frames.tones["company"].isin(companies)
-    ]
-    topics = frames.topics[frames.topics["article_id"].isin(kept)]
-    return View(
-        config,
-        database,
-        articles,
-        mentions,
-        frames.sources,
-        tones,
-        topics,
-        frames.corrections,
-        companies,
-        period,
+    """The view for these sidebar choices."""
+    start, end = period_bounds(period, custom, today or datetime.now(UTC).date())
+    all_companies = [c.name for c in config.companies]
+    filters = Filters(
+        start=start,
+        end=end,
+        companies=tuple(companies) if companies else tuple(all_companies),
+        outlets=tuple(outlets or ()),
+        languages=tuple(languages or ()),
+        tones=tuple(tones or ()),
+        topics=tuple(topics or ()),
     )
+    return View(config, database, everything, filters, period, all_companies)

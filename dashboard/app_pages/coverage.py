@@ -14,9 +14,23 @@ from presswatch.export import format_date
 view: View = st.session_state["view"]
 st.title("Coverage")
 
+undated = view.undated if view.filters.start is not None or view.filters.end is not None else None
+if undated is not None and not undated.empty:
+    with st.expander(f"Undated articles ({len(undated)}): outside any period, listed here"):
+        st.dataframe(
+            undated[["outlet", "title", "source"]].fillna(
+                {"title": "(untitled)", "outlet": "(unknown outlet)"}
+            ),
+            hide_index=True,
+            column_config={"outlet": "Outlet", "title": "Title", "source": "Source"},
+        )
+
 pairs = analytics.article_companies(view.articles, view.mentions)
 if pairs.empty:
-    st.info("No articles mention the chosen companies yet: run `presswatch collect`.")
+    st.info(
+        "No articles mention the chosen companies with these filters: "
+        "run `presswatch collect`, or widen the filters."
+    )
     st.stop()
 
 companies_per_article = (

@@ -6,7 +6,6 @@ import json
 
 import streamlit as st
 
-from dashboard.data import load_everything
 from dashboard.view import View
 from presswatch.export import LEVELS, build_manifest, export_frame, to_csv_bytes
 
@@ -31,7 +30,7 @@ level = left.selectbox(
 )
 delimiter = right.selectbox("Delimiter", [",", ";"], key="export_delimiter")
 
-everything = load_everything(view.database)
+everything = view.everything
 filters = view.filters
 frame = export_frame(filters.apply(everything), view.config, level)
 data = to_csv_bytes(frame, delimiter=delimiter)

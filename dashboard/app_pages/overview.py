@@ -1,7 +1,8 @@
-"""Overview: mention timeline per company and share of voice."""
+"""Overview: key figures against the previous period, timeline with spikes, tone, share of voice."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
@@ -11,23 +12,73 @@ from presswatch import analytics
 view: View = st.session_state["view"]
 st.title("Overview")
 
-if view.articles.empty:
-    st.info("No articles yet: run `presswatch collect`, then reload this page.")
+if view.everything.articles.empty:
+    st.info(
+        "No articles yet: run `presswatch collect` (or `presswatch run`), then reload this page."
+    )
     st.stop()
 if view.mentions.empty:
     st.info(
-        "No mentions of the chosen companies in this period: widen the period or the companies."
+        "No mentions of the chosen companies with these filters: widen the period or the filters."
     )
     st.stop()
 
 tracked = [c.name for c in view.config.tracked]
 share = analytics.share_of_voice(view.articles, view.mentions)
-left, middle, right = st.columns(3)
-left.metric("Articles with mentions", len(view.relevant_articles))
-middle.metric("Mentions", int(view.mentions.shape[0]))
-if tracked:
-    own = share[share["company"].isin(tracked)]["share_mentions"].sum()
-    right.metric(f"Share of voice of {', '.join(tracked)}", f"{own:.0f}%")
+toned = analytics.company_tones(view.tones, view.corrections)
+previous = view.previous
+
+
+def delta(now: float, before: float | None, unit: str = "") -> str | None:
+    """The change against the previous period, as Streamlit shows it under a metric."""
+    if before is None:
+        return None
+    return f"{now - before:+.0f}{unit} vs previous period"
+
+
+def net_tone(frame: pd.DataFrame) -> float | None:
+    """(positive - negative) / all, over the tracked company's article tones."""
+    own = frame[frame["company"].isin(tracked)] if not frame.empty else frame
+    if own.empty:
+        return None
+    return float(((own["tone"] == "positive").sum() - (own["tone"] == "negative").sum()) / len(own))
+
+
+before_share = analytics.share_of_voice(previous.articles, previous.mentions) if previous else None
+before_tones = analytics.company_tones(previous.tones, view.corrections) if previous else None
+cards = st.columns(5)
+articles_now = len(view.relevant_articles)
+articles_before = (
+    int(previous.articles["id"].isin(previous.mentions["article_id"]).sum()) if previous else None
+)
+cards[0].metric("Articles", articles_now, delta(articles_now, articles_before))
+mentions_before = len(previous.mentions) if previous else None
+cards[1].metric("Mentions", len(view.mentions), delta(len(view.mentions), mentions_before))
+own_share = float(share[share["company"].isin(tracked)]["share_mentions"].sum())
+own_share_before = (
+    float(before_share[before_share["company"].isin(tracked)]["share_mentions"].sum())
+    if before_share is not None and not before_share.empty
+    else None
+)
+cards[2].metric(
+    f"Share of voice of {', '.join(tracked)}",
+    f"{own_share:.0f}%",
+    delta(own_share, own_share_before, " pts"),
+)
+tone_now = net_tone(toned)
+tone_before = net_tone(before_tones) if before_tones is not None else None
+cards[3].metric(
+    "Net tone",
+    f"{tone_now:+.2f}" if tone_now is not None else "n/a",
+    f"{tone_now - tone_before:+.2f} vs previous period"
+    if tone_now is not None and tone_before is not None
+    else None,
+    help="(positive - negative) / articles, towards the tracked company",
+)
+outlets = analytics.top_outlets(
+    view.articles, view.mentions[view.mentions["company"].isin(tracked)], top=1
+)
+cards[4].metric("Top outlet", outlets.iloc[0]["outlet"] if not outlets.empty else "n/a")
 
 frequency = analytics.choose_frequency(view.relevant_articles)
 st.subheader(f"Mentions per {frequency}")
@@ -35,20 +86,30 @@ timeline = analytics.mentions_over_time(view.articles, view.mentions, frequency)
 if timeline.empty:
     st.info("None of these articles has a date precise enough to place on a chart.")
 else:
-    st.plotly_chart(timeline_figure(timeline, view.companies, frequency), key="timeline")
+    spikes = (
+        analytics.spikes(view.articles, view.mentions) if frequency == "day" else pd.DataFrame()
+    )
+    gaps = analytics.coverage_gaps(view.everything.source_events)
+    titles = {
+        str(k): str(v) for k, v in zip(view.articles["id"], view.articles["title"], strict=True)
+    }
+    st.plotly_chart(
+        timeline_figure(
+            timeline, view.companies, frequency, spikes=spikes, gaps=gaps, titles=titles
+        ),
+        key="timeline",
+    )
 unplaced = analytics.unplaced_articles(view.articles, view.mentions, frequency)
-if not unplaced.empty:
-    parts = [f"{row.articles} {row.reason}" for row in unplaced.itertuples()]
-    st.caption(
-        f"Not on this chart: {', '.join(parts)} (listed on the Coverage page, counted below)."
-    )
+undated = view.undated
+notes = [f"{row.articles} {row.reason}" for row in unplaced.itertuples()]
+if view.filters.start is not None and not undated.empty:
+    notes.append(f"{len(undated)} undated (outside any period)")
+if notes:
+    st.caption(f"Not on this chart: {', '.join(notes)}; listed on the Coverage page.")
 
-undated_tone = analytics.company_tones(view.tones, view.corrections)
-if not undated_tone.empty:
+if not toned.empty:
     st.subheader("Tone")
-    counts = (
-        undated_tone.groupby(["company", "tone"]).size().unstack("tone", fill_value=0).reset_index()
-    )
+    counts = toned.groupby(["company", "tone"]).size().unstack("tone", fill_value=0).reset_index()
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0

@@ -1,0 +1,54 @@
+"""Outlets: who covers each company (outlets, authors) and how prominently."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.charts import outlets_figure
+from dashboard.view import View
+from presswatch import analytics
+
+view: View = st.session_state["view"]
+st.title("Outlets")
+
+if view.mentions.empty:
+    st.info("No mentions with these filters: widen the period or the filters.")
+    st.stop()
+
+outlets = analytics.top_outlets(view.articles, view.mentions, top=10)
+st.subheader("Top outlets")
+st.plotly_chart(outlets_figure(outlets, "outlet"), key="outlets_chart")
+st.dataframe(
+    outlets,
+    hide_index=True,
+    column_config={
+        "company": "Company",
+        "outlet": "Outlet",
+        "articles": "Articles",
+        "stories": st.column_config.NumberColumn("Unique stories"),
+    },
+    key="outlets_table",
+)
+
+st.subheader("Top authors")
+authors = analytics.top_outlets(view.articles, view.mentions, by="author", top=10)
+st.dataframe(
+    authors,
+    hide_index=True,
+    column_config={
+        "company": "Company",
+        "author": "Author",
+        "articles": "Articles",
+        "stories": st.column_config.NumberColumn("Unique stories"),
+    },
+    key="authors_table",
+)
+
+st.subheader("Prominence")
+st.caption("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
+st.dataframe(
+    analytics.prominence(view.mentions),
+    hide_index=True,
+    column_config={"company": "Company", "title": "Title", "lead": "Lead", "body": "Body"},
+    key="prominence_table",
+)
