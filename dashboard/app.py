@@ -10,7 +10,8 @@ from dashboard.data import get_config, get_database_url, load_frames
 from dashboard.view import PERIODS, build_view
 from presswatch.errors import PresswatchError
 
-st.set_page_config(page_title="presswatch", page_icon=":material/newspaper:", layout="wide")
+# An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.
+st.set_page_config(page_title="presswatch", page_icon="📰", layout="wide")
 
 try:
     config = get_config()

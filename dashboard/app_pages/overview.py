@@ -76,9 +76,10 @@ cards[3].metric(
     help="(positive - negative) / articles, towards the tracked company",
 )
 outlets = analytics.top_outlets(
-    view.articles, view.mentions[view.mentions["company"].isin(tracked)], top=1
+    view.articles, view.mentions[view.mentions["company"].isin(tracked)], top=10
 )
-cards[4].metric("Top outlet", outlets.iloc[0]["outlet"] if not outlets.empty else "n/a")
+known = outlets[outlets["outlet"] != "(unknown)"]
+cards[4].metric("Top outlet", known.iloc[0]["outlet"] if not known.empty else "n/a")
 
 frequency = analytics.choose_frequency(view.relevant_articles)
 st.subheader(f"Mentions per {frequency}")

@@ -1,0 +1,149 @@
+"""End to end in a real browser (Debian's chromium, driven by Playwright) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from presswatch.config import Config
+from presswatch.pipeline import collect
+from presswatch.store import Store
+
+CHROMIUM = next(
+    (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if Path(p).exists()),
+    shutil.which("chromium"),
+)
+# CI installs chromium (.ci/run): there the test must run, never skip.
+if CHROMIUM is None and os.environ.get("CI") != "true":
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def dashboard(
+    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+) -> Iterator[str]:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
+    with Store(url) as store:
+        collect(config, store)
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "presswatch.cli",
+            "dashboard",
+            "--config",
+            str(config.path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.3)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None, "CI must install chromium"
+    hosts: set[str] = set()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+
+        page.goto(dashboard)
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        metrics = page.locator("[data-testid=stMetricValue]")
+        mentions_before = metrics.nth(1).inner_text()
+        legend_before = (
+            page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
+        )
+        assert "Mistral AI" in legend_before
+        page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+
+        # Change a filter: leave Mistral AI out; the figures and the chart follow.
+        page.get_by_role("button", name="Remove Mistral AI").click()
+        page.wait_for_function(
+            "([before]) => document.querySelectorAll('[data-testid=stMetricValue]')[1]"
+            "?.innerText !== before",
+            arg=[mentions_before],
+            timeout=30_000,
+        )
+        page.wait_for_timeout(1000)
+        legend_after = (
+            page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
+        )
+        assert "Mistral AI" not in legend_after and legend_after
+        assert "company=" in page.url  # the filter is in the link
+
+        page.goto(f"{dashboard}/coverage")
+        page.wait_for_selector("mark", timeout=60_000)
+        assert page.locator("mark").first.inner_text() in {
+            "Mistral AI",
+            "Arthur Mensch",
+            "OpenAI",
+            "Google",
+            "Meta",
+            "Le Chat",
+        }
+        page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
+
+        page.goto(f"{dashboard}/export")
+        button = page.get_by_role("button", name="Download the CSV")
+        button.wait_for(timeout=60_000)
+        with page.expect_download() as download_info:
+            button.click()
+        saved = tmp_path / "export.csv"
+        download_info.value.save_as(saved)
+        browser.close()
+
+    data = saved.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("date,date_precision,outlet,title")
+    assert "La Tribune" in text and "Aleph Alpha" in text
+    assert hosts == {"127.0.0.1"}, hosts  # no request left the machine
+    assert (tmp_path / "overview.png").stat().st_size > 10_000
