@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -255,6 +255,20 @@ def run(config_path: Path | None, db: str | None, port: int, address: str) -> No
             dashboard_process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             dashboard_process.kill()
+
+
+@main.command()
+@common_options
+@click.option("--day", default=None, help="The day to review (default: yesterday, UTC).")
+def digest(config_path: Path | None, db: str | None, day: str | None) -> None:
+    """Write a day's press review of the tracked company (markdown and HTML)."""
+    from presswatch.alerts import write_digest
+
+    config, store = _open(config_path, db)
+    chosen = _date_option(day, "--day") or (datetime.now(UTC) - timedelta(days=1)).date()
+    with store:
+        markdown, page = write_digest(config, store, chosen)
+    click.echo(f"Wrote {markdown} and {page}")
 
 
 @main.command()

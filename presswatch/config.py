@@ -226,6 +226,43 @@ class ToneConfig(_Strict):
     model: str = "data/tone-model.npz"
 
 
+class AlertRule(_Strict):
+    """One alert rule; ``cooldown`` keeps one event from sending several alerts."""
+
+    kind: Literal["spike", "negative_article", "tier1_article", "source_failing"]
+    company: str | None = None
+    after: Duration = timedelta(hours=6)
+    cooldown: Duration = timedelta(hours=12)
+
+
+class EmailConfig(_Strict):
+    """SMTP delivery; the credentials come from environment variables, never this file."""
+
+    to: list[str] = Field(min_length=1)
+    sender: str = Field(min_length=3)
+    smtp_host: str = Field(min_length=1)
+    smtp_port: int = 587
+    starttls: bool = True
+    username_env: str | None = None
+    password_env: str | None = None
+
+
+class AlertsConfig(_Strict):
+    """Where alerts go and when they fire."""
+
+    webhook_url_env: str | None = None
+    email: EmailConfig | None = None
+    tier1_outlets: list[str] = Field(default_factory=list)
+    rules: list[AlertRule] = Field(default_factory=list)
+
+
+class DigestConfig(_Strict):
+    """The daily press review of the tracked company, as files (and e-mail if configured)."""
+
+    folder: str = "digests"
+    email: bool = False
+
+
 class Config(_Strict):
     """The whole validated configuration."""
 
@@ -236,6 +273,8 @@ class Config(_Strict):
     sources: list[SourceConfig] = Field(default_factory=list)
     topics: dict[str, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
     tone: ToneConfig = Field(default_factory=ToneConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str = PrivateAttr(default="")
@@ -300,6 +339,14 @@ def _known_fields(loc: tuple[int | str, ...], raw: Any) -> list[str]:
         return list(Config.model_fields)
     if parent[0] == "tone":
         return list(ToneConfig.model_fields)
+    if parent[0] == "alerts":
+        if "rules" in parent:
+            return list(AlertRule.model_fields)
+        if "email" in parent:
+            return list(EmailConfig.model_fields)
+        return list(AlertsConfig.model_fields)
+    if parent[0] == "digest":
+        return list(DigestConfig.model_fields)
     if parent[0] == "companies":
         if "aliases" in parent:
             return list(AliasConfig.model_fields)

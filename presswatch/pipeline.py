@@ -45,6 +45,7 @@ class SourceOutcome:
     seen: int = 0
     files_read: int = 0
     problems: list[str] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -66,6 +67,11 @@ class RunSummary:
     def new(self) -> int:
         """Articles stored for the first time."""
         return sum(o.new for o in self.outcomes)
+
+    @property
+    def new_ids(self) -> set[str]:
+        """The ids of the articles stored for the first time."""
+        return {i for o in self.outcomes for i in o.new_ids}
 
     @property
     def updated(self) -> int:
@@ -332,6 +338,7 @@ def _record(
             for a in result.articles
         )
         outcome.new, outcome.updated = counts.new, counts.updated
+        outcome.new_ids = list(counts.new_ids)
         # Only once its articles are stored is a file marked as read: a run killed in
         # between reads it again next time, and writing it twice changes nothing.
         store.save_file_states(source.name, result.file_states)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -199,6 +199,24 @@ source_events_table = sa.Table(
     sa.Index("ix_source_events_source_at", "source", "at"),
 )
 
+# Every alert, with its delivery state: an alert is never lost silently.
+alerts_table = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rule", sa.String(32), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("links", sa.Text, nullable=False, default="[]"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("last_error", sa.Text),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Index("ix_alerts_rule_subject", "rule", "subject"),
+)
+
 files_table = sa.Table(
     "files",
     metadata,
@@ -249,6 +267,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: lambda conn: files_table.create(conn),
     4: _add_tone_and_topics,
     5: lambda conn: source_events_table.create(conn),
+    6: lambda conn: alerts_table.create(conn),
 }
 
 
@@ -818,6 +837,67 @@ class Store:
                     )
                 )
                 conn.execute(sa.insert(files_table), chunk)
+
+    # -- alerts -------------------------------------------------------------------------
+
+    def last_alert_at(self, rule: str, subject: str) -> datetime | None:
+        """When an alert of this rule about this subject was last raised."""
+        with self._begin() as conn:
+            value = conn.execute(
+                sa.select(sa.func.max(alerts_table.c.created_at)).where(
+                    alerts_table.c.rule == rule, alerts_table.c.subject == subject
+                )
+            ).scalar_one_or_none()
+        if isinstance(value, str):  # SQLite's max() of a DateTime column comes back as text
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+    def add_alert(self, rule: str, subject: str, title: str, body: str, links: list[str]) -> int:
+        """Record a new alert, pending delivery."""
+        with self._begin() as conn:
+            result = conn.execute(
+                sa.insert(alerts_table).values(
+                    rule=rule,
+                    subject=subject,
+                    title=title,
+                    body=body,
+                    links=json.dumps(links),
+                    created_at=_now(),
+                    state="pending",
+                    attempts=0,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def pending_alerts(self) -> list[dict[str, Any]]:
+        """Alerts not delivered yet, oldest first."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                sa.select(alerts_table)
+                .where(alerts_table.c.state == "pending")
+                .order_by(alerts_table.c.id)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def mark_alert(self, alert_id: int, state: str, attempts: int, error: str | None) -> None:
+        """Record how a delivery went: sent, or failed with the error."""
+        with self._begin() as conn:
+            conn.execute(
+                sa.update(alerts_table)
+                .where(alerts_table.c.id == alert_id)
+                .values(
+                    state=state,
+                    attempts=attempts,
+                    last_error=error,
+                    sent_at=_now() if state == "sent" else None,
+                )
+            )
+
+    def alerts_frame(self) -> pd.DataFrame:
+        """Every alert and its delivery state."""
+        return self._read_frame(sa.select(alerts_table).order_by(alerts_table.c.id))
 
     # -- runs -------------------------------------------------------------------------
 

@@ -112,6 +112,8 @@ class Watcher:
 
     def run(self) -> int:
         """Collect due sources until stopped; return the number of runs made."""
+        from presswatch.alerts import check_and_deliver
+
         runs = 0
         while not self.stopping.is_set():
             summary = collect(
@@ -125,8 +127,30 @@ class Watcher:
                 runs += 1
                 if self.on_run_done:
                     self.on_run_done(summary)
+                try:
+                    raised, sent, failed = check_and_deliver(
+                        self.store, self.config, summary.new_ids
+                    )
+                    if raised or failed:
+                        log.warning("alerts: %d raised, %d sent, %d failed", raised, sent, failed)
+                except Exception:  # an alert problem must not stop the collector
+                    log.exception("alerts could not be checked; collection goes on")
+            self._daily_digest(datetime.now(UTC))
             self.stopping.wait(self.seconds_until_due(datetime.now(UTC)))
         return runs
+
+    def _daily_digest(self, now: datetime) -> None:
+        """Once a day, yesterday's press review, unless it was already written."""
+        from presswatch.alerts import write_digest
+
+        day = (now - timedelta(days=1)).date()
+        target = self.config.resolve_path(self.config.digest.folder)
+        if (target / f"revue-de-presse-{day.isoformat()}.md").exists():
+            return
+        try:
+            write_digest(self.config, self.store, day)
+        except Exception:  # the digest must not stop the collector either
+            log.exception("the digest of %s could not be written", day)
 
 
 def install_signal_handlers(watcher: Watcher) -> None:

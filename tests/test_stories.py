@@ -99,7 +99,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path:
     with Store(url) as store:
         store.save_articles([saved])
         with store.engine.begin() as conn:  # turn it back into a version 1 database
-            for table in ("files", "tones", "topics", "corrections", "source_events"):
+            for table in ("files", "tones", "topics", "corrections", "source_events", "alerts"):
                 conn.execute(sa.text(f"DROP TABLE {table}"))
             for table in ("mentions", "articles"):
                 conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN tone_score"))
@@ -114,6 +114,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path:
             "migrated schema 2 -> 3",
             "migrated schema 3 -> 4",
             "migrated schema 4 -> 5",
+            "migrated schema 5 -> 6",
         ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]

@@ -1,0 +1,329 @@
+"""Alerts and the daily digest: the comms team hears of a spike or a hostile article first.
+
+Rules (config.yaml ``alerts.rules``) are checked after each collection; each event raises
+one alert (a cooldown per rule and subject), stored with its delivery state, then sent to
+a webhook (Slack- and Teams-compatible JSON) and by e-mail. A delivery that fails is
+retried with backoff, then recorded as failed: never lost silently.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import smtplib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+from presswatch import analytics
+from presswatch.config import Config
+from presswatch.export import format_date
+from presswatch.frames import Frames
+from presswatch.store import Store
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something worth an alert: which rule, about what, and what to say."""
+
+    rule: str
+    subject: str
+    title: str
+    body: str
+    links: tuple[str, ...] = ()
+
+
+def _article_line(row: dict[Any, Any]) -> str:
+    date_text = format_date(row.get("published"), row.get("date_precision")) or "undated"
+    outlet = row.get("outlet") or "unknown outlet"
+    return f"{date_text} · {outlet} · {row.get('title') or '(untitled)'}"
+
+
+def find_events(config: Config, frames: Frames, new_ids: set[str], now: datetime) -> list[Event]:
+    """The events the rules see in the latest collection (``new_ids``: articles just stored)."""
+    events: list[Event] = []
+    tracked = [c.name for c in config.tracked]
+    articles = frames.articles.set_index("id", drop=False)
+    for rule in config.alerts.rules:
+        company = rule.company or (tracked[0] if tracked else None)
+        if rule.kind == "negative_article" and company:
+            toned = analytics.company_tones(frames.tones, frames.corrections)
+            hostile = toned[
+                (toned["company"] == company)
+                & (toned["tone"] == "negative")
+                & toned["article_id"].isin(new_ids)
+            ]
+            for row in hostile.to_dict("records"):
+                article = articles.loc[row["article_id"]].to_dict()
+                events.append(
+                    Event(
+                        "negative_article",
+                        row["article_id"],
+                        f"Negative article about {company}",
+                        f"{_article_line(article)}\n« {row['evidence']} »",
+                        tuple(filter(None, [article.get("url")])),
+                    )
+                )
+        elif rule.kind == "tier1_article":
+            tier1 = {o.casefold() for o in config.alerts.tier1_outlets}
+            mentioned = set(frames.mentions["article_id"])
+            if company:
+                mentioned = set(
+                    frames.mentions.loc[frames.mentions["company"] == company, "article_id"]
+                )
+            for article_id in sorted(new_ids & mentioned):
+                article = articles.loc[article_id].to_dict()
+                outlet = str(article.get("outlet") or "")
+                if outlet.casefold() in tier1:
+                    events.append(
+                        Event(
+                            "tier1_article",
+                            article_id,
+                            f"{outlet} writes about {company or 'a tracked company'}",
+                            _article_line(article),
+                            tuple(filter(None, [article.get("url")])),
+                        )
+                    )
+        elif rule.kind == "spike" and company:
+            spikes = analytics.spikes(
+                frames.articles, frames.mentions[frames.mentions["company"] == company]
+            )
+            recent = spikes[spikes["day"] >= pd.Timestamp(now.date()) - pd.Timedelta(days=1)]
+            for row in recent.to_dict("records"):
+                lines = [_article_line(articles.loc[a].to_dict()) for a in row["article_ids"][:10]]
+                events.append(
+                    Event(
+                        "spike",
+                        f"{company}:{row['day'].date().isoformat()}",
+                        f"Spike for {company}: {row['mentions']} mentions on "
+                        f"{row['day'].date().isoformat()} (usual: {row['baseline']:.0f})",
+                        "\n".join(lines),
+                    )
+                )
+        elif rule.kind == "source_failing":
+            for source in frames.sources.to_dict("records"):
+                error, success = source.get("error"), source.get("last_success")
+                if not isinstance(error, str):
+                    continue
+                since = (
+                    success if isinstance(success, pd.Timestamp) and not pd.isna(success) else None
+                )
+                events_for_source = frames.source_events[
+                    frames.source_events["source"] == source["name"]
+                ]
+                first_seen = events_for_source["at"].min() if not events_for_source.empty else None
+                started = since or first_seen
+                if started is not None and now - started.to_pydatetime() >= rule.after:
+                    events.append(
+                        Event(
+                            "source_failing",
+                            str(source["name"]),
+                            f"Source {source['name']} failing for over {rule.after}",
+                            f"{error}\nNothing from this source reaches the dashboard "
+                            "until it recovers.",
+                        )
+                    )
+    return events
+
+
+def raise_alerts(store: Store, config: Config, events: list[Event], now: datetime) -> int:
+    """Store the events as alerts, one per rule and subject within each rule's cooldown."""
+    cooldowns: dict[str, timedelta] = {rule.kind: rule.cooldown for rule in config.alerts.rules}
+    raised = 0
+    for event in events:
+        last = store.last_alert_at(event.rule, event.subject)
+        if last is not None and now - last < cooldowns.get(event.rule, timedelta(0)):
+            continue
+        store.add_alert(event.rule, event.subject, event.title, event.body, list(event.links))
+        raised += 1
+    return raised
+
+
+def webhook_payload(alert: dict[str, Any]) -> dict[str, Any]:
+    """JSON that both Slack and Microsoft Teams incoming webhooks accept (``text``)."""
+    links = json.loads(alert.get("links") or "[]")
+    text = f"*{alert['title']}*\n{alert['body']}" + "".join(f"\n{link}" for link in links)
+    return {"text": text, "title": alert["title"], "summary": alert["title"]}
+
+
+def _with_retries(
+    send: Callable[[], None], sleep: Callable[[float], None]
+) -> tuple[bool, int, str | None]:
+    error = None
+    for attempt in range(1, RETRIES + 1):
+        try:
+            send()
+            return True, attempt, None
+        except (httpx.HTTPError, OSError, smtplib.SMTPException, ValueError) as exc:
+            error = f"{exc.__class__.__name__}: {exc}"
+            log.warning("alert delivery failed (attempt %d): %s", attempt, error)
+            if attempt < RETRIES:
+                sleep(2 ** (attempt - 1))
+    return False, RETRIES, error
+
+
+def _bind(function: Callable[..., None], *args: Any) -> Callable[[], None]:
+    """A call to retry later, with its arguments fixed now."""
+    return lambda: function(*args)
+
+
+def _post_webhook(url: str, alert: dict[str, Any]) -> None:
+    response = httpx.post(url, json=webhook_payload(alert), timeout=10)
+    if response.status_code >= 300:
+        raise ValueError(f"the webhook answered {response.status_code}")
+
+
+def send_email(config: Config, subject: str, text: str, html_body: str | None = None) -> None:
+    """Send one message over SMTP; credentials from the environment variables named."""
+    email = config.alerts.email
+    if email is None:
+        raise ValueError("no alerts.email in config.yaml")
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = email.sender
+    message["To"] = ", ".join(email.to)
+    message.set_content(text)
+    if html_body:
+        message.add_alternative(html_body, subtype="html")
+    with smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=15) as smtp:
+        if email.starttls:
+            smtp.starttls()
+        user = os.environ.get(email.username_env) if email.username_env else None
+        password = os.environ.get(email.password_env) if email.password_env else None
+        if user and password:
+            smtp.login(user, password)
+        smtp.send_message(message)
+
+
+def deliver_pending(
+    store: Store, config: Config, sleep: Callable[[float], None] = time.sleep
+) -> tuple[int, int]:
+    """Send every pending alert to the webhook and by e-mail; return (sent, failed)."""
+    webhook = (
+        os.environ.get(config.alerts.webhook_url_env) if config.alerts.webhook_url_env else None
+    )
+    sent = failed = 0
+    for alert in store.pending_alerts():
+        results = []
+        if webhook:
+            url = webhook
+            results.append(_with_retries(_bind(_post_webhook, url, alert), sleep))
+        if config.alerts.email is not None:
+            body = alert["body"] + "".join(f"\n{u}" for u in json.loads(alert["links"] or "[]"))
+            results.append(_with_retries(_bind(send_email, config, alert["title"], body), sleep))
+        if not results:
+            store.mark_alert(alert["id"], "failed", 0, "no webhook or e-mail configured")
+            failed += 1
+            continue
+        ok = all(r[0] for r in results)
+        errors = "; ".join(r[2] for r in results if r[2])
+        store.mark_alert(
+            alert["id"], "sent" if ok else "failed", max(r[1] for r in results), errors or None
+        )
+        sent += ok
+        failed += not ok
+    return sent, failed
+
+
+def check_and_deliver(
+    store: Store, config: Config, new_ids: set[str], now: datetime | None = None
+) -> tuple[int, int, int]:
+    """After a collection: find events, raise alerts, deliver them. (raised, sent, failed)."""
+    if not config.alerts.rules:
+        return 0, 0, 0
+    moment = now or datetime.now(UTC)
+    events = find_events(config, Frames.from_store(store), new_ids, moment)
+    raised = raise_alerts(store, config, events, moment)
+    sent, failed = deliver_pending(store, config)
+    return raised, sent, failed
+
+
+# -- the daily digest ("revue de presse") ---------------------------------------------------
+
+
+def build_digest(config: Config, frames: Frames, day: date) -> tuple[str, str]:
+    """The day's articles about the tracked company, by topic, with tone and evidence.
+
+    Returns (markdown, html); every piece of article text is escaped in the HTML.
+    """
+    tracked = [c.name for c in config.tracked]
+    start = pd.Timestamp(day, tz="UTC")
+    end = start + pd.Timedelta(days=1)
+    articles = frames.articles
+    today = articles[(articles["published"] >= start) & (articles["published"] < end)]
+    about = frames.mentions[frames.mentions["company"].isin(tracked)]["article_id"]
+    today = today[today["id"].isin(about)]
+    toned = analytics.company_tones(frames.tones, frames.corrections)
+    toned = toned[toned["company"].isin(tracked)].set_index("article_id")
+    topics = frames.topics[frames.topics["article_id"].isin(today["id"])]
+    by_topic: dict[str, list[str]] = {}
+    for article_id in today["id"]:
+        names = sorted(set(topics.loc[topics["article_id"] == article_id, "topic"])) or ["other"]
+        for name in names:
+            by_topic.setdefault(name, []).append(article_id)
+    title = f"Revue de presse — {', '.join(tracked)} — {day.isoformat()}"
+    markdown = [f"# {title}", "", f"{len(today)} articles."]
+    html_parts = [f"<h1>{html.escape(title)}</h1>", f"<p>{len(today)} articles.</p>"]
+    rows = today.set_index("id")
+    for topic in sorted(by_topic):
+        markdown += ["", f"## {topic}", ""]
+        html_parts.append(f"<h2>{html.escape(topic)}</h2><ul>")
+        for article_id in by_topic[topic]:
+            article = rows.loc[article_id].to_dict()
+            tone = toned.loc[article_id] if article_id in toned.index else None
+            label = str(tone["tone"]) if tone is not None else "no tone"
+            evidence = str(tone["evidence"]) if tone is not None else ""
+            outlet = article.get("outlet") or "unknown outlet"
+            head = article.get("title") or "(untitled)"
+            url = article.get("url") or ""
+            markdown.append(f"- **{head}** ({outlet}, {label}){' ' + url if url else ''}")
+            if evidence:
+                markdown.append(f"  > {evidence}")
+            link = (
+                f'<a href="{html.escape(url, quote=True)}">{html.escape(str(head))}</a>'
+                if url.startswith(("http://", "https://"))
+                else html.escape(str(head))
+            )
+            html_parts.append(
+                f"<li>{link} ({html.escape(str(outlet))}, {html.escape(label)})"
+                + (f"<blockquote>{html.escape(evidence)}</blockquote>" if evidence else "")
+                + "</li>"
+            )
+        html_parts.append("</ul>")
+    page = (
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}'
+        f"</title></head><body>{''.join(html_parts)}</body></html>"
+    )
+    return "\n".join(markdown) + "\n", page
+
+
+def write_digest(config: Config, store: Store, day: date) -> tuple[Path, Path]:
+    """Write the day's digest as markdown and HTML in the digest folder (and e-mail it)."""
+    markdown, page = build_digest(config, Frames.from_store(store), day)
+    folder = config.resolve_path(config.digest.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    md_path = folder / f"revue-de-presse-{day.isoformat()}.md"
+    html_path = folder / f"revue-de-presse-{day.isoformat()}.html"
+    md_path.write_text(markdown, encoding="utf-8")
+    html_path.write_text(page, encoding="utf-8")
+    if config.digest.email and config.alerts.email is not None:
+        ok, _, error = _with_retries(
+            lambda: send_email(config, f"Revue de presse {day.isoformat()}", markdown, page),
+            time.sleep,
+        )
+        if not ok:
+            log.error("the digest of %s was written but not e-mailed: %s", day, error)
+    return md_path, html_path

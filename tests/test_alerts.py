@@ -1,0 +1,248 @@
+"""Alerts to a webhook and an SMTP server on 127.0.0.1, once per event; the daily digest."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from presswatch.alerts import build_digest, check_and_deliver, deliver_pending
+from presswatch.config import Config
+from presswatch.frames import Frames
+from presswatch.models import Article, make_article_id
+from presswatch.pipeline import Analyzer
+from presswatch.store import Store
+
+NOW = datetime.now(UTC)
+
+
+class Receiver:
+    """A webhook receiver: answers the statuses queued, then 200; records the JSON posted."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict[str, Any]] = []
+        self.statuses: list[int] = []
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, Receiver]]:
+    receiver = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            receiver.posts.append(json.loads(self.rfile.read(length)))
+            status = receiver.statuses.pop(0) if receiver.statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", receiver
+    server.shutdown()
+    server.server_close()
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, Inbox]]:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, inbox
+    controller.stop()
+
+
+def hostile(key: str, outlet: str = "Le Canard", when: datetime = NOW) -> Article:
+    return Article(
+        id=make_article_id(f"https://{key}.example.com/a", "Feed", key),
+        source="Feed",
+        entry_key=key,
+        title=f"Mistral AI dans la tourmente {key}",
+        text="Mistral AI accumule les échecs et les pertes, un désastre pour la start-up.",
+        url=f"https://{key}.example.com/a",
+        outlet=outlet,
+        published=when,
+        date_precision="datetime",
+        language="fr",
+    )
+
+
+def configure(write_config: Callable[..., Config], url: str, port: int, **extra: Any) -> Config:
+    alerts = {
+        "webhook_url_env": "PW_TEST_WEBHOOK",
+        "email": {
+            "to": ["comms@example.com"],
+            "sender": "presswatch@example.com",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "starttls": False,
+        },
+        "tier1_outlets": ["Le Monde"],
+        "rules": [{"kind": "negative_article"}, {"kind": "tier1_article"}],
+    }
+    alerts.update(extra)
+    return write_config(alerts=alerts, topics={"talent": ["recrutement"]})
+
+
+def test_a_hostile_article_alerts_once_by_webhook_and_email(
+    write_config: Callable[..., Config],
+    store: Store,
+    webhook: tuple[str, Receiver],
+    smtp: tuple[int, Inbox],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, receiver = webhook
+    port, inbox = smtp
+    monkeypatch.setenv("PW_TEST_WEBHOOK", url)
+    config = configure(write_config, url, port)
+    analyzer = Analyzer(config)
+    articles = [analyzer.analyse(hostile("one")), analyzer.analyse(hostile("two", "Le Monde"))]
+    counts = store.save_articles(articles)
+    raised, sent, failed = check_and_deliver(store, config, set(counts.new_ids))
+    assert (raised, sent, failed) == (3, 3, 0)  # two negative articles, one in a tier-1 outlet
+    titles = sorted(p["title"] for p in receiver.posts)
+    assert titles == [
+        "Le Monde writes about Mistral AI",
+        "Negative article about Mistral AI",
+        "Negative article about Mistral AI",
+    ]
+    assert all("text" in p for p in receiver.posts)  # Slack and Teams read "text"
+    assert "https://one.example.com/a" in " ".join(p["text"] for p in receiver.posts)
+    assert len(inbox.messages) == 3
+    assert inbox.messages[0].rcpt_tos == ["comms@example.com"]
+    # The same events again: no second alert.
+    assert check_and_deliver(store, config, set(counts.new_ids)) == (0, 0, 0)
+    states = store.alerts_frame()["state"].tolist()
+    assert states == ["sent", "sent", "sent"]
+
+
+def test_a_failing_webhook_is_retried_then_recorded(
+    write_config: Callable[..., Config],
+    store: Store,
+    webhook: tuple[str, Receiver],
+    smtp: tuple[int, Inbox],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, receiver = webhook
+    port, _ = smtp
+    monkeypatch.setenv("PW_TEST_WEBHOOK", url)
+    config = configure(write_config, url, port, email=None, rules=[{"kind": "negative_article"}])
+    analyzer = Analyzer(config)
+    counts = store.save_articles([analyzer.analyse(hostile("one"))])
+    receiver.statuses = [500, 500]  # then 200
+    waits: list[float] = []
+    from presswatch.alerts import find_events, raise_alerts
+
+    raise_alerts(
+        store, config, find_events(config, Frames.from_store(store), set(counts.new_ids), NOW), NOW
+    )
+    assert deliver_pending(store, config, sleep=waits.append) == (1, 0)
+    assert waits == [1, 2] and len(receiver.posts) == 3  # backoff between tries
+    (row,) = store.alerts_frame().to_dict("records")
+    assert row["state"] == "sent" and row["attempts"] == 3
+
+    counts = store.save_articles([analyzer.analyse(hostile("three"))])
+    receiver.statuses = [500, 500, 500]
+    raise_alerts(
+        store, config, find_events(config, Frames.from_store(store), set(counts.new_ids), NOW), NOW
+    )
+    assert deliver_pending(store, config, sleep=waits.append) == (0, 1)
+    last = store.alerts_frame().to_dict("records")[-1]
+    assert last["state"] == "failed" and "500" in last["last_error"]  # kept, never lost
+
+
+def test_spike_and_failing_source_rules(write_config: Callable[..., Config], store: Store) -> None:
+    from presswatch.alerts import find_events
+
+    config = write_config(
+        alerts={"rules": [{"kind": "spike"}, {"kind": "source_failing", "after": "1h"}]}
+    )
+    analyzer = Analyzer(config)
+    today = datetime(NOW.year, NOW.month, NOW.day, 9, tzinfo=UTC)
+    history = []
+    for days_ago in range(1, 15):
+        history.append(
+            analyzer.analyse(hostile(f"old{days_ago}", when=today - timedelta(days=days_ago)))
+        )
+    history += [analyzer.analyse(hostile(f"burst{i}", when=today)) for i in range(8)]
+    store.save_articles(history)
+    store.sync_sources([("Down", "rss", "http://127.0.0.1:9/feed")])
+    store.record_source_event("Down", NOW - timedelta(hours=3), ok=False, error="refused")
+    store.update_source_state("Down", error="refused")
+    events = find_events(config, Frames.from_store(store), set(), NOW)
+    kinds = {e.rule: e for e in events}
+    # Eight articles today, two mentions each (title and text), against about two a day.
+    assert "Spike for Mistral AI: 16 mentions" in kinds["spike"].title
+    assert kinds["source_failing"].subject == "Down"
+
+
+def test_daily_digest_groups_by_topic_with_tone_and_escapes(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    config = write_config(topics={"talent": ["recrutement"], "funding": ["levée de fonds"]})
+    analyzer = Analyzer(config)
+    day = date(2024, 6, 11)
+    when = datetime(2024, 6, 11, 8, tzinfo=UTC)
+    good = Article(
+        id="good",
+        source="Feed",
+        entry_key="good",
+        outlet="Les Échos",
+        published=when,
+        date_precision="datetime",
+        language="fr",
+        url="https://good.example.com/",
+        title="Mistral AI réussit une levée de fonds record",
+        text="Mistral AI réussit une levée de fonds remarquable, un succès brillant.",
+    )
+    evil = Article(
+        id="evil",
+        source="Feed",
+        entry_key="evil",
+        outlet="<b>X</b>",
+        published=when,
+        date_precision="datetime",
+        language="fr",
+        url="javascript:alert(1)",
+        title="<img src=x onerror=alert(1)> Mistral AI",
+        text="Le recrutement chez Mistral AI tourne au désastre.",
+    )
+    other_day = dataclasses_replace(good, id="late", published=when + timedelta(days=2))
+    store.save_articles([analyzer.analyse(a) for a in (good, evil, other_day)])
+    markdown, page = build_digest(config, Frames.from_store(store), day)
+    assert "2 articles." in markdown
+    assert "## funding" in markdown and "## talent" in markdown
+    assert "**Mistral AI réussit une levée de fonds record** (Les Échos, positive)" in markdown
+    assert "> Mistral AI réussit une levée de fonds remarquable" in markdown
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'href="javascript' not in page and "&lt;b&gt;X&lt;/b&gt;" in page
+
+
+def dataclasses_replace(article: Article, **changes: Any) -> Article:
+    import dataclasses
+
+    return dataclasses.replace(article, **changes)
