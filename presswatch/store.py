@@ -43,6 +43,18 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 metadata = sa.MetaData()
 
+
+def _article_reference(*, primary_key: bool = False) -> sa.Column[str]:
+    """The article_id column of a table that hangs on articles (deleted with them)."""
+    return sa.Column(
+        "article_id",
+        sa.String(40),
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+    )
+
+
 meta_table = sa.Table(
     "meta",
     metadata,
@@ -99,12 +111,7 @@ articles_table = sa.Table(
 article_sources_table = sa.Table(
     "article_sources",
     metadata,
-    sa.Column(
-        "article_id",
-        sa.String(40),
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _article_reference(primary_key=True),
     sa.Column("source", sa.String(200), primary_key=True),
     sa.Column("entry_key", sa.Text, nullable=False),
     sa.Column("first_seen", UTCDateTime, nullable=False),
@@ -115,12 +122,7 @@ mentions_table = sa.Table(
     "mentions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "article_id",
-        sa.String(40),
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _article_reference(),
     sa.Column("company", sa.String(200), nullable=False),
     sa.Column("alias", sa.Text, nullable=False),
     sa.Column("matched", sa.Text, nullable=False),
@@ -139,12 +141,7 @@ mentions_table = sa.Table(
 tones_table = sa.Table(
     "tones",
     metadata,
-    sa.Column(
-        "article_id",
-        sa.String(40),
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _article_reference(primary_key=True),
     sa.Column("company", sa.String(200), primary_key=True),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("label", sa.String(8), nullable=False),
@@ -155,12 +152,7 @@ topics_table = sa.Table(
     "topics",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "article_id",
-        sa.String(40),
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _article_reference(),
     sa.Column("topic", sa.String(200), nullable=False),
     sa.Column("keyword", sa.Text, nullable=False),
     sa.Column("sentence", sa.Text, nullable=False),
