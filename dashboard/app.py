@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import streamlit as st
 
 from dashboard.data import get_config, get_database_url, load_frames
+from dashboard.i18n import interface_language, translate
 from dashboard.view import PERIODS, build_view
 from presswatch.errors import PresswatchError
 
@@ -22,6 +23,12 @@ except PresswatchError as exc:
     st.stop()
 
 params = st.query_params
+language = interface_language(config)
+
+
+def t(text: str) -> str:
+    """The text in the interface language."""
+    return translate(text, language)
 
 
 def from_url(key: str, options: list[str]) -> list[str]:
@@ -41,10 +48,11 @@ topic_names = sorted(set(config.topics) | set(sorted_values(everything.topics["t
 tone_names = ["positive", "neutral", "negative"]
 
 with st.sidebar:
-    st.header("Filters")
+    st.header(t("Filters"))
     period = st.selectbox(
-        "Period",
+        t("Period"),
         list(PERIODS),
+        format_func=t,
         index=list(PERIODS).index(params.get("period", "All time"))
         if params.get("period") in PERIODS
         else 0,
@@ -57,25 +65,28 @@ with st.sidebar:
             default = (date.fromisoformat(params["from"]), date.fromisoformat(params["to"]))
         except (KeyError, ValueError):
             default = (today - timedelta(days=29), today)
-        picked = st.date_input("From, to", value=default, key="custom_period")
+        picked = st.date_input(t("From, to"), value=default, key="custom_period")
         if isinstance(picked, tuple) and len(picked) == 2:
             custom = (picked[0], picked[1])
     companies = st.multiselect(
-        "Companies",
+        t("Companies"),
         company_names,
         default=from_url("company", company_names) or company_names,
         key="companies",
-        help="All companies when none is chosen.",
+        help=t("All companies when none is chosen."),
     )
     outlets = st.multiselect(
-        "Outlets", outlet_names, default=from_url("outlet", outlet_names), key="outlets"
+        t("Outlets"), outlet_names, default=from_url("outlet", outlet_names), key="outlets"
     )
     languages = st.multiselect(
-        "Languages", language_names, default=from_url("language", language_names), key="languages"
+        t("Languages"),
+        language_names,
+        default=from_url("language", language_names),
+        key="languages",
     )
-    tones = st.multiselect("Tone", tone_names, default=from_url("tone", tone_names), key="tones")
+    tones = st.multiselect(t("Tone"), tone_names, default=from_url("tone", tone_names), key="tones")
     topics = st.multiselect(
-        "Topics", topic_names, default=from_url("topic", topic_names), key="topics_filter"
+        t("Topics"), topic_names, default=from_url("topic", topic_names), key="topics_filter"
     )
 
 # The view's filters go into the URL, so that a shared link reproduces it.
@@ -111,7 +122,7 @@ page = st.navigation(
     [
         st.Page(
             "app_pages/overview.py",
-            title="Overview",
+            title=t("Overview"),
             icon=":material/monitoring:",
             help="Key figures against the previous period, mentions over time with spikes, "
             "tone and share of voice.",
@@ -119,31 +130,31 @@ page = st.navigation(
         ),
         st.Page(
             "app_pages/coverage.py",
-            title="Coverage",
+            title=t("Coverage"),
             icon=":material/article:",
             help="The articles, and each one's source text with the mentions highlighted.",
         ),
         st.Page(
             "app_pages/topics.py",
-            title="Topics",
+            title=t("Topics"),
             icon=":material/topic:",
             help="Themes per company over time, and the terms that rose in recent coverage.",
         ),
         st.Page(
             "app_pages/outlets.py",
-            title="Outlets",
+            title=t("Outlets"),
             icon=":material/newspaper:",
             help="Top outlets and authors per company, and where in the article they appear.",
         ),
         st.Page(
             "app_pages/sources.py",
-            title="Sources",
+            title=t("Sources"),
             icon=":material/rss_feed:",
             help="Collector health per source and coverage gaps, when a source was failing.",
         ),
         st.Page(
             "app_pages/export.py",
-            title="Export",
+            title=t("Export"),
             icon=":material/download:",
             help="The CSV of the current filters for spreadsheets, with its manifest.",
         ),

@@ -11,6 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from dashboard.i18n import interface_language, translate
 from presswatch.config import Config
 from presswatch.frames import Filters, Frames
 
@@ -45,6 +46,11 @@ class View:
     filters: Filters
     period: str
     all_companies: list[str] = field(default_factory=list)
+    language: str = "en"
+
+    def t(self, text: str) -> str:
+        """The text in the interface language."""
+        return translate(text, self.language)
 
     @cached_property
     def frames(self) -> Frames:
@@ -132,4 +138,6 @@ def build_view(
         tones=tuple(tones or ()),
         topics=tuple(topics or ()),
     )
-    return View(config, database, everything, filters, period, all_companies)
+    return View(
+        config, database, everything, filters, period, all_companies, interface_language(config)
+    )

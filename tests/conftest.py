@@ -41,6 +41,8 @@ def write_config(tmp_path: Path) -> Callable[..., Config]:
     def write(**overrides: Any) -> Config:
         document: dict[str, Any] = {
             "database": "data/test.db",
+            # Tests assert English labels whatever the locale of the machine running them.
+            "interface_language": "en",
             "companies": COMPANIES,
             "sources": [],
         }

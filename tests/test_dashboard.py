@@ -267,3 +267,39 @@ def test_a_bounded_period_lists_undated_articles_apart(seeded: tuple[Config, str
     assert "1 undated (outside any period)" in " ".join(c.value for c in app.caption)
     app.switch_page("app_pages/coverage.py").run()
     assert app.expander[0].label.startswith("Undated articles (1)")
+
+
+def test_the_interface_speaks_french(
+    write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}], interface_language="fr"
+    )
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        collect(config, store)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    assert app.title[0].value == "Vue d'ensemble"
+    labels = [m.label for m in app.metric]
+    assert "Part de voix de Mistral AI" in labels and "Tonalité nette" in labels
+    assert app.sidebar.header[0].value == "Filtres"
+    assert app.selectbox(key="period").value == "All time"  # values stay stable in links
+    app.switch_page("app_pages/coverage.py").run()
+    assert app.title[0].value == "Retombées"
+
+
+def test_the_locale_chooses_the_language_when_the_config_does_not(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.i18n import interface_language
+
+    config = write_config(interface_language=None)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert interface_language(config) == "fr"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert interface_language(config) == "en"
+    assert interface_language(write_config(interface_language="fr")) == "fr"

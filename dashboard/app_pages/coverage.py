@@ -12,7 +12,7 @@ from presswatch import analytics
 from presswatch.export import format_date
 
 view: View = st.session_state["view"]
-st.title("Coverage")
+st.title(view.t("Coverage"))
 
 undated = view.undated if view.filters.start is not None or view.filters.end is not None else None
 if undated is not None and not undated.empty:
@@ -89,7 +89,7 @@ labels: dict[str, str] = {
     )
 }
 chosen = st.selectbox(
-    "Read an article", list(labels), format_func=lambda key: labels[key], key="article"
+    view.t("Read an article"), list(labels), format_func=lambda key: labels[key], key="article"
 )
 article = load_article(view.database, chosen) if chosen else None
 if article is None:
@@ -129,10 +129,14 @@ if not tones.empty:
     with st.form("correct_tone", clear_on_submit=True):
         st.caption("Correct a tone: a person's label always wins over the model.")
         left, middle, right = st.columns(3)
-        company = left.selectbox("Company", tones["company"].tolist(), key="correct_company")
-        label = middle.selectbox("Tone", ["positive", "neutral", "negative"], key="correct_label")
-        author = right.text_input("Your name", key="correct_author")
-        if st.form_submit_button("Save the correction"):
+        company = left.selectbox(
+            view.t("Company"), tones["company"].tolist(), key="correct_company"
+        )
+        label = middle.selectbox(
+            view.t("Tone"), ["positive", "neutral", "negative"], key="correct_label"
+        )
+        author = right.text_input(view.t("Your name"), key="correct_author")
+        if st.form_submit_button(view.t("Save the correction")):
             if not author.strip():
                 st.error("Give your name: each correction is kept with who made it.")
             else:

@@ -10,7 +10,7 @@ from dashboard.view import View
 from presswatch.export import LEVELS, build_manifest, export_frame, to_csv_bytes
 
 view: View = st.session_state["view"]
-st.title("Export")
+st.title(view.t("Export"))
 st.caption(
     "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); choose ';' for French "
     "spreadsheets. The manifest records the filters, the config's hash, the sources and "
@@ -18,7 +18,7 @@ st.caption(
 )
 left, right = st.columns(2)
 level = left.selectbox(
-    "One row per",
+    view.t("One row per"),
     LEVELS,
     format_func=lambda value: {
         "articles": "article and company",
@@ -28,7 +28,7 @@ level = left.selectbox(
     }[value],
     key="export_level",
 )
-delimiter = right.selectbox("Delimiter", [",", ";"], key="export_delimiter")
+delimiter = right.selectbox(view.t("Delimiter"), [",", ";"], key="export_delimiter")
 
 everything = view.everything
 filters = view.filters
@@ -45,14 +45,14 @@ manifest = build_manifest(
 )
 st.text(f"{len(frame)} rows · filters: {json.dumps(filters.as_dict(), ensure_ascii=False)}")
 st.download_button(
-    "Download the CSV",
+    view.t("Download the CSV"),
     data=data,
     file_name=f"presswatch-{level}.csv",
     mime="text/csv",
     key="download_csv",
 )
 st.download_button(
-    "Download its manifest",
+    view.t("Download its manifest"),
     data=json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
     file_name=f"presswatch-{level}.manifest.json",
     mime="application/json",

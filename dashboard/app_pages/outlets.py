@@ -9,14 +9,14 @@ from dashboard.view import View
 from presswatch import analytics
 
 view: View = st.session_state["view"]
-st.title("Outlets")
+st.title(view.t("Outlets"))
 
 if view.mentions.empty:
     st.info("No mentions with these filters: widen the period or the filters.")
     st.stop()
 
 outlets = analytics.top_outlets(view.articles, view.mentions, top=10)
-st.subheader("Top outlets")
+st.subheader(view.t("Top outlets"))
 st.plotly_chart(outlets_figure(outlets, "outlet"), key="outlets_chart")
 st.dataframe(
     outlets,
@@ -30,7 +30,7 @@ st.dataframe(
     key="outlets_table",
 )
 
-st.subheader("Top authors")
+st.subheader(view.t("Top authors"))
 authors = analytics.top_outlets(view.articles, view.mentions, by="author", top=10)
 st.dataframe(
     authors,
@@ -44,7 +44,7 @@ st.dataframe(
     key="authors_table",
 )
 
-st.subheader("Prominence")
+st.subheader(view.t("Prominence"))
 st.caption("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
 st.dataframe(
     analytics.prominence(view.mentions),

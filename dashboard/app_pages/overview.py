@@ -10,7 +10,7 @@ from dashboard.view import View
 from presswatch import analytics
 
 view: View = st.session_state["view"]
-st.title("Overview")
+st.title(view.t("Overview"))
 
 if view.everything.articles.empty:
     st.info(
@@ -33,7 +33,7 @@ def delta(now: float, before: float | None, unit: str = "") -> str | None:
     """The change against the previous period, as Streamlit shows it under a metric."""
     if before is None:
         return None
-    return f"{now - before:+.0f}{unit} vs previous period"
+    return f"{now - before:+.0f}{unit} {view.t('vs previous period')}"
 
 
 def net_tone(frame: pd.DataFrame) -> float | None:
@@ -51,9 +51,9 @@ articles_now = len(view.relevant_articles)
 articles_before = (
     int(previous.articles["id"].isin(previous.mentions["article_id"]).sum()) if previous else None
 )
-cards[0].metric("Articles", articles_now, delta(articles_now, articles_before))
+cards[0].metric(view.t("Articles"), articles_now, delta(articles_now, articles_before))
 mentions_before = len(previous.mentions) if previous else None
-cards[1].metric("Mentions", len(view.mentions), delta(len(view.mentions), mentions_before))
+cards[1].metric(view.t("Mentions"), len(view.mentions), delta(len(view.mentions), mentions_before))
 own_share = float(share[share["company"].isin(tracked)]["share_mentions"].sum())
 own_share_before = (
     float(before_share[before_share["company"].isin(tracked)]["share_mentions"].sum())
@@ -61,16 +61,16 @@ own_share_before = (
     else None
 )
 cards[2].metric(
-    f"Share of voice of {', '.join(tracked)}",
+    f"{view.t('Share of voice of')} {', '.join(tracked)}",
     f"{own_share:.0f}%",
     delta(own_share, own_share_before, " pts"),
 )
 tone_now = net_tone(toned)
 tone_before = net_tone(before_tones) if before_tones is not None else None
 cards[3].metric(
-    "Net tone",
+    view.t("Net tone"),
     f"{tone_now:+.2f}" if tone_now is not None else "n/a",
-    f"{tone_now - tone_before:+.2f} vs previous period"
+    f"{tone_now - tone_before:+.2f} {view.t('vs previous period')}"
     if tone_now is not None and tone_before is not None
     else None,
     help="(positive - negative) / articles, towards the tracked company",
@@ -79,10 +79,10 @@ outlets = analytics.top_outlets(
     view.articles, view.mentions[view.mentions["company"].isin(tracked)], top=10
 )
 known = outlets[outlets["outlet"] != "(unknown)"]
-cards[4].metric("Top outlet", known.iloc[0]["outlet"] if not known.empty else "n/a")
+cards[4].metric(view.t("Top outlet"), known.iloc[0]["outlet"] if not known.empty else "n/a")
 
 frequency = analytics.choose_frequency(view.relevant_articles)
-st.subheader(f"Mentions per {frequency}")
+st.subheader(f"{view.t('Mentions per')} {view.t(frequency)}")
 timeline = analytics.mentions_over_time(view.articles, view.mentions, frequency)
 if timeline.empty:
     st.info("None of these articles has a date precise enough to place on a chart.")
@@ -109,15 +109,15 @@ if notes:
     st.caption(f"Not on this chart: {', '.join(notes)}; listed on the Coverage page.")
 
 if not toned.empty:
-    st.subheader("Tone")
+    st.subheader(view.t("Tone"))
     counts = toned.groupby(["company", "tone"]).size().unstack("tone", fill_value=0).reset_index()
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0
     st.plotly_chart(tone_figure(counts, view.companies), key="tone")
-    st.caption("Articles by their tone towards each company; a person's correction wins.")
+    st.caption(view.t("Articles by their tone towards each company; a person's correction wins."))
 
-st.subheader("Share of voice")
+st.subheader(view.t("Share of voice"))
 st.plotly_chart(share_of_voice_figure(share, view.companies), key="share_of_voice")
 st.dataframe(
     share,

@@ -9,7 +9,7 @@ from dashboard.view import View
 from presswatch import analytics
 
 view: View = st.session_state["view"]
-st.title("Sources")
+st.title(view.t("Sources"))
 
 sources = view.sources
 if sources.empty:
@@ -67,7 +67,7 @@ st.dataframe(
     key="sources_table",
 )
 
-st.subheader("Coverage gaps")
+st.subheader(view.t("Coverage gaps"))
 st.caption(
     "Periods when a source was failing: a dip in coverage then says nothing about the press."
 )

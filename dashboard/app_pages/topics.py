@@ -13,7 +13,7 @@ from dashboard.view import PERIODS, View
 from presswatch import analytics
 
 view: View = st.session_state["view"]
-st.title("Topics")
+st.title(view.t("Topics"))
 
 counts = analytics.topic_counts(view.articles, view.mentions, view.topics)
 if counts.empty:
@@ -22,7 +22,7 @@ if counts.empty:
         "then run `presswatch reanalyze`."
     )
 else:
-    st.subheader("Topics per company")
+    st.subheader(view.t("Topics per company"))
     st.plotly_chart(topics_figure(counts, view.companies), key="topics")
     frequency = analytics.choose_frequency(view.relevant_articles)
     over_time = analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency)
@@ -39,7 +39,7 @@ else:
             },
         )
 
-st.subheader("Emerging terms")
+st.subheader(view.t("Emerging terms"))
 tracked = [c.name for c in view.config.tracked]
 days = PERIODS.get(view.period) or 30
 now = datetime.now(UTC)
