@@ -40,7 +40,9 @@ def _store(url: str) -> Store:
     return Store(url)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+# cache_resource, not cache_data: the frames are never modified, and cache_data would
+# unpickle a copy of every frame at each rerun (seconds at 100,000 articles).
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False)
 def load_frames(url: str) -> Frames:
     """Everything the pages show: articles (without text), mentions, tones, topics,
     corrections, sources and their history; refreshed every minute."""

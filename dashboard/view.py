@@ -12,6 +12,7 @@ from functools import cached_property
 import pandas as pd
 
 from dashboard.i18n import interface_language, translate
+from presswatch.analytics import isin
 from presswatch.config import Config
 from presswatch.frames import Filters, Frames
 
@@ -95,7 +96,7 @@ class View:
     @property
     def relevant_articles(self) -> pd.DataFrame:
         """The articles that mention at least one of the chosen companies."""
-        return self.articles[self.articles["id"].isin(self.mentions["article_id"])]
+        return self.articles[isin(self.articles["id"], self.mentions["article_id"])]
 
     @cached_property
     def previous(self) -> Frames | None:
@@ -108,7 +109,7 @@ class View:
         """Undated articles of the chosen companies: outside any bounded period, never hidden."""
         unbounded = Filters(**{**self.filters.__dict__, "start": None, "end": None})
         frames = unbounded.apply(self.everything)
-        relevant = frames.articles["id"].isin(frames.mentions["article_id"])
+        relevant = isin(frames.articles["id"], frames.mentions["article_id"])
         return frames.articles[relevant & frames.articles["published"].isna()]
 
 
@@ -132,7 +133,8 @@ def build_view(
     filters = Filters(
         start=start,
         end=end,
-        companies=tuple(companies) if companies else tuple(all_companies),
+        # Every company chosen is no filter at all (and costs nothing to apply).
+        companies=tuple(companies) if companies and set(companies) != set(all_companies) else (),
         outlets=tuple(outlets or ()),
         languages=tuple(languages or ()),
         tones=tuple(tones or ()),

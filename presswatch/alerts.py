@@ -25,6 +25,7 @@ import httpx
 import pandas as pd
 
 from presswatch import analytics
+from presswatch.analytics import isin
 from presswatch.config import Config
 from presswatch.export import format_date
 from presswatch.frames import Frames
@@ -64,7 +65,7 @@ def find_events(config: Config, frames: Frames, new_ids: set[str], now: datetime
             hostile = toned[
                 (toned["company"] == company)
                 & (toned["tone"] == "negative")
-                & toned["article_id"].isin(new_ids)
+                & isin(toned["article_id"], new_ids)
             ]
             for row in hostile.to_dict("records"):
                 article = articles.loc[row["article_id"]].to_dict()
@@ -265,10 +266,10 @@ def build_digest(config: Config, frames: Frames, day: date) -> tuple[str, str]:
     articles = frames.articles
     today = articles[(articles["published"] >= start) & (articles["published"] < end)]
     about = frames.mentions[frames.mentions["company"].isin(tracked)]["article_id"]
-    today = today[today["id"].isin(about)]
+    today = today[isin(today["id"], about)]
     toned = analytics.company_tones(frames.tones, frames.corrections)
     toned = toned[toned["company"].isin(tracked)].set_index("article_id")
-    topics = frames.topics[frames.topics["article_id"].isin(today["id"])]
+    topics = frames.topics[isin(frames.topics["article_id"], today["id"])]
     by_topic: dict[str, list[str]] = {}
     for article_id in today["id"]:
         names = sorted(set(topics.loc[topics["article_id"] == article_id, "topic"])) or ["other"]

@@ -25,6 +25,19 @@ _PLACEABLE = {
 }
 
 
+def isin(values: pd.Series, among: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """A boolean array: which ``values`` are in ``among``.
+
+    Thirty times faster than Series.isin on pandas 3 string columns of 100,000 ids
+    (0.02 s against 0.62 s, bench/bench_dashboard.py).
+    """
+    index = pd.Index(
+        pd.Series(list(among) if isinstance(among, set | frozenset) else among)
+    ).unique()
+    found: np.ndarray[Any, np.dtype[np.bool_]] = index.get_indexer(pd.Index(values)) >= 0
+    return found
+
+
 _PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
 
 
@@ -108,7 +121,7 @@ def unplaced_articles(
     Columns: reason ("undated", "known to the month", "known to the year"), articles.
     """
     pairs = article_companies(articles, mentions)
-    relevant = articles[articles["id"].isin(pairs["article_id"])]
+    relevant = articles[isin(articles["id"], pairs["article_id"])]
     unplaced = relevant[~relevant["date_precision"].isin(_PLACEABLE[frequency])]
     reasons = (
         unplaced["date_precision"]
@@ -172,7 +185,7 @@ def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     pairs = article_companies(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    relevant = articles[articles["id"].isin(pairs["article_id"])].copy()
+    relevant = articles[isin(articles["id"], pairs["article_id"])].copy()
     relevant["story_id"] = relevant["id"].map(_story_ids(articles))
     companies = (
         pairs.assign(story_id=pairs["article_id"].map(_story_ids(articles)))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from presswatch.analytics import article_companies, article_topics, company_tones
+from presswatch.analytics import article_companies, article_topics, company_tones, isin
 from presswatch.config import Config
 from presswatch.frames import Filters, Frames
 
@@ -364,7 +364,7 @@ def build_manifest(
     gaps = coverage_gaps(everything.source_events, start, end)
     undated = 0
     if filters.start or filters.end:
-        relevant = everything.articles["id"].isin(everything.mentions["article_id"])
+        relevant = isin(everything.articles["id"], everything.mentions["article_id"])
         undated = int((relevant & everything.articles["published"].isna()).sum())
     sources = []
     for row in everything.sources.to_dict("records"):

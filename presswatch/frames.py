@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from presswatch.analytics import isin
 from presswatch.store import Store
 
 ARTICLE_COLUMNS = ["id", "published", "date_precision", "outlet", "language", "story_id"]
@@ -57,16 +59,16 @@ class Frames:
             source_events=store.source_events_frame(),
         )
 
-    def keep_articles(self, mask: pd.Series) -> Frames:
-        """Only the articles where ``mask`` holds, and what hangs on them."""
-        articles = self.articles[mask.to_numpy()]
+    def keep_articles(self, mask: Any) -> Frames:
+        """Only the articles where ``mask`` (a boolean Series or array) holds, and the rest."""
+        articles = self.articles[np.asarray(mask, dtype=bool)]
         ids = articles["id"]
         return replace(
             self,
             articles=articles,
-            mentions=self.mentions[self.mentions["article_id"].isin(ids)],
-            tones=self.tones[self.tones["article_id"].isin(ids)],
-            topics=self.topics[self.topics["article_id"].isin(ids)],
+            mentions=self.mentions[isin(self.mentions["article_id"], ids)],
+            tones=self.tones[isin(self.tones["article_id"], ids)],
+            topics=self.topics[isin(self.topics["article_id"], ids)],
         )
 
     def keep_pairs(self, pairs: pd.DataFrame) -> Frames:
@@ -74,7 +76,7 @@ class Frames:
         key = pairs[["article_id", "company"]].drop_duplicates()
         mentions = self.mentions.merge(key, on=["article_id", "company"])
         tones = self.tones.merge(key, on=["article_id", "company"])
-        kept = self.articles["id"].isin(mentions["article_id"])
+        kept = isin(self.articles["id"], mentions["article_id"])
         return replace(self.keep_articles(kept), mentions=mentions, tones=tones)
 
 
@@ -173,7 +175,7 @@ class Filters:
 
     def _by_topic(self, frames: Frames) -> Frames:
         wanted = frames.topics.loc[frames.topics["topic"].isin(self.topics), "article_id"]
-        return frames.keep_articles(frames.articles["id"].isin(wanted))
+        return frames.keep_articles(isin(frames.articles["id"], wanted))
 
     def previous(self) -> Filters | None:
         """The same filters over the period of the same length just before, if bounded."""

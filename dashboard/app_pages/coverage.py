@@ -9,6 +9,7 @@ from dashboard.data import load_article, save_correction
 from dashboard.render import article_html, company_colors, highlight
 from dashboard.view import View
 from presswatch import analytics
+from presswatch.analytics import isin
 from presswatch.export import format_date
 
 view: View = st.session_state["view"]
@@ -38,7 +39,7 @@ companies_per_article = (
     .groupby("article_id")["company"]
     .agg(", ".join)
 )
-listing = view.articles[view.articles["id"].isin(pairs["article_id"])].copy()
+listing = view.articles[isin(view.articles["id"], pairs["article_id"])].copy()
 listing["date"] = [
     format_date(p, q) or "undated"
     for p, q in zip(listing["published"], listing["date_precision"], strict=True)

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.view import View
 from presswatch import analytics
+from presswatch.analytics import isin
 
 view: View = st.session_state["view"]
 st.title(view.t("Overview"))
@@ -49,7 +50,7 @@ before_tones = analytics.company_tones(previous.tones, view.corrections) if prev
 cards = st.columns(5)
 articles_now = len(view.relevant_articles)
 articles_before = (
-    int(previous.articles["id"].isin(previous.mentions["article_id"]).sum()) if previous else None
+    int(isin(previous.articles["id"], previous.mentions["article_id"]).sum()) if previous else None
 )
 cards[0].metric(view.t("Articles"), articles_now, delta(articles_now, articles_before))
 mentions_before = len(previous.mentions) if previous else None

@@ -11,6 +11,7 @@ from dashboard.charts import topics_figure
 from dashboard.data import load_texts
 from dashboard.view import PERIODS, View
 from presswatch import analytics
+from presswatch.analytics import isin
 
 view: View = st.session_state["view"]
 st.title(view.t("Topics"))
@@ -45,7 +46,7 @@ days = PERIODS.get(view.period) or 30
 now = datetime.now(UTC)
 start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
 about = view.mentions[view.mentions["company"].isin(tracked)]["article_id"].unique()
-dated = view.articles[view.articles["id"].isin(about) & view.articles["published"].notna()]
+dated = view.articles[isin(view.articles["id"], about) & view.articles["published"].notna()]
 current_ids = dated.loc[dated["published"] >= start, "id"].tolist()
 previous_ids = dated.loc[
     (dated["published"] < start) & (dated["published"] >= before), "id"

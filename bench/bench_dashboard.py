@@ -1,0 +1,230 @@
+"""Dashboard speed in a real browser: 100,000 stored articles, beside a bare Streamlit page.
+
+Generates a store of N articles (seeded) with mentions and tones, starts `presswatch
+dashboard` and a bare Streamlit page drawing one plotly chart of the same size (the floor),
+and measures in Debian's chromium (Playwright) the time until the overview's charts are
+drawn, then the time a filter change takes to redraw. Ratios first.
+
+    python -m bench.bench_dashboard --articles 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from presswatch.models import Article, CompanyTone, Mention
+from presswatch.store import Store
+
+COMPANIES = ["Mistral AI", "OpenAI", "Anthropic", "Google DeepMind", "Meta AI", "Aleph Alpha"]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FLOOR_PAGE = """
+import numpy as np, pandas as pd, plotly.express as px, streamlit as st
+days = pd.date_range("2024-01-01", periods={days}, freq="D")
+frame = pd.DataFrame({{"period": np.repeat(days, 6), "company": {companies} * {days},
+                       "mentions": np.random.default_rng(1).integers(0, 50, {days} * 6)}})
+st.title("Floor")
+st.plotly_chart(px.line(frame, x="period", y="mentions", color="company"), key="chart")
+"""
+
+
+def generate(path: Path, count: int, seed: int) -> None:
+    """A store of ``count`` articles over two years, each naming one or two companies."""
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    with Store(f"sqlite:///{path}") as store:
+        batch = []
+        for index in range(count):
+            companies = rng.sample(COMPANIES, rng.choice([1, 1, 2]))
+            sentence = f"{companies[0]} annonce un nouveau modèle."
+            mentions = tuple(
+                Mention(
+                    c,
+                    c,
+                    c,
+                    "text",
+                    0,
+                    len(c),
+                    sentence,
+                    rng.choice(["title", "lead", "body"]),
+                    tone_score=0.1,
+                    tone_label="neutral",
+                )
+                for c in companies
+            )
+            batch.append(
+                Article(
+                    id=f"a{index:07d}",
+                    source="Bench",
+                    entry_key=str(index),
+                    text=sentence,
+                    title=f"Article {index}",
+                    outlet=f"Outlet {rng.randint(0, 199)}",
+                    published=start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
+                    date_precision="datetime",
+                    language=rng.choice(["fr", "en"]),
+                    mentions=mentions,
+                    company_tones=tuple(
+                        CompanyTone(
+                            c,
+                            rng.uniform(-1, 1),
+                            rng.choice(["positive", "neutral", "negative"]),
+                            sentence,
+                        )
+                        for c in companies
+                    ),
+                )
+            )
+            if len(batch) == 2000:
+                store.save_articles(batch)
+                batch = []
+        store.save_articles(batch)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_healthy(base: str) -> None:
+    """Wait for a Streamlit server to answer its health check."""
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{base} did not start")
+
+
+def time_page(page: object, url: str, charts: int) -> float:
+    """Seconds from navigation until ``charts`` plotly charts are drawn."""
+    started = time.perf_counter()
+    page.goto(url)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+        timeout=300_000,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    """Run the measurement and print a results block."""
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20261122)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        started = time.perf_counter()
+        generate(folder / "bench.db", args.articles, args.seed)
+        print(f"generated {args.articles} articles in {time.perf_counter() - started:.0f} s")
+        (folder / "config.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "database": str(folder / "bench.db"),
+                    "interface_language": "en",
+                    "companies": [
+                        {"name": c, "role": "tracked" if i == 0 else "competitor"}
+                        for i, c in enumerate(COMPANIES)
+                    ],
+                }
+            ),
+            encoding="utf-8",
+        )
+        (folder / "floor.py").write_text(
+            FLOOR_PAGE.format(days=730, companies=COMPANIES), encoding="utf-8"
+        )
+        ours_port, floor_port = free_port(), free_port()
+        ours = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "presswatch.cli",
+                "dashboard",
+                "--config",
+                str(folder / "config.yaml"),
+                "--port",
+                str(ours_port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        floor = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(folder / "floor.py"),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(floor_port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_healthy(f"http://127.0.0.1:{ours_port}")
+            wait_healthy(f"http://127.0.0.1:{floor_port}")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                floor_first = time_page(page, f"http://127.0.0.1:{floor_port}/", 1)
+                ours_first = time_page(page, f"http://127.0.0.1:{ours_port}/", 3)  # cold cache
+                floor_warm = time_page(page, f"http://127.0.0.1:{floor_port}/", 1)
+                ours_warm = time_page(page, f"http://127.0.0.1:{ours_port}/", 3)
+                metric = page.locator("[data-testid=stMetricValue]").nth(1)
+                before = metric.inner_text()
+                started = time.perf_counter()
+                page.get_by_role("button", name="Remove Mistral AI").click()
+                page.wait_for_function(
+                    "([b]) => document.querySelectorAll('[data-testid=stMetricValue]')[1]?.innerText !== b",
+                    arg=[before],
+                    timeout=120_000,
+                )
+                redraw = time.perf_counter() - started
+                browser.close()
+        finally:
+            ours.terminate()
+            floor.terminate()
+    print(f"overview / bare page, warm: {ours_warm / floor_warm:.1f}x (goal: <= 1.5x)")
+    print(f"filter change redraw: {redraw:.2f} s (goal: < 1 s)")
+    print(f"overview: first load {ours_first:.2f} s (cold cache), warm {ours_warm:.2f} s")
+    print(
+        f"bare page with one chart of 730 days x 6 companies: first {floor_first:.2f} s, warm {floor_warm:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
