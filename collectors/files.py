@@ -91,11 +91,6 @@ def decode_text(data: bytes) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def read_text_file(path: Path) -> str:
-    """Decode a text file whatever its encoding; NFC-normalised, line ends unified."""
-    return decode_text(path.read_bytes())
-
-
 def read_sidecar(path: Path) -> dict[str, Any]:
     """The metadata of NAME.meta.yaml next to a file, or {} when there is none."""
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)

@@ -142,14 +142,6 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def write_csv(frame: pd.DataFrame, path: Path, *, delimiter: str = ",", bom: bool = True) -> int:
-    """Write the frame as CSV to ``path`` atomically; return the number of rows."""
-    write_export(to_csv_bytes(frame, delimiter=delimiter, bom=bom), path, None)
-    return len(frame)
-
-
-# -- levels and the manifest ------------------------------------------------------------
-
 LEVELS = ("articles", "mentions", "stories", "daily")
 
 MENTION_COLUMNS = [

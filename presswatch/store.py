@@ -587,16 +587,6 @@ class Store:
         with self._begin() as conn:
             return [(r.id, r.story_id or r.id, r.signature) for r in conn.execute(query)]
 
-    def set_stories(self, stories: dict[str, str]) -> None:
-        """Write story ids (after a regrouping)."""
-        with self._begin() as conn:
-            for article_id, story_id in stories.items():
-                conn.execute(
-                    sa.update(articles_table)
-                    .where(articles_table.c.id == article_id)
-                    .values(story_id=story_id)
-                )
-
     def replace_analysis(self, article: Article) -> None:
         """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
         with self._begin() as conn:
