@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 # config or a due time moved by a manual collection is noticed within this.
 MAX_SLEEP = timedelta(seconds=60)
 MIN_SLEEP = timedelta(seconds=1)
+# After a database error (locked by a long read, disk full), the watcher waits this long,
+# doubling up to the cap, instead of stopping.
+RETRY_FIRST = timedelta(seconds=5)
+RETRY_CAP = timedelta(minutes=5)
 
 
 class CollectorLocked(StoreError):
@@ -115,14 +119,24 @@ class Watcher:
         from presswatch.alerts import check_and_deliver
 
         runs = 0
+        pause = RETRY_FIRST
         while not self.stopping.is_set():
-            summary = collect(
-                self.config,
-                self.store,
-                due_only=True,
-                on_source_done=self.on_source_done,
-                stop=self.stopping,
-            )
+            try:
+                summary = collect(
+                    self.config,
+                    self.store,
+                    due_only=True,
+                    on_source_done=self.on_source_done,
+                    stop=self.stopping,
+                )
+            except StoreError as exc:
+                # A locked or full database: each write is one transaction, so nothing is
+                # half-written; wait and try again rather than stop collecting for good.
+                log.error("collection failed, retrying in %s: %s", pause, exc)
+                self.stopping.wait(pause.total_seconds())
+                pause = min(pause * 2, RETRY_CAP)
+                continue
+            pause = RETRY_FIRST
             if summary.outcomes:
                 runs += 1
                 if self.on_run_done:

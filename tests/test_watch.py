@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from presswatch.config import Config
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
@@ -97,3 +99,44 @@ def test_collect_refuses_while_a_collector_holds_the_database(
     assert result.exit_code == 1
     assert "already collects into this database" in result.output
     assert CliRunner().invoke(main, ["collect", "--config", str(config.path)]).exit_code == 0
+
+
+def test_a_database_error_is_retried_not_fatal(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+    from datetime import timedelta
+
+    import presswatch.watch as watch_module
+    from presswatch.errors import StoreError
+    from presswatch.watch import Watcher
+
+    feed_server.routes["/feed.xml"] = Route(rss(["Premier article"]))
+    config = write_config(
+        sources=[
+            {"name": "Journal", "kind": "rss", "url": feed_server.url("/feed.xml"), "every": "1h"}
+        ]
+    )
+    real_collect = watch_module.collect
+    calls: list[str] = []
+
+    def flaky_collect(*args: object, **kwargs: object) -> object:
+        calls.append("call")
+        if len(calls) == 1:
+            raise StoreError("database is locked")
+        return real_collect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watch_module, "collect", flaky_collect)
+    monkeypatch.setattr(watch_module, "RETRY_FIRST", timedelta(seconds=0.1))
+    with Store(f"sqlite:///{tmp_path / 'w.db'}") as store:
+        watcher = Watcher(config, store)
+        thread = threading.Thread(target=watcher.run)
+        thread.start()
+        assert wait_for(lambda: store.count_articles() == 1, 20)
+        watcher.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+    assert len(calls) >= 2  # failed once, then collected
