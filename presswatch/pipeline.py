@@ -23,7 +23,7 @@ from presswatch.models import Article, CompanyTone, Mention
 from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.nlp.text import SentenceIndex
 from presswatch.nlp.topics import TopicMatcher
-from presswatch.store import Store
+from presswatch.store import SourceState, Store
 from presswatch.stories import StoryIndex, signature
 
 log = logging.getLogger(__name__)
@@ -227,6 +227,10 @@ def collect(
                 summary.skipped.append((source.name, reason))
             continue
         sources.append(source)
+    if not sources:
+        # Nothing due (the watcher asks often): no analyser to build, no run to record.
+        summary.seconds = time.monotonic() - started
+        return summary
     analyzer = Analyzer(config)
     if store.get_meta(ANALYSIS_KEY) != analyzer.fingerprint and store.count_articles():
         # Aliases, topics or the tone model changed since the archive was analysed: bring
@@ -240,12 +244,13 @@ def collect(
     stories = StoryIndex()
     stories.add_known(store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
     # Collectors ask whether an article is already stored (to fetch full text only once);
-    # they read this set, never the store.
-    known_ids = frozenset(store.article_ids())
+    # they read this set, never the store. Only full-text sources need it.
+    needs_ids = any(getattr(source, "fulltext", False) for source in sources)
+    known_ids = frozenset(store.article_ids()) if needs_ids else frozenset()
 
     def fetch(source: Any) -> tuple[CollectResult, float]:
         context = CollectContext(
-            state=store.source_state(source.name),
+            state=states.get(source.name),
             base_dir=config.base_dir,
             languages=languages,
             files=store.file_states(source.name) if source.kind == "files" else {},
@@ -273,7 +278,9 @@ def collect(
                 break  # the last write is done: what was not fetched waits for next time
             source = futures[future]
             result, seconds = future.result()
-            outcome = _record(store, source, result, analyzer, stories, seconds)
+            outcome = _record(
+                store, source, result, analyzer, stories, seconds, states.get(source.name)
+            )
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
@@ -298,6 +305,7 @@ def _record(
     analyzer: Analyzer,
     stories: StoryIndex,
     seconds: float,
+    state: SourceState | None,
 ) -> SourceOutcome:
     now = datetime.now(UTC)
     outcome = SourceOutcome(
@@ -310,7 +318,6 @@ def _record(
         problems=list(result.problems),
         seconds=seconds,
     )
-    state = store.source_state(source.name)
     failures = state.consecutive_failures if state else 0
     from collectors.schedule import next_collection
 

@@ -33,6 +33,28 @@ ROWS = pd.DataFrame(
 )
 
 
+def to_xlsx(source: Path, separator: str, folder: Path) -> None:
+    """Open a UTF-8 CSV (separator as a character code) in LibreOffice and save it as xlsx."""
+    assert SOFFICE is not None, "CI must install LibreOffice"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{folder}/lo-profile",
+            f"--infilter=CSV:{separator},34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+
+
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_libreoffice_reads_accents_and_runs_no_formula(tmp_path: Path, delimiter: str) -> None:
     from openpyxl import load_workbook
@@ -41,23 +63,7 @@ def test_libreoffice_reads_accents_and_runs_no_formula(tmp_path: Path, delimiter
     source = tmp_path / "export.csv"
     source.write_bytes(to_csv_bytes(ROWS, delimiter=delimiter))
     separator = "44" if delimiter == "," else "59"
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            f"--infilter=CSV:{separator},34,76,1",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    to_xlsx(source, separator, tmp_path)
     sheet = load_workbook(tmp_path / "export.xlsx").active
     assert sheet is not None
     cells = [[cell for cell in row] for row in sheet.iter_rows(min_row=2, max_row=3)]
@@ -75,22 +81,6 @@ def test_the_check_can_fail_an_unprotected_cell_is_a_formula(tmp_path: Path) -> 
     assert SOFFICE is not None, "CI must install LibreOffice"
     source = tmp_path / "raw.csv"
     source.write_text("a,b\n=1+1,x\n", encoding="utf-8")
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--infilter=CSV:44,34,76,1",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    to_xlsx(source, "44", tmp_path)
     sheet = load_workbook(tmp_path / "raw.xlsx").active
     assert sheet is not None and sheet["A2"].data_type == "f"
