@@ -400,7 +400,27 @@ class Store:
             return int(row[0]) if row else 0
 
     def migrate(self) -> list[str]:
-        """Bring the schema to SCHEMA_VERSION; return what was done, one line per step."""
+        """Bring the schema to SCHEMA_VERSION; return what was done, one line per step.
+
+        Processes opening a new SQLite file at once (the collector and the dashboard of
+        `presswatch run`) take turns: a lock file beside the database serialises migrations.
+        """
+        with self._migration_lock():
+            return self._migrate()
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        parsed = sa.engine.make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            yield
+            return
+        import fcntl
+
+        with open(str(parsed.database) + ".migrate.lock", "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def _migrate(self) -> list[str]:
         done: list[str] = []
         current = self.schema_version()
         if current > SCHEMA_VERSION:

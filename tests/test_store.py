@@ -124,3 +124,18 @@ def test_source_state_is_kept(store: Store) -> None:
     store.sync_sources([("Feed", "rss", "http://127.0.0.1/moved")])
     moved = store.source_state("Feed")
     assert moved is not None and moved.etag is None  # a new address forgets old validators
+
+
+def test_processes_opening_a_new_database_at_once_take_turns(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code = f"from presswatch.store import Store; Store({url!r}).close()"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(6)
+    ]
+    errors = [p.communicate(timeout=120)[1].decode() for p in processes]
+    assert [p.returncode for p in processes] == [0] * 6, errors
+    with Store(url) as store:
+        assert store.schema_version() == SCHEMA_VERSION and store.migrations_done == []
