@@ -117,7 +117,7 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
         if bar is not None:
             bar.update(1)
 
-    click.echo(f"Collecting {len(config.sources)} sources into {store.url}")
+    click.echo(f"Collecting {len(config.sources)} sources into {store.display_url}")
     try:
         summary = collect(config, store, only=only or None, on_source_done=report)
     finally:
@@ -219,7 +219,9 @@ def _watch(config: Config, store: Store) -> None:
     with collector_lock(store.url):
         watcher = Watcher(config, store, on_source_done=_log_outcome)
         install_signal_handlers(watcher)
-        click.echo(f"Watching {len(config.sources)} sources into {store.url} (Ctrl-C to stop)")
+        click.echo(
+            f"Watching {len(config.sources)} sources into {store.display_url} (Ctrl-C to stop)"
+        )
         runs = watcher.run()
     click.echo(f"Stopped after {runs} collection runs.")
 
@@ -275,26 +277,31 @@ def digest(config_path: Path | None, db: str | None, day: str | None) -> None:
 @common_options
 def status(config_path: Path | None, db: str | None) -> None:
     """Sources and their health, the last run, the next due times, the database size."""
-    from presswatch.watch import lock_path
+    from presswatch.watch import lock_path, shares_work
 
     config, store = _open(config_path, db)
     with store:
         states = {s.name: s for s in store.source_states()}
         runs = store.runs_frame(limit=1)
         articles = store.count_articles()
-    click.echo(f"Database: {store.url} ({articles} articles)")
-    file_name = sa_url_path(store.url)
-    database_file = Path(file_name) if file_name else None
-    if database_file and database_file.exists():
-        size = sum(
-            p.stat().st_size
-            for p in database_file.parent.glob(database_file.name + "*")
-            if p.is_file()
-        )
+        size = store.database_size()
+    click.echo(f"Database: {store.display_url} ({articles} articles)")
+    if size is not None:
         click.echo(f"Size on disk: {size / 1024 / 1024:.1f} MB")
-    lock = lock_path(store.url)
-    holder = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
-    click.echo(f"Collector lock: {lock} ({holder or 'free'})")
+    if shares_work(store.url):
+        now = datetime.now(UTC)
+        workers = sorted(
+            {
+                s.lease_owner
+                for s in states.values()
+                if s.lease_owner and s.lease_until and s.lease_until > now
+            }
+        )
+        click.echo(f"Collector workers collecting now: {', '.join(workers) or 'none'}")
+    else:
+        lock = lock_path(store.url)
+        holder = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
+        click.echo(f"Collector lock: {lock} ({holder or 'free'})")
     if not runs.empty:
         last = runs.iloc[0]
         click.echo(
@@ -309,14 +316,6 @@ def status(config_path: Path | None, db: str | None) -> None:
         health = "disabled" if state.disabled_reason else ("failing" if state.error else "ok")
         due = state.next_due.strftime("%Y-%m-%d %H:%M UTC") if state.next_due else "now"
         click.echo(f"  {source.name}: {health}; next due {due}")
-
-
-def sa_url_path(url: str) -> str | None:
-    """The file of a SQLite URL, or None for another database."""
-    import sqlalchemy as sa
-
-    parsed = sa.engine.make_url(url)
-    return parsed.database if parsed.get_backend_name() == "sqlite" else None
 
 
 def _date_option(value: str | None, name: str) -> date | None:
@@ -412,7 +411,7 @@ def export(
         level=level,
         rows=len(frame),
         data=data,
-        database=store.url,
+        database=store.display_url,
     )
     manifest_path = write_export(data, out, manifest)
     click.echo(f"Wrote {len(frame)} rows to {out} (manifest: {manifest_path})")
@@ -618,8 +617,8 @@ def migrate(config_path: Path | None, db: str | None) -> None:
     store = Store(url)
     with store:
         for step in store.migrations_done:
-            click.echo(f"{store.url}: {step}")
-        click.echo(f"{store.url}: schema version {store.schema_version()}, up to date")
+            click.echo(f"{store.display_url}: {step}")
+        click.echo(f"{store.display_url}: schema version {store.schema_version()}, up to date")
 
 
 if __name__ == "__main__":  # pragma: no cover

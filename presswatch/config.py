@@ -275,6 +275,9 @@ class Config(_Strict):
     tone: ToneConfig = Field(default_factory=ToneConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    # How long a collector worker's claim on a source lasts (several workers sharing one
+    # PostgreSQL): a worker that dies mid-fetch loses its sources to the others after this.
+    lease_seconds: int = Field(default=600, ge=5, le=86_400)
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str = PrivateAttr(default="")

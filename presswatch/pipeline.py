@@ -8,8 +8,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -18,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from presswatch.config import Config
+from presswatch.errors import StoreError
 from presswatch.matching import Matcher
 from presswatch.models import Article, CompanyTone, Mention
 from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 
 ANALYSIS_KEY = "analysis_fingerprint"
 MAX_CONCURRENT_FETCHES = 8
+# Who claims sources in the store: unique per process, readable in `presswatch sources`.
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @dataclass(slots=True)
@@ -227,6 +233,26 @@ def collect(
                 summary.skipped.append((source.name, reason))
             continue
         sources.append(source)
+    # Several workers may share the database: each collects only the sources it claimed.
+    claimed = set(
+        store.claim_sources(
+            [s.name for s in sources],
+            WORKER_ID,
+            now,
+            timedelta(seconds=config.lease_seconds),
+            due_only=due_only,
+        )
+    )
+    if not due_only:
+        summary.skipped.extend(
+            (s.name, "another collector is collecting it now")
+            for s in sources
+            if s.name not in claimed
+        )
+    sources = [s for s in sources if s.name in claimed]
+    if sources:
+        # Another worker may have collected these since they were read: read them afresh.
+        states = {state.name: state for state in store.source_states()}
     if not sources:
         # Nothing due (the watcher asks often): no analyser to build, no run to record.
         summary.seconds = time.monotonic() - started
@@ -268,6 +294,7 @@ def collect(
         return result, time.monotonic() - began
 
     pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES)
+    recorded: set[str] = set()
     try:
         futures: dict[Future[tuple[CollectResult, float]], Any] = {
             pool.submit(fetch, source): source for source in sources
@@ -281,11 +308,18 @@ def collect(
             outcome = _record(
                 store, source, result, analyzer, stories, seconds, states.get(source.name)
             )
+            recorded.add(source.name)
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
     finally:
         pool.shutdown(wait=stop is None or not stop.is_set(), cancel_futures=True)
+        # Sources claimed but not collected (a stop, an error) go back to the pool now
+        # rather than when the lease expires.
+        try:
+            store.release_sources(WORKER_ID, claimed - recorded)
+        except StoreError:
+            log.warning("could not release %d claimed sources", len(claimed - recorded))
     summary.seconds = time.monotonic() - started
     store.finish_run(
         run_id,
@@ -330,6 +364,8 @@ def _record(
         retry_after=result.retry_after,
     )
     values: dict[str, Any] = {
+        "lease_owner": None,
+        "lease_until": None,
         "last_attempt": now,
         "http_status": result.http_status,
         "next_due": upcoming.next_due,

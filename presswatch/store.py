@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -80,6 +80,10 @@ sources_table = sa.Table(
     sa.Column("entries_new", sa.Integer, nullable=False, default=0),
     sa.Column("next_due", UTCDateTime),
     sa.Column("disabled_reason", sa.Text),
+    # Several collectors on one PostgreSQL: the worker fetching the source now, and until
+    # when its claim holds (a dead worker's sources are taken over once it expires).
+    sa.Column("lease_owner", sa.String(200)),
+    sa.Column("lease_until", UTCDateTime),
 )
 
 articles_table = sa.Table(
@@ -254,13 +258,41 @@ def _add_tone_and_topics(conn: Connection) -> None:
         table.create(conn)
 
 
+def _add_leases(conn: Connection) -> None:
+    timestamp = sa.DateTime().compile(dialect=conn.dialect)
+    conn.execute(sa.text("ALTER TABLE sources ADD COLUMN lease_owner VARCHAR(200)"))
+    conn.execute(sa.text(f"ALTER TABLE sources ADD COLUMN lease_until {timestamp}"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_story_columns,
     3: lambda conn: files_table.create(conn),
     4: _add_tone_and_topics,
     5: lambda conn: source_events_table.create(conn),
     6: lambda conn: alerts_table.create(conn),
+    7: _add_leases,
 }
+
+# Tables in the order their rows can be written (a row's references come first): the order
+# of `presswatch copy`.
+COPY_ORDER: tuple[sa.Table, ...] = (
+    meta_table,
+    sources_table,
+    articles_table,
+    article_sources_table,
+    mentions_table,
+    tones_table,
+    topics_table,
+    corrections_table,
+    source_events_table,
+    alerts_table,
+    files_table,
+    runs_table,
+)
+
+# SQLSTATEs of a write that lost a race with another worker and may simply be tried again:
+# unique violation, serialization failure, deadlock.
+RETRYABLE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
 
 
 @dataclass(slots=True)
@@ -310,10 +342,30 @@ class SourceState:
     entries_new: int = 0
     next_due: datetime | None = None
     disabled_reason: str | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+
+
+# Any fixed number, the same in every presswatch process: the key of the advisory lock
+# that serialises schema migrations on PostgreSQL.
+MIGRATION_LOCK_KEY = 0x70726573
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _clean(value: Any) -> Any:
+    """Text without NUL characters: PostgreSQL refuses them, and no reader needs them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Whether a failed write lost a race with another worker and can be tried again."""
+    cause = exc.__cause__
+    if isinstance(cause, sa.exc.IntegrityError):
+        return True
+    return getattr(getattr(cause, "orig", None), "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 def _redact(url: str) -> str:
@@ -364,6 +416,33 @@ class Store:
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
 
+    @property
+    def display_url(self) -> str:
+        """The database's URL as it may be printed: without its password."""
+        return _redact(self.url)
+
+    @property
+    def backend(self) -> str:
+        """The database's kind: sqlite or postgresql."""
+        return self.engine.dialect.name
+
+    def database_size(self) -> int | None:
+        """Bytes the database takes (SQLite: its files, WAL included), or None if unknown."""
+        if self.backend == "postgresql":
+            with self._begin() as conn:
+                return int(
+                    conn.execute(
+                        sa.text("SELECT pg_database_size(current_database())")
+                    ).scalar_one()
+                )
+        database = sa.engine.make_url(self.url).database
+        if self.backend != "sqlite" or not database or database == ":memory:":
+            return None
+        path = Path(database)
+        return (
+            sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file()) or None
+        )
+
     def close(self) -> None:
         """Release the connections."""
         self.engine.dispose()
@@ -382,10 +461,29 @@ class Store:
         except StoreError:
             raise
         except SQLAlchemyError as exc:
-            cause = getattr(exc, "orig", None) or exc
-            raise StoreError(
-                f"database {_redact(self.url)}: {exc.__class__.__name__}: {cause}"
-            ) from exc
+            raise self._error(exc) from exc
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A connection outside any transaction block (autocommit), errors as StoreError."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        except StoreError:
+            raise
+        except SQLAlchemyError as exc:
+            raise self._error(exc) from exc
+
+    def _error(self, exc: SQLAlchemyError) -> StoreError:
+        """One line naming the database (never its password) and what went wrong."""
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        first = cause[0] if cause else exc.__class__.__name__
+        if isinstance(exc, sa.exc.OperationalError) and self.engine.dialect.name != "sqlite":
+            return StoreError(
+                f"cannot reach database {_redact(self.url)}: {first} (is the server running, "
+                "and are the URL's host, port, user, password and database right?)"
+            )
+        return StoreError(f"database {_redact(self.url)}: {exc.__class__.__name__}: {first}")
 
     # -- schema -----------------------------------------------------------------------
 
@@ -411,6 +509,18 @@ class Store:
     @contextmanager
     def _migration_lock(self) -> Iterator[None]:
         parsed = sa.engine.make_url(self.url)
+        if parsed.get_backend_name() == "postgresql":
+            # Workers starting together on a new database: one creates the schema, the
+            # others wait for it (a session-level advisory lock, released on close).
+            with self._connection() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+            return
         if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
             yield
             return
@@ -479,16 +589,30 @@ class Store:
         return counts
 
     def _save_batch(self, articles: Sequence[Article]) -> SaveCounts:
+        # Two workers may store the same article (from two feeds) at the same moment: the
+        # one that loses the race rolls back and tries again, and then sees the other's row.
+        for attempt in range(5):
+            try:
+                return self._save_batch_once(articles)
+            except StoreError as exc:
+                if attempt == 4 or not _retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_batch_once(self, articles: Sequence[Article]) -> SaveCounts:
         counts = SaveCounts()
         now = _now()
         # The last copy of an id in a batch wins, as if the batch were written one by one.
         unique = {a.id: a for a in articles}
         with self._begin() as conn:
+            # FOR UPDATE (PostgreSQL): a concurrent batch touching the same articles waits
+            # for this one, so their mentions are never written twice.
             existing = dict(
                 conn.execute(
-                    sa.select(articles_table.c.id, articles_table.c.content_hash).where(
-                        articles_table.c.id.in_(list(unique))
-                    )
+                    sa.select(articles_table.c.id, articles_table.c.content_hash)
+                    .where(articles_table.c.id.in_(list(unique)))
+                    .order_by(articles_table.c.id)
+                    .with_for_update()
                 ).all()
             )
             known_links = set(
@@ -558,13 +682,18 @@ class Store:
                 "company": t.company,
                 "score": t.score,
                 "label": t.label,
-                "evidence": t.evidence,
+                "evidence": _clean(t.evidence),
             }
             for a in articles
             for t in a.company_tones
         ]
         topics = [
-            {"article_id": a.id, "topic": t.topic, "keyword": t.keyword, "sentence": t.sentence}
+            {
+                "article_id": a.id,
+                "topic": t.topic,
+                "keyword": _clean(t.keyword),
+                "sentence": _clean(t.sentence),
+            }
             for a in articles
             for t in a.topics
         ]
@@ -771,6 +900,66 @@ class Store:
         with self._begin() as conn:
             conn.execute(
                 sa.update(sources_table).where(sources_table.c.name == name).values(**values)
+            )
+
+    def claim_sources(
+        self,
+        names: Sequence[str],
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        *,
+        due_only: bool = False,
+    ) -> list[str]:
+        """Claim sources for one worker until now + lease; return those it got.
+
+        A source held by another worker whose lease has not expired is skipped (with SKIP
+        LOCKED on PostgreSQL, two workers claiming at once never wait on each other); with
+        ``due_only``, so is one that another worker collected since this one last looked.
+        """
+        if not names:
+            return []
+        table = sources_table
+        conditions = [table.c.name.in_(list(names))]
+        if self.backend != "sqlite":
+            # On SQLite the single-collector lock (watch.collector_lock) already keeps other
+            # collectors out, so a lease left there is a killed collector's: ignore it.
+            conditions.append(
+                sa.or_(
+                    table.c.lease_until.is_(None),
+                    table.c.lease_until < now,
+                    table.c.lease_owner == owner,
+                )
+            )
+        if due_only:
+            conditions.append(sa.or_(table.c.next_due.is_(None), table.c.next_due <= now))
+        with self._begin() as conn:
+            claimed = list(
+                conn.execute(
+                    sa.select(table.c.name)
+                    .where(*conditions)
+                    .order_by(table.c.name)
+                    .with_for_update(skip_locked=True)
+                ).scalars()
+            )
+            if claimed:
+                conn.execute(
+                    sa.update(table)
+                    .where(table.c.name.in_(claimed))
+                    .values(lease_owner=owner, lease_until=now + lease)
+                )
+        return claimed
+
+    def release_sources(self, owner: str, names: Iterable[str]) -> None:
+        """Give back the claims this worker still holds on these sources."""
+        wanted = list(names)
+        if not wanted:
+            return
+        with self._begin() as conn:
+            conn.execute(
+                sa.update(sources_table)
+                .where(sources_table.c.name.in_(wanted), sources_table.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
             )
 
     def record_source_event(
@@ -1031,13 +1220,13 @@ def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
     return {
         "article_id": article_id,
         "company": m.company,
-        "alias": m.alias,
-        "matched": m.matched,
+        "alias": _clean(m.alias),
+        "matched": _clean(m.matched),
         "kind": m.kind,
         "field": m.field,
         "start": m.start,
         "end": m.end,
-        "sentence": m.sentence,
+        "sentence": _clean(m.sentence),
         "prominence": m.prominence,
         "tone_score": m.tone_score,
         "tone_label": m.tone_label,
@@ -1047,11 +1236,11 @@ def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
 def _article_values(article: Article, digest: str) -> dict[str, Any]:
     return {
         "id": article.id,
-        "url": article.url,
-        "title": article.title,
-        "text": article.text,
-        "outlet": article.outlet,
-        "author": article.author,
+        "url": _clean(article.url),
+        "title": _clean(article.title),
+        "text": _clean(article.text),
+        "outlet": _clean(article.outlet),
+        "author": _clean(article.author),
         "published": article.published,
         "date_precision": article.date_precision,
         "date_source": article.date_source,

@@ -1,7 +1,9 @@
 """The scheduled collector: collects each source when it is due, until told to stop.
 
-One collector per database: a lock file beside the SQLite file, held for the watcher's
-life, makes a second watcher refuse to start and say which process holds it.
+On SQLite, one collector per database: a lock file beside the SQLite file, held for the
+watcher's life, makes a second watcher refuse to start and say which process holds it. On
+PostgreSQL, any number of workers (on any machines) share the work: each claims the due
+sources it collects with a lease in the database (Store.claim_sources).
 """
 
 from __future__ import annotations
@@ -49,15 +51,25 @@ def lock_path(url: str) -> Path:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return Path(str(parsed.database) + ".collector.lock")
-    # A server database: one lock per URL on this machine (several machines sharing one
-    # PostgreSQL coordinate through the database itself, not a file).
+    # An in-memory database or another server: one lock per URL on this machine.
     digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
     return Path(tempfile.gettempdir()) / f"presswatch-{digest[:16]}.collector.lock"
 
 
+def shares_work(url: str) -> bool:
+    """Whether several collectors may run on this database (PostgreSQL: they claim sources)."""
+    return sa.engine.make_url(url).get_backend_name() == "postgresql"
+
+
 @contextmanager
 def collector_lock(url: str) -> Iterator[None]:
-    """Hold the database's collector lock, or raise CollectorLocked naming the holder."""
+    """Hold the database's collector lock, or raise CollectorLocked naming the holder.
+
+    On PostgreSQL there is no such lock: workers share the sources through leases.
+    """
+    if shares_work(url):
+        yield
+        return
     path = lock_path(url)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle: IO[str] = path.open("a+", encoding="utf-8")

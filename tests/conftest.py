@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 from presswatch.config import Config, load_config
 from presswatch.store import Store
+from tests import pgserver
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -62,10 +69,64 @@ def seeds_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server: $PRESSWATCH_TEST_POSTGRES (.ci/run starts one), else our own."""
+    given = os.environ.get("PRESSWATCH_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    # Not under pytest's own temporary folder: that one is private to us, and the server
+    # may run as another user (PostgreSQL refuses root).
+    folder = Path(tempfile.mkdtemp(prefix="presswatch-pg-"))
+    try:
+        url = pgserver.start(folder)
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        pytest.fail(f"cannot start a PostgreSQL server for the tests: {exc}")
+    try:
+        yield url
+    finally:
+        pgserver.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def fresh_schema(server: str) -> Iterator[str]:
+    """A URL on this PostgreSQL server whose connections see only a new, empty schema."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    url = sa.engine.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """An empty SQLite store in a real file."""
-    with Store(f"sqlite:///{tmp_path / 'store.db'}") as opened:
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """An empty PostgreSQL database (a fresh schema) for tests of PostgreSQL-only behaviour."""
+    with fresh_schema(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    with fresh_schema(request.getfixturevalue("postgres_server")) as url:
+        yield url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An empty store, on SQLite (a real file) and on PostgreSQL (a real server)."""
+    with Store(db_url) as opened:
         yield opened
 
 

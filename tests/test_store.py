@@ -93,22 +93,22 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
     assert store.count_articles() == 0
 
 
-def test_sqlite_runs_in_wal_mode_with_a_schema_version(store: Store) -> None:
-    with store.engine.connect() as conn:
+def test_sqlite_runs_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'wal.db'}") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert store.schema_version() == SCHEMA_VERSION
 
 
-def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'future.db'}"
+def test_a_newer_schema_is_refused(db_url: str) -> None:
+    url = db_url
     with Store(url) as store, store.engine.begin() as conn:
         conn.execute(sa.text("UPDATE meta SET value = '999' WHERE key = 'schema_version'"))
     with pytest.raises(StoreError, match="newer than this presswatch"):
         Store(url)
 
 
-def test_reopening_migrates_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'pw.db'}"
+def test_reopening_migrates_nothing(db_url: str) -> None:
+    url = db_url
     with Store(url) as first:
         assert first.migrations_done == [f"created schema version {SCHEMA_VERSION}"]
     with Store(url) as second:
@@ -126,11 +126,11 @@ def test_source_state_is_kept(store: Store) -> None:
     assert moved is not None and moved.etag is None  # a new address forgets old validators
 
 
-def test_processes_opening_a_new_database_at_once_take_turns(tmp_path: Path) -> None:
+def test_processes_opening_a_new_database_at_once_take_turns(db_url: str) -> None:
     import subprocess
     import sys
 
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+    url = db_url
     code = f"from presswatch.store import Store; Store({url!r}).close()"
     processes = [
         subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(6)
@@ -139,3 +139,99 @@ def test_processes_opening_a_new_database_at_once_take_turns(tmp_path: Path) -> 
     assert [p.returncode for p in processes] == [0] * 6, errors
     with Store(url) as store:
         assert store.schema_version() == SCHEMA_VERSION and store.migrations_done == []
+
+
+def test_nul_characters_are_dropped_on_every_backend(store: Store) -> None:
+    saved = make_article(text="Mistral AI\x00 lève des fonds.", title="Titre\x00")
+    store.save_articles([saved])
+    article = store.get_article(saved.id)
+    assert article is not None and article.text == "Mistral AI lève des fonds."
+    assert article.title == "Titre"
+
+
+def test_claims_keep_a_source_to_one_worker_until_its_lease_expires(postgres_url: str) -> None:
+    from datetime import timedelta
+
+    store = Store(postgres_url)
+
+    store.sync_sources([("A", "rss", "http://127.0.0.1/a"), ("B", "rss", "http://127.0.0.1/b")])
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    lease = timedelta(minutes=10)
+    assert store.claim_sources(["A", "B"], "w1", now, lease) == ["A", "B"]
+    assert store.claim_sources(["A", "B"], "w2", now, lease) == []
+    # The holder may claim again (a retry after a database error).
+    assert store.claim_sources(["A"], "w1", now, lease) == ["A"]
+    store.release_sources("w1", ["B"])
+    assert store.claim_sources(["A", "B"], "w2", now, lease) == ["B"]
+    # w1 died: once its lease has expired, its source is taken over.
+    assert store.claim_sources(["A"], "w2", now + lease + timedelta(seconds=1), lease) == ["A"]
+    state = store.source_state("A")
+    assert state is not None and state.lease_owner == "w2"
+    # A source collected since (next due later) is not claimed by a scheduled worker.
+    store.release_sources("w2", ["A", "B"])
+    store.update_source_state("A", next_due=now + timedelta(minutes=30))
+    assert store.claim_sources(["A", "B"], "w3", now, lease, due_only=True) == ["B"]
+    assert store.claim_sources(["A"], "w3", now, lease) == ["A"]
+    store.close()
+
+
+def test_on_sqlite_a_killed_collectors_claim_does_not_block_the_next(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    with Store(f"sqlite:///{tmp_path / 'one.db'}") as store:
+        store.sync_sources([("A", "rss", "http://127.0.0.1/a")])
+        now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+        assert store.claim_sources(["A"], "killed", now, timedelta(hours=1)) == ["A"]
+        assert store.claim_sources(["A"], "next", now, timedelta(hours=1)) == ["A"]
+
+
+def test_two_writers_storing_the_same_articles_at_once_store_them_once(db_url: str) -> None:
+    import threading
+
+    articles = [
+        make_article(
+            id=make_article_id(f"https://example.com/{n}", "Feed", str(n)), entry_key=str(n)
+        )
+        for n in range(200)
+    ]
+    with Store(db_url) as first, Store(db_url) as second:
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def write(store: Store, source: str) -> None:
+            barrier.wait()
+            try:
+                for start in range(0, 200, 20):
+                    batch = [dataclasses.replace(a, source=source) for a in articles]
+                    store.save_articles(batch[start : start + 20])
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=write, args=(first, "Feed 1")),
+            threading.Thread(target=write, args=(second, "Feed 2")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+        assert first.count_articles() == 200
+        mentions = first.mentions_frame()
+        assert len(mentions) == 200 * len(articles[0].mentions)
+        with first.engine.connect() as conn:
+            links = conn.execute(sa.text("SELECT count(*) FROM article_sources")).scalar_one()
+        assert links == 400  # both sources recorded on every article
+
+
+def test_a_wrong_password_names_the_database_but_not_the_password(
+    postgres_server: str,
+) -> None:
+    url = sa.engine.make_url(postgres_server).set(
+        username="nobody", password="s3cret-pw", database="missing"
+    )
+    with pytest.raises(StoreError) as caught:
+        Store(url.render_as_string(hide_password=False))
+    message = str(caught.value)
+    assert "s3cret-pw" not in message and "***" in message
+    assert "cannot reach database" in message and "nobody" in message

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -93,8 +92,8 @@ def test_counts_per_article_and_per_unique_story(
     assert "Mistral AI" in top["companies"]
 
 
-def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: str) -> None:
+    url = db_url
     saved = article("1", "agence", "Mistral AI lève 600 millions", WIRE)
     with Store(url) as store:
         store.save_articles([saved])
@@ -107,6 +106,8 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path:
             conn.execute(sa.text("DROP INDEX ix_articles_story"))
             conn.execute(sa.text("ALTER TABLE articles DROP COLUMN story_id"))
             conn.execute(sa.text("ALTER TABLE articles DROP COLUMN signature"))
+            conn.execute(sa.text("ALTER TABLE sources DROP COLUMN lease_owner"))
+            conn.execute(sa.text("ALTER TABLE sources DROP COLUMN lease_until"))
             conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     with Store(url) as store:
         assert store.migrations_done == [
@@ -115,6 +116,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(tmp_path:
             "migrated schema 3 -> 4",
             "migrated schema 4 -> 5",
             "migrated schema 5 -> 6",
+            "migrated schema 6 -> 7",
         ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]
