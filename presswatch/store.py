@@ -920,7 +920,7 @@ class Store:
         if not names:
             return []
         table = sources_table
-        conditions = [table.c.name.in_(list(names))]
+        conditions: list[sa.ColumnElement[bool]] = [table.c.name.in_(list(names))]
         if self.backend != "sqlite":
             # On SQLite the single-collector lock (watch.collector_lock) already keeps other
             # collectors out, so a lease left there is a killed collector's: ignore it.
