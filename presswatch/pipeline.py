@@ -233,26 +233,6 @@ def collect(
                 summary.skipped.append((source.name, reason))
             continue
         sources.append(source)
-    # Several workers may share the database: each collects only the sources it claimed.
-    claimed = set(
-        store.claim_sources(
-            [s.name for s in sources],
-            WORKER_ID,
-            now,
-            timedelta(seconds=config.lease_seconds),
-            due_only=due_only,
-        )
-    )
-    if not due_only:
-        summary.skipped.extend(
-            (s.name, "another collector is collecting it now")
-            for s in sources
-            if s.name not in claimed
-        )
-    sources = [s for s in sources if s.name in claimed]
-    if sources:
-        # Another worker may have collected these since they were read: read them afresh.
-        states = {state.name: state for state in store.source_states()}
     if not sources:
         # Nothing due (the watcher asks often): no analyser to build, no run to record.
         summary.seconds = time.monotonic() - started
@@ -274,9 +254,21 @@ def collect(
     needs_ids = any(getattr(source, "fulltext", False) for source in sources)
     known_ids = frozenset(store.article_ids()) if needs_ids else frozenset()
 
-    def fetch(source: Any) -> tuple[CollectResult, float]:
+    lease = timedelta(seconds=config.lease_seconds)
+    claimed: set[str] = set()
+
+    def fetch(source: Any) -> tuple[CollectResult | None, float, SourceState | None]:
+        # Several workers may share the database. A source is claimed when its fetch
+        # starts, so that a lease covers one fetch and its write, never a queue; the claim
+        # fails if another worker holds it or (scheduled runs) has collected it since.
+        if not store.claim_sources(
+            [source.name], WORKER_ID, datetime.now(UTC), lease, due_only=due_only
+        ):
+            return None, 0.0, None
+        claimed.add(source.name)
+        state = store.source_state(source.name)  # afresh: validators, failures
         context = CollectContext(
-            state=states.get(source.name),
+            state=state,
             base_dir=config.base_dir,
             languages=languages,
             files=store.file_states(source.name) if source.kind == "files" else {},
@@ -291,12 +283,12 @@ def collect(
                 "failed",
                 error=f"internal error ({exc.__class__.__name__}: {exc}); please report it",
             )
-        return result, time.monotonic() - began
+        return result, time.monotonic() - began, state
 
     pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES)
     recorded: set[str] = set()
     try:
-        futures: dict[Future[tuple[CollectResult, float]], Any] = {
+        futures: dict[Future[tuple[CollectResult | None, float, SourceState | None]], Any] = {
             pool.submit(fetch, source): source for source in sources
         }
         # Fetching runs in threads; analysis and writes stay on this thread, one at a time.
@@ -304,18 +296,20 @@ def collect(
             if stop is not None and stop.is_set():
                 break  # the last write is done: what was not fetched waits for next time
             source = futures[future]
-            result, seconds = future.result()
-            outcome = _record(
-                store, source, result, analyzer, stories, seconds, states.get(source.name)
-            )
+            result, seconds, fresh_state = future.result()
+            if result is None:
+                if not due_only:
+                    summary.skipped.append((source.name, "another collector is collecting it"))
+                continue
+            outcome = _record(store, source, result, analyzer, stories, seconds, fresh_state)
             recorded.add(source.name)
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
     finally:
         pool.shutdown(wait=stop is None or not stop.is_set(), cancel_futures=True)
-        # Sources claimed but not collected (a stop, an error) go back to the pool now
-        # rather than when the lease expires.
+        # Sources claimed but not written (a stop, an error) go back to the other workers
+        # now rather than when their lease expires.
         try:
             store.release_sources(WORKER_ID, claimed - recorded)
         except StoreError:

@@ -1,0 +1,130 @@
+"""Several `presswatch watch` workers sharing one PostgreSQL: each feed fetched once per due
+time, each article stored once, a worker killed with SIGKILL loses nothing."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from presswatch.config import Config
+from presswatch.store import Store
+from tests.conftest import FeedServer, Route
+
+FEEDS = 100
+ITEMS_PER_FEED = 3
+
+
+def feed(number: int) -> bytes:
+    """A feed of its own three articles plus one wire story that every feed carries."""
+    items = "".join(
+        f"<item><title>Article {number}-{i}</title>"
+        f"<link>https://journal{number}.example.com/{i}</link><guid>f{number}-{i}</guid>"
+        f"<description>Mistral AI, article {i} du flux {number}.</description></item>"
+        for i in range(ITEMS_PER_FEED)
+    )
+    wire = (
+        "<item><title>Dépêche commune</title><link>https://agence.example.com/depeche</link>"
+        "<description>Mistral AI lève des fonds, selon l'agence.</description></item>"
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Journal {number}</title>'
+        f"{items}{wire}</channel></rss>"
+    ).encode()
+
+
+def start_worker(config: Config) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return condition()
+
+
+def test_three_workers_share_the_feeds_and_survive_one_killed(
+    write_config: Callable[..., Config], feed_server: FeedServer, postgres_url: str
+) -> None:
+    for number in range(FEEDS):
+        # A little latency, so that a worker is killed with fetches in flight.
+        feed_server.routes[f"/feed{number}.xml"] = Route(feed(number), delay=0.2)
+    config = write_config(
+        database=postgres_url,
+        lease_seconds=5,
+        sources=[
+            {
+                "name": f"Journal {number}",
+                "kind": "rss",
+                "url": feed_server.url(f"/feed{number}.xml"),
+                "every": "1h",  # one due time in this test: a second fetch is a double
+            }
+            for number in range(FEEDS)
+        ],
+    )
+    with Store(postgres_url):
+        pass  # the schema exists before the workers race to use it
+
+    def collected() -> int:
+        with Store(postgres_url) as store:
+            return sum(1 for s in store.source_states() if s.last_success is not None)
+
+    workers = [start_worker(config) for _ in range(3)]
+    try:
+        assert wait_for(lambda: collected() >= 10, 90), "the workers collected nothing"
+        victim = workers[0]
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        with Store(postgres_url) as store:
+            orphaned = {
+                s.name
+                for s in store.source_states()
+                if s.lease_owner and f":{victim.pid}:" in s.lease_owner
+            }
+        assert orphaned, "the worker was killed with no source in hand: nothing to take over"
+        # Its claims expire after 5 s and the two others take its sources over.
+        assert wait_for(lambda: collected() == FEEDS, 120), f"{collected()} of {FEEDS} collected"
+        time.sleep(3)  # and nobody fetches anything again: the next due time is an hour away
+    finally:
+        for worker in workers[1:]:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [worker.communicate(timeout=30) for worker in workers[1:]]
+    assert [w.returncode for w in workers[1:]] == [0, 0], outputs
+
+    hits = collections.Counter(path for path, _headers in feed_server.requests)
+    for number in range(FEEDS):
+        path = f"/feed{number}.xml"
+        if f"Journal {number}" in orphaned:
+            # The killed worker may have fetched it without storing it: once more, no more.
+            assert 1 <= hits[path] <= 2, (path, hits[path])
+        else:
+            assert hits[path] == 1, (path, hits[path])
+    # Both surviving workers did part of the work.
+    assert all("new" in out for out, _err in outputs), outputs
+
+    with Store(postgres_url) as store:
+        articles = store.articles_frame()
+        mentions = store.mentions_frame()
+        with store.engine.connect() as conn:
+            links = conn.execute(sa.text("SELECT count(*) FROM article_sources")).scalar_one()
+    assert len(articles) == FEEDS * ITEMS_PER_FEED + 1  # the wire story once
+    assert articles["id"].is_unique
+    assert links == FEEDS * (ITEMS_PER_FEED + 1)  # every source recorded on its articles
+    assert (
+        mentions.groupby("article_id").size().max() == mentions.groupby("article_id").size().min()
+    )
