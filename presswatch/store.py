@@ -409,7 +409,9 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create the folder of {path}: {exc.strerror}") from None
         try:
-            engine = sa.create_engine(url, future=True)
+            # pre_ping: after a server restart, a pooled connection is found dead and
+            # replaced before use instead of failing the next write.
+            engine = sa.create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite")
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open database {_redact(url)}: {exc}") from None
         if engine.dialect.name == "sqlite":

@@ -144,7 +144,7 @@ class Watcher:
             except StoreError as exc:
                 # A locked or full database: each write is one transaction, so nothing is
                 # half-written; wait and try again rather than stop collecting for good.
-                log.error("collection failed, retrying in %s: %s", pause, exc)
+                log.error("collection failed, retrying in %.0f s: %s", pause.total_seconds(), exc)
                 self.stopping.wait(pause.total_seconds())
                 pause = min(pause * 2, RETRY_CAP)
                 continue
@@ -162,7 +162,14 @@ class Watcher:
                 except Exception:  # an alert problem must not stop the collector
                     log.exception("alerts could not be checked; collection goes on")
             self._daily_digest(datetime.now(UTC))
-            self.stopping.wait(self.seconds_until_due(datetime.now(UTC)))
+            try:
+                wait = self.seconds_until_due(datetime.now(UTC))
+            except StoreError as exc:  # the database went away between two runs
+                log.error(
+                    "cannot read the schedule, retrying in %.0f s: %s", pause.total_seconds(), exc
+                )
+                wait = pause.total_seconds()
+            self.stopping.wait(wait)
         return runs
 
     def _daily_digest(self, now: datetime) -> None:

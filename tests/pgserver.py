@@ -77,14 +77,24 @@ def start(directory: Path) -> str:
         f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c synchronous_commit=off "
         "-c full_page_writes=off -c max_connections=200"
     )
+    (directory / "options").write_text(options)
+    resume(directory)
+    (directory / "url").write_text(f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres")
+    return (directory / "url").read_text()
+
+
+def resume(directory: Path) -> None:
+    """Start (again) the server initialised in this folder, on the same port."""
+    binaries = find_binaries()
+    assert binaries is not None
     subprocess.run(
         _as_server_user(
             [
                 str(binaries / "pg_ctl"),
                 "-D",
-                str(data),
+                str(directory / "data"),
                 "-o",
-                options,
+                (directory / "options").read_text(),
                 "-l",
                 str(directory / "server.log"),
                 "-w",
@@ -94,8 +104,6 @@ def start(directory: Path) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    (directory / "url").write_text(f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres")
-    return (directory / "url").read_text()
 
 
 def stop(directory: Path) -> None:

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import collections
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from presswatch.config import Config
 from presswatch.store import Store
+from tests import pgserver
 from tests.conftest import FeedServer, Route
 
 FEEDS = 100
@@ -128,3 +132,69 @@ def test_three_workers_share_the_feeds_and_survive_one_killed(
     assert (
         mentions.groupby("article_id").size().max() == mentions.groupby("article_id").size().min()
     )
+
+
+def test_a_worker_rides_out_a_postgresql_restart(
+    write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
+) -> None:
+    # A server of this test's own, since it is stopped and started again.
+    folder = Path(tempfile.mkdtemp(prefix="presswatch-pg-restart-"))
+    url = pgserver.start(folder)
+    try:
+        feed_server.routes["/feed.xml"] = Route(feed(1))
+        config = write_config(
+            database=url,
+            sources=[
+                {
+                    "name": "Journal",
+                    "kind": "rss",
+                    "url": feed_server.url("/feed.xml"),
+                    "every": "2s",
+                }
+            ],
+        )
+        log_path = tmp_path / "worker.log"
+
+        def stored() -> int:
+            with Store(url) as store:
+                return store.count_articles()
+
+        with log_path.open("w") as log_file:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+            try:
+                assert wait_for(lambda: stored() == ITEMS_PER_FEED + 1, 60)
+                pgserver.stop(folder)
+                feed_server.routes["/feed.xml"] = Route(
+                    feed(1).replace(
+                        b"</channel>",
+                        b"<item><title>Pendant la panne</title>"
+                        b"<link>https://journal1.example.com/panne</link>"
+                        b"<description>Mistral AI.</description></item></channel>",
+                    )
+                )
+                assert wait_for(lambda: "cannot reach database" in log_path.read_text(), 60)
+                assert worker.poll() is None, "the worker stopped when the database went away"
+                pgserver.resume(folder)
+                assert wait_for(lambda: stored() == ITEMS_PER_FEED + 2, 90), log_path.read_text()
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=30)
+        assert worker.returncode == 0, log_path.read_text()
+        log = log_path.read_text()
+        assert "Traceback" not in log, log
+        # One line per failure, naming the database without a password.
+        failures = [line for line in log.splitlines() if "cannot reach database" in line]
+        assert failures and all("retrying in" in line for line in failures), failures
+        with Store(url) as store:
+            mentions = store.mentions_frame()
+            assert store.articles_frame()["id"].is_unique
+        assert mentions.groupby("article_id").size().max() == 1
+    finally:
+        pgserver.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
