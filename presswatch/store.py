@@ -1212,6 +1212,105 @@ class Store:
         """The latest collection runs, newest first."""
         return self._read_frame(sa.select(runs_table).order_by(runs_table.c.id.desc()).limit(limit))
 
+    # -- aggregates computed by the database ---------------------------------------------
+    # For archives too large to load every mention into pandas (millions of rows on
+    # PostgreSQL): the same figures as analytics.py, grouped by the database, so only the
+    # aggregated rows travel.
+
+    def _day(self, column: Any) -> Any:
+        """The calendar day (UTC) of a timestamp column, as the database spells it."""
+        if self.backend == "sqlite":
+            return sa.func.date(column)
+        return sa.cast(column, sa.Date)
+
+    def _period(self, query: sa.Select[Any], start: datetime | None, end: datetime | None) -> Any:
+        if start is not None:
+            query = query.where(articles_table.c.published >= start)
+        if end is not None:
+            query = query.where(articles_table.c.published < end)
+        return query
+
+    def daily_mentions(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> pd.DataFrame:
+        """Mentions and articles per day and company, dated articles only; grouped in SQL."""
+        m, a = mentions_table, articles_table
+        day = self._day(a.c.published).label("day")
+        query = (
+            sa.select(
+                day,
+                m.c.company,
+                sa.func.count().label("mentions"),
+                sa.func.count(sa.distinct(m.c.article_id)).label("articles"),
+            )
+            .select_from(m.join(a, a.c.id == m.c.article_id))
+            .where(a.c.published.is_not(None))
+            .group_by(day, m.c.company)
+            .order_by(day, m.c.company)
+        )
+        frame = self._read_frame(self._period(query, start, end))
+        frame["day"] = pd.to_datetime(frame["day"])
+        return frame
+
+    def share_of_voice_counts(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> pd.DataFrame:
+        """Articles, unique stories and mentions per company in a period; grouped in SQL."""
+        m, a = mentions_table, articles_table
+        query = (
+            sa.select(
+                m.c.company,
+                sa.func.count(sa.distinct(m.c.article_id)).label("articles"),
+                sa.func.count(sa.distinct(a.c.story_id)).label("stories"),
+                sa.func.count().label("mentions"),
+            )
+            .select_from(m.join(a, a.c.id == m.c.article_id))
+            .group_by(m.c.company)
+            .order_by(m.c.company)
+        )
+        return self._read_frame(self._period(query, start, end))
+
+    def tone_counts(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> pd.DataFrame:
+        """Articles per company and tone label in a period (the model's tones); in SQL."""
+        t, a = tones_table, articles_table
+        query = (
+            sa.select(t.c.company, t.c.label, sa.func.count().label("articles"))
+            .select_from(t.join(a, a.c.id == t.c.article_id))
+            .group_by(t.c.company, t.c.label)
+            .order_by(t.c.company, t.c.label)
+        )
+        return self._read_frame(self._period(query, start, end))
+
+    def outlet_counts(
+        self, start: datetime | None = None, end: datetime | None = None, top: int = 10
+    ) -> pd.DataFrame:
+        """The outlets with most articles per company in a period; grouped in SQL."""
+        t, a = tones_table, articles_table
+        outlet = sa.func.coalesce(a.c.outlet, "(unknown)").label("outlet")
+        counts = self._period(
+            sa.select(t.c.company, outlet, sa.func.count().label("articles"))
+            .select_from(t.join(a, a.c.id == t.c.article_id))
+            .group_by(t.c.company, outlet),
+            start,
+            end,
+        ).subquery()
+        rank = (
+            sa.func.row_number()
+            .over(
+                partition_by=counts.c.company, order_by=(counts.c.articles.desc(), counts.c.outlet)
+            )
+            .label("rank")
+        )
+        ranked = sa.select(counts, rank).subquery()
+        query = (
+            sa.select(ranked.c.company, ranked.c.outlet, ranked.c.articles)
+            .where(ranked.c.rank <= top)
+            .order_by(ranked.c.company, ranked.c.rank)
+        )
+        return self._read_frame(query)
+
     def _read_frame(self, query: sa.Select[Any]) -> pd.DataFrame:
         with self._begin() as conn:
             result = conn.execute(query)

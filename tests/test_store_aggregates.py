@@ -1,0 +1,92 @@
+"""Figures grouped by the database agree with the same figures computed in pandas."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+
+from presswatch import analytics
+from presswatch.models import Article, CompanyTone, Mention
+from presswatch.store import Store
+
+COMPANIES = ["Mistral AI", "OpenAI", "Aleph Alpha"]
+
+
+def generated_articles(count: int = 300) -> list[Article]:
+    rng = random.Random(7)
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    articles = []
+    for n in range(count):
+        companies = rng.sample(COMPANIES, rng.randint(1, 3))
+        mentions = tuple(
+            Mention(
+                company=c,
+                alias=c,
+                matched=c,
+                field="body",
+                start=10 * k,
+                end=10 * k + len(c),
+                sentence=f"{c} est cité.",
+                prominence="body",
+            )
+            for c in companies
+            for k in range(rng.randint(1, 3))
+        )
+        articles.append(
+            Article(
+                id=f"a{n}",
+                source="Feed",
+                entry_key=str(n),
+                text="…",
+                outlet=rng.choice(["Le Monde", "Les Échos", None, "L’Usine Nouvelle"]),
+                # Some undated: they count in shares of voice, never on a day.
+                published=None if n % 17 == 0 else start + timedelta(hours=rng.randint(0, 900)),
+                story_id=f"s{n // 3}",
+                mentions=mentions,
+                company_tones=tuple(
+                    CompanyTone(c, 0.0, rng.choice(["positive", "neutral", "negative"]), "…")
+                    for c in companies
+                ),
+            )
+        )
+    return articles
+
+
+def test_sql_aggregates_match_pandas(store: Store) -> None:
+    store.save_articles(generated_articles())
+    articles = store.articles_frame()
+    mentions = store.mentions_frame()
+    tones = store.tones_frame()
+    start, end = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+
+    dated = articles[articles["published"].notna()]
+    joined = mentions.merge(dated, left_on="article_id", right_on="id")
+    joined = joined[(joined["published"] >= start) & (joined["published"] < end)]
+    expected = (
+        joined.assign(day=joined["published"].dt.tz_localize(None).dt.normalize())
+        .groupby(["day", "company"])
+        .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+        .reset_index()
+    )
+    daily = store.daily_mentions(start, end)
+    pd.testing.assert_frame_equal(daily, expected, check_dtype=False)
+
+    voice = store.share_of_voice_counts().set_index("company").sort_index()
+    reference = analytics.share_of_voice(articles, mentions).set_index("company").sort_index()
+    for column in ("articles", "stories", "mentions"):
+        assert voice[column].tolist() == reference[column].tolist(), column
+
+    tone = store.tone_counts(start, end).set_index(["company", "label"])["articles"]
+    in_period = tones.merge(dated, left_on="article_id", right_on="id")
+    in_period = in_period[(in_period["published"] >= start) & (in_period["published"] < end)]
+    assert tone.to_dict() == in_period.groupby(["company", "label"]).size().to_dict()
+
+    outlets = store.outlet_counts(top=2)
+    assert outlets.groupby("company").size().max() == 2
+    full = tones.merge(articles, left_on="article_id", right_on="id")
+    full["outlet"] = full["outlet"].fillna("(unknown)")
+    for company, group in outlets.groupby("company"):
+        counts = full[full["company"] == company]["outlet"].value_counts()
+        assert group["articles"].tolist() == counts.sort_values(ascending=False).head(2).tolist()
