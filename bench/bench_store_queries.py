@@ -1,0 +1,181 @@
+"""The dashboard's aggregate figures at 1 and 10 million mentions, on PostgreSQL and SQLite:
+grouped by the database (Store.daily_mentions and friends) beside the pandas path
+(Frames.from_store, then analytics.py), in one run. Ratios first.
+
+The archive is generated inside the database (seeded, 5 mentions per article, 6 companies,
+500 outlets, a year of dates), so that 10 million rows take seconds to write rather than
+an hour of inserts through Python. The pandas path loads every mention into memory; its
+peak resident memory is printed beside its time.
+
+    python -m bench.bench_store_queries --sizes 1000000 10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from presswatch import analytics
+from presswatch.frames import Frames
+from presswatch.store import Store
+from tests import pgserver
+
+MENTIONS_PER_ARTICLE = 5
+COMPANIES = ["Mistral AI", "OpenAI", "Google DeepMind", "Meta AI", "Anthropic", "Aleph Alpha"]
+
+
+def fill(store: Store, mentions: int) -> None:
+    """Generate articles, mentions and tones inside the database."""
+    articles = mentions // MENTIONS_PER_ARTICLE
+    companies = ", ".join(f"'{c}'" for c in COMPANIES)
+    if store.backend == "postgresql":
+        series = f"generate_series(0, {articles - 1}) AS g(n)"
+        numbers = "g.n"
+        stamp = "timestamp '2026-01-01' + (g.n % 365) * interval '1 day' + (g.n % 86400) * interval '1 second'"
+        pick = f"(ARRAY[{companies}])[1 + ((g.n * 7 + k.k) % 6)]"
+        mention_source = (
+            f"{series} CROSS JOIN generate_series(0, {MENTIONS_PER_ARTICLE - 1}) AS k(k)"
+        )
+        text_id = "'a' || g.n"
+        outlet = "'outlet ' || (g.n % 500)"
+        story = "'s' || (g.n / 3)"
+    else:
+        series = (
+            f"(WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < "
+            f"{articles - 1}) SELECT n FROM s) AS g"
+        )
+        numbers = "g.n"
+        stamp = "datetime('2026-01-01', '+' || (g.n % 365) || ' days', '+' || (g.n % 86400) || ' seconds')"
+        pick = (
+            "CASE (g.n * 7 + k.k) % 6 "
+            + " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(COMPANIES))
+            + " END"
+        )
+        mention_source = (
+            f"{series} CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 "
+            "UNION ALL SELECT 3 UNION ALL SELECT 4) AS k"
+        )
+        text_id = "'a' || g.n"
+        outlet = "'outlet ' || (g.n % 500)"
+        story = "'s' || (g.n / 3)"
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO articles (id, title, text, outlet, published, date_precision, "
+                "date_source, language, flags, content_hash, first_seen, updated_at, story_id) "
+                f"SELECT {text_id}, 'Titre ' || {numbers}, 'texte', {outlet}, {stamp}, 'datetime', "
+                f"'feed', 'fr', '', 'h', {stamp}, {stamp}, {story} FROM {series}"
+            )
+        )
+        conn.execute(
+            sa.text(
+                'INSERT INTO mentions (article_id, company, alias, matched, kind, field, start, "end", '
+                "sentence, prominence, tone_label) "
+                f"SELECT {text_id}, {pick}, 'alias', 'alias', 'name', 'body', k.k * 10, k.k * 10 + 5, "
+                f"'Une phrase qui cite la société.', 'body', 'neutral' FROM {mention_source}"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO tones (article_id, company, score, label, evidence) "
+                "SELECT article_id, company, 0.1, CASE WHEN length(article_id) % 3 = 0 THEN "
+                "'positive' WHEN length(article_id) % 3 = 1 THEN 'neutral' ELSE 'negative' END, "
+                "'Une phrase.' FROM mentions GROUP BY article_id, company"
+            )
+        )
+    if store.backend == "postgresql":
+        with store.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
+    else:
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def in_sql(store: Store, start: datetime, end: datetime) -> dict[str, float]:
+    """Each figure grouped by the database, over a 90-day period."""
+    return {
+        "daily mentions": timed(lambda: store.daily_mentions(start, end)),
+        "share of voice": timed(lambda: store.share_of_voice_counts(start, end)),
+        "tone": timed(lambda: store.tone_counts(start, end)),
+        "top outlets": timed(lambda: store.outlet_counts(start, end)),
+    }
+
+
+def in_pandas(store: Store, start: datetime, end: datetime) -> tuple[float, float, int]:
+    """Load every row (Frames.from_store), then the same figures with analytics.py."""
+    started = time.perf_counter()
+    frames = Frames.from_store(store)
+    loaded = time.perf_counter() - started
+    articles = frames.articles
+    kept = articles[(articles["published"] >= start) & (articles["published"] < end)]
+    mentions = frames.mentions[analytics.isin(frames.mentions["article_id"], kept["id"])]
+    analytics.mentions_over_time(kept, mentions, "day")
+    analytics.tone_over_time(
+        kept, frames.tones[analytics.isin(frames.tones["article_id"], kept["id"])], "week"
+    )
+    analytics.share_of_voice(kept, mentions)
+    analytics.top_outlets(kept, mentions)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return loaded, time.perf_counter() - started, peak
+
+
+def main() -> None:
+    """Fill each backend at each size, time both paths, print a block for RESULTS.md."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--pandas-up-to", type=int, default=10_000_000)
+    args = parser.parse_args()
+    start, end = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC)
+    folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-queries-"))
+    server_folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-pg-"))
+    lines = []
+    try:
+        server = pgserver.start(server_folder)
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        for size in args.sizes:
+            for backend in ("postgresql", "sqlite"):
+                if backend == "postgresql":
+                    with admin.connect() as conn:
+                        conn.execute(sa.text(f"CREATE DATABASE q{size}"))
+                    url = sa.engine.make_url(server).set(database=f"q{size}")
+                    address = url.render_as_string(hide_password=False)
+                else:
+                    address = f"sqlite:///{folder / f'q{size}.db'}"
+                with Store(address) as store:
+                    filled = timed(lambda store=store, size=size: fill(store, size))  # type: ignore[misc]
+                    sql = in_sql(store, start, end)
+                    total = sum(sql.values())
+                    detail = ", ".join(f"{k} {v:.2f} s" for k, v in sql.items())
+                    line = f"{size:>10,} mentions  {backend:<10}  SQL {total:6.2f} s ({detail})"
+                    if size <= args.pandas_up_to:
+                        loaded, whole, peak = in_pandas(store, start, end)
+                        line += (
+                            f"\n{'':>21}{backend:<10}  pandas {whole:6.2f} s (load {loaded:.2f} s, "
+                            f"peak RSS {peak:,} MB): SQL is {whole / total:.1f}x faster"
+                        )
+                    line += f"  [generated in {filled:.0f} s]"
+                    print(line, flush=True)
+                    lines.append(line)
+        admin.dispose()
+    finally:
+        pgserver.stop(server_folder)
+        shutil.rmtree(server_folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
