@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
+from aiosmtpd.controller import Controller
 
 from presswatch.config import Config, load_config
 from presswatch.store import Store
@@ -206,3 +208,57 @@ def feed_server() -> Iterator[FeedServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Receiver:
+    """A webhook receiver: answers the statuses queued, then 200; records the JSON posted."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict[str, Any]] = []
+        self.statuses: list[int] = []
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, Receiver]]:
+    receiver = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            receiver.posts.append(json.loads(self.rfile.read(length)))
+            status = receiver.statuses.pop(0) if receiver.statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", receiver
+    server.shutdown()
+    server.server_close()
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, Inbox]]:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, inbox
+    controller.stop()

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from presswatch.alerts import build_digest, check_and_deliver, deliver_pending
 from presswatch.config import Config
@@ -18,62 +14,9 @@ from presswatch.frames import Frames
 from presswatch.models import Article, make_article_id
 from presswatch.pipeline import Analyzer
 from presswatch.store import Store
+from tests.conftest import Inbox, Receiver
 
 NOW = datetime.now(UTC)
-
-
-class Receiver:
-    """A webhook receiver: answers the statuses queued, then 200; records the JSON posted."""
-
-    def __init__(self) -> None:
-        self.posts: list[dict[str, Any]] = []
-        self.statuses: list[int] = []
-
-
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, Receiver]]:
-    receiver = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            receiver.posts.append(json.loads(self.rfile.read(length)))
-            status = receiver.statuses.pop(0) if receiver.statuses else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", receiver
-    server.shutdown()
-    server.server_close()
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, Inbox]]:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, inbox
-    controller.stop()
 
 
 def hostile(key: str, outlet: str = "Le Canard", when: datetime = NOW) -> Article:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from presswatch.config import Config
 from presswatch.store import Store
-from tests.conftest import FeedServer, Route
+from tests.conftest import FeedServer, Inbox, Receiver, Route
 
 
 def rss(items: list[str]) -> bytes:
@@ -140,3 +141,81 @@ def test_a_database_error_is_retried_not_fatal(
         thread.join(timeout=10)
         assert not thread.is_alive()
     assert len(calls) >= 2  # failed once, then collected
+
+
+def hostile_feed(keys: list[str]) -> bytes:
+    """Le Monde (a tier-1 outlet in the test config) writing harshly about Mistral AI."""
+    items = "".join(
+        f"<item><title>Mistral AI dans la tourmente {key}</title>"
+        f"<link>https://lemonde.example.com/{key}</link><guid>{key}</guid>"
+        "<description>Mistral AI accumule les échecs et les pertes, un désastre pour la "
+        "start-up.</description></item>"
+        for key in keys
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Le Monde</title>{items}</channel></rss>"
+    ).encode()
+
+
+def test_the_watcher_alerts_by_webhook_and_email_once_per_event(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    webhook: tuple[str, Receiver],
+    smtp: tuple[int, Inbox],
+) -> None:
+    url, receiver = webhook
+    port, inbox = smtp
+    feed_server.routes["/lemonde.xml"] = Route(hostile_feed(["un"]))
+    config = write_config(
+        sources=[
+            {
+                "name": "Le Monde",
+                "kind": "rss",
+                "url": feed_server.url("/lemonde.xml"),
+                "every": "2s",
+            }
+        ],
+        alerts={
+            "webhook_url_env": "PW_TEST_WEBHOOK",
+            "email": {
+                "to": ["comms@example.com"],
+                "sender": "presswatch@example.com",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": port,
+                "starttls": False,
+            },
+            "tier1_outlets": ["Le Monde"],
+            "rules": [{"kind": "negative_article"}, {"kind": "tier1_article"}],
+        },
+    )
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PW_TEST_WEBHOOK": url},
+    )
+    try:
+        # One article: a negative one, in a tier-1 outlet: two events, each sent both ways.
+        assert wait_for(lambda: len(receiver.posts) >= 2 and len(inbox.messages) >= 2, 60)
+        time.sleep(6)  # three more collections of the same feed: no new event, no new alert
+        assert len(receiver.posts) == 2 and len(inbox.messages) == 2
+        feed_server.routes["/lemonde.xml"] = Route(hostile_feed(["un", "deux"]))
+        assert wait_for(lambda: len(receiver.posts) >= 4 and len(inbox.messages) >= 4, 30)
+        time.sleep(4)
+        assert len(receiver.posts) == 4 and len(inbox.messages) == 4
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        _out, err = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, err
+    titles = sorted(post["title"] for post in receiver.posts)
+    assert titles == [
+        "Le Monde writes about Mistral AI",
+        "Le Monde writes about Mistral AI",
+        "Negative article about Mistral AI",
+        "Negative article about Mistral AI",
+    ]
+    links = " ".join(post["text"] for post in receiver.posts)
+    assert "https://lemonde.example.com/un" in links and "https://lemonde.example.com/deux" in links
+    assert all(m.rcpt_tos == ["comms@example.com"] for m in inbox.messages)
