@@ -180,6 +180,13 @@ def serve_dashboard(config: Config, db_url: str, port: int, address: str) -> int
     env[DATABASE_ENV] = db_url
     click.echo(f"Dashboard: http://{address}:{port}  (Ctrl-C to stop)")
     process = subprocess.Popen(_dashboard_command(port, address), env=env)  # noqa: S603
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # SIGTERM (systemd, a test, `kill`) stops Streamlit too, as Ctrl-C does: without this
+    # the Streamlit process would outlive this one, orphaned, still serving the port.
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -144,3 +144,79 @@ def test_set_tone_wins_over_the_model_in_the_export(
         ["set-tone", *args, aleph["article_id"], "neutral", "--company", "Nobody", "--by", "c"],
     )
     assert bad.exit_code == 2 and "no company named 'Nobody'" in bad.output
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is this one (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The parent pid is the second field after the command in parentheses.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
+    write_config: Callable[..., Config],
+) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    config = write_config()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "presswatch.cli",
+            "dashboard",
+            "--config",
+            str(config.path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        children = _children(parent.pid)
+        assert children, "the dashboard command started no Streamlit process"
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=20) is not None
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+            time.sleep(0.2)
+        alive = []
+        for child in children:
+            try:
+                state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":  # a zombie has exited; init reaps it
+                alive.append(child)
+        assert alive == [], "Streamlit outlived the dashboard command"
+    finally:
+        for child in _children(parent.pid):
+            os.kill(child, signal.SIGKILL)
+        parent.kill()
+        parent.wait()
