@@ -139,16 +139,22 @@ def duckdb_figures(data: dict[str, pd.DataFrame]) -> dict[str, Callable[[], Any]
 
 
 def timed(functions: dict[str, Callable[[], Any]]) -> dict[str, float]:
-    """Seconds for each function (best of two runs)."""
-    seconds = {}
-    for name, function in functions.items():
-        best = float("inf")
-        for _ in range(2):
+    """Seconds for each function, run in order as a page does (best of two whole runs).
+
+    Before each run presswatch's cache of (article, company) pairs is cleared, so each
+    run pays for computing them once, in the first figure that needs them; the figures
+    after it share them, as the dashboard's figures of one filtered view do.
+    """
+    runs = []
+    for _ in range(2):
+        analytics.clear_cache()
+        seconds = {}
+        for name, function in functions.items():
             started = time.perf_counter()
             function()
-            best = min(best, time.perf_counter() - started)
-        seconds[name] = best
-    return seconds
+            seconds[name] = time.perf_counter() - started
+        runs.append(seconds)
+    return min(runs, key=lambda run: sum(run.values()))
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -264,3 +265,43 @@ def test_top_outlets_and_prominence() -> None:
     mentions.loc[0, "prominence"] = "title"
     places = analytics.prominence(mentions).set_index("company")
     assert places.loc["Mistral AI"].tolist() == [1, 0, 2]
+
+
+def test_rolling_baseline_matches_pandas_rolling_median_and_mad() -> None:
+    from presswatch.analytics import _rolling_median_mad
+
+    rng = np.random.default_rng(3)
+    counts = rng.poisson(4, 120).astype(float)
+    counts[[30, 31, 90]] = [40, 25, 60]
+    history = pd.Series(counts).shift(1).rolling(14, min_periods=7)
+    expected_median = history.median().to_numpy()
+    # The reference skips the missing days before the first one, as the median does
+    # (np.median would make the first two weeks' spread NaN: no spike could be found there).
+    expected_mad = history.apply(
+        lambda v: float(np.nanmedian(np.abs(v - np.nanmedian(v)))), raw=True
+    ).to_numpy()
+    median, spread = _rolling_median_mad(counts, 14, 7)
+    np.testing.assert_allclose(median, expected_median, equal_nan=True)
+    np.testing.assert_allclose(spread, expected_mad, equal_nan=True)
+
+
+def test_pairs_are_shared_but_never_leak_changes() -> None:
+    from presswatch.analytics import article_companies
+
+    articles = pd.DataFrame({"id": ["a1", "a2"]})
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a2"],
+            "company": ["Mistral AI", "Mistral AI", "OpenAI"],
+            "prominence": ["body", "title", "body"],
+            "start": [50, 0, 3],
+            "sentence": ["s1", "s0", "s2"],
+        }
+    )
+    first = article_companies(articles, mentions)
+    first["mention_count"] = 99  # a caller changing its copy
+    second = article_companies(articles, mentions)
+    assert second["mention_count"].tolist() == [2, 1]
+    assert second["evidence"].tolist() == ["s0", "s2"]  # the title mention wins
+    fewer = article_companies(articles[articles["id"] == "a2"], mentions)
+    assert fewer["article_id"].tolist() == ["a2"]
