@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.data import get_config, get_database_url, load_frames
 from dashboard.i18n import interface_language, translate
-from dashboard.view import PERIODS, build_view
+from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.errors import PresswatchError
 
 # An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.
@@ -17,7 +17,6 @@ st.set_page_config(page_title="presswatch", page_icon="📰", layout="wide")
 try:
     config = get_config()
     database = get_database_url(config)
-    everything = load_frames(database)
 except PresswatchError as exc:
     st.error(f"{exc}\n\nFix the configuration, then reload this page.", icon=":material/error:")
     st.stop()
@@ -41,12 +40,6 @@ def sorted_values(column: object) -> list[str]:
     return sorted({str(v) for v in column if isinstance(v, str) and v})  # type: ignore[attr-defined]
 
 
-company_names = [c.name for c in config.companies]
-outlet_names = sorted_values(everything.articles["outlet"])
-language_names = sorted_values(everything.articles["language"])
-topic_names = sorted(set(config.topics) | set(sorted_values(everything.topics["topic"])))
-tone_names = ["positive", "neutral", "negative"]
-
 with st.sidebar:
     st.header(t("Filters"))
     period = st.selectbox(
@@ -68,6 +61,23 @@ with st.sidebar:
         picked = st.date_input(t("From, to"), value=default, key="custom_period")
         if isinstance(picked, tuple) and len(picked) == 2:
             custom = (picked[0], picked[1])
+
+# Only the articles this period needs are read (its previous period and a baseline too).
+try:
+    everything = load_frames(
+        database, load_since(*period_bounds(period, custom, datetime.now(UTC).date()))
+    )
+except PresswatchError as exc:
+    st.error(f"{exc}\n\nCheck the database, then reload this page.", icon=":material/error:")
+    st.stop()
+
+company_names = [c.name for c in config.companies]
+outlet_names = sorted_values(everything.articles["outlet"])
+language_names = sorted_values(everything.articles["language"])
+topic_names = sorted(set(config.topics) | set(sorted_values(everything.topics["topic"])))
+tone_names = ["positive", "neutral", "negative"]
+
+with st.sidebar:
     companies = st.multiselect(
         t("Companies"),
         company_names,

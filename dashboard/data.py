@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import streamlit as st
 
@@ -42,11 +43,15 @@ def _store(url: str) -> Store:
 
 # cache_resource, not cache_data: the frames are never modified, and cache_data would
 # unpickle a copy of every frame at each rerun (seconds at 100,000 articles).
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False)
-def load_frames(url: str) -> Frames:
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=4)
+def load_frames(url: str, since: date | None = None) -> Frames:
     """Everything the pages show: articles (without text), mentions, tones, topics,
-    corrections, sources and their history; refreshed every minute."""
-    return Frames.from_store(_store(url))
+    corrections, sources and their history; refreshed every minute.
+
+    With ``since``, the database leaves out articles older than the view needs, so an
+    archive of millions of mentions is not read whole for a 30-day view.
+    """
+    return Frames.from_store(_store(url), since)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

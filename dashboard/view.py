@@ -37,6 +37,20 @@ def period_bounds(
     return today - timedelta(days=days - 1), today
 
 
+# Days read before a bounded view's first day besides the previous period: the spike
+# detector's baseline (analytics.spikes' window).
+BASELINE_DAYS = 14
+
+
+def load_since(start: date | None, end: date | None) -> date | None:
+    """The first day whose articles a view needs: its own period, the period of the same
+    length before it (for changes) and a baseline before that; None when unbounded."""
+    if start is None or end is None:
+        return None
+    length = (end - start) + timedelta(days=1)
+    return start - length - timedelta(days=BASELINE_DAYS)
+
+
 @dataclass(frozen=True)
 class View:
     """What the pages show: the frames with the sidebar's filters applied, and the config."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -47,13 +47,21 @@ class Frames:
     )
 
     @classmethod
-    def from_store(cls, store: Store) -> Frames:
-        """Everything the figures need, read from the store."""
+    def from_store(cls, store: Store, since: date | None = None) -> Frames:
+        """Everything the figures need, read from the store.
+
+        With ``since`` (a view's first day, less whatever comparisons need before it),
+        only the articles that can matter from that day on: undated articles and those
+        known to the month or year are always read.
+        """
+        moment = (
+            datetime.combine(since, datetime.min.time(), tzinfo=UTC) if since is not None else None
+        )
         return cls(
-            articles=store.articles_frame(),
-            mentions=store.mentions_frame(),
-            tones=store.tones_frame(),
-            topics=store.topics_frame(),
+            articles=store.articles_frame(moment),
+            mentions=store.mentions_frame(moment),
+            tones=store.tones_frame(moment),
+            topics=store.topics_frame(moment),
             corrections=store.corrections_frame(),
             sources=store.sources_frame(),
             source_events=store.source_events_frame(),

@@ -1129,8 +1129,32 @@ class Store:
 
     # -- frames for analytics -----------------------------------------------------------
 
-    def articles_frame(self) -> pd.DataFrame:
-        """Articles without their text, one row each, with the sources that found them."""
+    @staticmethod
+    def _in_window(since: datetime | None) -> Any:
+        """Articles that can matter to a view starting at ``since``: dated since then,
+        undated (always listed), or known only to the month or year (placed by overlap)."""
+        a = articles_table
+        if since is None:
+            return sa.true()
+        return sa.or_(
+            a.c.published >= since,
+            a.c.published.is_(None),
+            a.c.date_precision.in_(("month", "year")),
+        )
+
+    def _of_window(self, table: sa.Table, since: datetime | None) -> Any:
+        """Rows of a table hanging on articles, for the articles of a window."""
+        if since is None:
+            return sa.true()
+        kept = sa.select(articles_table.c.id).where(self._in_window(since))
+        return table.c.article_id.in_(kept)
+
+    def articles_frame(self, since: datetime | None = None) -> pd.DataFrame:
+        """Articles without their text, one row each, with the sources that found them.
+
+        With ``since``, only the articles of a view starting then (see _in_window): the
+        database leaves the rest out, so a large archive need not fit in memory.
+        """
         cols = [c for c in articles_table.c if c.name not in ("text", "signature")]
         sources = (
             sa.select(
@@ -1141,25 +1165,30 @@ class Store:
             .group_by(article_sources_table.c.article_id)
             .subquery()
         )
-        query = sa.select(*cols, sources.c.source, sources.c.source_count).outerjoin(
-            sources, sources.c.article_id == articles_table.c.id
+        query = (
+            sa.select(*cols, sources.c.source, sources.c.source_count)
+            .outerjoin(sources, sources.c.article_id == articles_table.c.id)
+            .where(self._in_window(since))
         )
         frame = self._read_frame(query)
         for column in ("published", "first_seen", "updated_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
-    def mentions_frame(self) -> pd.DataFrame:
-        """Mentions, one row each, without article text."""
-        return self._read_frame(sa.select(mentions_table))
+    def mentions_frame(self, since: datetime | None = None) -> pd.DataFrame:
+        """Mentions, one row each, without article text (``since``: as articles_frame)."""
+        table = mentions_table
+        return self._read_frame(sa.select(table).where(self._of_window(table, since)))
 
-    def tones_frame(self) -> pd.DataFrame:
+    def tones_frame(self, since: datetime | None = None) -> pd.DataFrame:
         """The model's tone per (article, company), with its evidence sentence."""
-        return self._read_frame(sa.select(tones_table))
+        table = tones_table
+        return self._read_frame(sa.select(table).where(self._of_window(table, since)))
 
-    def topics_frame(self) -> pd.DataFrame:
+    def topics_frame(self, since: datetime | None = None) -> pd.DataFrame:
         """Topic hits, one row per (article, topic, sentence)."""
-        return self._read_frame(sa.select(topics_table))
+        table = topics_table
+        return self._read_frame(sa.select(table).where(self._of_window(table, since)))
 
     def corrections_frame(self) -> pd.DataFrame:
         """Every tone correction, oldest first (a later one wins)."""

@@ -303,3 +303,19 @@ def test_the_locale_chooses_the_language_when_the_config_does_not(
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert interface_language(config) == "en"
     assert interface_language(write_config(interface_language="fr")) == "fr"
+
+
+def test_a_shorter_period_reads_less_and_keeps_working_with_a_chosen_outlet(
+    seeded: tuple[Config, str],
+) -> None:
+    app = open_app()
+    app.multiselect(key="outlets").set_value(["La Tribune"]).run()
+    assert not app.exception, app.exception
+    # A 7-day view reads only recent, undated and month-dated articles (both seeds are the
+    # latter two: tests/test_store_aggregates.py checks what is left out).
+    app.selectbox(key="period").set_value("Last 7 days").run()
+    assert not app.exception, app.exception
+    assert "No mentions" in " ".join(i.value for i in app.info), [i.value for i in app.info]
+    app.selectbox(key="period").set_value("All time").run()
+    assert not app.exception, app.exception
+    assert app.multiselect(key="outlets").options == ["La Tribune"]

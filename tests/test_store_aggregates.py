@@ -43,6 +43,7 @@ def generated_articles(count: int = 300) -> list[Article]:
                 outlet=rng.choice(["Le Monde", "Les Échos", None, "L’Usine Nouvelle"]),
                 # Some undated: they count in shares of voice, never on a day.
                 published=None if n % 17 == 0 else start + timedelta(hours=rng.randint(0, 900)),
+                date_precision=None if n % 17 == 0 else "datetime",
                 story_id=f"s{n // 3}",
                 mentions=mentions,
                 company_tones=tuple(
@@ -90,3 +91,46 @@ def test_sql_aggregates_match_pandas(store: Store) -> None:
     for company, group in outlets.groupby("company"):
         counts = full[full["company"] == company]["outlet"].value_counts()
         assert group["articles"].tolist() == counts.sort_values(ascending=False).head(2).tolist()
+
+
+def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> None:
+    """Reading only what a bounded view needs (dashboard.view.load_since) changes nothing
+    in it, nor in its previous period; older day-dated articles are left in the database."""
+    import dataclasses
+
+    from dashboard.view import load_since
+    from presswatch.frames import Filters, Frames
+
+    articles = generated_articles()
+    # One article known only to the month, long before the window: placed by overlap.
+    articles.append(
+        dataclasses.replace(
+            articles[1],
+            id="month",
+            entry_key="month",
+            published=datetime(2026, 10, 1, tzinfo=UTC),
+            date_precision="month",
+        )
+    )
+    store.save_articles(articles)
+    full = Frames.from_store(store)
+    for start, end in [
+        (datetime(2026, 11, 3).date(), datetime(2026, 11, 5).date()),
+        (datetime(2026, 11, 6).date(), datetime(2026, 11, 6).date()),
+    ]:
+        window = Frames.from_store(store, load_since(start, end))
+        assert len(window.articles) < len(full.articles)
+        assert "month" in set(window.articles["id"])
+        assert window.articles["published"].isna().sum() == full.articles["published"].isna().sum()
+        filters = Filters(start=start, end=end, companies=("OpenAI",))
+        for chosen in (filters, filters.previous()):
+            assert chosen is not None
+            expected, got = chosen.apply(full), chosen.apply(window)
+            for name in ("articles", "mentions", "tones"):
+                left = getattr(expected, name).sort_values(
+                    list(getattr(expected, name).columns[:2])
+                )
+                right = getattr(got, name).sort_values(list(getattr(got, name).columns[:2]))
+                pd.testing.assert_frame_equal(
+                    left.reset_index(drop=True), right.reset_index(drop=True), obj=name
+                )
