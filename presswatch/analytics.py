@@ -47,8 +47,10 @@ _PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
 # from them, and computing them is most of a figure's cost (0.8 s at 1M mentions,
 # bench/bench_analytics.py). Keyed by the frames' identity, checked through weak
 # references; frames are never modified in place (Frames is frozen, pandas copy-on-write).
+_Rows = np.ndarray[Any, np.dtype[np.intp]]
 _PAIRS_CACHE: OrderedDict[
-    tuple[int, int], tuple[weakref.ref[pd.DataFrame], weakref.ref[pd.DataFrame], pd.DataFrame]
+    tuple[int, int],
+    tuple[weakref.ref[pd.DataFrame], weakref.ref[pd.DataFrame], pd.DataFrame, _Rows],
 ] = OrderedDict()
 _PAIRS_CACHE_SIZE = 8
 
@@ -65,22 +67,31 @@ def article_companies(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.Data
     body; earliest first). Mentions of articles not in ``articles`` are left out. Computed
     once per pair of frames and shared by the figures that follow.
     """
+    return _pairs_and_rows(articles, mentions)[0]
+
+
+def _pairs_and_rows(articles: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, _Rows]:
+    """The pairs, and for each the position of its article in ``articles``: figures look
+    article columns up by position instead of joining on the id strings."""
     key = (id(articles), id(mentions))
     hit = _PAIRS_CACHE.get(key)
     if hit is not None and hit[0]() is articles and hit[1]() is mentions:
         _PAIRS_CACHE.move_to_end(key)
-        return hit[2].copy(deep=False)
-    pairs = _article_companies(articles, mentions)
-    _PAIRS_CACHE[key] = (weakref.ref(articles), weakref.ref(mentions), pairs)
+        return hit[2].copy(deep=False), hit[3]
+    pairs, rows = _article_companies(articles, mentions)
+    rows.flags.writeable = False  # shared by every caller
+    _PAIRS_CACHE[key] = (weakref.ref(articles), weakref.ref(mentions), pairs, rows)
     while len(_PAIRS_CACHE) > _PAIRS_CACHE_SIZE:
         _PAIRS_CACHE.popitem(last=False)
-    return pairs.copy(deep=False)
+    return pairs.copy(deep=False), rows
 
 
-def _article_companies(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def _article_companies(
+    articles: pd.DataFrame, mentions: pd.DataFrame
+) -> tuple[pd.DataFrame, _Rows]:
     columns = ["article_id", "company", "mention_count", "prominence", "evidence"]
     if mentions.empty or articles.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), np.zeros(0, dtype=np.intp)
     # Integer codes and one lexsort: 7 times faster than sorting and grouping on strings
     # (bench/bench_analytics.py, 1M mentions).
     article_codes, article_ids = pd.factorize(mentions["article_id"])
@@ -96,18 +107,37 @@ def _article_companies(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.Dat
     first[1:] = sorted_key[1:] != sorted_key[:-1]
     firsts = order[first]
     counts = np.diff(np.append(np.flatnonzero(first), len(order)))
-    known = pd.Index(articles["id"]).get_indexer(article_ids) >= 0
-    keep = known[article_codes[firsts]]
-    firsts, counts = firsts[keep], counts[keep]
-    return pd.DataFrame(
+    positions = pd.Index(articles["id"]).get_indexer(article_ids)
+    rows = positions[article_codes[firsts]]
+    keep = rows >= 0
+    firsts, counts, rows = firsts[keep], counts[keep], rows[keep]
+    # take() keeps pandas' own string arrays: no Python objects built per row.
+    pairs = pd.DataFrame(
         {
-            "article_id": np.asarray(article_ids)[article_codes[firsts]],
-            "company": np.asarray(company_names)[company_codes[firsts]],
+            "article_id": mentions["article_id"].array.take(firsts),
+            "company": mentions["company"].array.take(firsts),
             "mention_count": counts,
-            "prominence": mentions["prominence"].to_numpy()[firsts],
-            "evidence": mentions["sentence"].to_numpy()[firsts],
+            "prominence": mentions["prominence"].array.take(firsts),
+            "evidence": mentions["sentence"].array.take(firsts),
         }
     )
+    return pairs, rows.astype(np.intp)
+
+
+def _column_of_pairs(articles: pd.DataFrame, rows: _Rows, column: str) -> np.ndarray[Any, Any]:
+    """An article column, one value per pair (looked up by position)."""
+    values: np.ndarray[Any, Any] = articles[column].to_numpy()[rows]
+    return values
+
+
+def _story_of_pairs(articles: pd.DataFrame, rows: _Rows) -> np.ndarray[Any, Any]:
+    """Each pair's story id (an article without one is its own story)."""
+    if "story_id" not in articles.columns:
+        stories = articles["id"]
+    else:
+        stories = articles["story_id"].fillna(articles["id"])
+    chosen: np.ndarray[Any, Any] = stories.to_numpy()[rows]
+    return chosen
 
 
 def _period_start(published: pd.Series, frequency: Frequency) -> pd.Series:
@@ -126,22 +156,35 @@ def mentions_over_time(
     ``unplaced_articles``, which counts them: none is silently dropped.
     """
     columns = ["period", "company", "mentions", "articles"]
-    pairs = article_companies(articles, mentions)
+    pairs, rows = _pairs_and_rows(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    dated = articles[articles["date_precision"].isin(_PLACEABLE[frequency])]
-    dated = dated.assign(period=_period_start(dated["published"], frequency))
-    joined = pairs.merge(dated[["id", "period"]], left_on="article_id", right_on="id")
+    joined = _with_period(pairs, rows, articles, frequency)
     if joined.empty:
         return pd.DataFrame(columns=columns)
+    # One pair per (article, company): counting pairs counts articles (no nunique needed).
     out = (
         joined.groupby(["period", "company"])
-        .agg(mentions=("mention_count", "sum"), articles=("article_id", "nunique"))
+        .agg(mentions=("mention_count", "sum"), articles=("article_id", "size"))
         .reset_index()
         .sort_values(["period", "company"])
         .reset_index(drop=True)
     )
     return out
+
+
+def _with_period(
+    pairs: pd.DataFrame, rows: _Rows, articles: pd.DataFrame, frequency: Frequency
+) -> pd.DataFrame:
+    """The pairs of articles placeable at this grain, with their period's start.
+
+    A positional lookup rather than a merge on the id strings (4 times faster at 1M pairs).
+    """
+    placeable = articles["date_precision"].isin(_PLACEABLE[frequency]).to_numpy()
+    periods = _period_start(articles["published"], frequency).to_numpy()
+    found = placeable[rows]
+    placed: pd.DataFrame = pairs[found].assign(period=periods[rows[found]])
+    return placed
 
 
 def unplaced_articles(
@@ -179,15 +222,14 @@ def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
         "share_stories",
         "share_mentions",
     ]
-    pairs = article_companies(articles, mentions)
+    pairs, rows = _pairs_and_rows(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    story_of = _story_ids(articles)
-    pairs = pairs.assign(story_id=pairs["article_id"].map(story_of).fillna(pairs["article_id"]))
+    pairs = pairs.assign(story_id=_story_of_pairs(articles, rows))
     out = (
         pairs.groupby("company")
         .agg(
-            articles=("article_id", "nunique"),
+            articles=("article_id", "size"),  # one pair per (article, company)
             stories=("story_id", "nunique"),
             mentions=("mention_count", "sum"),
         )
@@ -493,16 +535,16 @@ def top_outlets(
     "(unknown)".
     """
     columns = ["company", by, "articles", "stories"]
-    pairs = article_companies(articles, mentions)
+    pairs, rows = _pairs_and_rows(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    story_of = _story_ids(articles)
-    joined = pairs.merge(articles[["id", by]], left_on="article_id", right_on="id")
+    joined = pairs.assign(
+        **{by: _column_of_pairs(articles, rows, by)}, story_id=_story_of_pairs(articles, rows)
+    )
     joined[by] = joined[by].fillna("(unknown)")
-    joined["story_id"] = joined["article_id"].map(story_of)
     counted = (
         joined.groupby(["company", by])
-        .agg(articles=("article_id", "nunique"), stories=("story_id", "nunique"))
+        .agg(articles=("article_id", "size"), stories=("story_id", "nunique"))
         .reset_index()
         .sort_values(["company", "articles", by], ascending=[True, False, True])
     )
@@ -574,11 +616,11 @@ def spikes(
     if not found:
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(found, columns=["company", "day", "mentions", "baseline", "z"])
-    pairs = article_companies(articles, mentions).merge(
-        articles[["id", "published", "date_precision"]], left_on="article_id", right_on="id"
-    )
-    pairs = pairs[pairs["date_precision"].isin(_PLACEABLE["day"])]
-    pairs["day"] = _period_start(pairs["published"], "day")
+    pairs = _with_period(*_pairs_and_rows(articles, mentions), articles, "day")
+    # Only the spike days' articles are listed: a handful of days, not the whole span.
+    wanted = pd.MultiIndex.from_frame(out[["company", "day"]])
+    spiking = wanted.get_indexer(pd.MultiIndex.from_arrays([pairs["company"], pairs["period"]]))
+    pairs = pairs[spiking >= 0].rename(columns={"period": "day"})
     drivers = pairs.groupby(["company", "day"])["article_id"].agg(list)
     out["article_ids"] = [
         drivers.get((c, d), []) for c, d in zip(out["company"], out["day"], strict=True)
