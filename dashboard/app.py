@@ -18,16 +18,24 @@ try:
     config = get_config()
     database = get_database_url(config)
 except PresswatchError as exc:
-    st.error(f"{exc}\n\nFix the configuration, then reload this page.", icon=":material/error:")
+    st.error(
+        # No config, so no interface_language: the system locale chooses.
+        translate(
+            "{error}\n\nFix the configuration, then reload this page.",
+            interface_language(None),
+            error=exc,
+        ),
+        icon=":material/error:",
+    )
     st.stop()
 
 params = st.query_params
 language = interface_language(config)
 
 
-def t(text: str) -> str:
-    """The text in the interface language."""
-    return translate(text, language)
+def t(text: str, **values: object) -> str:
+    """The text in the interface language, its {placeholders} filled with ``values``."""
+    return translate(text, language, **values)
 
 
 def from_url(key: str, options: list[str]) -> list[str]:
@@ -68,7 +76,10 @@ try:
         database, load_since(*period_bounds(period, custom, datetime.now(UTC).date()))
     )
 except PresswatchError as exc:
-    st.error(f"{exc}\n\nCheck the database, then reload this page.", icon=":material/error:")
+    st.error(
+        t("{error}\n\nCheck the database, then reload this page.", error=exc),
+        icon=":material/error:",
+    )
     st.stop()
 
 company_names = [c.name for c in config.companies]
@@ -84,19 +95,36 @@ with st.sidebar:
         default=from_url("company", company_names) or company_names,
         key="companies",
         help=t("All companies when none is chosen."),
+        placeholder=t("Choose options"),
     )
     outlets = st.multiselect(
-        t("Outlets"), outlet_names, default=from_url("outlet", outlet_names), key="outlets"
+        t("Outlets"),
+        outlet_names,
+        default=from_url("outlet", outlet_names),
+        key="outlets",
+        placeholder=t("Choose options"),
     )
     languages = st.multiselect(
         t("Languages"),
         language_names,
         default=from_url("language", language_names),
         key="languages",
+        placeholder=t("Choose options"),
     )
-    tones = st.multiselect(t("Tone"), tone_names, default=from_url("tone", tone_names), key="tones")
+    tones = st.multiselect(
+        t("Tone"),
+        tone_names,
+        default=from_url("tone", tone_names),
+        key="tones",
+        format_func=t,
+        placeholder=t("Choose options"),
+    )
     topics = st.multiselect(
-        t("Topics"), topic_names, default=from_url("topic", topic_names), key="topics_filter"
+        t("Topics"),
+        topic_names,
+        default=from_url("topic", topic_names),
+        key="topics_filter",
+        placeholder=t("Choose options"),
     )
 
 # The view's filters go into the URL, so that a shared link reproduces it.
@@ -134,39 +162,41 @@ page = st.navigation(
             "app_pages/overview.py",
             title=t("Overview"),
             icon=":material/monitoring:",
-            help="Key figures against the previous period, mentions over time with spikes, "
-            "tone and share of voice.",
+            help=t(
+                "Key figures against the previous period, mentions over time with spikes, "
+                "tone and share of voice."
+            ),
             default=True,
         ),
         st.Page(
             "app_pages/coverage.py",
             title=t("Coverage"),
             icon=":material/article:",
-            help="The articles, and each one's source text with the mentions highlighted.",
+            help=t("The articles, and each one's source text with the mentions highlighted."),
         ),
         st.Page(
             "app_pages/topics.py",
             title=t("Topics"),
             icon=":material/topic:",
-            help="Themes per company over time, and the terms that rose in recent coverage.",
+            help=t("Themes per company over time, and the terms that rose in recent coverage."),
         ),
         st.Page(
             "app_pages/outlets.py",
             title=t("Outlets"),
             icon=":material/newspaper:",
-            help="Top outlets and authors per company, and where in the article they appear.",
+            help=t("Top outlets and authors per company, and where in the article they appear."),
         ),
         st.Page(
             "app_pages/sources.py",
             title=t("Sources"),
             icon=":material/rss_feed:",
-            help="Collector health per source and coverage gaps, when a source was failing.",
+            help=t("Collector health per source and coverage gaps, when a source was failing."),
         ),
         st.Page(
             "app_pages/export.py",
             title=t("Export"),
             icon=":material/download:",
-            help="The CSV of the current filters for spreadsheets, with its manifest.",
+            help=t("The CSV of the current filters for spreadsheets, with its manifest."),
         ),
     ]
 )

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+
+Translate = Callable[[str], str]
+
+
+def _english(text: str) -> str:
+    return text
+
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend_title_text": ""}
 
@@ -25,6 +33,7 @@ def timeline_figure(
     spikes: pd.DataFrame | None = None,
     gaps: pd.DataFrame | None = None,
     titles: dict[str, str] | None = None,
+    t: Translate = _english,
 ) -> go.Figure:
     """Mentions per period and company, in config order: lines, or bars for a few periods.
 
@@ -36,7 +45,12 @@ def timeline_figure(
         "y": "mentions",
         "color": "company",
         "category_orders": {"company": companies},
-        "labels": {"period": unit.capitalize(), "mentions": "Mentions", "company": "Company"},
+        "labels": {
+            "period": t(unit).capitalize(),
+            "mentions": t("Mentions"),
+            "company": t("Company"),
+            "articles": t("Articles"),
+        },
         "hover_data": {"articles": True},
     }
     if timeline["period"].nunique() < MIN_PERIODS_FOR_LINES:
@@ -47,7 +61,7 @@ def timeline_figure(
     if spikes is not None and not spikes.empty:
         names = titles or {}
         hover = [
-            "<br>".join(html.escape(str(names.get(a) or "(untitled)"))[:90] for a in ids[:8])
+            "<br>".join(html.escape(str(names.get(a) or t("(untitled)")))[:90] for a in ids[:8])
             for ids in spikes["article_ids"]
         ]
         figure.add_trace(
@@ -56,10 +70,14 @@ def timeline_figure(
                 y=spikes["mentions"],
                 mode="markers",
                 marker={"symbol": "star", "size": 14, "color": "#dc2626"},
-                name="Spike",
+                name=t("Spike"),
                 text=hover,
                 customdata=spikes["company"],
-                hovertemplate="%{customdata}: %{y} mentions<br>%{text}<extra>spike</extra>",
+                hovertemplate="%{customdata}: %{y} "
+                + t("mentions")
+                + "<br>%{text}<extra>"
+                + t("spike")
+                + "</extra>",
             )
         )
     if gaps is not None and not gaps.empty and not timeline.empty:
@@ -75,14 +93,16 @@ def timeline_figure(
                 fillcolor="#9ca3af",
                 opacity=0.2,
                 line_width=0,
-                annotation_text=f"{source} failing",
+                annotation_text=t("{source} failing").format(source=source),
                 annotation_position="top left",
             )
     figure.update_layout(**_LAYOUT)
     return figure
 
 
-def share_of_voice_figure(share: pd.DataFrame, companies: list[str]) -> go.Figure:
+def share_of_voice_figure(
+    share: pd.DataFrame, companies: list[str], t: Translate = _english
+) -> go.Figure:
     """Share of voice by mentions, as horizontal bars summing to 100%."""
     figure = px.bar(
         share,
@@ -90,7 +110,12 @@ def share_of_voice_figure(share: pd.DataFrame, companies: list[str]) -> go.Figur
         y="company",
         orientation="h",
         category_orders={"company": companies},
-        labels={"share_mentions": "Share of mentions (%)", "company": ""},
+        labels={
+            "share_mentions": t("Share of mentions (%)"),
+            "company": "",
+            "mentions": t("Mentions"),
+            "articles": t("Articles"),
+        },
         hover_data={"mentions": True, "articles": True},
         text=share["share_mentions"].map(lambda v: f"{v:.0f}%"),
     )
@@ -101,25 +126,27 @@ def share_of_voice_figure(share: pd.DataFrame, companies: list[str]) -> go.Figur
 TONE_COLORS = {"positive": "#16a34a", "neutral": "#9ca3af", "negative": "#dc2626"}
 
 
-def tone_figure(tone: pd.DataFrame, companies: list[str]) -> go.Figure:
+def tone_figure(tone: pd.DataFrame, companies: list[str], t: Translate = _english) -> go.Figure:
     """Articles per tone for each company, stacked: positive, neutral, negative."""
-    totals = tone.groupby("company")[["positive", "neutral", "negative"]].sum().reset_index()
+    labels = ["positive", "neutral", "negative"]
+    totals = tone.groupby("company")[labels].sum().reset_index()
     long = totals.melt(id_vars="company", var_name="tone", value_name="articles")
+    long["tone"] = long["tone"].map(t)  # the legend in the interface's language
     figure = px.bar(
         long,
         x="articles",
         y="company",
         color="tone",
         orientation="h",
-        color_discrete_map=TONE_COLORS,
-        category_orders={"company": companies, "tone": ["positive", "neutral", "negative"]},
-        labels={"articles": "Articles", "company": "", "tone": "Tone"},
+        color_discrete_map={t(label): color for label, color in TONE_COLORS.items()},
+        category_orders={"company": companies, "tone": [t(label) for label in labels]},
+        labels={"articles": t("Articles"), "company": "", "tone": t("Tone")},
     )
     figure.update_layout(**_LAYOUT, barmode="stack")
     return figure
 
 
-def topics_figure(counts: pd.DataFrame, companies: list[str]) -> go.Figure:
+def topics_figure(counts: pd.DataFrame, companies: list[str], t: Translate = _english) -> go.Figure:
     """Articles per topic for each company, grouped bars."""
     figure = px.bar(
         counts,
@@ -129,13 +156,13 @@ def topics_figure(counts: pd.DataFrame, companies: list[str]) -> go.Figure:
         orientation="h",
         barmode="group",
         category_orders={"company": companies},
-        labels={"articles": "Articles", "topic": "", "company": "Company"},
+        labels={"articles": t("Articles"), "topic": "", "company": t("Company")},
     )
     figure.update_layout(**_LAYOUT)
     return figure
 
 
-def outlets_figure(outlets: pd.DataFrame, column: str) -> go.Figure:
+def outlets_figure(outlets: pd.DataFrame, column: str, t: Translate = _english) -> go.Figure:
     """Articles per outlet (or author) for each company, horizontal bars."""
     figure = px.bar(
         outlets,
@@ -144,7 +171,7 @@ def outlets_figure(outlets: pd.DataFrame, column: str) -> go.Figure:
         color="company",
         orientation="h",
         barmode="group",
-        labels={"articles": "Articles", column: "", "company": "Company"},
+        labels={"articles": t("Articles"), column: "", "company": t("Company")},
     )
     figure.update_layout(**_LAYOUT)
     figure.update_yaxes(categoryorder="total ascending")

@@ -32,9 +32,7 @@ FRENCH: dict[str, str] = {
     "Net tone": "Tonalité nette",
     "Top outlet": "Premier média",
     "Share of voice": "Part de voix",
-    "Share of voice of": "Part de voix de",
     "vs previous period": "par rapport à la période précédente",
-    "Mentions per": "Mentions par",
     "day": "jour",
     "week": "semaine",
     "month": "mois",
@@ -61,15 +59,100 @@ FRENCH: dict[str, str] = {
         "Aucune mention des entreprises choisies avec ces filtres : élargissez la période "
         "ou les filtres."
     ),
+    "(positive - negative) / articles, towards the tracked company": "(positifs - négatifs) / articles, envers l'entreprise suivie",
+    "Address or folder": "Adresse ou dossier",
+    "Author": "Auteur",
+    "Body": "Corps",
+    "Collector health per source and coverage gaps, when a source was failing.": "État de la collecte par source, et les trous de collecte quand une source échouait.",
+    "Copies of one story (wire copy, one piece under several URLs) count once.": "Les copies d'une même histoire (dépêche, un article sous plusieurs adresses) comptent une fois.",
+    "Copies of this story in the archive (same story, other outlets)": "Copies de cette histoire dans l'archive (même histoire, autres médias)",
+    "Correct a tone: a person's label always wins over the model.": "Corriger une tonalité : le choix d'une personne l'emporte toujours sur le modèle.",
+    "Corrected by": "Corrigé par",
+    "Date": "Date",
+    "Disabled because": "Désactivée parce que",
+    "Error": "Erreur",
+    "Evidence sentence": "Phrase justificative",
+    "Failed collections": "Collectes échouées",
+    "Failing or disabled": "En échec ou désactivées",
+    "Failures in a row": "Échecs consécutifs",
+    "First copy's title": "Titre de la première copie",
+    "From": "Du",
+    "Give your name: each correction is kept with who made it.": "Indiquez votre nom : chaque correction est conservée avec son auteur.",
+    "Health": "État",
+    "Key figures against the previous period, mentions over time with spikes, tone and share of voice.": "Chiffres clés par rapport à la période précédente, mentions dans le temps avec les pics, tonalité et part de voix.",
+    "Kind": "Type",
+    "Language": "Langue",
+    "Last attempt": "Dernière tentative",
+    "Last error": "Dernière erreur",
+    "Last success": "Dernier succès",
+    "Lead": "Chapeau",
+    "Mentions per {period}": "Mentions par {period}",
+    "Next due": "Prochaine collecte",
+    "No articles mention the chosen companies with these filters: run `presswatch collect`, or widen the filters.": "Aucun article ne mentionne les entreprises choisies avec ces filtres : lancez `presswatch collect`, ou élargissez les filtres.",
+    "No coverage gap: every source has been collected since its first run.": "Aucun trou de collecte : chaque source a été collectée depuis sa première collecte.",
+    "No mentions with these filters: widen the period or the filters.": "Aucune mention avec ces filtres : élargissez la période ou les filtres.",
+    "No source collected yet: run `presswatch collect` (or `presswatch run`).": "Aucune source collectée pour l'instant : lancez `presswatch collect` (ou `presswatch run`).",
+    "No topic found yet: add keywords under `topics` in config.yaml, then run `presswatch reanalyze`.": "Aucun thème trouvé pour l'instant : ajoutez des mots-clés sous `topics` dans config.yaml, puis lancez `presswatch reanalyze`.",
+    "None of these articles has a date precise enough to place on a chart.": "Aucun de ces articles n'a une date assez précise pour figurer sur un graphique.",
+    "Not enough recent articles to compare: emerging terms need two or more.": "Pas assez d'articles récents pour comparer : les termes émergents en demandent au moins deux.",
+    "Not on this chart: {notes}; listed on the Coverage page.": "Absents de ce graphique : {notes} ; listés sur la page Retombées.",
+    "Outlet": "Média",
+    "Period before": "Période précédente",
+    "Periods when a source was failing: a dip in coverage then says nothing about the press.": "Périodes où une source échouait : une baisse des retombées n'y dit rien de la presse.",
+    "Pickups": "Reprises",
+    "Republished copies of one story count once": "Les copies republiées d'une histoire comptent une fois",
+    "Republished stories ({count})": "Histoires reprises ({count})",
+    "Rise (z)": "Hausse (z)",
+    "Score": "Score",
+    "Share of articles": "Part des articles",
+    "Share of mentions": "Part des mentions",
+    "Share of stories": "Part des histoires",
+    "Share of voice of {companies}": "Part de voix de {companies}",
+    "Source": "Source",
+    "Term": "Terme",
+    "The CSV of the current filters for spreadsheets, with its manifest.": "Le CSV des filtres en cours pour les tableurs, avec son manifeste.",
+    "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); choose ';' for French spreadsheets. The manifest records the filters, the config's hash, the sources and their coverage gaps, the row count and the CSV's SHA-256.": "Le CSV s'ouvre correctement dans Excel et LibreOffice (UTF-8 avec BOM) ; choisissez « ; » pour les tableurs français. Le manifeste consigne les filtres, l'empreinte de la configuration, les sources et leurs trous de collecte, le nombre de lignes et le SHA-256 du CSV.",
+    "The articles, and each one's source text with the mentions highlighted.": "Les articles, et le texte source de chacun avec les mentions surlignées.",
+    "Themes per company over time, and the terms that rose in recent coverage.": "Les thèmes par entreprise dans le temps, et les termes en hausse dans les retombées récentes.",
+    "This article is no longer in the database: reload the page.": "Cet article n'est plus dans la base : rechargez la page.",
+    "This period": "Cette période",
+    "Title": "Titre",
+    "To (empty: still failing)": "Au (vide : échoue encore)",
+    "Tone of {company} set to {label}.": "Tonalité envers {company} fixée à « {label} ».",
+    "Top outlets and authors per company, and where in the article they appear.": "Principaux médias et auteurs par entreprise, et où les mentions apparaissent dans l'article.",
+    "Topic": "Thème",
+    "Topics per {period}": "Thèmes par {period}",
+    "Undated articles ({count}): outside any period, listed here": "Articles non datés ({count}) : hors de toute période, listés ici",
+    "Unique stories": "Histoires uniques",
+    "Where the mentions stand: in the title, the lead (first paragraph) or the body.": "Où se trouvent les mentions : dans le titre, le chapeau (premier paragraphe) ou le corps.",
+    "Words and phrases that rose most in articles about {companies}: the last {days} days ({current} articles) against the {days} days before ({previous} articles).": "Mots et expressions les plus en hausse dans les articles sur {companies} : les {days} derniers jours ({current} articles) par rapport aux {days} jours précédents ({previous} articles).",
+    "{count} undated (outside any period)": "{count} non daté(s) (hors de toute période)",
+    "{error}\n\nCheck the database, then reload this page.": "{error}\n\nVérifiez la base de données, puis rechargez la page.",
+    "{error}\n\nFix the configuration, then reload this page.": "{error}\n\nCorrigez la configuration, puis rechargez la page.",
+    "(untitled)": "(sans titre)",
+    "(unknown outlet)": "(média inconnu)",
+    "n/a": "n.d.",
+    "Choose options": "Choisir",
+    "Share of mentions (%)": "Part des mentions (%)",
+    "Spike": "Pic",
+    "mentions": "mentions",
+    "spike": "pic",
+    "{source} failing": "{source} en échec",
+    "undated": "non datés",
+    "known to the month": "datés au mois près",
+    "known to the year": "datés à l'année près",
+    "positive": "positive",
+    "neutral": "neutre",
+    "negative": "négative",
     "Articles by their tone towards each company; a person's correction wins.": (
         "Articles selon leur tonalité envers chaque entreprise ; une correction humaine l'emporte."
     ),
 }
 
 
-def interface_language(config: Config) -> str:
+def interface_language(config: Config | None) -> str:
     """'fr' or 'en': the config's interface_language, else the system locale."""
-    if config.interface_language:
+    if config is not None and config.interface_language:
         return config.interface_language
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
@@ -79,6 +162,8 @@ def interface_language(config: Config) -> str:
     return "fr" if code.lower().startswith("fr") else "en"
 
 
-def translate(text: str, language: str) -> str:
-    """The text in the interface language (English when no translation is known)."""
-    return FRENCH.get(text, text) if language == "fr" else text
+def translate(text: str, language: str, **values: object) -> str:
+    """The text in the interface language (English when no translation is known), its
+    {placeholders} filled with ``values`` (so that French can order them its own way)."""
+    chosen = FRENCH.get(text, text) if language == "fr" else text
+    return chosen.format(**values) if values else chosen

@@ -63,9 +63,9 @@ class View:
     all_companies: list[str] = field(default_factory=list)
     language: str = "en"
 
-    def t(self, text: str) -> str:
-        """The text in the interface language."""
-        return translate(text, self.language)
+    def t(self, text: str, **values: object) -> str:
+        """The text in the interface language, its {placeholders} filled with ``values``."""
+        return translate(text, self.language, **values)
 
     @cached_property
     def frames(self) -> Frames:

@@ -17,20 +17,28 @@ st.title(view.t("Coverage"))
 
 undated = view.undated if view.filters.start is not None or view.filters.end is not None else None
 if undated is not None and not undated.empty:
-    with st.expander(f"Undated articles ({len(undated)}): outside any period, listed here"):
+    with st.expander(
+        view.t("Undated articles ({count}): outside any period, listed here", count=len(undated))
+    ):
         st.dataframe(
             undated[["outlet", "title", "source"]].fillna(
-                {"title": "(untitled)", "outlet": "(unknown outlet)"}
+                {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
             ),
             hide_index=True,
-            column_config={"outlet": "Outlet", "title": "Title", "source": "Source"},
+            column_config={
+                "outlet": view.t("Outlet"),
+                "title": view.t("Title"),
+                "source": view.t("Source"),
+            },
         )
 
 pairs = analytics.article_companies(view.articles, view.mentions)
 if pairs.empty:
     st.info(
-        "No articles mention the chosen companies with these filters: "
-        "run `presswatch collect`, or widen the filters."
+        view.t(
+            "No articles mention the chosen companies with these filters: "
+            "run `presswatch collect`, or widen the filters."
+        )
     )
     st.stop()
 
@@ -47,39 +55,42 @@ listing["date"] = [
 listing["companies"] = listing["id"].map(companies_per_article)
 listing["mentions"] = listing["id"].map(pairs.groupby("article_id")["mention_count"].sum())
 listing["pickups"] = listing["story_id"].map(view.articles["story_id"].value_counts()).fillna(1)
-listing["title"] = listing["title"].fillna("(untitled)")
-listing["outlet"] = listing["outlet"].fillna("(unknown outlet)")
+listing["title"] = listing["title"].fillna(view.t("(untitled)"))
+listing["outlet"] = listing["outlet"].fillna(view.t("(unknown outlet)"))
 listing = listing.sort_values("published", ascending=False, na_position="last")
 
 st.dataframe(
     listing[["date", "outlet", "title", "companies", "mentions", "pickups", "language"]],
     hide_index=True,
     column_config={
-        "date": "Date",
-        "outlet": "Outlet",
-        "title": "Title",
-        "companies": "Companies",
-        "mentions": "Mentions",
+        "date": view.t("Date"),
+        "outlet": view.t("Outlet"),
+        "title": view.t("Title"),
+        "companies": view.t("Companies"),
+        "mentions": view.t("Mentions"),
         "pickups": st.column_config.NumberColumn(
-            "Pickups", help="Copies of this story in the archive (same story, other outlets)"
+            view.t("Pickups"),
+            help=view.t("Copies of this story in the archive (same story, other outlets)"),
         ),
-        "language": "Language",
+        "language": view.t("Language"),
     },
 )
 
 story_table = analytics.stories(view.articles, view.mentions)
 republished = story_table[story_table["pickups"] > 1]
 if not republished.empty:
-    with st.expander(f"Republished stories ({len(republished)})"):
-        st.caption("Copies of one story (wire copy, one piece under several URLs) count once.")
+    with st.expander(view.t("Republished stories ({count})", count=len(republished))):
+        st.caption(
+            view.t("Copies of one story (wire copy, one piece under several URLs) count once.")
+        )
         st.dataframe(
             republished[["title", "pickups", "outlets", "companies"]],
             hide_index=True,
             column_config={
-                "title": "First copy's title",
-                "pickups": "Pickups",
-                "outlets": "Outlets",
-                "companies": "Companies",
+                "title": view.t("First copy's title"),
+                "pickups": view.t("Pickups"),
+                "outlets": view.t("Outlets"),
+                "companies": view.t("Companies"),
             },
         )
 
@@ -94,7 +105,7 @@ chosen = st.selectbox(
 )
 article = load_article(view.database, chosen) if chosen else None
 if article is None:
-    st.warning("This article is no longer in the database: reload the page.")
+    st.warning(view.t("This article is no longer in the database: reload the page."))
     st.stop()
 
 colors = company_colors([c.name for c in view.config.companies])
@@ -119,16 +130,16 @@ if not tones.empty:
         tones[["company", "tone", "tone_score", "evidence", "corrected_by"]],
         hide_index=True,
         column_config={
-            "company": "Company",
-            "tone": "Tone",
-            "tone_score": st.column_config.NumberColumn("Score", format="%+.2f"),
-            "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
-            "corrected_by": "Corrected by",
+            "company": view.t("Company"),
+            "tone": view.t("Tone"),
+            "tone_score": st.column_config.NumberColumn(view.t("Score"), format="%+.2f"),
+            "evidence": st.column_config.TextColumn(view.t("Evidence sentence"), width="large"),
+            "corrected_by": view.t("Corrected by"),
         },
         key="tones",
     )
     with st.form("correct_tone", clear_on_submit=True):
-        st.caption("Correct a tone: a person's label always wins over the model.")
+        st.caption(view.t("Correct a tone: a person's label always wins over the model."))
         left, middle, right = st.columns(3)
         company = left.selectbox(
             view.t("Company"), tones["company"].tolist(), key="correct_company"
@@ -139,10 +150,14 @@ if not tones.empty:
         author = right.text_input(view.t("Your name"), key="correct_author")
         if st.form_submit_button(view.t("Save the correction")):
             if not author.strip():
-                st.error("Give your name: each correction is kept with who made it.")
+                st.error(view.t("Give your name: each correction is kept with who made it."))
             else:
                 save_correction(view.database, article.id, label, author.strip(), company, None)
-                st.success(f"Tone of {company} set to {label}.")
+                st.success(
+                    view.t(
+                        "Tone of {company} set to {label}.", company=company, label=view.t(label)
+                    )
+                )
 topic_names = sorted({t.topic for t in article.topics})
 if topic_names:
     st.text("Topics: " + ", ".join(topic_names))

@@ -12,9 +12,11 @@ from presswatch.export import LEVELS, build_manifest, export_frame, to_csv_bytes
 view: View = st.session_state["view"]
 st.title(view.t("Export"))
 st.caption(
-    "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); choose ';' for French "
-    "spreadsheets. The manifest records the filters, the config's hash, the sources and "
-    "their coverage gaps, the row count and the CSV's SHA-256."
+    view.t(
+        "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); choose ';' for French "
+        "spreadsheets. The manifest records the filters, the config's hash, the sources and "
+        "their coverage gaps, the row count and the CSV's SHA-256."
+    )
 )
 left, right = st.columns(2)
 level = left.selectbox(

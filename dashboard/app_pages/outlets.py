@@ -12,20 +12,20 @@ view: View = st.session_state["view"]
 st.title(view.t("Outlets"))
 
 if view.mentions.empty:
-    st.info("No mentions with these filters: widen the period or the filters.")
+    st.info(view.t("No mentions with these filters: widen the period or the filters."))
     st.stop()
 
 outlets = analytics.top_outlets(view.articles, view.mentions, top=10)
 st.subheader(view.t("Top outlets"))
-st.plotly_chart(outlets_figure(outlets, "outlet"), key="outlets_chart")
+st.plotly_chart(outlets_figure(outlets, "outlet", view.t), key="outlets_chart")
 st.dataframe(
     outlets,
     hide_index=True,
     column_config={
-        "company": "Company",
-        "outlet": "Outlet",
-        "articles": "Articles",
-        "stories": st.column_config.NumberColumn("Unique stories"),
+        "company": view.t("Company"),
+        "outlet": view.t("Outlet"),
+        "articles": view.t("Articles"),
+        "stories": st.column_config.NumberColumn(view.t("Unique stories")),
     },
     key="outlets_table",
 )
@@ -36,19 +36,26 @@ st.dataframe(
     authors,
     hide_index=True,
     column_config={
-        "company": "Company",
-        "author": "Author",
-        "articles": "Articles",
-        "stories": st.column_config.NumberColumn("Unique stories"),
+        "company": view.t("Company"),
+        "author": view.t("Author"),
+        "articles": view.t("Articles"),
+        "stories": st.column_config.NumberColumn(view.t("Unique stories")),
     },
     key="authors_table",
 )
 
 st.subheader(view.t("Prominence"))
-st.caption("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
+st.caption(
+    view.t("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
+)
 st.dataframe(
     analytics.prominence(view.mentions),
     hide_index=True,
-    column_config={"company": "Company", "title": "Title", "lead": "Lead", "body": "Body"},
+    column_config={
+        "company": view.t("Company"),
+        "title": view.t("Title"),
+        "lead": view.t("Lead"),
+        "body": view.t("Body"),
+    },
     key="prominence_table",
 )

@@ -15,12 +15,18 @@ st.title(view.t("Overview"))
 
 if view.everything.articles.empty:
     st.info(
-        "No articles yet: run `presswatch collect` (or `presswatch run`), then reload this page."
+        view.t(
+            "No articles yet: run `presswatch collect` (or `presswatch run`), "
+            "then reload this page."
+        )
     )
     st.stop()
 if view.mentions.empty:
     st.info(
-        "No mentions of the chosen companies with these filters: widen the period or the filters."
+        view.t(
+            "No mentions of the chosen companies with these filters: "
+            "widen the period or the filters."
+        )
     )
     st.stop()
 
@@ -62,7 +68,7 @@ own_share_before = (
     else None
 )
 cards[2].metric(
-    f"{view.t('Share of voice of')} {', '.join(tracked)}",
+    view.t("Share of voice of {companies}", companies=", ".join(tracked)),
     f"{own_share:.0f}%",
     delta(own_share, own_share_before, " pts"),
 )
@@ -70,44 +76,53 @@ tone_now = net_tone(toned)
 tone_before = net_tone(before_tones) if before_tones is not None else None
 cards[3].metric(
     view.t("Net tone"),
-    f"{tone_now:+.2f}" if tone_now is not None else "n/a",
+    f"{tone_now:+.2f}" if tone_now is not None else view.t("n/a"),
     f"{tone_now - tone_before:+.2f} {view.t('vs previous period')}"
     if tone_now is not None and tone_before is not None
     else None,
-    help="(positive - negative) / articles, towards the tracked company",
+    help=view.t("(positive - negative) / articles, towards the tracked company"),
 )
 outlets = analytics.top_outlets(
     view.articles, view.mentions[view.mentions["company"].isin(tracked)], top=10
 )
 known = outlets[outlets["outlet"] != "(unknown)"]
-cards[4].metric(view.t("Top outlet"), known.iloc[0]["outlet"] if not known.empty else "n/a")
+cards[4].metric(view.t("Top outlet"), known.iloc[0]["outlet"] if not known.empty else view.t("n/a"))
 
 frequency = analytics.choose_frequency(view.relevant_articles)
-st.subheader(f"{view.t('Mentions per')} {view.t(frequency)}")
+st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
 timeline = analytics.mentions_over_time(view.articles, view.mentions, frequency)
 if timeline.empty:
-    st.info("None of these articles has a date precise enough to place on a chart.")
+    st.info(view.t("None of these articles has a date precise enough to place on a chart."))
 else:
     spikes = (
         analytics.spikes(view.articles, view.mentions) if frequency == "day" else pd.DataFrame()
     )
     gaps = analytics.coverage_gaps(view.everything.source_events)
-    titles = {
-        str(k): str(v) for k, v in zip(view.articles["id"], view.articles["title"], strict=True)
-    }
+    # Titles of the spikes' articles only (for the hover), not of every article.
+    behind = {a for ids in spikes.get("article_ids", []) for a in ids}
+    shown = view.articles[isin(view.articles["id"], behind)] if behind else view.articles[:0]
+    titles = {str(k): str(v) for k, v in zip(shown["id"], shown["title"], strict=True)}
     st.plotly_chart(
         timeline_figure(
-            timeline, view.companies, frequency, spikes=spikes, gaps=gaps, titles=titles
+            timeline,
+            view.companies,
+            frequency,
+            spikes=spikes,
+            gaps=gaps,
+            titles=titles,
+            t=view.t,
         ),
         key="timeline",
     )
 unplaced = analytics.unplaced_articles(view.articles, view.mentions, frequency)
 undated = view.undated
-notes = [f"{row.articles} {row.reason}" for row in unplaced.itertuples()]
+notes = [f"{row.articles} {view.t(str(row.reason))}" for row in unplaced.itertuples()]
 if view.filters.start is not None and not undated.empty:
-    notes.append(f"{len(undated)} undated (outside any period)")
+    notes.append(view.t("{count} undated (outside any period)", count=len(undated)))
 if notes:
-    st.caption(f"Not on this chart: {', '.join(notes)}; listed on the Coverage page.")
+    st.caption(
+        view.t("Not on this chart: {notes}; listed on the Coverage page.", notes=", ".join(notes))
+    )
 
 if not toned.empty:
     st.subheader(view.t("Tone"))
@@ -115,23 +130,27 @@ if not toned.empty:
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0
-    st.plotly_chart(tone_figure(counts, view.companies), key="tone")
+    st.plotly_chart(tone_figure(counts, view.companies, view.t), key="tone")
     st.caption(view.t("Articles by their tone towards each company; a person's correction wins."))
 
 st.subheader(view.t("Share of voice"))
-st.plotly_chart(share_of_voice_figure(share, view.companies), key="share_of_voice")
+st.plotly_chart(share_of_voice_figure(share, view.companies, view.t), key="share_of_voice")
 st.dataframe(
     share,
     hide_index=True,
     column_config={
-        "company": "Company",
-        "articles": "Articles",
+        "company": view.t("Company"),
+        "articles": view.t("Articles"),
         "stories": st.column_config.NumberColumn(
-            "Unique stories", help="Republished copies of one story count once"
+            view.t("Unique stories"), help=view.t("Republished copies of one story count once")
         ),
-        "mentions": "Mentions",
-        "share_articles": st.column_config.NumberColumn("Share of articles", format="%.1f%%"),
-        "share_stories": st.column_config.NumberColumn("Share of stories", format="%.1f%%"),
-        "share_mentions": st.column_config.NumberColumn("Share of mentions", format="%.1f%%"),
+        "mentions": view.t("Mentions"),
+        "share_articles": st.column_config.NumberColumn(
+            view.t("Share of articles"), format="%.1f%%"
+        ),
+        "share_stories": st.column_config.NumberColumn(view.t("Share of stories"), format="%.1f%%"),
+        "share_mentions": st.column_config.NumberColumn(
+            view.t("Share of mentions"), format="%.1f%%"
+        ),
     },
 )

@@ -13,7 +13,7 @@ st.title(view.t("Sources"))
 
 sources = view.sources
 if sources.empty:
-    st.info("No source collected yet: run `presswatch collect` (or `presswatch run`).")
+    st.info(view.t("No source collected yet: run `presswatch collect` (or `presswatch run`)."))
     st.stop()
 
 counts = (
@@ -32,8 +32,8 @@ table = sources.assign(
 )
 failing = int((table["health"] != "ok").sum())
 left, right = st.columns(2)
-left.metric("Sources", len(table))
-right.metric("Failing or disabled", failing)
+left.metric(view.t("Sources"), len(table))
+right.metric(view.t("Failing or disabled"), failing)
 st.dataframe(
     table[
         [
@@ -52,40 +52,46 @@ st.dataframe(
     ],
     hide_index=True,
     column_config={
-        "name": "Source",
-        "kind": "Kind",
-        "health": "Health",
-        "last_success": st.column_config.DatetimeColumn("Last success", format="YYYY-MM-DD HH:mm"),
-        "last_attempt": st.column_config.DatetimeColumn("Last attempt", format="YYYY-MM-DD HH:mm"),
-        "next_due": st.column_config.DatetimeColumn("Next due", format="YYYY-MM-DD HH:mm"),
-        "consecutive_failures": "Failures in a row",
-        "error": st.column_config.TextColumn("Error", width="large"),
-        "disabled_reason": "Disabled because",
-        "articles": "Articles",
-        "location": "Address or folder",
+        "name": view.t("Source"),
+        "kind": view.t("Kind"),
+        "health": view.t("Health"),
+        "last_success": st.column_config.DatetimeColumn(
+            view.t("Last success"), format="YYYY-MM-DD HH:mm"
+        ),
+        "last_attempt": st.column_config.DatetimeColumn(
+            view.t("Last attempt"), format="YYYY-MM-DD HH:mm"
+        ),
+        "next_due": st.column_config.DatetimeColumn(view.t("Next due"), format="YYYY-MM-DD HH:mm"),
+        "consecutive_failures": view.t("Failures in a row"),
+        "error": st.column_config.TextColumn(view.t("Error"), width="large"),
+        "disabled_reason": view.t("Disabled because"),
+        "articles": view.t("Articles"),
+        "location": view.t("Address or folder"),
     },
     key="sources_table",
 )
 
 st.subheader(view.t("Coverage gaps"))
 st.caption(
-    "Periods when a source was failing: a dip in coverage then says nothing about the press."
+    view.t(
+        "Periods when a source was failing: a dip in coverage then says nothing about the press."
+    )
 )
 gaps = analytics.coverage_gaps(view.everything.source_events)
 if gaps.empty:
-    st.success("No coverage gap: every source has been collected since its first run.")
+    st.success(view.t("No coverage gap: every source has been collected since its first run."))
 else:
     st.dataframe(
         gaps,
         hide_index=True,
         column_config={
-            "source": "Source",
-            "start": st.column_config.DatetimeColumn("From", format="YYYY-MM-DD HH:mm"),
+            "source": view.t("Source"),
+            "start": st.column_config.DatetimeColumn(view.t("From"), format="YYYY-MM-DD HH:mm"),
             "end": st.column_config.DatetimeColumn(
-                "To (empty: still failing)", format="YYYY-MM-DD HH:mm"
+                view.t("To (empty: still failing)"), format="YYYY-MM-DD HH:mm"
             ),
-            "failures": "Failed collections",
-            "error": st.column_config.TextColumn("Last error", width="large"),
+            "failures": view.t("Failed collections"),
+            "error": st.column_config.TextColumn(view.t("Last error"), width="large"),
         },
         key="gaps_table",
     )

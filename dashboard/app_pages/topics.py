@@ -19,24 +19,26 @@ st.title(view.t("Topics"))
 counts = analytics.topic_counts(view.articles, view.mentions, view.topics)
 if counts.empty:
     st.info(
-        "No topic found yet: add keywords under `topics` in config.yaml, "
-        "then run `presswatch reanalyze`."
+        view.t(
+            "No topic found yet: add keywords under `topics` in config.yaml, "
+            "then run `presswatch reanalyze`."
+        )
     )
 else:
     st.subheader(view.t("Topics per company"))
-    st.plotly_chart(topics_figure(counts, view.companies), key="topics")
+    st.plotly_chart(topics_figure(counts, view.companies, view.t), key="topics")
     frequency = analytics.choose_frequency(view.relevant_articles)
     over_time = analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency)
     if not over_time.empty:
-        st.subheader(f"Topics per {frequency}")
+        st.subheader(view.t("Topics per {period}", period=view.t(frequency)))
         st.dataframe(
             over_time,
             hide_index=True,
             column_config={
-                "period": st.column_config.DateColumn(frequency.capitalize()),
-                "company": "Company",
-                "topic": "Topic",
-                "articles": "Articles",
+                "period": st.column_config.DateColumn(view.t(frequency).capitalize()),
+                "company": view.t("Company"),
+                "topic": view.t("Topic"),
+                "articles": view.t("Articles"),
             },
         )
 
@@ -52,9 +54,14 @@ previous_ids = dated.loc[
     (dated["published"] < start) & (dated["published"] >= before), "id"
 ].tolist()
 st.caption(
-    f"Words and phrases that rose most in articles about {', '.join(tracked)}: the last "
-    f"{days} days ({len(current_ids)} articles) against the {days} days before "
-    f"({len(previous_ids)} articles)."
+    view.t(
+        "Words and phrases that rose most in articles about {companies}: the last {days} "
+        "days ({current} articles) against the {days} days before ({previous} articles).",
+        companies=", ".join(tracked),
+        days=days,
+        current=len(current_ids),
+        previous=len(previous_ids),
+    )
 )
 texts = load_texts(view.database, tuple(current_ids + previous_ids)) if current_ids else {}
 terms = analytics.emerging_terms(
@@ -62,15 +69,15 @@ terms = analytics.emerging_terms(
     pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
 )
 if terms.empty:
-    st.info("Not enough recent articles to compare: emerging terms need two or more.")
+    st.info(view.t("Not enough recent articles to compare: emerging terms need two or more."))
 else:
     st.dataframe(
         terms,
         hide_index=True,
         column_config={
-            "term": "Term",
-            "current": "This period",
-            "previous": "Period before",
-            "z": st.column_config.NumberColumn("Rise (z)", format="%.1f"),
+            "term": view.t("Term"),
+            "current": view.t("This period"),
+            "previous": view.t("Period before"),
+            "z": st.column_config.NumberColumn(view.t("Rise (z)"), format="%.1f"),
         },
     )
