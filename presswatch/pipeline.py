@@ -112,7 +112,9 @@ class Analyzer:
         mentions = self.matcher.find(article.title, article.text)
         changes: dict[str, Any] = {"mentions": tuple(mentions)}
         if stories is not None:
-            data = signature(f"{article.title or ''}\n{article.text}")
+            # Stories group copies of coverage: an article that names no company is in no
+            # figure, so it is not fingerprinted (MinHash was 40% of a first collection).
+            data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
             changes.update(story_id=stories.assign(article.id, data), signature=data)
         if mentions:
             changes.update(self._tone(article, mentions))
@@ -165,7 +167,7 @@ def analyse(
     mentions = tuple(matcher.find(article.title, article.text))
     if stories is None:
         return dataclasses.replace(article, mentions=mentions)
-    data = signature(f"{article.title or ''}\n{article.text}")
+    data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
     story = stories.assign(article.id, data)
     return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
 
@@ -181,7 +183,9 @@ def reanalyze(store: Store, analyzer: Analyzer) -> dict[str, tuple[int, int]]:
     for stored in list(store.iter_articles()):
         # Reuse the stored signature: the text did not change, only the rules did.
         article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
-        data = stored.signature or signature(f"{stored.title or ''}\n{stored.text}")
+        data = stored.signature
+        if data is None and article.mentions:  # newly relevant: fingerprint it now
+            data = signature(f"{stored.title or ''}\n{stored.text}")
         article = dataclasses.replace(
             article, story_id=stories.assign(stored.id, data), signature=data
         )
@@ -247,8 +251,9 @@ def collect(
         store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
     run_id = store.start_run()
     languages = tuple(config.languages)
-    stories = StoryIndex()
-    stories.add_known(store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
+    # The stored stories are loaded when the first new article needs them: a run where
+    # every feed answers 304 never reads them.
+    stories = StoryIndex(known=lambda: store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
     # Collectors ask whether an article is already stored (to fetch full text only once);
     # they read this set, never the store. Only full-text sources need it.
     needs_ids = any(getattr(source, "fulltext", False) for source in sources)
@@ -390,9 +395,9 @@ def _record(
         )
         if result.title:
             values["title"] = result.title
-    store.update_source_state(source.name, **values)
-    store.record_source_event(
+    store.record_collection(
         source.name,
+        values,
         now,
         ok=result.status != "failed",
         http_status=result.http_status,

@@ -964,6 +964,37 @@ class Store:
                 .values(lease_owner=None, lease_until=None)
             )
 
+    def record_collection(
+        self,
+        name: str,
+        state: dict[str, Any],
+        at: datetime,
+        *,
+        ok: bool,
+        http_status: int | None = None,
+        error: str | None = None,
+        articles_new: int = 0,
+    ) -> None:
+        """A source's new state and its history entry, in one transaction (one commit per
+        source: a run of 240 feeds answering 304 is mostly these)."""
+        unknown = set(state) - set(sources_table.c.keys())
+        if unknown:
+            raise StoreError(f"unknown source state fields: {', '.join(sorted(unknown))}")
+        with self._begin() as conn:
+            conn.execute(
+                sa.update(sources_table).where(sources_table.c.name == name).values(**state)
+            )
+            conn.execute(
+                sa.insert(source_events_table).values(
+                    source=name,
+                    at=at,
+                    ok=ok,
+                    http_status=http_status,
+                    error=error,
+                    articles_new=articles_new,
+                )
+            )
+
     def record_source_event(
         self,
         name: str,

@@ -7,7 +7,7 @@ Near-duplicates are found with MinHash signatures of word shingles and an LSH in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -67,10 +67,15 @@ def _minhash(data: bytes) -> MinHash:
 class StoryIndex:
     """Assigns each new article the story of its nearest earlier copy, or a story of its own."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, known: Callable[[], Iterable[tuple[str, str, bytes | None]]] | None = None
+    ) -> None:
         self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
         self._stories: dict[str, str] = {}
         self._hashes: dict[str, MinHash] = {}
+        # Stored stories to load on first use (add_known), so that a run with nothing new
+        # never reads them.
+        self._pending = known
 
     def add_known(self, rows: Iterable[tuple[str, str, bytes | None]]) -> None:
         """Load stored (article id, story id, signature) rows."""
@@ -83,6 +88,9 @@ class StoryIndex:
 
     def assign(self, article_id: str, data: bytes | None) -> str:
         """The story id for an article (and remember it for the next ones)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.add_known(pending())
         if data is None:
             self._stories[article_id] = self._stories.get(article_id, article_id)
             return self._stories[article_id]

@@ -14,6 +14,7 @@ from presswatch.models import Article, make_article_id
 from presswatch.pipeline import Analyzer, analyse, reanalyze
 from presswatch.store import Store
 from presswatch.stories import StoryIndex, signature
+from tests.conftest import COMPANIES
 
 WIRE = (
     "PARIS (AFP) - La start-up française Mistral AI a annoncé mardi une levée de fonds de "
@@ -134,3 +135,39 @@ def test_reanalyze_regroups_stories(write_config: Callable[..., Config], store: 
     assert changes["Mistral AI"][0] >= 2
     assert store.articles_frame()["story_id"].nunique() == 1
     assert dataclasses.replace(copies[0]).id in set(store.articles_frame()["story_id"])
+
+
+def test_only_articles_naming_a_company_are_fingerprinted(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    """An article that names no company is in no figure: no MinHash for it, until a new
+    alias makes it relevant, when reanalysis fingerprints it."""
+    unrelated = (
+        WIRE.replace("Mistral AI", "la jeune pousse")
+        .replace("Arthur Mensch", "X")
+        .replace("Timothée Lacroix", "Y")
+    )
+    analyzer = Analyzer(write_config())
+    plain = analyzer.analyse(article("1", "agence", "Une levée record", unrelated), StoryIndex())
+    assert plain.mentions == () and plain.signature is None and plain.story_id == plain.id
+    store.save_articles([plain])
+
+    companies = [*COMPANIES, {"name": "Pousse", "aliases": ["la jeune pousse"]}]
+    changed = Analyzer(write_config(companies=companies))
+    reanalyze(store, changed)
+    stored = store.get_article(plain.id)
+    assert stored is not None and stored.mentions and stored.signature is not None
+
+
+def test_the_story_index_reads_the_store_only_when_an_article_needs_it() -> None:
+    calls: list[int] = []
+
+    def known() -> list[tuple[str, str, bytes | None]]:
+        calls.append(1)
+        return [("old", "old", signature(WIRE))]
+
+    index = StoryIndex(known=known)
+    assert calls == []
+    assert index.assign("pickup", signature(PICKUP)) == "old"
+    index.assign("other", signature(OTHER))
+    assert calls == [1]
