@@ -17,7 +17,7 @@ from presswatch.store import FileState, SourceState
 
 USER_AGENT = f"presswatch/{__version__} (+media monitoring; feed reader)"
 
-CollectStatus = Literal["ok", "not_modified", "failed"]
+CollectStatus = Literal["ok", "not_modified", "failed", "fetched"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,9 @@ class CollectContext:
     user_agent: str = USER_AGENT
     files: dict[str, FileState] = field(default_factory=dict)
     known: Callable[[str], bool] = field(default=lambda _article_id: False)
+    # May the collector leave CPU work (parsing) to the caller's thread (CollectResult.finish)?
+    # The scheduled pipeline says yes: its fetch threads should only wait on the network.
+    defer: bool = False
 
 
 @dataclass(slots=True)
@@ -53,6 +56,13 @@ class CollectResult:
     files_read: int = 0
     file_states: list[FileState] = field(default_factory=list)
     retry_after: datetime | None = None
+    # Work left for the collecting thread (parsing a fetched body): fetch threads only
+    # wait on the network, so that CPU work never fights over the GIL with the writes.
+    finish: Callable[[], CollectResult] | None = None
+
+    def finished(self) -> CollectResult:
+        """This result with its remaining work done (in the calling thread)."""
+        return self.finish() if self.finish is not None else self
 
 
 Collector = Callable[[Any, CollectContext], CollectResult]

@@ -91,7 +91,7 @@ def collect_news(source: NewsSourceConfig, context: CollectContext) -> CollectRe
     for url in source.feed_urls():
         feed = RssSourceConfig(name=source.name, kind="rss", url=url, every=source.every)
         # The aggregator's search feeds answer no conditional GET: no validators to keep.
-        edition = collect_feed(feed, dataclasses.replace(context, state=None))
+        edition = collect_feed(feed, dataclasses.replace(context, state=None, defer=False))
         merged.http_status = edition.http_status
         if edition.status == "failed":
             errors.append(edition.error or "failed")

@@ -24,6 +24,7 @@ from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.matching import Matcher
 from presswatch.models import Article, CompanyTone, Mention
+from presswatch.nlp.language import detect_language
 from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.nlp.text import SentenceIndex
 from presswatch.nlp.topics import TopicMatcher
@@ -96,6 +97,7 @@ class Analyzer:
         self.matcher = Matcher(config.companies)
         self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
         self.topics = TopicMatcher(config.topics, config.languages)
+        self.languages = tuple(config.languages)
         description = "\n".join(
             [
                 self.matcher.fingerprint,
@@ -110,6 +112,12 @@ class Analyzer:
     def analyse(self, article: Article, stories: StoryIndex | None = None) -> Article:
         """The article with its mentions, tones, topics and (given an index) its story."""
         mentions = self.matcher.find(article.title, article.text)
+        if mentions and article.language is None:
+            # Collectors may leave it to us: only articles naming a company need it.
+            article = dataclasses.replace(
+                article,
+                language=detect_language(f"{article.title or ''}\n{article.text}", self.languages),
+            )
         changes: dict[str, Any] = {"mentions": tuple(mentions)}
         if stories is not None:
             # Stories group copies of coverage: an article that names no company is in no
@@ -261,23 +269,29 @@ def collect(
 
     lease = timedelta(seconds=config.lease_seconds)
     claimed: set[str] = set()
+    shared = store.backend != "sqlite"
 
     def fetch(source: Any) -> tuple[CollectResult | None, float, SourceState | None]:
         # Several workers may share the database. A source is claimed when its fetch
         # starts, so that a lease covers one fetch and its write, never a queue; the claim
         # fails if another worker holds it or (scheduled runs) has collected it since.
-        if not store.claim_sources(
-            [source.name], WORKER_ID, datetime.now(UTC), lease, due_only=due_only
-        ):
-            return None, 0.0, None
-        claimed.add(source.name)
-        state = store.source_state(source.name)  # afresh: validators, failures
+        # On SQLite the collector lock file already keeps other collectors out, and a
+        # claim from this thread would contend with the writes of the main one.
+        if shared:
+            if not store.claim_sources(
+                [source.name], WORKER_ID, datetime.now(UTC), lease, due_only=due_only
+            ):
+                return None, 0.0, None
+            claimed.add(source.name)
+        # Shared: read afresh (another worker may have collected it since the run began).
+        state = store.source_state(source.name) if shared else states.get(source.name)
         context = CollectContext(
             state=state,
             base_dir=config.base_dir,
             languages=languages,
             files=store.file_states(source.name) if source.kind == "files" else {},
             known=known_ids.__contains__,
+            defer=True,
         )
         began = time.monotonic()
         try:
@@ -306,6 +320,9 @@ def collect(
                 if not due_only:
                     summary.skipped.append((source.name, "another collector is collecting it"))
                 continue
+            began = time.monotonic()
+            result = result.finished()
+            seconds += time.monotonic() - began
             outcome = _record(store, source, result, analyzer, stories, seconds, fresh_state)
             recorded.add(source.name)
             summary.outcomes.append(outcome)
