@@ -33,7 +33,7 @@ params = st.query_params
 language = interface_language(config)
 
 
-def t(text: str, **values: object) -> str:
+def t(text: str, /, **values: object) -> str:
     """The text in the interface language, its {placeholders} filled with ``values``."""
     return translate(text, language, **values)
 

@@ -133,6 +133,15 @@ FRENCH: dict[str, str] = {
     "(unknown outlet)": "(média inconnu)",
     "n/a": "n.d.",
     "Choose options": "Choisir",
+    "unknown": "inconnu",
+    "Outlet: {outlet}": "Média : {outlet}",
+    "Date: {date}": "Date : {date}",
+    "Language: {language}": "Langue : {language}",
+    "URL: {url}": "URL : {url}",
+    "Mentions: {counts}": "Mentions : {counts}",
+    "Overall tone: {label} ({score})": "Tonalité d'ensemble : {label} ({score})",
+    "Topics: {topics}": "Thèmes : {topics}",
+    "{rows} rows · filters: {filters}": "{rows} lignes · filtres : {filters}",
     "Share of mentions (%)": "Part des mentions (%)",
     "Spike": "Pic",
     "mentions": "mentions",
@@ -162,7 +171,7 @@ def interface_language(config: Config | None) -> str:
     return "fr" if code.lower().startswith("fr") else "en"
 
 
-def translate(text: str, language: str, **values: object) -> str:
+def translate(text: str, language: str, /, **values: object) -> str:
     """The text in the interface language (English when no translation is known), its
     {placeholders} filled with ``values`` (so that French can order them its own way)."""
     chosen = FRENCH.get(text, text) if language == "fr" else text

@@ -63,7 +63,7 @@ class View:
     all_companies: list[str] = field(default_factory=list)
     language: str = "en"
 
-    def t(self, text: str, **values: object) -> str:
+    def t(self, text: str, /, **values: object) -> str:
         """The text in the interface language, its {placeholders} filled with ``values``."""
         return translate(text, self.language, **values)
 

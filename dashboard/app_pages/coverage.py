@@ -110,24 +110,38 @@ if article is None:
 
 colors = company_colors([c.name for c in view.config.companies])
 shown = [m for m in article.mentions if m.company in view.companies]
+unknown = view.t("unknown")
 meta = [
-    f"Outlet: {article.outlet or 'unknown'}",
-    f"Date: {format_date(article.published, article.date_precision) or 'unknown'}",
-    f"Language: {article.language or 'unknown'}",
+    view.t("Outlet: {outlet}", outlet=article.outlet or unknown),
+    view.t("Date: {date}", date=format_date(article.published, article.date_precision) or unknown),
+    view.t("Language: {language}", language=article.language or unknown),
 ]
 if article.url:
-    meta.append(f"URL: {article.url}")
+    meta.append(view.t("URL: {url}", url=article.url))
 st.text(" · ".join(meta))
 counts = pd.Series([m.company for m in shown]).value_counts()
-st.text("Mentions: " + ", ".join(f"{name} ({count})" for name, count in counts.items()))
+st.text(
+    view.t(
+        "Mentions: {counts}",
+        counts=", ".join(f"{name} ({count})" for name, count in counts.items()),
+    )
+)
 
 tones = analytics.company_tones(view.tones, view.corrections)
 tones = tones[tones["article_id"] == article.id]
 if article.tone_label:
-    st.text(f"Overall tone: {article.tone_label} ({article.tone_score:+.2f})")
+    st.text(
+        view.t(
+            "Overall tone: {label} ({score})",
+            label=view.t(article.tone_label),
+            score=f"{article.tone_score:+.2f}",
+        )
+    )
 if not tones.empty:
     st.dataframe(
-        tones[["company", "tone", "tone_score", "evidence", "corrected_by"]],
+        tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
+            tone=tones["tone"].map(view.t)
+        ),
         hide_index=True,
         column_config={
             "company": view.t("Company"),
@@ -145,7 +159,10 @@ if not tones.empty:
             view.t("Company"), tones["company"].tolist(), key="correct_company"
         )
         label = middle.selectbox(
-            view.t("Tone"), ["positive", "neutral", "negative"], key="correct_label"
+            view.t("Tone"),
+            ["positive", "neutral", "negative"],
+            format_func=view.t,
+            key="correct_label",
         )
         author = right.text_input(view.t("Your name"), key="correct_author")
         if st.form_submit_button(view.t("Save the correction")):
@@ -160,7 +177,7 @@ if not tones.empty:
                 )
 topic_names = sorted({t.topic for t in article.topics})
 if topic_names:
-    st.text("Topics: " + ", ".join(topic_names))
+    st.text(view.t("Topics: {topics}", topics=", ".join(topic_names)))
 
 title_spans = [(m.start, m.end, m.company) for m in shown if m.field == "title"]
 text_spans = [(m.start, m.end, m.company) for m in shown if m.field == "text"]

@@ -45,7 +45,13 @@ manifest = build_manifest(
     data=data,
     database=view.database,
 )
-st.text(f"{len(frame)} rows · filters: {json.dumps(filters.as_dict(), ensure_ascii=False)}")
+st.text(
+    view.t(
+        "{rows} rows · filters: {filters}",
+        rows=len(frame),
+        filters=json.dumps(filters.as_dict(), ensure_ascii=False),
+    )
+)
 st.download_button(
     view.t("Download the CSV"),
     data=data,
