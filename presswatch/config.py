@@ -28,6 +28,8 @@ from presswatch.errors import ConfigError
 DEFAULT_CONFIG_PATH = Path("config.yaml")
 DEFAULT_DATABASE = "data/presswatch.db"
 DATABASE_ENV = "PRESSWATCH_DB"
+# The longest company, source or topic name the store keeps (its columns' width).
+NAME_LIMIT = 200
 CONFIG_ENV = "PRESSWATCH_CONFIG"
 
 _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
@@ -88,7 +90,8 @@ def _alias_item(value: object) -> object:
 class CompanyConfig(_Strict):
     """A company to watch: the tracked one (yours) or a competitor."""
 
-    name: str = Field(min_length=1)
+    # 200: the width of the store's name columns (PostgreSQL enforces it).
+    name: str = Field(min_length=1, max_length=NAME_LIMIT)
     role: Literal["tracked", "competitor"] = "competitor"
     aliases: list[Annotated[AliasConfig, BeforeValidator(_alias_item)]] = Field(
         default_factory=list
@@ -115,7 +118,7 @@ class CompanyConfig(_Strict):
 
 
 class _SourceBase(_Strict):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_LIMIT)
     enabled: bool = True
     every: Duration = timedelta(minutes=30)
 
@@ -271,7 +274,10 @@ class Config(_Strict):
     interface_language: Literal["en", "fr"] | None = None
     companies: list[CompanyConfig] = Field(min_length=1)
     sources: list[SourceConfig] = Field(default_factory=list)
-    topics: dict[str, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
+    topics: dict[
+        Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)],
+        list[Annotated[str, Field(min_length=1)]],
+    ] = Field(default_factory=dict)
     tone: ToneConfig = Field(default_factory=ToneConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)

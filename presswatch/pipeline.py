@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 ANALYSIS_KEY = "analysis_fingerprint"
 MAX_CONCURRENT_FETCHES = 8
 # Who claims sources in the store: unique per process, readable in `presswatch sources`.
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+WORKER_ID = f"{socket.gethostname()[:150]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @dataclass(slots=True)

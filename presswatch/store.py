@@ -1239,6 +1239,8 @@ class Store:
         """Record a person's tone for an article, a company in it, or one mention."""
         if label not in ("positive", "neutral", "negative"):
             raise StoreError(f"tone '{label}' is not positive, neutral or negative")
+        if not author.strip() or len(author) > 200:
+            raise StoreError("give the corrector's name, at most 200 characters")
         with self._begin() as conn:
             exists = conn.execute(
                 sa.select(articles_table.c.id).where(articles_table.c.id == article_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from presswatch.cli import main
-from presswatch.config import database_url, load_config, parse_config, parse_duration
+from presswatch.config import Config, database_url, load_config, parse_config, parse_duration
 from presswatch.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,3 +132,10 @@ def test_check_config_command(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "companies[0] (X).role" in result.output
     assert "sources: " in result.output
+
+
+def test_names_longer_than_the_store_keeps_are_refused(
+    write_config: Callable[..., Config],
+) -> None:
+    with pytest.raises(ConfigError, match="at most 200 characters"):
+        write_config(sources=[{"name": "x" * 201, "kind": "rss", "url": "http://127.0.0.1/feed"}])
