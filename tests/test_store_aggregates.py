@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
+import sqlalchemy as sa
 
 from presswatch import analytics
 from presswatch.models import Article, CompanyTone, Mention
@@ -134,3 +135,46 @@ def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> Non
                 pd.testing.assert_frame_equal(
                     left.reset_index(drop=True), right.reset_index(drop=True), obj=name
                 )
+
+
+def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url: str) -> None:
+    """PostgreSQL's large frames come through COPY as CSV: every awkward value survives."""
+    import dataclasses
+
+    awkward = [
+        'Guillemets "doubles", virgule, point-virgule ; fin',
+        "Deux lignes\nici",
+        "\\N",  # the text of COPY's NULL marker, as text
+        "",
+        "2024",
+        "L’apostrophe typographique, « les guillemets » et l'autre",
+    ]
+    articles = generated_articles(40)
+    for index, text in enumerate(awkward):
+        article = articles[index]
+        articles[index] = dataclasses.replace(
+            article,
+            title=text,
+            outlet=text or None,
+            mentions=tuple(dataclasses.replace(m, sentence=text or "x") for m in article.mentions),
+        )
+    with Store(postgres_url) as store:
+        store.save_articles(articles)
+        from presswatch.store import articles_table, mentions_table, tones_table
+
+        for query in (
+            sa.select(mentions_table),
+            sa.select(tones_table),
+            sa.select(articles_table.c.id, articles_table.c.title, articles_table.c.outlet),
+        ):
+            copied = store._read_frame(query, bulk=True)
+            rows = store._read_frame(query)
+            assert list(copied.columns) == list(rows.columns)
+            left = copied.astype(object).where(copied.notna(), None)
+            right = rows.astype(object).where(rows.notna(), None)
+            key = list(copied.columns[:2])
+            left = left.sort_values(key).reset_index(drop=True)
+            right = right.sort_values(key).reset_index(drop=True)
+            assert left.to_dict("records") == right.to_dict("records")
+        titles = set(store._read_frame(sa.select(articles_table.c.title), bulk=True)["title"])
+        assert {"\\N", "2024", "Deux lignes\nici"} <= titles
