@@ -1329,7 +1329,7 @@ class Store:
             elif isinstance(kind, sa.Float):
                 types[column.name] = "float64"
             else:  # text, and timestamps as text (callers convert those they use)
-                types[column.name] = "string"
+                types[column.name] = "str"  # pandas 3's default string dtype, as elsewhere
         frame = pd.read_csv(
             buffer, dtype=types, na_values=[_COPY_NULL], keep_default_na=False, encoding="utf-8"
         )
