@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 
-from dashboard.data import get_config, get_database_url, load_frames
+from dashboard.data import get_config, get_database_url, has_recent_coverage, load_frames
 from dashboard.i18n import interface_language, translate
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.errors import PresswatchError
@@ -48,15 +48,23 @@ def sorted_values(column: object) -> list[str]:
     return sorted({str(v) for v in column if isinstance(v, str) and v})  # type: ignore[attr-defined]
 
 
+# The morning view: the last 30 days, compared with the 30 before, when there is recent
+# coverage (it also reads the least); a new archive of older clippings shows all of it.
+try:
+    default_period = "Last 30 days" if has_recent_coverage(database, 30) else "All time"
+except PresswatchError as exc:
+    st.error(t("{error}\n\nCheck the database, then reload this page.", error=exc))
+    st.stop()
+if params.get("period") not in PERIODS:
+    params.pop("period", None)
+
 with st.sidebar:
     st.header(t("Filters"))
     period = st.selectbox(
         t("Period"),
         list(PERIODS),
         format_func=t,
-        index=list(PERIODS).index(params.get("period", "All time"))
-        if params.get("period") in PERIODS
-        else 0,
+        index=list(PERIODS).index(params.get("period") or default_period),
         key="period",
     )
     custom = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 
@@ -52,6 +52,12 @@ def load_frames(url: str, since: date | None = None) -> Frames:
     archive of millions of mentions is not read whole for a 30-day view.
     """
     return Frames.from_store(_store(url), since)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def has_recent_coverage(url: str, days: int) -> bool:
+    """Whether anything was published in the last ``days`` days."""
+    return _store(url).has_articles_since(datetime.now(UTC) - timedelta(days=days))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -840,6 +840,14 @@ class Store:
         with self._begin() as conn:
             return list(conn.execute(sa.select(articles_table.c.id)).scalars())
 
+    def has_articles_since(self, moment: datetime) -> bool:
+        """Whether any article was published since this moment (an index lookup)."""
+        with self._begin() as conn:
+            found = conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.published >= moment).limit(1)
+            ).first()
+        return found is not None
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         with self._begin() as conn:

@@ -319,3 +319,29 @@ def test_a_shorter_period_reads_less_and_keeps_working_with_a_chosen_outlet(
     app.selectbox(key="period").set_value("All time").run()
     assert not app.exception, app.exception
     assert app.multiselect(key="outlets").options == ["La Tribune"]
+
+
+def test_recent_coverage_opens_on_the_last_30_days_and_a_link_keeps_its_period(
+    seeded: tuple[Config, str],
+) -> None:
+    config, url = seeded
+    recent = Article(
+        id=make_article_id("https://journal.example.com/today", "Feed", "today"),
+        source="Feed",
+        entry_key="today",
+        title="Mistral AI ouvre un bureau à Londres",
+        text="Mistral AI ouvre un bureau à Londres, annonce la start-up.",
+        published=datetime.now(UTC),
+        date_precision="datetime",
+        language="fr",
+    )
+    with Store(url) as store:
+        store.save_articles([analyse(recent, Matcher(config.companies))])
+    app = open_app()
+    assert app.selectbox(key="period").value == "Last 30 days"
+    assert {m.label: m.value for m in app.metric}["Articles"] == "1"  # the seeds are older
+    shared = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    shared.query_params["period"] = "All time"
+    shared.run()
+    assert shared.selectbox(key="period").value == "All time"
+    assert {m.label: m.value for m in shared.metric}["Articles"] == "3"
