@@ -321,7 +321,14 @@ def collect(
                     summary.skipped.append((source.name, "another collector is collecting it"))
                 continue
             began = time.monotonic()
-            result = result.finished()
+            try:
+                result = result.finished()
+            except Exception as exc:  # a bug in parsing must not stop the run either
+                log.exception("parsing %s crashed", source.name)
+                result = CollectResult(
+                    "failed",
+                    error=f"internal error ({exc.__class__.__name__}: {exc}); please report it",
+                )
             seconds += time.monotonic() - began
             outcome = _record(store, source, result, analyzer, stories, seconds, fresh_state)
             recorded.add(source.name)

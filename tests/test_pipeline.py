@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from presswatch.config import Config
 from presswatch.pipeline import collect
 from presswatch.store import Store
@@ -98,3 +100,34 @@ def test_a_rerun_reads_only_new_or_changed_files(
     (seeds_dir / "003_bac9d4bfc824f801.meta.yaml").unlink()
     run()
     assert set(store.articles_frame()["id"]) == ids  # deleted: the coverage stays
+
+
+def test_a_parser_crash_is_one_failed_source_and_the_run_goes_on(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import collectors.rss as rss
+
+    feed_server.routes["/good.xml"] = Route(RSS_FR.encode())
+    feed_server.routes["/bad.xml"] = Route(RSS_FR.replace("Journal Tech", "Crash").encode())
+    original = rss.parse_feed
+
+    def parse(content: bytes, *args: object, **kwargs: object) -> object:
+        if b"Crash" in content:
+            raise RuntimeError("a bug")
+        return original(content, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rss, "parse_feed", parse)
+    config = write_config(
+        sources=[
+            {"name": "Good", "kind": "rss", "url": feed_server.url("/good.xml")},
+            {"name": "Bad", "kind": "rss", "url": feed_server.url("/bad.xml")},
+        ]
+    )
+    summary = collect(config, store)
+    outcomes = {o.name: o for o in summary.outcomes}
+    assert outcomes["Good"].status == "ok" and outcomes["Good"].new == 3
+    assert outcomes["Bad"].status == "failed"
+    assert "internal error (RuntimeError: a bug)" in (outcomes["Bad"].error or "")
