@@ -262,3 +262,12 @@ def smtp() -> Iterator[tuple[int, Inbox]]:
     controller.start()
     yield port, inbox
     controller.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs PostgreSQL, so `pytest -m "not postgresql"` skips them."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if {"postgres_server", "postgres_url"} & set(names) or params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.postgresql)
