@@ -455,6 +455,11 @@ def sources(config_path: Path | None, db: str | None) -> None:
             click.echo(f"    disabled: {state.disabled_reason}")
         if state.error:
             click.echo(f"    error ({state.consecutive_failures} in a row): {state.error}")
+        if state.lease_owner and state.lease_until and state.lease_until > datetime.now(UTC):
+            click.echo(
+                f"    being collected by {state.lease_owner} "
+                f"(claim until {state.lease_until:%Y-%m-%d %H:%M:%S} UTC)"
+            )
 
 
 @main.command()

@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 ANALYSIS_KEY = "analysis_fingerprint"
 MAX_CONCURRENT_FETCHES = 8
-# Who claims sources in the store: unique per process, readable in `presswatch sources`.
+# Who claims sources in the store: unique per process, shown by `presswatch status` and
+# `presswatch sources`.
 WORKER_ID = f"{socket.gethostname()[:150]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 

@@ -220,3 +220,26 @@ def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
             os.kill(child, signal.SIGKILL)
         parent.kill()
         parent.wait()
+
+
+def test_sources_and_status_name_the_worker_collecting_a_source(
+    write_config: Callable[..., Config], postgres_url: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from presswatch.store import Store
+
+    config = write_config(
+        database=postgres_url,
+        sources=[{"name": "Journal", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml"}],
+    )
+    with Store(postgres_url) as store:
+        store.sync_sources([("Journal", "rss", "http://127.0.0.1:9/feed.xml")])
+        store.claim_sources(["Journal"], "host-a:123:abc", datetime.now(UTC), timedelta(minutes=5))
+    runner = CliRunner()
+    sources = runner.invoke(main, ["sources", "--config", str(config.path)])
+    assert sources.exit_code == 0, sources.output
+    assert "being collected by host-a:123:abc" in sources.output
+    status = runner.invoke(main, ["status", "--config", str(config.path)])
+    assert "Collector workers collecting now: host-a:123:abc" in status.output
+    assert "postgresql+psycopg://" in status.output
