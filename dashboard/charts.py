@@ -23,6 +23,7 @@ _TICK_FORMAT = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%b %Y", "year":
 _PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "year": "M12"}
 # Below this many periods a line says little: grouped bars read better.
 MIN_PERIODS_FOR_LINES = 4
+MAX_PERIODS_WITH_MARKERS = 60
 
 
 def timeline_figure(
@@ -56,7 +57,9 @@ def timeline_figure(
     if timeline["period"].nunique() < MIN_PERIODS_FOR_LINES:
         figure = px.bar(timeline, barmode="group", **options)
     else:
-        figure = px.line(timeline, markers=True, **options)
+        # Markers help read a few dozen points; past that they only cost drawing time.
+        many = timeline["period"].nunique() > MAX_PERIODS_WITH_MARKERS
+        figure = px.line(timeline, markers=not many, **options)
     figure.update_xaxes(tickformat=_TICK_FORMAT.get(unit, "%d %b %Y"), dtick=_PERIOD_MS.get(unit))
     if spikes is not None and not spikes.empty:
         names = titles or {}
