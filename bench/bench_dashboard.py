@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,21 +24,12 @@ import yaml
 
 from presswatch.models import Article, CompanyTone, Mention
 from presswatch.store import Store
+from tests.processes import CHROMIUM_ARGS, free_port, wait_healthy
 
 COMPANIES = ["Mistral AI", "OpenAI", "Anthropic", "Google DeepMind", "Meta AI", "Aleph Alpha"]
 CHROMIUM = "/usr/bin/chromium"
 WARM_RUNS = 5
 REDRAW_RUNS = 3
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FLOOR_PAGE = """
 import numpy as np, pandas as pd, plotly.express as px, streamlit as st
 days = pd.date_range("2024-01-01", periods={days}, freq="D")
@@ -102,25 +91,6 @@ def generate(path: Path, count: int, seed: int) -> None:
                 store.save_articles(batch)
                 batch = []
         store.save_articles(batch)
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_healthy(base: str) -> None:
-    """Wait for a Streamlit server to answer its health check."""
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{base} did not start")
 
 
 def time_page(page: object, url: str, charts: int) -> float:
@@ -201,7 +171,7 @@ def main() -> None:
             wait_healthy(f"http://127.0.0.1:{ours_port}")
             wait_healthy(f"http://127.0.0.1:{floor_port}")
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 floor_first = time_page(page, f"http://127.0.0.1:{floor_port}/", 1)
                 ours_first = time_page(page, f"http://127.0.0.1:{ours_port}/", 3)  # cold cache

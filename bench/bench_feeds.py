@@ -11,6 +11,7 @@ pass (everything new) and a second pass (every feed unchanged: 304s). Ratios fir
 from __future__ import annotations
 
 import argparse
+import collections
 import hashlib
 import random
 import socket
@@ -64,9 +65,15 @@ def make_feed(rng: random.Random, index: int, entries: int = 30) -> bytes:
     ).encode()
 
 
-def serve(feeds: dict[str, bytes], host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer, str]:
-    """A local server for the feeds, answering 304 to a matching ETag or Last-Modified."""
+def serve(
+    feeds: dict[str, bytes],
+    host: str = "127.0.0.1",
+    hits: collections.Counter[str] | None = None,
+) -> tuple[ThreadingHTTPServer, str]:
+    """A local server for the feeds, answering 304 to a matching ETag or Last-Modified;
+    each request's path is counted in ``hits`` when given."""
     stamp = format_datetime(datetime(2026, 11, 20, tzinfo=UTC), usegmt=True)
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -79,6 +86,9 @@ def serve(feeds: dict[str, bytes], host: str = "127.0.0.1") -> tuple[ThreadingHT
             self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:
+            if hits is not None:
+                with lock:
+                    hits[self.path] += 1
             body = feeds.get(self.path)
             if body is None:
                 self.send_response(404)

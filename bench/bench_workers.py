@@ -19,67 +19,31 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
 
-from bench.bench_feeds import make_feed
+from bench.bench_feeds import make_feed, serve
 from presswatch.store import Store
 from tests import pgserver
 
 HOSTS = 16
 
 
-def serve_everywhere(feeds: dict[str, bytes]) -> tuple[list[ThreadingHTTPServer], list[str]]:
-    """One server per loopback address, all serving the same feeds and counting requests."""
-    hits: collections.Counter[str] = collections.Counter()
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body leave in separate writes: without TCP_NODELAY, Nagle's
-            # algorithm holds the body until the client's delayed ACK, 40 ms per response
-            # on a kept-alive connection, for every client alike.
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self) -> None:
-            body = feeds.get(self.path)
-            with lock:
-                hits[self.path] += 1
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    servers = []
-    bases = []
-    for number in range(1, HOSTS + 1):
-        server = ThreadingHTTPServer((f"127.0.0.{number}", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        bases.append(f"http://127.0.0.{number}:{server.server_address[1]}")
-    serve_everywhere.hits = hits  # type: ignore[attr-defined]
-    return servers, bases
-
-
-def run(url: str, workers: int, names: list[str], bases: list[str], folder: Path) -> float:
+def run(
+    url: str,
+    workers: int,
+    names: list[str],
+    bases: list[str],
+    folder: Path,
+    hits: collections.Counter[str],
+) -> float:
     """Seconds from the first claim to the last write with this many workers on this URL."""
     config = folder / f"config-{workers}.yaml"
     config.write_text(
@@ -102,7 +66,6 @@ def run(url: str, workers: int, names: list[str], bases: list[str], folder: Path
     )
     with Store(url) as store:
         store.sync_sources([])  # the schema, before the workers race to use it
-    hits: collections.Counter[str] = serve_everywhere.hits  # type: ignore[attr-defined]
     hits.clear()
     processes = [
         subprocess.Popen(
@@ -156,12 +119,16 @@ def main() -> None:
     rng = random.Random(args.seed)
     names = [f"feed{i:03d}" for i in range(args.feeds)]
     feeds = {f"/{name}.xml": make_feed(rng, i) for i, name in enumerate(names)}
-    servers, bases = serve_everywhere(feeds)
+    # One server per loopback address, all serving the same feeds and counting requests.
+    hits: collections.Counter[str] = collections.Counter()
+    started = [serve(feeds, f"127.0.0.{k}", hits) for k in range(1, HOSTS + 1)]
+    servers = [server for server, _base in started]
+    bases = [base for _server, base in started]
     folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-workers-"))
     server_folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-pg-"))
     seconds: dict[str, float] = {}
     try:
-        seconds["sqlite x1"] = run(f"sqlite:///{folder / 'one.db'}", 1, names, bases, folder)
+        seconds["sqlite x1"] = run(f"sqlite:///{folder / 'one.db'}", 1, names, bases, folder, hits)
         server = pgserver.start(server_folder)
         engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
         for workers in (1, 2, 4):
@@ -170,7 +137,7 @@ def main() -> None:
                 conn.execute(sa.text(f"CREATE DATABASE bench{workers}"))
             url = sa.engine.make_url(server).set(database=f"bench{workers}")
             seconds[f"postgresql x{workers}"] = run(
-                url.render_as_string(hide_password=False), workers, names, bases, folder
+                url.render_as_string(hide_password=False), workers, names, bases, folder, hits
             )
         engine.dispose()
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -96,44 +97,29 @@ language_names = sorted_values(everything.articles["language"])
 topic_names = sorted(set(config.topics) | set(sorted_values(everything.topics["topic"])))
 tone_names = ["positive", "neutral", "negative"]
 
+
+def choose(label: str, options: list[str], url_key: str, key: str, **extra: Any) -> list[str]:
+    """A list filter of the sidebar, its choices first taken from the shared link."""
+    extra.setdefault("default", from_url(url_key, options))
+    chosen: list[str] = st.multiselect(
+        label, options, key=key, placeholder=t("Choose options"), **extra
+    )
+    return chosen
+
+
 with st.sidebar:
-    companies = st.multiselect(
+    companies = choose(
         t("Companies"),
         company_names,
+        "company",
+        "companies",
         default=from_url("company", company_names) or company_names,
-        key="companies",
         help=t("All companies when none is chosen."),
-        placeholder=t("Choose options"),
     )
-    outlets = st.multiselect(
-        t("Outlets"),
-        outlet_names,
-        default=from_url("outlet", outlet_names),
-        key="outlets",
-        placeholder=t("Choose options"),
-    )
-    languages = st.multiselect(
-        t("Languages"),
-        language_names,
-        default=from_url("language", language_names),
-        key="languages",
-        placeholder=t("Choose options"),
-    )
-    tones = st.multiselect(
-        t("Tone"),
-        tone_names,
-        default=from_url("tone", tone_names),
-        key="tones",
-        format_func=t,
-        placeholder=t("Choose options"),
-    )
-    topics = st.multiselect(
-        t("Topics"),
-        topic_names,
-        default=from_url("topic", topic_names),
-        key="topics_filter",
-        placeholder=t("Choose options"),
-    )
+    outlets = choose(t("Outlets"), outlet_names, "outlet", "outlets")
+    languages = choose(t("Languages"), language_names, "language", "languages")
+    tones = choose(t("Tone"), tone_names, "tone", "tones", format_func=t)
+    topics = choose(t("Topics"), topic_names, "topic", "topics_filter")
 
 # The view's filters go into the URL, so that a shared link reproduces it.
 shared: dict[str, str | list[str]] = {"period": period}

@@ -34,6 +34,9 @@ from presswatch.store import Store
 log = logging.getLogger(__name__)
 
 RETRIES = 3
+# How far back the rules read, in days of first collection: the spike detector's 14-day
+# baseline before yesterday and today, with a week to spare.
+ALERT_WINDOW_DAYS = 21
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +249,10 @@ def check_and_deliver(
     if not config.alerts.rules:
         return 0, 0, 0
     moment = now or datetime.now(UTC)
-    events = find_events(config, Frames.from_store(store), new_ids, moment)
+    # Only what the rules look at, not the archive: the new articles, and for spikes the
+    # days of the baseline (an article published then was first collected then or later).
+    recent = moment - timedelta(days=ALERT_WINDOW_DAYS)
+    events = find_events(config, Frames.from_store(store, seen_since=recent), new_ids, moment)
     raised = raise_alerts(store, config, events, moment)
     sent, failed = deliver_pending(store, config)
     return raised, sent, failed
@@ -313,7 +319,7 @@ def build_digest(config: Config, frames: Frames, day: date) -> tuple[str, str]:
 
 def write_digest(config: Config, store: Store, day: date) -> tuple[Path, Path]:
     """Write the day's digest as markdown and HTML in the digest folder (and e-mail it)."""
-    markdown, page = build_digest(config, Frames.from_store(store), day)
+    markdown, page = build_digest(config, Frames.from_store(store, since=day), day)
     folder = config.resolve_path(config.digest.folder)
     folder.mkdir(parents=True, exist_ok=True)
     md_path = folder / f"revue-de-presse-{day.isoformat()}.md"

@@ -284,7 +284,7 @@ def digest(config_path: Path | None, db: str | None, day: str | None) -> None:
 @common_options
 def status(config_path: Path | None, db: str | None) -> None:
     """Sources and their health, the last run, the next due times, the database size."""
-    from presswatch.watch import lock_path, shares_work
+    from presswatch.watch import lock_path
 
     config, store = _open(config_path, db)
     with store:
@@ -295,7 +295,7 @@ def status(config_path: Path | None, db: str | None) -> None:
     click.echo(f"Database: {store.display_url} ({articles} articles)")
     if size is not None:
         click.echo(f"Size on disk: {size / 1024 / 1024:.1f} MB")
-    if shares_work(store.url):
+    if store.shares_work:
         now = datetime.now(UTC)
         workers = sorted(
             {
@@ -408,7 +408,9 @@ def export(
         topics=topics,
     )
     with store:
-        everything = Frames.from_store(store)
+        # A bounded export reads only its period's articles (and the undated ones, counted
+        # in the manifest).
+        everything = Frames.from_store(store, since=filters.start)
     frame = export_frame(filters.apply(everything), config, level)
     data = to_csv_bytes(frame, delimiter=delimiter, bom=not no_bom)
     manifest = build_manifest(

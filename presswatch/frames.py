@@ -47,21 +47,24 @@ class Frames:
     )
 
     @classmethod
-    def from_store(cls, store: Store, since: date | None = None) -> Frames:
+    def from_store(
+        cls, store: Store, since: date | None = None, seen_since: datetime | None = None
+    ) -> Frames:
         """Everything the figures need, read from the store.
 
         With ``since`` (a view's first day, less whatever comparisons need before it),
         only the articles that can matter from that day on: undated articles and those
-        known to the month or year are always read.
+        known to the month or year are always read. With ``seen_since``, only the articles
+        first collected since then (what a collection run's alerts look at).
         """
         moment = (
             datetime.combine(since, datetime.min.time(), tzinfo=UTC) if since is not None else None
         )
         return cls(
-            articles=store.articles_frame(moment),
-            mentions=store.mentions_frame(moment),
-            tones=store.tones_frame(moment),
-            topics=store.topics_frame(moment),
+            articles=store.articles_frame(moment, seen_since),
+            mentions=store.mentions_frame(moment, seen_since),
+            tones=store.tones_frame(moment, seen_since),
+            topics=store.topics_frame(moment, seen_since),
             corrections=store.corrections_frame(),
             sources=store.sources_frame(),
             source_events=store.source_events_frame(),

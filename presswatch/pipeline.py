@@ -270,7 +270,7 @@ def collect(
 
     lease = timedelta(seconds=config.lease_seconds)
     claimed: set[str] = set()
-    shared = store.backend != "sqlite"
+    shared = store.shares_work
 
     def fetch(source: Any) -> tuple[CollectResult | None, float, SourceState | None]:
         # Several workers may share the database. A source is claimed when its fetch

@@ -353,6 +353,12 @@ class SourceState:
 MIGRATION_LOCK_KEY = 0x70726573
 
 
+def shares_work(url: str) -> bool:
+    """Whether several collectors may run on this database: on PostgreSQL they share the
+    sources by claiming them; SQLite has one collector (watch.collector_lock)."""
+    return sa.engine.make_url(url).get_backend_name() == "postgresql"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -437,6 +443,11 @@ class Store:
     def backend(self) -> str:
         """The database's kind: sqlite or postgresql."""
         return self.engine.dialect.name
+
+    @property
+    def shares_work(self) -> bool:
+        """Whether several collectors may write here at once (they claim sources)."""
+        return shares_work(self.url)
 
     def database_size(self) -> int | None:
         """Bytes the database takes (SQLite: its files, WAL included), or None if unknown."""
@@ -914,13 +925,8 @@ class Store:
 
     def update_source_state(self, name: str, **values: Any) -> None:
         """Write some fields of a source's state."""
-        unknown = set(values) - set(sources_table.c.keys())
-        if unknown:
-            raise StoreError(f"unknown source state fields: {', '.join(sorted(unknown))}")
         with self._begin() as conn:
-            conn.execute(
-                sa.update(sources_table).where(sources_table.c.name == name).values(**values)
-            )
+            _update_source(conn, name, values)
 
     def claim_sources(
         self,
@@ -941,7 +947,7 @@ class Store:
             return []
         table = sources_table
         conditions: list[sa.ColumnElement[bool]] = [table.c.name.in_(list(names))]
-        if self.backend != "sqlite":
+        if self.shares_work:
             # On SQLite the single-collector lock (watch.collector_lock) already keeps other
             # collectors out, so a lease left there is a killed collector's: ignore it.
             conditions.append(
@@ -995,23 +1001,9 @@ class Store:
     ) -> None:
         """A source's new state and its history entry, in one transaction (one commit per
         source: a run of 240 feeds answering 304 is mostly these)."""
-        unknown = set(state) - set(sources_table.c.keys())
-        if unknown:
-            raise StoreError(f"unknown source state fields: {', '.join(sorted(unknown))}")
         with self._begin() as conn:
-            conn.execute(
-                sa.update(sources_table).where(sources_table.c.name == name).values(**state)
-            )
-            conn.execute(
-                sa.insert(source_events_table).values(
-                    source=name,
-                    at=at,
-                    ok=ok,
-                    http_status=http_status,
-                    error=error,
-                    articles_new=articles_new,
-                )
-            )
+            _update_source(conn, name, state)
+            _add_source_event(conn, name, at, ok, http_status, error, articles_new)
 
     def record_source_event(
         self,
@@ -1025,16 +1017,7 @@ class Store:
     ) -> None:
         """Add one collection of a source to its history."""
         with self._begin() as conn:
-            conn.execute(
-                sa.insert(source_events_table).values(
-                    source=name,
-                    at=at,
-                    ok=ok,
-                    http_status=http_status,
-                    error=error,
-                    articles_new=articles_new,
-                )
-            )
+            _add_source_event(conn, name, at, ok, http_status, error, articles_new)
 
     def source_events_frame(self) -> pd.DataFrame:
         """Every collection of every source, oldest first."""
@@ -1179,65 +1162,87 @@ class Store:
     # -- frames for analytics -----------------------------------------------------------
 
     @staticmethod
-    def _in_window(since: datetime | None) -> Any:
+    def _in_window(since: datetime | None, seen_since: datetime | None = None) -> Any:
         """Articles that can matter to a view starting at ``since``: dated since then,
-        undated (always listed), or known only to the month or year (placed by overlap)."""
+        undated (always listed), or known only to the month or year (placed by overlap);
+        with ``seen_since``, only those first collected since then."""
         a = articles_table
-        if since is None:
-            return sa.true()
-        return sa.or_(
-            a.c.published >= since,
-            a.c.published.is_(None),
-            a.c.date_precision.in_(("month", "year")),
-        )
+        conditions = []
+        if since is not None:
+            conditions.append(
+                sa.or_(
+                    a.c.published >= since,
+                    a.c.published.is_(None),
+                    a.c.date_precision.in_(("month", "year")),
+                )
+            )
+        if seen_since is not None:
+            conditions.append(a.c.first_seen >= seen_since)
+        return sa.and_(*conditions) if conditions else sa.true()
 
-    def _of_window(self, table: sa.Table, since: datetime | None) -> Any:
+    def _of_window(
+        self, table: sa.Table, since: datetime | None, seen_since: datetime | None = None
+    ) -> Any:
         """Rows of a table hanging on articles, for the articles of a window."""
-        if since is None:
+        if since is None and seen_since is None:
             return sa.true()
-        kept = sa.select(articles_table.c.id).where(self._in_window(since))
+        kept = sa.select(articles_table.c.id).where(self._in_window(since, seen_since))
         return table.c.article_id.in_(kept)
 
-    def articles_frame(self, since: datetime | None = None) -> pd.DataFrame:
+    def articles_frame(
+        self, since: datetime | None = None, seen_since: datetime | None = None
+    ) -> pd.DataFrame:
         """Articles without their text, one row each, with the sources that found them.
 
-        With ``since``, only the articles of a view starting then (see _in_window): the
+        With ``since`` or ``seen_since``, only the articles of that window (_in_window): the
         database leaves the rest out, so a large archive need not fit in memory.
         """
         cols = [c for c in articles_table.c if c.name not in ("text", "signature")]
+        links = article_sources_table
         sources = (
             sa.select(
-                article_sources_table.c.article_id,
-                sa.func.min(article_sources_table.c.source).label("source"),
+                links.c.article_id,
+                sa.func.min(links.c.source).label("source"),
                 sa.func.count().label("source_count"),
             )
-            .group_by(article_sources_table.c.article_id)
+            .where(self._of_window(links, since, seen_since))
+            .group_by(links.c.article_id)
             .subquery()
         )
         query = (
             sa.select(*cols, sources.c.source, sources.c.source_count)
             .outerjoin(sources, sources.c.article_id == articles_table.c.id)
-            .where(self._in_window(since))
+            .where(self._in_window(since, seen_since))
         )
         frame = self._read_frame(query, bulk=True)
         for column in ("published", "first_seen", "updated_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
-    def mentions_frame(self, since: datetime | None = None) -> pd.DataFrame:
-        """Mentions, one row each, without article text (``since``: as articles_frame)."""
-        table = mentions_table
-        return self._read_frame(sa.select(table).where(self._of_window(table, since)), bulk=True)
+    def _hanging_frame(
+        self, table: sa.Table, since: datetime | None, seen_since: datetime | None
+    ) -> pd.DataFrame:
+        return self._read_frame(
+            sa.select(table).where(self._of_window(table, since, seen_since)), bulk=True
+        )
 
-    def tones_frame(self, since: datetime | None = None) -> pd.DataFrame:
+    def mentions_frame(
+        self, since: datetime | None = None, seen_since: datetime | None = None
+    ) -> pd.DataFrame:
+        """Mentions, one row each, without article text (the window: as articles_frame)."""
+        return self._hanging_frame(mentions_table, since, seen_since)
+
+    def tones_frame(
+        self, since: datetime | None = None, seen_since: datetime | None = None
+    ) -> pd.DataFrame:
         """The model's tone per (article, company), with its evidence sentence."""
-        table = tones_table
-        return self._read_frame(sa.select(table).where(self._of_window(table, since)), bulk=True)
+        return self._hanging_frame(tones_table, since, seen_since)
 
-    def topics_frame(self, since: datetime | None = None) -> pd.DataFrame:
+    def topics_frame(
+        self, since: datetime | None = None, seen_since: datetime | None = None
+    ) -> pd.DataFrame:
         """Topic hits, one row per (article, topic, sentence)."""
-        table = topics_table
-        return self._read_frame(sa.select(table).where(self._of_window(table, since)), bulk=True)
+        return self._hanging_frame(topics_table, since, seen_since)
 
     def corrections_frame(self) -> pd.DataFrame:
         """Every tone correction, oldest first (a later one wins)."""
@@ -1454,6 +1459,36 @@ class Store:
             # SQLAlchemy's Row objects (1 million mentions: 0.9 s against 4.7 s).
             rows = [tuple(row) for row in result]
         return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _update_source(conn: Connection, name: str, values: dict[str, Any]) -> None:
+    """Write some fields of a source's state, refusing unknown ones."""
+    unknown = set(values) - set(sources_table.c.keys())
+    if unknown:
+        raise StoreError(f"unknown source state fields: {', '.join(sorted(unknown))}")
+    conn.execute(sa.update(sources_table).where(sources_table.c.name == name).values(**values))
+
+
+def _add_source_event(
+    conn: Connection,
+    name: str,
+    at: datetime,
+    ok: bool,
+    http_status: int | None,
+    error: str | None,
+    articles_new: int,
+) -> None:
+    """One collection of a source in its history."""
+    conn.execute(
+        sa.insert(source_events_table).values(
+            source=name,
+            at=at,
+            ok=ok,
+            http_status=http_status,
+            error=error,
+            articles_new=articles_new,
+        )
+    )
 
 
 def copy_archive(

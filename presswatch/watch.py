@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.pipeline import RunSummary, SourceOutcome, collect
-from presswatch.store import Store
+from presswatch.store import Store, shares_work
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,6 @@ def lock_path(url: str) -> Path:
     # An in-memory database or another server: one lock per URL on this machine.
     digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
     return Path(tempfile.gettempdir()) / f"presswatch-{digest[:16]}.collector.lock"
-
-
-def shares_work(url: str) -> bool:
-    """Whether several collectors may run on this database (PostgreSQL: they claim sources)."""
-    return sa.engine.make_url(url).get_backend_name() == "postgresql"
 
 
 @contextmanager
@@ -159,6 +154,8 @@ class Watcher:
                     )
                     if raised or failed:
                         log.warning("alerts: %d raised, %d sent, %d failed", raised, sent, failed)
+                except StoreError as exc:  # the database went away: one line, not a trace
+                    log.error("alerts could not be checked; collection goes on: %s", exc)
                 except Exception:  # an alert problem must not stop the collector
                     log.exception("alerts could not be checked; collection goes on")
             self._daily_digest(datetime.now(UTC))
@@ -182,6 +179,8 @@ class Watcher:
             return
         try:
             write_digest(self.config, self.store, day)
+        except StoreError as exc:  # the database went away: tried again next time
+            log.error("the digest of %s could not be written: %s", day, exc)
         except Exception:  # the digest must not stop the collector either
             log.exception("the digest of %s could not be written", day)
 

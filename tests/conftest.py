@@ -25,6 +25,7 @@ from aiosmtpd.controller import Controller
 from presswatch.config import Config, load_config
 from presswatch.store import Store
 from tests import pgserver
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -250,13 +251,28 @@ class Inbox:
         return "250 OK"
 
 
+def alert_settings(smtp_port: int, **extra: Any) -> dict[str, Any]:
+    """The `alerts` of a test config: the webhook named by $PW_TEST_WEBHOOK, mail to the
+    aiosmtpd server on 127.0.0.1, Le Monde as tier-1, negative and tier-1 article rules."""
+    settings: dict[str, Any] = {
+        "webhook_url_env": "PW_TEST_WEBHOOK",
+        "email": {
+            "to": ["comms@example.com"],
+            "sender": "presswatch@example.com",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp_port,
+            "starttls": False,
+        },
+        "tier1_outlets": ["Le Monde"],
+        "rules": [{"kind": "negative_article"}, {"kind": "tier1_article"}],
+    }
+    settings.update(extra)
+    return settings
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, Inbox]]:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

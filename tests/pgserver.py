@@ -13,11 +13,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.processes import free_port
 
 
 def find_binaries() -> Path | None:
@@ -27,12 +28,6 @@ def find_binaries() -> Path | None:
         return Path(os.path.realpath(found)).parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -71,7 +66,7 @@ def start(directory: Path) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    port = _free_port()
+    port = free_port()
     # Settings of a throwaway test server: durability off, the socket in our own folder.
     options = (
         f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c synchronous_commit=off "

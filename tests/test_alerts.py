@@ -14,7 +14,7 @@ from presswatch.frames import Frames
 from presswatch.models import Article, make_article_id
 from presswatch.pipeline import Analyzer
 from presswatch.store import Store
-from tests.conftest import Inbox, Receiver
+from tests.conftest import Inbox, Receiver, alert_settings
 
 NOW = datetime.now(UTC)
 
@@ -35,20 +35,7 @@ def hostile(key: str, outlet: str = "Le Canard", when: datetime = NOW) -> Articl
 
 
 def configure(write_config: Callable[..., Config], url: str, port: int, **extra: Any) -> Config:
-    alerts = {
-        "webhook_url_env": "PW_TEST_WEBHOOK",
-        "email": {
-            "to": ["comms@example.com"],
-            "sender": "presswatch@example.com",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": port,
-            "starttls": False,
-        },
-        "tier1_outlets": ["Le Monde"],
-        "rules": [{"kind": "negative_article"}, {"kind": "tier1_article"}],
-    }
-    alerts.update(extra)
-    return write_config(alerts=alerts, topics={"talent": ["recrutement"]})
+    return write_config(alerts=alert_settings(port, **extra), topics={"talent": ["recrutement"]})
 
 
 def test_a_hostile_article_alerts_once_by_webhook_and_email(
@@ -189,3 +176,23 @@ def dataclasses_replace(article: Article, **changes: Any) -> Article:
     import dataclasses
 
     return dataclasses.replace(article, **changes)
+
+
+def test_a_new_article_with_an_old_date_still_alerts(
+    write_config: Callable[..., Config],
+    store: Store,
+    webhook: tuple[str, Receiver],
+    smtp: tuple[int, Inbox],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rules read the articles first collected lately, not those published lately: a
+    feed's backlog, collected today, is new."""
+    url, receiver = webhook
+    port, _inbox = smtp
+    monkeypatch.setenv("PW_TEST_WEBHOOK", url)
+    config = configure(write_config, url, port)
+    old = Analyzer(config).analyse(hostile("backlog", when=datetime(2023, 1, 5, tzinfo=UTC)))
+    counts = store.save_articles([old])
+    raised, _sent, _failed = check_and_deliver(store, config, set(counts.new_ids))
+    assert raised == 1
+    assert [p["title"] for p in receiver.posts] == ["Negative article about Mistral AI"]

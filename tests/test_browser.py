@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +14,7 @@ import pytest
 from presswatch.config import Config
 from presswatch.pipeline import collect
 from presswatch.store import Store
+from tests.processes import CHROMIUM_ARGS, free_port, presswatch, wait_healthy
 
 CHROMIUM = next(
     (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if Path(p).exists()),
@@ -26,23 +23,6 @@ CHROMIUM = next(
 # CI installs chromium (.ci/run): there the test must run, never skip.
 if CHROMIUM is None and os.environ.get("CI") != "true":
     pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -54,30 +34,17 @@ def dashboard(
     with Store(url) as store:
         collect(config, store)
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "presswatch.cli",
-            "dashboard",
-            "--config",
-            str(config.path),
-            "--port",
-            str(port),
-        ],
+    process = presswatch(
+        "dashboard",
+        config.path,
+        "--port",
+        str(port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
     try:
+        wait_healthy(base)
         yield base
     finally:
         process.terminate()
@@ -90,7 +57,7 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     assert CHROMIUM is not None, "CI must install chromium"
     hosts: set[str] = set()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
 

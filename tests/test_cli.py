@@ -166,39 +166,23 @@ def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
 ) -> None:
     import os
     import signal
-    import socket
     import subprocess
-    import sys
     import time
-    import urllib.request
+
+    from tests.processes import free_port, presswatch, wait_healthy
 
     config = write_config()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    parent = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "presswatch.cli",
-            "dashboard",
-            "--config",
-            str(config.path),
-            "--port",
-            str(port),
-        ],
+    port = free_port()
+    parent = presswatch(
+        "dashboard",
+        config.path,
+        "--port",
+        str(port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
+        wait_healthy(f"http://127.0.0.1:{port}")
         children = _children(parent.pid)
         assert children, "the dashboard command started no Streamlit process"
         parent.send_signal(signal.SIGTERM)

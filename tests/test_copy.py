@@ -52,7 +52,9 @@ def test_an_archive_goes_to_postgresql_and_back_unchanged(
         collect(config, store)
         article_id = store.article_ids()[0]
         store.add_correction(article_id, "negative", "camille", company="Mistral AI")
-        store.add_alert("negative_article", article_id, "Un titre", "corps", ["https://x.example"])
+        store.add_alert(
+            "negative_article", article_id, "Un titre", "corps", ["http://127.0.0.1/alerte"]
+        )
         original = snapshot(store)
     assert all(len(original[name]) for name in ("articles", "mentions", "files", "runs"))
 

@@ -178,3 +178,25 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
             assert left.to_dict("records") == right.to_dict("records")
         titles = set(store._read_frame(sa.select(articles_table.c.title), bulk=True)["title"])
         assert {"\\N", "2024", "Deux lignes\nici"} <= titles
+
+
+def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
+    from datetime import timedelta
+
+    from presswatch.store import articles_table
+
+    store.save_articles(generated_articles(30))
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    with store.engine.begin() as conn:  # the first ten were collected three months ago
+        conn.execute(
+            sa.update(articles_table)
+            .where(articles_table.c.id.in_([f"a{n}" for n in range(10)]))
+            .values(first_seen=long_ago)
+        )
+    since = datetime.now(UTC) - timedelta(days=21)
+    articles = store.articles_frame(seen_since=since)
+    assert sorted(articles["id"]) == sorted(f"a{n}" for n in range(10, 30))
+    assert articles["source_count"].tolist() == [1] * 20
+    mentions = store.mentions_frame(seen_since=since)
+    assert set(mentions["article_id"]) == set(articles["id"])
+    assert set(store.tones_frame(seen_since=since)["article_id"]) == set(articles["id"])

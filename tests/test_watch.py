@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from presswatch.config import Config
 from presswatch.store import Store
-from tests.conftest import FeedServer, Inbox, Receiver, Route
+from tests.conftest import FeedServer, Inbox, Receiver, Route, alert_settings
+from tests.processes import presswatch, wait_for
 
 
 def rss(items: list[str]) -> bytes:
@@ -26,22 +27,8 @@ def rss(items: list[str]) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Journal</title>{body}</channel></rss>'.encode()
 
 
-def start_watcher(config: Config) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
+def start_watcher(config: Config, **popen: Any) -> subprocess.Popen[str]:
+    return presswatch("watch", config.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 
 def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
@@ -176,26 +163,9 @@ def test_the_watcher_alerts_by_webhook_and_email_once_per_event(
                 "every": "2s",
             }
         ],
-        alerts={
-            "webhook_url_env": "PW_TEST_WEBHOOK",
-            "email": {
-                "to": ["comms@example.com"],
-                "sender": "presswatch@example.com",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": port,
-                "starttls": False,
-            },
-            "tier1_outlets": ["Le Monde"],
-            "rules": [{"kind": "negative_article"}, {"kind": "tier1_article"}],
-        },
+        alerts=alert_settings(port),
     )
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PW_TEST_WEBHOOK": url},
-    )
+    watcher = start_watcher(config, env={**os.environ, "PW_TEST_WEBHOOK": url})
     try:
         # One article: a negative one, in a tier-1 outlet: two events, each sent both ways.
         assert wait_for(lambda: len(receiver.posts) >= 2 and len(inbox.messages) >= 2, 60)

@@ -4,11 +4,9 @@ time, each article stored once, a worker killed with SIGKILL loses nothing."""
 from __future__ import annotations
 
 import collections
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,6 +18,7 @@ from presswatch.config import Config
 from presswatch.store import Store
 from tests import pgserver
 from tests.conftest import FeedServer, Route
+from tests.processes import presswatch, wait_for
 
 FEEDS = 100
 ITEMS_PER_FEED = 3
@@ -44,22 +43,7 @@ def feed(number: int) -> bytes:
 
 
 def start_worker(config: Config) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, step: float = 0.3) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
+    return presswatch("watch", config.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_three_workers_share_the_feeds_and_survive_one_killed(
@@ -168,13 +152,7 @@ def test_a_worker_rides_out_a_postgresql_restart(
                 return store.count_articles()
 
         with log_path.open("w") as log_file:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "presswatch.cli", "watch", "--config", str(config.path)],
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+            worker = presswatch("watch", config.path, stdout=log_file, stderr=subprocess.STDOUT)
             try:
                 assert wait_for(lambda: stored() == ITEMS_PER_FEED + 1, 60)
                 pgserver.stop(folder)

@@ -1,0 +1,67 @@
+"""Helpers for tests and benchmarks that run presswatch in real processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# How Debian's chromium runs here: headless, as root, and without the background requests
+# to Google that this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 at this moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, step: float = 0.3) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass; whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+def wait_healthy(base: str, seconds: float = 60) -> None:
+    """Wait until the Streamlit server at ``base`` answers its health check."""
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                return bool(answer.read() == b"ok")
+        except OSError:
+            return False
+
+    if not wait_for(healthy, seconds):
+        raise RuntimeError(f"{base} did not start within {seconds:.0f} s")
+
+
+def presswatch(command: str, config: Path, *extra: str, **popen: Any) -> subprocess.Popen[str]:
+    """`presswatch COMMAND --config CONFIG ...` in a subprocess (output unbuffered)."""
+    popen.setdefault("env", {**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "presswatch.cli", command, "--config", str(config), *extra],
+        text=True,
+        **popen,
+    )
