@@ -227,3 +227,15 @@ def test_sources_and_status_name_the_worker_collecting_a_source(
     status = runner.invoke(main, ["status", "--config", str(config.path)])
     assert "Collector workers collecting now: host-a:123:abc" in status.output
     assert "postgresql+psycopg://" in status.output
+
+
+def test_migrate_says_what_it_did_on_postgresql(
+    write_config: Callable[..., Config], postgres_url: str
+) -> None:
+    config = write_config(database=postgres_url)
+    runner = CliRunner()
+    first = runner.invoke(main, ["migrate", "--config", str(config.path)])
+    assert first.exit_code == 0, first.output
+    assert "created schema version" in first.output
+    again = runner.invoke(main, ["migrate", "--config", str(config.path)])
+    assert "created" not in again.output and "up to date" in again.output
