@@ -23,8 +23,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from presswatch import analytics
-from presswatch.frames import Frames
+from presswatch import aggregates, analytics, overview
+from presswatch.frames import Filters, Frames
 from presswatch.store import Store
 from tests import pgserver
 
@@ -91,6 +91,7 @@ def fill(store: Store, mentions: int) -> None:
                 "'Une phrase.' FROM mentions GROUP BY article_id, company"
             )
         )
+    store.rebuild_coverage()  # what analysis writes beside each article's mentions
     if store.backend == "postgresql":
         with store.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
@@ -106,13 +107,24 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def in_sql(store: Store, start: datetime, end: datetime) -> dict[str, float]:
-    """Each figure grouped by the database, over a 90-day period."""
+    """Each figure grouped by the database over the coverage table, for a 90-day period."""
+    period = Filters(start=start.date(), end=(end - timedelta(days=1)).date())
     return {
-        "daily mentions": timed(lambda: store.daily_mentions(start, end)),
-        "share of voice": timed(lambda: store.share_of_voice_counts(start, end)),
-        "tone": timed(lambda: store.tone_counts(start, end)),
-        "top outlets": timed(lambda: store.outlet_counts(start, end)),
+        "daily mentions": timed(lambda: aggregates.daily_counts(store, period)),
+        "share of voice": timed(lambda: aggregates.company_counts(store, period)),
+        "tone": timed(lambda: aggregates.tone_counts(store, period)),
+        "top outlets": timed(lambda: aggregates.outlet_counts(store, period)),
     }
+
+
+def overview_in_database(store: Store, end: datetime, days: int | None) -> float:
+    """The dashboard's whole overview for a view of ``days`` (None: all time), grouped by
+    the database (presswatch.overview.from_database: both periods, spikes, outlets)."""
+    last = (end - timedelta(days=1)).date()
+    filters = (
+        Filters() if days is None else Filters(start=last - timedelta(days=days - 1), end=last)
+    )
+    return timed(lambda: overview.from_database(store, filters, ["Mistral AI"]))
 
 
 def in_pandas(store: Store, start: datetime, end: datetime) -> tuple[float, float, int]:
@@ -187,10 +199,17 @@ def main() -> None:
                             f"\n{'':>21}{backend:<10}  pandas {whole:6.2f} s (load {loaded:.2f} s, "
                             f"peak RSS {peak:,} MB): SQL is {whole / total:.1f}x faster"
                         )
+                    month = overview_in_database(store, end, 30)
+                    year = overview_in_database(store, end, None)
+                    line += (
+                        f"\n{'':>21}{backend:<10}  overview in the database: 30 days "
+                        f"{month:6.2f} s, all time {year:6.2f} s"
+                    )
                     loaded, whole, peak = in_window(store, end, 30)
                     line += (
-                        f"\n{'':>21}{backend:<10}  dashboard's 30-day view {whole:6.2f} s "
-                        f"(load {loaded:.2f} s, peak RSS {peak:,} MB)"
+                        f"\n{'':>21}{backend:<10}  dashboard's 30-day view in pandas "
+                        f"{whole:6.2f} s (load {loaded:.2f} s, peak RSS {peak:,} MB): the "
+                        f"database is {whole / month:.1f}x faster"
                     )
                     line += f"  [generated in {filled:.0f} s]"
                     print(line, flush=True)

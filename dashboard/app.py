@@ -7,10 +7,18 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.data import get_config, get_database_url, has_recent_coverage, load_frames
+from dashboard.data import (
+    get_config,
+    get_database_url,
+    has_recent_coverage,
+    load_filter_options,
+    load_frames,
+    window_size,
+)
 from dashboard.i18n import interface_language, translate
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.errors import PresswatchError
+from presswatch.frames import Frames
 
 # An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.
 st.set_page_config(page_title="presswatch", page_icon="📰", layout="wide")
@@ -79,11 +87,28 @@ with st.sidebar:
         if isinstance(picked, tuple) and len(picked) == 2:
             custom = (picked[0], picked[1])
 
-# Only the articles this period needs are read (its previous period and a baseline too).
+# Only the articles this period needs are read (its previous period and a baseline too),
+# and only when a page asks; a window of more pairs than the config allows is grouped by
+# the database on the overview instead.
+since = load_since(*period_bounds(period, custom, datetime.now(UTC).date()))
+
+
+def frames() -> Frames:
+    """The stored frames of this window (read once per minute and window, then cached)."""
+    return load_frames(database, since)
+
+
 try:
-    everything = load_frames(
-        database, load_since(*period_bounds(period, custom, datetime.now(UTC).date()))
-    )
+    aggregated = window_size(database, since) > config.aggregate_in_database_above
+    if aggregated:
+        options = load_filter_options(database, since)
+    else:
+        everything = frames()
+        options = {
+            "outlets": sorted_values(everything.articles["outlet"]),
+            "languages": sorted_values(everything.articles["language"]),
+            "topics": sorted_values(everything.topics["topic"]),
+        }
 except PresswatchError as exc:
     st.error(
         t("{error}\n\nCheck the database, then reload this page.", error=exc),
@@ -92,9 +117,9 @@ except PresswatchError as exc:
     st.stop()
 
 company_names = [c.name for c in config.companies]
-outlet_names = sorted_values(everything.articles["outlet"])
-language_names = sorted_values(everything.articles["language"])
-topic_names = sorted(set(config.topics) | set(sorted_values(everything.topics["topic"])))
+outlet_names = options["outlets"]
+language_names = options["languages"]
+topic_names = sorted(set(config.topics) | set(options["topics"]))
 tone_names = ["positive", "neutral", "negative"]
 
 
@@ -140,7 +165,7 @@ st.query_params.from_dict(shared)
 st.session_state["view"] = build_view(
     config,
     database,
-    everything,
+    frames,
     companies=companies,
     period=period,
     custom=custom,
@@ -148,6 +173,7 @@ st.session_state["view"] = build_view(
     languages=languages,
     tones=tones,
     topics=topics,
+    aggregated=aggregated,
 )
 
 page = st.navigation(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, timedelta
 
+import pandas as pd
 import streamlit as st
 
+from presswatch import aggregates, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
-from presswatch.frames import Frames
+from presswatch.frames import Filters, Frames
 from presswatch.models import Article
 from presswatch.store import Store
 
@@ -55,6 +57,30 @@ def load_frames(url: str, since: date | None = None) -> Frames:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def window_size(url: str, since: date | None) -> int:
+    """The (article, company) pairs a view reading from ``since`` would load into pandas."""
+    return aggregates.window_size(_store(url), since)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_filter_options(url: str, since: date | None) -> dict[str, list[str]]:
+    """The sidebar's outlets, languages and topics, read by the database (large views)."""
+    return aggregates.filter_options(_store(url), since)
+
+
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=8)
+def load_overview(url: str, filters: Filters, tracked: tuple[str, ...]) -> overview.Overview:
+    """The overview's figures grouped by the database, for views too large for pandas."""
+    return overview.from_database(_store(url), filters, list(tracked))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_source_events(url: str) -> pd.DataFrame:
+    """Every source's collection history."""
+    return _store(url).source_events_frame()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def has_recent_coverage(url: str, days: int) -> bool:
     """Whether anything was published in the last ``days`` days."""
     return _store(url).has_articles_since(datetime.now(UTC) - timedelta(days=days))
@@ -78,4 +104,5 @@ def save_correction(
     """Store a person's tone correction and drop the cached frames so it shows at once."""
     _store(url).add_correction(article_id, label, author, company=company, note=note)
     load_frames.clear()
+    load_overview.clear()
     load_article.clear()

@@ -5,6 +5,7 @@ The filters live in the URL's query parameters, so a shared link reproduces the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -12,9 +13,11 @@ from functools import cached_property
 import pandas as pd
 
 from dashboard.i18n import interface_language, translate
+from presswatch import overview
 from presswatch.analytics import isin
 from presswatch.config import Config
 from presswatch.frames import Filters, Frames
+from presswatch.overview import Overview
 
 PERIODS: dict[str, int | None] = {
     "All time": None,
@@ -53,19 +56,54 @@ def load_since(start: date | None, end: date | None) -> date | None:
 
 @dataclass(frozen=True)
 class View:
-    """What the pages show: the frames with the sidebar's filters applied, and the config."""
+    """What the pages show: the frames with the sidebar's filters applied, and the config.
+
+    The frames are read when a page first asks for them. With ``aggregated``, the view's
+    window is too large for pandas (config ``aggregate_in_database_above``): the overview
+    is grouped by the database and reads no frames.
+    """
 
     config: Config
     database: str
-    everything: Frames
+    load: Callable[[], Frames]
     filters: Filters
     period: str
     all_companies: list[str] = field(default_factory=list)
     language: str = "en"
+    aggregated: bool = False
 
     def t(self, text: str, /, **values: object) -> str:
         """The text in the interface language, its {placeholders} filled with ``values``."""
         return translate(text, self.language, **values)
+
+    @cached_property
+    def everything(self) -> Frames:
+        """The stored frames the view's window needs, unfiltered."""
+        return self.load()
+
+    @cached_property
+    def overview(self) -> Overview:
+        """The overview's figures: grouped by the database for an aggregated view."""
+        tracked = [c.name for c in self.config.tracked]
+        if self.aggregated:
+            from dashboard.data import load_overview
+
+            return load_overview(self.database, self.filters, tuple(tracked))
+        return overview.from_frames(self.everything, self.filters, tracked, view=self.frames)
+
+    @property
+    def has_articles(self) -> bool:
+        """Whether anything is stored (an aggregated view always has articles)."""
+        return self.aggregated or not self.everything.articles.empty
+
+    @property
+    def source_events(self) -> pd.DataFrame:
+        """Every source's collection history (coverage gaps)."""
+        if self.aggregated:
+            from dashboard.data import load_source_events
+
+            return load_source_events(self.database)
+        return self.everything.source_events
 
     @cached_property
     def frames(self) -> Frames:
@@ -112,12 +150,6 @@ class View:
         """The articles that mention at least one of the chosen companies."""
         return self.articles[isin(self.articles["id"], self.mentions["article_id"])]
 
-    @cached_property
-    def previous(self) -> Frames | None:
-        """The same filters over the period just before, for changes; None if unbounded."""
-        earlier = self.filters.previous()
-        return earlier.apply(self.everything) if earlier else None
-
     @property
     def undated(self) -> pd.DataFrame:
         """Undated articles of the chosen companies: outside any bounded period, never hidden."""
@@ -130,7 +162,7 @@ class View:
 def build_view(
     config: Config,
     database: str,
-    everything: Frames,
+    everything: Frames | Callable[[], Frames],
     *,
     companies: list[str],
     period: str,
@@ -140,6 +172,7 @@ def build_view(
     tones: list[str] | None = None,
     topics: list[str] | None = None,
     today: date | None = None,
+    aggregated: bool = False,
 ) -> View:
     """The view for these sidebar choices."""
     start, end = period_bounds(period, custom, today or datetime.now(UTC).date())
@@ -154,6 +187,14 @@ def build_view(
         tones=tuple(tones or ()),
         topics=tuple(topics or ()),
     )
+    load = everything if callable(everything) else (lambda: everything)
     return View(
-        config, database, everything, filters, period, all_companies, interface_language(config)
+        config,
+        database,
+        load,
+        filters,
+        period,
+        all_companies,
+        interface_language(config),
+        aggregated,
     )

@@ -196,14 +196,45 @@ def unplaced_articles(
     """
     pairs = article_companies(articles, mentions)
     relevant = articles[isin(articles["id"], pairs["article_id"])]
-    unplaced = relevant[~relevant["date_precision"].isin(_PLACEABLE[frequency])]
+    counts = (
+        relevant["date_precision"]
+        .value_counts(dropna=False)
+        .rename_axis("date_precision")
+        .reset_index(name="articles")
+    )
+    return unplaced_from_counts(counts, frequency)
+
+
+def unplaced_from_counts(counts: pd.DataFrame, frequency: Frequency = "day") -> pd.DataFrame:
+    """unplaced_articles from articles per date precision (aggregates.article_counts).
+
+    Columns: reason, articles.
+    """
+    unplaced = counts[~counts["date_precision"].isin(_PLACEABLE[frequency])]
     reasons = (
         unplaced["date_precision"]
         .map({"month": "known to the month", "year": "known to the year"})
         .fillna("undated")
     )
-    counts = reasons.value_counts().rename_axis("reason").reset_index(name="articles")
-    return counts.sort_values("reason").reset_index(drop=True)
+    out = (
+        pd.DataFrame({"reason": reasons, "articles": unplaced["articles"].astype("int64")})
+        .groupby("reason", as_index=False)["articles"]
+        .sum()
+    )
+    out = out[out["articles"] > 0]
+    result: pd.DataFrame = out.sort_values("reason").reset_index(drop=True)
+    return result[["reason", "articles"]]
+
+
+SHARE_COLUMNS = [
+    "company",
+    "articles",
+    "stories",
+    "mentions",
+    "share_articles",
+    "share_stories",
+    "share_mentions",
+]
 
 
 def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -213,20 +244,11 @@ def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     mentions, and share_articles, share_stories, share_mentions in percent, each summing to
     100 over companies whenever there is a mention.
     """
-    columns = [
-        "company",
-        "articles",
-        "stories",
-        "mentions",
-        "share_articles",
-        "share_stories",
-        "share_mentions",
-    ]
     pairs, rows = _pairs_and_rows(articles, mentions)
     if pairs.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=SHARE_COLUMNS)
     pairs = pairs.assign(story_id=_story_of_pairs(articles, rows))
-    out = (
+    counts = (
         pairs.groupby("company")
         .agg(
             articles=("article_id", "size"),  # one pair per (article, company)
@@ -235,9 +257,18 @@ def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
         )
         .reset_index()
     )
+    return share_from_counts(counts)
+
+
+def share_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Shares of voice from articles, stories and mentions per company (as share_of_voice,
+    whose columns it returns, from counts grouped elsewhere: aggregates.company_counts)."""
+    if counts.empty:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
+    out = counts.copy()
     for column in ("articles", "stories", "mentions"):
         out[f"share_{column}"] = 100.0 * out[column] / out[column].sum()
-    out = out[columns]
+    out = out[SHARE_COLUMNS]
     return out.sort_values(["mentions", "company"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -357,7 +388,17 @@ def article_topics(topics: pd.DataFrame) -> pd.Series:
 def choose_frequency(articles: pd.DataFrame) -> Frequency:
     """A readable grain for the dated articles: days for a few weeks, months for years."""
     dated = articles.loc[articles["date_precision"].isin(_PLACEABLE["day"]), "published"]
-    if articles["date_precision"].isin(["month"]).any() and dated.empty:
+    return _frequency(dated, bool(articles["date_precision"].isin(["month"]).any()))
+
+
+def frequency_from_daily(daily: pd.DataFrame) -> Frequency:
+    """choose_frequency for daily counts (aggregates.daily_counts) instead of articles."""
+    dated = daily.loc[daily["date_precision"].isin(_PLACEABLE["day"]), "day"]
+    return _frequency(dated, bool(daily["date_precision"].isin(["month"]).any()))
+
+
+def _frequency(dated: pd.Series, known_to_the_month: bool) -> Frequency:
+    if known_to_the_month and dated.empty:
         return "month"
     if dated.empty:
         return "day"
@@ -562,13 +603,37 @@ def prominence(mentions: pd.DataFrame) -> pd.DataFrame:
     return table[["title", "lead", "body"]].reset_index()
 
 
+def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd.DataFrame:
+    """mentions_over_time from daily counts per date precision (aggregates.daily_counts):
+    the same columns (period, company, mentions, articles), the same placeable articles."""
+    columns = ["period", "company", "mentions", "articles"]
+    placed = daily[daily["date_precision"].isin(_PLACEABLE[frequency])]
+    if placed.empty:
+        return pd.DataFrame(columns=columns)
+    period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
+    out = (
+        placed.assign(period=period)
+        .groupby(["period", "company"])[["mentions", "articles"]]
+        .sum()
+        .reset_index()
+        .sort_values(["period", "company"])
+        .reset_index(drop=True)
+    )
+    return out[columns]
+
+
 def daily_counts(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions and articles per day and company, every day of the span (zeros included).
 
     Only articles dated to the day or better are placed. Columns: day, company, mentions,
     articles.
     """
-    timeline = mentions_over_time(articles, mentions, "day")
+    return fill_days(mentions_over_time(articles, mentions, "day"))
+
+
+def fill_days(timeline: pd.DataFrame) -> pd.DataFrame:
+    """A daily timeline (period, company, mentions, articles) with every day of its span
+    for every company, zeros included. Columns: day, company, mentions, articles."""
     if timeline.empty:
         return pd.DataFrame(columns=["day", "company", "mentions", "articles"])
     days = pd.date_range(timeline["period"].min(), timeline["period"].max(), freq="D")
@@ -600,7 +665,36 @@ def spikes(
     article_ids (the articles that drove it).
     """
     columns = ["company", "day", "mentions", "articles", "baseline", "z", "article_ids"]
-    daily = daily_counts(articles, mentions)
+    out = detect_spikes(daily_counts(articles, mentions), window, threshold, minimum)
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    pairs = _with_period(*_pairs_and_rows(articles, mentions), articles, "day")
+    # Only the spike days' articles are listed: a handful of days, not the whole span.
+    wanted = pd.MultiIndex.from_frame(out[["company", "day"]])
+    spiking = wanted.get_indexer(pd.MultiIndex.from_arrays([pairs["company"], pairs["period"]]))
+    pairs = pairs[spiking >= 0].rename(columns={"period": "day"})
+    # Each spike's articles in the order they appeared (then by id), as the database
+    # lists them (aggregates.articles_of_days).
+    behind = articles[isin(articles["id"], pairs["article_id"])]
+    order = {
+        article_id: position
+        for position, article_id in enumerate(behind.sort_values(["published", "id"])["id"])
+    }
+    drivers = pairs.groupby(["company", "day"])["article_id"].agg(list)
+    out["article_ids"] = [
+        sorted(drivers.get((c, d), []), key=order.__getitem__)
+        for c, d in zip(out["company"], out["day"], strict=True)
+    ]
+    out["articles"] = out["article_ids"].map(len)
+    return out[columns].sort_values(["day", "company"]).reset_index(drop=True)
+
+
+def detect_spikes(
+    daily: pd.DataFrame, window: int = 14, threshold: float = 3.5, minimum: int = 3
+) -> pd.DataFrame:
+    """The spike days of a filled daily series (fill_days), as ``spikes`` finds them,
+    without the articles behind them. Columns: company, day, mentions, baseline, z."""
+    columns = ["company", "day", "mentions", "baseline", "z"]
     if daily.empty:
         return pd.DataFrame(columns=columns)
     found = []
@@ -613,20 +707,8 @@ def spikes(
         baseline = pd.Series(centre, index=counts.index)
         for day in counts.index[(z >= threshold) & (counts >= minimum)]:
             found.append((company, day, int(counts[day]), float(baseline[day]), float(z[day])))
-    if not found:
-        return pd.DataFrame(columns=columns)
-    out = pd.DataFrame(found, columns=["company", "day", "mentions", "baseline", "z"])
-    pairs = _with_period(*_pairs_and_rows(articles, mentions), articles, "day")
-    # Only the spike days' articles are listed: a handful of days, not the whole span.
-    wanted = pd.MultiIndex.from_frame(out[["company", "day"]])
-    spiking = wanted.get_indexer(pd.MultiIndex.from_arrays([pairs["company"], pairs["period"]]))
-    pairs = pairs[spiking >= 0].rename(columns={"period": "day"})
-    drivers = pairs.groupby(["company", "day"])["article_id"].agg(list)
-    out["article_ids"] = [
-        drivers.get((c, d), []) for c, d in zip(out["company"], out["day"], strict=True)
-    ]
-    out["articles"] = out["article_ids"].map(len)
-    return out[columns].sort_values(["day", "company"]).reset_index(drop=True)
+    out = pd.DataFrame(found, columns=columns)
+    return out.sort_values(["day", "company"]).reset_index(drop=True)
 
 
 def _rolling_median_mad(

@@ -91,7 +91,9 @@ class Frames:
         return replace(self.keep_articles(kept), mentions=mentions, tones=tones)
 
 
-_PRECISION_SPAN = {"datetime": timedelta(0), "day": timedelta(days=1)}
+# An article dated to the second is an instant: it is in a period when its moment is (a
+# 23:00 article is not in the next day's period). One dated to the day spans its day.
+_PRECISION_SPAN = {"datetime": pd.Timedelta(microseconds=1), "day": pd.Timedelta(days=1)}
 
 
 def _article_interval(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -102,8 +104,10 @@ def _article_interval(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         mask = articles["date_precision"] == precision
         if mask.any():
             end[mask] = start[mask] + offset
-    day = articles["date_precision"].isin(["datetime", "day"])
-    end[day] = start[day] + pd.Timedelta(days=1)
+    for precision, span in _PRECISION_SPAN.items():
+        mask = articles["date_precision"] == precision
+        if mask.any():
+            end[mask] = start[mask] + span
     return start, end
 
 

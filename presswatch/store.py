@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -166,6 +166,28 @@ topics_table = sa.Table(
     sa.Index("ix_topics_topic", "topic"),
 )
 
+# One row per (article, company it mentions): what the overview's figures count. Written
+# with the mentions at analysis time (and when a story or a tone correction changes), so
+# that the database groups an indexed range of dates without joining the articles or
+# counting distinct over millions of mentions (bench/bench_store_queries.py).
+coverage_table = sa.Table(
+    "coverage",
+    metadata,
+    _article_reference(primary_key=True),
+    sa.Column("company", sa.String(200), primary_key=True),
+    sa.Column("published", UTCDateTime),
+    sa.Column("date_precision", sa.String(16)),
+    sa.Column("outlet", sa.Text),
+    sa.Column("language", sa.String(8)),
+    sa.Column("story_id", sa.String(40), nullable=False),
+    sa.Column("mentions", sa.Integer, nullable=False),
+    # The article's tone towards the company: a person's correction, else the model's.
+    sa.Column("tone", sa.String(8)),
+    sa.Index("ix_coverage_published", "published", "company"),
+    # Articles known to the month or year are found by their own short range of dates.
+    sa.Index("ix_coverage_precision", "date_precision", "published"),
+)
+
 # A person's tone: it always wins over the model. company NULL is the article's overall
 # tone; field and start name one mention.
 corrections_table = sa.Table(
@@ -266,6 +288,11 @@ def _add_leases(conn: Connection) -> None:
     conn.execute(sa.text(f"ALTER TABLE sources ADD COLUMN lease_until {timestamp}"))
 
 
+def _add_coverage(conn: Connection) -> None:
+    coverage_table.create(conn)
+    conn.execute(_coverage_insert(None))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_story_columns,
     3: lambda conn: files_table.create(conn),
@@ -273,6 +300,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: lambda conn: source_events_table.create(conn),
     6: lambda conn: alerts_table.create(conn),
     7: _add_leases,
+    8: _add_coverage,
 }
 
 # Tables in the order their rows can be written (a row's references come first): the order
@@ -286,6 +314,7 @@ COPY_ORDER: tuple[sa.Table, ...] = (
     tones_table,
     topics_table,
     corrections_table,
+    coverage_table,
     source_events_table,
     alerts_table,
     files_table,
@@ -690,8 +719,11 @@ class Store:
         return counts
 
     @staticmethod
-    def _write_analyses(conn: Connection, articles: Sequence[Article], *, replace: bool) -> None:
-        """Write the mentions, tones and topics of several articles in one statement each."""
+    def _write_analyses(
+        conn: Connection, articles: Sequence[Article], *, replace: bool, coverage: bool = True
+    ) -> None:
+        """Write the mentions, tones and topics of several articles in one statement each,
+        and (unless told not to, by a caller that changes the articles after) their coverage."""
         if not articles:
             return
         ids = [a.id for a in articles]
@@ -727,11 +759,18 @@ class Store:
         ):
             if rows:
                 conn.execute(sa.insert(table), rows)
+        if coverage:
+            _refresh_coverage(conn, ids)
 
-    @staticmethod
-    def _write_analysis(conn: Connection, article: Article) -> None:
-        """Replace one article's mentions, per-company tones and topics."""
-        Store._write_analyses(conn, [article], replace=True)
+    def rebuild_coverage(self) -> int:
+        """Rewrite the whole coverage table from the stored mentions, tones and corrections
+        (after rows were written outside presswatch); return its rows."""
+        with self._begin() as conn:
+            conn.execute(sa.delete(coverage_table))
+            conn.execute(_coverage_insert(None))
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(coverage_table)).scalar_one()
+            )
 
     def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""
@@ -762,7 +801,7 @@ class Store:
     def replace_analysis(self, article: Article) -> None:
         """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
         with self._begin() as conn:
-            self._write_analysis(conn, article)
+            self._write_analyses(conn, [article], replace=True, coverage=False)
             conn.execute(
                 sa.update(articles_table)
                 .where(articles_table.c.id == article.id)
@@ -773,6 +812,7 @@ class Store:
                     signature=article.signature,
                 )
             )
+            _refresh_coverage(conn, [article.id])
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, without its mentions, oldest first."""
@@ -1021,7 +1061,7 @@ class Store:
 
     def source_events_frame(self) -> pd.DataFrame:
         """Every collection of every source, oldest first."""
-        frame = self._read_frame(
+        frame = self.read_frame(
             sa.select(source_events_table).order_by(
                 source_events_table.c.at, source_events_table.c.id
             )
@@ -1122,7 +1162,7 @@ class Store:
 
     def alerts_frame(self) -> pd.DataFrame:
         """Every alert and its delivery state."""
-        return self._read_frame(sa.select(alerts_table).order_by(alerts_table.c.id))
+        return self.read_frame(sa.select(alerts_table).order_by(alerts_table.c.id))
 
     # -- runs -------------------------------------------------------------------------
 
@@ -1214,7 +1254,7 @@ class Store:
             .outerjoin(sources, sources.c.article_id == articles_table.c.id)
             .where(self._in_window(since, seen_since))
         )
-        frame = self._read_frame(query, bulk=True)
+        frame = self.read_frame(query, bulk=True)
         for column in ("published", "first_seen", "updated_at"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
@@ -1222,7 +1262,7 @@ class Store:
     def _hanging_frame(
         self, table: sa.Table, since: datetime | None, seen_since: datetime | None
     ) -> pd.DataFrame:
-        return self._read_frame(
+        return self.read_frame(
             sa.select(table).where(self._of_window(table, since, seen_since)), bulk=True
         )
 
@@ -1246,7 +1286,7 @@ class Store:
 
     def corrections_frame(self) -> pd.DataFrame:
         """Every tone correction, oldest first (a later one wins)."""
-        return self._read_frame(sa.select(corrections_table).order_by(corrections_table.c.id))
+        return self.read_frame(sa.select(corrections_table).order_by(corrections_table.c.id))
 
     def add_correction(
         self,
@@ -1282,20 +1322,22 @@ class Store:
                     created_at=_now(),
                 )
             )
+            if company is not None and field is None:  # the figures' tone of that company
+                _refresh_coverage(conn, [article_id])
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
 
     def sources_frame(self) -> pd.DataFrame:
         """Sources and their collection state."""
-        frame = self._read_frame(sa.select(sources_table).order_by(sources_table.c.name))
+        frame = self.read_frame(sa.select(sources_table).order_by(sources_table.c.name))
         for column in ("last_attempt", "last_success", "next_due"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
     def runs_frame(self, limit: int = 50) -> pd.DataFrame:
         """The latest collection runs, newest first."""
-        return self._read_frame(sa.select(runs_table).order_by(runs_table.c.id.desc()).limit(limit))
+        return self.read_frame(sa.select(runs_table).order_by(runs_table.c.id.desc()).limit(limit))
 
     def _copy_frame(self, query: sa.Select[Any]) -> pd.DataFrame:
         """A large frame from PostgreSQL through COPY ... TO STDOUT (CSV), parsed by pandas.
@@ -1320,6 +1362,11 @@ class Store:
             raw = self.engine.raw_connection()
         except SQLAlchemyError as exc:
             raise self._error(exc) from exc
+        except Exception as exc:  # a raw connection's driver errors come unwrapped
+            first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+            raise StoreError(
+                f"cannot reach database {self.display_url}: {first} (is the server running?)"
+            ) from exc
         try:
             cursor = raw.cursor()
             with cursor.copy(statement, params) as copy:
@@ -1350,106 +1397,8 @@ class Store:
             frame[name] = frame[name].map({"t": True, "f": False})
         return frame
 
-    # -- aggregates computed by the database ---------------------------------------------
-    # For archives too large to load every mention into pandas (millions of rows on
-    # PostgreSQL): the same figures as analytics.py, grouped by the database, so only the
-    # aggregated rows travel.
-
-    def _day(self, column: Any) -> Any:
-        """The calendar day (UTC) of a timestamp column, as the database spells it."""
-        if self.backend == "sqlite":
-            return sa.func.date(column)
-        return sa.cast(column, sa.Date)
-
-    def _period(self, query: sa.Select[Any], start: datetime | None, end: datetime | None) -> Any:
-        if start is not None:
-            query = query.where(articles_table.c.published >= start)
-        if end is not None:
-            query = query.where(articles_table.c.published < end)
-        return query
-
-    def daily_mentions(
-        self, start: datetime | None = None, end: datetime | None = None
-    ) -> pd.DataFrame:
-        """Mentions and articles per day and company, dated articles only; grouped in SQL."""
-        m, a = mentions_table, articles_table
-        day = self._day(a.c.published).label("day")
-        query = (
-            sa.select(
-                day,
-                m.c.company,
-                sa.func.count().label("mentions"),
-                sa.func.count(sa.distinct(m.c.article_id)).label("articles"),
-            )
-            .select_from(m.join(a, a.c.id == m.c.article_id))
-            .where(a.c.published.is_not(None))
-            .group_by(day, m.c.company)
-            .order_by(day, m.c.company)
-        )
-        frame = self._read_frame(self._period(query, start, end))
-        frame["day"] = pd.to_datetime(frame["day"])
-        return frame
-
-    def share_of_voice_counts(
-        self, start: datetime | None = None, end: datetime | None = None
-    ) -> pd.DataFrame:
-        """Articles, unique stories and mentions per company in a period; grouped in SQL."""
-        m, a = mentions_table, articles_table
-        query = (
-            sa.select(
-                m.c.company,
-                sa.func.count(sa.distinct(m.c.article_id)).label("articles"),
-                sa.func.count(sa.distinct(a.c.story_id)).label("stories"),
-                sa.func.count().label("mentions"),
-            )
-            .select_from(m.join(a, a.c.id == m.c.article_id))
-            .group_by(m.c.company)
-            .order_by(m.c.company)
-        )
-        return self._read_frame(self._period(query, start, end))
-
-    def tone_counts(
-        self, start: datetime | None = None, end: datetime | None = None
-    ) -> pd.DataFrame:
-        """Articles per company and tone label in a period (the model's tones); in SQL."""
-        t, a = tones_table, articles_table
-        query = (
-            sa.select(t.c.company, t.c.label, sa.func.count().label("articles"))
-            .select_from(t.join(a, a.c.id == t.c.article_id))
-            .group_by(t.c.company, t.c.label)
-            .order_by(t.c.company, t.c.label)
-        )
-        return self._read_frame(self._period(query, start, end))
-
-    def outlet_counts(
-        self, start: datetime | None = None, end: datetime | None = None, top: int = 10
-    ) -> pd.DataFrame:
-        """The outlets with most articles per company in a period; grouped in SQL."""
-        t, a = tones_table, articles_table
-        outlet = sa.func.coalesce(a.c.outlet, "(unknown)").label("outlet")
-        counts = self._period(
-            sa.select(t.c.company, outlet, sa.func.count().label("articles"))
-            .select_from(t.join(a, a.c.id == t.c.article_id))
-            .group_by(t.c.company, outlet),
-            start,
-            end,
-        ).subquery()
-        rank = (
-            sa.func.row_number()
-            .over(
-                partition_by=counts.c.company, order_by=(counts.c.articles.desc(), counts.c.outlet)
-            )
-            .label("rank")
-        )
-        ranked = sa.select(counts, rank).subquery()
-        query = (
-            sa.select(ranked.c.company, ranked.c.outlet, ranked.c.articles)
-            .where(ranked.c.rank <= top)
-            .order_by(ranked.c.company, ranked.c.rank)
-        )
-        return self._read_frame(query)
-
-    def _read_frame(self, query: sa.Select[Any], *, bulk: bool = False) -> pd.DataFrame:
+    def read_frame(self, query: sa.Select[Any], *, bulk: bool = False) -> pd.DataFrame:
+        """The rows of a query as a frame (``bulk``: through COPY on PostgreSQL)."""
         if bulk and self.backend == "postgresql":
             return self._copy_frame(query)
         with self._begin() as conn:
@@ -1626,3 +1575,63 @@ def _article_from_row(row: Any, mentions: tuple[Mention, ...] = ()) -> Article:
         tone_score=row["tone_score"],
         tone_label=row["tone_label"],
     )
+
+
+def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
+    """INSERT ... SELECT of the coverage rows of these articles (None: of every article),
+    from their mentions, their article, their tones and the latest tone corrections."""
+    m, a, t, c = mentions_table, articles_table, tones_table, corrections_table
+    counted = sa.select(m.c.article_id, m.c.company, sa.func.count().label("mentions"))
+    latest = sa.select(sa.func.max(c.c.id).label("id")).where(
+        c.c.company.is_not(None), c.c.field.is_(None)
+    )
+    if ids is not None:
+        counted = counted.where(m.c.article_id.in_(ids))
+        latest = latest.where(c.c.article_id.in_(ids))
+    counts = counted.group_by(m.c.article_id, m.c.company).subquery("counts")
+    newest = latest.group_by(c.c.article_id, c.c.company).subquery("newest")
+    fixed = (
+        sa.select(c.c.article_id, c.c.company, c.c.label)
+        .join(newest, newest.c.id == c.c.id)
+        .subquery("fixed")
+    )
+    rows = sa.select(
+        counts.c.article_id,
+        counts.c.company,
+        a.c.published,
+        a.c.date_precision,
+        a.c.outlet,
+        a.c.language,
+        sa.func.coalesce(a.c.story_id, a.c.id),
+        counts.c.mentions,
+        sa.func.coalesce(fixed.c.label, t.c.label),
+    ).select_from(
+        counts.join(a, a.c.id == counts.c.article_id)
+        .outerjoin(
+            t, sa.and_(t.c.article_id == counts.c.article_id, t.c.company == counts.c.company)
+        )
+        .outerjoin(
+            fixed,
+            sa.and_(fixed.c.article_id == counts.c.article_id, fixed.c.company == counts.c.company),
+        )
+    )
+    columns = [
+        "article_id",
+        "company",
+        "published",
+        "date_precision",
+        "outlet",
+        "language",
+        "story_id",
+        "mentions",
+        "tone",
+    ]
+    return sa.insert(coverage_table).from_select(columns, rows)
+
+
+def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
+    """Rewrite the coverage rows of these articles from what is stored about them now."""
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        conn.execute(sa.delete(coverage_table).where(coverage_table.c.article_id.in_(chunk)))
+        conn.execute(_coverage_insert(chunk))

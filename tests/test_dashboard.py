@@ -345,3 +345,51 @@ def test_recent_coverage_opens_on_the_last_30_days_and_a_link_keeps_its_period(
     shared.run()
     assert shared.selectbox(key="period").value == "All time"
     assert {m.label: m.value for m in shared.metric}["Articles"] == "3"
+
+
+def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `aggregate_in_database_above` pairs, the overview reads no frames at all and
+    shows what the pandas overview shows, for every period and with filters."""
+    from tests.test_store_aggregates import generated_articles
+
+    config = write_config()
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        store.save_articles(generated_articles())
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+
+    def shown(app: AppTest) -> tuple[Any, ...]:
+        assert not app.exception, app.exception
+        metrics = tuple((m.label, m.value, m.delta) for m in app.metric)
+        charts = tuple(c.proto.spec for c in app.get("plotly_chart"))
+        return metrics, charts, app.dataframe[0].value.to_dict("list"), app.selectbox[0].options
+
+    def views(app: AppTest) -> list[tuple[Any, ...]]:
+        seen = [shown(app)]
+        for period in ("All time", "Last 90 days"):
+            app.selectbox(key="period").set_value(period).run()
+            seen.append(shown(app))
+        app.multiselect(key="companies").set_value(["OpenAI", "Mistral AI"]).run()
+        seen.append(shown(app))
+        app.multiselect(key="languages").set_value(["fr"]).run()
+        seen.append(shown(app))
+        return seen
+
+    in_pandas = views(open_app())
+    write_config(aggregate_in_database_above=0)
+    import presswatch.store
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("an aggregated overview read the mentions into pandas")
+
+    monkeypatch.setattr(presswatch.store.Store, "mentions_frame", refuse)
+    from dashboard.data import load_frames
+
+    load_frames.clear()
+    in_database = views(open_app())
+    for index, (left, right) in enumerate(zip(in_database, in_pandas, strict=True)):
+        for part, (mine, theirs) in enumerate(zip(left, right, strict=True)):
+            assert mine == theirs, (index, part, str(mine)[:3000], str(theirs)[:3000])

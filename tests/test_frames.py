@@ -94,6 +94,23 @@ def test_a_period_keeps_month_precision_articles_whose_month_overlaps() -> None:
     assert ids(Filters().apply(frames)) == ["a0", "a1", "a2", "a3", "a4"]  # undated kept
 
 
+def test_an_article_dated_to_the_second_is_in_one_period_only() -> None:
+    """Late in the evening before a period, or in its last second: in one period, never in
+    both a period and the one before (the previous-period changes would count it twice)."""
+    frames = build(
+        [
+            ("2024-03-19T23:30:00Z", "datetime", "Le Monde", "fr", ["Mistral AI"], "neutral"),
+            ("2024-03-20T00:00:00Z", "datetime", "Le Monde", "fr", ["Mistral AI"], "neutral"),
+            ("2024-03-31T23:59:59Z", "datetime", "Le Monde", "fr", ["Mistral AI"], "neutral"),
+        ]
+    )
+    period = Filters(start=date(2024, 3, 20), end=date(2024, 3, 31))
+    before = period.previous()
+    assert before is not None
+    assert ids(period.apply(frames)) == ["a1", "a2"]
+    assert ids(before.apply(frames)) == ["a0"]
+
+
 def test_company_and_tone_filters_work_on_the_pair() -> None:
     frames = build(
         [

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
-from presswatch import analytics
-from presswatch.models import Article, CompanyTone, Mention
+from presswatch import aggregates, analytics
+from presswatch.frames import Filters, Frames
+from presswatch.models import Article, CompanyTone, Mention, Topic
 from presswatch.store import Store
 
 COMPANIES = ["Mistral AI", "OpenAI", "Aleph Alpha"]
@@ -35,63 +37,161 @@ def generated_articles(count: int = 300) -> list[Article]:
             for c in companies
             for k in range(rng.randint(1, 3))
         )
+        published: datetime | None = start + timedelta(hours=rng.randint(0, 900))
+        precision = "datetime"
+        if n % 17 == 0:  # undated: in shares of voice of "all time", never on a day
+            published, precision = None, None
+        elif n % 23 == 0:  # known to the month or the year: placed by overlap
+            published, precision = datetime(2026, 10, 1, tzinfo=UTC), "month"
+        elif n % 29 == 0:
+            published, precision = datetime(2026, 1, 1, tzinfo=UTC), "year"
+        elif n % 31 == 0:  # the evening before a period's first day, and its last minute
+            published = datetime(2026, 10, 19 + n % 2, 23, 59, tzinfo=UTC)
+        elif n % 5 == 0:  # a burst on one day: a spike
+            published = datetime(2026, 10, 27, 9, tzinfo=UTC)
         articles.append(
             Article(
                 id=f"a{n}",
                 source="Feed",
                 entry_key=str(n),
                 text="…",
+                title=f"Titre {n}",
                 outlet=rng.choice(["Le Monde", "Les Échos", None, "L’Usine Nouvelle"]),
-                # Some undated: they count in shares of voice, never on a day.
-                published=None if n % 17 == 0 else start + timedelta(hours=rng.randint(0, 900)),
-                date_precision=None if n % 17 == 0 else "datetime",
+                language=rng.choice(["fr", "en", None]),
+                published=published,
+                date_precision=precision,  # type: ignore[arg-type]
                 story_id=f"s{n // 3}",
                 mentions=mentions,
                 company_tones=tuple(
                     CompanyTone(c, 0.0, rng.choice(["positive", "neutral", "negative"]), "…")
                     for c in companies
                 ),
+                topics=(Topic("Funding", "levée", "…"),) if n % 4 == 0 else (),
             )
         )
     return articles
 
 
-def test_sql_aggregates_match_pandas(store: Store) -> None:
+FILTERS = [
+    Filters(),
+    Filters(start=date(2026, 10, 20), end=date(2026, 10, 31)),
+    Filters(start=date(2026, 10, 8), end=date(2026, 10, 19)),  # the previous one
+    Filters(start=date(2026, 10, 20), end=None, companies=("OpenAI",)),
+    Filters(start=None, end=date(2026, 10, 19), outlets=("Les Échos", "L’Usine Nouvelle")),
+    Filters(languages=("fr",), tones=("negative", "positive")),
+    Filters(start=date(2026, 10, 1), end=date(2026, 11, 30), topics=("Funding",)),
+]
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) -> None:
+    """Every overview figure from the coverage table (aggregates.py) equals the one
+    analytics.py computes from the filtered frames, for every kind of filter."""
     store.save_articles(generated_articles())
-    articles = store.articles_frame()
-    mentions = store.mentions_frame()
-    tones = store.tones_frame()
-    start, end = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+    store.add_correction("a1", "negative", "Camille", company=generated_companies("a1")[0])
+    everything = Frames.from_store(store)
+    for filters in FILTERS:
+        view = filters.apply(everything)
+        relevant = view.articles[analytics.isin(view.articles["id"], view.mentions["article_id"])]
+        assert not relevant.empty, filters
+        name = str(filters.as_dict())
 
-    dated = articles[articles["published"].notna()]
-    joined = mentions.merge(dated, left_on="article_id", right_on="id")
-    joined = joined[(joined["published"] >= start) & (joined["published"] < end)]
-    expected = (
-        joined.assign(day=joined["published"].dt.tz_localize(None).dt.normalize())
-        .groupby(["day", "company"])
-        .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
-        .reset_index()
+        share = analytics.share_from_counts(aggregates.company_counts(store, filters))
+        expected_share = analytics.share_of_voice(view.articles, view.mentions)
+        pd.testing.assert_frame_equal(share, expected_share, check_dtype=False, obj=name)
+
+        daily = aggregates.daily_counts(store, filters)
+        for frequency in ("day", "week", "month"):
+            pd.testing.assert_frame_equal(
+                analytics.timeline_from_daily(daily, frequency),
+                analytics.mentions_over_time(view.articles, view.mentions, frequency),
+                check_dtype=False,
+                obj=f"{name} {frequency}",
+            )
+        assert analytics.frequency_from_daily(daily) == analytics.choose_frequency(relevant)
+        found = analytics.detect_spikes(
+            analytics.fill_days(analytics.timeline_from_daily(daily, "day"))
+        )
+        expected_spikes = analytics.spikes(view.articles, view.mentions)
+        assert found[["company", "day"]].values.tolist() == (
+            expected_spikes[["company", "day"]].values.tolist()
+        )
+        behind = aggregates.articles_of_days(
+            store, filters, zip(found["company"], found["day"], strict=True)
+        )
+        for row in expected_spikes.itertuples():
+            got = behind[(behind["company"] == row.company) & (behind["day"] == row.day)]
+            assert sorted(got["article_id"]) == sorted(row.article_ids)
+
+        toned = analytics.company_tones(view.tones, view.corrections)
+        expected_tones = toned.groupby(["company", "tone"]).size().to_dict()
+        tones = aggregates.tone_counts(store, filters)
+        assert tones.set_index(["company", "tone"])["articles"].to_dict() == expected_tones
+
+        pd.testing.assert_frame_equal(
+            aggregates.outlet_counts(store, filters, top=2),
+            analytics.top_outlets(view.articles, view.mentions, top=2),
+            check_dtype=False,
+            obj=name,
+        )
+
+        counts = aggregates.article_counts(store, filters)
+        assert counts["articles"].sum() == len(relevant), name
+        by_precision = relevant["date_precision"].value_counts(dropna=False).to_dict()
+        assert {
+            (None if pd.isna(k) else k): v
+            for k, v in zip(counts["date_precision"], counts["articles"], strict=True)
+        } == {(None if pd.isna(k) else k): v for k, v in by_precision.items()}
+
+
+def generated_companies(article_id: str) -> list[str]:
+    """The companies the generated article of this id mentions, in order."""
+    article = next(a for a in generated_articles() if a.id == article_id)
+    return list(dict.fromkeys(m.company for m in article.mentions))
+
+
+def test_coverage_follows_corrections_stories_updates_and_migration(store: Store) -> None:
+    """The coverage table is rewritten when an article changes, a person corrects a tone
+    or a reanalysis moves a story; a database of schema 7 gets it filled by migrate."""
+    import dataclasses
+
+    from presswatch.store import coverage_table
+
+    articles = generated_articles(12)
+    store.save_articles(articles)
+
+    def rows() -> dict[tuple[str, str], tuple[Any, ...]]:
+        frame = store.read_frame(sa.select(coverage_table))
+        return {
+            (r.article_id, r.company): (r.mentions, r.tone, r.story_id, r.outlet)
+            for r in frame.itertuples()
+        }
+
+    before = rows()
+    assert len(before) == sum(len({m.company for m in a.mentions}) for a in articles)
+    company = articles[2].mentions[0].company
+    store.add_correction(articles[2].id, "positive", "Camille", company=company)
+    store.add_correction(articles[2].id, "negative", "Lou", company=company)
+    assert rows()[(articles[2].id, company)][1] == "negative"  # the latest wins
+    edited = dataclasses.replace(
+        articles[3], text="Édité.", outlet="Libération", mentions=articles[3].mentions[:1]
     )
-    daily = store.daily_mentions(start, end)
-    pd.testing.assert_frame_equal(daily, expected, check_dtype=False)
+    store.save_articles([edited])
+    mine = {k: v for k, v in rows().items() if k[0] == edited.id}
+    assert list(mine) == [(edited.id, edited.mentions[0].company)]
+    assert next(iter(mine.values()))[3] == "Libération"
+    store.replace_analysis(dataclasses.replace(articles[4], story_id="a0"))
+    assert {v[2] for k, v in rows().items() if k[0] == articles[4].id} == {"a0"}
 
-    voice = store.share_of_voice_counts().set_index("company").sort_index()
-    reference = analytics.share_of_voice(articles, mentions).set_index("company").sort_index()
-    for column in ("articles", "stories", "mentions"):
-        assert voice[column].tolist() == reference[column].tolist(), column
-
-    tone = store.tone_counts(start, end).set_index(["company", "label"])["articles"]
-    in_period = tones.merge(dated, left_on="article_id", right_on="id")
-    in_period = in_period[(in_period["published"] >= start) & (in_period["published"] < end)]
-    assert tone.to_dict() == in_period.groupby(["company", "label"]).size().to_dict()
-
-    outlets = store.outlet_counts(top=2)
-    assert outlets.groupby("company").size().max() == 2
-    full = tones.merge(articles, left_on="article_id", right_on="id")
-    full["outlet"] = full["outlet"].fillna("(unknown)")
-    for company, group in outlets.groupby("company"):
-        counts = full[full["company"] == company]["outlet"].value_counts()
-        assert group["articles"].tolist() == counts.sort_values(ascending=False).head(2).tolist()
+    current = rows()
+    with store.engine.begin() as conn:  # back to schema 7: no coverage table
+        conn.execute(sa.text("DROP TABLE coverage"))
+        conn.execute(sa.text("UPDATE meta SET value = '7' WHERE key = 'schema_version'"))
+    assert store.migrate() == ["migrated schema 7 -> 8"]
+    assert rows() == current
 
 
 def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> None:
@@ -167,8 +267,8 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
             sa.select(tones_table),
             sa.select(articles_table.c.id, articles_table.c.title, articles_table.c.outlet),
         ):
-            copied = store._read_frame(query, bulk=True)
-            rows = store._read_frame(query)
+            copied = store.read_frame(query, bulk=True)
+            rows = store.read_frame(query)
             assert list(copied.columns) == list(rows.columns)
             left = copied.astype(object).where(copied.notna(), None)
             right = rows.astype(object).where(rows.notna(), None)
@@ -176,7 +276,7 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
             left = left.sort_values(key).reset_index(drop=True)
             right = right.sort_values(key).reset_index(drop=True)
             assert left.to_dict("records") == right.to_dict("records")
-        titles = set(store._read_frame(sa.select(articles_table.c.title), bulk=True)["title"])
+        titles = set(store.read_frame(sa.select(articles_table.c.title), bulk=True)["title"])
         assert {"\\N", "2024", "Deux lignes\nici"} <= titles
 
 

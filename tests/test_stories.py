@@ -99,7 +99,15 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: s
     with Store(url) as store:
         store.save_articles([saved])
         with store.engine.begin() as conn:  # turn it back into a version 1 database
-            for table in ("files", "tones", "topics", "corrections", "source_events", "alerts"):
+            for table in (
+                "files",
+                "coverage",
+                "tones",
+                "topics",
+                "corrections",
+                "source_events",
+                "alerts",
+            ):
                 conn.execute(sa.text(f"DROP TABLE {table}"))
             for table in ("mentions", "articles"):
                 conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN tone_score"))
@@ -118,6 +126,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: s
             "migrated schema 4 -> 5",
             "migrated schema 5 -> 6",
             "migrated schema 6 -> 7",
+            "migrated schema 7 -> 8",
         ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.view import View
 from presswatch import analytics
-from presswatch.analytics import isin
 
 view: View = st.session_state["view"]
 st.title(view.t("Overview"))
 
-if view.everything.articles.empty:
+if not view.has_articles:
     st.info(
         view.t(
             "No articles yet: run `presswatch collect` (or `presswatch run`), "
@@ -21,7 +19,8 @@ if view.everything.articles.empty:
         )
     )
     st.stop()
-if view.mentions.empty:
+figures = view.overview
+if figures.current.mentions == 0:
     st.info(
         view.t(
             "No mentions of the chosen companies with these filters: "
@@ -31,9 +30,7 @@ if view.mentions.empty:
     st.stop()
 
 tracked = [c.name for c in view.config.tracked]
-share = analytics.share_of_voice(view.articles, view.mentions)
-toned = analytics.company_tones(view.tones, view.corrections)
-previous = view.previous
+now, before = figures.current, figures.previous
 
 
 def delta(now: float, before: float | None, unit: str = "") -> str | None:
@@ -43,37 +40,21 @@ def delta(now: float, before: float | None, unit: str = "") -> str | None:
     return f"{now - before:+.0f}{unit} {view.t('vs previous period')}"
 
 
-def net_tone(frame: pd.DataFrame) -> float | None:
-    """(positive - negative) / all, over the tracked company's article tones."""
-    own = frame[frame["company"].isin(tracked)] if not frame.empty else frame
-    if own.empty:
-        return None
-    return float(((own["tone"] == "positive").sum() - (own["tone"] == "negative").sum()) / len(own))
-
-
-before_share = analytics.share_of_voice(previous.articles, previous.mentions) if previous else None
-before_tones = analytics.company_tones(previous.tones, view.corrections) if previous else None
 cards = st.columns(5)
-articles_now = len(view.relevant_articles)
-articles_before = (
-    int(isin(previous.articles["id"], previous.mentions["article_id"]).sum()) if previous else None
+cards[0].metric(
+    view.t("Articles"), now.articles, delta(now.articles, before.articles if before else None)
 )
-cards[0].metric(view.t("Articles"), articles_now, delta(articles_now, articles_before))
-mentions_before = len(previous.mentions) if previous else None
-cards[1].metric(view.t("Mentions"), len(view.mentions), delta(len(view.mentions), mentions_before))
-own_share = float(share[share["company"].isin(tracked)]["share_mentions"].sum())
-own_share_before = (
-    float(before_share[before_share["company"].isin(tracked)]["share_mentions"].sum())
-    if before_share is not None and not before_share.empty
-    else None
+cards[1].metric(
+    view.t("Mentions"), now.mentions, delta(now.mentions, before.mentions if before else None)
 )
+own_share = now.share_of(tracked) or 0.0
 cards[2].metric(
     view.t("Share of voice of {companies}", companies=", ".join(tracked)),
     f"{own_share:.0f}%",
-    delta(own_share, own_share_before, " pts"),
+    delta(own_share, before.share_of(tracked) if before else None, " pts"),
 )
-tone_now = net_tone(toned)
-tone_before = net_tone(before_tones) if before_tones is not None else None
+tone_now = now.net_tone(tracked)
+tone_before = before.net_tone(tracked) if before else None
 cards[3].metric(
     view.t("Net tone"),
     f"{tone_now:+.2f}" if tone_now is not None else view.t("n/a"),
@@ -82,51 +63,43 @@ cards[3].metric(
     else None,
     help=view.t("(positive - negative) / articles, towards the tracked company"),
 )
-outlets = analytics.top_outlets(
-    view.articles, view.mentions[view.mentions["company"].isin(tracked)], top=10
-)
-known = outlets[outlets["outlet"] != "(unknown)"]
+known = figures.outlets[figures.outlets["outlet"] != "(unknown)"]
 cards[4].metric(view.t("Top outlet"), known.iloc[0]["outlet"] if not known.empty else view.t("n/a"))
 
-frequency = analytics.choose_frequency(view.relevant_articles)
+frequency = figures.frequency
 st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
-timeline = analytics.mentions_over_time(view.articles, view.mentions, frequency)
-if timeline.empty:
+if figures.timeline.empty:
     st.info(view.t("None of these articles has a date precise enough to place on a chart."))
 else:
-    spikes = (
-        analytics.spikes(view.articles, view.mentions) if frequency == "day" else pd.DataFrame()
-    )
-    gaps = analytics.coverage_gaps(view.everything.source_events)
-    # Titles of the spikes' articles only (for the hover), not of every article.
-    behind = {a for ids in spikes.get("article_ids", []) for a in ids}
-    shown = view.articles[isin(view.articles["id"], behind)] if behind else view.articles[:0]
-    titles = {str(k): str(v) for k, v in zip(shown["id"], shown["title"], strict=True)}
     st.plotly_chart(
         timeline_figure(
-            timeline,
+            figures.timeline,
             view.companies,
             frequency,
-            spikes=spikes,
-            gaps=gaps,
-            titles=titles,
+            spikes=figures.spikes,
+            gaps=analytics.coverage_gaps(view.source_events),
+            titles=figures.titles,
             t=view.t,
         ),
         key="timeline",
     )
-unplaced = analytics.unplaced_articles(view.articles, view.mentions, frequency)
-undated = view.undated
-notes = [f"{row.articles} {view.t(str(row.reason))}" for row in unplaced.itertuples()]
-if view.filters.start is not None and not undated.empty:
-    notes.append(view.t("{count} undated (outside any period)", count=len(undated)))
+notes = [f"{row.articles} {view.t(str(row.reason))}" for row in figures.unplaced.itertuples()]
+if view.filters.start is not None and figures.undated:
+    notes.append(view.t("{count} undated (outside any period)", count=figures.undated))
 if notes:
     st.caption(
         view.t("Not on this chart: {notes}; listed on the Coverage page.", notes=", ".join(notes))
     )
 
-if not toned.empty:
+if not now.tones.empty:
     st.subheader(view.t("Tone"))
-    counts = toned.groupby(["company", "tone"]).size().unstack("tone", fill_value=0).reset_index()
+    counts = (
+        now.tones.pivot_table(
+            index="company", columns="tone", values="articles", aggfunc="sum", fill_value=0
+        )
+        .rename_axis(columns=None)
+        .reset_index()
+    )
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0
@@ -134,9 +107,9 @@ if not toned.empty:
     st.caption(view.t("Articles by their tone towards each company; a person's correction wins."))
 
 st.subheader(view.t("Share of voice"))
-st.plotly_chart(share_of_voice_figure(share, view.companies, view.t), key="share_of_voice")
+st.plotly_chart(share_of_voice_figure(now.share, view.companies, view.t), key="share_of_voice")
 st.dataframe(
-    share,
+    now.share,
     hide_index=True,
     column_config={
         "company": view.t("Company"),

@@ -77,7 +77,7 @@ st.caption(
         "Periods when a source was failing: a dip in coverage then says nothing about the press."
     )
 )
-gaps = analytics.coverage_gaps(view.everything.source_events)
+gaps = analytics.coverage_gaps(view.source_events)
 if gaps.empty:
     st.success(view.t("No coverage gap: every source has been collected since its first run."))
 else:

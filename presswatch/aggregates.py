@@ -1,0 +1,238 @@
+"""The overview's figures grouped by the database, for views too large for pandas.
+
+They read the coverage table (one row per article and company it mentions, written at
+analysis time) with the same filters as frames.Filters, so that only aggregated rows
+travel: a 30-day view of an archive of 10 million mentions never loads its mentions.
+analytics.py computes the same figures from frames; tests/test_aggregates.py holds the
+two to the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from presswatch.frames import Filters
+from presswatch.store import Store, articles_table, coverage_table, topics_table
+
+UNKNOWN_OUTLET = "(unknown)"
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def period_condition(start: date | None, end: date | None) -> Any:
+    """Coverage rows whose article may have appeared in [start, end] (inclusive days).
+
+    As Filters: an article dated to the second or the day is in when its date is; one known
+    to the month or year when its month or year overlaps the period; an undated one never.
+    Each branch is a range of one index, so the database reads only the period's rows.
+    """
+    c = coverage_table.c
+    fine: list[Any] = (
+        [c.published >= _moment(start)] if start is not None else [c.published.is_not(None)]
+    )
+    if end is not None:
+        fine.append(c.published < _moment(end + timedelta(days=1)))
+    if start is None:
+        return sa.and_(*fine)
+    lower = _moment(start)
+    coarse = [
+        sa.and_(c.date_precision == precision, c.published >= floor, c.published < lower)
+        for precision, floor in (
+            ("month", lower.replace(day=1)),
+            ("year", lower.replace(month=1, day=1)),
+        )
+    ]
+    return sa.or_(sa.and_(*fine), *coarse)
+
+
+def scope(filters: Filters) -> list[Any]:
+    """The WHERE conditions on coverage rows of every filter."""
+    c = coverage_table.c
+    conditions = []
+    if filters.start is not None or filters.end is not None:
+        conditions.append(period_condition(filters.start, filters.end))
+    for column, values in (
+        (c.company, filters.companies),
+        (c.outlet, filters.outlets),
+        (c.language, filters.languages),
+        (c.tone, filters.tones),
+    ):
+        if values:
+            conditions.append(column.in_(list(values)))
+    if filters.topics:
+        t = topics_table.c
+        tagged = sa.select(t.article_id).where(t.topic.in_(list(filters.topics)))
+        conditions.append(c.article_id.in_(tagged))
+    return conditions
+
+
+def _day(store: Store, column: Any) -> Any:
+    """The calendar day (UTC) of a timestamp column, as the database spells it."""
+    if store.backend == "sqlite":
+        return sa.func.date(column)
+    return sa.cast(column, sa.Date)
+
+
+def daily_counts(store: Store, filters: Filters) -> pd.DataFrame:
+    """Mentions and articles per day, company and date precision, dated articles only.
+
+    Columns: day (midnight, naive UTC), company, date_precision, mentions, articles. An
+    article known to the month or year sits on its first day; callers keep the precisions
+    their grain can place (analytics.timeline_from_daily).
+    """
+    c = coverage_table.c
+    day = _day(store, c.published).label("day")
+    query = (
+        sa.select(
+            day,
+            c.company,
+            c.date_precision,
+            sa.func.sum(c.mentions).label("mentions"),
+            sa.func.count().label("articles"),  # one row per (article, company)
+        )
+        .where(c.published.is_not(None), *scope(filters))
+        .group_by(day, c.company, c.date_precision)
+        .order_by(day, c.company)
+    )
+    frame = store.read_frame(query)
+    frame["day"] = pd.to_datetime(frame["day"])
+    for column in ("mentions", "articles"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def company_counts(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles, unique stories and mentions per company. Columns: company, articles,
+    stories, mentions (analytics.share_from_counts turns them into shares of voice)."""
+    c = coverage_table.c
+    query = (
+        sa.select(
+            c.company,
+            sa.func.count().label("articles"),
+            sa.func.count(sa.distinct(c.story_id)).label("stories"),
+            sa.func.sum(c.mentions).label("mentions"),
+        )
+        .where(*scope(filters))
+        .group_by(c.company)
+    )
+    frame = store.read_frame(query)
+    for column in ("articles", "stories", "mentions"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def tone_counts(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles per company and tone (a person's correction wins). Columns: company, tone,
+    articles."""
+    c = coverage_table.c
+    query = (
+        sa.select(c.company, c.tone, sa.func.count().label("articles"))
+        .where(c.tone.is_not(None), *scope(filters))
+        .group_by(c.company, c.tone)
+        .order_by(c.company, c.tone)
+    )
+    frame = store.read_frame(query)
+    frame["articles"] = frame["articles"].astype("int64")
+    return frame
+
+
+def outlet_counts(store: Store, filters: Filters, top: int = 10) -> pd.DataFrame:
+    """The outlets with most articles per company, as analytics.top_outlets. Columns:
+    company, outlet, articles, stories."""
+    c = coverage_table.c
+    outlet = sa.func.coalesce(c.outlet, UNKNOWN_OUTLET).label("outlet")
+    query = (
+        sa.select(
+            c.company,
+            outlet,
+            sa.func.count().label("articles"),
+            sa.func.count(sa.distinct(c.story_id)).label("stories"),
+        )
+        .where(*scope(filters))
+        .group_by(c.company, outlet)
+    )
+    # Grouped rows are few (companies x outlets): ranked here, so that ties sort by code
+    # point as in pandas whatever the database's collation.
+    frame = store.read_frame(query)
+    columns = ["company", "outlet", "articles", "stories"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    for column in ("articles", "stories"):
+        frame[column] = frame[column].astype("int64")
+    ranked = frame.sort_values(["company", "articles", "outlet"], ascending=[True, False, True])
+    return ranked.groupby("company").head(top).reset_index(drop=True)[columns]
+
+
+def article_counts(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles mentioning the chosen companies, per date precision (None: undated).
+    Columns: date_precision, articles; their sum is the view's article count."""
+    c = coverage_table.c
+    query = (
+        sa.select(c.date_precision, sa.func.count(sa.distinct(c.article_id)).label("articles"))
+        .where(*scope(filters))
+        .group_by(c.date_precision)
+    )
+    frame = store.read_frame(query)
+    frame["articles"] = frame["articles"].astype("int64")
+    return frame
+
+
+def articles_of_days(
+    store: Store, filters: Filters, days: Iterable[tuple[str, pd.Timestamp]]
+) -> pd.DataFrame:
+    """The articles behind some (company, day) points of the daily timeline, with their
+    titles: what a spike's hover lists. Columns: company, day, article_id, title."""
+    c, a = coverage_table.c, articles_table.c
+    frames = []
+    for company, day in days:
+        start = _moment(pd.Timestamp(day).date())
+        query = (
+            sa.select(c.company, c.article_id, a.title)
+            .join(articles_table, a.id == c.article_id)
+            .where(
+                c.company == company,
+                c.published >= start,
+                c.published < start + timedelta(days=1),
+                c.date_precision.in_(("datetime", "day")),
+                *scope(filters),
+            )
+            .order_by(c.published, c.article_id)
+        )
+        found = store.read_frame(query)
+        frames.append(found.assign(day=pd.Timestamp(day)))
+    columns = ["company", "day", "article_id", "title"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def window_size(store: Store, since: date | None) -> int:
+    """Coverage rows ((article, company) pairs) a view reading from ``since`` would load."""
+    c = coverage_table.c
+    query = sa.select(sa.func.count()).select_from(coverage_table)
+    if since is not None:
+        query = query.where(sa.or_(period_condition(since, None), c.published.is_(None)))
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def filter_options(store: Store, since: date | None) -> dict[str, list[str]]:
+    """The outlets, languages and topics found in the articles of a window, sorted: the
+    sidebar's choices."""
+    c = coverage_table.c
+    window = sa.or_(period_condition(since, None), c.published.is_(None)) if since else sa.true()
+    options = {}
+    for name, column in (("outlets", c.outlet), ("languages", c.language)):
+        query = sa.select(column).where(window, column.is_not(None)).distinct()
+        options[name] = sorted(store.read_frame(query).iloc[:, 0].astype(str))
+    t = topics_table.c
+    tagged = sa.select(t.topic).distinct()
+    options["topics"] = sorted(store.read_frame(tagged).iloc[:, 0].astype(str))
+    return options

@@ -1,0 +1,174 @@
+"""The overview's figures, computed in pandas from frames or grouped by the database.
+
+One result either way (Overview), so the page draws one thing: from frames for views that
+fit in memory, from the coverage table (aggregates.py) for views of millions of mentions.
+tests/test_overview.py holds the two to the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from presswatch import aggregates, analytics
+from presswatch.analytics import isin
+from presswatch.frames import Filters, Frames
+from presswatch.store import Store
+
+TONE_COLUMNS = ["company", "tone", "articles"]
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The key figures of one period: what the overview's cards compare."""
+
+    articles: int  # articles mentioning the chosen companies
+    mentions: int
+    share: pd.DataFrame  # analytics.share_of_voice's columns
+    tones: pd.DataFrame  # company, tone, articles (a person's correction wins)
+
+    def net_tone(self, companies: list[str]) -> float | None:
+        """(positive - negative) / articles with a tone, towards these companies."""
+        own = self.tones[self.tones["company"].isin(companies)]
+        total = int(own["articles"].sum())
+        if total == 0:
+            return None
+        positive = int(own.loc[own["tone"] == "positive", "articles"].sum())
+        negative = int(own.loc[own["tone"] == "negative", "articles"].sum())
+        return (positive - negative) / total
+
+    def share_of(self, companies: list[str]) -> float | None:
+        """The share of mentions of these companies, in percent (None: no mention)."""
+        if self.share.empty:
+            return None
+        return float(self.share[self.share["company"].isin(companies)]["share_mentions"].sum())
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the overview page shows for a filtered view."""
+
+    current: PeriodFigures
+    previous: PeriodFigures | None  # the period of the same length before; None if unbounded
+    outlets: pd.DataFrame  # the tracked companies' top outlets (analytics.top_outlets)
+    frequency: analytics.Frequency
+    timeline: pd.DataFrame  # analytics.mentions_over_time's columns
+    spikes: pd.DataFrame  # analytics.spikes' columns (daily timelines only)
+    titles: dict[str, str]  # the titles of the spikes' articles, for the hover
+    unplaced: pd.DataFrame  # reason, articles: what the timeline cannot place
+    undated: int  # undated articles, outside any bounded period (0 when unbounded)
+
+
+def _period_from_frames(frames: Frames, corrections: pd.DataFrame) -> PeriodFigures:
+    toned = analytics.company_tones(frames.tones, corrections)
+    tones = (
+        toned.groupby(["company", "tone"]).size().reset_index(name="articles")
+        if not toned.empty
+        else pd.DataFrame(columns=TONE_COLUMNS)
+    )
+    relevant = isin(frames.articles["id"], frames.mentions["article_id"])
+    return PeriodFigures(
+        articles=int(relevant.sum()),
+        mentions=len(frames.mentions),
+        share=analytics.share_of_voice(frames.articles, frames.mentions),
+        tones=tones,
+    )
+
+
+def from_frames(
+    everything: Frames, filters: Filters, tracked: list[str], *, view: Frames | None = None
+) -> Overview:
+    """The overview computed in pandas from the stored frames (``view``: already filtered)."""
+    view = view if view is not None else filters.apply(everything)
+    corrections = everything.corrections
+    earlier = filters.previous()
+    previous = _period_from_frames(earlier.apply(everything), corrections) if earlier else None
+    articles, mentions = view.articles, view.mentions
+    relevant = articles[isin(articles["id"], mentions["article_id"])]
+    frequency = analytics.choose_frequency(relevant)
+    spikes = (
+        analytics.spikes(articles, mentions)
+        if frequency == "day"
+        else pd.DataFrame(columns=["company", "day", "mentions", "articles", "article_ids"])
+    )
+    behind = {a for ids in spikes["article_ids"] for a in ids}
+    shown = articles[isin(articles["id"], behind)] if behind else articles[:0]
+    undated = 0
+    if filters.start is not None or filters.end is not None:
+        unbounded = replace(filters, start=None, end=None).apply(everything)
+        placed = isin(unbounded.articles["id"], unbounded.mentions["article_id"])
+        undated = int((placed & unbounded.articles["published"].isna().to_numpy()).sum())
+    return Overview(
+        current=_period_from_frames(view, corrections),
+        previous=previous,
+        outlets=analytics.top_outlets(
+            articles, mentions[mentions["company"].isin(tracked)], top=10
+        ),
+        frequency=frequency,
+        timeline=analytics.mentions_over_time(articles, mentions, frequency),
+        spikes=spikes,
+        titles={str(k): str(v) for k, v in zip(shown["id"], shown["title"], strict=True)},
+        unplaced=analytics.unplaced_articles(articles, mentions, frequency),
+        undated=undated,
+    )
+
+
+def _period_from_database(
+    store: Store, filters: Filters, precisions: pd.DataFrame | None = None
+) -> PeriodFigures:
+    counts = aggregates.company_counts(store, filters)
+    if precisions is None:
+        precisions = aggregates.article_counts(store, filters)
+    return PeriodFigures(
+        articles=int(precisions["articles"].sum()),
+        mentions=int(counts["mentions"].sum()),
+        share=analytics.share_from_counts(counts),
+        tones=aggregates.tone_counts(store, filters),
+    )
+
+
+def from_database(store: Store, filters: Filters, tracked: list[str]) -> Overview:
+    """The overview grouped by the database: only aggregated rows are read."""
+    earlier = filters.previous()
+    daily = aggregates.daily_counts(store, filters)
+    frequency = analytics.frequency_from_daily(daily)
+    timeline = analytics.timeline_from_daily(daily, frequency)
+    spikes = pd.DataFrame(columns=["company", "day", "mentions", "articles", "article_ids"])
+    titles: dict[str, str] = {}
+    if frequency == "day":
+        found = analytics.detect_spikes(analytics.fill_days(timeline))
+        behind = aggregates.articles_of_days(
+            store, filters, zip(found["company"], found["day"], strict=True)
+        )
+        drivers = behind.groupby(["company", "day"])["article_id"].agg(list)
+        found["article_ids"] = [
+            drivers.get((c, d), []) for c, d in zip(found["company"], found["day"], strict=True)
+        ]
+        found["articles"] = found["article_ids"].map(len)
+        spikes = found
+        titles = {
+            str(k): str(v) for k, v in zip(behind["article_id"], behind["title"], strict=True)
+        }
+    chosen = [c for c in tracked if not filters.companies or c in filters.companies]
+    outlets = (
+        aggregates.outlet_counts(store, replace(filters, companies=tuple(chosen)), top=10)
+        if chosen
+        else pd.DataFrame(columns=["company", "outlet", "articles", "stories"])
+    )
+    precisions = aggregates.article_counts(store, filters)
+    undated = 0
+    if filters.start is not None or filters.end is not None:
+        unbounded = aggregates.article_counts(store, replace(filters, start=None, end=None))
+        undated = int(unbounded.loc[unbounded["date_precision"].isna(), "articles"].sum())
+    return Overview(
+        current=_period_from_database(store, filters, precisions),
+        previous=_period_from_database(store, earlier) if earlier else None,
+        outlets=outlets,
+        frequency=frequency,
+        timeline=timeline,
+        spikes=spikes,
+        titles=titles,
+        unplaced=analytics.unplaced_from_counts(precisions, frequency),
+        undated=undated,
+    )

@@ -1,0 +1,60 @@
+"""The overview grouped by the database equals the overview computed in pandas."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from presswatch import overview
+from presswatch.frames import Frames
+from presswatch.store import Store
+from tests.test_store_aggregates import FILTERS, generated_articles
+
+TRACKED = ["Mistral AI"]
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str], name: str) -> None:
+    if left.empty and right.empty:
+        return
+    pd.testing.assert_frame_equal(
+        left.sort_values(keys).reset_index(drop=True),
+        right.sort_values(keys).reset_index(drop=True),
+        check_dtype=False,
+        obj=name,
+    )
+
+
+def test_both_ways_give_the_same_overview(store: Store) -> None:
+    store.save_articles(generated_articles())
+    store.add_correction("a2", "positive", "Camille", company="Mistral AI")
+    everything = Frames.from_store(store)
+    spiked = 0
+    for filters in FILTERS:
+        name = str(filters.as_dict())
+        expected = overview.from_frames(everything, filters, TRACKED)
+        got = overview.from_database(store, filters, TRACKED)
+        assert got.frequency == expected.frequency, name
+        assert got.undated == expected.undated, name
+        assert got.titles == expected.titles, name
+        _same(got.timeline, expected.timeline, ["period", "company"], name)
+        _same(got.unplaced, expected.unplaced, ["reason"], name)
+        _same(got.outlets, expected.outlets, ["company", "articles", "outlet"], name)
+        columns = ["company", "day", "mentions", "articles", "article_ids"]
+        left = got.spikes[columns].assign(article_ids=got.spikes["article_ids"].map(sorted))
+        right = expected.spikes[columns].assign(
+            article_ids=expected.spikes["article_ids"].map(sorted)
+        )
+        _same(left, right, ["day", "company"], name)
+        spiked += len(got.spikes)
+        periods = [(got.current, expected.current)]
+        if expected.previous is not None:
+            assert got.previous is not None
+            periods.append((got.previous, expected.previous))
+        else:
+            assert got.previous is None
+        for mine, theirs in periods:
+            assert (mine.articles, mine.mentions) == (theirs.articles, theirs.mentions), name
+            _same(mine.share, theirs.share, ["company"], name)
+            _same(mine.tones, theirs.tones, ["company", "tone"], name)
+            assert mine.net_tone(TRACKED) == theirs.net_tone(TRACKED)
+            assert mine.share_of(TRACKED) == theirs.share_of(TRACKED)
+    assert spiked > 0  # the comparison covered spikes and their articles
