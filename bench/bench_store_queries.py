@@ -29,17 +29,23 @@ from presswatch.store import Store
 from tests import pgserver
 
 MENTIONS_PER_ARTICLE = 5
+YEAR_SECONDS = 365 * 86_400
 COMPANIES = ["Mistral AI", "OpenAI", "Google DeepMind", "Meta AI", "Anthropic", "Aleph Alpha"]
 
 
 def fill(store: Store, mentions: int) -> None:
-    """Generate articles, mentions and tones inside the database."""
+    """Generate articles, mentions and tones inside the database.
+
+    Articles are written in the order they were published, over a year, as a collector
+    writes them (session 2 spread each article's day by n % 365, so that a month's rows were
+    scattered across the whole table, which an archive written as it is collected is not).
+    """
     articles = mentions // MENTIONS_PER_ARTICLE
     companies = ", ".join(f"'{c}'" for c in COMPANIES)
     if store.backend == "postgresql":
         series = f"generate_series(0, {articles - 1}) AS g(n)"
         numbers = "g.n"
-        stamp = "timestamp '2026-01-01' + (g.n % 365) * interval '1 day' + (g.n % 86400) * interval '1 second'"
+        stamp = f"timestamp '2026-01-01' + (g.n * {YEAR_SECONDS // articles}) * interval '1 second'"
         pick = f"(ARRAY[{companies}])[1 + ((g.n * 7 + k.k) % 6)]"
         mention_source = (
             f"{series} CROSS JOIN generate_series(0, {MENTIONS_PER_ARTICLE - 1}) AS k(k)"
@@ -53,7 +59,7 @@ def fill(store: Store, mentions: int) -> None:
             f"{articles - 1}) SELECT n FROM s) AS g"
         )
         numbers = "g.n"
-        stamp = "datetime('2026-01-01', '+' || (g.n % 365) || ' days', '+' || (g.n % 86400) || ' seconds')"
+        stamp = f"datetime('2026-01-01', '+' || (g.n * {YEAR_SECONDS // articles}) || ' seconds')"
         pick = (
             "CASE (g.n * 7 + k.k) % 6 "
             + " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(COMPANIES))

@@ -90,12 +90,18 @@ with st.sidebar:
 # Only the articles this period needs are read (its previous period and a baseline too),
 # and only when a page asks; a window of more pairs than the config allows is grouped by
 # the database on the overview instead.
-since = load_since(*period_bounds(period, custom, datetime.now(UTC).date()))
+bounds = period_bounds(period, custom, datetime.now(UTC).date())
+since = load_since(*bounds)
+aggregated = False
 
 
 def frames() -> Frames:
-    """The stored frames of this window (read once per minute and window, then cached)."""
-    return load_frames(database, since)
+    """The stored frames of this window (read once per minute and window, then cached).
+
+    An aggregated view's overview is grouped by the database: the other pages need only
+    the period itself, not the period before it nor the spike baseline.
+    """
+    return load_frames(database, bounds[0] if aggregated else since)
 
 
 try:

@@ -9,6 +9,7 @@ two to the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -182,6 +183,18 @@ def article_counts(store: Store, filters: Filters) -> pd.DataFrame:
     frame = store.read_frame(query)
     frame["articles"] = frame["articles"].astype("int64")
     return frame
+
+
+def undated_articles(store: Store, filters: Filters) -> int:
+    """Undated articles mentioning the chosen companies under the other filters: what a
+    bounded period leaves out (and the overview says so)."""
+    c = coverage_table.c
+    unbounded = scope(dataclasses.replace(filters, start=None, end=None))
+    query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(
+        c.published.is_(None), *unbounded
+    )
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def articles_of_days(

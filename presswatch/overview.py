@@ -7,7 +7,9 @@ tests/test_overview.py holds the two to the same figures.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
@@ -114,61 +116,85 @@ def from_frames(
     )
 
 
+# The overview's queries are independent: run side by side, the database uses every core
+# (PostgreSQL's backends, SQLite's connections with the GIL released while they step).
+QUERY_THREADS = 4
+
+
 def _period_from_database(
-    store: Store, filters: Filters, precisions: pd.DataFrame | None = None
+    counts: pd.DataFrame, precisions: pd.DataFrame, tones: pd.DataFrame
 ) -> PeriodFigures:
-    counts = aggregates.company_counts(store, filters)
-    if precisions is None:
-        precisions = aggregates.article_counts(store, filters)
     return PeriodFigures(
         articles=int(precisions["articles"].sum()),
         mentions=int(counts["mentions"].sum()),
         share=analytics.share_from_counts(counts),
-        tones=aggregates.tone_counts(store, filters),
+        tones=tones,
     )
 
 
 def from_database(store: Store, filters: Filters, tracked: list[str]) -> Overview:
     """The overview grouped by the database: only aggregated rows are read."""
     earlier = filters.previous()
-    daily = aggregates.daily_counts(store, filters)
-    frequency = analytics.frequency_from_daily(daily)
-    timeline = analytics.timeline_from_daily(daily, frequency)
-    spikes = pd.DataFrame(columns=["company", "day", "mentions", "articles", "article_ids"])
-    titles: dict[str, str] = {}
-    if frequency == "day":
-        found = analytics.detect_spikes(analytics.fill_days(timeline))
-        behind = aggregates.articles_of_days(
-            store, filters, zip(found["company"], found["day"], strict=True)
-        )
-        drivers = behind.groupby(["company", "day"])["article_id"].agg(list)
-        found["article_ids"] = [
-            drivers.get((c, d), []) for c, d in zip(found["company"], found["day"], strict=True)
-        ]
-        found["articles"] = found["article_ids"].map(len)
-        spikes = found
-        titles = {
-            str(k): str(v) for k, v in zip(behind["article_id"], behind["title"], strict=True)
-        }
     chosen = [c for c in tracked if not filters.companies or c in filters.companies]
-    outlets = (
-        aggregates.outlet_counts(store, replace(filters, companies=tuple(chosen)), top=10)
-        if chosen
-        else pd.DataFrame(columns=["company", "outlet", "articles", "stories"])
-    )
-    precisions = aggregates.article_counts(store, filters)
-    undated = 0
-    if filters.start is not None or filters.end is not None:
-        unbounded = aggregates.article_counts(store, replace(filters, start=None, end=None))
-        undated = int(unbounded.loc[unbounded["date_precision"].isna(), "articles"].sum())
+    bounded = filters.start is not None or filters.end is not None
+    with ThreadPoolExecutor(QUERY_THREADS) as pool:
+
+        def periods(chosen: Filters) -> tuple[Future[Any], ...]:
+            return tuple(
+                pool.submit(query, store, chosen)
+                for query in (
+                    aggregates.company_counts,
+                    aggregates.article_counts,
+                    aggregates.tone_counts,
+                )
+            )
+
+        daily_query = pool.submit(aggregates.daily_counts, store, filters)
+        now = periods(filters)
+        before = periods(earlier) if earlier else None
+        outlets_query = (
+            pool.submit(aggregates.outlet_counts, store, replace(filters, companies=tuple(chosen)))
+            if chosen
+            else None
+        )
+        undated_query = (
+            pool.submit(aggregates.undated_articles, store, filters) if bounded else None
+        )
+        daily = daily_query.result()
+        frequency = analytics.frequency_from_daily(daily)
+        timeline = analytics.timeline_from_daily(daily, frequency)
+        spikes = pd.DataFrame(columns=["company", "day", "mentions", "articles", "article_ids"])
+        titles: dict[str, str] = {}
+        if frequency == "day":
+            found = analytics.detect_spikes(analytics.fill_days(timeline))
+            behind = aggregates.articles_of_days(
+                store, filters, zip(found["company"], found["day"], strict=True)
+            )
+            drivers = behind.groupby(["company", "day"])["article_id"].agg(list)
+            found["article_ids"] = [
+                drivers.get((c, d), []) for c, d in zip(found["company"], found["day"], strict=True)
+            ]
+            found["articles"] = found["article_ids"].map(len)
+            spikes = found
+            titles = {
+                str(k): str(v) for k, v in zip(behind["article_id"], behind["title"], strict=True)
+            }
+        current = _period_from_database(*(query.result() for query in now))
+        previous = _period_from_database(*(query.result() for query in before)) if before else None
+        outlets = (
+            outlets_query.result()
+            if outlets_query
+            else pd.DataFrame(columns=["company", "outlet", "articles", "stories"])
+        )
+        undated = undated_query.result() if undated_query else 0
     return Overview(
-        current=_period_from_database(store, filters, precisions),
-        previous=_period_from_database(store, earlier) if earlier else None,
+        current=current,
+        previous=previous,
         outlets=outlets,
         frequency=frequency,
         timeline=timeline,
         spikes=spikes,
         titles=titles,
-        unplaced=analytics.unplaced_from_counts(precisions, frequency),
+        unplaced=analytics.unplaced_from_counts(now[1].result(), frequency),
         undated=undated,
     )

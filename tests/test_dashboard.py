@@ -385,11 +385,20 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("an aggregated overview read the mentions into pandas")
 
+    reading = presswatch.store.Store.mentions_frame
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", refuse)
     from dashboard.data import load_frames
 
     load_frames.clear()
-    in_database = views(open_app())
+    app = open_app()
+    in_database = views(app)
+    # The other pages read the period's frames when opened.
+    monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
+    articles = {m.label: m.value for m in app.metric}["Articles"]
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    listing = next(d.value for d in app.dataframe if "companies" in d.value.columns)
+    assert str(len(listing)) == articles
     for index, (left, right) in enumerate(zip(in_database, in_pandas, strict=True)):
         for part, (mine, theirs) in enumerate(zip(left, right, strict=True)):
             assert mine == theirs, (index, part, str(mine)[:3000], str(theirs)[:3000])
