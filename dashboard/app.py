@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.data import (
@@ -52,9 +53,10 @@ def from_url(key: str, options: list[str]) -> list[str]:
     return [v for v in params.get_all(key) if v in options]
 
 
-def sorted_values(column: object) -> list[str]:
+def sorted_values(column: pd.Series) -> list[str]:
     """The distinct non-empty text values of a column, sorted."""
-    return sorted({str(v) for v in column if isinstance(v, str) and v})  # type: ignore[attr-defined]
+    # Distinct first, in pandas: a loop over 100,000 outlets took 60 ms at every rerun.
+    return sorted(str(v) for v in column.dropna().unique() if isinstance(v, str) and v)
 
 
 # The morning view: the last 30 days, compared with the 30 before, when there is recent
@@ -180,6 +182,7 @@ st.session_state["view"] = build_view(
     tones=tones,
     topics=topics,
     aggregated=aggregated,
+    cached_window=None if aggregated else (since,),
 )
 
 page = st.navigation(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import plotly.express as px
@@ -24,6 +25,14 @@ _PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "year": 
 # Below this many periods a line says little: grouped bars read better.
 MIN_PERIODS_FOR_LINES = 4
 MAX_PERIODS_WITH_MARKERS = 60
+# plotly express's default colours, in the same order.
+_COLORS = px.colors.qualitative.Plotly
+
+
+def _in_order(present: list[str], companies: list[str]) -> list[str]:
+    """The companies present, in config order, then any other in name order."""
+    known = [c for c in companies if c in present]
+    return known + sorted(c for c in present if c not in companies)
 
 
 def timeline_figure(
@@ -41,25 +50,36 @@ def timeline_figure(
     Spikes are marked (hovering one lists the articles behind it) and coverage gaps, when
     a source was failing, are shaded.
     """
-    options = {
-        "x": "period",
-        "y": "mentions",
-        "color": "company",
-        "category_orders": {"company": companies},
-        "labels": {
-            "period": t(unit).capitalize(),
-            "mentions": t("Mentions"),
-            "company": t("Company"),
-            "articles": t("Articles"),
-        },
-        "hover_data": {"articles": True},
-    }
-    if timeline["period"].nunique() < MIN_PERIODS_FOR_LINES:
-        figure = px.bar(timeline, barmode="group", **options)
-    else:
-        # Markers help read a few dozen points; past that they only cost drawing time.
-        many = timeline["period"].nunique() > MAX_PERIODS_WITH_MARKERS
-        figure = px.line(timeline, markers=not many, **options)
+    # Built with graph_objects, not plotly express: px took 0.25 s of a redraw for the
+    # overview's three figures, these take a few milliseconds (bench/bench_dashboard.py).
+    periods = timeline["period"].nunique()
+    bars = periods < MIN_PERIODS_FOR_LINES
+    # Markers help read a few dozen points; past that they only cost drawing time.
+    mode = "lines" if periods > MAX_PERIODS_WITH_MARKERS else "lines+markers"
+    period_label = html.escape(t(unit).capitalize())
+    figure = go.Figure()
+    groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
+    for index, company in enumerate(_in_order(list(groups), companies)):
+        rows = groups[company]
+        name = html.escape(str(company))
+        common: dict[str, Any] = {
+            "x": rows["period"],
+            "y": rows["mentions"],
+            "name": str(company),
+            "legendgroup": str(company),
+            "customdata": rows[["articles"]].to_numpy(),
+            "hovertemplate": f"{html.escape(t('Company'))}={name}<br>{period_label}=%{{x}}"
+            f"<br>{html.escape(t('Mentions'))}=%{{y}}"
+            f"<br>{html.escape(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
+        }
+        color = _COLORS[index % len(_COLORS)]
+        if bars:
+            figure.add_trace(go.Bar(marker_color=color, **common))
+        else:
+            figure.add_trace(go.Scatter(mode=mode, line={"color": color}, **common))
+    figure.update_layout(barmode="group")
+    figure.update_xaxes(title_text=t(unit).capitalize())
+    figure.update_yaxes(title_text=t("Mentions"))
     figure.update_xaxes(tickformat=_TICK_FORMAT.get(unit, "%d %b %Y"), dtick=_PERIOD_MS.get(unit))
     if spikes is not None and not spikes.empty:
         names = titles or {}
@@ -107,21 +127,26 @@ def share_of_voice_figure(
     share: pd.DataFrame, companies: list[str], t: Translate = _english
 ) -> go.Figure:
     """Share of voice by mentions, as horizontal bars summing to 100%."""
-    figure = px.bar(
-        share,
-        x="share_mentions",
-        y="company",
-        orientation="h",
-        category_orders={"company": companies},
-        labels={
-            "share_mentions": t("Share of mentions (%)"),
-            "company": "",
-            "mentions": t("Mentions"),
-            "articles": t("Articles"),
-        },
-        hover_data={"mentions": True, "articles": True},
-        text=share["share_mentions"].map(lambda v: f"{v:.0f}%"),
+    ordered = share.set_index("company").loc[_in_order(list(share["company"]), companies)]
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["share_mentions"],
+            y=list(ordered.index),
+            orientation="h",
+            text=[f"{v:.0f}%" for v in ordered["share_mentions"]],
+            customdata=ordered[["mentions", "articles"]].to_numpy(),
+            marker_color=_COLORS[0],
+            hovertemplate="%{y}<br>"
+            + html.escape(t("Share of mentions (%)"))
+            + "=%{x:.1f}<br>"
+            + html.escape(t("Mentions"))
+            + "=%{customdata[0]}<br>"
+            + html.escape(t("Articles"))
+            + "=%{customdata[1]}<extra></extra>",
+        )
     )
+    figure.update_xaxes(title_text=t("Share of mentions (%)"))
+    figure.update_yaxes(autorange="reversed")  # the first company on top
     figure.update_layout(**_LAYOUT, showlegend=False)
     return figure
 
@@ -132,20 +157,28 @@ TONE_COLORS = {"positive": "#16a34a", "neutral": "#9ca3af", "negative": "#dc2626
 def tone_figure(tone: pd.DataFrame, companies: list[str], t: Translate = _english) -> go.Figure:
     """Articles per tone for each company, stacked: positive, neutral, negative."""
     labels = ["positive", "neutral", "negative"]
-    totals = tone.groupby("company")[labels].sum().reset_index()
-    long = totals.melt(id_vars="company", var_name="tone", value_name="articles")
-    long["tone"] = long["tone"].map(t)  # the legend in the interface's language
-    figure = px.bar(
-        long,
-        x="articles",
-        y="company",
-        color="tone",
-        orientation="h",
-        color_discrete_map={t(label): color for label, color in TONE_COLORS.items()},
-        category_orders={"company": companies, "tone": [t(label) for label in labels]},
-        labels={"articles": t("Articles"), "company": "", "tone": t("Tone")},
-    )
-    figure.update_layout(**_LAYOUT, barmode="stack")
+    totals = tone.groupby("company")[labels].sum()
+    totals = totals.loc[_in_order(list(totals.index), companies)]
+    figure = go.Figure()
+    for label in labels:
+        name = t(label)  # the legend in the interface's language
+        figure.add_trace(
+            go.Bar(
+                x=totals[label],
+                y=list(totals.index),
+                orientation="h",
+                name=name,
+                marker_color=TONE_COLORS[label],
+                hovertemplate="%{y}<br>"
+                + html.escape(name)
+                + ": %{x} "
+                + html.escape(t("Articles").lower())
+                + "<extra></extra>",
+            )
+        )
+    figure.update_xaxes(title_text=t("Articles"))
+    figure.update_yaxes(autorange="reversed")  # the first company on top
+    figure.update_layout(**_LAYOUT, barmode="stack", legend_traceorder="normal")
     return figure
 
 

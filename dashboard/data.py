@@ -74,6 +74,16 @@ def load_overview(url: str, filters: Filters, tracked: tuple[str, ...]) -> overv
     return overview.from_database(_store(url), filters, list(tracked))
 
 
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=8)
+def load_frames_overview(
+    url: str, since: date | None, filters: Filters, tracked: tuple[str, ...]
+) -> overview.Overview:
+    """The overview computed in pandas from a window's cached frames, kept per filters: a
+    reload or a return to a view already seen draws without computing (0.2 to 0.6 s at
+    100,000 articles)."""
+    return overview.from_frames(load_frames(url, since), filters, list(tracked))
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_source_events(url: str) -> pd.DataFrame:
     """Every source's collection history."""
@@ -105,4 +115,5 @@ def save_correction(
     _store(url).add_correction(article_id, label, author, company=company, note=note)
     load_frames.clear()
     load_overview.clear()
+    load_frames_overview.clear()
     load_article.clear()

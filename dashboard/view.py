@@ -71,6 +71,8 @@ class View:
     all_companies: list[str] = field(default_factory=list)
     language: str = "en"
     aggregated: bool = False
+    # The frames are load_frames(database, window): the overview is then cached per filters.
+    cached_window: tuple[date | None] | None = None
 
     def t(self, text: str, /, **values: object) -> str:
         """The text in the interface language, its {placeholders} filled with ``values``."""
@@ -89,6 +91,11 @@ class View:
             from dashboard.data import load_overview
 
             return load_overview(self.database, self.filters, tuple(tracked))
+        if self.cached_window is not None:
+            from dashboard.data import load_frames_overview
+
+            (window,) = self.cached_window
+            return load_frames_overview(self.database, window, self.filters, tuple(tracked))
         return overview.from_frames(self.everything, self.filters, tracked, view=self.frames)
 
     @property
@@ -173,6 +180,7 @@ def build_view(
     topics: list[str] | None = None,
     today: date | None = None,
     aggregated: bool = False,
+    cached_window: tuple[date | None] | None = None,
 ) -> View:
     """The view for these sidebar choices."""
     start, end = period_bounds(period, custom, today or datetime.now(UTC).date())
@@ -197,4 +205,5 @@ def build_view(
         all_companies,
         interface_language(config),
         aggregated,
+        cached_window,
     )

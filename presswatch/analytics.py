@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 Frequency = Literal["day", "week", "month", "year"]
 
@@ -33,6 +35,18 @@ def isin(values: pd.Series, among: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
     Thirty times faster than Series.isin on pandas 3 string columns of 100,000 ids
     (0.02 s against 0.62 s, bench/bench_dashboard.py).
     """
+    column = getattr(values.array, "_pa_array", None)
+    if column is not None and not isinstance(among, set | frozenset):
+        # Both arrow strings (pandas 3's default): arrow's hash lookup, twice as fast again.
+        wanted = getattr(getattr(among, "array", None), "_pa_array", None)
+        if wanted is not None:
+            if isinstance(wanted, pa.ChunkedArray):
+                wanted = wanted.combine_chunks()
+            hits = pc.fill_null(pc.is_in(column, value_set=wanted), False)
+            arrow_found: np.ndarray[Any, np.dtype[np.bool_]] = np.asarray(
+                hits.to_numpy(zero_copy_only=False), dtype=bool
+            )
+            return arrow_found
     index = pd.Index(
         pd.Series(list(among) if isinstance(among, set | frozenset) else among)
     ).unique()

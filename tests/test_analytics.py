@@ -305,3 +305,18 @@ def test_pairs_are_shared_but_never_leak_changes() -> None:
     assert second["evidence"].tolist() == ["s0", "s2"]  # the title mention wins
     fewer = article_companies(articles[articles["id"] == "a2"], mentions)
     assert fewer["article_id"].tolist() == ["a2"]
+
+
+def test_isin_agrees_with_pandas_on_arrow_and_python_strings() -> None:
+    """The arrow fast path and the index path give Series.isin's answer, nulls included."""
+    import random
+
+    rng = random.Random(3)
+    raw = [rng.choice([f"a{n}" for n in range(50)] + [None]) for _ in range(500)]
+    wanted = [rng.choice([f"a{n}" for n in range(80)]) for _ in range(60)]
+    for dtype in ("str", object):
+        values = pd.Series(raw, dtype=dtype)
+        among = pd.Series(wanted, dtype=dtype)
+        expected = values.isin(wanted).to_numpy()
+        assert (analytics.isin(values, among) == expected).all(), dtype
+        assert (analytics.isin(values, set(wanted)) == expected).all(), dtype
