@@ -25,8 +25,6 @@ _PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "year": 
 # Below this many periods a line says little: grouped bars read better.
 MIN_PERIODS_FOR_LINES = 4
 MAX_PERIODS_WITH_MARKERS = 60
-# plotly express's default colours, in the same order.
-_COLORS = px.colors.qualitative.Plotly
 
 
 def _in_order(present: list[str], companies: list[str]) -> list[str]:
@@ -59,7 +57,7 @@ def timeline_figure(
     period_label = html.escape(t(unit).capitalize())
     figure = go.Figure()
     groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
-    for index, company in enumerate(_in_order(list(groups), companies)):
+    for company in _in_order(list(groups), companies):
         rows = groups[company]
         name = html.escape(str(company))
         common: dict[str, Any] = {
@@ -72,11 +70,11 @@ def timeline_figure(
             f"<br>{html.escape(t('Mentions'))}=%{{y}}"
             f"<br>{html.escape(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
         }
-        color = _COLORS[index % len(_COLORS)]
+        # No colour set: the dashboard theme's colour sequence, in config order.
         if bars:
-            figure.add_trace(go.Bar(marker_color=color, **common))
+            figure.add_trace(go.Bar(**common))
         else:
-            figure.add_trace(go.Scatter(mode=mode, line={"color": color}, **common))
+            figure.add_trace(go.Scatter(mode=mode, **common))
     figure.update_layout(barmode="group")
     figure.update_xaxes(title_text=t(unit).capitalize())
     figure.update_yaxes(title_text=t("Mentions"))
@@ -135,7 +133,6 @@ def share_of_voice_figure(
             orientation="h",
             text=[f"{v:.0f}%" for v in ordered["share_mentions"]],
             customdata=ordered[["mentions", "articles"]].to_numpy(),
-            marker_color=_COLORS[0],
             hovertemplate="%{y}<br>"
             + html.escape(t("Share of mentions (%)"))
             + "=%{x:.1f}<br>"
