@@ -102,7 +102,7 @@ def daily_counts(store: Store, filters: Filters) -> pd.DataFrame:
         .group_by(day, c.company, c.date_precision)
         .order_by(day, c.company)
     )
-    frame = store.read_frame(query)
+    frame = store.read_frame(query, grouping=True)
     frame["day"] = pd.to_datetime(frame["day"])
     for column in ("mentions", "articles"):
         frame[column] = frame[column].astype("int64")
@@ -123,7 +123,7 @@ def company_counts(store: Store, filters: Filters) -> pd.DataFrame:
         .where(*scope(filters))
         .group_by(c.company)
     )
-    frame = store.read_frame(query)
+    frame = store.read_frame(query, grouping=True)
     for column in ("articles", "stories", "mentions"):
         frame[column] = frame[column].astype("int64")
     return frame
@@ -139,7 +139,7 @@ def tone_counts(store: Store, filters: Filters) -> pd.DataFrame:
         .group_by(c.company, c.tone)
         .order_by(c.company, c.tone)
     )
-    frame = store.read_frame(query)
+    frame = store.read_frame(query, grouping=True)
     frame["articles"] = frame["articles"].astype("int64")
     return frame
 
@@ -161,7 +161,7 @@ def outlet_counts(store: Store, filters: Filters, top: int = 10) -> pd.DataFrame
     )
     # Grouped rows are few (companies x outlets): ranked here, so that ties sort by code
     # point as in pandas whatever the database's collation.
-    frame = store.read_frame(query)
+    frame = store.read_frame(query, grouping=True)
     columns = ["company", "outlet", "articles", "stories"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
@@ -180,7 +180,7 @@ def article_counts(store: Store, filters: Filters) -> pd.DataFrame:
         .where(*scope(filters))
         .group_by(c.date_precision)
     )
-    frame = store.read_frame(query)
+    frame = store.read_frame(query, grouping=True)
     frame["articles"] = frame["articles"].astype("int64")
     return frame
 
@@ -218,7 +218,7 @@ def articles_of_days(
             )
             .order_by(c.published, c.article_id)
         )
-        found = store.read_frame(query)
+        found = store.read_frame(query, grouping=True)
         frames.append(found.assign(day=pd.Timestamp(day)))
     columns = ["company", "day", "article_id", "title"]
     if not frames:
@@ -244,7 +244,7 @@ def filter_options(store: Store, since: date | None) -> dict[str, list[str]]:
     options = {}
     for name, column in (("outlets", c.outlet), ("languages", c.language)):
         query = sa.select(column).where(window, column.is_not(None)).distinct()
-        options[name] = sorted(store.read_frame(query).iloc[:, 0].astype(str))
+        options[name] = sorted(store.read_frame(query, grouping=True).iloc[:, 0].astype(str))
     t = topics_table.c
     tagged = sa.select(t.topic).distinct()
     options["topics"] = sorted(store.read_frame(tagged).iloc[:, 0].astype(str))

@@ -22,6 +22,8 @@ from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
 SCHEMA_VERSION = 8
+# Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
+GROUPING_WORK_MEM = "64MB"
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -1397,11 +1399,20 @@ class Store:
             frame[name] = frame[name].map({"t": True, "f": False})
         return frame
 
-    def read_frame(self, query: sa.Select[Any], *, bulk: bool = False) -> pd.DataFrame:
-        """The rows of a query as a frame (``bulk``: through COPY on PostgreSQL)."""
+    def read_frame(
+        self, query: sa.Select[Any], *, bulk: bool = False, grouping: bool = False
+    ) -> pd.DataFrame:
+        """The rows of a query as a frame (``bulk``: through COPY on PostgreSQL).
+
+        ``grouping``: a group-by over millions of rows; on PostgreSQL its sorts get
+        GROUPING_WORK_MEM for this transaction (the server's default, 4 MB, sends them to
+        disk).
+        """
         if bulk and self.backend == "postgresql":
             return self._copy_frame(query)
         with self._begin() as conn:
+            if grouping and self.backend == "postgresql":
+                conn.execute(sa.text(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'"))
             result = conn.execute(query)
             columns = list(result.keys())
             # Plain tuples: pandas builds a frame from them about 5x faster than from
@@ -1615,6 +1626,11 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
             sa.and_(fixed.c.article_id == counts.c.article_id, fixed.c.company == counts.c.company),
         )
     )
+    if ids is None:
+        # A whole archive (migration, rebuild): written in publication order, as collection
+        # writes it, so that a period's rows sit together on disk (10M mentions, a 30-day
+        # overview on PostgreSQL: 3.7 s with the rows in id order, 1.5 s in date order).
+        rows = rows.order_by(a.c.published, counts.c.article_id, counts.c.company)
     columns = [
         "article_id",
         "company",
