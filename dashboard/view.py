@@ -12,6 +12,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from dashboard.data import load_frames_overview, load_overview, load_source_events
 from dashboard.i18n import interface_language, translate
 from presswatch import overview
 from presswatch.analytics import isin
@@ -71,7 +72,8 @@ class View:
     all_companies: list[str] = field(default_factory=list)
     language: str = "en"
     aggregated: bool = False
-    # The frames are load_frames(database, window): the overview is then cached per filters.
+    # Set when the frames are load_frames(database, window): the overview is then cached
+    # per filters. A one-element tuple, since the window itself is None for all time.
     cached_window: tuple[date | None] | None = None
 
     def t(self, text: str, /, **values: object) -> str:
@@ -88,12 +90,8 @@ class View:
         """The overview's figures: grouped by the database for an aggregated view."""
         tracked = [c.name for c in self.config.tracked]
         if self.aggregated:
-            from dashboard.data import load_overview
-
             return load_overview(self.database, self.filters, tuple(tracked))
         if self.cached_window is not None:
-            from dashboard.data import load_frames_overview
-
             (window,) = self.cached_window
             return load_frames_overview(self.database, window, self.filters, tuple(tracked))
         return overview.from_frames(self.everything, self.filters, tracked, view=self.frames)
@@ -107,8 +105,6 @@ class View:
     def source_events(self) -> pd.DataFrame:
         """Every source's collection history (coverage gaps)."""
         if self.aggregated:
-            from dashboard.data import load_source_events
-
             return load_source_events(self.database)
         return self.everything.source_events
 
