@@ -18,7 +18,15 @@ import pandas as pd
 import sqlalchemy as sa
 
 from presswatch.frames import Filters
-from presswatch.store import Store, articles_table, coverage_table, topics_table
+from presswatch.store import (
+    COMPANY_SEPARATOR,
+    Store,
+    articles_table,
+    coverage_table,
+    daily_articles_table,
+    daily_coverage_table,
+    topics_table,
+)
 
 UNKNOWN_OUTLET = "(unknown)"
 
@@ -74,6 +82,61 @@ def scope(filters: Filters) -> list[Any]:
     return conditions
 
 
+def rollups_apply(filters: Filters) -> bool:
+    """Whether the daily rollups hold this view's additive figures: they are keyed by day,
+    company, precision, language and tone, not by outlet or topic."""
+    return not filters.outlets and not filters.topics
+
+
+def _stories_from_rollup(filters: Filters) -> bool:
+    # A row that is its story's first counts the story for a period starting at the
+    # beginning; a later start, or a language or tone that leaves out the first row, does not.
+    return (
+        rollups_apply(filters)
+        and filters.start is None
+        and not filters.languages
+        and not (filters.tones)
+    )
+
+
+def _rollup_period(table: sa.Table, start: date | None, end: date | None) -> Any:
+    """period_condition on a rollup's ISO days: the same rows, since every bound is a day."""
+    d = table.c
+    fine: list[Any] = [d.day != ""]
+    if start is not None:
+        fine.append(d.day >= start.isoformat())
+    if end is not None:
+        fine.append(d.day <= end.isoformat())
+    if start is None:
+        return sa.and_(*fine)
+    coarse = [
+        sa.and_(
+            d.date_precision == precision, d.day >= floor.isoformat(), d.day < start.isoformat()
+        )
+        for precision, floor in (
+            ("month", start.replace(day=1)),
+            ("year", start.replace(month=1, day=1)),
+        )
+    ]
+    return sa.or_(sa.and_(*fine), *coarse)
+
+
+def _rollup_scope(table: sa.Table, filters: Filters) -> list[Any]:
+    """The WHERE conditions of every filter a rollup is keyed by (see rollups_apply)."""
+    d = table.c
+    conditions = []
+    if filters.start is not None or filters.end is not None:
+        conditions.append(_rollup_period(table, filters.start, filters.end))
+    for name, values in (
+        ("company", filters.companies),
+        ("language", filters.languages),
+        ("tone", filters.tones),
+    ):
+        if values and name in d:
+            conditions.append(d[name].in_(list(values)))
+    return conditions
+
+
 def _day(store: Store, column: Any) -> Any:
     """The calendar day (UTC) of a timestamp column, as the database spells it."""
     if store.backend == "sqlite":
@@ -88,6 +151,22 @@ def daily_counts(store: Store, filters: Filters) -> pd.DataFrame:
     article known to the month or year sits on its first day; callers keep the precisions
     their grain can place (analytics.timeline_from_daily).
     """
+    if rollups_apply(filters):
+        d = daily_coverage_table.c
+        query = (
+            sa.select(
+                d.day,
+                d.company,
+                d.date_precision,
+                sa.func.sum(d.mentions).label("mentions"),
+                sa.func.sum(d.articles).label("articles"),
+            )
+            .where(d.day != "", *_rollup_scope(daily_coverage_table, filters))
+            .group_by(d.day, d.company, d.date_precision)
+            .having(sa.func.sum(d.articles) > 0)
+            .order_by(d.day, d.company)
+        )
+        return _daily_frame(store.read_frame(query))
     c = coverage_table.c
     day = _day(store, c.published).label("day")
     query = (
@@ -102,8 +181,12 @@ def daily_counts(store: Store, filters: Filters) -> pd.DataFrame:
         .group_by(day, c.company, c.date_precision)
         .order_by(day, c.company)
     )
-    frame = store.read_frame(query, grouping=True)
+    return _daily_frame(store.read_frame(query, grouping=True))
+
+
+def _daily_frame(frame: pd.DataFrame) -> pd.DataFrame:
     frame["day"] = pd.to_datetime(frame["day"])
+    frame["date_precision"] = frame["date_precision"].astype(object)
     for column in ("mentions", "articles"):
         frame[column] = frame[column].astype("int64")
     return frame
@@ -113,17 +196,41 @@ def company_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles, unique stories and mentions per company. Columns: company, articles,
     stories, mentions (analytics.share_from_counts turns them into shares of voice)."""
     c = coverage_table.c
-    query = (
-        sa.select(
-            c.company,
-            sa.func.count().label("articles"),
-            sa.func.count(sa.distinct(c.story_id)).label("stories"),
-            sa.func.sum(c.mentions).label("mentions"),
+    if rollups_apply(filters):
+        d = daily_coverage_table.c
+        query = (
+            sa.select(
+                d.company,
+                sa.func.sum(d.articles).label("articles"),
+                sa.func.sum(d.stories).label("stories"),
+                sa.func.sum(d.mentions).label("mentions"),
+            )
+            .where(*_rollup_scope(daily_coverage_table, filters))
+            .group_by(d.company)
+            .having(sa.func.sum(d.articles) > 0)
         )
-        .where(*scope(filters))
-        .group_by(c.company)
-    )
-    frame = store.read_frame(query, grouping=True)
+        frame = store.read_frame(query)
+        if not _stories_from_rollup(filters):
+            # Unique stories of a later start: counted distinct over the coverage rows.
+            distinct = (
+                sa.select(c.company, sa.func.count(sa.distinct(c.story_id)).label("stories"))
+                .where(*scope(filters))
+                .group_by(c.company)
+            )
+            stories = store.read_frame(distinct, grouping=True).set_index("company")["stories"]
+            frame["stories"] = frame["company"].map(stories).fillna(0)
+    else:
+        query = (
+            sa.select(
+                c.company,
+                sa.func.count().label("articles"),
+                sa.func.count(sa.distinct(c.story_id)).label("stories"),
+                sa.func.sum(c.mentions).label("mentions"),
+            )
+            .where(*scope(filters))
+            .group_by(c.company)
+        )
+        frame = store.read_frame(query, grouping=True)
     for column in ("articles", "stories", "mentions"):
         frame[column] = frame[column].astype("int64")
     return frame
@@ -133,13 +240,24 @@ def tone_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles per company and tone (a person's correction wins). Columns: company, tone,
     articles."""
     c = coverage_table.c
-    query = (
-        sa.select(c.company, c.tone, sa.func.count().label("articles"))
-        .where(c.tone.is_not(None), *scope(filters))
-        .group_by(c.company, c.tone)
-        .order_by(c.company, c.tone)
-    )
-    frame = store.read_frame(query, grouping=True)
+    if rollups_apply(filters):
+        d = daily_coverage_table.c
+        query = (
+            sa.select(d.company, d.tone, sa.func.sum(d.articles).label("articles"))
+            .where(d.tone != "", *_rollup_scope(daily_coverage_table, filters))
+            .group_by(d.company, d.tone)
+            .having(sa.func.sum(d.articles) > 0)
+            .order_by(d.company, d.tone)
+        )
+        frame = store.read_frame(query)
+    else:
+        query = (
+            sa.select(c.company, c.tone, sa.func.count().label("articles"))
+            .where(c.tone.is_not(None), *scope(filters))
+            .group_by(c.company, c.tone)
+            .order_by(c.company, c.tone)
+        )
+        frame = store.read_frame(query, grouping=True)
     frame["articles"] = frame["articles"].astype("int64")
     return frame
 
@@ -174,6 +292,11 @@ def outlet_counts(store: Store, filters: Filters, top: int = 10) -> pd.DataFrame
 def article_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles mentioning the chosen companies, per date precision (None: undated).
     Columns: date_precision, articles; their sum is the view's article count."""
+    if rollups_apply(filters) and not filters.tones:
+        counts = _article_sets(store, filters).groupby("date_precision", dropna=False)
+        frame = counts["articles"].sum().reset_index()
+        frame["date_precision"] = frame["date_precision"].replace("", None)
+        return frame[frame["articles"] > 0].reset_index(drop=True)
     c = coverage_table.c
     query = (
         sa.select(c.date_precision, sa.func.count(sa.distinct(c.article_id)).label("articles"))
@@ -185,9 +308,31 @@ def article_counts(store: Store, filters: Filters) -> pd.DataFrame:
     return frame
 
 
+def _article_sets(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles per day, precision and set of companies, of the sets that meet the chosen
+    companies: an article naming two chosen companies is one article. Columns: day,
+    date_precision, articles."""
+    d = daily_articles_table.c
+    query = sa.select(d.day, d.date_precision, d.companies, d.articles).where(
+        d.articles != 0, *_rollup_scope(daily_articles_table, filters)
+    )
+    frame = store.read_frame(query)
+    if filters.companies and not frame.empty:
+        chosen = set(filters.companies)
+        meets = [
+            not chosen.isdisjoint(names.split(COMPANY_SEPARATOR)) for names in frame["companies"]
+        ]
+        frame = frame[meets]
+    frame = frame.astype({"articles": "int64", "date_precision": object, "day": object})
+    return frame[["day", "date_precision", "articles"]]
+
+
 def undated_articles(store: Store, filters: Filters) -> int:
     """Undated articles mentioning the chosen companies under the other filters: what a
     bounded period leaves out (and the overview says so)."""
+    if rollups_apply(filters) and not filters.tones:
+        every_day = _article_sets(store, dataclasses.replace(filters, start=None, end=None))
+        return int(every_day.loc[every_day["day"] == "", "articles"].sum())
     c = coverage_table.c
     unbounded = scope(dataclasses.replace(filters, start=None, end=None))
     query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
 GROUPING_WORK_MEM = "64MB"
 
@@ -185,9 +185,44 @@ coverage_table = sa.Table(
     sa.Column("mentions", sa.Integer, nullable=False),
     # The article's tone towards the company: a person's correction, else the model's.
     sa.Column("tone", sa.String(8)),
+    # Whether this row is its story's first for the company (dated before undated, then
+    # by date and article id): summed, the unique stories of any period that starts at the
+    # archive's beginning, without counting distinct over the rows.
+    sa.Column("story_first", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_coverage_published", "published", "company"),
     # Articles known to the month or year are found by their own short range of dates.
     sa.Index("ix_coverage_precision", "date_precision", "published"),
+    sa.Index("ix_coverage_story", "story_id", "company"),
+)
+
+# Rollups of the coverage rows per day (an ISO date; '' for undated articles, and '' for
+# any missing precision, language or tone, so that keys compare equal), kept up to date
+# in the same transaction as coverage by adding and subtracting each change. Figures of
+# long periods read a few thousand rows instead of millions (bench_store_queries).
+daily_coverage_table = sa.Table(
+    "daily_coverage",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("company", sa.String(200), primary_key=True),
+    sa.Column("date_precision", sa.String(16), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("tone", sa.String(8), primary_key=True),
+    sa.Column("articles", sa.Integer, nullable=False),  # (article, company) rows
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("stories", sa.Integer, nullable=False),  # rows that are their story's first
+)
+
+# Articles per day and set of companies they mention (sorted names, one per line): the
+# articles of any choice of companies are the sum over the sets that meet it, so distinct
+# articles are counted without reading the coverage rows.
+daily_articles_table = sa.Table(
+    "daily_articles",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("date_precision", sa.String(16), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("companies", sa.Text, primary_key=True),
+    sa.Column("articles", sa.Integer, nullable=False),
 )
 
 # A person's tone: it always wins over the model. company NULL is the article's overall
@@ -290,9 +325,13 @@ def _add_leases(conn: Connection) -> None:
     conn.execute(sa.text(f"ALTER TABLE sources ADD COLUMN lease_until {timestamp}"))
 
 
-def _add_coverage(conn: Connection) -> None:
+def _add_rollups(conn: Connection) -> None:
+    # Schema 8's coverage rows lack story_first: rewritten whole, in publication order.
+    conn.execute(sa.text("DROP TABLE IF EXISTS coverage"))
     coverage_table.create(conn)
-    conn.execute(_coverage_insert(None))
+    daily_coverage_table.create(conn, checkfirst=True)
+    daily_articles_table.create(conn, checkfirst=True)
+    _rebuild_coverage(conn)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -302,7 +341,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: lambda conn: source_events_table.create(conn),
     6: lambda conn: alerts_table.create(conn),
     7: _add_leases,
-    8: _add_coverage,
+    8: lambda conn: None,  # the coverage table, made whole by 9
+    9: _add_rollups,
 }
 
 # Tables in the order their rows can be written (a row's references come first): the order
@@ -317,6 +357,8 @@ COPY_ORDER: tuple[sa.Table, ...] = (
     topics_table,
     corrections_table,
     coverage_table,
+    daily_coverage_table,
+    daily_articles_table,
     source_events_table,
     alerts_table,
     files_table,
@@ -765,11 +807,10 @@ class Store:
             _refresh_coverage(conn, ids)
 
     def rebuild_coverage(self) -> int:
-        """Rewrite the whole coverage table from the stored mentions, tones and corrections
-        (after rows were written outside presswatch); return its rows."""
+        """Rewrite the whole coverage table and its rollups from the stored mentions, tones
+        and corrections (after rows were written outside presswatch); return its rows."""
         with self._begin() as conn:
-            conn.execute(sa.delete(coverage_table))
-            conn.execute(_coverage_insert(None))
+            _rebuild_coverage(conn)
             return int(
                 conn.execute(sa.select(sa.func.count()).select_from(coverage_table)).scalar_one()
             )
@@ -1590,7 +1631,10 @@ def _article_from_row(row: Any, mentions: tuple[Mention, ...] = ()) -> Article:
 
 def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
     """INSERT ... SELECT of the coverage rows of these articles (None: of every article),
-    from their mentions, their article, their tones and the latest tone corrections."""
+    from their mentions, their article, their tones and the latest tone corrections.
+
+    A whole archive's rows get their story_first flags here; some articles' rows get
+    False, and _mark_story_firsts sets their stories' flags after."""
     m, a, t, c = mentions_table, articles_table, tones_table, corrections_table
     counted = sa.select(m.c.article_id, m.c.company, sa.func.count().label("mentions"))
     latest = sa.select(sa.func.max(c.c.id).label("id")).where(
@@ -1606,6 +1650,16 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
         .join(newest, newest.c.id == c.c.id)
         .subquery("fixed")
     )
+    story = sa.func.coalesce(a.c.story_id, a.c.id)
+    first: Any = sa.false()
+    if ids is None:
+        first = (
+            sa.func.row_number().over(
+                partition_by=(story, counts.c.company),
+                order_by=(_undated_last(a.c.published), a.c.published, counts.c.article_id),
+            )
+            == 1
+        )
     rows = sa.select(
         counts.c.article_id,
         counts.c.company,
@@ -1613,9 +1667,10 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
         a.c.date_precision,
         a.c.outlet,
         a.c.language,
-        sa.func.coalesce(a.c.story_id, a.c.id),
+        story,
         counts.c.mentions,
         sa.func.coalesce(fixed.c.label, t.c.label),
+        first,
     ).select_from(
         counts.join(a, a.c.id == counts.c.article_id)
         .outerjoin(
@@ -1641,13 +1696,249 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
         "story_id",
         "mentions",
         "tone",
+        "story_first",
     ]
     return sa.insert(coverage_table).from_select(columns, rows)
 
 
+def _undated_last(published: Any) -> Any:
+    """An ORDER BY key putting undated rows after dated ones on every database."""
+    return sa.case((published.is_(None), 1), else_=0)
+
+
+def _day_text(conn: Connection, published: Any) -> Any:
+    """The UTC day of a stored timestamp as 'YYYY-MM-DD' ('' when undated), in SQL."""
+    if conn.dialect.name == "sqlite":
+        day = sa.func.date(published)
+    else:
+        day = sa.func.to_char(published, "YYYY-MM-DD")
+    return sa.func.coalesce(day, "")
+
+
+def _rebuild_coverage(conn: Connection) -> None:
+    """Rewrite the whole coverage table and both rollups from the stored analyses."""
+    for table in (daily_articles_table, daily_coverage_table, coverage_table):
+        conn.execute(sa.delete(table))
+    conn.execute(_coverage_insert(None))
+    c = coverage_table.c
+    day = _day_text(conn, c.published)
+    keys = [
+        day,
+        c.company,
+        sa.func.coalesce(c.date_precision, ""),
+        sa.func.coalesce(c.language, ""),
+        sa.func.coalesce(c.tone, ""),
+    ]
+    daily = sa.select(
+        *keys,
+        sa.func.count(),
+        sa.func.sum(c.mentions),
+        sa.func.sum(sa.case((c.story_first, 1), else_=0)),
+    ).group_by(*keys)
+    conn.execute(
+        sa.insert(daily_coverage_table).from_select(
+            [
+                "day",
+                "company",
+                "date_precision",
+                "language",
+                "tone",
+                "articles",
+                "mentions",
+                "stories",
+            ],
+            daily,
+        )
+    )
+    if conn.dialect.name == "sqlite":
+        # SQLite 3.40 has no ORDER BY inside an aggregate; group_concat follows the order
+        # of its input rows. Readers split the sets, so an odd order would still count right.
+        ordered = sa.select(c.article_id, c.company, c.published, c.date_precision, c.language)
+        ordered_rows = ordered.order_by(c.article_id, c.company).subquery("ordered")
+        o = ordered_rows.c
+        companies: Any = sa.func.group_concat(o.company, COMPANY_SEPARATOR)
+        source: Any = ordered_rows
+    else:
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        o = c
+        companies = sa.func.string_agg(
+            o.company, aggregate_order_by(sa.literal(COMPANY_SEPARATOR), o.company)
+        )
+        source = coverage_table
+    per_article = (
+        sa.select(
+            _day_text(conn, o.published).label("day"),
+            sa.func.coalesce(o.date_precision, "").label("date_precision"),
+            sa.func.coalesce(o.language, "").label("language"),
+            companies.label("companies"),
+        )
+        .select_from(source)
+        .group_by(o.article_id, o.published, o.date_precision, o.language)
+        .subquery("per_article")
+    )
+    p = per_article.c
+    sets = sa.select(p.day, p.date_precision, p.language, p.companies, sa.func.count()).group_by(
+        p.day, p.date_precision, p.language, p.companies
+    )
+    conn.execute(
+        sa.insert(daily_articles_table).from_select(
+            ["day", "date_precision", "language", "companies", "articles"], sets
+        )
+    )
+
+
+# Between the company names of a daily_articles set (names never hold a line break).
+COMPANY_SEPARATOR = "\n"
+
+
+def _coverage_rows(conn: Connection, condition: Any) -> list[Any]:
+    """The coverage rows meeting a condition, with what the rollups are keyed on."""
+    c = coverage_table.c
+    return list(
+        conn.execute(
+            sa.select(
+                c.article_id,
+                c.company,
+                c.published,
+                c.date_precision,
+                c.language,
+                c.tone,
+                c.mentions,
+                c.story_first,
+            ).where(condition)
+        )
+    )
+
+
+def _day_of(published: datetime | None) -> str:
+    """The rollups' day of a timestamp read back from the store ('' when undated)."""
+    return published.astimezone(UTC).date().isoformat() if published is not None else ""
+
+
+def _rollup_deltas(
+    rows: list[Any],
+    chunk: set[str],
+    sign: int,
+    daily: dict[tuple[str, ...], list[int]],
+    articles: dict[tuple[str, ...], int],
+) -> None:
+    """Add (sign 1) or take away (-1) what these coverage rows count in both rollups: the
+    articles and mentions of the chunk's rows, the stories of every first row."""
+    sets: dict[str, tuple[tuple[str, str, str], list[str]]] = {}
+    for row in rows:
+        day = _day_of(row.published)
+        key = (day, row.company, row.date_precision or "", row.language or "", row.tone or "")
+        counts = daily.setdefault(key, [0, 0, 0])
+        if row.article_id in chunk:
+            counts[0] += sign
+            counts[1] += sign * row.mentions
+            entry = sets.setdefault(
+                row.article_id, ((day, row.date_precision or "", row.language or ""), [])
+            )
+            entry[1].append(row.company)
+        if row.story_first:
+            counts[2] += sign
+    for (day, precision, language), companies in sets.values():
+        article_key = (day, precision, language, COMPANY_SEPARATOR.join(sorted(companies)))
+        articles[article_key] = articles.get(article_key, 0) + sign
+
+
+def _upsert_adding(
+    conn: Connection, table: sa.Table, keys: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """Insert these rows, or add their counts to the rows already under their keys."""
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement: Any = sqlite_insert(table)
+    else:
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(table)
+    counted = [name for name in rows[0] if name not in keys]
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in counted},
+    )
+    # Sorted: concurrent writers take the rows' locks in one order (no deadlock).
+    conn.execute(statement, sorted(rows, key=lambda row: tuple(row[k] for k in keys)))
+
+
+def _mark_story_firsts(conn: Connection, stories: Sequence[str]) -> None:
+    """Set story_first on the rows of these stories: one row per story and company."""
+    c = coverage_table.c
+    other = coverage_table.alias("other")
+    first = (
+        sa.select(other.c.article_id)
+        .where(other.c.story_id == c.story_id, other.c.company == c.company)
+        .order_by(_undated_last(other.c.published), other.c.published, other.c.article_id)
+        .limit(1)
+        .correlate(coverage_table)
+        .scalar_subquery()
+    )
+    conn.execute(
+        sa.update(coverage_table)
+        .where(c.story_id.in_(stories))
+        .values(story_first=c.article_id == first)
+    )
+
+
 def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
-    """Rewrite the coverage rows of these articles from what is stored about them now."""
+    """Rewrite the coverage rows of these articles from what is stored about them now, the
+    first-of-story flags of their stories, and what both rollups count of them."""
+    c, a = coverage_table.c, articles_table.c
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
-        conn.execute(sa.delete(coverage_table).where(coverage_table.c.article_id.in_(chunk)))
+        stories = set(
+            conn.execute(sa.select(c.story_id).where(c.article_id.in_(chunk)).distinct()).scalars()
+        )
+        stories.update(
+            conn.execute(
+                sa.select(sa.func.coalesce(a.story_id, a.id)).where(a.id.in_(chunk))
+            ).scalars()
+        )
+        ordered = sorted(stories)
+        if conn.dialect.name == "postgresql":
+            # Two workers writing copies of one story wait for each other here, so that each
+            # sets the story's first row seeing the other's rows.
+            for story in ordered:
+                conn.execute(
+                    sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(story, 0)))
+                )
+        touched = sa.or_(c.article_id.in_(chunk), sa.and_(c.story_id.in_(ordered), c.story_first))
+        daily: dict[tuple[str, ...], list[int]] = {}
+        articles: dict[tuple[str, ...], int] = {}
+        members = set(chunk)
+        _rollup_deltas(_coverage_rows(conn, touched), members, -1, daily, articles)
+        conn.execute(sa.delete(coverage_table).where(c.article_id.in_(chunk)))
         conn.execute(_coverage_insert(chunk))
+        if ordered:
+            _mark_story_firsts(conn, ordered)
+        _rollup_deltas(_coverage_rows(conn, touched), members, 1, daily, articles)
+        _upsert_adding(
+            conn,
+            daily_coverage_table,
+            ["day", "company", "date_precision", "language", "tone"],
+            [
+                dict(
+                    zip(("day", "company", "date_precision", "language", "tone"), key, strict=True)
+                )
+                | {"articles": n[0], "mentions": n[1], "stories": n[2]}
+                for key, n in daily.items()
+                if any(n)
+            ],
+        )
+        _upsert_adding(
+            conn,
+            daily_articles_table,
+            ["day", "date_precision", "language", "companies"],
+            [
+                dict(zip(("day", "date_precision", "language", "companies"), key, strict=True))
+                | {"articles": n}
+                for key, n in articles.items()
+                if n
+            ],
+        )

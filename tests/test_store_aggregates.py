@@ -80,6 +80,10 @@ FILTERS = [
     Filters(start=None, end=date(2026, 10, 19), outlets=("Les Échos", "L’Usine Nouvelle")),
     Filters(languages=("fr",), tones=("negative", "positive")),
     Filters(start=date(2026, 10, 1), end=date(2026, 11, 30), topics=("Funding",)),
+    # From the beginning: unique stories and articles of two companies from the rollups.
+    Filters(start=None, end=date(2026, 10, 25), companies=("OpenAI", "Aleph Alpha")),
+    Filters(languages=("en",)),
+    Filters(start=date(2026, 10, 20), end=None, tones=("neutral",), companies=("OpenAI",)),
 ]
 
 
@@ -190,7 +194,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
     with store.engine.begin() as conn:  # back to schema 7: no coverage table
         conn.execute(sa.text("DROP TABLE coverage"))
         conn.execute(sa.text("UPDATE meta SET value = '7' WHERE key = 'schema_version'"))
-    assert store.migrate() == ["migrated schema 7 -> 8"]
+    assert store.migrate() == ["migrated schema 7 -> 8", "migrated schema 8 -> 9"]
     assert rows() == current
 
 
@@ -300,3 +304,58 @@ def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
     mentions = store.mentions_frame(seen_since=since)
     assert set(mentions["article_id"]) == set(articles["id"])
     assert set(store.tones_frame(seen_since=since)["article_id"]) == set(articles["id"])
+
+
+def _rollups(store: Store) -> dict[str, Any]:
+    """Both rollups without their zero rows, and the first-of-story flags."""
+    from presswatch.store import coverage_table, daily_articles_table, daily_coverage_table
+
+    daily = store.read_frame(sa.select(daily_coverage_table))
+    daily = daily[(daily[["articles", "mentions", "stories"]] != 0).any(axis=1)]
+    sets = store.read_frame(sa.select(daily_articles_table))
+    sets = sets[sets["articles"] != 0]
+    flags = store.read_frame(
+        sa.select(coverage_table.c.article_id, coverage_table.c.company).where(
+            coverage_table.c.story_first
+        )
+    )
+    return {
+        "daily": sorted(map(tuple, daily.astype(str).values.tolist())),
+        "sets": sorted(map(tuple, sets.astype(str).values.tolist())),
+        "firsts": sorted(map(tuple, flags.values.tolist())),
+    }
+
+
+def test_rollups_kept_by_every_change_equal_a_rebuild(store: Store) -> None:
+    """The daily rollups and first-of-story flags, updated change by change (copies saved
+    out of order, an edit that moves an article to another day and company, corrections,
+    a reanalysis that moves a story), equal those of a rebuild from scratch."""
+    import dataclasses
+
+    articles = [
+        dataclasses.replace(a, story_id=f"s{n % 10}")  # six copies per story
+        for n, a in enumerate(generated_articles(60))
+    ]
+    store.save_articles(articles[30:])
+    store.save_articles(articles[:30])  # older copies: their stories' first rows move
+    first = articles[0]
+    moved = dataclasses.replace(
+        first,
+        text="Édité.",
+        published=datetime(2026, 9, 1, 8, tzinfo=UTC),
+        date_precision="datetime",
+        language="fr",
+        mentions=first.mentions[:1],
+    )
+    store.save_articles([moved])
+    for article in articles[5:8]:
+        company = article.mentions[-1].company
+        store.add_correction(article.id, "negative", "Camille", company=company)
+    store.replace_analysis(dataclasses.replace(articles[12], story_id="s3"))
+    store.replace_analysis(dataclasses.replace(articles[40], story_id=articles[40].id))
+    kept = _rollups(store)
+    firsts = {(a, c) for a, c in kept["firsts"]}
+    pairs = store.read_frame(sa.text("SELECT DISTINCT story_id, company FROM coverage"))
+    assert len(firsts) == len(pairs)  # one first row per story and company
+    store.rebuild_coverage()
+    assert _rollups(store) == kept
