@@ -133,6 +133,18 @@ def overview_in_database(store: Store, end: datetime, days: int | None) -> float
     return timed(lambda: overview.from_database(store, filters, ["Mistral AI"]))
 
 
+def all_time_figures(store: Store) -> dict[str, float]:
+    """Each query of the "All time" overview alone (the overview runs them side by side)."""
+    everything, tracked = Filters(), Filters(companies=("Mistral AI",))
+    return {
+        "timeline": timed(lambda: aggregates.daily_counts(store, everything)),
+        "shares": timed(lambda: aggregates.company_counts(store, everything)),
+        "tone": timed(lambda: aggregates.tone_counts(store, everything)),
+        "articles": timed(lambda: aggregates.article_counts(store, everything)),
+        "top outlets": timed(lambda: aggregates.outlet_counts(store, tracked)),
+    }
+
+
 def in_pandas(store: Store, start: datetime, end: datetime) -> tuple[float, float, int]:
     """Load every row (Frames.from_store), then the same figures with analytics.py."""
     started = time.perf_counter()
@@ -210,6 +222,10 @@ def main() -> None:
                     line += (
                         f"\n{'':>21}{backend:<10}  overview in the database: 30 days "
                         f"{month:6.2f} s, all time {year:6.2f} s"
+                    )
+                    figures = all_time_figures(store)
+                    line += "\n{:>21}{:<10}  all time, one query at a time: {}".format(
+                        "", backend, ", ".join(f"{k} {v:.2f} s" for k, v in figures.items())
                     )
                     loaded, whole, peak = in_window(store, end, 30)
                     line += (

@@ -151,12 +151,52 @@ def share_of_voice_figure(
 TONE_COLORS = {"positive": "#16a34a", "neutral": "#9ca3af", "negative": "#dc2626"}
 
 
-def tone_figure(tone: pd.DataFrame, companies: list[str], t: Translate = _english) -> go.Figure:
-    """Articles per tone for each company, stacked: positive, neutral, negative."""
+def tone_figure(
+    tone: pd.DataFrame,
+    timeline: pd.DataFrame,
+    companies: list[str],
+    unit: str,
+    t: Translate = _english,
+) -> go.Figure:
+    """Tone in one figure: articles per tone for each company, stacked (left), and each
+    company's net tone per period, (positive - negative) / articles, over time (right)."""
+    from plotly.subplots import make_subplots
+
+    # One figure, not two: every plot costs the browser a draw (bench/bench_dashboard.py).
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.4, 0.6],
+        horizontal_spacing=0.12,
+        subplot_titles=(t("Articles by tone"), t("Net tone per {period}").format(period=t(unit))),
+    )
+    period_label = html.escape(t(unit).capitalize())
+    groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
+    # The companies' lines come first, uncoloured: the theme gives company n the colour of
+    # the timeline's trace n.
+    for company in _in_order(list(groups), companies):
+        rows = groups[company]
+        name = html.escape(company)
+        figure.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=rows["net_tone"],
+                mode="lines+markers" if len(rows) <= MAX_PERIODS_WITH_MARKERS else "lines",
+                name=company,
+                legendgroup=company,
+                customdata=rows[["total"]].to_numpy(),
+                hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
+                + html.escape(t("Net tone"))
+                + "=%{y:+.2f}<br>"
+                + html.escape(t("Articles"))
+                + "=%{customdata[0]}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )
     labels = ["positive", "neutral", "negative"]
     totals = tone.groupby("company")[labels].sum()
     totals = totals.loc[_in_order(list(totals.index), companies)]
-    figure = go.Figure()
     for label in labels:
         name = t(label)  # the legend in the interface's language
         figure.add_trace(
@@ -165,17 +205,23 @@ def tone_figure(tone: pd.DataFrame, companies: list[str], t: Translate = _englis
                 y=list(totals.index),
                 orientation="h",
                 name=name,
+                legendgroup="tone",
                 marker_color=TONE_COLORS[label],
                 hovertemplate="%{y}<br>"
                 + html.escape(name)
                 + ": %{x} "
                 + html.escape(t("Articles").lower())
                 + "<extra></extra>",
-            )
+            ),
+            row=1,
+            col=1,
         )
-    figure.update_xaxes(title_text=t("Articles"))
-    figure.update_yaxes(autorange="reversed")  # the first company on top
+    figure.update_xaxes(title_text=t("Articles"), row=1, col=1)
+    figure.update_yaxes(autorange="reversed", row=1, col=1)  # the first company on top
+    figure.update_xaxes(tickformat=_TICK_FORMAT.get(unit, "%d %b %Y"), row=1, col=2)
+    figure.update_yaxes(range=[-1.05, 1.05], zeroline=True, row=1, col=2)
     figure.update_layout(**_LAYOUT, barmode="stack", legend_traceorder="normal")
+    figure.update_layout(margin={"t": 50})
     return figure
 
 

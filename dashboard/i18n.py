@@ -153,9 +153,13 @@ FRENCH: dict[str, str] = {
     "positive": "positive",
     "neutral": "neutre",
     "negative": "négative",
-    "Articles by their tone towards each company; a person's correction wins.": (
-        "Articles selon leur tonalité envers chaque entreprise ; une correction humaine l'emporte."
+    "Articles by their tone towards each company, and net tone (positive - negative) "
+    "/ articles per {period}; a person's correction wins.": (
+        "Articles selon leur tonalité envers chaque entreprise, et tonalité nette (positifs - "
+        "négatifs) / articles par {period} ; une correction humaine l’emporte."
     ),
+    "Articles by tone": "Articles par tonalité",
+    "Net tone per {period}": "Tonalité nette par {period}",
 }
 
 

@@ -192,6 +192,39 @@ def _daily_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def daily_tones(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles per day, company, date precision and tone (a person's correction wins),
+    dated articles only: analytics.tone_from_daily turns them into tone over time.
+    Columns: day, company, date_precision, tone, articles."""
+    if rollups_apply(filters):
+        d = daily_coverage_table.c
+        query = (
+            sa.select(
+                d.day,
+                d.company,
+                d.date_precision,
+                d.tone,
+                sa.func.sum(d.articles).label("articles"),
+            )
+            .where(d.day != "", d.tone != "", *_rollup_scope(daily_coverage_table, filters))
+            .group_by(d.day, d.company, d.date_precision, d.tone)
+            .having(sa.func.sum(d.articles) > 0)
+        )
+        frame = store.read_frame(query)
+    else:
+        c = coverage_table.c
+        day = _day(store, c.published).label("day")
+        query = (
+            sa.select(day, c.company, c.date_precision, c.tone, sa.func.count().label("articles"))
+            .where(c.published.is_not(None), c.tone.is_not(None), *scope(filters))
+            .group_by(day, c.company, c.date_precision, c.tone)
+        )
+        frame = store.read_frame(query, grouping=True)
+    frame["day"] = pd.to_datetime(frame["day"])
+    frame["articles"] = frame["articles"].astype("int64")
+    return frame
+
+
 def company_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles, unique stories and mentions per company. Columns: company, articles,
     stories, mentions (analytics.share_from_counts turns them into shares of voice)."""

@@ -636,6 +636,29 @@ def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd
     return out[columns]
 
 
+def tone_from_daily(daily_tones: pd.DataFrame, frequency: Frequency = "month") -> pd.DataFrame:
+    """tone_over_time from articles per day, company, precision and tone
+    (aggregates.daily_tones): the same columns, the same placeable articles."""
+    columns = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
+    placed = daily_tones[daily_tones["date_precision"].isin(_PLACEABLE[frequency])]
+    if placed.empty:
+        return pd.DataFrame(columns=columns)
+    period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
+    counts = (
+        placed.assign(period=period)
+        .groupby(["period", "company", "tone"])["articles"]
+        .sum()
+        .unstack("tone", fill_value=0)
+    )
+    for label in ("positive", "neutral", "negative"):
+        if label not in counts.columns:
+            counts[label] = 0
+    counts = counts.reset_index()
+    counts["total"] = counts[["positive", "neutral", "negative"]].sum(axis=1)
+    counts["net_tone"] = (counts["positive"] - counts["negative"]) / counts["total"]
+    return counts[columns].sort_values(["period", "company"]).reset_index(drop=True)
+
+
 def daily_counts(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions and articles per day and company, every day of the span (zeros included).
 

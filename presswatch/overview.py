@@ -56,6 +56,7 @@ class Overview:
     outlets: pd.DataFrame  # the tracked companies' top outlets (analytics.top_outlets)
     frequency: analytics.Frequency
     timeline: pd.DataFrame  # analytics.mentions_over_time's columns
+    tone_timeline: pd.DataFrame  # analytics.tone_over_time's columns, same frequency
     spikes: pd.DataFrame  # analytics.spikes' columns (daily timelines only)
     titles: dict[str, str]  # the titles of the spikes' articles, for the hover
     unplaced: pd.DataFrame  # reason, articles: what the timeline cannot place
@@ -109,6 +110,7 @@ def from_frames(
         ),
         frequency=frequency,
         timeline=analytics.mentions_over_time(articles, mentions, frequency),
+        tone_timeline=analytics.tone_over_time(articles, view.tones, frequency, corrections),
         spikes=spikes,
         titles={str(k): str(v) for k, v in zip(shown["id"], shown["title"], strict=True)},
         unplaced=analytics.unplaced_articles(articles, mentions, frequency),
@@ -150,6 +152,7 @@ def from_database(store: Store, filters: Filters, tracked: list[str]) -> Overvie
             )
 
         daily_query = pool.submit(aggregates.daily_counts, store, filters)
+        tones_query = pool.submit(aggregates.daily_tones, store, filters)
         now = periods(filters)
         before = periods(earlier) if earlier else None
         outlets_query = (
@@ -193,6 +196,7 @@ def from_database(store: Store, filters: Filters, tracked: list[str]) -> Overvie
         outlets=outlets,
         frequency=frequency,
         timeline=timeline,
+        tone_timeline=analytics.tone_from_daily(tones_query.result(), frequency),
         spikes=spikes,
         titles=titles,
         unplaced=analytics.unplaced_from_counts(now[1].result(), frequency),

@@ -36,6 +36,7 @@ def test_both_ways_give_the_same_overview(store: Store) -> None:
         assert got.undated == expected.undated, name
         assert got.titles == expected.titles, name
         _same(got.timeline, expected.timeline, ["period", "company"], name)
+        _same(got.tone_timeline, expected.tone_timeline, ["period", "company"], name)
         _same(got.unplaced, expected.unplaced, ["reason"], name)
         _same(got.outlets, expected.outlets, ["company", "articles", "outlet"], name)
         columns = ["company", "day", "mentions", "articles", "article_ids"]

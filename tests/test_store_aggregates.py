@@ -116,6 +116,14 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
                 obj=f"{name} {frequency}",
             )
         assert analytics.frequency_from_daily(daily) == analytics.choose_frequency(relevant)
+        daily_tones = aggregates.daily_tones(store, filters)
+        for frequency in ("day", "week", "month"):
+            pd.testing.assert_frame_equal(
+                analytics.tone_from_daily(daily_tones, frequency),
+                analytics.tone_over_time(view.articles, view.tones, frequency, view.corrections),
+                check_dtype=False,
+                obj=f"{name} tone over time by {frequency}",
+            )
         found = analytics.detect_spikes(
             analytics.fill_days(analytics.timeline_from_daily(daily, "day"))
         )

@@ -103,8 +103,16 @@ if not now.tones.empty:
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0
-    st.plotly_chart(tone_figure(counts, view.companies, view.t), key="tone")
-    st.caption(view.t("Articles by their tone towards each company; a person's correction wins."))
+    st.plotly_chart(
+        tone_figure(counts, figures.tone_timeline, view.companies, frequency, view.t), key="tone"
+    )
+    st.caption(
+        view.t(
+            "Articles by their tone towards each company, and net tone (positive - negative) "
+            "/ articles per {period}; a person's correction wins.",
+            period=view.t(frequency),
+        )
+    )
 
 st.subheader(view.t("Share of voice"))
 st.plotly_chart(share_of_voice_figure(now.share, view.companies, view.t), key="share_of_voice")
