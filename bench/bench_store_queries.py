@@ -1,5 +1,6 @@
 """The dashboard's aggregate figures at 1 and 10 million mentions, on PostgreSQL and SQLite:
-grouped by the database (Store.daily_mentions and friends) beside the pandas path
+grouped by the database (presswatch/aggregates.py over the coverage table and its daily
+rollups, and the whole overview of presswatch/overview.py) beside the pandas path
 (Frames.from_store, then analytics.py), in one run. Ratios first.
 
 The archive is generated inside the database (seeded, 5 mentions per article, 6 companies,
