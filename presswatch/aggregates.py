@@ -151,77 +151,54 @@ def daily_counts(store: Store, filters: Filters) -> pd.DataFrame:
     article known to the month or year sits on its first day; callers keep the precisions
     their grain can place (analytics.timeline_from_daily).
     """
-    if rollups_apply(filters):
-        d = daily_coverage_table.c
-        query = (
-            sa.select(
-                d.day,
-                d.company,
-                d.date_precision,
-                sa.func.sum(d.mentions).label("mentions"),
-                sa.func.sum(d.articles).label("articles"),
-            )
-            .where(d.day != "", *_rollup_scope(daily_coverage_table, filters))
-            .group_by(d.day, d.company, d.date_precision)
-            .having(sa.func.sum(d.articles) > 0)
-            .order_by(d.day, d.company)
-        )
-        return _daily_frame(store.read_frame(query))
-    c = coverage_table.c
-    day = _day(store, c.published).label("day")
-    query = (
-        sa.select(
-            day,
-            c.company,
-            c.date_precision,
-            sa.func.sum(c.mentions).label("mentions"),
-            sa.func.count().label("articles"),  # one row per (article, company)
-        )
-        .where(c.published.is_not(None), *scope(filters))
-        .group_by(day, c.company, c.date_precision)
-        .order_by(day, c.company)
-    )
-    return _daily_frame(store.read_frame(query, grouping=True))
-
-
-def _daily_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["day"] = pd.to_datetime(frame["day"])
-    frame["date_precision"] = frame["date_precision"].astype(object)
-    for column in ("mentions", "articles"):
-        frame[column] = frame[column].astype("int64")
-    return frame
+    return _per_day(store, filters, by_tone=False)
 
 
 def daily_tones(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles per day, company, date precision and tone (a person's correction wins),
     dated articles only: analytics.tone_from_daily turns them into tone over time.
     Columns: day, company, date_precision, tone, articles."""
+    return _per_day(store, filters, by_tone=True)
+
+
+def _per_day(store: Store, filters: Filters, *, by_tone: bool) -> pd.DataFrame:
+    """Dated (article, company) rows per day, company and precision (and tone, which then
+    must be known): their articles, and their mentions unless grouped by tone."""
     if rollups_apply(filters):
         d = daily_coverage_table.c
+        keys = [d.day, d.company, d.date_precision]
+        measures = [sa.func.sum(d.mentions).label("mentions")]
+        known = [d.day != "", *_rollup_scope(daily_coverage_table, filters)]
+        if by_tone:
+            keys, measures, known = [*keys, d.tone], [], [*known, d.tone != ""]
         query = (
-            sa.select(
-                d.day,
-                d.company,
-                d.date_precision,
-                d.tone,
-                sa.func.sum(d.articles).label("articles"),
-            )
-            .where(d.day != "", d.tone != "", *_rollup_scope(daily_coverage_table, filters))
-            .group_by(d.day, d.company, d.date_precision, d.tone)
+            sa.select(*keys, *measures, sa.func.sum(d.articles).label("articles"))
+            .where(*known)
+            .group_by(*keys)
             .having(sa.func.sum(d.articles) > 0)
+            .order_by(d.day, d.company)
         )
         frame = store.read_frame(query)
     else:
         c = coverage_table.c
         day = _day(store, c.published).label("day")
+        keys = [day, c.company, c.date_precision]
+        measures = [sa.func.sum(c.mentions).label("mentions")]
+        known = [c.published.is_not(None), *scope(filters)]
+        if by_tone:
+            keys, measures, known = [*keys, c.tone], [], [*known, c.tone.is_not(None)]
         query = (
-            sa.select(day, c.company, c.date_precision, c.tone, sa.func.count().label("articles"))
-            .where(c.published.is_not(None), c.tone.is_not(None), *scope(filters))
-            .group_by(day, c.company, c.date_precision, c.tone)
+            sa.select(*keys, *measures, sa.func.count().label("articles"))  # a row per pair
+            .where(*known)
+            .group_by(*keys)
+            .order_by(day, c.company)
         )
         frame = store.read_frame(query, grouping=True)
     frame["day"] = pd.to_datetime(frame["day"])
-    frame["articles"] = frame["articles"].astype("int64")
+    frame["date_precision"] = frame["date_precision"].astype(object)
+    for column in ("mentions", "articles"):
+        if column in frame:
+            frame[column] = frame[column].astype("int64")
     return frame
 
 

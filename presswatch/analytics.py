@@ -373,7 +373,7 @@ def tone_over_time(
     Columns: period, company, positive, neutral, negative (counts), total, net_tone
     ((positive - negative) / total, in [-1, 1]).
     """
-    columns = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
+    columns = TONE_TABLE_COLUMNS
     toned = company_tones(tones, corrections)
     if toned.empty:
         return pd.DataFrame(columns=columns)
@@ -382,14 +382,22 @@ def tone_over_time(
     joined = toned.merge(dated[["id", "period"]], left_on="article_id", right_on="id")
     if joined.empty:
         return pd.DataFrame(columns=columns)
-    counts = joined.groupby(["period", "company", "tone"]).size().unstack("tone", fill_value=0)
+    return _tone_table(joined.groupby(["period", "company", "tone"]).size())
+
+
+TONE_TABLE_COLUMNS = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
+
+
+def _tone_table(counts: pd.Series) -> pd.DataFrame:
+    """Articles per (period, company, tone) as tone_over_time's table, net tone added."""
+    table = counts.unstack("tone", fill_value=0)
     for label in ("positive", "neutral", "negative"):
-        if label not in counts.columns:
-            counts[label] = 0
-    counts = counts.reset_index()
-    counts["total"] = counts[["positive", "neutral", "negative"]].sum(axis=1)
-    counts["net_tone"] = (counts["positive"] - counts["negative"]) / counts["total"]
-    return counts[columns].sort_values(["period", "company"]).reset_index(drop=True)
+        if label not in table.columns:
+            table[label] = 0
+    table = table.reset_index()
+    table["total"] = table[["positive", "neutral", "negative"]].sum(axis=1)
+    table["net_tone"] = (table["positive"] - table["negative"]) / table["total"]
+    return table[TONE_TABLE_COLUMNS].sort_values(["period", "company"]).reset_index(drop=True)
 
 
 def article_topics(topics: pd.DataFrame) -> pd.Series:
@@ -639,24 +647,13 @@ def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd
 def tone_from_daily(daily_tones: pd.DataFrame, frequency: Frequency = "month") -> pd.DataFrame:
     """tone_over_time from articles per day, company, precision and tone
     (aggregates.daily_tones): the same columns, the same placeable articles."""
-    columns = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
     placed = daily_tones[daily_tones["date_precision"].isin(_PLACEABLE[frequency])]
     if placed.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=TONE_TABLE_COLUMNS)
     period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
-    counts = (
-        placed.assign(period=period)
-        .groupby(["period", "company", "tone"])["articles"]
-        .sum()
-        .unstack("tone", fill_value=0)
+    return _tone_table(
+        placed.assign(period=period).groupby(["period", "company", "tone"])["articles"].sum()
     )
-    for label in ("positive", "neutral", "negative"):
-        if label not in counts.columns:
-            counts[label] = 0
-    counts = counts.reset_index()
-    counts["total"] = counts[["positive", "neutral", "negative"]].sum(axis=1)
-    counts["net_tone"] = (counts["positive"] - counts["negative"]) / counts["total"]
-    return counts[columns].sort_values(["period", "company"]).reset_index(drop=True)
 
 
 def daily_counts(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
