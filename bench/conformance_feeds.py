@@ -3,7 +3,9 @@
 Runs presswatch's feed parsing over every file of ../shared/corpus/feeds (feedparser's own
 test cases, real snapshots) beside feedparser itself, and checks: no crash; every entry
 feedparser finds in a well-formed feed is kept (or skipped and counted, when it has no id,
-link or title); every ill-formed feed is flagged. Exit 1 on a violation (a CI step).
+link or title); every ill-formed feed is flagged; every feed read by the fast path
+(collectors.fastfeed) gives the same articles, field by field, and the same problems as
+feedparser's reading. Exit 1 on a violation (a CI step).
 
     python -m bench.conformance_feeds [FOLDER]
 """
@@ -15,16 +17,38 @@ import sys
 import time
 import warnings
 from collections import Counter
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
 
-from collectors import CollectContext
+from collectors import CollectContext, CollectResult
+from collectors.fastfeed import read_entries
 from collectors.rss import parse_feed
+from presswatch.models import Article
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def _first_difference(fast: CollectResult, slow: CollectResult) -> str:
+    """The first field where two readings of a feed differ, or '' when they are equal."""
+    if (fast.status, fast.title, fast.entries_seen) != (slow.status, slow.title, slow.entries_seen):
+        return f"status, title or count: {fast.status, fast.title, fast.entries_seen} != " + str(
+            (slow.status, slow.title, slow.entries_seen)
+        )
+    if fast.problems != slow.problems:
+        return f"problems {fast.problems[:2]} != {slow.problems[:2]}"
+    if len(fast.articles) != len(slow.articles):
+        return f"{len(fast.articles)} articles != {len(slow.articles)}"
+    for number, (mine, theirs) in enumerate(zip(fast.articles, slow.articles, strict=True)):
+        for name in (f.name for f in fields(Article) if f.compare):
+            if getattr(mine, name) != getattr(theirs, name):
+                mine_value = str(getattr(mine, name))[:80]
+                their_value = str(getattr(theirs, name))[:80]
+                return f"entry {number + 1} {name}: {mine_value!r} != {their_value!r}"
+    return ""
 
 
 def main() -> None:
@@ -49,6 +73,14 @@ def main() -> None:
             violations.append(f"{path}: crashed: {exc.__class__.__name__}: {exc}")
             counts["crashed"] += 1
             continue
+        if read_entries(data, {}) is not None:
+            counts["fast path"] += 1
+            slow = parse_feed(data, path.name, context, fast=False)
+            difference = _first_difference(result, slow)
+            if difference:
+                violations.append(f"{path}: the fast path differs from feedparser: {difference}")
+            else:
+                counts["fast path, same articles as feedparser"] += 1
         skipped = sum("skipped" in p for p in result.problems)
         kept = len(result.articles)
         counts["entries (feedparser)"] += expected
@@ -87,10 +119,12 @@ def main() -> None:
         "entries (feedparser)",
         "entries kept",
         "entries skipped (no id, link or title)",
+        "fast path",
+        "fast path, same articles as feedparser",
     ]:
         print(f"| {key} | {counts[key]} |")
     print(f"\n{counts['files']} files in {seconds:.1f} s; violations: {len(violations)}")
-    for line in violations[:20]:
+    for line in violations[:200]:
         print(f"  {line}")
     sys.exit(1 if violations else 0)
 

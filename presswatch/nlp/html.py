@@ -46,6 +46,11 @@ class _TextExtractor(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # "<br/>" is one line break like "<br>" (the default would add a second, so that
+        # the same entry read by feedparser, which writes "<br />", or by lxml would differ).
+        self.handle_starttag(tag, attrs)
+
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skipping = max(self._skipping - 1, 0)

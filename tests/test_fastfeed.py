@@ -1,0 +1,152 @@
+"""The fast path for plain feeds: the same articles as feedparser's, or no answer at all."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from collectors import CollectContext, CollectResult
+from collectors.fastfeed import read_entries
+from collectors.rss import parse_feed
+from presswatch.nlp.html import html_to_text
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+CONTEXT = CollectContext(state=None, base_dir=Path("."), now=NOW)
+
+RSS_WORDPRESS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"
+ xmlns:slash="http://purl.org/rss/1.0/modules/slash/"
+ xmlns:wfw="http://wellformedweb.org/CommentAPI/">
+<channel><title>L’Usine &amp; la Tech</title><link>https://usine.example.com/</link>
+<item>
+  <title>L’IA française : Mistral AI lève 600 millions d’euros</title>
+  <link>https://usine.example.com/mistral?utm_source=rss&amp;fbclid=x</link>
+  <guid isPermaLink="false">https://usine.example.com/?p=42</guid>
+  <pubDate>lun., 22 nov. 2026 10:05:00 +0100</pubDate>
+  <dc:creator>Élodie Martin</dc:creator>
+  <category>Intelligence artificielle</category>
+  <description><![CDATA[<p>La start-up <b>Mistral AI</b>…</p>]]></description>
+  <content:encoded><![CDATA[<p>La start-up parisienne<br>a levé des fonds.</p>
+  <p>« C’est une étape », dit-elle.</p><script>alert(1)</script>]]></content:encoded>
+  <media:content url="https://usine.example.com/a.jpg" medium="image">
+    <media:credit>AFP</media:credit>
+  </media:content>
+  <wfw:commentRss>https://usine.example.com/mistral/feed</wfw:commentRss>
+  <slash:comments>3</slash:comments>
+</item>
+<item>
+  <title>OpenAI &lt;b&gt;répond&lt;/b&gt;</title>
+  <link>https://usine.example.com/openai</link>
+  <pubDate>Tue, 23 Nov 2026 08:00:00 GMT</pubDate>
+  <dc:date>2026-11-23T09:00:00+01:00</dc:date>
+  <description>Court résumé.</description>
+  <source url="https://agence.example.com/rss">Agence Exemple</source>
+</item>
+</channel></rss>"""
+
+ATOM_BLOG = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title type="text">Tech &lt;Daily&gt;</title>
+<entry>
+  <id>tag:techdaily.example.com,2026:1</id>
+  <title type="text">History of the &lt;blink&gt; tag at OpenAI</title>
+  <link rel="alternate" type="text/html" href="https://techdaily.example.com/blink"/>
+  <link rel="replies" href="https://techdaily.example.com/blink#comments"/>
+  <published>2026-11-20T08:00:00+02:00</published>
+  <updated>2026-11-21T08:00:00Z</updated>
+  <author><name>Jane Doe</name><email>jane@techdaily.example.com</email></author>
+  <category term="ai"/>
+  <summary type="html">&lt;p&gt;Short.&lt;/p&gt;</summary>
+  <content type="html">&lt;p&gt;OpenAI said on Tuesday&lt;br/&gt;that it would ship.&lt;/p&gt;</content>
+</entry>
+</feed>"""
+
+
+def _both(body: str) -> tuple[CollectResult, CollectResult]:
+    data = body.encode()
+    return parse_feed(data, "feed", CONTEXT), parse_feed(data, "feed", CONTEXT, fast=False)
+
+
+@pytest.mark.parametrize("body", [RSS_WORDPRESS, ATOM_BLOG], ids=["rss", "atom"])
+def test_plain_feeds_take_the_fast_path_and_equal_feedparser(body: str) -> None:
+    assert read_entries(body.encode(), {}) is not None
+    fast, slow = _both(body)
+    assert fast.status == slow.status == "ok"
+    assert fast.title == slow.title and fast.problems == slow.problems == []
+    assert fast.articles == slow.articles
+    # dataclass equality leaves out what analysis adds; these are every collected field
+    assert [a.text for a in fast.articles] == [a.text for a in slow.articles]
+
+
+def test_the_fast_path_reads_french_dates_apostrophes_and_sources() -> None:
+    fast, _slow = _both(RSS_WORDPRESS)
+    first, second = fast.articles
+    assert fast.title == "L’Usine & la Tech"
+    assert first.title == "L’IA française : Mistral AI lève 600 millions d’euros"
+    assert first.entry_key == "https://usine.example.com/?p=42"
+    # feedparser cannot read the French date: dateparser does, with the offset applied
+    assert first.published == datetime(2026, 11, 22, 9, 5, tzinfo=UTC)
+    assert first.author == "Élodie Martin"
+    assert first.text == (
+        "La start-up parisienne\na levé des fonds.\n\n« C’est une étape », dit-elle."
+    )
+    assert second.title == "OpenAI répond"
+    assert second.outlet == "Agence Exemple"
+    assert second.published == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    (atom,) = _both(ATOM_BLOG)[0].articles
+    assert atom.title == "History of the <blink> tag at OpenAI"
+    assert atom.author == "Jane Doe (jane@techdaily.example.com)"
+    assert atom.url == "https://techdaily.example.com/blink"
+    assert atom.published == datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+
+
+LEFT_TO_FEEDPARSER = {
+    "ill-formed": RSS_WORDPRESS.replace("</description>", "", 1),
+    "latin-1": RSS_WORDPRESS.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
+    "media description": RSS_WORDPRESS.replace(
+        "<media:credit>AFP</media:credit>",
+        "<media:description>Photo caption</media:description>",
+    ),
+    "no link": RSS_WORDPRESS.replace("<link>https://usine.example.com/openai</link>", ""),
+    "relative link": RSS_WORDPRESS.replace("https://usine.example.com/openai", "/openai"),
+    "two publication dates": RSS_WORDPRESS.replace(
+        "<dc:date>", "<pubDate>Tue, 23 Nov 2026 09:00:00 GMT</pubDate><dc:date>"
+    ),
+    "itunes summary": RSS_WORDPRESS.replace(
+        "<slash:comments>3</slash:comments>",
+        '<summary xmlns="http://www.itunes.com/dtds/podcast-1.0.dtd">Other</summary>',
+    ),
+    "xml:base": ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/">'),
+    "xhtml content": ATOM_BLOG.replace(
+        '<content type="html">&lt;p&gt;OpenAI said on Tuesday&lt;br/&gt;that it would '
+        "ship.&lt;/p&gt;</content>",
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Hi</div></content>',
+    ),
+    "rdf": """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/"><channel><title>T</title></channel>
+ <item><title>A</title><link>https://a.example.com/</link></item></rdf:RDF>""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEFT_TO_FEEDPARSER))
+def test_other_feeds_are_left_to_feedparser(name: str) -> None:
+    body = LEFT_TO_FEEDPARSER[name]
+    assert read_entries(body.encode(), {}) is None
+    fast, slow = _both(body)
+    assert fast.articles == slow.articles and fast.articles
+    if name == "ill-formed":
+        assert all("ill_formed_feed" in a.flags for a in fast.articles)
+
+
+def test_a_charset_header_other_than_utf8_is_left_to_feedparser() -> None:
+    headers = {"content-type": "application/rss+xml; charset=windows-1252"}
+    assert read_entries(RSS_WORDPRESS.encode(), headers) is None
+    assert read_entries(RSS_WORDPRESS.encode(), {"content-type": "text/xml; charset=utf-8"})
+
+
+def test_a_line_break_is_one_line_however_it_is_written() -> None:
+    assert html_to_text("a<br>b") == html_to_text("a<br/>b") == html_to_text("a<br />b")
+    assert html_to_text("a<br>b") == "a\nb"
