@@ -95,11 +95,15 @@ def _french_analyzer() -> Any:
 
         @staticmethod
         def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
-            lowered = [str(w).lower() for w in words]
-            if lowered[i] in no_check:
+            if str(words[i]).lower() in no_check:
                 return valence
             position = i - (start_i + 1)
-            if position >= 0 and _french_negated(lowered, position):
+            if position < 0:
+                return float(valence)
+            # The rule looks at most three words back: lowering only those keeps a long
+            # sentence linear (lowering every word for every sentiment word was quadratic).
+            window = [str(w).lower() for w in words[max(0, position - 3) : position + 1]]
+            if _french_negated(window, len(window) - 1):
                 valence = valence * N_SCALAR
             return float(valence)
 
