@@ -28,13 +28,14 @@ from presswatch.nlp.language import detect_language
 from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.nlp.text import SentenceIndex
 from presswatch.nlp.topics import TopicMatcher
-from presswatch.store import SourceState, Store
+from presswatch.store import CollectionRecord, SourceState, Store
 from presswatch.stories import StoryIndex, signature
 
 log = logging.getLogger(__name__)
 
 ANALYSIS_KEY = "analysis_fingerprint"
 MAX_CONCURRENT_FETCHES = 8
+UNCHANGED_BATCH = 64  # unchanged sources written per transaction
 # Who claims sources in the store: unique per process, shown by `presswatch status` and
 # `presswatch sources`.
 WORKER_ID = f"{socket.gethostname()[:150]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -307,6 +308,10 @@ def collect(
 
     pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES)
     recorded: set[str] = set()
+    # Unchanged sources (304, files unchanged) are written together: losing them in a
+    # crash only means asking those feeds again, and one commit each was most of the time
+    # of a run where nothing changed.
+    unchanged: list[CollectionRecord] = []
     try:
         futures: dict[Future[tuple[CollectResult | None, float, SourceState | None]], Any] = {
             pool.submit(fetch, source): source for source in sources
@@ -331,13 +336,22 @@ def collect(
                     error=f"internal error ({exc.__class__.__name__}: {exc}); please report it",
                 )
             seconds += time.monotonic() - began
-            outcome = _record(store, source, result, analyzer, stories, seconds, fresh_state)
+            outcome = _record(
+                store, source, result, analyzer, stories, seconds, fresh_state, unchanged
+            )
+            if len(unchanged) >= UNCHANGED_BATCH:
+                store.record_collections(unchanged)
+                unchanged.clear()
             recorded.add(source.name)
             summary.outcomes.append(outcome)
             if on_source_done:
                 on_source_done(outcome)
+        store.record_collections(unchanged)
+        unchanged.clear()
     finally:
         pool.shutdown(wait=stop is None or not stop.is_set(), cancel_futures=True)
+        # An error stopped the run: what is not written is released below.
+        recorded.difference_update(record.name for record in unchanged)
         # Sources claimed but not written (a stop, an error) go back to the other workers
         # now rather than when their lease expires.
         try:
@@ -364,7 +378,10 @@ def _record(
     stories: StoryIndex,
     seconds: float,
     state: SourceState | None,
+    unchanged: list[CollectionRecord] | None = None,
 ) -> SourceOutcome:
+    """Store a source's articles and its new state; an unchanged source's state is added
+    to ``unchanged``, when given, for the caller to write with others."""
     now = datetime.now(UTC)
     outcome = SourceOutcome(
         name=source.name,
@@ -420,7 +437,7 @@ def _record(
         )
         if result.title:
             values["title"] = result.title
-    store.record_collection(
+    record = CollectionRecord(
         source.name,
         values,
         now,
@@ -429,6 +446,10 @@ def _record(
         error=result.error,
         articles_new=outcome.new,
     )
+    if unchanged is not None and result.status == "not_modified":
+        unchanged.append(record)
+    else:
+        store.record_collections([record])
     return outcome
 
 

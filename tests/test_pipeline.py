@@ -131,3 +131,49 @@ def test_a_parser_crash_is_one_failed_source_and_the_run_goes_on(
     assert outcomes["Good"].status == "ok" and outcomes["Good"].new == 3
     assert outcomes["Bad"].status == "failed"
     assert "internal error (RuntimeError: a bug)" in (outcomes["Bad"].error or "")
+
+
+def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import presswatch.pipeline as pipeline
+
+    names = [f"Feed {n:02d}" for n in range(5)]
+    for n in range(5):
+        feed_server.routes[f"/{n}.xml"] = Route(RSS_FR.encode(), etag=f'"v{n}"')
+    config = write_config(
+        sources=[
+            {"name": name, "kind": "rss", "url": feed_server.url(f"/{n}.xml")}
+            for n, name in enumerate(names)
+        ]
+    )
+    collect(config, store)
+    first = {s.name: s.last_attempt for s in store.source_states()}
+    monkeypatch.setattr(pipeline, "UNCHANGED_BATCH", 2)  # two batches and a remainder
+    summary = collect(config, store)
+    assert {o.status for o in summary.outcomes} == {"not_modified"}
+    states = {s.name: s for s in store.source_states()}
+    for name in names:
+        assert states[name].http_status == 304
+        assert states[name].last_attempt is not None and first[name] is not None
+        assert states[name].last_attempt > first[name]
+    events = store.source_events_frame()
+    assert events.groupby("source").size().to_dict() == dict.fromkeys(names, 2)
+
+    # A store error while writing a batch: the run stops with it, and the sources whose
+    # state was not written are released, not left claimed.
+    def broken(records: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "record_collections", broken)
+    released: list[set[str]] = []
+    monkeypatch.setattr(store, "release_sources", lambda owner, left: released.append(set(left)))
+    monkeypatch.setattr(type(store), "shares_work", property(lambda self: True))
+    monkeypatch.setattr(store, "claim_sources", lambda names, *a, **k: list(names))
+    monkeypatch.setattr(store, "source_state", lambda name: states[name])
+    with pytest.raises(RuntimeError, match="disk full"):
+        collect(config, store)
+    assert released and released[-1] == set(names)
