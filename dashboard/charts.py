@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +22,30 @@ _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend_title_text": 
 
 
 _TICK_FORMAT = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
-_PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1", "year": "M12"}
+_PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000}
+_PERIOD_MONTHS = {"month": 1, "year": 12}
+# A label per period over two years of weeks is 105 labels, whose measuring and overlap
+# checks took 0.4 s of the browser's drawing (bench/RESULTS.md): one every few periods.
+MAX_TICKS = 12
 # Below this many periods a line says little: grouped bars read better.
 MIN_PERIODS_FOR_LINES = 4
 MAX_PERIODS_WITH_MARKERS = 60
+
+
+def _period_ticks(unit: str, periods: pd.Series) -> dict[str, Any]:
+    """Axis ticks on period starts, a whole number of periods apart, at most MAX_TICKS."""
+    ticks: dict[str, Any] = {"tickformat": _TICK_FORMAT.get(unit, "%d %b %Y")}
+    if periods.empty:
+        return ticks
+    step = max(1, math.ceil(periods.nunique() / MAX_TICKS))
+    if unit in _PERIOD_MS:
+        ticks["dtick"] = step * _PERIOD_MS[unit]
+    elif unit in _PERIOD_MONTHS:
+        ticks["dtick"] = f"M{step * _PERIOD_MONTHS[unit]}"
+    else:
+        return ticks
+    ticks["tick0"] = periods.min()
+    return ticks
 
 
 def _in_order(present: list[str], companies: list[str]) -> list[str]:
@@ -78,7 +99,7 @@ def timeline_figure(
     figure.update_layout(barmode="group")
     figure.update_xaxes(title_text=t(unit).capitalize())
     figure.update_yaxes(title_text=t("Mentions"))
-    figure.update_xaxes(tickformat=_TICK_FORMAT.get(unit, "%d %b %Y"), dtick=_PERIOD_MS.get(unit))
+    figure.update_xaxes(**_period_ticks(unit, timeline["period"]))
     if spikes is not None and not spikes.empty:
         names = titles or {}
         hover = [
@@ -218,7 +239,8 @@ def tone_figure(
         )
     figure.update_xaxes(title_text=t("Articles"), row=1, col=1)
     figure.update_yaxes(autorange="reversed", row=1, col=1)  # the first company on top
-    figure.update_xaxes(tickformat=_TICK_FORMAT.get(unit, "%d %b %Y"), row=1, col=2)
+    periods = timeline["period"] if not timeline.empty else pd.Series([], dtype=object)
+    figure.update_xaxes(**_period_ticks(unit, periods), row=1, col=2)
     figure.update_yaxes(range=[-1.05, 1.05], zeroline=True, row=1, col=2)
     figure.update_layout(**_LAYOUT, barmode="stack", legend_traceorder="normal")
     figure.update_layout(margin={"t": 50})
