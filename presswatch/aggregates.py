@@ -25,10 +25,10 @@ from presswatch.store import (
     coverage_table,
     daily_articles_table,
     daily_coverage_table,
+    daily_outlets_table,
     topics_table,
 )
-
-UNKNOWN_OUTLET = "(unknown)"
+from presswatch.store import UNKNOWN_OUTLET as UNKNOWN_OUTLET
 
 
 def _moment(day: date) -> datetime:
@@ -275,18 +275,34 @@ def tone_counts(store: Store, filters: Filters) -> pd.DataFrame:
 def outlet_counts(store: Store, filters: Filters, top: int = 10) -> pd.DataFrame:
     """The outlets with most articles per company, as analytics.top_outlets. Columns:
     company, outlet, articles, stories."""
-    c = coverage_table.c
-    outlet = sa.func.coalesce(c.outlet, UNKNOWN_OUTLET).label("outlet")
-    query = (
-        sa.select(
-            c.company,
-            outlet,
-            sa.func.count().label("articles"),
-            sa.func.count(sa.distinct(c.story_id)).label("stories"),
+    query: Any
+    if _stories_from_rollup(filters):
+        # Each outlet's unique stories are its rows that are their story's first there.
+        d = daily_outlets_table.c
+        query = (
+            sa.select(
+                d.company,
+                d.outlet,
+                sa.func.sum(d.articles).label("articles"),
+                sa.func.sum(d.stories).label("stories"),
+            )
+            .where(*_rollup_scope(daily_outlets_table, filters))
+            .group_by(d.company, d.outlet)
+            .having(sa.func.sum(d.articles) > 0)
         )
-        .where(*scope(filters))
-        .group_by(c.company, outlet)
-    )
+    else:
+        c = coverage_table.c
+        outlet = sa.func.coalesce(c.outlet, UNKNOWN_OUTLET).label("outlet")
+        query = (
+            sa.select(
+                c.company,
+                outlet,
+                sa.func.count().label("articles"),
+                sa.func.count(sa.distinct(c.story_id)).label("stories"),
+            )
+            .where(*scope(filters))
+            .group_by(c.company, outlet)
+        )
     # Grouped rows are few (companies x outlets): ranked here, so that ties sort by code
     # point as in pandas whatever the database's collation.
     frame = store.read_frame(query, grouping=True)

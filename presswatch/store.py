@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
 GROUPING_WORK_MEM = "64MB"
 
@@ -189,6 +189,8 @@ coverage_table = sa.Table(
     # by date and article id): summed, the unique stories of any period that starts at the
     # archive's beginning, without counting distinct over the rows.
     sa.Column("story_first", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The same for the story, the company and the outlet: the top outlets' unique stories.
+    sa.Column("outlet_first", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_coverage_published", "published", "company"),
     # Articles known to the month or year are found by their own short range of dates.
     sa.Index("ix_coverage_precision", "date_precision", "published"),
@@ -224,6 +226,22 @@ daily_articles_table = sa.Table(
     sa.Column("companies", sa.Text, primary_key=True),
     sa.Column("articles", sa.Integer, nullable=False),
 )
+
+# Articles and unique stories per day, company and outlet (UNKNOWN_OUTLET for none): the
+# top outlets of a view without a start, a language, a tone or a topic, read without
+# grouping millions of coverage rows.
+daily_outlets_table = sa.Table(
+    "daily_outlets",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("company", sa.String(200), primary_key=True),
+    sa.Column("outlet", sa.Text, primary_key=True),
+    sa.Column("articles", sa.Integer, nullable=False),  # (article, company) rows
+    sa.Column("stories", sa.Integer, nullable=False),  # rows first of story at the outlet
+)
+
+# What the figures call an article without an outlet.
+UNKNOWN_OUTLET = "(unknown)"
 
 # A person's tone: it always wins over the model. company NULL is the article's overall
 # tone; field and start name one mention.
@@ -325,12 +343,13 @@ def _add_leases(conn: Connection) -> None:
     conn.execute(sa.text(f"ALTER TABLE sources ADD COLUMN lease_until {timestamp}"))
 
 
-def _add_rollups(conn: Connection) -> None:
-    # Schema 8's coverage rows lack story_first: rewritten whole, in publication order.
+def _rebuild_with_rollups(conn: Connection) -> None:
+    # Coverage rows from before schema 10 lack outlet_first (before 9, story_first too):
+    # the table is rewritten whole, with every rollup, in publication order.
     conn.execute(sa.text("DROP TABLE IF EXISTS coverage"))
     coverage_table.create(conn)
-    daily_coverage_table.create(conn, checkfirst=True)
-    daily_articles_table.create(conn, checkfirst=True)
+    for table in (daily_coverage_table, daily_articles_table, daily_outlets_table):
+        table.create(conn, checkfirst=True)
     _rebuild_coverage(conn)
 
 
@@ -341,8 +360,9 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: lambda conn: source_events_table.create(conn),
     6: lambda conn: alerts_table.create(conn),
     7: _add_leases,
-    8: lambda conn: None,  # the coverage table, made whole by 9
-    9: _add_rollups,
+    8: lambda conn: None,  # the coverage table, made whole by 10
+    9: lambda conn: None,  # the first rollups, made by 10 with the others
+    10: _rebuild_with_rollups,
 }
 
 # Tables in the order their rows can be written (a row's references come first): the order
@@ -359,6 +379,7 @@ COPY_ORDER: tuple[sa.Table, ...] = (
     coverage_table,
     daily_coverage_table,
     daily_articles_table,
+    daily_outlets_table,
     source_events_table,
     alerts_table,
     files_table,
@@ -1647,8 +1668,8 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
     """INSERT ... SELECT of the coverage rows of these articles (None: of every article),
     from their mentions, their article, their tones and the latest tone corrections.
 
-    A whole archive's rows get their story_first flags here; some articles' rows get
-    False, and _mark_story_firsts sets their stories' flags after."""
+    A whole archive's rows get their first-of-story flags here; some articles' rows get
+    False, and _mark_firsts sets their stories' flags after."""
     m, a, t, c = mentions_table, articles_table, tones_table, corrections_table
     counted = sa.select(m.c.article_id, m.c.company, sa.func.count().label("mentions"))
     latest = sa.select(sa.func.max(c.c.id).label("id")).where(
@@ -1666,14 +1687,16 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
     )
     story = sa.func.coalesce(a.c.story_id, a.c.id)
     first: Any = sa.false()
+    outlet_first: Any = sa.false()
     if ids is None:
-        first = (
-            sa.func.row_number().over(
-                partition_by=(story, counts.c.company),
-                order_by=(_undated_last(a.c.published), a.c.published, counts.c.article_id),
-            )
-            == 1
+        order = (_undated_last(a.c.published), a.c.published, counts.c.article_id)
+        first = sa.func.row_number().over(partition_by=(story, counts.c.company), order_by=order)
+        first = first == 1
+        outlet = sa.func.coalesce(a.c.outlet, UNKNOWN_OUTLET)
+        outlet_first = sa.func.row_number().over(
+            partition_by=(story, counts.c.company, outlet), order_by=order
         )
+        outlet_first = outlet_first == 1
     rows = sa.select(
         counts.c.article_id,
         counts.c.company,
@@ -1685,6 +1708,7 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
         counts.c.mentions,
         sa.func.coalesce(fixed.c.label, t.c.label),
         first,
+        outlet_first,
     ).select_from(
         counts.join(a, a.c.id == counts.c.article_id)
         .outerjoin(
@@ -1711,6 +1735,7 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
         "mentions",
         "tone",
         "story_first",
+        "outlet_first",
     ]
     return sa.insert(coverage_table).from_select(columns, rows)
 
@@ -1730,12 +1755,21 @@ def _day_text(conn: Connection, published: Any) -> Any:
 
 
 def _rebuild_coverage(conn: Connection) -> None:
-    """Rewrite the whole coverage table and both rollups from the stored analyses."""
-    for table in (daily_articles_table, daily_coverage_table, coverage_table):
+    """Rewrite the whole coverage table and every rollup from the stored analyses."""
+    for table in (daily_outlets_table, daily_articles_table, daily_coverage_table, coverage_table):
         conn.execute(sa.delete(table))
     conn.execute(_coverage_insert(None))
     c = coverage_table.c
     day = _day_text(conn, c.published)
+    outlet_keys = [day, c.company, sa.func.coalesce(c.outlet, UNKNOWN_OUTLET)]
+    per_outlet = sa.select(
+        *outlet_keys, sa.func.count(), sa.func.sum(sa.case((c.outlet_first, 1), else_=0))
+    ).group_by(*outlet_keys)
+    conn.execute(
+        sa.insert(daily_outlets_table).from_select(
+            ["day", "company", "outlet", "articles", "stories"], per_outlet
+        )
+    )
     keys = [
         day,
         c.company,
@@ -1820,6 +1854,8 @@ def _coverage_rows(conn: Connection, condition: Any) -> list[Any]:
                 c.tone,
                 c.mentions,
                 c.story_first,
+                c.outlet,
+                c.outlet_first,
             ).where(condition)
         )
     )
@@ -1830,32 +1866,40 @@ def _day_of(published: datetime | None) -> str:
     return published.astimezone(UTC).date().isoformat() if published is not None else ""
 
 
-def _rollup_deltas(
-    rows: list[Any],
-    chunk: set[str],
-    sign: int,
-    daily: dict[tuple[str, ...], list[int]],
-    articles: dict[tuple[str, ...], int],
-) -> None:
-    """Add (sign 1) or take away (-1) what these coverage rows count in both rollups: the
+@dataclass(slots=True)
+class _RollupDeltas:
+    """What a change adds to or takes from each rollup, by the rollup's key."""
+
+    daily: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    articles: dict[tuple[str, ...], int] = field(default_factory=dict)
+    outlets: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+
+
+def _rollup_deltas(rows: list[Any], chunk: set[str], sign: int, deltas: _RollupDeltas) -> None:
+    """Add (sign 1) or take away (-1) what these coverage rows count in the rollups: the
     articles and mentions of the chunk's rows, the stories of every first row."""
     sets: dict[str, tuple[tuple[str, str, str], list[str]]] = {}
     for row in rows:
         day = _day_of(row.published)
         key = (day, row.company, row.date_precision or "", row.language or "", row.tone or "")
-        counts = daily.setdefault(key, [0, 0, 0])
+        counts = deltas.daily.setdefault(key, [0, 0, 0])
+        outlet = row.outlet if row.outlet is not None else UNKNOWN_OUTLET
+        at_outlet = deltas.outlets.setdefault((day, row.company, outlet), [0, 0])
         if row.article_id in chunk:
             counts[0] += sign
             counts[1] += sign * row.mentions
+            at_outlet[0] += sign
             entry = sets.setdefault(
                 row.article_id, ((day, row.date_precision or "", row.language or ""), [])
             )
             entry[1].append(row.company)
         if row.story_first:
             counts[2] += sign
+        if row.outlet_first:
+            at_outlet[1] += sign
     for (day, precision, language), companies in sets.values():
         article_key = (day, precision, language, COMPANY_SEPARATOR.join(sorted(companies)))
-        articles[article_key] = articles.get(article_key, 0) + sign
+        deltas.articles[article_key] = deltas.articles.get(article_key, 0) + sign
 
 
 def _upsert_adding(
@@ -1881,30 +1925,39 @@ def _upsert_adding(
     conn.execute(statement, sorted(rows, key=lambda row: tuple(row[k] for k in keys)))
 
 
-def _mark_story_firsts(conn: Connection, stories: Sequence[str]) -> None:
-    """Set story_first on the rows of these stories: one row per story and company."""
+def _mark_firsts(conn: Connection, stories: Sequence[str]) -> None:
+    """Set the first-of-story flags on the rows of these stories: story_first on one row
+    per story and company, outlet_first on one per story, company and outlet."""
     c = coverage_table.c
     other = coverage_table.alias("other")
-    first = (
-        sa.select(other.c.article_id)
-        .where(other.c.story_id == c.story_id, other.c.company == c.company)
-        .order_by(_undated_last(other.c.published), other.c.published, other.c.article_id)
-        .limit(1)
-        .correlate(coverage_table)
-        .scalar_subquery()
-    )
-    is_first = c.article_id == first
-    # Only the rows whose flag changes are written (PostgreSQL rewrites every updated row).
-    conn.execute(
-        sa.update(coverage_table)
-        .where(c.story_id.in_(stories), c.story_first != is_first)
-        .values(story_first=is_first)
-    )
+    for flag, same_outlet in (("story_first", False), ("outlet_first", True)):
+        alike = [other.c.story_id == c.story_id, other.c.company == c.company]
+        if same_outlet:
+            unknown = sa.literal(UNKNOWN_OUTLET)
+            alike.append(
+                sa.func.coalesce(other.c.outlet, unknown) == sa.func.coalesce(c.outlet, unknown)
+            )
+        first = (
+            sa.select(other.c.article_id)
+            .where(*alike)
+            .order_by(_undated_last(other.c.published), other.c.published, other.c.article_id)
+            .limit(1)
+            .correlate(coverage_table)
+            .scalar_subquery()
+        )
+        is_first = c.article_id == first
+        # Only the rows whose flag changes are written (PostgreSQL rewrites every updated
+        # row).
+        conn.execute(
+            sa.update(coverage_table)
+            .where(c.story_id.in_(stories), c[flag] != is_first)
+            .values({flag: is_first})
+        )
 
 
 def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
     """Rewrite the coverage rows of these articles from what is stored about them now, the
-    first-of-story flags of their stories, and what both rollups count of them."""
+    first-of-story flags of their stories, and what the rollups count of them."""
     c, a = coverage_table.c, articles_table.c
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
@@ -1929,16 +1982,18 @@ def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
                 ),
                 {"stories": ordered},
             )
-        touched = sa.or_(c.article_id.in_(chunk), sa.and_(c.story_id.in_(ordered), c.story_first))
-        daily: dict[tuple[str, ...], list[int]] = {}
-        articles: dict[tuple[str, ...], int] = {}
+        touched = sa.or_(
+            c.article_id.in_(chunk),
+            sa.and_(c.story_id.in_(ordered), sa.or_(c.story_first, c.outlet_first)),
+        )
+        deltas = _RollupDeltas()
         members = set(chunk)
-        _rollup_deltas(_coverage_rows(conn, touched), members, -1, daily, articles)
+        _rollup_deltas(_coverage_rows(conn, touched), members, -1, deltas)
         conn.execute(sa.delete(coverage_table).where(c.article_id.in_(chunk)))
         conn.execute(_coverage_insert(chunk))
         if ordered:
-            _mark_story_firsts(conn, ordered)
-        _rollup_deltas(_coverage_rows(conn, touched), members, 1, daily, articles)
+            _mark_firsts(conn, ordered)
+        _rollup_deltas(_coverage_rows(conn, touched), members, 1, deltas)
         _upsert_adding(
             conn,
             daily_coverage_table,
@@ -1948,7 +2003,18 @@ def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
                     zip(("day", "company", "date_precision", "language", "tone"), key, strict=True)
                 )
                 | {"articles": n[0], "mentions": n[1], "stories": n[2]}
-                for key, n in daily.items()
+                for key, n in deltas.daily.items()
+                if any(n)
+            ],
+        )
+        _upsert_adding(
+            conn,
+            daily_outlets_table,
+            ["day", "company", "outlet"],
+            [
+                {"day": key[0], "company": key[1], "outlet": key[2]}
+                | {"articles": n[0], "stories": n[1]}
+                for key, n in deltas.outlets.items()
                 if any(n)
             ],
         )
@@ -1959,7 +2025,7 @@ def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
             [
                 dict(zip(("day", "date_precision", "language", "companies"), key, strict=True))
                 | {"articles": n}
-                for key, n in articles.items()
+                for key, n in deltas.articles.items()
                 if n
             ],
         )

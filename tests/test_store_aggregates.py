@@ -199,11 +199,18 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
     assert {v[2] for k, v in rows().items() if k[0] == articles[4].id} == {"a0"}
 
     current = rows()
-    with store.engine.begin() as conn:  # back to schema 7: no coverage table
-        conn.execute(sa.text("DROP TABLE coverage"))
+    before = _rollups(store)
+    with store.engine.begin() as conn:  # back to schema 7: no coverage table, no rollups
+        for table in ("coverage", "daily_coverage", "daily_articles", "daily_outlets"):
+            conn.execute(sa.text(f"DROP TABLE {table}"))
         conn.execute(sa.text("UPDATE meta SET value = '7' WHERE key = 'schema_version'"))
-    assert store.migrate() == ["migrated schema 7 -> 8", "migrated schema 8 -> 9"]
+    assert store.migrate() == [
+        "migrated schema 7 -> 8",
+        "migrated schema 8 -> 9",
+        "migrated schema 9 -> 10",
+    ]
     assert rows() == current
+    assert _rollups(store) == before
 
 
 def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> None:
@@ -315,22 +322,29 @@ def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
 
 
 def _rollups(store: Store) -> dict[str, Any]:
-    """Both rollups without their zero rows, and the first-of-story flags."""
-    from presswatch.store import coverage_table, daily_articles_table, daily_coverage_table
+    """The rollups without their zero rows, and the first-of-story flags."""
+    from presswatch.store import (
+        coverage_table,
+        daily_articles_table,
+        daily_coverage_table,
+        daily_outlets_table,
+    )
 
     daily = store.read_frame(sa.select(daily_coverage_table))
     daily = daily[(daily[["articles", "mentions", "stories"]] != 0).any(axis=1)]
     sets = store.read_frame(sa.select(daily_articles_table))
     sets = sets[sets["articles"] != 0]
-    flags = store.read_frame(
-        sa.select(coverage_table.c.article_id, coverage_table.c.company).where(
-            coverage_table.c.story_first
-        )
-    )
+    outlets = store.read_frame(sa.select(daily_outlets_table))
+    outlets = outlets[(outlets[["articles", "stories"]] != 0).any(axis=1)]
+    c = coverage_table.c
+    flags = store.read_frame(sa.select(c.article_id, c.company).where(c.story_first))
+    outlet_flags = store.read_frame(sa.select(c.article_id, c.company).where(c.outlet_first))
     return {
         "daily": sorted(map(tuple, daily.astype(str).values.tolist())),
         "sets": sorted(map(tuple, sets.astype(str).values.tolist())),
+        "outlets": sorted(map(tuple, outlets.astype(str).values.tolist())),
         "firsts": sorted(map(tuple, flags.values.tolist())),
+        "outlet firsts": sorted(map(tuple, outlet_flags.values.tolist())),
     }
 
 
@@ -353,6 +367,7 @@ def test_rollups_kept_by_every_change_equal_a_rebuild(store: Store) -> None:
         published=datetime(2026, 9, 1, 8, tzinfo=UTC),
         date_precision="datetime",
         language="fr",
+        outlet="Libération",
         mentions=first.mentions[:1],
     )
     store.save_articles([moved])
@@ -365,5 +380,9 @@ def test_rollups_kept_by_every_change_equal_a_rebuild(store: Store) -> None:
     firsts = {(a, c) for a, c in kept["firsts"]}
     pairs = store.read_frame(sa.text("SELECT DISTINCT story_id, company FROM coverage"))
     assert len(firsts) == len(pairs)  # one first row per story and company
+    at_outlets = store.read_frame(
+        sa.text("SELECT DISTINCT story_id, company, coalesce(outlet, '') FROM coverage")
+    )
+    assert len(kept["outlet firsts"]) == len(at_outlets)  # and per story, company and outlet
     store.rebuild_coverage()
     assert _rollups(store) == kept
