@@ -22,6 +22,7 @@ from one path to the other keeps the ids of its articles.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from feedparser.datetimes import _parse_date as feedparser_date
@@ -163,18 +164,25 @@ def _set(fields: dict[str, Any], name: str, value: Any) -> None:
     fields[name] = value
 
 
+def _named_children(element: Any, names: dict[str, str]) -> Iterator[tuple[str, Any]]:
+    """The children that become a field, with the field's name: an unknown element needs
+    feedparser, and a skipped one must hold nothing feedparser would read."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue  # a comment or processing instruction
+        name = names.get(child.tag)
+        if name is None:
+            raise _NeedsFeedparser
+        if name:
+            yield name, child
+        else:
+            _no_field_inside(child)
+
+
 def _rss_entry(item: Any) -> dict[str, Any]:
     """One RSS 2.0 item in feedparser's shape."""
     fields: dict[str, Any] = {}
-    for child in item:
-        if not isinstance(child.tag, str):
-            continue  # a comment or processing instruction
-        name = RSS_FIELDS.get(child.tag)
-        if name is None:
-            raise _NeedsFeedparser
-        if not name:
-            _no_field_inside(child)
-            continue
+    for name, child in _named_children(item, RSS_FIELDS):
         if name == "source":
             _set(fields, "source", {"title": _only_text(child)})
         elif name == "title":
@@ -215,15 +223,7 @@ def _atom_author(element: Any) -> str:
 def _atom_entry(entry: Any) -> dict[str, Any]:
     """One Atom 1.0 entry in feedparser's shape."""
     fields: dict[str, Any] = {}
-    for child in entry:
-        if not isinstance(child.tag, str):
-            continue
-        name = ATOM_FIELDS.get(child.tag)
-        if name is None:
-            raise _NeedsFeedparser
-        if not name:
-            _no_field_inside(child)
-            continue
+    for name, child in _named_children(entry, ATOM_FIELDS):
         if name == "link":
             if child.get("rel", "alternate") == "alternate":
                 kind = child.get("type", "text/html")
