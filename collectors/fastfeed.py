@@ -22,6 +22,7 @@ from one path to the other keeps the ids of its articles.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -92,7 +93,18 @@ ATOM_TYPES["text/html"] = "text/html"
 looks_like_html = _FeedParserMixin.looks_like_html
 
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']""")
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+# lxml parsers must not be shared between threads (full-text sources parse in the fetch
+# threads): one per thread.
+_PARSERS = threading.local()
+
+
+def _strict_parser() -> Any:
+    """This thread's strict XML parser: no recovery, no entities expanded, no network."""
+    parser = getattr(_PARSERS, "strict", None)
+    if parser is None:
+        parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+        _PARSERS.strict = parser
+    return parser
 
 
 class _NeedsFeedparser(Exception):
@@ -252,7 +264,7 @@ def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | No
     if not _is_plain_utf8(content, headers):
         return None
     try:
-        root = etree.fromstring(content, _STRICT)
+        root = etree.fromstring(content, _strict_parser())
     except (etree.XMLSyntaxError, ValueError):
         return None
     try:

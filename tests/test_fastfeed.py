@@ -119,6 +119,9 @@ LEFT_TO_FEEDPARSER = {
         "<slash:comments>3</slash:comments>",
         '<summary xmlns="http://www.itunes.com/dtds/podcast-1.0.dtd">Other</summary>',
     ),
+    "doctype with an entity": RSS_WORDPRESS.replace(
+        "<rss ", '<!DOCTYPE rss [<!ENTITY co "Mistral AI">]>\n<rss ', 1
+    ).replace("OpenAI &lt;b&gt;", "&co; &lt;b&gt;"),
     "xml:base": ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/">'),
     "xhtml content": ATOM_BLOG.replace(
         '<content type="html">&lt;p&gt;OpenAI said on Tuesday&lt;br/&gt;that it would '
