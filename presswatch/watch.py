@@ -155,7 +155,11 @@ class Watcher:
                     if raised or failed:
                         log.warning("alerts: %d raised, %d sent, %d failed", raised, sent, failed)
                 except StoreError as exc:  # the database went away: one line, not a trace
-                    log.error("alerts could not be checked; collection goes on: %s", exc)
+                    log.error(
+                        "alerts could not be checked, retrying after the next run; "
+                        "collection goes on: %s",
+                        exc,
+                    )
                 except Exception:  # an alert problem must not stop the collector
                     log.exception("alerts could not be checked; collection goes on")
             self._daily_digest(datetime.now(UTC))
@@ -180,7 +184,9 @@ class Watcher:
         try:
             write_digest(self.config, self.store, day)
         except StoreError as exc:  # the database went away: tried again next time
-            log.error("the digest of %s could not be written: %s", day, exc)
+            log.error(
+                "the digest of %s could not be written, retrying after the next run: %s", day, exc
+            )
         except Exception:  # the digest must not stop the collector either
             log.exception("the digest of %s could not be written", day)
 
