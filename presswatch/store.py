@@ -399,6 +399,7 @@ class SaveCounts:
     updated: int = 0
     unchanged: int = 0
     new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
 
     def add(self, other: SaveCounts) -> None:
         """Add another batch's counts to these."""
@@ -406,6 +407,7 @@ class SaveCounts:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.new_ids.extend(other.new_ids)
+        self.updated_ids.extend(other.updated_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -745,13 +747,14 @@ class Store:
                     .with_for_update()
                 ).all()
             )
-            known_links = set(
-                conn.execute(
+            known_links: set[tuple[str, str]] = {
+                (row[0], row[1])
+                for row in conn.execute(
                     sa.select(
                         article_sources_table.c.article_id, article_sources_table.c.source
                     ).where(article_sources_table.c.article_id.in_(list(unique)))
-                ).all()
-            )
+                )
+            }
             inserts: list[dict[str, Any]] = []
             links: list[dict[str, Any]] = []
             analysed: list[Article] = []
@@ -776,9 +779,14 @@ class Store:
                     )
                     analysed.append(article)
                     counts.updated += 1
+                    counts.updated_ids.append(article.id)
                 else:
                     counts.unchanged += 1
+            # Every copy's source, not only the last copy's: a batch may hold one article
+            # from two feeds.
+            for article in articles:
                 if (article.id, article.source) not in known_links:
+                    known_links.add((article.id, article.source))
                     links.append(
                         {
                             "article_id": article.id,
@@ -1110,18 +1118,41 @@ class Store:
         304 is mostly these: one commit for all of them instead of one each)."""
         if not records:
             return
+        # One statement per kind of state (its set of fields), run for every source of that
+        # kind: statement by statement, 240 sources cost 0.2 s of compiling and executing.
+        # Sorted by name: concurrent workers take the rows' locks in one order.
+        kinds: dict[tuple[str, ...], list[CollectionRecord]] = {}
+        for record in sorted(records, key=lambda r: r.name):
+            kinds.setdefault(tuple(sorted(record.state)), []).append(record)
         with self._begin() as conn:
-            for record in records:
-                _update_source(conn, record.name, record.state)
-                _add_source_event(
-                    conn,
-                    record.name,
-                    record.at,
-                    record.ok,
-                    record.http_status,
-                    record.error,
-                    record.articles_new,
+            for fields, group in kinds.items():
+                _check_source_fields(fields)
+                statement = (
+                    sa.update(sources_table)
+                    .where(sources_table.c.name == sa.bindparam("source_name"))
+                    .values({name: sa.bindparam(f"new_{name}") for name in fields})
                 )
+                conn.execute(
+                    statement,
+                    [
+                        {"source_name": r.name, **{f"new_{k}": r.state[k] for k in fields}}
+                        for r in group
+                    ],
+                )
+            conn.execute(
+                sa.insert(source_events_table),
+                [
+                    {
+                        "source": r.name,
+                        "at": r.at,
+                        "ok": r.ok,
+                        "http_status": r.http_status,
+                        "error": r.error,
+                        "articles_new": r.articles_new,
+                    }
+                    for r in records
+                ],
+            )
 
     def record_source_event(
         self,
@@ -1144,7 +1175,7 @@ class Store:
                 source_events_table.c.at, source_events_table.c.id
             )
         )
-        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
         return frame
 
     def file_states(self, source: str) -> dict[str, FileState]:
@@ -1334,7 +1365,7 @@ class Store:
         )
         frame = self.read_frame(query, bulk=True)
         for column in ("published", "first_seen", "updated_at"):
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
         return frame
 
     def _hanging_frame(
@@ -1410,7 +1441,7 @@ class Store:
         """Sources and their collection state."""
         frame = self.read_frame(sa.select(sources_table).order_by(sources_table.c.name))
         for column in ("last_attempt", "last_success", "next_due"):
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
         return frame
 
     def runs_frame(self, limit: int = 50) -> pd.DataFrame:
@@ -1497,11 +1528,16 @@ class Store:
         return pd.DataFrame.from_records(rows, columns=columns)
 
 
-def _update_source(conn: Connection, name: str, values: dict[str, Any]) -> None:
-    """Write some fields of a source's state, refusing unknown ones."""
-    unknown = set(values) - set(sources_table.c.keys())
+def _check_source_fields(names: Iterable[str]) -> None:
+    """Refuse fields that a source's state does not have."""
+    unknown = set(names) - set(sources_table.c.keys())
     if unknown:
         raise StoreError(f"unknown source state fields: {', '.join(sorted(unknown))}")
+
+
+def _update_source(conn: Connection, name: str, values: dict[str, Any]) -> None:
+    """Write some fields of a source's state, refusing unknown ones."""
+    _check_source_fields(values)
     conn.execute(sa.update(sources_table).where(sources_table.c.name == name).values(**values))
 
 

@@ -177,3 +177,26 @@ def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
     with pytest.raises(RuntimeError, match="disk full"):
         collect(config, store)
     assert released and released[-1] == set(names)
+
+
+def test_one_article_from_two_feeds_written_together_is_stored_once_with_both_sources(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    # Both feeds land in one write (sources are written a few at a time).
+    feed_server.routes["/a.xml"] = Route(RSS_FR.encode())
+    feed_server.routes["/b.xml"] = Route(RSS_FR.replace("Le Journal Tech", "Autre titre").encode())
+    config = write_config(
+        sources=[
+            {"name": "A", "kind": "rss", "url": feed_server.url("/a.xml")},
+            {"name": "B", "kind": "rss", "url": feed_server.url("/b.xml")},
+        ]
+    )
+    summary = collect(config, store)
+    outcomes = {o.name: o for o in summary.outcomes}
+    articles = store.articles_frame()
+    assert len(articles) == 3
+    assert articles["source_count"].tolist() == [2, 2, 2]
+    # Each new article is counted once, for whichever feed came first.
+    assert outcomes["A"].new + outcomes["B"].new == 3
+    assert sorted(outcomes["A"].new_ids + outcomes["B"].new_ids) == sorted(articles["id"])
+    assert summary.new == 3 and summary.updated == 0
