@@ -277,7 +277,8 @@ def collect(
 
     def fetch(source: Any) -> tuple[CollectResult | None, float, SourceState | None]:
         # Several workers may share the database. A source is claimed when its fetch
-        # starts, so that a lease covers one fetch and its write, never a queue; the claim
+        # starts, so that a lease covers one fetch and its write (with at most 7 other
+        # sources' parsing before it: the writes are batched), never a queue; the claim
         # fails if another worker holds it or (scheduled runs) has collected it since.
         # On SQLite the collector lock file already keeps other collectors out, and a
         # claim from this thread would contend with the writes of the main one.
