@@ -318,7 +318,7 @@ def collect(
     pending: list[_Fetched] = []
     unchanged: list[CollectionRecord] = []
 
-    def write_waiting() -> None:
+    def write_pending() -> None:
         outcomes = _record_many(store, pending, analyzer, stories, unchanged)
         pending.clear()
         for outcome in outcomes:
@@ -337,7 +337,7 @@ def collect(
         # Fetching runs in threads; analysis and writes stay on this thread, one at a time.
         for future in as_completed(futures):
             if stop is not None and stop.is_set():
-                break  # the last write is done: what was not fetched waits for next time
+                break  # what was fetched is written below; the rest waits for next time
             source = futures[future]
             result, seconds, fresh_state = future.result()
             if result is None:
@@ -359,8 +359,8 @@ def collect(
                 len(pending) >= WRITE_BATCH_SOURCES
                 or sum(len(item.result.articles) for item in pending) >= WRITE_BATCH_ARTICLES
             ):
-                write_waiting()
-        write_waiting()
+                write_pending()
+        write_pending()
         store.record_collections(unchanged)
         unchanged.clear()
     finally:
