@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from presswatch.frames import Filters
+from presswatch.models import UNKNOWN_OUTLET
 from presswatch.store import (
     COMPANY_SEPARATOR,
     Store,
@@ -28,7 +29,6 @@ from presswatch.store import (
     daily_outlets_table,
     topics_table,
 )
-from presswatch.store import UNKNOWN_OUTLET as UNKNOWN_OUTLET
 
 
 def _moment(day: date) -> datetime:

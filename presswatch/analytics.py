@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from presswatch.models import UNKNOWN_OUTLET
+
 Frequency = Literal["day", "week", "month", "year"]
 
 _PANDAS_PERIOD = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
@@ -595,7 +597,7 @@ def top_outlets(
     """The outlets (or authors, with ``by="author"``) with most articles per company.
 
     Columns: company, <by>, articles, stories. Unknown outlets or authors are counted as
-    "(unknown)".
+    UNKNOWN_OUTLET.
     """
     columns = ["company", by, "articles", "stories"]
     pairs, rows = _pairs_and_rows(articles, mentions)
@@ -604,7 +606,7 @@ def top_outlets(
     joined = pairs.assign(
         **{by: _column_of_pairs(articles, rows, by)}, story_id=_story_of_pairs(articles, rows)
     )
-    joined[by] = joined[by].fillna("(unknown)")
+    joined[by] = joined[by].fillna(UNKNOWN_OUTLET)
     counted = (
         joined.groupby(["company", by])
         .agg(articles=("article_id", "size"), stories=("story_id", "nunique"))

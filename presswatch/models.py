@@ -14,6 +14,9 @@ Prominence = Literal["title", "lead", "body"]
 MentionKind = Literal["alias", "person"]
 TextField = Literal["title", "text"]
 
+# What every figure calls an article without an outlet (or an author), in SQL and pandas.
+UNKNOWN_OUTLET = "(unknown)"
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

@@ -419,11 +419,11 @@ def _record_many(
         if stored.get(article.id) == digest:
             return article
         key = (article.id, digest)
-        if key not in analysed:
+        first = analysed.get(key)
+        if first is None:
             analysed[key] = analyzer.analyse(article, stories)
-        return dataclasses.replace(
-            analysed[key], source=article.source, entry_key=article.entry_key
-        )
+            return analysed[key]
+        return dataclasses.replace(first, source=article.source, entry_key=article.entry_key)
 
     counts = store.save_articles(analyse_once(a) for a in articles)
     new_ids, updated_ids = set(counts.new_ids), set(counts.updated_ids)
@@ -442,8 +442,8 @@ def _record_many(
             problems=list(result.problems),
             seconds=item.seconds,
         )
-        failures = (state.consecutive_failures if state else 0) + 1
-        failures = failures if result.status == "failed" else 0
+        before = state.consecutive_failures if state else 0
+        failures = before + 1 if result.status == "failed" else 0
         upcoming = next_collection(
             now=now,
             every=source.every,

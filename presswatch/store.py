@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from presswatch.errors import StoreError
-from presswatch.models import Article, CompanyTone, Mention, Topic
+from presswatch.models import UNKNOWN_OUTLET, Article, CompanyTone, Mention, Topic
 
 SCHEMA_VERSION = 10
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
@@ -239,9 +239,6 @@ daily_outlets_table = sa.Table(
     sa.Column("articles", sa.Integer, nullable=False),  # (article, company) rows
     sa.Column("stories", sa.Integer, nullable=False),  # rows first of story at the outlet
 )
-
-# What the figures call an article without an outlet.
-UNKNOWN_OUTLET = "(unknown)"
 
 # A person's tone: it always wins over the model. company NULL is the article's overall
 # tone; field and start name one mention.
@@ -1139,20 +1136,7 @@ class Store:
                         for r in group
                     ],
                 )
-            conn.execute(
-                sa.insert(source_events_table),
-                [
-                    {
-                        "source": r.name,
-                        "at": r.at,
-                        "ok": r.ok,
-                        "http_status": r.http_status,
-                        "error": r.error,
-                        "articles_new": r.articles_new,
-                    }
-                    for r in records
-                ],
-            )
+            _add_source_events(conn, records)
 
     def record_source_event(
         self,
@@ -1166,7 +1150,9 @@ class Store:
     ) -> None:
         """Add one collection of a source to its history."""
         with self._begin() as conn:
-            _add_source_event(conn, name, at, ok, http_status, error, articles_new)
+            _add_source_events(
+                conn, [CollectionRecord(name, {}, at, ok, http_status, error, articles_new)]
+            )
 
     def source_events_frame(self) -> pd.DataFrame:
         """Every collection of every source, oldest first."""
@@ -1541,25 +1527,21 @@ def _update_source(conn: Connection, name: str, values: dict[str, Any]) -> None:
     conn.execute(sa.update(sources_table).where(sources_table.c.name == name).values(**values))
 
 
-def _add_source_event(
-    conn: Connection,
-    name: str,
-    at: datetime,
-    ok: bool,
-    http_status: int | None,
-    error: str | None,
-    articles_new: int,
-) -> None:
-    """One collection of a source in its history."""
+def _add_source_events(conn: Connection, records: Sequence[CollectionRecord]) -> None:
+    """These collections in their sources' history, in one statement."""
     conn.execute(
-        sa.insert(source_events_table).values(
-            source=name,
-            at=at,
-            ok=ok,
-            http_status=http_status,
-            error=error,
-            articles_new=articles_new,
-        )
+        sa.insert(source_events_table),
+        [
+            {
+                "source": r.name,
+                "at": r.at,
+                "ok": r.ok,
+                "http_status": r.http_status,
+                "error": r.error,
+                "articles_new": r.articles_new,
+            }
+            for r in records
+        ],
     )
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.view import View
 from presswatch import analytics
+from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
 st.title(view.t("Overview"))
@@ -63,7 +64,7 @@ cards[3].metric(
     else None,
     help=view.t("(positive - negative) / articles, towards the tracked company"),
 )
-known = figures.outlets[figures.outlets["outlet"] != "(unknown)"]
+known = figures.outlets[figures.outlets["outlet"] != UNKNOWN_OUTLET]
 cards[4].metric(view.t("Top outlet"), known.iloc[0]["outlet"] if not known.empty else view.t("n/a"))
 
 frequency = figures.frequency
