@@ -148,6 +148,9 @@ def test_a_charset_header_other_than_utf8_is_left_to_feedparser() -> None:
     headers = {"content-type": "application/rss+xml; charset=windows-1252"}
     assert read_entries(RSS_WORDPRESS.encode(), headers) is None
     assert read_entries(RSS_WORDPRESS.encode(), {"content-type": "text/xml; charset=utf-8"})
+    # Declared UTF-8, written in Latin-1: feedparser reads it (and flags it).
+    latin = RSS_WORDPRESS.encode().replace("française".encode(), "française".encode("latin-1"))
+    assert read_entries(latin, {}) is None
 
 
 def test_a_line_break_is_one_line_however_it_is_written() -> None:
