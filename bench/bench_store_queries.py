@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 
 from presswatch import aggregates, analytics, overview
 from presswatch.frames import Filters, Frames
@@ -184,6 +185,28 @@ def in_window(store: Store, end: datetime, days: int) -> tuple[float, float, int
     return loaded, time.perf_counter() - started, peak
 
 
+def export_window(store: Store, end: datetime, days: int, folder: Path) -> tuple[float, int, int]:
+    """The Export page's CSV of a bounded view (articles level): seconds from the database
+    to the bytes, rows, and megabytes."""
+    from dashboard.view import load_since
+    from presswatch.config import load_config
+    from presswatch.export import export_frame, to_csv_bytes
+
+    path = folder / "export-config.yaml"
+    companies = [
+        {"name": c, "role": "tracked" if i == 0 else "competitor"} for i, c in enumerate(COMPANIES)
+    ]
+    path.write_text(yaml.safe_dump({"database": store.display_url, "companies": companies}))
+    config = load_config(path)
+    last = (end - timedelta(days=1)).date()
+    first = last - timedelta(days=days - 1)
+    started = time.perf_counter()
+    frames = Frames.from_store(store, load_since(first, last))
+    rows = export_frame(Filters(start=first, end=last).apply(frames), config, "articles")
+    data = to_csv_bytes(rows)
+    return time.perf_counter() - started, len(rows), len(data) // 1_000_000
+
+
 def main() -> None:
     """Fill each backend at each size, time both paths, print a block for RESULTS.md."""
     parser = argparse.ArgumentParser()
@@ -233,6 +256,11 @@ def main() -> None:
                         f"\n{'':>21}{backend:<10}  dashboard's 30-day view in pandas "
                         f"{whole:6.2f} s (load {loaded:.2f} s, peak RSS {peak:,} MB): the "
                         f"database is {whole / month:.1f}x faster"
+                    )
+                    seconds, rows, megabytes = export_window(store, end, 30, folder)
+                    line += (
+                        f"\n{'':>21}{backend:<10}  export of the 30-day view (CSV, articles) "
+                        f"{seconds:6.2f} s ({rows:,} rows, {megabytes} MB)"
                     )
                     line += f"  [generated in {filled:.0f} s]"
                     print(line, flush=True)
