@@ -186,11 +186,11 @@ def in_window(store: Store, end: datetime, days: int) -> tuple[float, float, int
 
 
 def export_window(store: Store, end: datetime, days: int, folder: Path) -> tuple[float, int, int]:
-    """The Export page's CSV of a bounded view (articles level): seconds from the database
-    to the bytes, rows, and megabytes."""
-    from dashboard.view import load_since
+    """The Export page's CSV of a bounded view (articles level), streamed from the database
+    as `presswatch export` and the page write it: seconds to the last byte, rows, and
+    megabytes."""
     from presswatch.config import load_config
-    from presswatch.export import export_frame, to_csv_bytes
+    from presswatch.export import COLUMNS, export_rows, write_csv
 
     path = folder / "export-config.yaml"
     companies = [
@@ -201,10 +201,11 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> tuple
     last = (end - timedelta(days=1)).date()
     first = last - timedelta(days=days - 1)
     started = time.perf_counter()
-    frames = Frames.from_store(store, load_since(first, last))
-    rows = export_frame(Filters(start=first, end=last).apply(frames), config, "articles")
-    data = to_csv_bytes(rows)
-    return time.perf_counter() - started, len(rows), len(data) // 1_000_000
+    with (folder / "export.csv").open("wb") as sink:
+        written = write_csv(
+            COLUMNS["articles"], export_rows(store, Filters(start=first, end=last), config), sink
+        )
+    return time.perf_counter() - started, written.rows, written.size // 1_000_000
 
 
 def main() -> None:

@@ -142,6 +142,7 @@ FRENCH: dict[str, str] = {
     "Overall tone: {label} ({score})": "Tonalité d'ensemble : {label} ({score})",
     "Topics: {topics}": "Thèmes : {topics}",
     "{rows} rows · filters: {filters}": "{rows} lignes · filtres : {filters}",
+    "The first {count} rows:": "Les {count} premières lignes :",
     "Share of mentions (%)": "Part des mentions (%)",
     "Spike": "Pic",
     "mentions": "mentions",

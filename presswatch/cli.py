@@ -389,8 +389,8 @@ def export(
     no_bom: bool,
 ) -> None:
     """Write a CSV for spreadsheets, with a manifest that makes its figures traceable."""
-    from presswatch.export import build_manifest, export_frame, to_csv_bytes, write_export
-    from presswatch.frames import Filters, Frames
+    from presswatch.export import export_to_file
+    from presswatch.frames import Filters
 
     config, store = _open(config_path, db)
     unknown = [c for c in companies if config.company(c) is None]
@@ -408,22 +408,10 @@ def export(
         topics=topics,
     )
     with store:
-        # A bounded export reads only its period's articles (and the undated ones, counted
-        # in the manifest).
-        everything = Frames.from_store(store, since=filters.start)
-    frame = export_frame(filters.apply(everything), config, level)
-    data = to_csv_bytes(frame, delimiter=delimiter, bom=not no_bom)
-    manifest = build_manifest(
-        everything=everything,
-        filters=filters,
-        config=config,
-        level=level,
-        rows=len(frame),
-        data=data,
-        database=store.display_url,
-    )
-    manifest_path = write_export(data, out, manifest)
-    click.echo(f"Wrote {len(frame)} rows to {out} (manifest: {manifest_path})")
+        manifest, manifest_path = export_to_file(
+            store, filters, config, out, level=level, delimiter=delimiter, bom=not no_bom
+        )
+    click.echo(f"Wrote {manifest['rows']} rows to {out} (manifest: {manifest_path})")
     if manifest["undated_articles_left_out"]:
         click.echo(
             f"{manifest['undated_articles_left_out']} undated articles are outside any period "

@@ -1,20 +1,41 @@
-"""CSV for comms teams: opens right in Excel and LibreOffice, and never runs a formula."""
+"""CSV for comms teams: opens right in Excel and LibreOffice, and never runs a formula.
+
+An export's rows are read from the database in chunks, in their final order, and written
+as they come: a 30-day view of an archive of 10 million mentions is never loaded whole
+into memory (bench/bench_store_queries.py). The rows of an export are the coverage rows
+(one per article and company) that the filters keep, as the dashboard's figures count them.
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import itertools
 import json
+from collections import defaultdict
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from presswatch.analytics import article_companies, article_topics, company_tones, isin
+from presswatch.aggregates import scope
 from presswatch.config import Config
-from presswatch.frames import Filters, Frames
+from presswatch.frames import Filters
+from presswatch.store import (
+    Store,
+    articles_table,
+    corrections_table,
+    coverage_table,
+    mentions_table,
+    tones_table,
+    topics_table,
+)
 
 ARTICLE_COMPANY_COLUMNS = [
     "date",
@@ -40,6 +61,9 @@ ARTICLE_COMPANY_COLUMNS = [
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Rows read from the database at a time, and looked up together (mentions, topics).
+CHUNK_ROWS = 2000
+
 
 def neutralize_cell(value: Any) -> Any:
     """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
@@ -50,96 +74,19 @@ def neutralize_cell(value: Any) -> Any:
 
 def format_date(published: Any, precision: Any) -> str:
     """An ISO date cut to what is known: 2024-03-19, 2024-03, 2024, or empty when unknown."""
-    if published is None or pd.isna(published) or not precision or pd.isna(precision):
+    if published is None or not precision or not isinstance(precision, str):
         return ""
-    stamp = pd.Timestamp(published)
+    if not isinstance(published, datetime):
+        if pd.isna(published):
+            return ""
+        published = pd.Timestamp(published).to_pydatetime()
     if precision == "year":
-        return f"{stamp.year:04d}"
+        return f"{published.year:04d}"
     if precision == "month":
-        return f"{stamp.year:04d}-{stamp.month:02d}"
+        return f"{published.year:04d}-{published.month:02d}"
     if precision == "day":
-        return stamp.strftime("%Y-%m-%d")
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def article_company_rows(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
-    config: Config,
-    tones: pd.DataFrame | None = None,
-    topics: pd.DataFrame | None = None,
-    corrections: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """One row per (article, company it mentions), newest first, undated last.
-
-    The evidence sentence is the one the tone rests on when there is a tone, else the
-    first mention's sentence; a person's correction of the tone wins over the model.
-    """
-    pairs = article_companies(articles, mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=ARTICLE_COMPANY_COLUMNS)
-    toned = company_tones(tones if tones is not None else pd.DataFrame(), corrections)
-    if not toned.empty:
-        pairs = pairs.merge(
-            toned[["article_id", "company", "tone", "tone_score", "evidence"]].rename(
-                columns={"evidence": "tone_evidence"}
-            ),
-            on=["article_id", "company"],
-            how="left",
-        )
-        pairs["evidence"] = pairs["tone_evidence"].fillna(pairs["evidence"])
-    else:
-        pairs = pairs.assign(tone=None, tone_score=None)
-    pairs["tone_score"] = pairs["tone_score"].map(
-        lambda v: None if v is None or pd.isna(v) else round(float(v), 3)
-    )
-    # The article's overall tone has the same column names as the company's: keep it apart.
-    article_columns = articles.rename(
-        columns={"tone_score": "article_tone_score", "tone_label": "article_tone"}
-    )
-    merged = pairs.merge(article_columns, left_on="article_id", right_on="id", how="left")
-    topic_names = article_topics(topics if topics is not None else pd.DataFrame()).to_dict()
-    merged["topics"] = [topic_names.get(a, "") for a in merged["article_id"]]
-    if "story_id" not in merged.columns:
-        merged["story_id"] = merged["article_id"]
-    merged["story_id"] = merged["story_id"].fillna(merged["article_id"])
-    pickups = articles["story_id"].value_counts() if "story_id" in articles.columns else None
-    merged["pickups"] = (
-        merged["story_id"].map(pickups).fillna(1).astype(int) if pickups is not None else 1
-    )
-    roles = {c.name: c.role for c in config.companies}
-    merged["date"] = [
-        format_date(p, q)
-        for p, q in zip(merged["published"], merged["date_precision"], strict=True)
-    ]
-    merged["role"] = merged["company"].map(roles).fillna("")
-    merged = merged.rename(columns={"evidence": "evidence_sentence"})
-    merged = merged.sort_values(
-        ["published", "title", "company"], ascending=[False, True, True], na_position="last"
-    )
-    return merged[ARTICLE_COMPANY_COLUMNS].reset_index(drop=True)
-
-
-def to_csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", bom: bool = True) -> bytes:
-    """The frame as CSV bytes: UTF-8 (with a BOM for Excel), quoted where needed, neutralized."""
-    if delimiter not in (",", ";", "\t"):
-        raise ValueError("delimiter must be ',', ';' or a tab")
-    buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
-    )
-    writer.writerow([neutralize_cell(c) for c in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow(["" if _is_missing(v) else neutralize_cell(v) for v in row])
-    data = buffer.getvalue().encode("utf-8")
-    return (b"\xef\xbb\xbf" + data) if bom else data
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+        return f"{published.year:04d}-{published.month:02d}-{published.day:02d}"
+    return str(published.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 LEVELS = ("articles", "mentions", "stories", "daily")
@@ -189,177 +136,470 @@ DAILY_COLUMNS = [
 ]
 
 
+COLUMNS = {
+    "articles": ARTICLE_COMPANY_COLUMNS,
+    "mentions": MENTION_COLUMNS,
+    "stories": STORY_COLUMNS,
+    "daily": DAILY_COLUMNS,
+}
+
+_PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
+_TONES = ("positive", "neutral", "negative")
+
+
 def _roles(config: Config) -> dict[str, str]:
     return {c.name: c.role for c in config.companies}
 
 
-def mention_rows(frames: Frames, config: Config) -> pd.DataFrame:
-    """One row per mention, with its sentence and its own tone."""
-    mentions = frames.mentions
-    if mentions.empty:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
-    articles = frames.articles.rename(
-        columns={"tone_score": "article_tone_score", "tone_label": "article_tone"}
+def _score(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 3)
+
+
+def _text_order(store: Store, column: Any) -> Any:
+    """A text column ordered by code point, as Python sorts strings: PostgreSQL would use
+    the database's locale, SQLite already compares the UTF-8 bytes."""
+    return column.collate("C") if store.backend == "postgresql" else column
+
+
+def _chunks(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[sa.Row[Any]]]:
+    """The rows of a query, CHUNK_ROWS at a time (a server-side cursor on PostgreSQL)."""
+    result = conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(query)
+    yield from result.partitions()
+
+
+def export_rows(
+    store: Store, filters: Filters, config: Config, level: str = "articles"
+) -> Generator[tuple[Any, ...]]:
+    """The rows of an export at one level (articles, mentions, stories or daily), in order,
+    one tuple of cells per row in the order of COLUMNS[level]."""
+    if level not in COLUMNS:
+        raise ValueError(f"unknown export level '{level}': use one of {', '.join(LEVELS)}")
+    builders = {
+        "articles": _article_rows,
+        "mentions": _mention_rows,
+        "stories": _story_rows,
+        "daily": _daily_rows,
+    }
+    with store.reading() as conn:
+        yield from builders[level](store, conn, filters, _roles(config))
+
+
+def _article_rows(
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+) -> Iterator[tuple[Any, ...]]:
+    """One row per (article, company) kept, newest first, undated last.
+
+    The evidence sentence is the one the tone rests on when there is a tone, else the
+    sentence of the most prominent mention (title, then lead, then body; earliest first);
+    a person's correction of the tone wins over the model. Pickups: the story's articles
+    in the export.
+    """
+    c, a, t = coverage_table.c, articles_table.c, tones_table.c
+    kept = scope(filters)
+    pickups = (
+        sa.select(c.story_id, sa.func.count(sa.distinct(c.article_id)).label("pickups"))
+        .where(*kept)
+        .group_by(c.story_id)
+        .subquery()
     )
-    merged = mentions.merge(articles, left_on="article_id", right_on="id", how="inner")
-    merged["date"] = [
-        format_date(p, q)
-        for p, q in zip(merged["published"], merged["date_precision"], strict=True)
-    ]
-    merged["role"] = merged["company"].map(_roles(config)).fillna("")
-    merged["spokesperson"] = merged["kind"].eq("person").map({True: "yes", False: "no"})
-    merged["tone"] = merged["tone_label"]
-    corrections = frames.corrections
-    if not corrections.empty:
-        # A person's label for this very mention wins over the model's.
-        own = corrections[corrections["field"].notna() & corrections["start"].notna()]
-        latest = own.drop_duplicates(["article_id", "field", "start"], keep="last")
-        fixes = {
-            (r["article_id"], r["field"], int(r["start"])): r["label"]
-            for r in latest.to_dict("records")
-        }
-        merged["tone"] = [
-            fixes.get((a, f, int(st)), t)
-            for a, f, st, t in zip(
-                merged["article_id"], merged["field"], merged["start"], merged["tone"], strict=True
+    query = (
+        sa.select(
+            c.published,
+            c.date_precision,
+            c.outlet,
+            a.title,
+            a.url,
+            c.company,
+            c.mentions,
+            c.tone,
+            t.score,
+            t.evidence,
+            c.language,
+            a.author,
+            c.story_id,
+            pickups.c.pickups,
+            c.article_id,
+        )
+        .join(articles_table, a.id == c.article_id)
+        .join(pickups, pickups.c.story_id == c.story_id)
+        .outerjoin(tones_table, sa.and_(t.article_id == c.article_id, t.company == c.company))
+        .where(*kept)
+        .order_by(
+            c.published.desc().nulls_last(),
+            _text_order(store, a.title).nulls_last(),
+            _text_order(store, c.company),
+            c.article_id,
+        )
+    )
+    for chunk in _chunks(conn, query):
+        ids = sorted({row.article_id for row in chunk})
+        best = _best_mentions(conn, ids)
+        topics = _topics(conn, ids)
+        for row in chunk:
+            prominence, sentence = best.get((row.article_id, row.company), ("", ""))
+            yield (
+                format_date(row.published, row.date_precision),
+                row.date_precision,
+                row.outlet,
+                row.title,
+                row.url,
+                row.company,
+                roles.get(row.company, ""),
+                row.mentions,
+                prominence,
+                row.tone,
+                _score(row.score),
+                row.evidence if row.evidence is not None else sentence,
+                topics.get(row.article_id, ""),
+                row.language,
+                row.author,
+                row.story_id,
+                row.pickups,
+                row.article_id,
             )
-        ]
-    merged["tone_score"] = merged["tone_score"].map(
-        lambda v: None if v is None or pd.isna(v) else round(float(v), 3)
-    )
-    merged["evidence_sentence"] = merged["sentence"]
-    merged = merged.sort_values(
-        ["published", "article_id", "field", "start"],
-        ascending=[False, True, False, True],
-        na_position="last",
-    )
-    return merged[MENTION_COLUMNS].reset_index(drop=True)
 
 
-def story_rows(frames: Frames, config: Config) -> pd.DataFrame:
-    """One row per (story, company): its first copy, pickups, outlets and tone."""
-    from presswatch.analytics import company_tones
-
-    pairs = article_companies(frames.articles, frames.mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=STORY_COLUMNS)
-    articles = frames.articles.copy()
-    articles["story_id"] = (
-        articles["story_id"].fillna(articles["id"]) if "story_id" in articles else articles["id"]
+def _best_mentions(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(article, company) -> the prominence and sentence of its most prominent mention."""
+    m = mentions_table.c
+    query = sa.select(m.article_id, m.company, m.prominence, m.start, m.sentence).where(
+        m.article_id.in_(ids)
     )
-    joined = pairs.merge(articles, left_on="article_id", right_on="id")
-    toned = company_tones(frames.tones, frames.corrections)
-    if not toned.empty:
-        joined = joined.merge(
-            toned[["article_id", "company", "tone"]], on=["article_id", "company"], how="left"
+    ranked: dict[tuple[str, str], tuple[int, int, str, str]] = {}
+    for row in conn.execute(query.order_by(m.id)):
+        key = (row.article_id, row.company)
+        rank = (_PROMINENCE_RANK.get(row.prominence, 3), row.start)
+        held = ranked.get(key)
+        if held is None or rank < held[:2]:
+            ranked[key] = (*rank, row.prominence, row.sentence)
+    return {key: (value[2], value[3]) for key, value in ranked.items()}
+
+
+def _topics(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """article id -> its topics, comma-separated and sorted."""
+    t = topics_table.c
+    found: dict[str, set[str]] = defaultdict(set)
+    for article_id, topic in conn.execute(
+        sa.select(t.article_id, t.topic).where(t.article_id.in_(ids))
+    ):
+        found[article_id].add(topic)
+    return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
+
+
+def _mention_rows(
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+) -> Iterator[tuple[Any, ...]]:
+    """One row per mention of a kept (article, company), with its sentence and its own
+    tone: a person's label for that very mention wins over the model's."""
+    c, a, m = coverage_table.c, articles_table.c, mentions_table.c
+    query = (
+        sa.select(
+            c.published,
+            c.date_precision,
+            c.outlet,
+            a.title,
+            a.url,
+            m.company,
+            m.alias,
+            m.matched,
+            m.kind,
+            m.prominence,
+            m.tone_label,
+            m.tone_score,
+            m.sentence,
+            c.language,
+            a.author,
+            c.story_id,
+            m.article_id,
+            m.field,
+            m.start,
         )
-    else:
-        joined["tone"] = None
-    joined = joined.sort_values(["published", "first_seen"], na_position="last")
-    grouped = joined.groupby(["story_id", "company"], sort=False)
-    out = grouped.agg(
-        published=("published", "first"),
-        date_precision=("date_precision", "first"),
-        title=("title", "first"),
-        pickups=("article_id", "nunique"),
-        outlets=("outlet", lambda o: ", ".join(sorted({x for x in o if isinstance(x, str)}))),
-        mention_count=("mention_count", "sum"),
-        tone=("tone", lambda t: t.dropna().mode().iloc[0] if not t.dropna().empty else None),
-    ).reset_index()
-    out["date"] = [
-        format_date(p, q) for p, q in zip(out["published"], out["date_precision"], strict=True)
-    ]
-    out["role"] = out["company"].map(_roles(config)).fillna("")
-    out = out.sort_values(["published", "pickups"], ascending=[False, False], na_position="last")
-    return out[STORY_COLUMNS].reset_index(drop=True)
-
-
-def daily_rows(frames: Frames, config: Config) -> pd.DataFrame:
-    """One row per (day, company): articles, stories, mentions and tone counts."""
-    from presswatch.analytics import _period_start, company_tones
-
-    pairs = article_companies(frames.articles, frames.mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=DAILY_COLUMNS)
-    articles = frames.articles[frames.articles["date_precision"].isin(["datetime", "day"])].copy()
-    if articles.empty:
-        return pd.DataFrame(columns=DAILY_COLUMNS)
-    articles["day"] = _period_start(articles["published"], "day")
-    articles["story"] = (
-        articles["story_id"].fillna(articles["id"]) if "story_id" in articles else articles["id"]
+        .join(coverage_table, _mentions_of_pair())
+        .join(articles_table, a.id == m.article_id)
+        .where(*scope(filters))
+        .order_by(c.published.desc().nulls_last(), m.article_id, m.field.desc(), m.start, m.id)
     )
-    joined = pairs.merge(articles[["id", "day", "story"]], left_on="article_id", right_on="id")
-    toned = company_tones(frames.tones, frames.corrections)
-    if not toned.empty:
-        joined = joined.merge(
-            toned[["article_id", "company", "tone"]], on=["article_id", "company"], how="left"
-        )
-    else:
-        joined["tone"] = None
-    out = (
-        joined.groupby(["day", "company"])
-        .agg(
-            articles=("article_id", "nunique"),
-            stories=("story", "nunique"),
-            mentions=("mention_count", "sum"),
-            positive=("tone", lambda t: int((t == "positive").sum())),
-            neutral=("tone", lambda t: int((t == "neutral").sum())),
-            negative=("tone", lambda t: int((t == "negative").sum())),
-        )
-        .reset_index()
+    fixes = _mention_corrections(conn)
+    for chunk in _chunks(conn, query):
+        for row in chunk:
+            yield (
+                format_date(row.published, row.date_precision),
+                row.date_precision,
+                row.outlet,
+                row.title,
+                row.url,
+                row.company,
+                roles.get(row.company, ""),
+                row.alias,
+                row.matched,
+                "yes" if row.kind == "person" else "no",
+                row.prominence,
+                fixes.get((row.article_id, row.field, row.start), row.tone_label),
+                _score(row.tone_score),
+                row.sentence,
+                row.language,
+                row.author,
+                row.story_id,
+                row.article_id,
+            )
+
+
+def _mentions_of_pair() -> Any:
+    """A mention belongs to a coverage row: same article and company. The mention's company
+    is an expression no index serves: without statistics (no ANALYZE), SQLite would look
+    each row's mentions up by company, reading every mention of that company per row
+    (minutes for 44,000 rows), instead of by article."""
+    c, m = coverage_table.c, mentions_table.c
+    return sa.and_(c.article_id == m.article_id, c.company == m.company.concat(""))
+
+
+def _mention_corrections(conn: Connection) -> dict[tuple[str, str, int], str]:
+    """(article, field, start) -> the latest label a person gave that mention."""
+    r = corrections_table.c
+    query = (
+        sa.select(r.article_id, r.field, r.start, r.label)
+        .where(r.field.is_not(None), r.start.is_not(None))
+        .order_by(r.id)
     )
-    toned_total = out[["positive", "neutral", "negative"]].sum(axis=1)
-    out["net_tone"] = (
-        (out["positive"] - out["negative"]) / toned_total.where(toned_total > 0)
-    ).round(3)
-    out["date"] = out["day"].dt.strftime("%Y-%m-%d")
-    out["role"] = out["company"].map(_roles(config)).fillna("")
-    return out.sort_values(["day", "company"])[DAILY_COLUMNS].reset_index(drop=True)
+    return {(row.article_id, row.field, row.start): row.label for row in conn.execute(query)}
 
 
-def export_frame(frames: Frames, config: Config, level: str = "articles") -> pd.DataFrame:
-    """The rows of an export at one level: articles, mentions, stories or daily."""
+def _story_rows(
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+) -> Iterator[tuple[Any, ...]]:
+    """One row per (story, company): its first copy's date and title, pickups, outlets,
+    mentions and its most frequent tone; newest first, then the most picked up."""
+    c, a = coverage_table.c, articles_table.c
+    query = (
+        sa.select(
+            c.story_id,
+            c.company,
+            c.published,
+            c.date_precision,
+            a.title,
+            c.outlet,
+            c.mentions,
+            c.tone,
+        )
+        .join(articles_table, a.id == c.article_id)
+        .where(*scope(filters))
+        .order_by(
+            c.story_id, c.company, c.published.nulls_last(), a.first_seen.nulls_last(), c.article_id
+        )
+    )
+    stories = []
+    rows = itertools.chain.from_iterable(_chunks(conn, query))
+    for (story_id, company), copies in itertools.groupby(rows, lambda r: (r.story_id, r.company)):
+        stories.append(_story(story_id, company, list(copies), roles))
+    # Newest first, then the most picked up, then by title and company; undated last.
+    stories.sort(
+        key=lambda s: (
+            s[0] is None,
+            s[0] and -s[0].timestamp(),
+            -s[5],
+            s[2] is None,
+            s[2] or "",
+            s[3],
+            s[9],
+        )
+    )
+    for story in stories:
+        yield story[1:10]
+
+
+def _story(
+    story_id: str, company: str, copies: list[sa.Row[Any]], roles: dict[str, str]
+) -> tuple[Any, ...]:
+    """A story's row, with its sort keys first and last (published; story id)."""
+    dated = next((r for r in copies if r.published is not None), None)
+    title = next((r.title for r in copies if r.title is not None), None)
+    tones: dict[str, int] = defaultdict(int)
+    for copy in copies:
+        if copy.tone is not None:
+            tones[copy.tone] += 1
+    # The most frequent tone; a tie goes to the first in alphabetical order.
+    tone = min(tones, key=lambda label: (-tones[label], label)) if tones else None
+    return (
+        dated.published if dated else None,
+        format_date(dated.published, dated.date_precision) if dated else "",
+        title,
+        company,
+        roles.get(company, ""),
+        len(copies),
+        ", ".join(sorted({r.outlet for r in copies if r.outlet is not None})),
+        sum(r.mentions for r in copies),
+        tone,
+        story_id,
+    )
+
+
+def _daily_rows(
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+) -> Iterator[tuple[Any, ...]]:
+    """One row per (day, company) of the articles dated to the day: articles, stories,
+    mentions and tone counts, grouped by the database."""
+    from presswatch.aggregates import _day
+
+    c = coverage_table.c
+    day = _day(store, c.published).label("day")
+    counts = [sa.func.sum(sa.case((c.tone == tone, 1), else_=0)) for tone in _TONES]
+    query = (
+        sa.select(
+            day,
+            c.company,
+            sa.func.count(),
+            sa.func.count(sa.distinct(c.story_id)),
+            sa.func.sum(c.mentions),
+            *counts,
+        )
+        .where(c.date_precision.in_(("datetime", "day")), *scope(filters))
+        .group_by(day, c.company)
+        .order_by(day, _text_order(store, c.company))
+    )
+    for chunk in _chunks(conn, query):
+        for row in chunk:
+            when, company, articles, stories, mentions, positive, neutral, negative = tuple(row)
+            toned = positive + neutral + negative
+            yield (
+                str(when)[:10],
+                company,
+                roles.get(company, ""),
+                articles,
+                stories,
+                mentions,
+                positive,
+                neutral,
+                negative,
+                round((positive - negative) / toned, 3) if toned else None,
+            )
+
+
+def export_count(store: Store, filters: Filters, level: str = "articles") -> int:
+    """How many rows export_rows would give, counted by the database."""
+    c = coverage_table.c
+    kept = scope(filters)
     if level == "articles":
-        return article_company_rows(
-            frames.articles,
-            frames.mentions,
-            config,
-            tones=frames.tones,
-            topics=frames.topics,
-            corrections=frames.corrections,
+        query = sa.select(sa.func.count()).select_from(coverage_table).where(*kept)
+    elif level == "mentions":
+        query = (
+            sa.select(sa.func.count())
+            .select_from(mentions_table)
+            .join(coverage_table, _mentions_of_pair())
+            .where(*kept)
         )
-    if level == "mentions":
-        return mention_rows(frames, config)
-    if level == "stories":
-        return story_rows(frames, config)
-    if level == "daily":
-        return daily_rows(frames, config)
-    raise ValueError(f"unknown export level '{level}': use one of {', '.join(LEVELS)}")
+    elif level == "stories":
+        groups = sa.select(c.story_id, c.company).where(*kept).group_by(c.story_id, c.company)
+        query = sa.select(sa.func.count()).select_from(groups.subquery())
+    elif level == "daily":
+        from presswatch.aggregates import _day
+
+        day = _day(store, c.published).label("day")
+        groups = (
+            sa.select(day, c.company)
+            .where(c.date_precision.in_(("datetime", "day")), *kept)
+            .group_by(day, c.company)
+        )
+        query = sa.select(sa.func.count()).select_from(groups.subquery())
+    else:
+        raise ValueError(f"unknown export level '{level}': use one of {', '.join(LEVELS)}")
+    with store.reading() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class WrittenCsv:
+    """What was written: the row count and the SHA-256 of the bytes (for the manifest)."""
+
+    rows: int
+    sha256: str
+    size: int
+
+
+def write_csv(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    sink: IO[bytes],
+    *,
+    delimiter: str = ",",
+    bom: bool = True,
+) -> WrittenCsv:
+    """Write rows as CSV to a binary sink as they come: UTF-8 (with a BOM for Excel), quoted
+    where needed, every cell a spreadsheet would run as a formula neutralized."""
+    if delimiter not in (",", ";", "\t"):
+        raise ValueError("delimiter must be ',', ';' or a tab")
+    digest = hashlib.sha256()
+    size = 0
+    count = 0
+
+    def put(data: bytes) -> None:
+        nonlocal size
+        sink.write(data)
+        digest.update(data)
+        size += len(data)
+
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+    )
+    if bom:
+        put(b"\xef\xbb\xbf")
+    writer.writerow([neutralize_cell(c) for c in columns])
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, CHUNK_ROWS)):
+        writer.writerows(
+            ["" if _is_missing(v) else neutralize_cell(v) for v in row] for row in batch
+        )
+        count += len(batch)
+        put(buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+    put(buffer.getvalue().encode("utf-8"))
+    return WrittenCsv(rows=count, sha256=digest.hexdigest(), size=size)
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", bom: bool = True) -> bytes:
+    """A frame as CSV bytes, written as write_csv writes an export."""
+    sink = io.BytesIO()
+    write_csv(
+        list(frame.columns),
+        frame.itertuples(index=False, name=None),
+        sink,
+        delimiter=delimiter,
+        bom=bom,
+    )
+    return sink.getvalue()
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (str, int)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def build_manifest(
     *,
-    everything: Frames,
+    store: Store,
     filters: Filters,
     config: Config,
     level: str,
-    rows: int,
-    data: bytes,
-    database: str,
+    written: WrittenCsv,
 ) -> dict[str, Any]:
     """What makes an exported figure traceable: filters, config, sources, gaps, checksum."""
     from presswatch import __version__
+    from presswatch.aggregates import undated_articles
     from presswatch.analytics import coverage_gaps
 
     start = pd.Timestamp(filters.start, tz="UTC") if filters.start else None
     end = pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1) if filters.end else None
-    gaps = coverage_gaps(everything.source_events, start, end)
-    undated = 0
-    if filters.start or filters.end:
-        relevant = isin(everything.articles["id"], everything.mentions["article_id"])
-        undated = int((relevant & everything.articles["published"].isna()).sum())
+    gaps = coverage_gaps(store.source_events_frame(), start, end)
+    bounded = filters.start is not None or filters.end is not None
     sources = []
-    for row in everything.sources.to_dict("records"):
+    for row in store.sources_frame().to_dict("records"):
         own = gaps[gaps["source"] == row["name"]]
         sources.append(
             {
@@ -385,10 +625,11 @@ def build_manifest(
         "filters": filters.as_dict(),
         "config": str(config.path) if config.path else None,
         "config_sha256": config.sha256,
-        "database": _redact_url(database),
-        "rows": rows,
-        "csv_sha256": hashlib.sha256(data).hexdigest(),
-        "undated_articles_left_out": undated,
+        "database": store.display_url,
+        "rows": written.rows,
+        "csv_sha256": written.sha256,
+        # Undated articles the other filters keep: outside any bounded period.
+        "undated_articles_left_out": undated_articles(store, filters) if bounded else 0,
         "sources": sources,
     }
 
@@ -399,23 +640,36 @@ def _iso(value: Any) -> str | None:
     return pd.Timestamp(value).isoformat()
 
 
-def _redact_url(url: str) -> str:
-    import sqlalchemy as sa
-
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url
-
-
-def write_export(data: bytes, path: Path, manifest: dict[str, Any] | None) -> Path | None:
-    """Write the CSV bytes atomically, and the manifest beside them as NAME.manifest.json."""
+def export_to_file(
+    store: Store,
+    filters: Filters,
+    config: Config,
+    path: Path,
+    *,
+    level: str = "articles",
+    delimiter: str = ",",
+    bom: bool = True,
+) -> tuple[dict[str, Any], Path]:
+    """Write an export's CSV atomically (through NAME.part), then its manifest beside it as
+    NAME.manifest.json; return the manifest and its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(data)
+    try:
+        with temporary.open("wb") as sink:
+            written = write_csv(
+                COLUMNS[level],
+                export_rows(store, filters, config, level),
+                sink,
+                delimiter=delimiter,
+                bom=bom,
+            )
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     temporary.replace(path)
-    if manifest is None:
-        return None
+    manifest = build_manifest(
+        store=store, filters=filters, config=config, level=level, written=written
+    )
     target = path.with_name(path.stem + ".manifest.json")
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return target
+    return manifest, target

@@ -593,6 +593,16 @@ class Store:
             raise self._error(exc) from exc
 
     @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """One transaction for reads that go together (an export's rows and their details):
+        one snapshot on PostgreSQL, and room to sort in memory; errors as StoreError."""
+        with self._begin() as conn:
+            if self.backend == "postgresql":
+                conn.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+                conn.execute(sa.text(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'"))
+            yield conn
+
+    @contextmanager
     def _connection(self) -> Iterator[Connection]:
         """A connection outside any transaction block (autocommit), errors as StoreError."""
         try:

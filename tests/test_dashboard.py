@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -204,22 +205,29 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
 
 
 def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:
-    from presswatch.export import export_frame, to_csv_bytes
-    from presswatch.frames import Filters, Frames
+    import io
+
+    from dashboard.data import build_export_file
+    from presswatch.export import COLUMNS, export_rows, write_csv
+    from presswatch.frames import Filters
 
     config, url = seeded
     app = open_app()
     app.switch_page("app_pages/export.py").run()
     assert not app.exception, app.exception
     assert app.title[0].value == "Export"
+    sink = io.BytesIO()
     with Store(url) as store:
-        everything = Frames.from_store(store)
-    companies = tuple(c.name for c in config.companies)
-    expected = to_csv_bytes(
-        export_frame(Filters(companies=companies).apply(everything), config, "articles")
-    )
+        written = write_csv(COLUMNS["articles"], export_rows(store, Filters(), config), sink)
+    assert written.rows > 0
+    assert app.text[0].value.startswith(f"{written.rows} rows")
     shown = app.dataframe[0].value
-    assert len(shown) == expected.decode("utf-8-sig").count("\r\n") - 1
+    assert len(shown) == written.rows and list(shown.columns) == COLUMNS["articles"]
+    # What the download button serves (built when clicked) is the command's CSV, and its
+    # manifest carries that CSV's checksum.
+    served = build_export_file(url, Filters(), "articles", ",", config.sha256)
+    assert served.data == sink.getvalue()
+    assert json.loads(served.manifest)["csv_sha256"] == written.sha256
     app.selectbox(key="export_level").set_value("mentions").run()
     assert not app.exception
     assert "spokesperson" in app.dataframe[0].value.columns

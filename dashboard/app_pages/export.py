@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import streamlit as st
 
+from dashboard.data import build_export_file, load_export_count, load_export_preview
 from dashboard.view import View
-from presswatch.export import LEVELS, build_manifest, export_frame, to_csv_bytes
+from presswatch.export import LEVELS
+
+PREVIEW_ROWS = 200
 
 view: View = st.session_state["view"]
 st.title(view.t("Export"))
@@ -32,38 +36,34 @@ level = left.selectbox(
 )
 delimiter = right.selectbox(view.t("Delimiter"), [",", ";"], key="export_delimiter")
 
-everything = view.everything
 filters = view.filters
-frame = export_frame(filters.apply(everything), view.config, level)
-data = to_csv_bytes(frame, delimiter=delimiter)
-manifest = build_manifest(
-    everything=everything,
-    filters=filters,
-    config=view.config,
-    level=level,
-    rows=len(frame),
-    data=data,
-    database=view.database,
-)
+rows = load_export_count(view.database, filters, level)
 st.text(
     view.t(
         "{rows} rows · filters: {filters}",
-        rows=len(frame),
+        rows=rows,
         filters=json.dumps(filters.as_dict(), ensure_ascii=False),
     )
 )
+# The CSV is built when a button is clicked, not at every rerun of the page.
+build = partial(build_export_file, view.database, filters, level, delimiter, view.config.sha256)
 st.download_button(
     view.t("Download the CSV"),
-    data=data,
+    data=lambda: build().data,
     file_name=f"presswatch-{level}.csv",
     mime="text/csv",
     key="download_csv",
 )
 st.download_button(
     view.t("Download its manifest"),
-    data=json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
+    data=lambda: build().manifest,
     file_name=f"presswatch-{level}.manifest.json",
     mime="application/json",
     key="download_manifest",
 )
-st.dataframe(frame.head(200), hide_index=True)
+if rows > PREVIEW_ROWS:
+    st.caption(view.t("The first {count} rows:", count=PREVIEW_ROWS))
+st.dataframe(
+    load_export_preview(view.database, filters, level, view.config.sha256, PREVIEW_ROWS),
+    hide_index=True,
+)
