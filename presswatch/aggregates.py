@@ -137,7 +137,7 @@ def _rollup_scope(table: sa.Table, filters: Filters) -> list[Any]:
     return conditions
 
 
-def _day(store: Store, column: Any) -> Any:
+def day_of(store: Store, column: Any) -> Any:
     """The calendar day (UTC) of a timestamp column, as the database spells it."""
     if store.backend == "sqlite":
         return sa.func.date(column)
@@ -181,7 +181,7 @@ def _per_day(store: Store, filters: Filters, *, by_tone: bool) -> pd.DataFrame:
         frame = store.read_frame(query)
     else:
         c = coverage_table.c
-        day = _day(store, c.published).label("day")
+        day = day_of(store, c.published).label("day")
         keys = [day, c.company, c.date_precision]
         measures = [sa.func.sum(c.mentions).label("mentions")]
         known = [c.published.is_not(None), *scope(filters)]

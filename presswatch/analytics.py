@@ -56,7 +56,7 @@ def isin(values: pd.Series, among: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
     return found
 
 
-_PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
+PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
 
 
 # The (article, company) pairs of the last few frames seen: every figure of a page starts
@@ -113,7 +113,7 @@ def _article_companies(
     article_codes, article_ids = pd.factorize(mentions["article_id"])
     company_codes, company_names = pd.factorize(mentions["company"])
     place_codes, places = pd.factorize(mentions["prominence"])
-    ranks = np.array([_PROMINENCE_RANK.get(str(p), 3) for p in places], dtype=np.int64)
+    ranks = np.array([PROMINENCE_RANK.get(str(p), 3) for p in places], dtype=np.int64)
     place_rank = ranks[place_codes] if len(ranks) else np.zeros(len(mentions), dtype=np.int64)
     key = article_codes.astype(np.int64) * max(len(company_names), 1) + company_codes
     starts = mentions["start"].to_numpy(dtype=np.int64, na_value=0)

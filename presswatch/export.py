@@ -24,7 +24,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from presswatch.aggregates import scope
+from presswatch.aggregates import day_of, scope
+from presswatch.analytics import PROMINENCE_RANK
 from presswatch.config import Config
 from presswatch.frames import Filters
 from presswatch.store import (
@@ -143,7 +144,6 @@ COLUMNS = {
     "daily": DAILY_COLUMNS,
 }
 
-_PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
 _TONES = ("positive", "neutral", "negative")
 
 
@@ -268,7 +268,7 @@ def _best_mentions(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tu
     ranked: dict[tuple[str, str], tuple[int, int, str, str]] = {}
     for row in conn.execute(query.order_by(m.id)):
         key = (row.article_id, row.company)
-        rank = (_PROMINENCE_RANK.get(row.prominence, 3), row.start)
+        rank = (PROMINENCE_RANK.get(row.prominence, 3), row.start)
         held = ranked.get(key)
         if held is None or rank < held[:2]:
             ranked[key] = (*rank, row.prominence, row.sentence)
@@ -438,10 +438,8 @@ def _daily_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """One row per (day, company) of the articles dated to the day: articles, stories,
     mentions and tone counts, grouped by the database."""
-    from presswatch.aggregates import _day
-
     c = coverage_table.c
-    day = _day(store, c.published).label("day")
+    day = day_of(store, c.published).label("day")
     counts = [sa.func.sum(sa.case((c.tone == tone, 1), else_=0)) for tone in _TONES]
     query = (
         sa.select(
@@ -491,9 +489,7 @@ def export_count(store: Store, filters: Filters, level: str = "articles") -> int
         groups = sa.select(c.story_id, c.company).where(*kept).group_by(c.story_id, c.company)
         query = sa.select(sa.func.count()).select_from(groups.subquery())
     elif level == "daily":
-        from presswatch.aggregates import _day
-
-        day = _day(store, c.published).label("day")
+        day = day_of(store, c.published).label("day")
         groups = (
             sa.select(day, c.company)
             .where(c.date_precision.in_(("datetime", "day")), *kept)
