@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import os
 from dataclasses import dataclass
@@ -71,11 +70,7 @@ def load_export_preview(
     url: str, filters: Filters, level: str, config_sha256: str, rows: int = 200
 ) -> pd.DataFrame:
     """The first rows of the Export page's CSV, as the file has them."""
-    found = export.export_rows(_store(url), filters, get_config(), level)
-    try:
-        head = list(itertools.islice(found, rows))
-    finally:
-        found.close()  # ends the database's read at once
+    head = list(export.export_rows(_store(url), filters, get_config(), level, limit=rows))
     return pd.DataFrame.from_records(head, columns=export.COLUMNS[level])
 
 

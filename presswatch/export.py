@@ -161,17 +161,28 @@ def _text_order(store: Store, column: Any) -> Any:
     return column.collate("C") if store.backend == "postgresql" else column
 
 
-def _chunks(conn: Connection, query: sa.Select[Any]) -> Iterator[Sequence[sa.Row[Any]]]:
-    """The rows of a query, CHUNK_ROWS at a time (a server-side cursor on PostgreSQL)."""
+def _chunks(
+    conn: Connection, query: sa.Select[Any], limit: int | None = None
+) -> Iterator[Sequence[sa.Row[Any]]]:
+    """The rows of a query (the first ``limit``), CHUNK_ROWS at a time (a server-side
+    cursor on PostgreSQL)."""
+    if limit is not None:
+        query = query.limit(limit)
     result = conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(query)
     yield from result.partitions()
 
 
 def export_rows(
-    store: Store, filters: Filters, config: Config, level: str = "articles"
+    store: Store,
+    filters: Filters,
+    config: Config,
+    level: str = "articles",
+    *,
+    limit: int | None = None,
 ) -> Generator[tuple[Any, ...]]:
     """The rows of an export at one level (articles, mentions, stories or daily), in order,
-    one tuple of cells per row in the order of COLUMNS[level]."""
+    one tuple of cells per row in the order of COLUMNS[level]; only the first ``limit``
+    (a preview) when given."""
     if level not in COLUMNS:
         raise ValueError(f"unknown export level '{level}': use one of {', '.join(LEVELS)}")
     builders = {
@@ -181,11 +192,11 @@ def export_rows(
         "daily": _daily_rows,
     }
     with store.reading() as conn:
-        yield from builders[level](store, conn, filters, _roles(config))
+        yield from builders[level](store, conn, filters, _roles(config), limit)
 
 
 def _article_rows(
-    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str], limit: int | None
 ) -> Iterator[tuple[Any, ...]]:
     """One row per (article, company) kept, newest first, undated last.
 
@@ -231,7 +242,7 @@ def _article_rows(
             c.article_id,
         )
     )
-    for chunk in _chunks(conn, query):
+    for chunk in _chunks(conn, query, limit):
         ids = sorted({row.article_id for row in chunk})
         best = _best_mentions(conn, ids)
         topics = _topics(conn, ids)
@@ -287,7 +298,7 @@ def _topics(conn: Connection, ids: list[str]) -> dict[str, str]:
 
 
 def _mention_rows(
-    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str], limit: int | None
 ) -> Iterator[tuple[Any, ...]]:
     """One row per mention of a kept (article, company), with its sentence and its own
     tone: a person's label for that very mention wins over the model's."""
@@ -320,7 +331,7 @@ def _mention_rows(
         .order_by(c.published.desc().nulls_last(), m.article_id, m.field.desc(), m.start, m.id)
     )
     fixes = _mention_corrections(conn)
-    for chunk in _chunks(conn, query):
+    for chunk in _chunks(conn, query, limit):
         for row in chunk:
             yield (
                 format_date(row.published, row.date_precision),
@@ -365,52 +376,59 @@ def _mention_corrections(conn: Connection) -> dict[tuple[str, str, int], str]:
 
 
 def _story_rows(
-    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str], limit: int | None
 ) -> Iterator[tuple[Any, ...]]:
     """One row per (story, company): its first copy's date and title, pickups, outlets,
-    mentions and its most frequent tone; newest first, then the most picked up."""
+    mentions and its most frequent tone; newest first, then the most picked up.
+
+    The database groups and orders the stories; their copies are read a chunk of stories
+    at a time.
+    """
     c, a = coverage_table.c, articles_table.c
-    query = (
-        sa.select(
-            c.story_id,
-            c.company,
-            c.published,
-            c.date_precision,
-            a.title,
-            c.outlet,
-            c.mentions,
-            c.tone,
-        )
-        .join(articles_table, a.id == c.article_id)
-        .where(*scope(filters))
+    kept = scope(filters)
+    first = sa.func.min(c.published)
+    pickups = sa.func.count()
+    stories = (
+        sa.select(c.story_id, c.company)
+        .where(*kept)
+        .group_by(c.story_id, c.company)
         .order_by(
-            c.story_id, c.company, c.published.nulls_last(), a.first_seen.nulls_last(), c.article_id
+            first.desc().nulls_last(),
+            pickups.desc(),
+            _text_order(store, c.story_id),
+            _text_order(store, c.company),
         )
     )
-    stories = []
-    rows = itertools.chain.from_iterable(_chunks(conn, query))
-    for (story_id, company), copies in itertools.groupby(rows, lambda r: (r.story_id, r.company)):
-        stories.append(_story(story_id, company, list(copies), roles))
-    # Newest first, then the most picked up, then by title and company; undated last.
-    stories.sort(
-        key=lambda s: (
-            s[0] is None,
-            s[0] and -s[0].timestamp(),
-            -s[5],
-            s[2] is None,
-            s[2] or "",
-            s[3],
-            s[9],
+    for chunk in _chunks(conn, stories, limit):
+        wanted = {(row.story_id, row.company) for row in chunk}
+        query = (
+            sa.select(
+                c.story_id,
+                c.company,
+                c.published,
+                c.date_precision,
+                a.title,
+                c.outlet,
+                c.mentions,
+                c.tone,
+            )
+            .join(articles_table, a.id == c.article_id)
+            .where(c.story_id.in_(sorted({story for story, _ in wanted})), *kept)
+            # The first copy: dated before undated, then by date and first collection.
+            .order_by(c.published.nulls_last(), a.first_seen.nulls_last(), c.article_id)
         )
-    )
-    for story in stories:
-        yield story[1:10]
+        copies: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for copy in conn.execute(query):
+            if (copy.story_id, copy.company) in wanted:
+                copies[(copy.story_id, copy.company)].append(copy)
+        for row in chunk:
+            yield _story(row.story_id, row.company, copies[(row.story_id, row.company)], roles)
 
 
 def _story(
     story_id: str, company: str, copies: list[sa.Row[Any]], roles: dict[str, str]
 ) -> tuple[Any, ...]:
-    """A story's row, with its sort keys first and last (published; story id)."""
+    """A story's row from its copies, first copy first."""
     dated = next((r for r in copies if r.published is not None), None)
     title = next((r.title for r in copies if r.title is not None), None)
     tones: dict[str, int] = defaultdict(int)
@@ -420,7 +438,6 @@ def _story(
     # The most frequent tone; a tie goes to the first in alphabetical order.
     tone = min(tones, key=lambda label: (-tones[label], label)) if tones else None
     return (
-        dated.published if dated else None,
         format_date(dated.published, dated.date_precision) if dated else "",
         title,
         company,
@@ -434,7 +451,7 @@ def _story(
 
 
 def _daily_rows(
-    store: Store, conn: Connection, filters: Filters, roles: dict[str, str]
+    store: Store, conn: Connection, filters: Filters, roles: dict[str, str], limit: int | None
 ) -> Iterator[tuple[Any, ...]]:
     """One row per (day, company) of the articles dated to the day: articles, stories,
     mentions and tone counts, grouped by the database."""
@@ -454,7 +471,7 @@ def _daily_rows(
         .group_by(day, c.company)
         .order_by(day, _text_order(store, c.company))
     )
-    for chunk in _chunks(conn, query):
+    for chunk in _chunks(conn, query, limit):
         for row in chunk:
             when, company, articles, stories, mentions, positive, neutral, negative = tuple(row)
             toned = positive + neutral + negative

@@ -187,3 +187,14 @@ def test_a_row_rests_on_its_most_prominent_mention(store: Store, tmp_path: Path)
     )
     rows = _rows(store, FILTERS[0], config, "articles").set_index("article_id")
     assert tuple(rows.loc["b", ["prominence", "evidence_sentence"]]) == ("lead", "lead 20")
+
+
+def test_a_preview_is_the_first_rows_of_the_export(store: Store, tmp_path: Path) -> None:
+    """With a limit (the Export page's preview), each level gives the first rows of the
+    whole export, the database stopping there."""
+    config = _config(tmp_path)
+    store.save_articles(generated_articles(90))
+    for level in export.LEVELS:
+        whole = list(export.export_rows(store, FILTERS[0], config, level))
+        assert len(whole) > 12, level
+        assert list(export.export_rows(store, FILTERS[0], config, level, limit=12)) == whole[:12]
