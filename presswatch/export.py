@@ -215,11 +215,7 @@ def _article_rows(
     )
     query = (
         sa.select(
-            c.published,
-            c.date_precision,
-            c.outlet,
-            a.title,
-            a.url,
+            *_leading_columns(),
             c.company,
             c.mentions,
             c.tone,
@@ -249,13 +245,7 @@ def _article_rows(
         for row in chunk:
             prominence, sentence = best.get((row.article_id, row.company), ("", ""))
             yield (
-                format_date(row.published, row.date_precision),
-                row.date_precision,
-                row.outlet,
-                row.title,
-                row.url,
-                row.company,
-                roles.get(row.company, ""),
+                *_leading_cells(row, roles),
                 row.mentions,
                 prominence,
                 row.tone,
@@ -268,6 +258,25 @@ def _article_rows(
                 row.pickups,
                 row.article_id,
             )
+
+
+def _leading_columns() -> list[Any]:
+    """The columns _leading_cells reads, but the company."""
+    c, a = coverage_table.c, articles_table.c
+    return [c.published, c.date_precision, c.outlet, a.title, a.url]
+
+
+def _leading_cells(row: sa.Row[Any], roles: dict[str, str]) -> tuple[Any, ...]:
+    """The first columns of the article and mention levels: where and when, and who."""
+    return (
+        format_date(row.published, row.date_precision),
+        row.date_precision,
+        row.outlet,
+        row.title,
+        row.url,
+        row.company,
+        roles.get(row.company, ""),
+    )
 
 
 def _best_mentions(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -305,11 +314,7 @@ def _mention_rows(
     c, a, m = coverage_table.c, articles_table.c, mentions_table.c
     query = (
         sa.select(
-            c.published,
-            c.date_precision,
-            c.outlet,
-            a.title,
-            a.url,
+            *_leading_columns(),
             m.company,
             m.alias,
             m.matched,
@@ -334,13 +339,7 @@ def _mention_rows(
     for chunk in _chunks(conn, query, limit):
         for row in chunk:
             yield (
-                format_date(row.published, row.date_precision),
-                row.date_precision,
-                row.outlet,
-                row.title,
-                row.url,
-                row.company,
-                roles.get(row.company, ""),
+                *_leading_cells(row, roles),
                 row.alias,
                 row.matched,
                 "yes" if row.kind == "person" else "no",
