@@ -105,6 +105,18 @@ def build_export_file(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_outlet_counts(url: str, filters: Filters, by: str) -> pd.DataFrame:
+    """The top outlets or authors per company, grouped by the database (large views)."""
+    return aggregates.outlet_counts(_store(url), filters, top=10, by=by)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_prominence(url: str, filters: Filters) -> pd.DataFrame:
+    """Mentions per company in titles, leads and bodies, grouped by the database."""
+    return aggregates.prominence_counts(_store(url), filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def window_size(url: str, since: date | None) -> int:
     """The (article, company) pairs a view reading from ``since`` would load into pandas."""
     return aggregates.window_size(_store(url), since)

@@ -620,7 +620,14 @@ def prominence(mentions: pd.DataFrame) -> pd.DataFrame:
     """Mentions per company in titles, leads and bodies. Columns: company, title, lead, body."""
     if mentions.empty:
         return pd.DataFrame(columns=["company", "title", "lead", "body"])
-    table = mentions.groupby(["company", "prominence"]).size().unstack("prominence", fill_value=0)
+    return prominence_from_counts(mentions.groupby(["company", "prominence"]).size())
+
+
+def prominence_from_counts(counts: pd.Series) -> pd.DataFrame:
+    """prominence from mentions counted per (company, prominence) (aggregates.py)."""
+    if counts.empty:
+        return pd.DataFrame(columns=["company", "title", "lead", "body"])
+    table = counts.unstack("prominence", fill_value=0)
     for place in ("title", "lead", "body"):
         if place not in table.columns:
             table[place] = 0

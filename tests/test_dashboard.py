@@ -386,7 +386,15 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
         seen.append(shown(app))
         return seen
 
+    def outlet_tables(app: AppTest) -> list[Any]:
+        app.switch_page("app_pages/outlets.py").run()
+        assert not app.exception, app.exception
+        charts = [c.proto.spec for c in app.get("plotly_chart")]
+        return [d.value.to_dict("list") for d in app.dataframe] + charts
+
     in_pandas = views(open_app())
+    outlets_in_pandas = outlet_tables(open_app())
+    assert outlets_in_pandas[0]["outlet"] and outlets_in_pandas[1]["author"]
     write_config(aggregate_in_database_above=0)
     import presswatch.store
 
@@ -400,6 +408,8 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     load_frames.clear()
     app = open_app()
     in_database = views(app)
+    # The Outlets page too reads no frames: the same tables and chart, from the database.
+    assert outlet_tables(open_app()) == outlets_in_pandas
     # The other pages read the period's frames when opened.
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
     articles = {m.label: m.value for m in app.metric}["Articles"]

@@ -28,11 +28,11 @@ def generated_articles(count: int = 300) -> list[Article]:
                 company=c,
                 alias=c,
                 matched=c,
-                field="body",
+                field="title" if (n + k) % 3 == 0 else "body",
                 start=10 * k,
                 end=10 * k + len(c),
                 sentence=f"{c} est cité.",
-                prominence="body",
+                prominence=("title", "lead", "body")[(n + k) % 3],
             )
             for c in companies
             for k in range(rng.randint(1, 3))
@@ -57,6 +57,7 @@ def generated_articles(count: int = 300) -> list[Article]:
                 text="…",
                 title=f"Titre {n}",
                 outlet=rng.choice(["Le Monde", "Les Échos", None, "L’Usine Nouvelle"]),
+                author=("Zoé Martin", None, "Claire Dupont", "Claire Dupont")[n % 4],
                 language=rng.choice(["fr", "en", None]),
                 published=published,
                 date_precision=precision,  # type: ignore[arg-type]
@@ -148,6 +149,18 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
             analytics.top_outlets(view.articles, view.mentions, top=2),
             check_dtype=False,
             obj=name,
+        )
+        pd.testing.assert_frame_equal(
+            aggregates.outlet_counts(store, filters, top=2, by="author"),
+            analytics.top_outlets(view.articles, view.mentions, by="author", top=2),
+            check_dtype=False,
+            obj=f"{name} authors",
+        )
+        pd.testing.assert_frame_equal(
+            aggregates.prominence_counts(store, filters),
+            analytics.prominence(view.mentions),
+            check_dtype=False,
+            obj=f"{name} prominence",
         )
 
         counts = aggregates.article_counts(store, filters)

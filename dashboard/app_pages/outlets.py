@@ -5,17 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import outlets_figure
+from dashboard.data import load_outlet_counts, load_prominence
 from dashboard.view import View
 from presswatch import analytics
 
 view: View = st.session_state["view"]
 st.title(view.t("Outlets"))
 
-if view.mentions.empty:
+if view.aggregated:
+    # A view too large for pandas: grouped by the database, no frames read.
+    outlets = load_outlet_counts(view.database, view.filters, "outlet")
+    authors = load_outlet_counts(view.database, view.filters, "author")
+    prominence = load_prominence(view.database, view.filters)
+else:
+    outlets = analytics.top_outlets(view.articles, view.mentions, top=10)
+    authors = analytics.top_outlets(view.articles, view.mentions, by="author", top=10)
+    prominence = analytics.prominence(view.mentions)
+if outlets.empty:
     st.info(view.t("No mentions with these filters: widen the period or the filters."))
     st.stop()
 
-outlets = analytics.top_outlets(view.articles, view.mentions, top=10)
 st.subheader(view.t("Top outlets"))
 st.plotly_chart(outlets_figure(outlets, "outlet", view.t), key="outlets_chart")
 st.dataframe(
@@ -31,7 +40,6 @@ st.dataframe(
 )
 
 st.subheader(view.t("Top authors"))
-authors = analytics.top_outlets(view.articles, view.mentions, by="author", top=10)
 st.dataframe(
     authors,
     hide_index=True,
@@ -49,7 +57,7 @@ st.caption(
     view.t("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
 )
 st.dataframe(
-    analytics.prominence(view.mentions),
+    prominence,
     hide_index=True,
     column_config={
         "company": view.t("Company"),
