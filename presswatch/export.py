@@ -168,7 +168,9 @@ def _chunks(
     cursor on PostgreSQL)."""
     if limit is not None:
         query = query.limit(limit)
-    result = conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(query)
+    # Options of this statement only: the lookups made per chunk are plain queries.
+    streamed = query.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
+    result = conn.execute(streamed)
     yield from result.partitions()
 
 
@@ -282,17 +284,17 @@ def _leading_cells(row: sa.Row[Any], roles: dict[str, str]) -> tuple[Any, ...]:
 def _best_mentions(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
     """(article, company) -> the prominence and sentence of its most prominent mention."""
     m = mentions_table.c
-    query = sa.select(m.article_id, m.company, m.prominence, m.start, m.sentence).where(
+    query = sa.select(m.article_id, m.company, m.prominence, m.start, m.id, m.sentence).where(
         m.article_id.in_(ids)
     )
-    ranked: dict[tuple[str, str], tuple[int, int, str, str]] = {}
-    for row in conn.execute(query.order_by(m.id)):
+    ranked: dict[tuple[str, str], tuple[int, int, int, str, str]] = {}
+    for row in conn.execute(query):
         key = (row.article_id, row.company)
-        rank = (PROMINENCE_RANK.get(row.prominence, 3), row.start)
+        rank = (PROMINENCE_RANK.get(row.prominence, 3), row.start, row.id)
         held = ranked.get(key)
-        if held is None or rank < held[:2]:
+        if held is None or rank < held[:3]:
             ranked[key] = (*rank, row.prominence, row.sentence)
-    return {key: (value[2], value[3]) for key, value in ranked.items()}
+    return {key: (value[3], value[4]) for key, value in ranked.items()}
 
 
 def _topics(conn: Connection, ids: list[str]) -> dict[str, str]:
@@ -549,8 +551,10 @@ def write_csv(
     writer.writerow([neutralize_cell(c) for c in columns])
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, CHUNK_ROWS)):
+        # The csv module writes None as an empty cell; only text can be a formula.
         writer.writerows(
-            ["" if _is_missing(v) else neutralize_cell(v) for v in row] for row in batch
+            ["'" + v if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v for v in row]
+            for row in batch
         )
         count += len(batch)
         put(buffer.getvalue().encode("utf-8"))
@@ -563,25 +567,16 @@ def write_csv(
 def to_csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", bom: bool = True) -> bytes:
     """A frame as CSV bytes, written as write_csv writes an export."""
     sink = io.BytesIO()
+    # Missing values of any kind (NaN, NaT, pd.NA) as None: empty cells.
+    cleaned = frame.astype(object).where(frame.notna(), None)
     write_csv(
         list(frame.columns),
-        frame.itertuples(index=False, name=None),
+        cleaned.itertuples(index=False, name=None),
         sink,
         delimiter=delimiter,
         bom=bom,
     )
     return sink.getvalue()
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, (str, int)):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def build_manifest(
