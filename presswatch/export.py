@@ -239,13 +239,7 @@ def _article_rows(
             score, evidence = tones.get((row.article_id, row.company), (None, None))
             prominence, sentence = best.get((row.article_id, row.company), ("", ""))
             yield (
-                format_date(row.published, row.date_precision),
-                row.date_precision,
-                row.outlet,
-                title,
-                url,
-                row.company,
-                roles.get(row.company, ""),
+                *_leading_cells(row, title, url, roles),
                 row.mentions,
                 prominence,
                 row.tone,
@@ -258,6 +252,19 @@ def _article_rows(
                 pickups[row.story_id],
                 row.article_id,
             )
+
+
+def _leading_cells(row: Any, title: Any, url: Any, roles: dict[str, str]) -> tuple[Any, ...]:
+    """The first columns of the article and mention levels: when, where, what and who."""
+    return (
+        format_date(row.published, row.date_precision),
+        row.date_precision,
+        row.outlet,
+        title,
+        url,
+        row.company,
+        roles.get(row.company, ""),
+    )
 
 
 def _article_details(conn: Connection, ids: list[str]) -> dict[str, tuple[Any, Any, Any]]:
@@ -344,13 +351,7 @@ def _mention_rows(
             title, url, author = articles[row.article_id]
             alias, matched, kind, prominence, label, score, sentence = mentions[row.id]
             yield (
-                format_date(row.published, row.date_precision),
-                row.date_precision,
-                row.outlet,
-                title,
-                url,
-                row.company,
-                roles.get(row.company, ""),
+                *_leading_cells(row, title, url, roles),
                 alias,
                 matched,
                 "yes" if kind == "person" else "no",
