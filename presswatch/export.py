@@ -213,17 +213,7 @@ def _article_rows(
     # and tones are looked up a chunk at a time. Sorting the joined rows, sentences and
     # all, took 30 s for 864,000 rows on PostgreSQL (bench/bench_store_queries.py).
     query = (
-        sa.select(
-            c.article_id,
-            c.company,
-            c.published,
-            c.date_precision,
-            c.outlet,
-            c.language,
-            c.story_id,
-            c.mentions,
-            c.tone,
-        )
+        sa.select(c.article_id, *_row_columns(), c.mentions, c.tone)
         .where(*kept)
         .order_by(c.published.desc().nulls_last(), _text_order(store, c.company), c.article_id)
     )
@@ -252,6 +242,12 @@ def _article_rows(
                 pickups[row.story_id],
                 row.article_id,
             )
+
+
+def _row_columns() -> list[Any]:
+    """The coverage columns every article and mention row carries."""
+    c = coverage_table.c
+    return [c.company, c.published, c.date_precision, c.outlet, c.language, c.story_id]
 
 
 def _leading_cells(row: Any, title: Any, url: Any, roles: dict[str, str]) -> tuple[Any, ...]:
@@ -327,18 +323,7 @@ def _mention_rows(
     c, m = coverage_table.c, mentions_table.c
     # As for articles: the sort holds narrow rows; texts are looked up per chunk.
     query = (
-        sa.select(
-            m.id,
-            m.article_id,
-            m.field,
-            m.start,
-            c.company,
-            c.published,
-            c.date_precision,
-            c.outlet,
-            c.language,
-            c.story_id,
-        )
+        sa.select(m.id, m.article_id, m.field, m.start, *_row_columns())
         .join(coverage_table, mentions_of_pair())
         .where(*scope(filters))
         .order_by(c.published.desc().nulls_last(), m.article_id, m.field.desc(), m.start, m.id)
