@@ -39,7 +39,8 @@ def fill(store: Store, mentions: int) -> None:
     """Generate articles, mentions and tones inside the database.
 
     Articles are written in the order they were published, over a year, as a collector
-    writes them (session 2 spread each article's day by n % 365, so that a month's rows were
+    writes them, and so are their tones (session 6: grouped from the mentions without an
+    order, each article's tones landed in a different page from its neighbours') (session 2 spread each article's day by n % 365, so that a month's rows were
     scattered across the whole table, which an archive written as it is collected is not).
     """
     articles = mentions // MENTIONS_PER_ARTICLE
@@ -96,7 +97,7 @@ def fill(store: Store, mentions: int) -> None:
                 "INSERT INTO tones (article_id, company, score, label, evidence) "
                 "SELECT article_id, company, 0.1, CASE WHEN length(article_id) % 3 = 0 THEN "
                 "'positive' WHEN length(article_id) % 3 = 1 THEN 'neutral' ELSE 'negative' END, "
-                "'Une phrase.' FROM mentions GROUP BY article_id, company"
+                "'Une phrase.' FROM mentions GROUP BY article_id, company ORDER BY min(id)"
             )
         )
     store.rebuild_coverage()  # what analysis writes beside each article's mentions
