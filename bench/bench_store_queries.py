@@ -62,7 +62,12 @@ def fill(store: Store, mentions: int) -> None:
             f"{articles - 1}) SELECT n FROM s) AS g"
         )
         numbers = "g.n"
-        stamp = f"datetime('2026-01-01', '+' || (g.n * {YEAR_SECONDS // articles}) || ' seconds')"
+        # With the microseconds SQLAlchemy writes: SQLite compares the stored text, and
+        # '2026-11-30 00:00:00' sorts before the bound '2026-11-30 00:00:00.000000'.
+        stamp = (
+            f"datetime('2026-01-01', '+' || (g.n * {YEAR_SECONDS // articles}) || ' seconds')"
+            " || '.000000'"
+        )
         pick = (
             "CASE (g.n * 7 + k.k) % 6 "
             + " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(COMPANIES))
