@@ -101,6 +101,8 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         page.goto(f"{dashboard}/export")
         button = page.get_by_role("button", name="Download the CSV")
         button.wait_for(timeout=60_000)
+        page.get_by_text("rows · filters").wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
         with page.expect_download() as download_info:
             button.click()
         saved = tmp_path / "export.csv"
