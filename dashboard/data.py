@@ -117,6 +117,26 @@ def load_prominence(url: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_topic_counts(url: str, filters: Filters) -> pd.DataFrame:
+    """Articles per company and topic, grouped by the database (large views)."""
+    return aggregates.topic_counts(_store(url), filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
+    """Articles per day, company and topic, grouped by the database (large views)."""
+    return aggregates.daily_topics(_store(url), filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_articles_about(
+    url: str, filters: Filters, companies: tuple[str, ...], since: datetime
+) -> pd.DataFrame:
+    """The dated articles about some companies since a moment (large views)."""
+    return aggregates.articles_about(_store(url), filters, list(companies), since)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def window_size(url: str, since: date | None) -> int:
     """The (article, company) pairs a view reading from ``since`` would load into pandas."""
     return aggregates.window_size(_store(url), since)

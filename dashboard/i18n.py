@@ -143,6 +143,9 @@ FRENCH: dict[str, str] = {
     "Topics: {topics}": "Thèmes : {topics}",
     "{rows} rows · filters: {filters}": "{rows} lignes · filtres : {filters}",
     "The first {count} rows:": "Les {count} premières lignes :",
+    "Terms from the newest {count} articles of each period.": (
+        "Termes tirés des {count} articles les plus récents de chaque période."
+    ),
     "Share of mentions (%)": "Part des mentions (%)",
     "Spike": "Pic",
     "mentions": "mentions",

@@ -203,6 +203,61 @@ def _per_day(store: Store, filters: Filters, *, by_tone: bool) -> pd.DataFrame:
     return frame
 
 
+def topic_counts(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles per company and topic, as analytics.topic_counts."""
+    from presswatch.analytics import rank_topic_counts
+
+    c, t = coverage_table.c, topics_table.c
+    query = (
+        sa.select(c.company, t.topic, sa.func.count(sa.distinct(c.article_id)).label("articles"))
+        .select_from(coverage_table.join(topics_table, t.article_id == c.article_id))
+        .where(*scope(filters))
+        .group_by(c.company, t.topic)
+    )
+    frame = store.read_frame(query, grouping=True)
+    if frame.empty:
+        return pd.DataFrame(columns=["company", "topic", "articles"])
+    return rank_topic_counts(frame.astype({"articles": "int64"}))
+
+
+def daily_topics(store: Store, filters: Filters) -> pd.DataFrame:
+    """Articles per day, date precision, company and topic, dated articles only (an
+    article counts once per topic): what analytics.topics_from_daily sums into periods.
+    Columns: day, date_precision, company, topic, articles."""
+    c, t = coverage_table.c, topics_table.c
+    day = day_of(store, c.published).label("day")
+    keys = [day, c.date_precision, c.company, t.topic]
+    query = (
+        sa.select(*keys, sa.func.count(sa.distinct(c.article_id)).label("articles"))
+        .select_from(coverage_table.join(topics_table, t.article_id == c.article_id))
+        .where(c.published.is_not(None), *scope(filters))
+        .group_by(*keys)
+    )
+    frame = store.read_frame(query, grouping=True)
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame.astype({"articles": "int64", "date_precision": object})
+
+
+def articles_about(
+    store: Store, filters: Filters, companies: list[str], since: datetime
+) -> pd.DataFrame:
+    """The dated articles that mention one of ``companies`` (among the chosen ones) under
+    the filters, published since a moment. Columns: article_id, published."""
+    chosen = [c for c in companies if not filters.companies or c in filters.companies]
+    if not chosen:
+        return pd.DataFrame(columns=["article_id", "published"])
+    c = coverage_table.c
+    scoped = scope(dataclasses.replace(filters, companies=tuple(chosen)))
+    query = (
+        sa.select(c.article_id, sa.func.min(c.published).label("published"))
+        .where(c.published >= since, *scoped)
+        .group_by(c.article_id)
+    )
+    frame = store.read_frame(query, grouping=True)
+    frame["published"] = pd.to_datetime(frame["published"], utc=True, format="ISO8601")
+    return frame
+
+
 def company_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles, unique stories and mentions per company. Columns: company, articles,
     stories, mentions (analytics.share_from_counts turns them into shares of voice)."""

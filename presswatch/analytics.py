@@ -480,13 +480,32 @@ def topic_counts(
         return pd.DataFrame(columns=["company", "topic", "articles"])
     per_article = topics[["article_id", "topic"]].drop_duplicates()
     joined = pairs[["article_id", "company"]].merge(per_article, on="article_id")
+    counted = joined.groupby(["company", "topic"])["article_id"].nunique().rename("articles")
+    return rank_topic_counts(counted.reset_index())
+
+
+def rank_topic_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Topic counts (company, topic, articles) by company, then most articles first, then
+    topic: topic_counts' order, for counts grouped by the database too."""
+    ordered = counts.sort_values(["company", "topic"])
+    ranked = ordered.sort_values(["company", "articles"], ascending=[True, False], kind="stable")
+    return ranked.reset_index(drop=True)[["company", "topic", "articles"]]
+
+
+def topics_from_daily(daily: pd.DataFrame, frequency: Frequency = "month") -> pd.DataFrame:
+    """topics_over_time from articles per day, precision, company and topic
+    (aggregates.daily_topics): the same columns and the same placeable articles."""
+    columns = ["period", "company", "topic", "articles"]
+    placed = daily[daily["date_precision"].isin(_PLACEABLE[frequency])]
+    if placed.empty:
+        return pd.DataFrame(columns=columns)
+    period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
+    counted = placed.assign(period=period).groupby(["period", "company", "topic"])["articles"]
     return (
-        joined.groupby(["company", "topic"])["article_id"]
-        .nunique()
-        .rename("articles")
+        counted.sum()
         .reset_index()
-        .sort_values(["company", "articles"], ascending=[True, False])
-        .reset_index(drop=True)
+        .sort_values(["period", "company", "articles"], ascending=[True, True, False])
+        .reset_index(drop=True)[columns]
     )
 
 

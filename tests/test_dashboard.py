@@ -386,15 +386,18 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
         seen.append(shown(app))
         return seen
 
-    def outlet_tables(app: AppTest) -> list[Any]:
-        app.switch_page("app_pages/outlets.py").run()
+    def page_tables(app: AppTest, page: str) -> list[Any]:
+        app.switch_page(page).run()
         assert not app.exception, app.exception
         charts = [c.proto.spec for c in app.get("plotly_chart")]
-        return [d.value.to_dict("list") for d in app.dataframe] + charts
+        texts = [c.value for c in app.caption] + [i.value for i in app.info]
+        return [d.value.to_dict("list") for d in app.dataframe] + charts + texts
 
     in_pandas = views(open_app())
-    outlets_in_pandas = outlet_tables(open_app())
+    outlets_in_pandas = page_tables(open_app(), "app_pages/outlets.py")
     assert outlets_in_pandas[0]["outlet"] and outlets_in_pandas[1]["author"]
+    topics_in_pandas = page_tables(open_app(), "app_pages/topics.py")
+    assert topics_in_pandas[0]["topic"], topics_in_pandas
     write_config(aggregate_in_database_above=0)
     import presswatch.store
 
@@ -408,8 +411,10 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     load_frames.clear()
     app = open_app()
     in_database = views(app)
-    # The Outlets page too reads no frames: the same tables and chart, from the database.
-    assert outlet_tables(open_app()) == outlets_in_pandas
+    # The Outlets and Topics pages too read no frames: the same tables, charts and
+    # captions, from the database.
+    assert page_tables(open_app(), "app_pages/outlets.py") == outlets_in_pandas
+    assert page_tables(open_app(), "app_pages/topics.py") == topics_in_pandas
     # The other pages read the period's frames when opened.
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
     articles = {m.label: m.value for m in app.metric}["Articles"]

@@ -67,7 +67,10 @@ def generated_articles(count: int = 300) -> list[Article]:
                     CompanyTone(c, 0.0, rng.choice(["positive", "neutral", "negative"]), "…")
                     for c in companies
                 ),
-                topics=(Topic("Funding", "levée", "…"),) if n % 4 == 0 else (),
+                topics=(
+                    ((Topic("Funding", "levée", "…"),) if n % 4 == 0 else ())
+                    + ((Topic("Modèles", "modèle", "…"),) if n % 6 == 0 else ())
+                ),
             )
         )
     return articles
@@ -156,6 +159,19 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
             check_dtype=False,
             obj=f"{name} authors",
         )
+        pd.testing.assert_frame_equal(
+            aggregates.topic_counts(store, filters),
+            analytics.topic_counts(view.articles, view.mentions, view.topics),
+            check_dtype=False,
+            obj=f"{name} topics",
+        )
+        for frequency in ("day", "month"):
+            pd.testing.assert_frame_equal(
+                analytics.topics_from_daily(aggregates.daily_topics(store, filters), frequency),
+                analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency),
+                check_dtype=False,
+                obj=f"{name} topics per {frequency}",
+            )
         pd.testing.assert_frame_equal(
             aggregates.prominence_counts(store, filters),
             analytics.prominence(view.mentions),

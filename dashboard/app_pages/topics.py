@@ -8,15 +8,27 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import topics_figure
-from dashboard.data import load_texts
+from dashboard.data import (
+    load_articles_about,
+    load_daily_topics,
+    load_texts,
+    load_topic_counts,
+)
 from dashboard.view import PERIODS, View
 from presswatch import analytics
 from presswatch.analytics import isin
 
+# Articles per period whose texts the emerging terms read at most.
+EMERGING_SAMPLE = 2000
+
 view: View = st.session_state["view"]
 st.title(view.t("Topics"))
 
-counts = analytics.topic_counts(view.articles, view.mentions, view.topics)
+if view.aggregated:
+    # A view too large for pandas: grouped by the database, no frames read.
+    counts = load_topic_counts(view.database, view.filters)
+else:
+    counts = analytics.topic_counts(view.articles, view.mentions, view.topics)
 if counts.empty:
     st.info(
         view.t(
@@ -27,8 +39,13 @@ if counts.empty:
 else:
     st.subheader(view.t("Topics per company"))
     st.plotly_chart(topics_figure(counts, view.companies, view.t), key="topics")
-    frequency = analytics.choose_frequency(view.relevant_articles)
-    over_time = analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency)
+    if view.aggregated:
+        frequency = view.overview.frequency
+        daily = load_daily_topics(view.database, view.filters)
+        over_time = analytics.topics_from_daily(daily, frequency)
+    else:
+        frequency = analytics.choose_frequency(view.relevant_articles)
+        over_time = analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency)
     if not over_time.empty:
         st.subheader(view.t("Topics per {period}", period=view.t(frequency)))
         st.dataframe(
@@ -47,12 +64,15 @@ tracked = [c.name for c in view.config.tracked]
 days = PERIODS.get(view.period) or 30
 now = datetime.now(UTC)
 start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
-about = view.mentions[view.mentions["company"].isin(tracked)]["article_id"].unique()
-dated = view.articles[isin(view.articles["id"], about) & view.articles["published"].notna()]
-current_ids = dated.loc[dated["published"] >= start, "id"].tolist()
-previous_ids = dated.loc[
-    (dated["published"] < start) & (dated["published"] >= before), "id"
-].tolist()
+if view.aggregated:
+    found = load_articles_about(view.database, view.filters, tuple(tracked), before)
+    dated = found.rename(columns={"article_id": "id"})
+else:
+    about = view.mentions[view.mentions["company"].isin(tracked)]["article_id"].unique()
+    dated = view.articles[isin(view.articles["id"], about) & view.articles["published"].notna()]
+current = dated[dated["published"] >= start]
+previous = dated[(dated["published"] < start) & (dated["published"] >= before)]
+current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
 st.caption(
     view.t(
         "Words and phrases that rose most in articles about {companies}: the last {days} "
@@ -63,6 +83,13 @@ st.caption(
         previous=len(previous_ids),
     )
 )
+# The texts of a large view's periods are many: the terms come from the newest of each.
+if max(len(current_ids), len(previous_ids)) > EMERGING_SAMPLE:
+    st.caption(
+        view.t("Terms from the newest {count} articles of each period.", count=EMERGING_SAMPLE)
+    )
+    current_ids = current.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
+    previous_ids = previous.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
 texts = load_texts(view.database, tuple(current_ids + previous_ids)) if current_ids else {}
 terms = analytics.emerging_terms(
     pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
