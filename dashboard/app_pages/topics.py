@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -64,12 +65,15 @@ tracked = [c.name for c in view.config.tracked]
 days = PERIODS.get(view.period) or 30
 now = datetime.now(UTC)
 start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
+# The period before lies outside the view's own period: the other filters apply to both.
+unbounded = dataclasses.replace(view.filters, start=None, end=None)
 if view.aggregated:
-    found = load_articles_about(view.database, view.filters, tuple(tracked), before)
+    found = load_articles_about(view.database, unbounded, tuple(tracked), before)
     dated = found.rename(columns={"article_id": "id"})
 else:
-    about = view.mentions[view.mentions["company"].isin(tracked)]["article_id"].unique()
-    dated = view.articles[isin(view.articles["id"], about) & view.articles["published"].notna()]
+    both = unbounded.apply(view.everything)  # read from the period before the view's on
+    about = both.mentions[both.mentions["company"].isin(tracked)]["article_id"].unique()
+    dated = both.articles[isin(both.articles["id"], about) & both.articles["published"].notna()]
 current = dated[dated["published"] >= start]
 previous = dated[(dated["published"] < start) & (dated["published"] >= before)]
 current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
