@@ -8,8 +8,16 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from presswatch.export import format_date, neutralize_cell, to_csv_bytes
+from presswatch.export import format_date, neutralize_cell, write_csv
 from presswatch.store import Store
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", bom: bool = True) -> bytes:
+    sink = io.BytesIO()
+    # pandas holds a missing text as NaN: the export's rows hold None.
+    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+    write_csv(list(frame.columns), rows, sink, delimiter=delimiter, bom=bom)
+    return sink.getvalue()
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx"])

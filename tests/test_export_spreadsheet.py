@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from presswatch.export import to_csv_bytes
+from presswatch.export import write_csv
 
 SOFFICE = shutil.which("soffice")
 # CI installs LibreOffice (.ci/run): there the test must run, never skip.
@@ -61,7 +61,9 @@ def test_libreoffice_reads_accents_and_runs_no_formula(tmp_path: Path, delimiter
 
     assert SOFFICE is not None, "CI must install LibreOffice"
     source = tmp_path / "export.csv"
-    source.write_bytes(to_csv_bytes(ROWS, delimiter=delimiter))
+    with source.open("wb") as sink:
+        rows = ROWS.itertuples(index=False, name=None)
+        write_csv(list(ROWS.columns), rows, sink, delimiter=delimiter)
     separator = "44" if delimiter == "," else "59"
     to_xlsx(source, separator, tmp_path)
     sheet = load_workbook(tmp_path / "export.xlsx").active
