@@ -102,8 +102,14 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         button = page.get_by_role("button", name="Download the CSV")
         button.wait_for(timeout=60_000)
         page.get_by_text("rows · filters").wait_for(timeout=60_000)
+        page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
+        # The page's run must be over: the CSV is built when the button is clicked, and a
+        # click during a run can be lost with it (CI once waited 30 s for the download).
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
         page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
-        with page.expect_download() as download_info:
+        with page.expect_download(timeout=60_000) as download_info:
             button.click()
         saved = tmp_path / "export.csv"
         download_info.value.save_as(saved)
