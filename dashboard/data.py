@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from presswatch import aggregates, export, overview
+from presswatch import aggregates, analytics, export, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.frames import Filters, Frames
 from presswatch.models import Article
@@ -137,6 +137,29 @@ def load_articles_about(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    """The Coverage page's newest articles and how many the view has (large views)."""
+    store = _store(url)
+    total = int(aggregates.article_counts(store, filters)["articles"].sum())
+    return aggregates.coverage_listing(store, filters, limit), total
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_undated(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    """The undated articles a period leaves out, and how many (large views)."""
+    store = _store(url)
+    return aggregates.undated_listing(store, filters, limit), aggregates.undated_articles(
+        store, filters
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_republished(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    """The most picked-up stories of the view, and how many were republished (large views)."""
+    return aggregates.republished_stories(_store(url), filters, limit)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def window_size(url: str, since: date | None) -> int:
     """The (article, company) pairs a view reading from ``since`` would load into pandas."""
     return aggregates.window_size(_store(url), since)
@@ -183,6 +206,21 @@ def load_article(url: str, article_id: str) -> Article | None:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_article_tones(url: str, article_id: str) -> pd.DataFrame:
+    """One article's tone per company, a person's correction winning over the model's
+    (analytics.company_tones' columns)."""
+    store = _store(url)
+    article = store.get_article(article_id)
+    if article is None:
+        return analytics.company_tones(pd.DataFrame())
+    tones = pd.DataFrame.from_records(
+        [(article_id, t.company, t.score, t.label, t.evidence) for t in article.company_tones],
+        columns=["article_id", "company", "score", "label", "evidence"],
+    )
+    return analytics.company_tones(tones, store.corrections_frame(article_id))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_texts(url: str, ids: tuple[str, ...]) -> dict[str, str]:
     """Title and text of these articles (for emerging terms)."""
     return _store(url).texts(ids)
@@ -197,3 +235,6 @@ def save_correction(
     load_overview.clear()
     load_frames_overview.clear()
     load_article.clear()
+    load_article_tones.clear()
+    load_listing.clear()
+    load_republished.clear()

@@ -152,6 +152,11 @@ FRENCH: dict[str, str] = {
     "spike": "pic",
     "{source} failing": "{source} en échec",
     "undated": "non datés",
+    "(undated)": "(non daté)",
+    "The {shown} collected last:": "Les {shown} derniers collectés :",
+    "The newest {shown} of {total} articles: narrow the period or the filters to "
+    "list the others.": "Les {shown} plus récents des {total} articles : resserrez la "
+    "période ou les filtres pour voir les autres.",
     "known to the month": "datés au mois près",
     "known to the year": "datés à l'année près",
     "positive": "positive",

@@ -5,6 +5,7 @@ The filters live in the URL's query parameters, so a shared link reproduces the 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +15,7 @@ import pandas as pd
 
 from dashboard.data import load_frames_overview, load_overview, load_source_events
 from dashboard.i18n import interface_language, translate
-from presswatch import overview
+from presswatch import analytics, overview
 from presswatch.analytics import isin
 from presswatch.config import Config
 from presswatch.frames import Filters, Frames
@@ -155,11 +156,11 @@ class View:
 
     @property
     def undated(self) -> pd.DataFrame:
-        """Undated articles of the chosen companies: outside any bounded period, never hidden."""
-        unbounded = Filters(**{**self.filters.__dict__, "start": None, "end": None})
+        """Undated articles of the chosen companies: outside any bounded period, never hidden
+        (analytics.undated_listing)."""
+        unbounded = dataclasses.replace(self.filters, start=None, end=None)
         frames = unbounded.apply(self.everything)
-        relevant = isin(frames.articles["id"], frames.mentions["article_id"])
-        return frames.articles[relevant & frames.articles["published"].isna()]
+        return analytics.undated_listing(frames.articles, frames.mentions)
 
 
 def build_view(

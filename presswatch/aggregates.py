@@ -10,18 +10,21 @@ two to the same numbers.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from presswatch.frames import Filters
 from presswatch.models import UNKNOWN_OUTLET
 from presswatch.store import (
     COMPANY_SEPARATOR,
     Store,
+    article_sources_table,
     articles_table,
     coverage_table,
     daily_articles_table,
@@ -81,6 +84,12 @@ def scope(filters: Filters) -> list[Any]:
         tagged = sa.select(t.article_id).where(t.topic.in_(list(filters.topics)))
         conditions.append(c.article_id.in_(tagged))
     return conditions
+
+
+def text_order(store: Store, column: Any) -> Any:
+    """A text column ordered by code point, as Python sorts strings: PostgreSQL would use
+    the database's locale, SQLite already compares the UTF-8 bytes."""
+    return column.collate("C") if store.backend == "postgresql" else column
 
 
 def rollups_apply(filters: Filters) -> bool:
@@ -512,3 +521,179 @@ def filter_options(store: Store, since: date | None) -> dict[str, list[str]]:
     tagged = sa.select(t.topic).distinct()
     options["topics"] = sorted(store.read_frame(tagged).iloc[:, 0].astype(str))
     return options
+
+
+def coverage_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:
+    """The first ``limit`` articles of analytics.coverage_listing, read from the coverage
+    rows newest first: the database stops after them instead of sorting the view."""
+    from presswatch.analytics import LISTING_COLUMNS
+
+    c = coverage_table.c
+    kept = scope(filters)
+    # Dated rows, then undated ones: with the nulls left out, a descending read of the
+    # date index is already the order (PostgreSQL puts nulls first in a descending index).
+    dated = sa.select(
+        c.article_id,
+        c.company,
+        c.published,
+        c.date_precision,
+        c.outlet,
+        c.language,
+        c.story_id,
+        c.mentions,
+    ).where(*kept)
+    ties = [text_order(store, c.article_id), c.mentions.desc(), text_order(store, c.company)]
+    queries = [
+        dated.where(c.published.is_not(None)).order_by(c.published.desc(), *ties),
+        dated.where(c.published.is_(None)).order_by(*ties),
+    ]
+    listed: dict[str, dict[str, Any]] = {}
+    with store.reading(first_rows=True) as conn:
+        for query in queries:
+            result = conn.execute(query.execution_options(stream_results=True, yield_per=500))
+            try:
+                for row in result:
+                    entry = listed.get(row.article_id)
+                    if entry is None:
+                        if len(listed) == limit:
+                            break
+                        entry = listed[row.article_id] = {
+                            "id": row.article_id,
+                            "published": row.published,
+                            "date_precision": row.date_precision,
+                            "outlet": row.outlet,
+                            "language": row.language,
+                            "story_id": row.story_id,
+                            "companies": [],
+                            "mentions": 0,
+                        }
+                    entry["companies"].append(row.company)
+                    entry["mentions"] += row.mentions
+            finally:
+                result.close()  # a cursor left half read (PostgreSQL: server-side)
+            if len(listed) == limit:
+                break
+        titles = _titles(conn, list(listed))
+        pickups = _kept_copies(conn, filters, {e["story_id"] for e in listed.values()})
+    rows = [
+        {
+            **entry,
+            "title": titles.get(article_id),
+            "companies": ", ".join(entry["companies"]),
+            "pickups": len(pickups.get(entry["story_id"], ())),
+        }
+        for article_id, entry in listed.items()
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=LISTING_COLUMNS)
+    frame["published"] = pd.to_datetime(frame["published"], utc=True)
+    return frame.astype({"mentions": "int64", "pickups": "int64"})
+
+
+def _titles(conn: Connection, ids: list[str]) -> dict[str, str | None]:
+    """article id -> its title."""
+    a = articles_table.c
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), 500):
+        query = sa.select(a.id, a.title).where(a.id.in_(ids[start : start + 500]))
+        found.update({row.id: row.title for row in conn.execute(query)})
+    return found
+
+
+def _kept_copies(conn: Connection, filters: Filters, stories: Iterable[str]) -> dict[str, set[str]]:
+    """story id -> the ids of its articles the filters keep."""
+    c = coverage_table.c
+    kept = scope(filters)
+    # Whether a copy is kept is read beside it rather than filtered on (see export's
+    # stories: PostgreSQL would AND the story index with a bitmap of the whole period).
+    is_kept = (sa.and_(*kept) if kept else sa.true()).label("is_kept")
+    wanted = sorted(stories)
+    copies: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(wanted), 500):
+        query = sa.select(c.story_id, c.article_id, is_kept).where(
+            c.story_id.in_(wanted[start : start + 500])
+        )
+        for row in conn.execute(query):
+            if row.is_kept:
+                copies[row.story_id].add(row.article_id)
+    return copies
+
+
+def republished_stories(store: Store, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    """The stories the filters keep in more than one copy, as analytics.stories orders
+    them (most picked up first), the first ``limit`` of them; and how many there are."""
+    from presswatch.analytics import STORY_COLUMNS
+
+    c, a = coverage_table.c, articles_table.c
+    kept = scope(filters)
+    pickups = sa.func.count(sa.distinct(c.article_id))
+    groups = (
+        sa.select(c.story_id, pickups.label("pickups"), sa.func.min(c.published).label("first"))
+        .where(*kept)
+        .group_by(c.story_id)
+        .having(pickups > 1)
+    )
+    ordered = groups.order_by(
+        pickups.desc(), sa.func.min(c.published).desc().nulls_last(), text_order(store, c.story_id)
+    ).limit(limit)
+    stories: dict[str, dict[str, Any]] = {}
+    with store.reading() as conn:
+        total = int(
+            conn.execute(sa.select(sa.func.count()).select_from(groups.subquery())).scalar_one()
+        )
+        for row in conn.execute(ordered):
+            stories[row.story_id] = {
+                "story_id": row.story_id,
+                "pickups": int(row.pickups),
+                "first_published": row.first,
+                "title": None,
+                "outlets": set(),
+                "companies": set(),
+            }
+        is_kept = (sa.and_(*kept) if kept else sa.true()).label("is_kept")
+        wanted = sorted(stories)
+        for start in range(0, len(wanted), 500):
+            copies = (
+                sa.select(c.story_id, c.company, c.outlet, a.title, is_kept)
+                .join(articles_table, a.id == c.article_id)
+                .where(c.story_id.in_(wanted[start : start + 500]))
+                # The first copy's title: dated before undated, then by date and collection.
+                .order_by(c.published.nulls_last(), a.first_seen, text_order(store, c.article_id))
+            )
+            for copy in conn.execute(copies):
+                if not copy.is_kept:
+                    continue
+                story = stories[copy.story_id]
+                story["companies"].add(copy.company)
+                if copy.outlet is not None:
+                    story["outlets"].add(copy.outlet)
+                if story["title"] is None:
+                    story["title"] = copy.title
+    for story in stories.values():
+        story["outlets"] = ", ".join(sorted(story["outlets"]))
+        story["companies"] = ", ".join(sorted(story["companies"]))
+    frame = pd.DataFrame.from_records(list(stories.values()), columns=STORY_COLUMNS)
+    frame["first_published"] = pd.to_datetime(frame["first_published"], utc=True)
+    return frame.astype({"pickups": "int64"}), total
+
+
+def undated_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:
+    """The first ``limit`` undated articles of analytics.undated_listing under the filters
+    other than the period (which leaves them out)."""
+    from presswatch.analytics import UNDATED_COLUMNS
+
+    c, a, links = coverage_table.c, articles_table.c, article_sources_table.c
+    unbounded = scope(dataclasses.replace(filters, start=None, end=None))
+    undated = sa.select(c.article_id).where(c.published.is_(None), *unbounded)
+    source = (
+        sa.select(sa.func.min(links.source))
+        .where(links.article_id == a.id)
+        .scalar_subquery()
+        .label("source")
+    )
+    query = (
+        sa.select(a.id, a.outlet, a.title, source)
+        .where(a.id.in_(undated))
+        .order_by(a.first_seen.desc(), text_order(store, a.id))
+        .limit(limit)
+    )
+    return store.read_frame(query).reindex(columns=UNDATED_COLUMNS)

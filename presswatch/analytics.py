@@ -295,13 +295,16 @@ def _story_ids(articles: pd.DataFrame) -> pd.Series:
     return pd.Series(articles["story_id"].fillna(articles["id"]).to_numpy(), index=articles["id"])
 
 
+STORY_COLUMNS = ["story_id", "pickups", "outlets", "first_published", "title", "companies"]
+
+
 def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per story that mentions a company: its pickups (copies) and outlets.
 
     Columns: story_id, pickups, outlets (comma-separated, sorted), first_published,
     title (of the earliest copy), companies (comma-separated).
     """
-    columns = ["story_id", "pickups", "outlets", "first_published", "title", "companies"]
+    columns = STORY_COLUMNS
     pairs = article_companies(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
@@ -312,7 +315,7 @@ def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
         .groupby("story_id")["company"]
         .agg(lambda names: ", ".join(sorted(set(names))))
     )
-    ordered = relevant.sort_values(["published", "first_seen"], na_position="last")
+    ordered = relevant.sort_values(["published", "first_seen", "id"], na_position="last")
     grouped = ordered.groupby("story_id", sort=False)
     out = grouped.agg(
         pickups=("id", "size"),
@@ -324,9 +327,57 @@ def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
         title=("title", "first"),
     ).reset_index()
     out["companies"] = out["story_id"].map(companies)
-    return out.sort_values(["pickups", "first_published"], ascending=[False, False])[
-        columns
-    ].reset_index(drop=True)
+    return out.sort_values(
+        ["pickups", "first_published", "story_id"], ascending=[False, False, True]
+    )[columns].reset_index(drop=True)
+
+
+LISTING_COLUMNS = [
+    "id",
+    "published",
+    "date_precision",
+    "outlet",
+    "title",
+    "language",
+    "story_id",
+    "companies",
+    "mentions",
+    "pickups",
+]
+
+
+def coverage_listing(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The articles that mention a company, newest first (undated last, then by id): the
+    Coverage page's list.
+
+    Columns: LISTING_COLUMNS; companies most mentioned first (then by name), mentions of
+    the listed companies, pickups: the story's articles in the list.
+    """
+    pairs = article_companies(articles, mentions)
+    if pairs.empty:
+        return pd.DataFrame(columns=LISTING_COLUMNS)
+    ranked = pairs.sort_values(["mention_count", "company"], ascending=[False, True])
+    listing = articles[isin(articles["id"], pairs["article_id"])].copy()
+    listing["story_id"] = listing["id"].map(_story_ids(articles))
+    listing["companies"] = listing["id"].map(ranked.groupby("article_id")["company"].agg(", ".join))
+    listing["mentions"] = listing["id"].map(pairs.groupby("article_id")["mention_count"].sum())
+    listing["pickups"] = listing["story_id"].map(listing["story_id"].value_counts())
+    listing = listing.sort_values(["published", "id"], ascending=[False, True], na_position="last")
+    return listing[LISTING_COLUMNS].reset_index(drop=True)
+
+
+UNDATED_COLUMNS = ["id", "outlet", "title", "source"]
+
+
+def undated_listing(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The undated articles that mention a company, latest collected first (then by id).
+
+    Columns: UNDATED_COLUMNS.
+    """
+    relevant = articles[isin(articles["id"], mentions["article_id"])]
+    undated = relevant[relevant["published"].isna()]
+    undated = undated.sort_values(["first_seen", "id"], ascending=[False, True])
+    return undated[UNDATED_COLUMNS].reset_index(drop=True)
 
 
 def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -538,6 +589,9 @@ def emerging_terms(current: pd.Series, previous: pd.Series, top: int = 20) -> pd
         return pd.DataFrame(columns=columns)
     import numpy as np
 
+    if matrix.shape[1] < 2:
+        # A term's log-odds are against every other term: with one term there is none.
+        return pd.DataFrame(columns=columns)
     split = len(texts_now)
     now = np.asarray(matrix[:split].sum(axis=0)).ravel().astype(float)
     before = np.asarray(matrix[split:].sum(axis=0)).ravel().astype(float)

@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from presswatch.aggregates import day_of, mentions_of_pair, scope
+from presswatch.aggregates import day_of, mentions_of_pair, scope, text_order
 from presswatch.analytics import PROMINENCE_RANK
 from presswatch.config import Config
 from presswatch.frames import Filters
@@ -155,12 +155,6 @@ def _score(value: float | None) -> float | None:
     return None if value is None else round(float(value), 3)
 
 
-def _text_order(store: Store, column: Any) -> Any:
-    """A text column ordered by code point, as Python sorts strings: PostgreSQL would use
-    the database's locale, SQLite already compares the UTF-8 bytes."""
-    return column.collate("C") if store.backend == "postgresql" else column
-
-
 def _chunks(
     conn: Connection, query: sa.Select[Any], limit: int | None = None
 ) -> Iterator[Sequence[sa.Row[Any]]]:
@@ -224,7 +218,7 @@ def _article_rows(
         sa.select(c.article_id, *_row_columns(), c.mentions, c.tone, pickups.c.pickups)
         .join(pickups, pickups.c.story_id == c.story_id)
         .where(*kept)
-        .order_by(c.published.desc().nulls_last(), _text_order(store, c.company), c.article_id)
+        .order_by(c.published.desc().nulls_last(), text_order(store, c.company), c.article_id)
     )
     for chunk in _chunks(conn, query, limit):
         ids = sorted({row.article_id for row in chunk})
@@ -382,8 +376,8 @@ def _story_rows(
     stories = _story_groups(kept).order_by(
         sa.func.min(c.published).desc().nulls_last(),
         sa.func.count().desc(),
-        _text_order(store, c.story_id),
-        _text_order(store, c.company),
+        text_order(store, c.story_id),
+        text_order(store, c.company),
     )
     # Whether a copy is kept is read beside it rather than filtered on: as a condition,
     # PostgreSQL ANDs the story index with a bitmap of the whole period, rebuilt per chunk
@@ -473,7 +467,7 @@ def _daily_rows(
     """One row per (day, company) of the articles dated to the day: articles, stories,
     mentions and tone counts, grouped by the database."""
     query = _daily_groups(store, scope(filters)).order_by(
-        "day", _text_order(store, coverage_table.c.company)
+        "day", text_order(store, coverage_table.c.company)
     )
     for chunk in _chunks(conn, query, limit):
         for row in chunk:

@@ -593,15 +593,20 @@ class Store:
             raise self._error(exc) from exc
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
+    def reading(self, *, first_rows: bool = False) -> Iterator[Connection]:
         """One transaction for reads that go together (an export's rows and their details):
-        one snapshot on PostgreSQL, and room to sort in memory; errors as StoreError."""
+        one snapshot on PostgreSQL, and room to sort in memory; errors as StoreError.
+
+        ``first_rows``: the reader stops early (a list's first page), so cursors are planned
+        for their first rows, as PostgreSQL does by default.
+        """
         with self._begin() as conn:
             if self.backend == "postgresql":
                 conn.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
                 conn.execute(sa.text(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'"))
-                # Plans for reading every row: a cursor's plan would favour the first rows.
-                conn.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
+                if not first_rows:
+                    # Plans for reading every row: a cursor's plan would favour the first.
+                    conn.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
             yield conn
 
     @contextmanager
@@ -1391,9 +1396,13 @@ class Store:
         """Topic hits, one row per (article, topic, sentence)."""
         return self._hanging_frame(topics_table, since, seen_since)
 
-    def corrections_frame(self) -> pd.DataFrame:
-        """Every tone correction, oldest first (a later one wins)."""
-        return self.read_frame(sa.select(corrections_table).order_by(corrections_table.c.id))
+    def corrections_frame(self, article_id: str | None = None) -> pd.DataFrame:
+        """Every tone correction (of one article, given its id), oldest first (a later one
+        wins)."""
+        query = sa.select(corrections_table).order_by(corrections_table.c.id)
+        if article_id is not None:
+            query = query.where(corrections_table.c.article_id == article_id)
+        return self.read_frame(query)
 
     def add_correction(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
@@ -155,6 +157,10 @@ def test_emerging_terms_rise_against_the_period_before() -> None:
     assert not {"le", "avec", "des", "the"} & set(top)  # function words left out
     assert (terms["z"] > 0).all()
     assert analytics.emerging_terms(pd.Series(["seul"]), before).empty
+    # One term in every text: nothing to rise against (and no division by zero).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert analytics.emerging_terms(pd.Series(["Titre", "Titre"]), pd.Series(["Titre"])).empty
 
 
 def test_topic_counts_and_over_time() -> None:

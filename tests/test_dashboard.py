@@ -78,7 +78,7 @@ def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Conf
     assert not app.exception, app.exception
     listing = app.dataframe[0].value
     assert len(listing) == 2
-    assert "undated" in set(listing["date"]) and "La Tribune" in set(listing["outlet"])
+    assert "(undated)" in set(listing["date"]) and "La Tribune" in set(listing["outlet"])
     first = app.html[0].value
     assert "<mark" in first and "Mistral AI</mark>" in first
     assert "<h3>Mistral, le champion français" in first  # newest first: the dated seed
@@ -391,18 +391,31 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
         assert not app.exception, app.exception
         charts = [c.proto.spec for c in app.get("plotly_chart")]
         texts = [c.value for c in app.caption] + [i.value for i in app.info]
+        texts += [t.value for t in app.text] + [e.label for e in app.expander]
         return [d.value.to_dict("list") for d in app.dataframe] + charts + texts
 
     in_pandas = views(open_app())
     outlets_in_pandas = page_tables(open_app(), "app_pages/outlets.py")
     assert outlets_in_pandas[0]["outlet"] and outlets_in_pandas[1]["author"]
 
-    def last_30_days() -> AppTest:
+    def last_30_days(period: str = "Last 30 days") -> AppTest:
         app = open_app()
-        app.selectbox(key="period").set_value("Last 30 days").run()
+        app.selectbox(key="period").set_value(period).run()
         return app
 
+    def coverage_pages() -> list[list[Any]]:
+        return [
+            page_tables(last_30_days(period), "app_pages/coverage.py")
+            for period in ("All time", "Last 30 days")
+        ]
+
     topics_in_pandas = page_tables(last_30_days(), "app_pages/topics.py")
+    coverage_in_pandas = coverage_pages()
+    # All time: every article listed (undated ones last), the republished stories; the
+    # last 30 days: the undated articles apart.
+    assert len(coverage_in_pandas[0][0]["title"]) == 300
+    assert any("Republished stories" in str(part) for part in coverage_in_pandas[0])
+    assert any("Undated articles (18)" in str(part) for part in coverage_in_pandas[1])
     assert topics_in_pandas[0]["topic"], topics_in_pandas
     # Emerging terms compare the view's last 30 days with the 30 days before, which lie
     # outside the view's period but not outside the archive.
@@ -436,13 +449,10 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     # captions, from the database.
     assert page_tables(open_app(), "app_pages/outlets.py") == outlets_in_pandas
     assert page_tables(last_30_days(), "app_pages/topics.py") == topics_in_pandas
+    # So does the Coverage page: its lists, the chosen article and its tones.
+    assert coverage_pages() == coverage_in_pandas
     # The other pages read the period's frames when opened.
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
-    articles = {m.label: m.value for m in app.metric}["Articles"]
-    app.switch_page("app_pages/coverage.py").run()
-    assert not app.exception, app.exception
-    listing = next(d.value for d in app.dataframe if "companies" in d.value.columns)
-    assert str(len(listing)) == articles
     for index, (left, right) in enumerate(zip(in_database, in_pandas, strict=True)):
         for part, (mine, theirs) in enumerate(zip(left, right, strict=True)):
             assert mine == theirs, (index, part, str(mine)[:3000], str(theirs)[:3000])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -188,6 +189,52 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
         } == {(None if pd.isna(k) else k): v for k, v in by_precision.items()}
 
 
+def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Store) -> None:
+    """The Coverage page's lists of a large view (the newest articles, the undated ones,
+    the republished stories) are the first rows of the lists pandas makes of the view:
+    the same articles, in the same order, with the same cells."""
+    store.save_articles(generated_articles())
+    everything = Frames.from_store(store)
+    seen_republished = 0
+    for filters in FILTERS:
+        view = filters.apply(everything)
+        name = str(filters.as_dict())
+        expected = analytics.coverage_listing(view.articles, view.mentions)
+        # Articles published at the same moment (the burst of 27 October) are ordered by id.
+        assert expected["published"].duplicated().sum() > 5, name
+        for limit in (7, 10_000):
+            got = aggregates.coverage_listing(store, filters, limit)
+            pd.testing.assert_frame_equal(
+                got, expected.head(limit), check_dtype=False, obj=f"{name} first {limit}"
+            )
+        assert len(expected) == aggregates.article_counts(store, filters)["articles"].sum()
+
+        unbounded = dataclasses.replace(filters, start=None, end=None).apply(everything)
+        expected_undated = analytics.undated_listing(unbounded.articles, unbounded.mentions)
+        assert len(expected_undated) == aggregates.undated_articles(store, filters), name
+        for limit in (2, 10_000):
+            pd.testing.assert_frame_equal(
+                aggregates.undated_listing(store, filters, limit),
+                expected_undated.head(limit),
+                check_dtype=False,
+                obj=f"{name} undated {limit}",
+            )
+
+        stories = analytics.stories(view.articles, view.mentions)
+        republished = stories[stories["pickups"] > 1].reset_index(drop=True)
+        seen_republished += len(republished)
+        for limit in (3, 10_000):
+            got_stories, total = aggregates.republished_stories(store, filters, limit)
+            assert total == len(republished), name
+            pd.testing.assert_frame_equal(
+                got_stories,
+                republished.head(limit),
+                check_dtype=False,
+                obj=f"{name} republished {limit}",
+            )
+    assert seen_republished > 50
+
+
 def generated_companies(article_id: str) -> list[str]:
     """The companies the generated article of this id mentions, in order."""
     article = next(a for a in generated_articles() if a.id == article_id)
@@ -197,7 +244,6 @@ def generated_companies(article_id: str) -> list[str]:
 def test_coverage_follows_corrections_stories_updates_and_migration(store: Store) -> None:
     """The coverage table is rewritten when an article changes, a person corrects a tone
     or a reanalysis moves a story; a database of schema 7 gets it filled by migrate."""
-    import dataclasses
 
     from presswatch.store import coverage_table
 
@@ -245,7 +291,6 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
 def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> None:
     """Reading only what a bounded view needs (dashboard.view.load_since) changes nothing
     in it, nor in its previous period; older day-dated articles are left in the database."""
-    import dataclasses
 
     from dashboard.view import load_since
     from presswatch.frames import Filters, Frames
@@ -287,7 +332,6 @@ def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> Non
 
 def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url: str) -> None:
     """PostgreSQL's large frames come through COPY as CSV: every awkward value survives."""
-    import dataclasses
 
     awkward = [
         'Guillemets "doubles", virgule, point-virgule ; fin',
@@ -381,7 +425,6 @@ def test_rollups_kept_by_every_change_equal_a_rebuild(store: Store) -> None:
     """The daily rollups and first-of-story flags, updated change by change (copies saved
     out of order, an edit that moves an article to another day and company, corrections,
     a reanalysis that moves a story), equal those of a rebuild from scratch."""
-    import dataclasses
 
     articles = [
         dataclasses.replace(a, story_id=f"s{n % 10}")  # six copies per story

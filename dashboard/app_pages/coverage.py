@@ -5,23 +5,54 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import load_article, save_correction
+from dashboard.data import (
+    load_article,
+    load_article_tones,
+    load_listing,
+    load_republished,
+    load_undated,
+    save_correction,
+)
 from dashboard.render import article_html, company_colors, highlight
 from dashboard.view import View
 from presswatch import analytics
-from presswatch.analytics import isin
 from presswatch.export import format_date
+
+# Articles listed, newest first: enough to read a period's coverage, few enough for the
+# browser (the rest are a filter away), and the same in pandas and in the database.
+LISTED = 1000
 
 view: View = st.session_state["view"]
 st.title(view.t("Coverage"))
+bounded = view.filters.start is not None or view.filters.end is not None
 
-undated = view.undated if view.filters.start is not None or view.filters.end is not None else None
-if undated is not None and not undated.empty:
+if view.aggregated:
+    # A view too large for pandas: the database lists the newest articles and stops.
+    listing, total = load_listing(view.database, view.filters, LISTED)
+    undated, undated_total = (
+        load_undated(view.database, view.filters, LISTED) if bounded else (None, 0)
+    )
+    republished, republished_total = load_republished(view.database, view.filters, LISTED)
+else:
+    listing = analytics.coverage_listing(view.articles, view.mentions)
+    total = len(listing)
+    undated = view.undated if bounded else None
+    undated_total = 0 if undated is None else len(undated)
+    story_table = analytics.stories(view.articles, view.mentions)
+    republished = story_table[story_table["pickups"] > 1]
+    republished_total = len(republished)
+listing = listing.head(LISTED)
+
+if undated is not None and undated_total:
     with st.expander(
-        view.t("Undated articles ({count}): outside any period, listed here", count=len(undated))
+        view.t("Undated articles ({count}): outside any period, listed here", count=undated_total)
     ):
+        if undated_total > len(undated.head(LISTED)):
+            st.caption(
+                view.t("The {shown} collected last:", shown=f"{len(undated.head(LISTED)):,}")
+            )
         st.dataframe(
-            undated[["outlet", "title", "source"]].fillna(
+            undated.head(LISTED)[["outlet", "title", "source"]].fillna(
                 {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
             ),
             hide_index=True,
@@ -32,8 +63,7 @@ if undated is not None and not undated.empty:
             },
         )
 
-pairs = analytics.article_companies(view.articles, view.mentions)
-if pairs.empty:
+if listing.empty:
     st.info(
         view.t(
             "No articles mention the chosen companies with these filters: "
@@ -42,23 +72,23 @@ if pairs.empty:
     )
     st.stop()
 
-companies_per_article = (
-    pairs.sort_values("mention_count", ascending=False)
-    .groupby("article_id")["company"]
-    .agg(", ".join)
+listing = listing.assign(
+    date=[
+        format_date(p, q) or view.t("(undated)")
+        for p, q in zip(listing["published"], listing["date_precision"], strict=True)
+    ],
+    title=listing["title"].fillna(view.t("(untitled)")),
+    outlet=listing["outlet"].fillna(view.t("(unknown outlet)")),
 )
-listing = view.articles[isin(view.articles["id"], pairs["article_id"])].copy()
-listing["date"] = [
-    format_date(p, q) or "undated"
-    for p, q in zip(listing["published"], listing["date_precision"], strict=True)
-]
-listing["companies"] = listing["id"].map(companies_per_article)
-listing["mentions"] = listing["id"].map(pairs.groupby("article_id")["mention_count"].sum())
-listing["pickups"] = listing["story_id"].map(view.articles["story_id"].value_counts()).fillna(1)
-listing["title"] = listing["title"].fillna(view.t("(untitled)"))
-listing["outlet"] = listing["outlet"].fillna(view.t("(unknown outlet)"))
-listing = listing.sort_values("published", ascending=False, na_position="last")
-
+if total > len(listing):
+    st.caption(
+        view.t(
+            "The newest {shown} of {total} articles: narrow the period or the filters to "
+            "list the others.",
+            shown=f"{len(listing):,}",
+            total=f"{total:,}",
+        )
+    )
 st.dataframe(
     listing[["date", "outlet", "title", "companies", "mentions", "pickups", "language"]],
     hide_index=True,
@@ -76,15 +106,13 @@ st.dataframe(
     },
 )
 
-story_table = analytics.stories(view.articles, view.mentions)
-republished = story_table[story_table["pickups"] > 1]
-if not republished.empty:
-    with st.expander(view.t("Republished stories ({count})", count=len(republished))):
+if republished_total:
+    with st.expander(view.t("Republished stories ({count})", count=republished_total)):
         st.caption(
             view.t("Copies of one story (wire copy, one piece under several URLs) count once.")
         )
         st.dataframe(
-            republished[["title", "pickups", "outlets", "companies"]],
+            republished.head(LISTED)[["title", "pickups", "outlets", "companies"]],
             hide_index=True,
             column_config={
                 "title": view.t("First copy's title"),
@@ -127,8 +155,7 @@ st.text(
     )
 )
 
-tones = analytics.company_tones(view.tones, view.corrections)
-tones = tones[tones["article_id"] == article.id]
+tones = load_article_tones(view.database, article.id)
 if article.tone_label:
     st.text(
         view.t(
