@@ -6,7 +6,8 @@ rollups, and the whole overview of presswatch/overview.py) beside the pandas pat
 The archive is generated inside the database (seeded, 5 mentions per article, 6 companies,
 500 outlets, a year of dates), so that 10 million rows take seconds to write rather than
 an hour of inserts through Python. The pandas path loads every mention into memory; its
-peak resident memory is printed beside its time.
+peak resident memory is printed beside its time. The Export and Coverage pages' queries
+of a large view are timed after the figures.
 
     python -m bench.bench_store_queries --sizes 1000000 10000000
 """
@@ -216,6 +217,22 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> dict[
     return figures
 
 
+def coverage_page(store: Store, end: datetime, days: int | None) -> dict[str, float]:
+    """The Coverage page of a large view (days None: all time), as it reads the database:
+    the newest 1,000 articles, how many there are, the undated ones and the republished
+    stories (grouped only when asked)."""
+    last = (end - timedelta(days=1)).date()
+    filters = (
+        Filters() if days is None else Filters(start=last - timedelta(days=days - 1), end=last)
+    )
+    return {
+        "newest 1,000": timed(lambda: aggregates.coverage_listing(store, filters, 1000)),
+        "count": timed(lambda: aggregates.article_counts(store, filters)),
+        "undated": timed(lambda: aggregates.undated_listing(store, filters, 1000)),
+        "republished stories": timed(lambda: aggregates.republished_stories(store, filters, 1000)),
+    }
+
+
 def main() -> None:
     """Fill each backend at each size, time both paths, print a block for RESULTS.md."""
     parser = argparse.ArgumentParser()
@@ -273,6 +290,11 @@ def main() -> None:
                         f"(articles) {page['csv']:6.2f} s ({page['rows']:,.0f} rows, "
                         f"{page['megabytes']:.0f} MB)"
                     )
+                    for days, name in ((30, "30-day view"), (None, "all time")):
+                        parts = coverage_page(store, end, days)
+                        line += "\n{:>21}{:<10}  Coverage page, {}: {}".format(
+                            "", backend, name, ", ".join(f"{k} {v:.2f} s" for k, v in parts.items())
+                        )
                     line += f"  [generated in {filled:.0f} s]"
                     print(line, flush=True)
                     lines.append(line)

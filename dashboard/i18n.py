@@ -153,6 +153,7 @@ FRENCH: dict[str, str] = {
     "{source} failing": "{source} en échec",
     "undated": "non datés",
     "(undated)": "(non daté)",
+    "Find the republished stories": "Chercher les histoires reprises",
     "The {shown} collected last:": "Les {shown} derniers collectés :",
     "The newest {shown} of {total} articles: narrow the period or the filters to "
     "list the others.": "Les {shown} plus récents des {total} articles : resserrez la "

@@ -632,19 +632,25 @@ def republished_stories(store: Store, filters: Filters, limit: int) -> tuple[pd.
         .group_by(c.story_id)
         .having(pickups > 1)
     )
-    ordered = groups.order_by(
-        pickups.desc(), sa.func.min(c.published).desc().nulls_last(), text_order(store, c.story_id)
-    ).limit(limit)
     stories: dict[str, dict[str, Any]] = {}
     with store.reading() as conn:
-        total = int(
-            conn.execute(sa.select(sa.func.count()).select_from(groups.subquery())).scalar_one()
+        # Every republished story in one pass, ordered here: counting them, then ordering
+        # them in the database, would group the view's rows twice (at 10M mentions, all
+        # time, 3.5 s each on SQLite).
+        found = pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(groups)], columns=["story_id", "pickups", "first"]
         )
-        for row in conn.execute(ordered):
-            stories[row.story_id] = {
-                "story_id": row.story_id,
-                "pickups": int(row.pickups),
-                "first_published": row.first,
+        found["first"] = pd.to_datetime(found["first"], utc=True)
+        top = found.sort_values(
+            ["pickups", "first", "story_id"], ascending=[False, False, True], na_position="last"
+        ).head(limit)
+        for story_id, count, first in zip(
+            top["story_id"], top["pickups"], top["first"], strict=True
+        ):
+            stories[story_id] = {
+                "story_id": story_id,
+                "pickups": int(count),
+                "first_published": first,
                 "title": None,
                 "outlets": set(),
                 "companies": set(),
@@ -673,7 +679,7 @@ def republished_stories(store: Store, filters: Filters, limit: int) -> tuple[pd.
         story["companies"] = ", ".join(sorted(story["companies"]))
     frame = pd.DataFrame.from_records(list(stories.values()), columns=STORY_COLUMNS)
     frame["first_published"] = pd.to_datetime(frame["first_published"], utc=True)
-    return frame.astype({"pickups": "int64"}), total
+    return frame.astype({"pickups": "int64"}), len(found)
 
 
 def undated_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:

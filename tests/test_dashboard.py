@@ -403,11 +403,15 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
         app.selectbox(key="period").set_value(period).run()
         return app
 
-    def coverage_pages() -> list[list[Any]]:
-        return [
-            page_tables(last_30_days(period), "app_pages/coverage.py")
-            for period in ("All time", "Last 30 days")
-        ]
+    def coverage_pages(find_republished: bool = False) -> list[list[Any]]:
+        pages = []
+        for period in ("All time", "Last 30 days"):
+            app = last_30_days(period)
+            page_tables(app, "app_pages/coverage.py")
+            if find_republished:  # a large view groups the stories when asked
+                app.toggle(key="republished").set_value(True).run()
+            pages.append(page_tables(app, "app_pages/coverage.py"))
+        return pages
 
     topics_in_pandas = page_tables(last_30_days(), "app_pages/topics.py")
     coverage_in_pandas = coverage_pages()
@@ -450,7 +454,7 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     assert page_tables(open_app(), "app_pages/outlets.py") == outlets_in_pandas
     assert page_tables(last_30_days(), "app_pages/topics.py") == topics_in_pandas
     # So does the Coverage page: its lists, the chosen article and its tones.
-    assert coverage_pages() == coverage_in_pandas
+    assert coverage_pages(find_republished=True) == coverage_in_pandas
     # The other pages read the period's frames when opened.
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
     for index, (left, right) in enumerate(zip(in_database, in_pandas, strict=True)):
