@@ -15,6 +15,7 @@ from presswatch import aggregates, analytics, export, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.frames import Filters, Frames
 from presswatch.models import Article
+from presswatch.search import parse_search
 from presswatch.store import Store
 
 # Collection writes while people read: a minute-old view is fresh enough for press coverage.
@@ -145,6 +146,18 @@ def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, 
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_search(url: str, filters: Filters, text: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """The view's newest articles that match a search (already checked by parse_search),
+    and how many match."""
+    store, found = _store(url), parse_search(text)
+    if found is None:
+        raise ValueError("load_search needs a search")
+    return aggregates.coverage_listing(store, filters, limit, found), aggregates.search_count(
+        store, filters, found
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_undated(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
     """The undated articles a period leaves out, and how many (large views)."""
     store = _store(url)
@@ -237,4 +250,5 @@ def save_correction(
     load_article.clear()
     load_article_tones.clear()
     load_listing.clear()
+    load_search.clear()
     load_republished.clear()

@@ -65,7 +65,7 @@ FRENCH: dict[str, str] = {
     "Body": "Corps",
     "Collector health per source and coverage gaps, when a source was failing.": "État de la collecte par source, et les trous de collecte quand une source échouait.",
     "Copies of one story (wire copy, one piece under several URLs) count once.": "Les copies d'une même histoire (dépêche, un article sous plusieurs adresses) comptent une fois.",
-    "Copies of this story in the archive (same story, other outlets)": "Copies de cette histoire dans l'archive (même histoire, autres médias)",
+    "Copies of this story in this view (same story, other outlets)": "Copies de cette histoire dans cette vue (même histoire, autres médias)",
     "Correct a tone: a person's label always wins over the model.": "Corriger une tonalité : le choix d'une personne l'emporte toujours sur le modèle.",
     "Corrected by": "Corrigé par",
     "Date": "Date",
@@ -153,6 +153,32 @@ FRENCH: dict[str, str] = {
     "{source} failing": "{source} en échec",
     "undated": "non datés",
     "(undated)": "(non daté)",
+    "Each company's tone, in the order of the companies": (
+        "La tonalité envers chaque entreprise, dans l'ordre des entreprises"
+    ),
+    "Search the titles and texts": "Chercher dans les titres et les textes",
+    'levée de fonds, "l’IA générative", Mistral -OpenAI': (
+        'levée de fonds, "l’IA générative", Mistral -OpenAI'
+    ),
+    "Every word must appear, in any case and with or without accents; "
+    '"quotes" find an exact phrase; -word leaves out the articles that have it; '
+    "word* finds the words that start with it.": (
+        "Chaque mot doit apparaître, en majuscules ou en minuscules, avec ou sans "
+        "accents ; des « guillemets » trouvent une expression exacte ; -mot écarte les "
+        "articles qui le contiennent ; mot* trouve les mots qui commencent ainsi."
+    ),
+    "This search only leaves words out: add a word to find, for example Mistral -OpenAI.": (
+        "Cette recherche ne fait qu'écarter des mots : ajoutez un mot à trouver, par "
+        "exemple Mistral -OpenAI."
+    ),
+    "No article of this view matches the search: check the spelling, remove a word, "
+    "or widen the filters.": (
+        "Aucun article de cette vue ne correspond à la recherche : vérifiez "
+        "l'orthographe, retirez un mot ou élargissez les filtres."
+    ),
+    "Articles that match the search: {total}": (
+        "Articles qui correspondent à la recherche : {total}"
+    ),
     "Find the republished stories": "Chercher les histoires reprises",
     "The {shown} collected last:": "Les {shown} derniers collectés :",
     "The newest {shown} of {total} articles: narrow the period or the filters to "

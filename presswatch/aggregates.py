@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from presswatch.frames import Filters
 from presswatch.models import UNKNOWN_OUTLET
+from presswatch.search import Search, matching_ids
 from presswatch.store import (
     COMPANY_SEPARATOR,
     Store,
@@ -523,13 +524,21 @@ def filter_options(store: Store, since: date | None) -> dict[str, list[str]]:
     return options
 
 
-def coverage_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:
+def coverage_listing(
+    store: Store, filters: Filters, limit: int, search: Search | None = None
+) -> pd.DataFrame:
     """The first ``limit`` articles of analytics.coverage_listing, read from the coverage
-    rows newest first: the database stops after them instead of sorting the view."""
+    rows newest first: the database stops after them instead of sorting the view.
+
+    With ``search``, only the articles whose title or text match it (their pickups still
+    count the story's copies the filters keep).
+    """
     from presswatch.analytics import LISTING_COLUMNS
 
     c = coverage_table.c
     kept = scope(filters)
+    if search is not None:
+        kept.append(c.article_id.in_(matching_ids(store.backend, search)))
     # Dated rows, then undated ones: with the nulls left out, a descending read of the
     # date index is already the order (PostgreSQL puts nulls first in a descending index).
     dated = sa.select(
@@ -541,6 +550,7 @@ def coverage_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame
         c.language,
         c.story_id,
         c.mentions,
+        c.tone,
     ).where(*kept)
     ties = [text_order(store, c.article_id), c.mentions.desc(), text_order(store, c.company)]
     queries = [
@@ -565,21 +575,26 @@ def coverage_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame
                             "language": row.language,
                             "story_id": row.story_id,
                             "companies": [],
+                            "tones": [],
                             "mentions": 0,
                         }
                     entry["companies"].append(row.company)
+                    entry["tones"].append(row.tone or "")
                     entry["mentions"] += row.mentions
             finally:
                 result.close()  # a cursor left half read (PostgreSQL: server-side)
             if len(listed) == limit:
                 break
         titles = _titles(conn, list(listed))
-        pickups = _kept_copies(conn, filters, {e["story_id"] for e in listed.values()})
+        topics = article_topic_names(conn, list(listed))
+        pickups = _kept_copies(conn, scope(filters), {e["story_id"] for e in listed.values()})
     rows = [
         {
             **entry,
             "title": titles.get(article_id),
             "companies": ", ".join(entry["companies"]),
+            "tones": ", ".join(entry["tones"]),
+            "topics": topics.get(article_id, ""),
             "pickups": len(pickups.get(entry["story_id"], ())),
         }
         for article_id, entry in listed.items()
@@ -599,10 +614,20 @@ def _titles(conn: Connection, ids: list[str]) -> dict[str, str | None]:
     return found
 
 
-def _kept_copies(conn: Connection, filters: Filters, stories: Iterable[str]) -> dict[str, set[str]]:
-    """story id -> the ids of its articles the filters keep."""
+def article_topic_names(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """article id -> its topics, comma-separated and sorted (analytics.article_topics)."""
+    t = topics_table.c
+    found: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        query = sa.select(t.article_id, t.topic).where(t.article_id.in_(ids[start : start + 500]))
+        for article_id, topic in conn.execute(query):
+            found[article_id].add(topic)
+    return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
+
+
+def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> dict[str, set[str]]:
+    """story id -> the ids of its articles that meet the conditions ``kept``."""
     c = coverage_table.c
-    kept = scope(filters)
     # Whether a copy is kept is read beside it rather than filtered on (see export's
     # stories: PostgreSQL would AND the story index with a bitmap of the whole period).
     is_kept = (sa.and_(*kept) if kept else sa.true()).label("is_kept")
@@ -703,3 +728,13 @@ def undated_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:
         .limit(limit)
     )
     return store.read_frame(query).reindex(columns=UNDATED_COLUMNS)
+
+
+def search_count(store: Store, filters: Filters, search: Search) -> int:
+    """How many articles the filters keep match a search."""
+    c = coverage_table.c
+    query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(
+        *scope(filters), c.article_id.in_(matching_ids(store.backend, search))
+    )
+    with store.reading() as conn:
+        return int(conn.execute(query).scalar_one())

@@ -341,25 +341,45 @@ LISTING_COLUMNS = [
     "language",
     "story_id",
     "companies",
+    "tones",
+    "topics",
     "mentions",
     "pickups",
 ]
 
 
-def coverage_listing(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def coverage_listing(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    tones: pd.DataFrame | None = None,
+    topics: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The articles that mention a company, newest first (undated last, then by id): the
     Coverage page's list.
 
-    Columns: LISTING_COLUMNS; companies most mentioned first (then by name), mentions of
-    the listed companies, pickups: the story's articles in the list.
+    Columns: LISTING_COLUMNS; companies most mentioned first (then by name); tones: each
+    company's tone in that order ("" for none; ``tones`` is company_tones' frame);
+    topics sorted; mentions of the listed companies; pickups: the story's articles in
+    the list.
     """
     pairs = article_companies(articles, mentions)
     if pairs.empty:
         return pd.DataFrame(columns=LISTING_COLUMNS)
     ranked = pairs.sort_values(["mention_count", "company"], ascending=[False, True])
+    if tones is not None and not tones.empty:
+        ranked = ranked.merge(
+            tones[["article_id", "company", "tone"]], on=["article_id", "company"], how="left"
+        )
+    else:
+        ranked = ranked.assign(tone=None)
+    ranked["tone"] = ranked["tone"].fillna("").astype(str)
     listing = articles[isin(articles["id"], pairs["article_id"])].copy()
     listing["story_id"] = listing["id"].map(_story_ids(articles))
-    listing["companies"] = listing["id"].map(ranked.groupby("article_id")["company"].agg(", ".join))
+    per_article = ranked.groupby("article_id", sort=False)
+    listing["companies"] = listing["id"].map(per_article["company"].agg(", ".join))
+    listing["tones"] = listing["id"].map(per_article["tone"].agg(", ".join))
+    named = article_topics(topics) if topics is not None else pd.Series(dtype=object)
+    listing["topics"] = listing["id"].map(named).astype(object).fillna("")
     listing["mentions"] = listing["id"].map(pairs.groupby("article_id")["mention_count"].sum())
     listing["pickups"] = listing["story_id"].map(listing["story_id"].value_counts())
     listing = listing.sort_values(["published", "id"], ascending=[False, True], na_position="last")

@@ -24,7 +24,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from presswatch.aggregates import day_of, mentions_of_pair, scope, text_order
+from presswatch.aggregates import (
+    article_topic_names,
+    day_of,
+    mentions_of_pair,
+    scope,
+    text_order,
+)
 from presswatch.analytics import PROMINENCE_RANK
 from presswatch.config import Config
 from presswatch.frames import Filters
@@ -35,7 +41,6 @@ from presswatch.store import (
     coverage_table,
     mentions_table,
     tones_table,
-    topics_table,
 )
 
 ARTICLE_COMPANY_COLUMNS = [
@@ -225,7 +230,7 @@ def _article_rows(
         articles = _article_details(conn, ids)
         tones = _tones(conn, ids)
         best = _best_mentions(conn, ids)
-        topics = _topics(conn, ids)
+        topics = article_topic_names(conn, ids)
         for row in chunk:
             title, url, author = articles[row.article_id]
             score, evidence = tones.get((row.article_id, row.company), (None, None))
@@ -293,17 +298,6 @@ def _best_mentions(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tu
         if held is None or rank < held[:3]:
             ranked[key] = (*rank, row.prominence, row.sentence)
     return {key: (value[3], value[4]) for key, value in ranked.items()}
-
-
-def _topics(conn: Connection, ids: list[str]) -> dict[str, str]:
-    """article id -> its topics, comma-separated and sorted."""
-    t = topics_table.c
-    found: dict[str, set[str]] = defaultdict(set)
-    for article_id, topic in conn.execute(
-        sa.select(t.article_id, t.topic).where(t.article_id.in_(ids))
-    ):
-        found[article_id].add(topic)
-    return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
 
 
 def _mention_rows(

@@ -18,10 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from presswatch import search
 from presswatch.errors import StoreError
 from presswatch.models import UNKNOWN_OUTLET, Article, CompanyTone, Mention, Topic
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
 GROUPING_WORK_MEM = "64MB"
 
@@ -360,6 +361,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: lambda conn: None,  # the coverage table, made whole by 10
     9: lambda conn: None,  # the first rollups, made by 10 with the others
     10: _rebuild_with_rollups,
+    11: search.create_index,
 }
 
 # Tables in the order their rows can be written (a row's references come first): the order
@@ -687,6 +689,7 @@ class Store:
         with self._begin() as conn:
             if current == 0:
                 metadata.create_all(conn)
+                search.create_index(conn)
                 done.append(f"created schema version {SCHEMA_VERSION}")
             else:
                 for version in range(current + 1, SCHEMA_VERSION + 1):

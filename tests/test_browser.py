@@ -96,7 +96,18 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
             "Meta",
             "Le Chat",
         }
+        # Search the texts: in any case, the one seed that names Nvidia is left.
+        search = page.get_by_role("textbox", name="Search the titles and texts")
+        search.fill("NVIDIA")
+        search.press("Enter")
+        page.get_by_text("Articles that match the search: 1").wait_for(timeout=30_000)
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
+        # Tall enough for the article's highlighted text (Streamlit scrolls inside the page).
+        page.set_viewport_size({"width": 1400, "height": 1500})
         page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
+        page.set_viewport_size({"width": 1400, "height": 1000})
 
         page.goto(f"{dashboard}/export")
         button = page.get_by_role("button", name="Download the CSV")

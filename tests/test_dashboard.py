@@ -92,6 +92,33 @@ def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Conf
     assert any("Date: unknown" in t.value for t in app.text)
 
 
+def test_coverage_searches_the_titles_and_texts(seeded: tuple[Config, str]) -> None:
+    """The search box narrows the list to the articles whose words match, in any case
+    and accents; a search that only leaves words out says what to do."""
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+
+    def titles(search: str) -> list[str]:
+        app.text_input(key="search").set_value(search).run()
+        assert not app.exception, app.exception
+        if not app.dataframe:
+            return []
+        return [str(t)[:20] for t in app.dataframe[0].value["title"]]
+
+    assert len(titles("")) == 2
+    assert titles("NVIDIA") == ["Mistral, le champion"]
+    assert titles("colossaux") == ["(untitled)"]
+    assert len(titles("jeune pousse")) == 2  # in both
+    assert titles('"pousse jeune"') == []
+    assert "No article of this view matches" in app.info[0].value
+    assert titles("jeune pousse -nvidia") == ["(untitled)"]
+    assert any("match the search: 1" in c.value for c in app.caption)
+    # The article shown is one of the articles found.
+    assert "colossaux" in app.html[0].value
+    titles("-nvidia")
+    assert "only leaves words out" in app.error[0].value
+
+
 def test_untrusted_text_is_shown_as_text(
     write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -194,12 +194,16 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
     the republished stories) are the first rows of the lists pandas makes of the view:
     the same articles, in the same order, with the same cells."""
     store.save_articles(generated_articles())
+    corrected = generated_companies("a1")[0]
+    store.add_correction("a1", "negative", "Camille", company=corrected)
     everything = Frames.from_store(store)
     seen_republished = 0
     for filters in FILTERS:
         view = filters.apply(everything)
         name = str(filters.as_dict())
-        expected = analytics.coverage_listing(view.articles, view.mentions)
+        tones = analytics.company_tones(view.tones, view.corrections)
+        expected = analytics.coverage_listing(view.articles, view.mentions, tones, view.topics)
+        assert expected["topics"].str.contains("Modèles").any(), name
         # Articles published at the same moment (the burst of 27 October) are ordered by id.
         assert expected["published"].duplicated().sum() > 5, name
         for limit in (7, 10_000):
@@ -233,6 +237,10 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
                 obj=f"{name} republished {limit}",
             )
     assert seen_republished > 50
+    # A person's tone wins in the list; an article lists each company's tone in order.
+    first = aggregates.coverage_listing(store, Filters(), 10_000).set_index("id").loc["a1"]
+    tone_of = dict(zip(first["companies"].split(", "), first["tones"].split(", "), strict=True))
+    assert tone_of[corrected] == "negative"
 
 
 def generated_companies(article_id: str) -> list[str]:
@@ -283,6 +291,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
         "migrated schema 7 -> 8",
         "migrated schema 8 -> 9",
         "migrated schema 9 -> 10",
+        "migrated schema 10 -> 11",
     ]
     assert rows() == current
     assert _rollups(store) == before

@@ -129,6 +129,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: s
             "migrated schema 7 -> 8",
             "migrated schema 8 -> 9",
             "migrated schema 9 -> 10",
+            "migrated schema 10 -> 11",
         ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]

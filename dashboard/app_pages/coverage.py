@@ -10,6 +10,7 @@ from dashboard.data import (
     load_article_tones,
     load_listing,
     load_republished,
+    load_search,
     load_undated,
     save_correction,
 )
@@ -17,6 +18,7 @@ from dashboard.render import article_html, company_colors, highlight
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.export import format_date
+from presswatch.search import SearchError, parse_search
 
 # Articles listed, newest first: enough to read a period's coverage, few enough for the
 # browser (the rest are a filter away), and the same in pandas and in the database.
@@ -26,28 +28,48 @@ view: View = st.session_state["view"]
 st.title(view.t("Coverage"))
 bounded = view.filters.start is not None or view.filters.end is not None
 
-republished: pd.DataFrame | None
+typed = st.text_input(
+    view.t("Search the titles and texts"),
+    key="search",
+    placeholder=view.t('levée de fonds, "l’IA générative", Mistral -OpenAI'),
+    help=view.t(
+        "Every word must appear, in any case and with or without accents; "
+        '"quotes" find an exact phrase; -word leaves out the articles that have it; '
+        "word* finds the words that start with it."
+    ),
+)
+try:
+    search = parse_search(typed)
+except SearchError:
+    st.error(
+        view.t(
+            "This search only leaves words out: add a word to find, for example Mistral -OpenAI."
+        )
+    )
+    st.stop()
+
 undated: pd.DataFrame | None
-if view.aggregated:
+if search is not None:
+    # The database's full-text index, whichever the view's size.
+    listing, total = load_search(view.database, view.filters, typed, LISTED)
+elif view.aggregated:
     # A view too large for pandas: the database lists the newest articles and stops.
     listing, total = load_listing(view.database, view.filters, LISTED)
+else:
+    listing = analytics.coverage_listing(
+        view.articles,
+        view.mentions,
+        analytics.company_tones(view.tones, view.corrections),
+        view.topics,
+    )
+    total = len(listing)
+if view.aggregated:
     undated, undated_total = (
         load_undated(view.database, view.filters, LISTED) if bounded else (None, 0)
     )
-    # Grouping every story of a long period takes seconds at millions of mentions (7 s
-    # for all time at 10M): only when asked.
-    if st.toggle(view.t("Find the republished stories"), key="republished"):
-        republished, republished_total = load_republished(view.database, view.filters, LISTED)
-    else:
-        republished, republished_total = None, 0
 else:
-    listing = analytics.coverage_listing(view.articles, view.mentions)
-    total = len(listing)
     undated = view.undated if bounded else None
     undated_total = 0 if undated is None else len(undated)
-    story_table = analytics.stories(view.articles, view.mentions)
-    republished = story_table[story_table["pickups"] > 1]
-    republished_total = len(republished)
 listing = listing.head(LISTED)
 
 if undated is not None and undated_total:
@@ -70,6 +92,14 @@ if undated is not None and undated_total:
             },
         )
 
+if listing.empty and search is not None:
+    st.info(
+        view.t(
+            "No article of this view matches the search: check the spelling, remove a "
+            "word, or widen the filters."
+        )
+    )
+    st.stop()
 if listing.empty:
     st.info(
         view.t(
@@ -85,8 +115,15 @@ listing = listing.assign(
         for p, q in zip(listing["published"], listing["date_precision"], strict=True)
     ],
     title=listing["title"].fillna(view.t("(untitled)")),
+    # Each company's tone, in the order of the companies.
+    tones=[
+        ", ".join(view.t(label) if label else "–" for label in str(cell).split(", "))
+        for cell in listing["tones"]
+    ],
     outlet=listing["outlet"].fillna(view.t("(unknown outlet)")),
 )
+if search is not None:
+    st.caption(view.t("Articles that match the search: {total}", total=f"{total:,}"))
 if total > len(listing):
     st.caption(
         view.t(
@@ -97,22 +134,49 @@ if total > len(listing):
         )
     )
 st.dataframe(
-    listing[["date", "outlet", "title", "companies", "mentions", "pickups", "language"]],
+    listing[
+        [
+            "date",
+            "outlet",
+            "title",
+            "companies",
+            "tones",
+            "topics",
+            "mentions",
+            "pickups",
+            "language",
+        ]
+    ],
     hide_index=True,
     column_config={
         "date": view.t("Date"),
         "outlet": view.t("Outlet"),
         "title": view.t("Title"),
         "companies": view.t("Companies"),
+        "tones": st.column_config.TextColumn(
+            view.t("Tone"), help=view.t("Each company's tone, in the order of the companies")
+        ),
+        "topics": view.t("Topics"),
         "mentions": view.t("Mentions"),
         "pickups": st.column_config.NumberColumn(
             view.t("Pickups"),
-            help=view.t("Copies of this story in the archive (same story, other outlets)"),
+            help=view.t("Copies of this story in this view (same story, other outlets)"),
         ),
         "language": view.t("Language"),
     },
 )
 
+republished: pd.DataFrame | None
+if not view.aggregated:
+    story_table = analytics.stories(view.articles, view.mentions)
+    republished = story_table[story_table["pickups"] > 1]
+    republished_total = len(republished)
+elif st.toggle(view.t("Find the republished stories"), key="republished"):
+    # Grouping every story of a long period takes seconds at millions of mentions (7 s
+    # for all time at 10M): only when asked.
+    republished, republished_total = load_republished(view.database, view.filters, LISTED)
+else:
+    republished, republished_total = None, 0
 if republished is not None and republished_total:
     with st.expander(view.t("Republished stories ({count})", count=republished_total)):
         st.caption(

@@ -1,0 +1,219 @@
+"""Full-text search of the stored articles, in French and English.
+
+A search is words, which must all appear, "exact phrases" (straight, curly or French
+quotes), -words left out and prefix* words. Case and accents never matter ("levee" finds
+"levée"), nor does punctuation inside a phrase ("l'IA" finds "l’IA", "start up" finds
+"start-up").
+
+The database keeps the index up to date itself: on SQLite, an FTS5 table filled by
+triggers on the articles table; on PostgreSQL, a GIN index over the articles' title and
+text (a generated column), folded the way this module folds a search.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+# Quotes a person may type around a phrase, French ones included.
+_QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
+# Inside a word: letters and digits (the underscore is punctuation, as for FTS5).
+_WORD = re.compile(r"[^\W_]+")
+
+
+class SearchError(ValueError):
+    """A search that cannot be run, in words a person understands."""
+
+
+def fold(text: str) -> str:
+    """Text in lower case without accents: how the index and a search compare words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The folded words of a text, as the index cuts them."""
+    return tuple(_WORD.findall(fold(text)))
+
+
+# Marks a phrase's last word as a prefix (a folded word never holds it).
+PREFIX = "*"
+
+
+@dataclass(frozen=True)
+class Search:
+    """A parsed search: phrases (tuples of folded words, the last one ending with PREFIX
+    when it is a prefix) that must appear, and ones that must not."""
+
+    required: tuple[tuple[str, ...], ...]
+    excluded: tuple[tuple[str, ...], ...] = ()
+
+
+def parse_search(text: str) -> Search | None:
+    """The search a person typed, or None when there is nothing to search for.
+
+    Raises SearchError when it only leaves words out.
+    """
+    required: list[tuple[str, ...]] = []
+    excluded: list[tuple[str, ...]] = []
+    # Phrases in quotes, then single words; a leading "-" leaves either out.
+    for sign, phrase, word in re.findall(r'(-?)(?:"([^"]*)"?|(\S+))', text.translate(_QUOTES)):
+        # An unquoted word with inner punctuation ("mistral.ai") is a phrase of its parts;
+        # one ending with * is a prefix ("entrepris*" finds "entreprises").
+        found = words(phrase or word)
+        if found and word.endswith("*"):
+            found = (*found[:-1], found[-1] + PREFIX)
+        if found:
+            (excluded if sign else required).append(found)
+    if not required and not excluded:
+        return None
+    if not required:
+        raise SearchError(
+            f"the search '{text.strip()}' only leaves words out: add a word to find "
+            "(for example: Mistral -OpenAI)"
+        )
+    return Search(tuple(dict.fromkeys(required)), tuple(dict.fromkeys(excluded)))
+
+
+def _fts5_phrase(phrase: tuple[str, ...]) -> str:
+    # Folded words hold letters and digits only: nothing to escape inside the quotes.
+    text = " ".join(phrase)
+    if text.endswith(PREFIX):
+        return '"' + text.removesuffix(PREFIX) + '"' + PREFIX
+    return '"' + text + '"'
+
+
+def fts5_query(search: Search) -> str:
+    """The search in SQLite FTS5's query language."""
+    query = " AND ".join(_fts5_phrase(p) for p in search.required)
+    for phrase in search.excluded:
+        query += f" NOT {_fts5_phrase(phrase)}"
+    return query
+
+
+def _ts_phrase(phrase: tuple[str, ...]) -> str:
+    lexemes = [
+        f"'{word.removesuffix(PREFIX)}':*" if word.endswith(PREFIX) else f"'{word}'"
+        for word in phrase
+    ]
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def tsquery(search: Search) -> str:
+    """The search in PostgreSQL's tsquery language."""
+    parts = [_ts_phrase(p) for p in search.required]
+    parts += [f"!{_ts_phrase(p)}" for p in search.excluded]
+    return " & ".join(parts)
+
+
+def _folding_table() -> tuple[str, str]:
+    """The characters PostgreSQL's translate() folds, and what into: the accented and
+    capital letters of French and the other western European languages (Latin-1, and
+    Œ, œ, Ÿ) as fold() does, and the punctuation that would glue words into one token
+    (hyphens, dots, slashes, @, apostrophes) into spaces.
+
+    translate() looks each character up in this table: every letter more costs every
+    article's write (the whole of Latin Extended made indexing ten times slower).
+    """
+    source, target = [], []
+    for char in [chr(code) for code in range(0xC0, 0x100)] + ["Œ", "œ", "Ÿ"]:
+        folded = fold(char)
+        if len(folded) == 1 and folded != char and char.isalpha():
+            source.append(char)
+            target.append(folded)
+    for char in "-._/:@'’‘":
+        source.append(char)
+        target.append(" ")
+    return "".join(source), "".join(target)
+
+
+def _pg_document() -> str:
+    source, target = _folding_table()
+    quoted = source.replace("'", "''")
+    return (
+        "to_tsvector('simple'::regconfig, translate(coalesce(title, '') || ' ' || "
+        f"coalesce(text, ''), '{quoted}', '{target}'))"
+    )
+
+
+# The words of an article on PostgreSQL, a column the database computes at each write:
+# a search never folds a text again, even when the planner reads the whole table.
+PG_DOCUMENT = _pg_document()
+
+SQLITE_SEARCH_DDL = (
+    "CREATE TABLE IF NOT EXISTS article_search_rows ("
+    "rowid INTEGER PRIMARY KEY, article_id VARCHAR(40) NOT NULL UNIQUE)",
+    # Contentless: the index alone, the text stays in articles. A row's id in the index is
+    # its rowid in article_search_rows, which VACUUM never renumbers (articles' could be).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
+    "title, text, content='', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS article_search_insert AFTER INSERT ON articles BEGIN "
+    "INSERT INTO article_search_rows (article_id) VALUES (new.id); "
+    "INSERT INTO article_search (rowid, title, text) SELECT rowid, new.title, new.text "
+    "FROM article_search_rows WHERE article_id = new.id; END",
+    # A contentless index forgets a row given the values it indexed.
+    "CREATE TRIGGER IF NOT EXISTS article_search_update AFTER UPDATE OF title, text "
+    "ON articles BEGIN "
+    "INSERT INTO article_search (article_search, rowid, title, text) "
+    "SELECT 'delete', rowid, old.title, old.text FROM article_search_rows "
+    "WHERE article_id = old.id; "
+    "INSERT INTO article_search (rowid, title, text) SELECT rowid, new.title, new.text "
+    "FROM article_search_rows WHERE article_id = new.id; END",
+    "CREATE TRIGGER IF NOT EXISTS article_search_delete AFTER DELETE ON articles BEGIN "
+    "INSERT INTO article_search (article_search, rowid, title, text) "
+    "SELECT 'delete', rowid, old.title, old.text FROM article_search_rows "
+    "WHERE article_id = old.id; "
+    "DELETE FROM article_search_rows WHERE article_id = old.id; END",
+)
+
+
+def create_index(conn: Connection) -> None:
+    """Create the search index of the articles and fill it with those already stored."""
+    if conn.dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH_DDL:
+            conn.execute(sa.text(statement))
+        conn.execute(
+            sa.text(
+                "INSERT INTO article_search_rows (article_id) SELECT id FROM articles "
+                "WHERE id NOT IN (SELECT article_id FROM article_search_rows)"
+            )
+        )
+        conn.execute(sa.text("INSERT INTO article_search (article_search) VALUES ('delete-all')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO article_search (rowid, title, text) SELECT r.rowid, a.title, "
+                "a.text FROM article_search_rows r JOIN articles a ON a.id = r.article_id"
+            )
+        )
+    else:
+        conn.execute(
+            sa.text(
+                "ALTER TABLE articles ADD COLUMN IF NOT EXISTS search_words tsvector "
+                f"GENERATED ALWAYS AS ({PG_DOCUMENT}) STORED"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "CREATE INDEX IF NOT EXISTS ix_articles_search ON articles USING gin (search_words)"
+            )
+        )
+
+
+def matching_ids(dialect: str, search: Search) -> Any:
+    """A subquery of the ids of the articles that match a search."""
+    if dialect == "sqlite":
+        found = sa.text(
+            "SELECT article_id FROM article_search_rows WHERE rowid IN "
+            "(SELECT rowid FROM article_search WHERE article_search MATCH :search_query)"
+        ).bindparams(search_query=fts5_query(search))
+    else:
+        found = sa.text(
+            "SELECT id AS article_id FROM articles WHERE search_words @@ "
+            "to_tsquery('simple'::regconfig, :search_query)"
+        ).bindparams(search_query=tsquery(search))
+    return found.columns(sa.column("article_id", sa.String))

@@ -1,0 +1,153 @@
+"""Full-text search of the stored articles, on SQLite and PostgreSQL: words and phrases
+in any case, accents and punctuation, an index that follows every change, and archives of
+an older schema indexed by the migration."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from presswatch import aggregates
+from presswatch.frames import Filters
+from presswatch.models import Article, Mention
+from presswatch.search import SearchError, parse_search, words
+from presswatch.store import Store
+
+
+def _article(number: int, title: str, text: str) -> Article:
+    mention = Mention(
+        company="Mistral AI",
+        alias="Mistral AI",
+        matched="Mistral AI",
+        field="body",
+        start=0,
+        end=10,
+        sentence=text[:60],
+        prominence="body",
+    )
+    return Article(
+        id=f"s{number}",
+        source="Feed",
+        entry_key=str(number),
+        title=title,
+        text=text,
+        outlet="Le Monde",
+        language="fr",
+        published=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(days=number),
+        date_precision="datetime",
+        story_id=f"s{number}",
+        mentions=(mention,),
+    )
+
+
+ARTICLES = [
+    _article(
+        1,
+        "Mistral AI lève 600 millions d’euros",
+        "La levée de fonds de la start-up française conforte l’IA générative. Site : mistral.ai",
+    ),
+    _article(2, "OpenAI annonce GPT-5", "OpenAI and Mistral AI compete. The startup raised funds."),
+    _article(3, "Élan pour l'IA en Europe", "ÉTÉ CHAUD POUR LES MODÈLES OUVERTS"),
+]
+
+
+def _found(store: Store, text: str) -> list[str]:
+    search = parse_search(text)
+    assert search is not None, text
+    listed = aggregates.coverage_listing(store, Filters(), 100, search)["id"].tolist()
+    assert aggregates.search_count(store, Filters(), search) == len(listed), text
+    return listed
+
+
+def test_words_and_phrases_match_whatever_the_case_accents_and_punctuation(
+    store: Store,
+) -> None:
+    store.save_articles(ARTICLES)
+    expected = {
+        "levee": ["s1"],
+        "LEVÉE": ["s1"],
+        '"levée de fonds"': ["s1"],
+        '"fonds de levée"': [],  # a phrase keeps its order
+        "fonds levée": ["s1"],  # words do not
+        "l'ia": ["s3", "s1"],  # typographic or straight apostrophe
+        "“l’IA générative”": ["s1"],
+        "«start up»": ["s1"],
+        "start-up": ["s1"],
+        "startup": ["s2"],
+        "mistral.ai": ["s2", "s1"],  # a phrase of its words: "Mistral AI" too
+        "site mistral.ai": ["s1"],
+        "Mistral": ["s2", "s1"],  # newest first
+        "mistral -openai": ["s1"],
+        'mistral -"start up"': ["s2"],
+        "été modeles": ["s3"],
+        "gpt-5": ["s2"],
+        "600": ["s1"],
+        "ouvert": [],  # whole words
+        "ouvert*": ["s3"],  # or a prefix
+        "gener*": ["s1"],
+        '"l ia gen"*': [],  # a quoted phrase is exact
+        "absent": [],
+    }
+    found = {text: _found(store, text) for text in expected}
+    assert found == expected
+    # The search narrows the filters' view; it does not widen it.
+    only_s3 = Filters(start=date_of(ARTICLES[2]), end=date_of(ARTICLES[2]))
+    search = parse_search("l'IA")
+    assert search is not None
+    assert aggregates.coverage_listing(store, only_s3, 100, search)["id"].tolist() == ["s3"]
+
+
+def date_of(article: Article) -> datetime:
+    assert article.published is not None
+    return article.published.date()  # type: ignore[return-value]
+
+
+def test_the_index_follows_changed_articles(store: Store) -> None:
+    store.save_articles(ARTICLES)
+    edited = dataclasses.replace(ARTICLES[2], text="Une rentrée chargée pour les modèles.")
+    counts = store.save_articles([edited])
+    assert counts.updated == 1
+    assert _found(store, "chaud") == []
+    assert _found(store, "rentree") == ["s3"]
+    assert _found(store, "Europe") == ["s3"]  # the title, unchanged, is still found
+    retitled = dataclasses.replace(edited, title="Un titre neuf")
+    store.save_articles([retitled])
+    assert _found(store, "Europe") == [] and _found(store, "neuf") == ["s3"]
+
+
+def test_an_archive_of_schema_10_is_indexed_by_the_migration(store: Store) -> None:
+    store.save_articles(ARTICLES)
+    with store.engine.begin() as conn:
+        if store.backend == "sqlite":
+            for trigger in ("insert", "update", "delete"):
+                conn.execute(sa.text(f"DROP TRIGGER article_search_{trigger}"))
+            conn.execute(sa.text("DROP TABLE article_search"))
+            conn.execute(sa.text("DROP TABLE article_search_rows"))
+        else:
+            conn.execute(sa.text("ALTER TABLE articles DROP COLUMN search_words"))
+        conn.execute(sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))
+    assert store.migrate() == ["migrated schema 10 -> 11"]
+    assert _found(store, "levee") == ["s1"]
+    store.save_articles([_article(4, "Nouvelle levée", "Une levée encore.")])
+    assert _found(store, "levee") == ["s4", "s1"]
+
+
+def test_a_search_is_parsed_into_words_phrases_and_exclusions() -> None:
+    search = parse_search('Levée  "l’IA générative" -OpenAI «start-up» mistral.ai')
+    assert search is not None
+    assert search.required == (
+        ("levee",),
+        ("l", "ia", "generative"),
+        ("start", "up"),
+        ("mistral", "ai"),
+    )
+    assert search.excluded == (("openai",),)
+    prefixed = parse_search("Entrepris* l'I*")
+    assert prefixed is not None and prefixed.required == (("entrepris*",), ("l", "i*"))
+    assert parse_search("   ") is None and parse_search(' " - ! ') is None
+    with pytest.raises(SearchError, match="add a word to find"):
+        parse_search("-OpenAI")
+    assert words("Œuvre ÉTÉ") == ("œuvre", "ete")
