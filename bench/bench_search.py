@@ -15,7 +15,6 @@ stored before it existed (the migration).
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -96,18 +95,6 @@ def archive(texts: list[tuple[str, str]], count: int) -> list[Article]:
     return articles
 
 
-def drop_index(store: Store) -> None:
-    """Remove the search index (the store as it was before schema 11)."""
-    with store.engine.begin() as conn:
-        if store.backend == "sqlite":
-            for trigger in ("insert", "update", "delete"):
-                conn.execute(sa.text(f"DROP TRIGGER article_search_{trigger}"))
-            conn.execute(sa.text("DROP TABLE article_search"))
-            conn.execute(sa.text("DROP TABLE article_search_rows"))
-        else:
-            conn.execute(sa.text("ALTER TABLE articles DROP COLUMN search_words"))
-
-
 def timed_save(store: Store, articles: list[Article]) -> float:
     """Seconds to save the articles, 500 to a write as a collection run does."""
     started = time.perf_counter()
@@ -142,6 +129,43 @@ def like_scan(store: Store, text: str, filters: Filters) -> int:
         return int(conn.execute(query).scalar_one())
 
 
+def measure(backend: str, plain_url: str, indexed_url: str, articles: list[Article]) -> None:
+    """Save the archive without then with the index, build it by migration, time searches."""
+    with Store(plain_url) as plain:
+        with plain.engine.begin() as conn:
+            search.drop_index(conn)
+        without = timed_save(plain, articles)
+        with plain.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))
+        started = time.perf_counter()
+        plain.migrate()
+        migration = time.perf_counter() - started
+    with Store(indexed_url) as indexed:
+        with_index = timed_save(indexed, articles)
+        print(
+            f"{backend:<10}  writes with the index {with_index:6.2f} s, without "
+            f"{without:6.2f} s ({with_index / without:.2f}x); index built for the "
+            f"stored archive (migration 10 -> 11) {migration:.2f} s"
+        )
+        views = {"all time": Filters(), "since Nov 1": Filters(start=date(2026, 11, 1))}
+        for view, filters in views.items():
+            for text in SEARCHES:
+                parsed = search.parse_search(text)
+                assert parsed is not None
+                started = time.perf_counter()
+                count = aggregates.search_count(indexed, filters, parsed)
+                listing = aggregates.coverage_listing(indexed, filters, 1000, parsed)
+                indexed_time = time.perf_counter() - started
+                started = time.perf_counter()
+                scanned = like_scan(indexed, text, filters)
+                scan_time = time.perf_counter() - started
+                print(
+                    f"{backend:<10}  {view:<11}  {text:<28} index {indexed_time:6.3f} s "
+                    f"({count:,} found, {len(listing):,} listed), LIKE scan "
+                    f"{scan_time:6.3f} s ({scanned:,}): {scan_time / indexed_time:5.1f}x"
+                )
+
+
 def main() -> None:
     """Build the archive on both backends, time writes, migration and searches."""
     parser = argparse.ArgumentParser()
@@ -154,60 +178,20 @@ def main() -> None:
         f"{args.articles:,} articles cycling {len(texts):,} real texts "
         f"({words:.0f} words each on average)"
     )
-    folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-search-"))
-    server_folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-pg-"))
-    views = {"all time": Filters(), "last 61 days": Filters(start=date(2026, 11, 1))}
-    try:
-        server = pgserver.start(server_folder)
+    with pgserver.throwaway() as server, tempfile.TemporaryDirectory() as folder:
         admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-        for backend in ("postgresql", "sqlite"):
-            urls = []
-            for name in ("plain", "indexed"):
-                if backend == "postgresql":
-                    with admin.connect() as conn:
-                        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-                    url = sa.engine.make_url(server).set(database=name)
-                    urls.append(url.render_as_string(hide_password=False))
-                else:
-                    urls.append(f"sqlite:///{folder / f'{name}.db'}")
-            with Store(urls[0]) as plain:
-                drop_index(plain)
-                without = timed_save(plain, articles)
-                with plain.engine.begin() as conn:
-                    conn.execute(
-                        sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
-                    )
-                started = time.perf_counter()
-                plain.migrate()
-                migration = time.perf_counter() - started
-            with Store(urls[1]) as indexed:
-                with_index = timed_save(indexed, articles)
-                print(
-                    f"{backend:<10}  writes with the index {with_index:6.2f} s, without "
-                    f"{without:6.2f} s ({with_index / without:.2f}x); index built for the "
-                    f"stored archive (migration 10 -> 11) {migration:.2f} s"
-                )
-                for view, filters in views.items():
-                    for text in SEARCHES:
-                        parsed = search.parse_search(text)
-                        assert parsed is not None
-                        started = time.perf_counter()
-                        count = aggregates.search_count(indexed, filters, parsed)
-                        listing = aggregates.coverage_listing(indexed, filters, 1000, parsed)
-                        indexed_time = time.perf_counter() - started
-                        started = time.perf_counter()
-                        scanned = like_scan(indexed, text, filters)
-                        scan_time = time.perf_counter() - started
-                        print(
-                            f"{backend:<10}  {view:<8}  {text:<30} index {indexed_time:6.3f} s "
-                            f"({count:,} found, {len(listing):,} listed), LIKE scan "
-                            f"{scan_time:6.3f} s ({scanned:,}): {scan_time / indexed_time:5.1f}x"
-                        )
+        urls = []
+        for name in ("plain", "indexed"):
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"CREATE DATABASE {name}"))
+            urls.append(
+                sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+            )
         admin.dispose()
-    finally:
-        pgserver.stop(server_folder)
-        shutil.rmtree(server_folder, ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        measure("postgresql", urls[0], urls[1], articles)
+        measure(
+            "sqlite", f"sqlite:///{folder}/plain.db", f"sqlite:///{folder}/indexed.db", articles
+        )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -240,11 +239,9 @@ def main() -> None:
     parser.add_argument("--pandas-up-to", type=int, default=10_000_000)
     args = parser.parse_args()
     start, end = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC)
-    folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-queries-"))
-    server_folder = Path(tempfile.mkdtemp(prefix="presswatch-bench-pg-"))
     lines = []
-    try:
-        server = pgserver.start(server_folder)
+    with pgserver.throwaway() as server, tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
         admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
         for size in args.sizes:
             for backend in ("postgresql", "sqlite"):
@@ -299,10 +296,6 @@ def main() -> None:
                     print(line, flush=True)
                     lines.append(line)
         admin.dispose()
-    finally:
-        pgserver.stop(server_folder)
-        shutil.rmtree(server_folder, ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -204,6 +204,17 @@ def create_index(conn: Connection) -> None:
         )
 
 
+def drop_index(conn: Connection) -> None:
+    """Remove the search index: the schema as it was before version 11."""
+    if conn.dialect.name == "sqlite":
+        for trigger in ("insert", "update", "delete"):
+            conn.execute(sa.text(f"DROP TRIGGER IF EXISTS article_search_{trigger}"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS article_search"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS article_search_rows"))
+    else:  # the index goes with its column
+        conn.execute(sa.text("ALTER TABLE articles DROP COLUMN IF EXISTS search_words"))
+
+
 def matching_ids(dialect: str, search: Search) -> Any:
     """A subquery of the ids of the articles that match a search."""
     if dialect == "sqlite":

@@ -15,7 +15,10 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.processes import free_port
@@ -114,6 +117,17 @@ def stop(directory: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@contextmanager
+def throwaway() -> Iterator[str]:
+    """A server in a temporary folder for the length of a block (benchmarks): its URL."""
+    directory = Path(tempfile.mkdtemp(prefix="presswatch-pg-"))
+    try:
+        yield start(directory)
+    finally:
+        stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def wait_ready(url: str, timeout: float = 30.0) -> None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from presswatch import aggregates
 from presswatch.frames import Filters
 from presswatch.models import Article, Mention
-from presswatch.search import SearchError, parse_search, words
+from presswatch.search import SearchError, drop_index, parse_search, words
 from presswatch.store import Store
 
 
@@ -121,13 +121,7 @@ def test_the_index_follows_changed_articles(store: Store) -> None:
 def test_an_archive_of_schema_10_is_indexed_by_the_migration(store: Store) -> None:
     store.save_articles(ARTICLES)
     with store.engine.begin() as conn:
-        if store.backend == "sqlite":
-            for trigger in ("insert", "update", "delete"):
-                conn.execute(sa.text(f"DROP TRIGGER article_search_{trigger}"))
-            conn.execute(sa.text("DROP TABLE article_search"))
-            conn.execute(sa.text("DROP TABLE article_search_rows"))
-        else:
-            conn.execute(sa.text("ALTER TABLE articles DROP COLUMN search_words"))
+        drop_index(conn)
         conn.execute(sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))
     assert store.migrate() == ["migrated schema 10 -> 11"]
     assert _found(store, "levee") == ["s1"]
