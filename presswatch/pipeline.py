@@ -382,6 +382,8 @@ def collect(
         articles_updated=summary.updated,
         errors=[f"{o.name}: {o.error}" for o in summary.failed],
     )
+    if summary.new:
+        store.refresh_statistics()
     return summary
 
 

@@ -126,10 +126,22 @@ def _folding_table() -> tuple[str, str]:
         if len(folded) == 1 and folded != char and char.isalpha():
             source.append(char)
             target.append(folded)
-    for char in "-._/:@'’‘":
+    for char in _GLUE:
         source.append(char)
         target.append(" ")
     return "".join(source), "".join(target)
+
+
+# Punctuation PostgreSQL's parser could read as part of a word: in a database of the C
+# locale every character beyond ASCII is a letter to it, so "gouvernement\u00a0:" or
+# "«\u00a0Mistral\u00a0»" would be single words. French typography puts no-break spaces
+# before : ; ! ? and inside guillemets.
+_GLUE = (
+    "-._/:@'"
+    "\u00a0\u202f\u2009\u2007\u200b"  # no-break, narrow no-break, thin, figure, zero-width
+    "’‘‚‛“”„«»‹›"  # quotes
+    "‐‑‒–—―…·•°€£"  # dashes, ellipsis, bullets, degree, currencies
+)
 
 
 def _pg_document() -> str:

@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from presswatch import aggregates
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.errors import StoreError
+from presswatch.frames import Filters
 from presswatch.pipeline import collect
+from presswatch.search import parse_search
 from presswatch.store import COPY_ORDER, Store, copy_archive
 from tests.conftest import FeedServer, Route
 from tests.test_collectors_rss import RSS_FR
@@ -72,6 +75,16 @@ def test_an_archive_goes_to_postgresql_and_back_unchanged(
             pd.testing.assert_frame_equal(frame, original[name], check_dtype=False, obj=name)
         for name, frame in snapshot(returned).items():
             pd.testing.assert_frame_equal(frame, original[name], check_dtype=False, obj=name)
+        # The search index and SQLite's planner statistics come with the copy.
+        mistral = parse_search("mistral")
+        assert mistral is not None
+        with Store(f"sqlite:///{first}") as origin:
+            found = aggregates.search_count(origin, Filters(), mistral)
+        assert found > 0
+        assert aggregates.search_count(on_server, Filters(), mistral) == found
+        assert aggregates.search_count(returned, Filters(), mistral) == found
+        with returned.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar_one() > 0
         # New rows on the server get fresh ids after the copied ones.
         copied_max = int(original["corrections"]["id"].max())
         assert on_server.add_correction(article_id, "neutral", "léa") == copied_max + 1

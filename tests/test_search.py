@@ -50,7 +50,13 @@ ARTICLES = [
         "La levée de fonds de la start-up française conforte l’IA générative. Site : mistral.ai",
     ),
     _article(2, "OpenAI annonce GPT-5", "OpenAI and Mistral AI compete. The startup raised funds."),
-    _article(3, "Élan pour l'IA en Europe", "ÉTÉ CHAUD POUR LES MODÈLES OUVERTS"),
+    _article(
+        3,
+        "Élan pour l'IA en Europe",
+        # French typography: no-break spaces inside guillemets and before ! ? : ;
+        "ÉTÉ CHAUD POUR LES MODÈLES OUVERTS. «\u00a0Souveraineté\u00a0», dit le "
+        "gouvernement\u202f! Coût\u00a0: 3\u00a0M€…",
+    ),
 ]
 
 
@@ -90,6 +96,9 @@ def test_words_and_phrases_match_whatever_the_case_accents_and_punctuation(
         "gener*": ["s1"],
         '"l ia gen"*': [],  # a quoted phrase is exact
         "absent": [],
+        "souverainete": ["s3"],
+        "gouvernement": ["s3"],
+        '"cout 3 m"': ["s3"],
     }
     found = {text: _found(store, text) for text in expected}
     assert found == expected

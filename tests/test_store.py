@@ -235,3 +235,32 @@ def test_a_wrong_password_names_the_database_but_not_the_password(
     message = str(caught.value)
     assert "s3cret-pw" not in message and "***" in message
     assert "cannot reach database" in message and "nobody" in message
+
+
+def test_sqlite_gets_planner_statistics_as_the_archive_grows(tmp_path: Path) -> None:
+    """SQLite gathers no statistics by itself: the store does, when the archive is new
+    or has grown by a tenth, and a collection run asks for them."""
+    store = Store(f"sqlite:///{tmp_path / 'stats.db'}")
+
+    def statistics() -> set[str]:
+        with store.engine.connect() as conn:
+            if not conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).first():
+                return set()
+            return {row[0] for row in conn.exec_driver_sql("SELECT idx FROM sqlite_stat1")}
+
+    assert statistics() == set()
+    articles = [
+        make_article(id=f"a{n}", entry_key=str(n), url=f"https://example.com/{n}")
+        for n in range(300)
+    ]
+    store.save_articles(articles[:10])
+    assert store.refresh_statistics() is True
+    assert {"ix_coverage_published", "ix_mentions_article"} <= statistics()
+    assert store.refresh_statistics() is False  # nothing new
+    store.save_articles(articles[10:20])
+    assert store.refresh_statistics() is False  # not yet a tenth more (and 100)
+    store.save_articles(articles[20:])
+    assert store.refresh_statistics() is True
+    store.close()
