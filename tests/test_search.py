@@ -5,7 +5,7 @@ an older schema indexed by the migration."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from presswatch import aggregates
 from presswatch.frames import Filters
 from presswatch.models import Article, Mention
-from presswatch.search import SearchError, drop_index, parse_search, words
+from presswatch.search import SearchError, drop_index, matching_ids, parse_search, words
 from presswatch.store import Store
 
 
@@ -109,9 +109,9 @@ def test_words_and_phrases_match_whatever_the_case_accents_and_punctuation(
     assert aggregates.coverage_listing(store, only_s3, 100, search)["id"].tolist() == ["s3"]
 
 
-def date_of(article: Article) -> datetime:
+def date_of(article: Article) -> date:
     assert article.published is not None
-    return article.published.date()  # type: ignore[return-value]
+    return article.published.date()
 
 
 def test_the_index_follows_changed_articles(store: Store) -> None:
@@ -125,6 +125,29 @@ def test_the_index_follows_changed_articles(store: Store) -> None:
     retitled = dataclasses.replace(edited, title="Un titre neuf")
     store.save_articles([retitled])
     assert _found(store, "Europe") == [] and _found(store, "neuf") == ["s3"]
+
+
+def test_an_article_is_indexed_once_it_mentions_a_company(store: Store) -> None:
+    """Articles that mention no company are in no list and are not indexed; one that
+    comes to mention a company (a reanalysis) is found from then on."""
+    store.save_articles(ARTICLES)
+    unrelated = dataclasses.replace(
+        _article(5, "Un article sans entreprise", "La marée haute à Saint-Malo."), mentions=()
+    )
+    store.save_articles([unrelated])
+    maree = parse_search("maree")
+    assert maree is not None
+
+    def indexed() -> list[str]:
+        with store.engine.connect() as conn:
+            return [row[0] for row in conn.execute(matching_ids(store.backend, maree))]
+
+    assert indexed() == [] and _found(store, "maree") == []
+    store.replace_analysis(
+        _article(5, "Un article sans entreprise", "La marée haute à Saint-Malo.")
+    )
+    assert indexed() == ["s5"] and _found(store, "maree") == ["s5"]
+    assert _found(store, "saint malo") == ["s5"]
 
 
 def test_an_archive_of_schema_10_is_indexed_by_the_migration(store: Store) -> None:
