@@ -201,6 +201,15 @@ def load_frames_overview(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_sources(url: str) -> pd.DataFrame:
+    """Every source's state, with the articles it has found (column ``articles``)."""
+    store = _store(url)
+    sources = store.sources_frame()
+    found = store.articles_per_source()
+    return sources.assign(articles=[found.get(name, 0) for name in sources["name"]])
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_source_events(url: str) -> pd.DataFrame:
     """Every source's collection history."""
     return _store(url).source_events_frame()

@@ -153,6 +153,9 @@ FRENCH: dict[str, str] = {
     "{source} failing": "{source} en échec",
     "undated": "non datés",
     "(undated)": "(non daté)",
+    "Articles this source has found, all time": (
+        "Articles trouvés par cette source, depuis le début"
+    ),
     "Each company's tone, in the order of the companies": (
         "La tonalité envers chaque entreprise, dans l'ordre des entreprises"
     ),

@@ -140,11 +140,6 @@ class View:
         return self.everything.corrections
 
     @property
-    def sources(self) -> pd.DataFrame:
-        """Every source and its state."""
-        return self.everything.sources
-
-    @property
     def companies(self) -> list[str]:
         """The chosen companies (all of them when none is chosen)."""
         return list(self.filters.companies) or self.all_companies

@@ -1479,6 +1479,14 @@ class Store:
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
         return frame
 
+    def articles_per_source(self) -> dict[str, int]:
+        """How many stored articles each source has found (an article two sources found
+        counts for both)."""
+        links = article_sources_table.c
+        query = sa.select(links.source, sa.func.count()).group_by(links.source)
+        with self._begin() as conn:
+            return {source: int(count) for source, count in conn.execute(query)}
+
     def runs_frame(self, limit: int = 50) -> pd.DataFrame:
         """The latest collection runs, newest first."""
         return self.read_frame(sa.select(runs_table).order_by(runs_table.c.id.desc()).limit(limit))

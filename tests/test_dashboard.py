@@ -393,6 +393,7 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
     with Store(url) as store:
         store.save_articles(generated_articles())
+        store.sync_sources([("Feed", "rss", "http://127.0.0.1/feed.xml")])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
 
@@ -442,6 +443,8 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
 
     topics_in_pandas = page_tables(last_30_days(), "app_pages/topics.py")
     coverage_in_pandas = coverage_pages()
+    sources_in_pandas = page_tables(open_app(), "app_pages/sources.py")
+    assert sources_in_pandas[0]["articles"] == [300]  # all time, whatever the period
     # All time: every article listed (undated ones last), the republished stories; the
     # last 30 days: the undated articles apart.
     assert len(coverage_in_pandas[0][0]["title"]) == 300
@@ -482,6 +485,7 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     assert page_tables(last_30_days(), "app_pages/topics.py") == topics_in_pandas
     # So does the Coverage page: its lists, the chosen article and its tones.
     assert coverage_pages(find_republished=True) == coverage_in_pandas
+    assert page_tables(open_app(), "app_pages/sources.py") == sources_in_pandas
     # The other pages read the period's frames when opened.
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
     for index, (left, right) in enumerate(zip(in_database, in_pandas, strict=True)):

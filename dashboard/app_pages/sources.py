@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard.data import load_sources
 from dashboard.view import View
 from presswatch import analytics
 
 view: View = st.session_state["view"]
 st.title(view.t("Sources"))
 
-sources = view.sources
+# Read from the sources' own tables, whatever the view's size: no frames.
+sources = load_sources(view.database)
 if sources.empty:
     st.info(view.t("No source collected yet: run `presswatch collect` (or `presswatch run`)."))
     st.stop()
 
-counts = (
-    view.everything.articles.groupby("source")["id"].count()
-    if "source" in view.everything.articles
-    else pd.Series(dtype=int)
-)
 table = sources.assign(
     health=[
         "disabled"
@@ -28,7 +24,6 @@ table = sources.assign(
         else ("failing" if isinstance(e, str) and e else "ok")
         for d, e in zip(sources["disabled_reason"], sources["error"], strict=True)
     ],
-    articles=sources["name"].map(counts).fillna(0).astype(int),
 )
 failing = int((table["health"] != "ok").sum())
 left, right = st.columns(2)
@@ -65,7 +60,9 @@ st.dataframe(
         "consecutive_failures": view.t("Failures in a row"),
         "error": st.column_config.TextColumn(view.t("Error"), width="large"),
         "disabled_reason": view.t("Disabled because"),
-        "articles": view.t("Articles"),
+        "articles": st.column_config.NumberColumn(
+            view.t("Articles"), help=view.t("Articles this source has found, all time")
+        ),
         "location": view.t("Address or folder"),
     },
     key="sources_table",
