@@ -153,6 +153,7 @@ FRENCH: dict[str, str] = {
     "{source} failing": "{source} en échec",
     "undated": "non datés",
     "(undated)": "(non daté)",
+    "Search": "Recherche",
     "Articles this source has found, all time": (
         "Articles trouvés par cette source, depuis le début"
     ),

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 # One colour per company slot, readable on light and dark themes.
 PALETTE = ["#fde68a", "#bfdbfe", "#fecaca", "#bbf7d0", "#ddd6fe", "#fed7aa", "#a5f3fc", "#e5e7eb"]
+# The words a search found (no company has it).
+SEARCH_COLOR = "#f5d0fe"
 
 
 def highlight(text: str, spans: Iterable[tuple[int, int, str]], colors: dict[str, str]) -> str:

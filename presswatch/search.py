@@ -80,6 +80,31 @@ def parse_search(text: str) -> Search | None:
     return Search(tuple(dict.fromkeys(required)), tuple(dict.fromkeys(excluded)))
 
 
+def hits(text: str, search: Search) -> list[tuple[int, int]]:
+    """Where a search's required phrases stand in a text, as (start, end) offsets: the
+    words the index matched, to highlight them."""
+    found: list[tuple[str, int, int]] = []
+    for token in _WORD.finditer(text):
+        # A token folds to one word, rarely more ("ﬁn" is "fin", "½" is "1", "2").
+        found.extend((word, token.start(), token.end()) for word in words(token.group()))
+    spans = []
+    for phrase in search.required:
+        size = len(phrase)
+        for first in range(len(found) - size + 1):
+            if all(
+                _word_matches(found[first + k][0], phrase[k], last=k == size - 1)
+                for k in range(size)
+            ):
+                spans.append((found[first][1], found[first + size - 1][2]))
+    return sorted(set(spans))
+
+
+def _word_matches(word: str, wanted: str, *, last: bool) -> bool:
+    if last and wanted.endswith(PREFIX):
+        return word.startswith(wanted.removesuffix(PREFIX))
+    return word == wanted
+
+
 def _fts5_phrase(phrase: tuple[str, ...]) -> str:
     # Folded words hold letters and digits only: nothing to escape inside the quotes.
     text = " ".join(phrase)

@@ -113,8 +113,10 @@ def test_coverage_searches_the_titles_and_texts(seeded: tuple[Config, str]) -> N
     assert "No article of this view matches" in app.info[0].value
     assert titles("jeune pousse -nvidia") == ["(untitled)"]
     assert any("match the search: 1" in c.value for c in app.caption)
-    # The article shown is one of the articles found.
+    # The article shown is one of the articles found, the words found marked.
     assert "colossaux" in app.html[0].value
+    assert titles("NVIDIA") == ["Mistral, le champion"]
+    assert 'title="Search">Nvidia</mark>' in app.html[0].value
     titles("-nvidia")
     assert "only leaves words out" in app.error[0].value
 

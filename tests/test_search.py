@@ -13,7 +13,15 @@ import sqlalchemy as sa
 from presswatch import aggregates
 from presswatch.frames import Filters
 from presswatch.models import Article, Mention
-from presswatch.search import SearchError, drop_index, matching_ids, parse_search, words
+from presswatch.search import (
+    Search,
+    SearchError,
+    drop_index,
+    hits,
+    matching_ids,
+    parse_search,
+    words,
+)
 from presswatch.store import Store
 
 
@@ -177,3 +185,12 @@ def test_a_search_is_parsed_into_words_phrases_and_exclusions() -> None:
     with pytest.raises(SearchError, match="add a word to find"):
         parse_search("-OpenAI")
     assert words("Œuvre ÉTÉ") == ("œuvre", "ete")
+
+
+def test_hits_are_the_words_the_index_matched() -> None:
+    text = "La levée de fonds de l’IA générative : LEVEE record, l'IA aussi. Lever."
+    search = parse_search('levee "l ia" lev*')
+    assert search is not None
+    found = [text[start:end] for start, end in hits(text, search)]
+    assert found == ["levée", "l’IA", "LEVEE", "l'IA", "Lever"]
+    assert hits("Mistral AI", parse_search("openai") or Search(())) == []

@@ -14,11 +14,11 @@ from dashboard.data import (
     load_undated,
     save_correction,
 )
-from dashboard.render import article_html, company_colors, highlight
+from dashboard.render import SEARCH_COLOR, article_html, company_colors, highlight
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.export import format_date
-from presswatch.search import SearchError, parse_search
+from presswatch.search import SearchError, hits, parse_search
 
 # Articles listed, newest first: enough to read a period's coverage, few enough for the
 # browser (the rest are a filter away), and the same in pandas and in the database.
@@ -279,6 +279,17 @@ if topic_names:
 
 title_spans = [(m.start, m.end, m.company) for m in shown if m.field == "title"]
 text_spans = [(m.start, m.end, m.company) for m in shown if m.field == "text"]
+if search is not None:
+    # The words the search found, in their own colour where no mention stands.
+    searched = view.t("Search")
+    colors = {**colors, searched: SEARCH_COLOR}
+    for spans, text in ((title_spans, article.title or ""), (text_spans, article.text)):
+        marked = list(spans)
+        spans.extend(
+            (start, end, searched)
+            for start, end in hits(text, search)
+            if all(end <= s or start >= e for s, e, _ in marked)
+        )
 title_html = highlight(article.title, title_spans, colors) if article.title else None
 body = highlight(article.text, text_spans, colors)
 st.html(article_html(title_html, body))
