@@ -1318,10 +1318,11 @@ class Store:
         """On SQLite, give the query planner statistics once the archive has grown by a
         tenth since they were last gathered (or never were); return whether it did.
 
-        SQLite gathers none by itself, and without them it chose plans that took minutes
-        at 10 million mentions where seconds were possible; the benchmarks measure
-        analysed archives. ``analysis_limit`` samples each index (milliseconds at any
-        size), as SQLite advises for PRAGMA optimize. PostgreSQL's autovacuum does this.
+        SQLite gathers none by itself: without them it once chose a plan that took
+        minutes for an export at 10 million mentions (worked around since), and the
+        benchmarks measure analysed archives. ``analysis_limit`` samples each index
+        (milliseconds at any size), as SQLite advises for PRAGMA optimize. PostgreSQL's
+        autovacuum does this.
         """
         if self.backend != "sqlite":
             return False
