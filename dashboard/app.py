@@ -168,6 +168,10 @@ for key, values in (
 ):
     if values:
         shared[key] = values
+# The Coverage page's search too (its box's value, else the link's until the page opens).
+search = st.session_state.get("search", params.get("search"))
+if search:
+    shared["search"] = search
 st.query_params.from_dict(shared)
 
 st.session_state["view"] = build_view(

@@ -119,6 +119,16 @@ def test_coverage_searches_the_titles_and_texts(seeded: tuple[Config, str]) -> N
     assert 'title="Search">Nvidia</mark>' in app.html[0].value
     titles("-nvidia")
     assert "only leaves words out" in app.error[0].value
+    # The search is in the link, and a link's search fills the box.
+    titles("colossaux")
+    assert app.query_params["search"] in ("colossaux", ["colossaux"])
+    shared = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    shared.query_params["search"] = "nvidia"
+    shared.run()
+    shared.switch_page("app_pages/coverage.py").run()
+    assert not shared.exception, shared.exception
+    assert shared.text_input(key="search").value == "nvidia"
+    assert len(shared.dataframe[0].value) == 1
 
 
 def test_untrusted_text_is_shown_as_text(

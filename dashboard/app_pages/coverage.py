@@ -28,6 +28,8 @@ view: View = st.session_state["view"]
 st.title(view.t("Coverage"))
 bounded = view.filters.start is not None or view.filters.end is not None
 
+if "search" not in st.session_state:  # a shared link's search
+    st.session_state["search"] = st.query_params.get("search", "")
 typed = st.text_input(
     view.t("Search the titles and texts"),
     key="search",
