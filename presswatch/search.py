@@ -20,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from presswatch.errors import StoreError
+
 # Quotes a person may type around a phrase, French ones included.
 _QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
 # Inside a word: letters and digits (the underscore is punctuation, as for FTS5).
@@ -136,47 +138,28 @@ def tsquery(search: Search) -> str:
     return " & ".join(parts)
 
 
-def _folding_table() -> tuple[str, str]:
-    """The characters PostgreSQL's translate() folds, and what into: the accented and
-    capital letters of French and the other western European languages (Latin-1, and
-    Œ, œ, Ÿ) as fold() does, and the punctuation that would glue words into one token
-    (hyphens, dots, slashes, @, apostrophes) into spaces.
-
-    translate() looks each character up in this table: every letter more costs every
-    article's write (the whole of Latin Extended made indexing ten times slower).
-    """
-    source, target = [], []
-    for char in [chr(code) for code in range(0xC0, 0x100)] + ["Œ", "œ", "Ÿ"]:
-        folded = fold(char)
-        if len(folded) == 1 and folded != char and char.isalpha():
-            source.append(char)
-            target.append(folded)
-    for char in _GLUE:
-        source.append(char)
-        target.append(" ")
-    return "".join(source), "".join(target)
-
-
 # Punctuation PostgreSQL's parser could read as part of a word: in a database of the C
 # locale every character beyond ASCII is a letter to it, so "gouvernement\u00a0:" or
-# "«\u00a0Mistral\u00a0»" would be single words. French typography puts no-break spaces
-# before : ; ! ? and inside guillemets.
-_GLUE = (
-    "-._/:@'"
-    "\u00a0\u202f\u2009\u2007\u200b"  # no-break, narrow no-break, thin, figure, zero-width
-    "’‘‚‛“”„«»‹›"  # quotes
-    "‐‑‒–—―…·•°€£"  # dashes, ellipsis, bullets, degree, currencies
-)
+# "«\u00a0Mistral\u00a0»" would be single words (the no-break spaces of French
+# typography become plain spaces in NFKD; the rest is listed here). A bracket expression:
+# "-" first, "'" doubled for SQL.
+_GLUE_CLASS = "[-._/:@''’‘‚‛“”„«»‹›‐‒–—―…·•°€£]"
 
 
 def _pg_document(row: str = "") -> str:
-    """The words of an article's title and text (of the row ``row``, e.g. "NEW."), folded."""
-    source, target = _folding_table()
-    quoted = source.replace("'", "''")
-    return (
-        f"to_tsvector('simple'::regconfig, translate(coalesce({row}title, '') || ' ' || "
-        f"coalesce({row}text, ''), '{quoted}', '{target}'))"
-    )
+    """The words of an article's title and text (of the row ``row``, e.g. "NEW."), folded
+    as fold() does: NFKD splits the accents off their letters and they are dropped, the
+    glue becomes spaces, and to_tsvector lowers the ASCII letters; the capitals that do
+    not decompose (Œ, Æ, Ø) are lowered by hand, since a C-locale database lowers ASCII
+    only.
+
+    Three times cheaper than translate() over a table of Latin-1's accented letters
+    (0.35 s against 0.87 s for 2,000 texts; to_tsvector alone 0.22 s).
+    """
+    text = f"coalesce({row}title, '') || ' ' || coalesce({row}text, '')"
+    unaccented = f"regexp_replace(normalize({text}, NFKD), '[\\u0300-\\u036f]', '', 'g')"
+    spaced = f"regexp_replace({unaccented}, '{_GLUE_CLASS}', ' ', 'g')"
+    return f"to_tsvector('simple'::regconfig, translate({spaced}, 'ŒÆØ', 'œæø'))"
 
 
 # Only the articles that mention a company are indexed: the others are in no list (the
@@ -246,11 +229,25 @@ def create_index(conn: Connection) -> None:
             "a.text FROM article_search_rows r JOIN articles a ON a.id = r.article_id"
         )
     else:
+        _check_unicode(conn)
         for statement in PG_SEARCH_DDL:
             conn.exec_driver_sql(statement)
         conn.exec_driver_sql(
             f"UPDATE articles SET search_words = {_pg_document()} "  # noqa: S608 - our constant
             "WHERE search_words IS NULL AND id IN (SELECT article_id FROM coverage)"
+        )
+
+
+def _check_unicode(conn: Connection) -> None:
+    """Refuse a PostgreSQL server the search cannot fold text on: normalize() needs
+    PostgreSQL 13 and a UTF8 database."""
+    version = int(conn.exec_driver_sql("SHOW server_version_num").scalar_one())
+    encoding = conn.exec_driver_sql("SHOW server_encoding").scalar_one()
+    if version < 130000 or encoding != "UTF8":
+        raise StoreError(
+            f"presswatch needs PostgreSQL 13 or later and a UTF8 database (this one: "
+            f"version {version // 10000}, encoding {encoding}): create the database with "
+            "ENCODING 'UTF8' on a current server, then run presswatch copy into it"
         )
 
 

@@ -63,7 +63,7 @@ ARTICLES = [
         "Élan pour l'IA en Europe",
         # French typography: no-break spaces inside guillemets and before ! ? : ;
         "ÉTÉ CHAUD POUR LES MODÈLES OUVERTS. «\u00a0Souveraineté\u00a0», dit le "
-        "gouvernement\u202f! Coût\u00a0: 3\u00a0M€…",
+        "gouvernement\u202f! Coût\u00a0: 3\u00a0M€… UNE ŒUVRE.",
     ),
 ]
 
@@ -107,6 +107,7 @@ def test_words_and_phrases_match_whatever_the_case_accents_and_punctuation(
         "souverainete": ["s3"],
         "gouvernement": ["s3"],
         '"cout 3 m"': ["s3"],
+        "œuvre": ["s3"],  # a capital that no decomposition lowers
     }
     found = {text: _found(store, text) for text in expected}
     assert found == expected
@@ -194,3 +195,26 @@ def test_hits_are_the_words_the_index_matched() -> None:
     found = [text[start:end] for start, end in hits(text, search)]
     assert found == ["levée", "l’IA", "LEVEE", "l'IA", "Lever"]
     assert hits("Mistral AI", parse_search("openai") or Search(())) == []
+
+
+def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> None:
+    """The words PostgreSQL indexes are the words a search is made of, in a C-locale
+    database (where its parser reads any character beyond ASCII as a letter)."""
+    from presswatch.search import _pg_document
+
+    samples = [
+        "Élan LEVÉE l’IA «\u00a0ŒUVRE\u00a0» ÇA gouvernement\u00a0: start-up",
+        "mistral.ai 3\u00a0M€… ﬁn d’année — Zoë, Ångström, Æsir; « Bien\u202f! »",
+    ]
+    with Store(postgres_url) as store, store.engine.connect() as conn:
+        for sample in samples:
+            lexemes = conn.execute(
+                sa.text(
+                    "SELECT array_agg(lexeme ORDER BY position) FROM (SELECT lexeme, "
+                    "unnest(positions) AS position FROM unnest("
+                    f"(SELECT {_pg_document()} FROM (SELECT :title AS title, '' AS text) x)"
+                    ")) words"
+                ),
+                {"title": sample},
+            ).scalar_one()
+            assert tuple(lexemes) == words(sample), sample
