@@ -267,6 +267,33 @@ def drop_index(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN IF EXISTS search_words")
 
 
+def count_matches(conn: Connection, search: Search) -> int:
+    """How many indexed articles match a search (an index read: 0.08 s for 2 million)."""
+    if conn.dialect.name == "sqlite":
+        query = "SELECT count(*) FROM article_search WHERE article_search MATCH :search_query"
+        found = conn.execute(sa.text(query), {"search_query": fts5_query(search)})
+    else:
+        query = (
+            "SELECT count(*) FROM articles WHERE search_words @@ "
+            "to_tsquery('simple'::regconfig, :search_query)"
+        )
+        found = conn.execute(sa.text(query), {"search_query": tsquery(search)})
+    return int(found.scalar_one())
+
+
+def coverage_matches(search: Search) -> Any:
+    """A condition on coverage rows (SQLite): their article matches a search, checked row
+    by row. For a search that matches more articles than the view holds: as an IN list,
+    SQLite walks every match and looks its coverage rows up (3.7 s for a word in all 2
+    million articles of a 10M-mention archive, against 0.8 s this way for a 30-day view).
+    """
+    return sa.text(
+        "EXISTS (SELECT 1 FROM article_search_rows r WHERE r.article_id = coverage.article_id "
+        "AND r.rowid IN (SELECT rowid FROM article_search WHERE article_search MATCH "
+        ":search_query))"
+    ).bindparams(search_query=fts5_query(search))
+
+
 def matching_ids(dialect: str, search: Search) -> Any:
     """A subquery of the ids of the articles that match a search."""
     if dialect == "sqlite":

@@ -116,6 +116,8 @@ def test_words_and_phrases_match_whatever_the_case_accents_and_punctuation(
     search = parse_search("l'IA")
     assert search is not None
     assert aggregates.coverage_listing(store, only_s3, 100, search)["id"].tolist() == ["s3"]
+    # More matches than the view's articles: SQLite checks the view's rows one by one.
+    assert aggregates.search_count(store, only_s3, search) == 1
 
 
 def date_of(article: Article) -> date:
@@ -218,3 +220,31 @@ def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> No
                 {"title": sample},
             ).scalar_one()
             assert tuple(lexemes) == words(sample), sample
+
+
+def test_rare_and_common_searches_list_the_same_articles_either_way(store: Store) -> None:
+    """SQLite starts from the matches or from the view's rows depending on how many
+    match (search_condition): either way the list is the pandas list's matching rows."""
+    from presswatch import analytics
+    from presswatch.frames import Frames
+    from tests.test_store_aggregates import FILTERS, generated_articles
+
+    articles = generated_articles()
+    store.save_articles(articles)
+    titles = {a.id: a.title or "" for a in articles}
+    everything = Frames.from_store(store)
+    for text in ('"titre 7"', "titre", "titre -7", '"titre 1"*'):
+        search = parse_search(text)
+        assert search is not None
+        for filters in FILTERS[:4]:
+            view = filters.apply(everything)
+            listing = analytics.coverage_listing(view.articles, view.mentions)
+            expected = [i for i in listing["id"] if hits(titles[i], search)]
+            expected = [
+                i
+                for i in expected
+                if not any(hits(titles[i], Search((phrase,))) for phrase in search.excluded)
+            ]
+            got = aggregates.coverage_listing(store, filters, 10_000, search)["id"].tolist()
+            assert got == expected, (text, filters)
+            assert aggregates.search_count(store, filters, search) == len(expected)
