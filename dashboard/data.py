@@ -149,12 +149,10 @@ def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, 
 def load_search(url: str, filters: Filters, text: str, limit: int) -> tuple[pd.DataFrame, int]:
     """The view's newest articles that match a search (already checked by parse_search),
     and how many match."""
-    store, found = _store(url), parse_search(text)
+    found = parse_search(text)
     if found is None:
         raise ValueError("load_search needs a search")
-    return aggregates.coverage_listing(store, filters, limit, found), aggregates.search_count(
-        store, filters, found
-    )
+    return aggregates.search_coverage(_store(url), filters, found, limit)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -231,15 +229,14 @@ def load_article(url: str, article_id: str) -> Article | None:
 def load_article_tones(url: str, article_id: str) -> pd.DataFrame:
     """One article's tone per company, a person's correction winning over the model's
     (analytics.company_tones' columns)."""
-    store = _store(url)
-    article = store.get_article(article_id)
+    article = load_article(url, article_id)  # the page's own, already read
     if article is None:
         return analytics.company_tones(pd.DataFrame())
     tones = pd.DataFrame.from_records(
         [(article_id, t.company, t.score, t.label, t.evidence) for t in article.company_tones],
         columns=["article_id", "company", "score", "label", "evidence"],
     )
-    return analytics.company_tones(tones, store.corrections_frame(article_id))
+    return analytics.company_tones(tones, _store(url).corrections_frame(article_id))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

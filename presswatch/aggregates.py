@@ -525,20 +525,25 @@ def filter_options(store: Store, since: date | None) -> dict[str, list[str]]:
 
 
 def coverage_listing(
-    store: Store, filters: Filters, limit: int, search: Search | None = None
+    store: Store,
+    filters: Filters,
+    limit: int,
+    search: Search | None = None,
+    *,
+    sizes: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """The first ``limit`` articles of analytics.coverage_listing, read from the coverage
     rows newest first: the database stops after them instead of sorting the view.
 
     With ``search``, only the articles whose title or text match it (their pickups still
-    count the story's copies the filters keep).
+    count the story's copies the filters keep); ``sizes`` as for search_condition.
     """
     from presswatch.analytics import LISTING_COLUMNS
 
     c = coverage_table.c
     kept = scope(filters)
     if search is not None:
-        kept.append(search_condition(store, filters, search, listing=True))
+        kept.append(search_condition(store, filters, search, listing=True, sizes=sizes))
     # Dated rows, then undated ones: with the nulls left out, a descending read of the
     # date index is already the order (PostgreSQL puts nulls first in a descending index).
     dated = sa.select(
@@ -738,8 +743,21 @@ def undated_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:
     return store.read_frame(query).reindex(columns=UNDATED_COLUMNS)
 
 
+def search_sizes(store: Store, filters: Filters, search: Search) -> tuple[int, int]:
+    """How many indexed articles match a search, and how many articles the view holds:
+    what search_condition steers SQLite by."""
+    with store.engine.connect() as conn:
+        matches = count_matches(conn, search)
+    return matches, int(article_counts(store, filters)["articles"].sum())
+
+
 def search_condition(
-    store: Store, filters: Filters, search: Search, *, listing: bool = False
+    store: Store,
+    filters: Filters,
+    search: Search,
+    *,
+    listing: bool = False,
+    sizes: tuple[int, int] | None = None,
 ) -> Any:
     """A condition on coverage rows: their article matches the search.
 
@@ -747,23 +765,33 @@ def search_condition(
     list), or from the view's rows, each checked. A count reads the view when the search
     matches more articles than the view holds; a list, read newest first until it has
     its rows, when at least a tenth of the view's articles match (it then stops early).
-    PostgreSQL's planner weighs both itself.
+    ``sizes``: search_sizes, when already read. PostgreSQL's planner weighs both itself.
     """
     c = coverage_table.c
     if store.backend == "sqlite":
-        with store.engine.connect() as conn:
-            matches = count_matches(conn, search)
-        in_view = int(article_counts(store, filters)["articles"].sum())
+        matches, in_view = sizes or search_sizes(store, filters, search)
         if matches * (10 if listing else 1) > in_view:
             return coverage_matches(search)
     return c.article_id.in_(matching_ids(store.backend, search))
 
 
-def search_count(store: Store, filters: Filters, search: Search) -> int:
+def search_coverage(
+    store: Store, filters: Filters, search: Search, limit: int
+) -> tuple[pd.DataFrame, int]:
+    """The Coverage page's search: the view's newest ``limit`` articles that match, and
+    how many match (the sizes that steer SQLite read once for both)."""
+    sizes = search_sizes(store, filters, search) if store.backend == "sqlite" else None
+    listing = coverage_listing(store, filters, limit, search, sizes=sizes)
+    return listing, search_count(store, filters, search, sizes=sizes)
+
+
+def search_count(
+    store: Store, filters: Filters, search: Search, *, sizes: tuple[int, int] | None = None
+) -> int:
     """How many articles the filters keep match a search."""
     c = coverage_table.c
     query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(
-        *scope(filters), search_condition(store, filters, search)
+        *scope(filters), search_condition(store, filters, search, sizes=sizes)
     )
     with store.reading() as conn:
         return int(conn.execute(query).scalar_one())

@@ -72,18 +72,17 @@ if view.aggregated:
 else:
     undated = view.undated if bounded else None
     undated_total = 0 if undated is None else len(undated)
+    undated = None if undated is None else undated.head(LISTED)
 listing = listing.head(LISTED)
 
 if undated is not None and undated_total:
     with st.expander(
         view.t("Undated articles ({count}): outside any period, listed here", count=undated_total)
     ):
-        if undated_total > len(undated.head(LISTED)):
-            st.caption(
-                view.t("The {shown} collected last:", shown=f"{len(undated.head(LISTED)):,}")
-            )
+        if undated_total > len(undated):
+            st.caption(view.t("The {shown} collected last:", shown=f"{len(undated):,}"))
         st.dataframe(
-            undated.head(LISTED)[["outlet", "title", "source"]].fillna(
+            undated[["outlet", "title", "source"]].fillna(
                 {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
             ),
             hide_index=True,
