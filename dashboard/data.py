@@ -156,11 +156,16 @@ def load_search(url: str, filters: Filters, text: str, limit: int) -> tuple[pd.D
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_undated(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    """The undated articles a period leaves out, and how many (large views)."""
+def load_undated(
+    url: str, filters: Filters, limit: int, text: str = ""
+) -> tuple[pd.DataFrame, int]:
+    """The undated articles a period leaves out (those that match the search ``text``, if
+    any), and how many: for large views, and for searches."""
     store = _store(url)
-    return aggregates.undated_listing(store, filters, limit), aggregates.undated_articles(
-        store, filters
+    search = parse_search(text)
+    return (
+        aggregates.undated_listing(store, filters, limit, search),
+        aggregates.undated_articles(store, filters, search),
     )
 
 

@@ -455,16 +455,16 @@ def _article_sets(store: Store, filters: Filters) -> pd.DataFrame:
     return frame[["day", "date_precision", "articles"]]
 
 
-def undated_articles(store: Store, filters: Filters) -> int:
-    """Undated articles mentioning the chosen companies under the other filters: what a
-    bounded period leaves out (and the overview says so)."""
-    if rollups_apply(filters) and not filters.tones:
+def undated_articles(store: Store, filters: Filters, search: Search | None = None) -> int:
+    """Undated articles mentioning the chosen companies under the other filters (and
+    matching ``search``, if any): what a bounded period leaves out (and the overview says
+    so)."""
+    if search is None and rollups_apply(filters) and not filters.tones:
         every_day = _article_sets(store, dataclasses.replace(filters, start=None, end=None))
         return int(every_day.loc[every_day["day"] == "", "articles"].sum())
     c = coverage_table.c
-    unbounded = scope(dataclasses.replace(filters, start=None, end=None))
     query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(
-        c.published.is_(None), *unbounded
+        *_undated_rows(store, filters, search)
     )
     with store.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
@@ -720,14 +720,28 @@ def republished_stories(store: Store, filters: Filters, limit: int) -> tuple[pd.
     return frame.astype({"pickups": "int64"}), len(found)
 
 
-def undated_listing(store: Store, filters: Filters, limit: int) -> pd.DataFrame:
+def _undated_rows(store: Store, filters: Filters, search: Search | None) -> list[Any]:
+    """Conditions on coverage rows: undated, kept by the filters other than the period,
+    their article matching ``search`` if any."""
+    c = coverage_table.c
+    kept = [c.published.is_(None), *scope(dataclasses.replace(filters, start=None, end=None))]
+    if search is None:
+        return kept
+    if store.backend == "sqlite":
+        # Undated rows are few: each is checked, never the whole list of matches read.
+        return [*kept, coverage_matches(search)]
+    return [*kept, c.article_id.in_(matching_ids(store.backend, search))]
+
+
+def undated_listing(
+    store: Store, filters: Filters, limit: int, search: Search | None = None
+) -> pd.DataFrame:
     """The first ``limit`` undated articles of analytics.undated_listing under the filters
-    other than the period (which leaves them out)."""
+    other than the period (which leaves them out), matching ``search`` if any."""
     from presswatch.analytics import UNDATED_COLUMNS
 
     c, a, links = coverage_table.c, articles_table.c, article_sources_table.c
-    unbounded = scope(dataclasses.replace(filters, start=None, end=None))
-    undated = sa.select(c.article_id).where(c.published.is_(None), *unbounded)
+    undated = sa.select(c.article_id).where(*_undated_rows(store, filters, search))
     source = (
         sa.select(sa.func.min(links.source))
         .where(links.article_id == a.id)

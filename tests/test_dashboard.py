@@ -314,6 +314,14 @@ def test_a_bounded_period_lists_undated_articles_apart(seeded: tuple[Config, str
     assert "1 undated (outside any period)" in " ".join(c.value for c in app.caption)
     app.switch_page("app_pages/coverage.py").run()
     assert app.expander[0].label.startswith("Undated articles (1)")
+    # A search narrows the undated articles too.
+    app.text_input(key="search").set_value("NVIDIA").run()
+    assert not app.exception, app.exception
+    assert not any(e.label.startswith("Undated") for e in app.expander)
+    assert len(app.dataframe[0].value) == 1
+    app.text_input(key="search").set_value("colossaux").run()
+    assert app.expander[0].label.startswith("Undated articles (1)")
+    assert "No article of this view matches" in app.info[0].value
 
 
 def test_the_interface_speaks_french(

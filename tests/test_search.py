@@ -125,6 +125,24 @@ def date_of(article: Article) -> date:
     return article.published.date()
 
 
+def test_a_search_narrows_the_undated_articles_a_period_leaves_out(store: Store) -> None:
+    undated = [
+        dataclasses.replace(_article(n, title, text), published=None, date_precision=None)
+        for n, title, text in [
+            (7, "Sans date", "La levée de fonds de Mistral AI."),
+            (8, "Sans date non plus", "Mistral AI recrute."),
+        ]
+    ]
+    store.save_articles([*ARTICLES, *undated])
+    november = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
+    for text, expected in [("levée", ["s7"]), ("mistral", ["s8", "s7"]), ("absent", [])]:
+        search = parse_search(text)
+        listed = aggregates.undated_listing(store, november, 10, search)["id"].tolist()
+        assert sorted(listed) == sorted(expected), text
+        assert aggregates.undated_articles(store, november, search) == len(expected), text
+    assert aggregates.undated_articles(store, november) == 2
+
+
 def test_the_index_follows_changed_articles(store: Store) -> None:
     store.save_articles(ARTICLES)
     edited = dataclasses.replace(ARTICLES[2], text="Une rentrée chargée pour les modèles.")

@@ -65,12 +65,12 @@ else:
         view.topics,
     )
     total = len(listing)
-if view.aggregated:
-    undated, undated_total = (
-        load_undated(view.database, view.filters, LISTED) if bounded else (None, 0)
-    )
+if not bounded:
+    undated, undated_total = None, 0  # listed with the others
+elif view.aggregated or search is not None:
+    undated, undated_total = load_undated(view.database, view.filters, LISTED, typed)
 else:
-    undated = view.undated if bounded else None
+    undated = view.undated
     undated_total = 0 if undated is None else len(undated)
     undated = None if undated is None else undated.head(LISTED)
 listing = listing.head(LISTED)
