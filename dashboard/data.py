@@ -170,9 +170,12 @@ def load_undated(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_republished(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    """The most picked-up stories of the view, and how many were republished (large views)."""
-    return aggregates.republished_stories(_store(url), filters, limit)
+def load_republished(
+    url: str, filters: Filters, limit: int, text: str = ""
+) -> tuple[pd.DataFrame, int]:
+    """The most picked-up stories of the view (their copies that match the search ``text``,
+    if any), and how many were republished: for large views, and for searches."""
+    return aggregates.republished_stories(_store(url), filters, limit, parse_search(text))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

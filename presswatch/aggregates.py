@@ -656,13 +656,18 @@ def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> d
     return copies
 
 
-def republished_stories(store: Store, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    """The stories the filters keep in more than one copy, as analytics.stories orders
-    them (most picked up first), the first ``limit`` of them; and how many there are."""
+def republished_stories(
+    store: Store, filters: Filters, limit: int, search: Search | None = None
+) -> tuple[pd.DataFrame, int]:
+    """The stories the filters keep in more than one copy (copies that match ``search``,
+    if any), as analytics.stories orders them (most picked up first), the first ``limit``
+    of them; and how many there are."""
     from presswatch.analytics import STORY_COLUMNS
 
     c, a = coverage_table.c, articles_table.c
     kept = scope(filters)
+    if search is not None:
+        kept.append(search_condition(store, filters, search))
     pickups = sa.func.count(sa.distinct(c.article_id))
     groups = (
         sa.select(c.story_id, pickups.label("pickups"), sa.func.min(c.published).label("first"))

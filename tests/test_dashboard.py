@@ -207,6 +207,13 @@ def test_republished_copies_are_grouped_on_coverage(
     assert app.expander[0].label == "Republished stories (1)"
     assert set(app.dataframe[0].value["pickups"]) == {2}
     assert app.dataframe[1].value.iloc[0]["outlets"] == "agence, regional"
+    # A search keeps the stories of which more than one copy matches.
+    app.text_input(key="search").set_value("Lample").run()
+    assert [e.label for e in app.expander] == ["Republished stories (1)"]
+    app.text_input(key="search").set_value("analystes").run()  # the wire copy's last words
+    assert not app.exception, app.exception
+    assert len(app.dataframe[0].value) == 1
+    assert not any(e.label.startswith("Republished") for e in app.expander)
 
 
 def tones_table(app: AppTest) -> Any:

@@ -143,6 +143,19 @@ def test_a_search_narrows_the_undated_articles_a_period_leaves_out(store: Store)
     assert aggregates.undated_articles(store, november) == 2
 
 
+def test_a_search_keeps_the_stories_republished_among_its_matches(store: Store) -> None:
+    copy = dataclasses.replace(
+        ARTICLES[0], id="s9", entry_key="9", outlet="Ouest-France", text=ARTICLES[0].text[:40]
+    )
+    store.save_articles([*ARTICLES, copy])
+    for text, expected in [("levée", 1), ("conforte", 0), (None, 1)]:
+        search = None if text is None else parse_search(text)
+        stories, total = aggregates.republished_stories(store, Filters(), 10, search)
+        assert total == len(stories) == expected, text
+    stories, _ = aggregates.republished_stories(store, Filters(), 10, parse_search("mistral"))
+    assert stories["pickups"].tolist() == [2]
+
+
 def test_the_index_follows_changed_articles(store: Store) -> None:
     store.save_articles(ARTICLES)
     edited = dataclasses.replace(ARTICLES[2], text="Une rentrée chargée pour les modèles.")

@@ -168,16 +168,16 @@ st.dataframe(
 )
 
 republished: pd.DataFrame | None
-if not view.aggregated:
+if view.aggregated and not st.toggle(view.t("Find the republished stories"), key="republished"):
+    # Grouping every story of a long period takes seconds at millions of mentions (7 s
+    # for all time at 10M): only when asked.
+    republished, republished_total = None, 0
+elif view.aggregated or search is not None:
+    republished, republished_total = load_republished(view.database, view.filters, LISTED, typed)
+else:
     story_table = analytics.stories(view.articles, view.mentions)
     republished = story_table[story_table["pickups"] > 1]
     republished_total = len(republished)
-elif st.toggle(view.t("Find the republished stories"), key="republished"):
-    # Grouping every story of a long period takes seconds at millions of mentions (7 s
-    # for all time at 10M): only when asked.
-    republished, republished_total = load_republished(view.database, view.filters, LISTED)
-else:
-    republished, republished_total = None, 0
 if republished is not None and republished_total:
     with st.expander(view.t("Republished stories ({count})", count=republished_total)):
         st.caption(
