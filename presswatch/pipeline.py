@@ -161,7 +161,11 @@ class Analyzer:
         overall_sentences = [article.text[a:b] for a, b in index.spans] or [article.text]
         if article.title:
             overall_sentences.insert(0, article.title)
-        overall = aggregate(self.tone.score(overall_sentences, language))
+        # The mentions' sentences are scored already: VADER was a third of a first
+        # collection, and scored them twice (bench/RESULTS.md).
+        unscored = [s for s in dict.fromkeys(overall_sentences) if s not in scored]
+        scored.update(zip(unscored, self.tone.score(unscored, language), strict=True))
+        overall = aggregate([scored[s] for s in overall_sentences])
         return {
             "mentions": toned,
             "company_tones": tuple(company_tones),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from presswatch.config import Config, load_config
 from presswatch.errors import StoreError
+from presswatch.models import Article
 from presswatch.nlp.sentiment import VaderBackend
 from presswatch.nlp.topics import TopicMatcher
 from presswatch.pipeline import Analyzer, collect
@@ -127,3 +128,46 @@ def test_analyzer_fingerprint_changes_with_topics(write_config: Callable[..., Co
     first = Analyzer(write_config(topics={"a": ["x"]}))
     second = Analyzer(write_config(topics={"a": ["y"]}))
     assert first.fingerprint != second.fingerprint
+
+
+class CountingVader(VaderBackend):
+    """VADER that counts the sentences it scores."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scored: list[str] = []
+
+    def score(self, sentences: Sequence[str], language: str | None) -> list[float]:
+        self.scored.extend(sentences)
+        return super().score(sentences, language)
+
+
+def test_each_sentence_is_scored_once_and_the_article_tone_is_their_mean(
+    write_config: Callable[..., Config],
+) -> None:
+    backend = CountingVader()
+    analyzer = Analyzer(write_config(), tone=backend)
+    title = "Mistral AI lève des fonds"
+    sentences = [
+        "Mistral AI a réussi une excellente levée de fonds.",
+        "Le marché reste difficile.",
+        "OpenAI a subi un terrible échec.",
+        "Le marché reste difficile.",
+    ]
+    article = Article(
+        id="a1",
+        source="Feed",
+        entry_key="1",
+        title=title,
+        text=" ".join(sentences),
+        outlet="Le Monde",
+        language="fr",
+    )
+    analysed = analyzer.analyse(article)
+    assert {t.company for t in analysed.company_tones} == {"Mistral AI", "OpenAI"}
+    assert sorted(backend.scored) == sorted({title, *sentences})
+    every = [title, *sentences]
+    assert analysed.tone_score == pytest.approx(sum(VADER.score(every, "fr")) / len(every))
+    by_company = {t.company: t for t in analysed.company_tones}
+    assert by_company["Mistral AI"].label == "positive"
+    assert by_company["OpenAI"].label == "negative"
