@@ -18,14 +18,17 @@ import socket
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import yaml
 
 from bench.bench_matching import ENGLISH, FRENCH
+from collectors.fastfeed import read_entries
 from presswatch.config import load_config
 from presswatch.pipeline import collect
 from presswatch.store import Store
@@ -151,6 +154,27 @@ def run_presswatch(bases: list[str], names: list[str], folder: Path) -> tuple[fl
         return first_seconds, second_seconds, store.count_articles()
 
 
+def run_floor(bases: list[str], names: list[str], *, parse: bool) -> float:
+    """Seconds to fetch every feed once with httpx, 8 at once as presswatch does, reading
+    the bodies and storing nothing; with ``parse``, each body also read by presswatch's
+    fast parser (collectors.fastfeed). No collector can do less."""
+    urls = [f"{bases[i % len(bases)]}/{name}.xml" for i, name in enumerate(names)]
+    with httpx.Client(limits=httpx.Limits(max_connections=8)) as client:
+
+        def fetch(url: str) -> int:
+            response = client.get(url)
+            response.raise_for_status()
+            if parse:
+                parsed = read_entries(response.content, dict(response.headers))
+                assert parsed is not None and parsed["entries"], url
+            return len(response.content)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(fetch, urls))
+        return time.perf_counter() - started
+
+
 def run_reader(bases: list[str], names: list[str], folder: Path) -> tuple[float, float, int]:
     """The same with reader: first and second pass seconds, entries stored."""
     from reader import make_reader
@@ -192,6 +216,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as temporary:
             ours = run_presswatch(bases, names, Path(temporary))
             peer = run_reader(bases, names, Path(temporary))
+            fetched = run_floor(bases, names, parse=False)
+            parsed = run_floor(bases, names, parse=True)
     finally:
         for server, _base in servers:
             server.shutdown()
@@ -201,12 +227,20 @@ def main() -> None:
     print(f"presswatch second pass {ours[0] / ours[1]:.1f}x faster than its first (goal: >= 10x)")
     print(f"reader second pass {peer[0] / peer[1]:.1f}x faster than its first")
     print(
+        f"ceilings over reader's first pass: fetching alone {peer[0] / fetched:.2f}x, "
+        f"fetching and parsing alone {peer[0] / parsed:.2f}x"
+    )
+    print(
         f"presswatch: first {ours[0]:.2f} s ({n / ours[0]:.0f} feeds/s), second {ours[1]:.2f} s "
         f"({n / ours[1]:.0f} feeds/s), {ours[2]} articles"
     )
     print(
         f"reader:     first {peer[0]:.2f} s ({n / peer[0]:.0f} feeds/s), second {peer[1]:.2f} s "
         f"({n / peer[1]:.0f} feeds/s), {peer[2]} entries"
+    )
+    print(
+        f"floors: fetching every body {fetched:.2f} s ({n / fetched:.0f} feeds/s), fetching "
+        f"and parsing {parsed:.2f} s ({n / parsed:.0f} feeds/s), nothing stored"
     )
 
 
