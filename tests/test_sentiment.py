@@ -171,3 +171,54 @@ def test_each_sentence_is_scored_once_and_the_article_tone_is_their_mean(
     by_company = {t.company: t for t in analysed.company_tones}
     assert by_company["Mistral AI"].label == "positive"
     assert by_company["OpenAI"].label == "negative"
+
+
+def test_vader_reads_only_the_words_its_checks_need_with_the_same_scores() -> None:
+    """The idiom and negation checks get a window of the sentence instead of lowering all
+    of it for every sentiment word: every score stays the library's."""
+    import warnings
+
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SPECIAL_CASES
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as StockEnglish
+    from vaderSentiment_fr.vaderSentiment import SPECIAL_CASES as SPECIAL_CASES_FR
+    from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as StockFrench
+
+    from presswatch.nlp.sentiment import _english_analyzer, _french_analyzer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        french = _french_analyzer()
+
+    class FrenchBefore(type(french)):  # type: ignore[misc]
+        _special_idioms_check = staticmethod(StockFrench._special_idioms_check)
+
+    filler = [
+        "the",
+        "market",
+        "was",
+        "quiet",
+        "and",
+        "the",
+        "board",
+        "said",
+        "little",
+        "about",
+        "it",
+        "today",
+    ]
+    english_words = [*SPECIAL_CASES, *list(BOOSTER_DICT)[:20], "never so good", "not bad"]
+    french_words = [*SPECIAL_CASES_FR, "pas mal", "ne plus jamais bon", "très bien"]
+    cases = []
+    for n, phrase in enumerate([*english_words, *french_words]):
+        # Each idiom at the start, the middle and the end of a long sentence.
+        cases += [
+            f"{phrase} great {' '.join(filler)}",
+            f"{' '.join(filler[: n % 9])} good {phrase} wonderful {' '.join(filler)}",
+            f"{' '.join(filler)} bad {phrase}",
+        ]
+    english, stock = _english_analyzer(), StockEnglish()
+    before = FrenchBefore()
+    assert [english.polarity_scores(c) for c in cases] == [stock.polarity_scores(c) for c in cases]
+    assert [french.polarity_scores(c) for c in cases] == [before.polarity_scores(c) for c in cases]
+    # Idioms move some of these scores: the checks did run.
+    assert english.polarity_scores("the shit") != english.polarity_scores("the thing")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -84,6 +84,38 @@ def _french_negated(words: Sequence[str], index: int) -> bool:
     return True
 
 
+def _idioms_in_window(
+    check: Callable[..., float], valence: float, words: list[str], i: int
+) -> float:
+    """VADER's idiom check of the sentiment word at ``i``, given only the words it reads.
+
+    The check reads three words before the sentiment word and two after it, but lowers
+    the whole sentence first, for every sentiment word: quadratic in a long sentence
+    (VADER is the largest cost of a collection). Same result on the window.
+    """
+    start = max(0, i - 3)
+    return check(valence, words[start : i + 3], i - start)
+
+
+def _english_analyzer() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as Base
+
+    class EnglishAnalyzer(Base):  # type: ignore[misc]
+        """vaderSentiment, its negation and idiom checks given only the words they read."""
+
+        @staticmethod
+        def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+            # Reads words i-3 to i-1 (fewer near the start): see _idioms_in_window.
+            start = max(0, i - 3)
+            return float(Base._negation_check(valence, words[start : i + 1], start_i, i - start))
+
+        @staticmethod
+        def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
+            return _idioms_in_window(Base._special_idioms_check, valence, words, i)
+
+    return EnglishAnalyzer()
+
+
 def _french_analyzer() -> Any:
     from vaderSentiment_fr.vaderSentiment import N_SCALAR, NO_NEGATE
     from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as Base
@@ -92,6 +124,10 @@ def _french_analyzer() -> Any:
 
     class FrenchAnalyzer(Base):  # type: ignore[misc]
         """vaderSentiment-fr with a French negation rule: ``plus`` needs ``ne``."""
+
+        @staticmethod
+        def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
+            return _idioms_in_window(Base._special_idioms_check, valence, words, i)
 
         @staticmethod
         def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
@@ -129,9 +165,7 @@ class VaderBackend:
 
     @cached_property
     def _english(self) -> Any:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        return SentimentIntensityAnalyzer()
+        return _english_analyzer()
 
     def _analyzer(self, language: str | None) -> Any:
         return self._english if language == "en" else self._french
