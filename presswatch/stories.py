@@ -64,13 +64,21 @@ def _minhash(data: bytes) -> MinHash:
     )
 
 
+@lru_cache(maxsize=1)
+def _lsh_bands() -> tuple[int, int]:
+    """The LSH's bands and rows for THRESHOLD: datasketch integrates its error curves to
+    choose them (11 to 24 ms), at every collection run of the watcher without this."""
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
 class StoryIndex:
     """Assigns each new article the story of its nearest earlier copy, or a story of its own."""
 
     def __init__(
         self, known: Callable[[], Iterable[tuple[str, str, bytes | None]]] | None = None
     ) -> None:
-        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=_lsh_bands())
         self._stories: dict[str, str] = {}
         self._hashes: dict[str, MinHash] = {}
         # Stored stories to load on first use (add_known), so that a run with nothing new

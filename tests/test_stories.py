@@ -183,3 +183,14 @@ def test_the_story_index_reads_the_store_only_when_an_article_needs_it() -> None
     assert index.assign("pickup", signature(PICKUP)) == "old"
     index.assign("other", signature(OTHER))
     assert calls == [1]
+
+
+def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> None:
+    from datasketch import MinHashLSH
+
+    from presswatch.stories import NUM_PERM, THRESHOLD
+
+    chosen = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for _ in range(2):  # the second index reuses the first one's bands
+        lsh = StoryIndex()._lsh
+        assert (lsh.b, lsh.r) == (chosen.b, chosen.r)
