@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from presswatch.frames import Filters
@@ -34,6 +35,9 @@ from presswatch.store import (
     mentions_table,
     topics_table,
 )
+
+# A search that matches at most this many articles is listed from its matches (PostgreSQL).
+FEW_MATCHES = 10_000
 
 
 def _moment(day: date) -> datetime:
@@ -784,14 +788,34 @@ def search_condition(
     list), or from the view's rows, each checked. A count reads the view when the search
     matches more articles than the view holds; a list, read newest first until it has
     its rows, when at least a tenth of the view's articles match (it then stops early).
-    ``sizes``: search_sizes, when already read. PostgreSQL's planner weighs both itself.
+    ``sizes``: search_sizes, when already read.
+
+    On PostgreSQL a list of a search that few articles match names them: planned for its
+    first rows, the list otherwise read the view newest first, each row checked against
+    the matches, to its end when they were few (5.2 to 5.8 s for a phrase in one article
+    of 2 million). The planner weighs the rest itself.
     """
     c = coverage_table.c
     if store.backend == "sqlite":
         matches, in_view = sizes or search_sizes(store, filters, search)
         if matches * (10 if listing else 1) > in_view:
             return coverage_matches(search)
+    elif listing:
+        found = few_matches(store, search, FEW_MATCHES)
+        if found is not None:
+            return c.article_id == sa.any_(
+                sa.bindparam("search_ids", found, type_=postgresql.ARRAY(sa.String))
+            )
     return c.article_id.in_(matching_ids(store.backend, search))
+
+
+def few_matches(store: Store, search: Search, most: int) -> list[str] | None:
+    """The ids of the articles that match a search when at most ``most`` do, else None
+    (reads at most ``most`` + 1 of them)."""
+    found = matching_ids(store.backend, search).subquery()
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(sa.select(found.c.article_id).limit(most + 1)).scalars())
+    return ids if len(ids) <= most else None
 
 
 def search_coverage(

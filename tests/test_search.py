@@ -253,9 +253,14 @@ def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> No
             assert tuple(lexemes) == words(sample), sample
 
 
-def test_rare_and_common_searches_list_the_same_articles_either_way(store: Store) -> None:
+@pytest.mark.parametrize("few", [aggregates.FEW_MATCHES, 0])
+def test_rare_and_common_searches_list_the_same_articles_either_way(
+    store: Store, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLite starts from the matches or from the view's rows depending on how many
-    match (search_condition): either way the list is the pandas list's matching rows."""
+    match, PostgreSQL names the matches when they are few (search_condition): either way
+    the list is the pandas list's matching rows."""
+    monkeypatch.setattr(aggregates, "FEW_MATCHES", few)
     from presswatch import analytics
     from presswatch.frames import Frames
     from tests.test_store_aggregates import FILTERS, generated_articles
