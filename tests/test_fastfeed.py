@@ -156,3 +156,12 @@ def test_a_charset_header_other_than_utf8_is_left_to_feedparser() -> None:
 def test_a_line_break_is_one_line_however_it_is_written() -> None:
     assert html_to_text("a<br>b") == html_to_text("a<br/>b") == html_to_text("a<br />b")
     assert html_to_text("a<br>b") == "a\nb"
+
+
+def test_whitespace_is_collapsed_within_lines_and_blank_lines_kept_single() -> None:
+    from presswatch.nlp.html import normalize_whitespace
+
+    text = "  Mistral \t AI\u00a0 lève\r\n\n\n\n  des \f fonds \v \n\n"
+    # The no-break space is French typography, not spacing to collapse.
+    assert normalize_whitespace(text) == "Mistral AI\u00a0 lève\n\ndes fonds"
+    assert normalize_whitespace("\n \t\n") == ""
