@@ -194,3 +194,23 @@ def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> Non
     for _ in range(2):  # the second index reuses the first one's bands
         lsh = StoryIndex()._lsh
         assert (lsh.b, lsh.r) == (chosen.b, chosen.r)
+
+
+def test_an_index_is_freed_when_dropped_without_the_cyclic_collector() -> None:
+    """A run's story index (a set per band and article) is freed when the run ends, not
+    left for a full garbage collection during the next run."""
+    import gc
+    import weakref
+
+    from presswatch.stories import signature
+
+    index = StoryIndex()
+    first = index.assign("a1", signature("Mistral AI lève 600 millions d’euros " * 5))
+    assert index.assign("a2", signature("Mistral AI lève 600 millions d’euros " * 5)) == first
+    lsh = weakref.ref(index._lsh)
+    gc.disable()
+    try:
+        del index
+        assert lsh() is None
+    finally:
+        gc.enable()
