@@ -73,12 +73,13 @@ class _AcyclicLSH(MinHashLSH):  # type: ignore[misc]
     The same method, looked up on the class instead.
     """
 
+    # datasketch's own method, as a method of the class rather than of the instance.
+    _H = MinHashLSH._byteswap
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        del self._H  # the class's _H below
-
-    def _H(self, hs: Any) -> bytes:  # datasketch's name
-        return bytes(hs.byteswap().data)
+        if self.hashfunc is None:  # with a hash function, _H is another method: kept
+            del self._H
 
 
 @lru_cache(maxsize=1)
