@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -29,6 +31,55 @@ from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def is_local(host: object) -> bool:
+    """Whether a host names this machine: loopback, unspecified (a server binding), or
+    localhost."""
+    if host in (None, "", "localhost", b"localhost"):
+        return True
+    text = host.decode() if isinstance(host, bytes) else str(host)
+    try:
+        address = ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+@pytest.fixture(autouse=True, scope="session")
+def only_this_machine() -> Iterator[None]:
+    """Nothing in the tests may reach beyond 127.0.0.1: a connection to another address,
+    or the name lookup that would precede it (a DNS query), fails at once here. Feeds and
+    pages the tests write name other hosts (XML namespaces, example URLs): data, never
+    fetched; this makes sure of it. Subprocesses (chromium, servers) are checked by
+    their own tests."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def refuse(address: object) -> None:
+        if isinstance(address, tuple) and not is_local(address[0]):
+            raise ConnectionRefusedError(f"tests may only reach 127.0.0.1, not {address[0]}")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        refuse(address)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        refuse(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if not is_local(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not look up {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        patch.setattr(socket.socket, "connect_ex", connect_ex)
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield
+
 
 COMPANIES: list[dict[str, Any]] = [
     {
