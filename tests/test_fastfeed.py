@@ -144,6 +144,20 @@ def test_other_feeds_are_left_to_feedparser(name: str) -> None:
         assert all("ill_formed_feed" in a.flags for a in fast.articles)
 
 
+def test_feedparser_resolves_an_entry_link_against_xml_base() -> None:
+    # feedparser is told not to resolve the URIs inside an entry's HTML (its text is all
+    # presswatch keeps): the entry's own link must still be resolved.
+    body = (
+        ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/news/">')
+        .replace('href="https://techdaily.example.com/blink"', 'href="blink"')
+        .replace("OpenAI said", "&lt;a href=&quot;../x&quot;&gt;OpenAI&lt;/a&gt; said")
+    )
+    assert read_entries(body.encode(), {}) is None
+    (article,) = parse_feed(body.encode(), "feed", CONTEXT).articles
+    assert article.url == "https://other.example.com/news/blink"
+    assert article.text == "OpenAI said on Tuesday\nthat it would ship."
+
+
 def test_a_charset_header_other_than_utf8_is_left_to_feedparser() -> None:
     headers = {"content-type": "application/rss+xml; charset=windows-1252"}
     assert read_entries(RSS_WORDPRESS.encode(), headers) is None
