@@ -5,13 +5,15 @@ thousand entries a second; lxml's C parser reads ten times more. This module rea
 lxml only the feeds where presswatch's fields come out exactly as feedparser gives them,
 and answers None for every other feed, which feedparser then reads:
 
-- the body is well-formed XML in UTF-8 without a DOCTYPE or ``xml:base`` (feedparser
-  flags an ill-formed feed and resolves relative links against a base);
+- the body is well-formed XML in UTF-8 without a DOCTYPE (feedparser flags an ill-formed
+  feed); with an ``xml:base``, every entry's link and id is one that resolving against
+  any base gives back unchanged (feedparser resolves them against the base);
 - the root is an RSS 2.0 ``rss`` with one channel, or an Atom 1.0 ``feed``;
 - every element of every entry is one whose meaning is plain (title, link, guid or id,
-  description, summary, content, author, dates, category...): an entry holding another
-  (Media RSS, iTunes, XHTML content, several authors or links...) sends the whole feed to
-  feedparser, which maps such elements onto the same fields in ways of its own;
+  description, summary, content, author, dates, category, a podcast's author and
+  summary...): an entry holding another (a Media RSS description, XHTML content, several
+  authors or links...) sends the whole feed to feedparser, which maps such elements onto
+  the same fields in ways of its own;
 - dates go through feedparser's own date parser.
 
 bench/conformance_feeds.py checks, on every feed of the shared corpus that takes this
@@ -25,9 +27,11 @@ import re
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit, uses_relative
 
 from feedparser.datetimes import _parse_date as feedparser_date
 from feedparser.mixin import _FeedParserMixin
+from feedparser.urls import _urifixer
 from lxml import etree
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -35,12 +39,24 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 
 # Elements that feedparser keeps apart from every field presswatch reads (enclosures,
-# thumbnails, comment counts, podcast details): skipped, provided they hold no element.
+# thumbnails, comment counts, podcast details, places, other tools' own ids): skipped,
+# provided they hold no element.
 MEDIA = "{http://search.yahoo.com/mrss/}"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
+GEORSS = "{http://www.georss.org/georss}"
 IGNORED = frozenset(
     {
+        f"{ITUNES}subtitle",
+        f"{ITUNES}title",
+        f"{ITUNES}keywords",
+        f"{ITUNES}season",
+        f"{ITUNES}block",
+        f"{GEORSS}point",
+        f"{GEORSS}box",
+        # Namespaces feedparser does not know: kept under their own names.
+        "{http://purl.org/syndication/thread/1.0}total",
+        "{com-wordpress:feed-additions:1}post-id",
         "enclosure",
         f"{ATOM}category",
         f"{MEDIA}content",
@@ -70,6 +86,9 @@ RSS_FIELDS = {
     f"{ATOM}updated": "updated",
     "author": "author",
     f"{DC}creator": "author",
+    f"{ITUNES}author": "author",
+    # feedparser reads it as the summary, plain text unless it looks like HTML
+    f"{ITUNES}summary": "plain summary",
     "source": "source",
     "category": "",
     f"{DC}subject": "",
@@ -122,9 +141,19 @@ def _is_plain_utf8(content: bytes, headers: dict[str, str]) -> bool:
         return False
     if content.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return False
-    head = content[:4096].lower()
     # Bytes that are not UTF-8 need no check here: the strict parser refuses them.
-    return b"<!doctype" not in head and b"xml:base" not in content
+    return b"<!doctype" not in content[:4096].lower()
+
+
+def _unchanged_by_any_base(uri: str) -> bool:
+    """True when feedparser's resolution of ``uri`` against any base gives it back as is:
+    an absolute URI that urljoin does not rebuild and feedparser's slash fixer leaves."""
+    parts = urlsplit(uri)
+    if not parts.scheme or _urifixer.sub(r"\1\3", uri) != uri:
+        return False
+    # urljoin returns a URI of another scheme untouched, and rebuilds one of the base's
+    # scheme from its parts when it has a host (without one, it is relative to the base).
+    return parts.scheme not in uses_relative or (bool(parts.netloc) and urlunsplit(parts) == uri)
 
 
 def _only_text(element: Any) -> str:
@@ -198,6 +227,9 @@ def _rss_entry(item: Any) -> dict[str, Any]:
             fields["title"], fields["title_detail"] = _rss_title(child)
         elif name == "content":
             _set(fields, "content", [{"value": _only_text(child)}])
+        elif name == "plain summary":
+            _set(fields, "summary", "")
+            fields["summary"], fields["summary_detail"] = _rss_title(child)
         else:
             _set(fields, name, _only_text(child))
     _check_link(fields)
@@ -285,6 +317,13 @@ def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | No
         return None
     if sum(1 for _ in root.iter("{*}item", "{*}entry")) != len(entries):
         return None  # entries elsewhere than where they belong: feedparser's tolerance
+    if b"xml:base" in content and not all(
+        _unchanged_by_any_base(fields[name])
+        for fields in entries
+        for name in ("link", "id")
+        if name in fields
+    ):
+        return None
     for fields in entries:
         for name in DATES:
             raw = fields.get(name)

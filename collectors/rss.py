@@ -151,6 +151,17 @@ def _entry_key(entry: Any) -> str | None:
     return None
 
 
+def read_feed(content: bytes, headers: dict[str, str], *, fast: bool = True) -> Any:
+    """The feed as feedparser shapes it: from the fast path when it can read the feed."""
+    parsed = read_entries(content, headers) if fast else None
+    if parsed is None:
+        # presswatch keeps the text of an entry's HTML, never its links: resolving every
+        # relative URI inside the HTML was a quarter of feedparser's time on real feeds
+        # (bench/RESULTS.md) and changes no article's text. Entry links are still resolved.
+        parsed = feedparser.parse(content, response_headers=headers, resolve_relative_uris=False)
+    return parsed
+
+
 def parse_feed(
     content: bytes,
     source_name: str,
@@ -165,14 +176,7 @@ def parse_feed(
     """
     if not content.strip():
         return CollectResult("failed", error="the server sent an empty body instead of a feed")
-    parsed = read_entries(content, headers or {}) if fast else None
-    if parsed is None:
-        # presswatch keeps the text of an entry's HTML, never its links: resolving every
-        # relative URI inside the HTML was a quarter of feedparser's time on real feeds
-        # (bench/RESULTS.md) and changes no article's text. Entry links are still resolved.
-        parsed = feedparser.parse(
-            content, response_headers=headers or {}, resolve_relative_uris=False
-        )
+    parsed = read_feed(content, headers or {}, fast=fast)
     entries = parsed.get("entries") or []
     feed = parsed.get("feed") or {}
     feed_title = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from collectors import CollectContext, CollectResult
-from collectors.fastfeed import read_entries
+from collectors.fastfeed import _unchanged_by_any_base, read_entries
 from collectors.rss import parse_feed
 from presswatch.nlp.html import html_to_text
 
@@ -65,12 +65,50 @@ ATOM_BLOG = """<?xml version="1.0" encoding="utf-8"?>
 </feed>"""
 
 
+PODCAST = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+ xmlns:georss="http://www.georss.org/georss" xmlns:thr="http://purl.org/syndication/thread/1.0"
+ xmlns:wp="com-wordpress:feed-additions:1">
+<channel><title>Le podcast de l’IA</title>
+<item>
+  <title>Épisode 12 : Mistral AI &amp; les modèles ouverts</title>
+  <link>https://podcast.example.com/12</link>
+  <guid isPermaLink="false">podcast-12</guid>
+  <pubDate>Mon, 23 Nov 2026 06:00:00 GMT</pubDate>
+  <itunes:author>Claire Dubois</itunes:author>
+  <itunes:subtitle>Les modèles ouverts</itunes:subtitle>
+  <itunes:summary>Arthur Mensch explique pourquoi Mistral AI publie ses poids.</itunes:summary>
+  <itunes:keywords>ia, mistral</itunes:keywords>
+  <itunes:title>Les modèles ouverts</itunes:title>
+  <georss:point>48.85 2.35</georss:point>
+  <thr:total>4</thr:total>
+  <wp:post-id>812</wp:post-id>
+</item>
+<item>
+  <title>Episode 13: OpenAI</title>
+  <link>https://podcast.example.com/13</link>
+  <description>&lt;p&gt;OpenAI, &lt;b&gt;again&lt;/b&gt;.&lt;/p&gt;</description>
+  <itunes:summary>&lt;p&gt;OpenAI &lt;b&gt;again&lt;/b&gt;, the long way.&lt;/p&gt;</itunes:summary>
+</item>
+</channel></rss>"""
+PODCAST = PODCAST.replace(  # the second item's two summaries are feedparser's to order
+    "<description>&lt;p&gt;OpenAI, &lt;b&gt;again&lt;/b&gt;.&lt;/p&gt;</description>", ""
+)
+
+# A base changes nothing here: the link is absolute, the id a tag URI.
+ATOM_WITH_BASE = ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/">')
+
+
 def _both(body: str) -> tuple[CollectResult, CollectResult]:
     data = body.encode()
     return parse_feed(data, "feed", CONTEXT), parse_feed(data, "feed", CONTEXT, fast=False)
 
 
-@pytest.mark.parametrize("body", [RSS_WORDPRESS, ATOM_BLOG], ids=["rss", "atom"])
+@pytest.mark.parametrize(
+    "body",
+    [RSS_WORDPRESS, ATOM_BLOG, PODCAST, ATOM_WITH_BASE],
+    ids=["rss", "atom", "podcast", "atom with xml:base"],
+)
 def test_plain_feeds_take_the_fast_path_and_equal_feedparser(body: str) -> None:
     assert read_entries(body.encode(), {}) is not None
     fast, slow = _both(body)
@@ -122,7 +160,15 @@ LEFT_TO_FEEDPARSER = {
     "doctype with an entity": RSS_WORDPRESS.replace(
         "<rss ", '<!DOCTYPE rss [<!ENTITY co "Mistral AI">]>\n<rss ', 1
     ).replace("OpenAI &lt;b&gt;", "&co; &lt;b&gt;"),
-    "xml:base": ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/">'),
+    "xml:base and a relative id": ATOM_WITH_BASE.replace(
+        "tag:techdaily.example.com,2026:1", "posts/1"
+    ),
+    "itunes summary after a description": PODCAST.replace(
+        "<itunes:summary>&lt;p&gt;", "<description>Short.</description><itunes:summary>&lt;p&gt;"
+    ),
+    "two authors": PODCAST.replace(
+        "<itunes:author>", "<author>claire@podcast.example.com</author><itunes:author>"
+    ),
     "xhtml content": ATOM_BLOG.replace(
         '<content type="html">&lt;p&gt;OpenAI said on Tuesday&lt;br/&gt;that it would '
         "ship.&lt;/p&gt;</content>",
@@ -156,6 +202,38 @@ def test_feedparser_resolves_an_entry_link_against_xml_base() -> None:
     (article,) = parse_feed(body.encode(), "feed", CONTEXT).articles
     assert article.url == "https://other.example.com/news/blink"
     assert article.text == "OpenAI said on Tuesday\nthat it would ship."
+
+
+def test_podcast_fields_are_read_as_feedparser_reads_them() -> None:
+    fast, slow = _both(PODCAST)
+    first, second = fast.articles
+    assert first.author == "Claire Dubois"
+    assert first.text == "Arthur Mensch explique pourquoi Mistral AI publie ses poids."
+    assert first.entry_key == "podcast-12"
+    assert second.text == "OpenAI again, the long way."
+    assert [a.text for a in fast.articles] == [a.text for a in slow.articles]
+
+
+@pytest.mark.parametrize(
+    ("uri", "unchanged"),
+    [
+        ("https://a.example.com/b?c=1#d", True),
+        ("tag:techdaily.example.com,2026:1", True),
+        ("urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a", True),
+        ("posts/1", False),
+        ("/posts/1", False),
+        ("https:posts/1", False),  # the base's scheme and no host: relative to the base
+        ("http:///a.example.com/", False),  # feedparser's fixer removes the extra slash
+        ("https://a.example.com/b?", False),  # rebuilt without the empty query
+    ],
+)
+def test_a_uri_that_any_base_leaves_unchanged(uri: str, unchanged: bool) -> None:
+    from feedparser.urls import _urljoin
+
+    assert _unchanged_by_any_base(uri) is unchanged
+    if unchanged:
+        for base in ("https://other.example.com/x/", "http://b.example.com/", "ftp://c/"):
+            assert _urljoin(base, uri) == uri
 
 
 def test_a_charset_header_other_than_utf8_is_left_to_feedparser() -> None:
