@@ -32,6 +32,7 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg"})
+_CODE_TAGS = frozenset({"script", "style"})
 
 
 class _TextExtractor(HTMLParser):
@@ -39,27 +40,48 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        # What an element skipped so far holds: given back if the fragment ends before it
+        # closes (an embed's <iframe> left open must not swallow the rest of an article).
+        self._skipped: list[str] = []
+        self._code = 0  # open <script> and <style>: code, never text, closed or not
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skipping += 1
+            self._code += tag in _CODE_TAGS
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self._out.append("\n")
+
+    @property
+    def _out(self) -> list[str]:
+        return self._skipped if self._skipping else self.parts
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # "<br/>" is one line break like "<br>" (the default would add a second, so that
         # the same entry read by feedparser, which writes "<br />", or by lxml would differ).
-        self.handle_starttag(tag, attrs)
+        # An empty <iframe/> or <script/> holds nothing to skip.
+        if tag not in _SKIP_TAGS:
+            self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skipping = max(self._skipping - 1, 0)
+            if tag in _CODE_TAGS:
+                self._code = max(self._code - 1, 0)
+            if not self._skipping:
+                self._skipped.clear()
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self._out.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
+        if not self._code:
+            self._out.append(data)
+
+    def close(self) -> None:
+        """Finish the fragment; what an element left open was hiding is text after all."""
+        super().close()
+        if self._skipping and self._skipped:
+            self.parts.extend(self._skipped)
 
 
 def html_to_text(fragment: str) -> str:
