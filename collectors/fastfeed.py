@@ -45,6 +45,8 @@ MEDIA = "{http://search.yahoo.com/mrss/}"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
 GEORSS = "{http://www.georss.org/georss}"
+# Blogger's authors carry an avatar, in a namespace feedparser does not know.
+GOOGLE_AVATAR = "{http://schemas.google.com/g/2005}image"
 IGNORED = frozenset(
     {
         f"{ITUNES}subtitle",
@@ -227,8 +229,21 @@ def _rss_entry(item: Any) -> dict[str, Any]:
             fields["title"], fields["title_detail"] = _rss_title(child)
         elif name == "content":
             _set(fields, "content", [{"value": _only_text(child)}])
+        elif name == "id":
+            _set(fields, "id", _only_text(child))
+            # feedparser resolves a guid against the base unless it says it is no link
+            # (its attribute names are read in any case, the value must be exactly "true").
+            permalink = {k.lower(): v for k, v in child.attrib.items()}.get("ispermalink")
+            fields["guidislink"] = permalink in (None, "true")
+        elif name in ("summary", "plain summary") and "summary" in fields:
+            # A second summary (a podcast's description and iTunes summary): feedparser
+            # reads it as the content, plain text unless it looks like HTML, when the entry
+            # has no content yet; otherwise its choice is its own.
+            if "content" in fields:
+                raise _NeedsFeedparser
+            text, detail = _rss_title(child)
+            fields["content"] = [{"value": text, **detail}]
         elif name == "plain summary":
-            _set(fields, "summary", "")
             fields["summary"], fields["summary_detail"] = _rss_title(child)
         else:
             _set(fields, name, _only_text(child))
@@ -253,6 +268,8 @@ def _atom_author(element: Any) -> str:
             name = _only_text(child)
         elif child.tag == f"{ATOM}email" and not email:
             email = _only_text(child)
+        elif child.tag == GOOGLE_AVATAR:
+            _no_field_inside(child)
         elif child.tag != f"{ATOM}uri":
             raise _NeedsFeedparser
     if not name:
@@ -321,7 +338,7 @@ def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | No
         _unchanged_by_any_base(fields[name])
         for fields in entries
         for name in ("link", "id")
-        if name in fields
+        if name in fields and (name == "link" or fields.get("guidislink", True))
     ):
         return None
     for fields in entries:

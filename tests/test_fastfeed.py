@@ -91,9 +91,6 @@ PODCAST = """<?xml version="1.0" encoding="UTF-8"?>
   <itunes:summary>&lt;p&gt;OpenAI &lt;b&gt;again&lt;/b&gt;, the long way.&lt;/p&gt;</itunes:summary>
 </item>
 </channel></rss>"""
-PODCAST = PODCAST.replace(  # the second item's two summaries are feedparser's to order
-    "<description>&lt;p&gt;OpenAI, &lt;b&gt;again&lt;/b&gt;.&lt;/p&gt;</description>", ""
-)
 
 # A base changes nothing here: the link is absolute, the id a tag URI.
 ATOM_WITH_BASE = ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/">')
@@ -163,8 +160,10 @@ LEFT_TO_FEEDPARSER = {
     "xml:base and a relative id": ATOM_WITH_BASE.replace(
         "tag:techdaily.example.com,2026:1", "posts/1"
     ),
-    "itunes summary after a description": PODCAST.replace(
-        "<itunes:summary>&lt;p&gt;", "<description>Short.</description><itunes:summary>&lt;p&gt;"
+    "a second summary after a content": PODCAST.replace(
+        "<itunes:summary>&lt;p&gt;",
+        '<encoded xmlns="http://purl.org/rss/1.0/modules/content/">Full.</encoded>'
+        "<itunes:summary>&lt;p&gt;",
     ),
     "two authors": PODCAST.replace(
         "<itunes:author>", "<author>claire@podcast.example.com</author><itunes:author>"
@@ -210,6 +209,7 @@ def test_podcast_fields_are_read_as_feedparser_reads_them() -> None:
     assert first.author == "Claire Dubois"
     assert first.text == "Arthur Mensch explique pourquoi Mistral AI publie ses poids."
     assert first.entry_key == "podcast-12"
+    # Its description is the summary, its iTunes summary (longer) the content.
     assert second.text == "OpenAI again, the long way."
     assert [a.text for a in fast.articles] == [a.text for a in slow.articles]
 
@@ -257,3 +257,16 @@ def test_whitespace_is_collapsed_within_lines_and_blank_lines_kept_single() -> N
     # The no-break space is French typography, not spacing to collapse.
     assert normalize_whitespace(text) == "Mistral AI\u00a0 lève\n\ndes fonds"
     assert normalize_whitespace("\n \t\n") == ""
+
+
+def test_an_element_left_open_does_not_hide_the_rest_of_an_article() -> None:
+    # A video embed's <iframe> never closed: feedparser's sanitizer drops the tag and
+    # keeps the text after it, and so must the fast path (a real blog feed of the corpus).
+    assert html_to_text('<p>Avant</p><iframe src="v"></p><p>Après l’embed</p>') == (
+        "Avant\n\nAprès l’embed"
+    )
+    assert html_to_text('a<iframe src="v"/>b') == "ab"
+    # What a closed one holds is still left out, and code is never text, closed or not.
+    assert html_to_text("<p>a</p><iframe>Fallback</iframe><p>b</p>") == "a\n\nb"
+    assert html_to_text("<p>a</p><iframe><script>run()</script><p>b") == "a\n\nb"
+    assert html_to_text("<p>a</p><script>run()") == "a"
