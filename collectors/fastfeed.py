@@ -163,9 +163,19 @@ def _only_text(element: Any) -> str:
     if len(element):
         raise _NeedsFeedparser
     text = (element.text or "").strip()
-    if "<!--" in text:
+    if "<!--" in text and not _plain_comments(text):
         raise _NeedsFeedparser  # feedparser's sanitizer drops comments, even broken ones
     return text
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+
+
+def _plain_comments(text: str) -> bool:
+    """True when every comment in ``text`` is closed and holds no '--': both feedparser's
+    sanitizer and presswatch's HTML-to-text drop such a comment whole."""
+    bodies = _COMMENT.findall(text)
+    return "<!--" not in _COMMENT.sub("", text) and not any("--" in b for b in bodies)
 
 
 def _no_field_inside(element: Any) -> None:

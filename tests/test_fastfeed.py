@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from collectors import CollectContext, CollectResult
@@ -92,6 +94,12 @@ PODCAST = """<?xml version="1.0" encoding="UTF-8"?>
 </item>
 </channel></rss>"""
 
+# WordPress's block editor leaves a comment around every block of an article.
+RSS_GUTENBERG = RSS_WORDPRESS.replace(
+    "<content:encoded><![CDATA[<p>",
+    "<content:encoded><![CDATA[<!-- wp:paragraph -->\n<p>",
+).replace("</p><script>", "</p>\n<!-- /wp:paragraph --><script>")
+
 # A base changes nothing here: the link is absolute, the id a tag URI.
 ATOM_WITH_BASE = ATOM_BLOG.replace("<entry>", '<entry xml:base="https://other.example.com/">')
 
@@ -103,8 +111,8 @@ def _both(body: str) -> tuple[CollectResult, CollectResult]:
 
 @pytest.mark.parametrize(
     "body",
-    [RSS_WORDPRESS, ATOM_BLOG, PODCAST, ATOM_WITH_BASE],
-    ids=["rss", "atom", "podcast", "atom with xml:base"],
+    [RSS_WORDPRESS, ATOM_BLOG, PODCAST, ATOM_WITH_BASE, RSS_GUTENBERG],
+    ids=["rss", "atom", "podcast", "atom with xml:base", "rss with block comments"],
 )
 def test_plain_feeds_take_the_fast_path_and_equal_feedparser(body: str) -> None:
     assert read_entries(body.encode(), {}) is not None
@@ -165,6 +173,8 @@ LEFT_TO_FEEDPARSER = {
         '<encoded xmlns="http://purl.org/rss/1.0/modules/content/">Full.</encoded>'
         "<itunes:summary>&lt;p&gt;",
     ),
+    "a comment that is not plain": RSS_GUTENBERG.replace("wp:paragraph -->", "wp -- p -->", 1),
+    "a comment left open": RSS_GUTENBERG.replace("/wp:paragraph -->", "/wp:paragraph"),
     "two authors": PODCAST.replace(
         "<itunes:author>", "<author>claire@podcast.example.com</author><itunes:author>"
     ),
@@ -268,3 +278,20 @@ def test_an_element_left_open_does_not_hide_the_rest_of_an_article() -> None:
     assert html_to_text("<p>a</p><iframe>Fallback</iframe><p>b</p>") == "a\n\nb"
     assert html_to_text("<p>a</p><iframe><script>run()</script><p>b") == "a\n\nb"
     assert html_to_text("<p>a</p><script>run()") == "a"
+
+
+def test_blank_lines_before_the_xml_declaration_flag_the_feed_and_lose_nothing() -> None:
+    body = ("\n\n  " + RSS_WORDPRESS).encode()
+    raw = feedparser.parse(body)  # ill-formed for feedparser: its loose parser reads it
+    assert raw.bozo and len(raw.entries) == 2
+    result = parse_feed(body, "feed", CONTEXT)
+    assert result.problems == [
+        "ill-formed feed, entries read anyway: blank space before the XML declaration "
+        "(a feed must start with '<?xml')"
+    ]
+    assert all("ill_formed_feed" in a.flags for a in result.articles)
+    plain = parse_feed(RSS_WORDPRESS.encode(), "feed", CONTEXT).articles
+    assert [dataclasses.replace(a, flags=()) for a in result.articles] == [
+        dataclasses.replace(a, flags=()) for a in plain
+    ]
+    assert [a.text for a in result.articles] == [a.text for a in plain]
