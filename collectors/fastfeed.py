@@ -27,7 +27,7 @@ import re
 import threading
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit, uses_relative
+from urllib.parse import urlparse, urlunparse, uses_relative
 
 from feedparser.datetimes import _parse_date as feedparser_date
 from feedparser.mixin import _FeedParserMixin
@@ -113,6 +113,7 @@ ATOM_TYPES = {"text": "text/plain", "text/plain": "text/plain", "html": "text/ht
 ATOM_TYPES["text/html"] = "text/html"
 looks_like_html = _FeedParserMixin.looks_like_html
 
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']""")
 # lxml parsers must not be shared between threads (full-text sources parse in the fetch
 # threads): one per thread.
@@ -150,12 +151,12 @@ def _is_plain_utf8(content: bytes, headers: dict[str, str]) -> bool:
 def _unchanged_by_any_base(uri: str) -> bool:
     """True when feedparser's resolution of ``uri`` against any base gives it back as is:
     an absolute URI that urljoin does not rebuild and feedparser's slash fixer leaves."""
-    parts = urlsplit(uri)
+    parts = urlparse(uri)
     if not parts.scheme or _urifixer.sub(r"\1\3", uri) != uri:
         return False
     # urljoin returns a URI of another scheme untouched, and rebuilds one of the base's
     # scheme from its parts when it has a host (without one, it is relative to the base).
-    return parts.scheme not in uses_relative or (bool(parts.netloc) and urlunsplit(parts) == uri)
+    return parts.scheme not in uses_relative or (bool(parts.netloc) and urlunparse(parts) == uri)
 
 
 def _only_text(element: Any) -> str:
@@ -166,9 +167,6 @@ def _only_text(element: Any) -> str:
     if "<!--" in text and not _plain_comments(text):
         raise _NeedsFeedparser  # feedparser's sanitizer drops comments, even broken ones
     return text
-
-
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
 
 def _plain_comments(text: str) -> bool:
@@ -244,7 +242,7 @@ def _rss_entry(item: Any) -> dict[str, Any]:
             # feedparser resolves a guid against the base unless it says it is no link
             # (its attribute names are read in any case, the value must be exactly "true").
             permalink = {k.lower(): v for k, v in child.attrib.items()}.get("ispermalink")
-            fields["guidislink"] = permalink in (None, "true")
+            fields["id_is_permalink"] = permalink in (None, "true")
         elif name in ("summary", "plain summary") and "summary" in fields:
             # A second summary (a podcast's description and iTunes summary): feedparser
             # reads it as the content, plain text unless it looks like HTML, when the entry
@@ -348,7 +346,7 @@ def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | No
         _unchanged_by_any_base(fields[name])
         for fields in entries
         for name in ("link", "id")
-        if name in fields and (name == "link" or fields.get("guidislink", True))
+        if name in fields and (name == "link" or fields.get("id_is_permalink", True))
     ):
         return None
     for fields in entries:

@@ -233,6 +233,7 @@ def test_podcast_fields_are_read_as_feedparser_reads_them() -> None:
         ("https:posts/1", False),  # the base's scheme and no host: relative to the base
         ("http:///a.example.com/", False),  # feedparser's fixer removes the extra slash
         ("https://a.example.com/b?", False),  # rebuilt without the empty query
+        ("https://a.example.com/b;", False),  # and without empty parameters
     ],
 )
 def test_a_uri_that_any_base_leaves_unchanged(uri: str, unchanged: bool) -> None:
