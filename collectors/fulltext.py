@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 import unicodedata
 
 import httpx
 
 from presswatch.models import Article
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_PAGE_MB = 5
 # Below this many characters an "article" is a teaser, a paywall or an error page.
 MIN_FULLTEXT_CHARS = 400
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -56,7 +57,7 @@ def with_fulltext(
     article: Article, client: httpx.Client, headers: dict[str, str]
 ) -> tuple[Article, str | None]:
     """The article with its page's full text, or unchanged with the reason it was kept."""
-    from collectors.rss import HOSTS, describe_http_error
+    from collectors.rss import FETCH_DEADLINE_SECONDS, HOSTS, describe_http_error, read_body
 
     if not article.url:
         return article, "no link to fetch"
@@ -67,15 +68,13 @@ def with_fulltext(
         ):
             if response.status_code >= 400:
                 return article, f"the page answered {response.status_code}"
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_PAGE_BYTES:
-                    return article, "the page is larger than 5 MB"
-                chunks.append(chunk)
+            deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
+            page = read_body(response, MAX_PAGE_MB, deadline, "page")
     except httpx.HTTPError as exc:
         return article, describe_http_error(exc, article.url)
-    text, site, why = extract_fulltext(b"".join(chunks), article.url)
+    except ValueError as exc:  # too large or too slow
+        return article, str(exc)
+    text, site, why = extract_fulltext(page, article.url)
     if text is None:
         flags = (*article.flags, "summary_only")
         return dataclasses.replace(article, flags=flags), why

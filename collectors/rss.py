@@ -7,6 +7,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +31,11 @@ from presswatch.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
 TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
+# A whole fetch, from the request to the body's last byte: the read timeout only bounds
+# the wait for each piece, and a server trickling a byte at a time would hold a fetching
+# thread for ever (a feed of 10 MB takes a few seconds on a slow line).
+FETCH_DEADLINE_SECONDS = 120.0
 MAX_REDIRECTS = 5
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, "
@@ -254,13 +258,20 @@ def parse_feed(
     return result
 
 
-def _read_capped(response: httpx.Response, limit: int) -> bytes:
+def read_body(response: httpx.Response, limit_mb: int, deadline: float, what: str) -> bytes:
+    """The response's body, or ValueError when it passes ``limit_mb`` or the deadline (a
+    ``time.monotonic()`` value): an endless or trickling body is an error, not a hang."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > limit:
-            raise ValueError(f"the feed is larger than {limit // (1024 * 1024)} MB: not read")
+        if size > limit_mb * 1024 * 1024:
+            raise ValueError(f"the {what} is larger than {limit_mb} MB: not read")
+        if time.monotonic() > deadline:
+            raise ValueError(
+                f"the server sent the {what} too slowly ({size // 1024} KB in "
+                f"{FETCH_DEADLINE_SECONDS:.0f} s): stopped; it is asked again next time"
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -282,6 +293,8 @@ def collect_feed(
     http = client or shared_client()
     try:
         with HOSTS.slot(source.url), http.stream("GET", source.url, headers=headers) as response:
+            # From the headers on (the wait for them is the read timeout's).
+            deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
             if response.status_code == 304:
                 return CollectResult(
                     "not_modified",
@@ -305,7 +318,7 @@ def collect_feed(
                 return CollectResult(
                     "failed", http_status=status_code, error=message, retry_after=retry_after
                 )
-            body = _read_capped(response, MAX_BODY_BYTES)
+            body = read_body(response, source.max_feed_mb, deadline, "feed")
             response_headers = {k.lower(): v for k, v in response.headers.items()}
             status = response.status_code
     except (httpx.HTTPError, ssl.SSLError, OSError) as exc:

@@ -157,6 +157,7 @@ class RssSourceConfig(_SourceBase):
     kind: Literal["rss"]
     url: str
     fulltext: bool = False
+    max_feed_mb: int = Field(default=10, gt=0)
 
     @property
     def location(self) -> str:

@@ -193,6 +193,10 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
     delay: float = 0.0
+    # Bad servers: the body sent again and again for ever, and/or a byte at a time with
+    # this many seconds between bytes (no Content-Length: the body ends when they stop).
+    endless: bool = False
+    trickle: float = 0.0
 
 
 @dataclass
@@ -243,9 +247,26 @@ def feed_server() -> Iterator[FeedServer]:
                 self.send_header(name, value)
             if route.etag:
                 self.send_header("ETag", route.etag)
+            if route.endless or route.trickle:
+                self.end_headers()
+                self._send_badly(route)
+                return
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             self.wfile.write(route.body)
+
+        def _send_badly(self, route: Route) -> None:
+            pieces = [route.body[i : i + 1] for i in range(len(route.body))]
+            try:
+                while True:
+                    for piece in pieces if route.trickle else [route.body]:
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                        time.sleep(route.trickle)
+                    if not route.endless:
+                        return
+            except OSError:
+                return  # the client gave up: what the test wants
 
         def log_message(self, format: str, *args: Any) -> None:
             return

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from collectors import CollectContext
+import httpx
+import pytest
+
+from collectors import CollectContext, rss
 from collectors.rss import collect_feed
 from presswatch.config import Config, RssSourceConfig
 from presswatch.pipeline import Analyzer
@@ -51,6 +55,9 @@ ATOM_EN = """<?xml version="1.0" encoding="utf-8"?>
   <content type="html">&lt;p&gt;OpenAI said on Tuesday that the model would ship.&lt;/p&gt;</content>
 </entry>
 </feed>"""
+
+
+FEED_BYTES = ATOM_EN.encode()
 
 
 def source(server: FeedServer, path: str) -> RssSourceConfig:
@@ -145,3 +152,50 @@ def test_connection_refused_is_reported() -> None:
     result = collect_feed(config, context())
     assert result.status == "failed"
     assert "127.0.0.1" in (result.error or "")
+
+
+def test_an_endless_body_stops_at_the_sources_cap(feed_server: FeedServer) -> None:
+    feed_server.routes["/endless"] = Route(b"<rss><channel>" + b"<item/>" * 8192, endless=True)
+    config = RssSourceConfig(
+        name="Endless", kind="rss", url=feed_server.url("/endless"), max_feed_mb=1
+    )
+    result = collect_feed(config, context())
+    assert result.status == "failed"
+    assert result.error == "the feed is larger than 1 MB: not read"
+
+
+def test_a_slow_trickle_stops_at_the_deadline(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A byte every 50 ms, for ever: each read is quick, so only a deadline ends it.
+    monkeypatch.setattr(rss, "FETCH_DEADLINE_SECONDS", 1.0)
+    feed_server.routes["/trickle"] = Route(b"<rss>", endless=True, trickle=0.05)
+    started = time.monotonic()
+    result = collect_feed(source(feed_server, "/trickle"), context())
+    assert result.status == "failed"
+    assert (result.error or "").startswith("the server sent the feed too slowly (0 KB in 1 s)")
+    assert time.monotonic() - started < 30  # not the read timeout: the deadline
+
+
+def test_a_server_that_stops_answering_times_out(feed_server: FeedServer) -> None:
+    feed_server.routes["/silent"] = Route(FEED_BYTES, delay=2.0)
+    with httpx.Client(timeout=httpx.Timeout(0.3)) as client:
+        result = collect_feed(source(feed_server, "/silent"), context(), client)
+    assert result.status == "failed"
+    assert result.error == "127.0.0.1 stopped sending data (read timeout): try again later"
+
+
+def test_tls_and_name_failures_are_named(feed_server: FeedServer) -> None:
+    # TLS spoken to a server that speaks plain HTTP; a name that does not resolve (the
+    # tests' guard refuses the lookup as an offline machine's resolver would).
+    feed_server.routes["/feed.xml"] = Route(FEED_BYTES)
+    tls = RssSourceConfig(
+        name="TLS", kind="rss", url=feed_server.url("/feed.xml").replace("http:", "https:")
+    )
+    result = collect_feed(tls, context())
+    assert (result.error or "").startswith("TLS handshake with 127.0.0.1 failed")
+    nowhere = RssSourceConfig(name="DNS", kind="rss", url="https://feeds.presswatch.invalid/")
+    result = collect_feed(nowhere, context())
+    assert result.error == (
+        "could not resolve the host feeds.presswatch.invalid: check the URL or the network"
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from collectors import rss
 from presswatch.config import Config
 from presswatch.pipeline import collect
 from presswatch.store import Store
@@ -67,3 +70,29 @@ def test_full_text_replaces_summaries_and_failures_keep_them(
     collect(config, store)
     again = [p for p, _ in feed_server.requests if p != "/feed.xml"]
     assert again == pages  # stored entries' pages are not fetched again
+
+
+def test_an_endless_or_trickling_page_keeps_the_summary(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rss, "FETCH_DEADLINE_SECONDS", 1.0)
+    feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
+    feed_server.routes["/article"] = Route(ARTICLE_PAGE.encode())
+    feed_server.routes["/cookies"] = Route(b"<p>" + b"cookies " * 8192, endless=True)
+    feed_server.routes["/template"] = Route(b"<html>", endless=True, trickle=0.05)
+    config = write_config(
+        sources=[
+            {"name": "Flux", "kind": "rss", "url": feed_server.url("/feed.xml"), "fulltext": True}
+        ]
+    )
+    (outcome,) = collect(config, store).outcomes
+    assert outcome.status == "ok" and outcome.new == 3
+    problems = "\n".join(outcome.problems)
+    assert "/cookies: summary kept: the page is larger than 5 MB: not read" in problems
+    assert "/template: summary kept: the server sent the page too slowly (0 KB in 1 s)" in problems
+    texts = {(a.url or "").rsplit("/", 1)[-1]: a.text for a in store.iter_articles()}
+    assert "garder la maîtrise de leurs données" in texts["article"]
+    assert texts["template"] == "Résumé court de template, Mistral AI."
