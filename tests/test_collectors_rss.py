@@ -106,6 +106,37 @@ def test_atom_entries(feed_server: FeedServer, write_config: Callable[..., Confi
     assert article.published == datetime(2024, 6, 11, 8, 0, tzinfo=UTC)
 
 
+RDF_FR = """<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://agence.example.fr/">
+  <title>L’Agence</title><link>https://agence.example.fr/</link>
+  <items><rdf:Seq><rdf:li rdf:resource="https://agence.example.fr/1"/></rdf:Seq></items>
+</channel>
+<item rdf:about="https://agence.example.fr/1">
+  <title>Mistral AI s’installe à Londres</title>
+  <link>https://agence.example.fr/1</link>
+  <dc:date>2026-11-20T18:30:00+01:00</dc:date>
+  <dc:creator>Rédaction</dc:creator>
+  <description>La start-up française ouvre un bureau outre-Manche.</description>
+</item>
+</rdf:RDF>"""
+
+
+def test_rdf_entries(feed_server: FeedServer) -> None:
+    feed_server.routes["/rdf"] = Route(
+        RDF_FR.encode(), headers={"Content-Type": "application/rdf+xml"}
+    )
+    result = collect_feed(source(feed_server, "/rdf"), context())
+    (article,) = result.articles
+    assert result.status == "ok" and result.problems == []
+    assert article.entry_key == "https://agence.example.fr/1"
+    assert article.title == "Mistral AI s’installe à Londres"
+    assert article.outlet == "L’Agence" and article.author == "Rédaction"
+    assert article.published == datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
+    assert article.text == "La start-up française ouvre un bureau outre-Manche."
+
+
 def test_gzip_and_redirects(feed_server: FeedServer) -> None:
     feed_server.routes["/old"] = Route(status=301, headers={"Location": "/gz"})
     feed_server.routes["/gz"] = Route(
