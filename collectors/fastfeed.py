@@ -180,8 +180,8 @@ def _no_field_inside(element: Any) -> None:
     """Check that a skipped element holds nothing feedparser would read into a field.
 
     An image in a category has a title and a link; a Media RSS ``content`` may hold a
-    ``media:description``, which feedparser takes as the entry's summary (Le Monde's
-    photo captions); a photo credit is kept apart.
+    ``media:description``, which feedparser takes as the entry's summary or content
+    (``without_media_captions`` removes those first); a photo credit is kept apart.
     """
     for child in element:
         if isinstance(child.tag, str) and child.tag != f"{MEDIA}credit":
@@ -309,6 +309,38 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
             _set(fields, name, _only_text(child))
     _check_link(fields)
     return fields
+
+
+_MEDIA_NAMESPACES = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
+
+
+def without_media_captions(content: bytes) -> bytes:
+    """The feed without the descriptions of its media objects (a photo's caption).
+
+    feedparser reads a ``media:description`` as the entry's summary, or as its content
+    when the entry has a summary: Le Monde's feeds give every article a photo whose
+    caption is often longer than the article's description, and the longer of the two
+    would be the article's text. A description of the entry itself (YouTube's
+    ``media:group``) is kept. A feed the strict parser refuses is left as it is.
+    """
+    if b"search.yahoo.com/mrss" not in content or b"description" not in content:
+        return content
+    try:
+        root = etree.fromstring(content, _strict_parser())
+    except (etree.XMLSyntaxError, ValueError):
+        return content
+    captions = [
+        caption
+        for namespace in _MEDIA_NAMESPACES
+        for caption in root.iterfind(f".//{{{namespace}}}content/{{{namespace}}}description")
+    ]
+    if not captions:
+        return content
+    for caption in captions:
+        caption.getparent().remove(caption)
+    tree = root.getroottree()
+    # The bytes keep their encoding, so that a charset header still describes them.
+    return bytes(etree.tostring(tree, encoding=tree.docinfo.encoding, xml_declaration=True))
 
 
 def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ import pytest
 
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import _unchanged_by_any_base, read_entries
-from collectors.rss import parse_feed
+from collectors.rss import parse_feed, prepare_body
 from presswatch.nlp.html import html_to_text
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -296,3 +296,48 @@ def test_blank_lines_before_the_xml_declaration_flag_the_feed_and_lose_nothing()
         dataclasses.replace(a, flags=()) for a in plain
     ]
     assert [a.text for a in result.articles] == [a.text for a in plain]
+
+
+LE_MONDE = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>Le Monde.fr - Actualités et Infos en France et dans le monde</title>
+<item><title><![CDATA[Mistral AI ouvre un bureau à Londres]]></title>
+<pubDate>Thu, 18 Jan 2024 11:28:50 +0100</pubDate>
+<description><![CDATA[La start-up française s’étend outre-Manche.]]></description>
+<guid isPermaLink="true">https://www.lemonde.fr/economie/article/2024/01/18/mistral_1.html</guid>
+<link>https://www.lemonde.fr/economie/article/2024/01/18/mistral_1.html</link>
+<media:content width="644" height="322" url="https://img.lemde.fr/2024/01/18/photo.jpg">
+<media:description type="plain">Arthur Mensch, cofondateur de Mistral AI, lors d’une
+conférence à Paris, le 17 janvier 2024, devant un public d’investisseurs.</media:description>
+<media:credit scheme="urn:ebu">AFP</media:credit></media:content></item>
+</channel></rss>"""
+
+YOUTUBE = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+<title>Chaîne IA</title>
+<entry><id>yt:video:1</id><title>Mistral AI en dix minutes</title>
+<link rel="alternate" href="https://www.youtube.com/watch?v=1"/>
+<published>2024-01-18T10:00:00+00:00</published>
+<media:group><media:title>Mistral AI en dix minutes</media:title>
+<media:description>Tout sur la start-up française.</media:description></media:group>
+</entry></feed>"""
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "feedparser"])
+def test_a_photo_caption_is_not_the_article(fast: bool) -> None:
+    # feedparser reads a media object's description as the entry's content, and it is
+    # longer than Le Monde's description: it used to become the article's text.
+    # Another encoding takes feedparser's path; the feed keeps its encoding when rewritten.
+    legacy = LE_MONDE.replace("UTF-8", "windows-1252").encode("cp1252")
+    body = LE_MONDE.encode() if fast else legacy
+    charset = "utf-8" if fast else "windows-1252"
+    headers = {"content-type": f"application/rss+xml; charset={charset}"}
+    (article,) = parse_feed(body, "Le Monde", CONTEXT, headers).articles
+    assert article.text == "La start-up française s’étend outre-Manche."
+    assert article.title == "Mistral AI ouvre un bureau à Londres"
+    assert (read_entries(prepare_body(body)[0], {}) is not None) is fast
+
+
+def test_the_description_of_a_whole_entry_is_kept() -> None:
+    (article,) = parse_feed(YOUTUBE.encode(), "YouTube", CONTEXT).articles
+    assert article.text == "Tout sur la start-up française."
