@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 import unicodedata
 
 import httpx
@@ -57,7 +56,7 @@ def with_fulltext(
     article: Article, client: httpx.Client, headers: dict[str, str]
 ) -> tuple[Article, str | None]:
     """The article with its page's full text, or unchanged with the reason it was kept."""
-    from collectors.rss import FETCH_DEADLINE_SECONDS, HOSTS, describe_http_error, read_body
+    from collectors.rss import HOSTS, describe_http_error, read_body
 
     if not article.url:
         return article, "no link to fetch"
@@ -68,8 +67,7 @@ def with_fulltext(
         ):
             if response.status_code >= 400:
                 return article, f"the page answered {response.status_code}"
-            deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
-            page = read_body(response, MAX_PAGE_MB, deadline, "page")
+            page = read_body(response, MAX_PAGE_MB, "page")
     except httpx.HTTPError as exc:
         return article, describe_http_error(exc, article.url)
     except ValueError as exc:  # too large or too slow

@@ -32,9 +32,9 @@ from presswatch.urls import canonical_url
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
-# A whole fetch, from the request to the body's last byte: the read timeout only bounds
-# the wait for each piece, and a server trickling a byte at a time would hold a fetching
-# thread for ever (a feed of 10 MB takes a few seconds on a slow line).
+# A whole body, from the response's headers to its last byte: the read timeout only
+# bounds the wait for each piece, and a server trickling a byte at a time would hold a
+# fetching thread for ever (a feed of 10 MB takes a few seconds on a slow line).
 FETCH_DEADLINE_SECONDS = 120.0
 MAX_REDIRECTS = 5
 ACCEPT = (
@@ -258,9 +258,10 @@ def parse_feed(
     return result
 
 
-def read_body(response: httpx.Response, limit_mb: int, deadline: float, what: str) -> bytes:
-    """The response's body, or ValueError when it passes ``limit_mb`` or the deadline (a
-    ``time.monotonic()`` value): an endless or trickling body is an error, not a hang."""
+def read_body(response: httpx.Response, limit_mb: int, what: str) -> bytes:
+    """The response's body, or ValueError when it passes ``limit_mb`` or takes longer than
+    FETCH_DEADLINE_SECONDS: an endless or trickling body is an error, not a hang."""
+    deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
@@ -293,8 +294,6 @@ def collect_feed(
     http = client or shared_client()
     try:
         with HOSTS.slot(source.url), http.stream("GET", source.url, headers=headers) as response:
-            # From the headers on (the wait for them is the read timeout's).
-            deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
             if response.status_code == 304:
                 return CollectResult(
                     "not_modified",
@@ -318,7 +317,7 @@ def collect_feed(
                 return CollectResult(
                     "failed", http_status=status_code, error=message, retry_after=retry_after
                 )
-            body = read_body(response, source.max_feed_mb, deadline, "feed")
+            body = read_body(response, source.max_feed_mb, "feed")
             response_headers = {k.lower(): v for k, v in response.headers.items()}
             status = response.status_code
     except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
