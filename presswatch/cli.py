@@ -436,10 +436,15 @@ def sources(config_path: Path | None, db: str | None) -> None:
         if state.disabled_reason:
             status = "DISABLED"
         due = state.next_due.strftime("%Y-%m-%d %H:%M UTC") if state.next_due else "now"
+        attempt = (
+            state.last_attempt.strftime("%Y-%m-%d %H:%M UTC") if state.last_attempt else "never"
+        )
+        if state.http_status:
+            attempt += f" (HTTP {state.http_status})"
         click.echo(
-            f"{state.name} [{state.kind}] {status}; last success {last}; next due {due}; "
-            f"{state.entries_seen} entries seen, {state.entries_new} new last time; "
-            f"{state.location}"
+            f"{state.name} [{state.kind}] {status}; last attempt {attempt}; last success {last}; "
+            f"next due {due}; {state.entries_seen} entries seen, {state.entries_new} new last "
+            f"time; {state.location}"
         )
         if state.disabled_reason:
             click.echo(f"    disabled: {state.disabled_reason}")

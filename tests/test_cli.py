@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,13 @@ from click.testing import CliRunner
 
 from presswatch.cli import main
 from presswatch.config import Config
+from tests.conftest import FeedServer, Route
+
+FEED = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Journal</title>'
+    b"<item><title>Mistral AI</title><link>https://journal.example.com/1</link>"
+    b"<description>Mistral AI et OpenAI.</description></item></channel></rss>"
+)
 
 
 def test_collect_then_export_the_seeds(
@@ -239,3 +247,31 @@ def test_migrate_says_what_it_did_on_postgresql(
     assert "created schema version" in first.output
     again = runner.invoke(main, ["migrate", "--config", str(config.path)])
     assert "created" not in again.output and "up to date" in again.output
+
+
+def test_sources_print_each_feeds_last_attempt_and_http_status(
+    write_config: Callable[..., Config], feed_server: FeedServer
+) -> None:
+    feed_server.routes["/feed.xml"] = Route(FEED, etag='"v1"')
+    config = write_config(
+        sources=[
+            {"name": "Journal", "kind": "rss", "url": feed_server.url("/feed.xml")},
+            {"name": "Gone", "kind": "rss", "url": feed_server.url("/gone.xml")},
+        ]
+    )
+    feed_server.routes["/gone.xml"] = Route(status=410)
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    before = runner.invoke(main, ["sources", *args]).output
+    assert "Journal [rss] not collected yet; last attempt never; last success never" in before
+    seen = []
+    for _ in range(2):  # the second time the feed answers 304
+        assert runner.invoke(main, ["collect", *args]).exit_code == 0
+        lines = runner.invoke(main, ["sources", *args]).output.splitlines()
+        seen.append(next(line for line in lines if line.startswith("Journal")))
+    first, second = seen
+    assert re.search(r"ok; last attempt \S+ \S+ UTC \(HTTP 200\); last success", first)
+    assert "1 entries seen, 1 new last time" in first
+    assert re.search(r"ok; last attempt \S+ \S+ UTC \(HTTP 304\); last success", second)
+    gone = next(line for line in lines if line.startswith("Gone"))
+    assert "Gone [rss] DISABLED; last attempt" in gone and "(HTTP 410)" in gone
