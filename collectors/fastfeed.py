@@ -340,7 +340,10 @@ def without_media_captions(content: bytes) -> bytes:
         caption.getparent().remove(caption)
     tree = root.getroottree()
     # The bytes keep their encoding, so that a charset header still describes them.
-    return bytes(etree.tostring(tree, encoding=tree.docinfo.encoding, xml_declaration=True))
+    try:
+        return bytes(etree.tostring(tree, encoding=tree.docinfo.encoding, xml_declaration=True))
+    except (LookupError, ValueError):  # an encoding lxml reads but cannot write
+        return content
 
 
 def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | None:
