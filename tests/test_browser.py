@@ -35,13 +35,10 @@ def dashboard(
     with Store(url) as store:
         collect(config, store)
     port = free_port()
+    # The dashboard's own log, shown when the test fails in the browser.
+    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
     process = presswatch(
-        "dashboard",
-        config.path,
-        "--port",
-        str(port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -50,6 +47,7 @@ def dashboard(
     finally:
         process.terminate()
         process.wait(timeout=15)
+        log.close()
 
 
 def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
@@ -122,7 +120,7 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         )
         page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
         saved = tmp_path / "export.csv"
-        download_within(page, button, saved)
+        download_within(page, button, saved, tmp_path / "dashboard.log")
         browser.close()
 
     data = saved.read_bytes()
@@ -134,7 +132,7 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     assert (tmp_path / "overview.png").stat().st_size > 10_000
 
 
-def download_within(page: Any, button: Any, saved: Path) -> None:
+def download_within(page: Any, button: Any, saved: Path, log: Path) -> None:
     """Click a deferred download button and save the file; click once more if the first
     click brought nothing in 30 s (on a loaded CI machine Streamlit once lost one: the CSV
     is built on the server when the click arrives), then fail with what the page shows."""
@@ -149,6 +147,8 @@ def download_within(page: Any, button: Any, saved: Path) -> None:
         except PlaywrightTimeout:
             if attempt:
                 raise AssertionError(
-                    "no download after two clicks; the page shows: "
-                    + page.locator("body").inner_text()[:2000]
+                    "no download after two clicks; the page ends with: "
+                    + page.locator("body").inner_text()[-600:]
+                    + "\nthe dashboard's log ends with: "
+                    + log.read_text(encoding="utf-8")[-3000:]
                 ) from None
