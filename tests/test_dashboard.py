@@ -269,14 +269,21 @@ def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, st
     assert app.text[0].value.startswith(f"{written.rows} rows")
     shown = app.dataframe[0].value
     assert len(shown) == written.rows and list(shown.columns) == COLUMNS["articles"]
-    # What the download button serves (built when clicked) is the command's CSV, and its
-    # manifest carries that CSV's checksum.
-    served = build_export_file(url, Filters(), "articles", ",", config.sha256)
+    # Nothing is built until asked for; then the download buttons serve the command's CSV,
+    # and its manifest carries that CSV's checksum.
+    assert not app.get("download_button")
+    app.button(key="export_prepare").click().run()
+    assert not app.exception, app.exception
+    assert len(app.get("download_button")) == 2
+    _, served, _ = app.session_state["export_file"]
     assert served.data == sink.getvalue()
+    assert served == build_export_file(url, Filters(), "articles", ",", config.sha256)
     assert json.loads(served.manifest)["csv_sha256"] == written.sha256
+    # Other filters or another level: the prepared file is not theirs, no button offers it.
     app.selectbox(key="export_level").set_value("mentions").run()
     assert not app.exception
     assert "spokesperson" in app.dataframe[0].value.columns
+    assert not app.get("download_button")
 
 
 def test_outlets_and_sources_pages(seeded: tuple[Config, str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import partial
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -45,22 +45,35 @@ st.text(
         filters=json.dumps(filters.as_dict(), ensure_ascii=False),
     )
 )
-# The CSV is built when a button is clicked, not at every rerun of the page.
-build = partial(build_export_file, view.database, filters, level, delimiter, view.config.sha256)
-st.download_button(
-    view.t("Download the CSV"),
-    data=lambda: build().data,
-    file_name=f"presswatch-{level}.csv",
-    mime="text/csv",
-    key="download_csv",
-)
-st.download_button(
-    view.t("Download its manifest"),
-    data=lambda: build().manifest,
-    file_name=f"presswatch-{level}.manifest.json",
-    mime="application/json",
-    key="download_manifest",
-)
+# The CSV is built when asked for, not at every rerun of the page, and then served as
+# bytes: a download button whose data is a callable (built on the server at the click)
+# was left dead by a quick rerun of the page in 1 of 8 runs of the browser test, the
+# server having dropped the callable the browser still pointed to.
+signature = json.dumps([filters.as_dict(), level, delimiter], sort_keys=True, default=str)
+if st.button(view.t("Prepare the CSV"), key="export_prepare"):
+    with st.spinner(view.t("Building the CSV…")):
+        built = build_export_file(view.database, filters, level, delimiter, view.config.sha256)
+    st.session_state["export_file"] = (signature, built, datetime.now(UTC))
+prepared = st.session_state.get("export_file")
+if prepared and prepared[0] == signature:
+    _, built, at = prepared
+    st.caption(view.t("Prepared at {time} UTC, with these filters.", time=f"{at:%H:%M:%S}"))
+    st.download_button(
+        view.t("Download the CSV"),
+        data=built.data,
+        file_name=f"presswatch-{level}.csv",
+        mime="text/csv",
+        key="download_csv",
+        on_click="ignore",
+    )
+    st.download_button(
+        view.t("Download its manifest"),
+        data=built.manifest,
+        file_name=f"presswatch-{level}.manifest.json",
+        mime="application/json",
+        key="download_manifest",
+        on_click="ignore",
+    )
 if rows > PREVIEW_ROWS:
     st.caption(view.t("The first {count} rows:", count=PREVIEW_ROWS))
 st.dataframe(
