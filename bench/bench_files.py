@@ -19,7 +19,7 @@ from bench.bench_matching import ENGLISH, FRENCH
 from collectors import CollectContext
 from collectors.files import collect_folder
 from presswatch.config import FilesSourceConfig
-from presswatch.store import FileState
+from presswatch.models import FileState
 
 PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
 <title>{title} | Le Journal</title><meta property="og:site_name" content="Le Journal">

@@ -27,8 +27,7 @@ from collectors.files import collect_folder
 from collectors.rss import parse_feed
 from presswatch import aggregates, search
 from presswatch.config import FilesSourceConfig
-from presswatch.frames import Filters
-from presswatch.models import Article, Mention
+from presswatch.models import Article, Filters, Mention
 from presswatch.store import Store, articles_table, coverage_table
 from tests import pgserver
 

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 import yaml
 
 from presswatch import aggregates, analytics, overview
-from presswatch.frames import Filters, Frames
+from presswatch.frames import Frames, apply_filters
+from presswatch.models import Filters
 from presswatch.store import Store
 from tests import pgserver
 
@@ -175,14 +176,14 @@ def in_window(store: Store, end: datetime, days: int) -> tuple[float, float, int
     """The dashboard's path for a bounded view: read only what the period needs
     (dashboard.view.load_since), filter to the period, then the same figures."""
     from dashboard.view import load_since
-    from presswatch.frames import Filters
+    from presswatch.models import Filters
 
     last = (end - timedelta(days=1)).date()
     first = last - timedelta(days=days - 1)
     started = time.perf_counter()
     frames = Frames.from_store(store, load_since(first, last))
     loaded = time.perf_counter() - started
-    view = Filters(start=first, end=last).apply(frames)
+    view = apply_filters(Filters(start=first, end=last), frames)
     analytics.mentions_over_time(view.articles, view.mentions, "day")
     analytics.tone_over_time(view.articles, view.tones, "week")
     analytics.share_of_voice(view.articles, view.mentions)

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from presswatch import __version__
-from presswatch.models import Article
-from presswatch.store import FileState, SourceState
+from presswatch.models import Article, FileState, SourceState
 
 USER_AGENT = f"presswatch/{__version__} (+media monitoring; feed reader)"
 

@@ -23,11 +23,10 @@ from charset_normalizer import from_bytes
 from collectors import CollectContext, CollectResult, register
 from presswatch.config import FilesSourceConfig
 from presswatch.dates import ParsedDate, parse_known_date
-from presswatch.models import Article, make_article_id
+from presswatch.models import Article, FileState, make_article_id
 from presswatch.nlp.furniture import strip_furniture
 from presswatch.nlp.language import detect_language
 from presswatch.nlp.text import fold
-from presswatch.store import FileState
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import streamlit as st
 
 from presswatch import aggregates, analytics, export, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
-from presswatch.frames import Filters, Frames
-from presswatch.models import Article
+from presswatch.frames import Frames
+from presswatch.models import Article, Filters
 from presswatch.search import parse_search
 from presswatch.store import Store
 

@@ -18,7 +18,8 @@ from dashboard.i18n import interface_language, translate
 from presswatch import analytics, overview
 from presswatch.analytics import isin
 from presswatch.config import Config
-from presswatch.frames import Filters, Frames
+from presswatch.frames import Frames, apply_filters
+from presswatch.models import Filters
 from presswatch.overview import Overview
 
 PERIODS: dict[str, int | None] = {
@@ -112,7 +113,7 @@ class View:
     @cached_property
     def frames(self) -> Frames:
         """The filtered frames."""
-        return self.filters.apply(self.everything)
+        return apply_filters(self.filters, self.everything)
 
     @property
     def articles(self) -> pd.DataFrame:
@@ -154,7 +155,7 @@ class View:
         """Undated articles of the chosen companies: outside any bounded period, never hidden
         (analytics.undated_listing)."""
         unbounded = dataclasses.replace(self.filters, start=None, end=None)
-        frames = unbounded.apply(self.everything)
+        frames = apply_filters(unbounded, self.everything)
         return analytics.undated_listing(frames.articles, frames.mentions)
 
 

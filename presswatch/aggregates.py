@@ -20,8 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from presswatch.frames import Filters
-from presswatch.models import UNKNOWN_OUTLET
+from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search, count_matches, coverage_matches, matching_ids
 from presswatch.store import (
     COMPANY_SEPARATOR,

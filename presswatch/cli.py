@@ -390,7 +390,7 @@ def export(
 ) -> None:
     """Write a CSV for spreadsheets, with a manifest that makes its figures traceable."""
     from presswatch.export import export_to_file
-    from presswatch.frames import Filters
+    from presswatch.models import Filters
 
     config, store = _open(config_path, db)
     unknown = [c for c in companies if config.company(c) is None]

@@ -34,7 +34,7 @@ from presswatch.aggregates import (
 )
 from presswatch.analytics import PROMINENCE_RANK
 from presswatch.config import Config
-from presswatch.frames import Filters
+from presswatch.models import Filters
 from presswatch.store import (
     Store,
     articles_table,

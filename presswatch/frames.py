@@ -7,14 +7,15 @@ commute: applying them in any order gives the same frames.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from presswatch.analytics import isin
+from presswatch.analytics import company_tones, isin
+from presswatch.models import Filters
 from presswatch.store import Store
 
 ARTICLE_COLUMNS = ["id", "published", "date_precision", "outlet", "language", "story_id"]
@@ -111,104 +112,68 @@ def _article_interval(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return start, end
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The filters of the dashboard's sidebar and of `presswatch export`.
+def filter_steps(filters: Filters) -> list[Callable[[Frames], Frames]]:
+    """One function per active filter; any order gives the same result."""
+    steps: list[Callable[[Frames], Frames]] = []
+    if filters.start is not None or filters.end is not None:
+        steps.append(lambda f: _by_period(filters, f))
+    if filters.companies:
+        steps.append(lambda f: _by_company(filters, f))
+    if filters.outlets:
+        steps.append(lambda f: f.keep_articles(f.articles["outlet"].isin(filters.outlets)))
+    if filters.languages:
+        steps.append(lambda f: f.keep_articles(f.articles["language"].isin(filters.languages)))
+    if filters.tones:
+        steps.append(lambda f: _by_tone(filters, f))
+    if filters.topics:
+        steps.append(lambda f: _by_topic(filters, f))
+    return steps
 
-    ``start`` and ``end`` are inclusive days (UTC); an article known only to the month or
-    year is in the period when its month or year overlaps it; an undated article is left
-    out of any bounded period (and counted in the export's manifest).
-    """
 
-    start: date | None = None
-    end: date | None = None
-    companies: tuple[str, ...] = ()
-    outlets: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    tones: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
+def apply_filters(filters: Filters, frames: Frames) -> Frames:
+    """The frames with every filter applied."""
+    for step in filter_steps(filters):
+        frames = step(frames)
+    return frames
 
-    def as_dict(self) -> dict[str, Any]:
-        """The filters as plain values, for a manifest."""
-        out: dict[str, Any] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            out[item.name] = (
-                value.isoformat()
-                if isinstance(value, date)
-                else list(value)
-                if isinstance(value, tuple)
-                else value
-            )
-        return out
 
-    def steps(self) -> list[Callable[[Frames], Frames]]:
-        """One function per active filter; any order gives the same result."""
-        steps: list[Callable[[Frames], Frames]] = []
-        if self.start is not None or self.end is not None:
-            steps.append(self._by_period)
-        if self.companies:
-            steps.append(self._by_company)
-        if self.outlets:
-            steps.append(lambda f: f.keep_articles(f.articles["outlet"].isin(self.outlets)))
-        if self.languages:
-            steps.append(lambda f: f.keep_articles(f.articles["language"].isin(self.languages)))
-        if self.tones:
-            steps.append(self._by_tone)
-        if self.topics:
-            steps.append(self._by_topic)
-        return steps
-
-    def apply(self, frames: Frames) -> Frames:
-        """The frames with every filter applied."""
-        for step in self.steps():
-            frames = step(frames)
-        return frames
-
-    def _by_period(self, frames: Frames) -> Frames:
-        start, end = _article_interval(frames.articles)
-        mask = frames.articles["published"].notna()
-        if self.start is not None:
-            lower = pd.Timestamp(datetime.combine(self.start, datetime.min.time()), tz="UTC")
-            mask &= end > lower
-        if self.end is not None:
-            upper = pd.Timestamp(
-                datetime.combine(self.end + timedelta(days=1), datetime.min.time()), tz="UTC"
-            )
-            mask &= start < upper
-        return frames.keep_articles(mask.fillna(False).astype(bool))
-
-    def _by_company(self, frames: Frames) -> Frames:
-        # The chosen companies' mentions and tones are their rows with that company: no
-        # merge on (article, company) as keep_pairs does (0.45 s of a redraw at 100,000
-        # articles, bench/bench_dashboard.py).
-        mentions = frames.mentions[frames.mentions["company"].isin(self.companies)]
-        tones = frames.tones[frames.tones["company"].isin(self.companies)]
-        kept = isin(frames.articles["id"], mentions["article_id"])
-        articles = frames.articles[kept]
-        return replace(
-            frames,
-            articles=articles,
-            mentions=mentions,
-            # A tone is written for a pair with mentions, and every filter removes both
-            # together: a chosen company's tones are all of kept articles.
-            tones=tones,
-            topics=frames.topics[isin(frames.topics["article_id"], articles["id"])],
+def _by_period(filters: Filters, frames: Frames) -> Frames:
+    start, end = _article_interval(frames.articles)
+    mask = frames.articles["published"].notna()
+    if filters.start is not None:
+        lower = pd.Timestamp(datetime.combine(filters.start, datetime.min.time()), tz="UTC")
+        mask &= end > lower
+    if filters.end is not None:
+        upper = pd.Timestamp(
+            datetime.combine(filters.end + timedelta(days=1), datetime.min.time()), tz="UTC"
         )
+        mask &= start < upper
+    return frames.keep_articles(mask.fillna(False).astype(bool))
 
-    def _by_tone(self, frames: Frames) -> Frames:
-        from presswatch.analytics import company_tones
 
-        toned = company_tones(frames.tones, frames.corrections)
-        return frames.keep_pairs(toned[toned["tone"].isin(self.tones)])
+def _by_company(filters: Filters, frames: Frames) -> Frames:
+    # The chosen companies' mentions and tones are their rows with that company: no merge
+    # on (article, company) as keep_pairs does.
+    mentions = frames.mentions[frames.mentions["company"].isin(filters.companies)]
+    tones = frames.tones[frames.tones["company"].isin(filters.companies)]
+    kept = isin(frames.articles["id"], mentions["article_id"])
+    articles = frames.articles[kept]
+    return replace(
+        frames,
+        articles=articles,
+        mentions=mentions,
+        # A tone is written for a pair with mentions, and every filter removes both
+        # together: a chosen company's tones are all of kept articles.
+        tones=tones,
+        topics=frames.topics[isin(frames.topics["article_id"], articles["id"])],
+    )
 
-    def _by_topic(self, frames: Frames) -> Frames:
-        wanted = frames.topics.loc[frames.topics["topic"].isin(self.topics), "article_id"]
-        return frames.keep_articles(isin(frames.articles["id"], wanted))
 
-    def previous(self) -> Filters | None:
-        """The same filters over the period of the same length just before, if bounded."""
-        if self.start is None or self.end is None:
-            return None
-        length = (self.end - self.start) + timedelta(days=1)
-        return replace(self, start=self.start - length, end=self.start - timedelta(days=1))
+def _by_tone(filters: Filters, frames: Frames) -> Frames:
+    toned = company_tones(frames.tones, frames.corrections)
+    return frames.keep_pairs(toned[toned["tone"].isin(filters.tones)])
+
+
+def _by_topic(filters: Filters, frames: Frames) -> Frames:
+    wanted = frames.topics.loc[frames.topics["topic"].isin(filters.topics), "article_id"]
+    return frames.keep_articles(isin(frames.articles["id"], wanted))

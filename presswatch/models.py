@@ -1,11 +1,12 @@
-"""The records that cross every boundary: an Article and the Mentions found in it."""
+"""The records that cross every boundary: an Article and its Mentions, the filters of a view,
+and what is remembered of sources and files between runs."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
 
 DatePrecision = Literal["datetime", "day", "month", "year"]
 """How much of ``published`` is known; ``None`` on an article means the date is unknown."""
@@ -111,3 +112,108 @@ def make_article_id(url: str | None, source: str, entry_key: str) -> str:
 
     basis = "url:" + canonical_url(url) if url else f"entry:{source}\x00{entry_key}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(slots=True)
+class SaveCounts:
+    """What a batch of writes did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: SaveCounts) -> None:
+        """Add another batch's counts to these."""
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.new_ids.extend(other.new_ids)
+        self.updated_ids.extend(other.updated_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What was last read of one file of a folder source."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    identity: str
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionRecord:
+    """One collection of a source: its new state and its history entry."""
+
+    name: str
+    state: dict[str, Any]
+    at: datetime
+    ok: bool
+    http_status: int | None = None
+    error: str | None = None
+    articles_new: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the store remembers of a source between runs."""
+
+    name: str
+    kind: str
+    location: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    http_status: int | None = None
+    error: str | None = None
+    consecutive_failures: int = 0
+    entries_seen: int = 0
+    entries_new: int = 0
+    next_due: datetime | None = None
+    disabled_reason: str | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of the dashboard's sidebar and of `presswatch export`.
+
+    ``start`` and ``end`` are inclusive days (UTC); an article known only to the month or
+    year is in the period when its month or year overlaps it; an undated article is left
+    out of any bounded period (and counted in the export's manifest).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    companies: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    tones: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters as plain values, for a manifest."""
+        out: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            out[item.name] = (
+                value.isoformat()
+                if isinstance(value, date)
+                else list(value)
+                if isinstance(value, tuple)
+                else value
+            )
+        return out
+
+    def previous(self) -> Filters | None:
+        """The same filters over the period of the same length just before, if bounded."""
+        if self.start is None or self.end is None:
+            return None
+        length = (self.end - self.start) + timedelta(days=1)
+        return replace(self, start=self.start - length, end=self.start - timedelta(days=1))

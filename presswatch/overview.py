@@ -15,7 +15,8 @@ import pandas as pd
 
 from presswatch import aggregates, analytics
 from presswatch.analytics import isin
-from presswatch.frames import Filters, Frames
+from presswatch.frames import Frames, apply_filters
+from presswatch.models import Filters
 from presswatch.store import Store
 
 TONE_COLUMNS = ["company", "tone", "articles"]
@@ -83,10 +84,12 @@ def from_frames(
     everything: Frames, filters: Filters, tracked: list[str], *, view: Frames | None = None
 ) -> Overview:
     """The overview computed in pandas from the stored frames (``view``: already filtered)."""
-    view = view if view is not None else filters.apply(everything)
+    view = view if view is not None else apply_filters(filters, everything)
     corrections = everything.corrections
     earlier = filters.previous()
-    previous = _period_from_frames(earlier.apply(everything), corrections) if earlier else None
+    previous = (
+        _period_from_frames(apply_filters(earlier, everything), corrections) if earlier else None
+    )
     articles, mentions = view.articles, view.mentions
     relevant = articles[isin(articles["id"], mentions["article_id"])]
     frequency = analytics.choose_frequency(relevant)
@@ -99,7 +102,7 @@ def from_frames(
     shown = articles[isin(articles["id"], behind)] if behind else articles[:0]
     undated = 0
     if filters.start is not None or filters.end is not None:
-        unbounded = replace(filters, start=None, end=None).apply(everything)
+        unbounded = apply_filters(replace(filters, start=None, end=None), everything)
         placed = isin(unbounded.articles["id"], unbounded.mentions["article_id"])
         undated = int((placed & unbounded.articles["published"].isna().to_numpy()).sum())
     return Overview(

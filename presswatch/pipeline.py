@@ -23,12 +23,12 @@ from typing import Any
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.matching import Matcher
-from presswatch.models import Article, CompanyTone, Mention
+from presswatch.models import Article, CollectionRecord, CompanyTone, Mention, SourceState
 from presswatch.nlp.language import detect_language
 from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.nlp.text import SentenceIndex
 from presswatch.nlp.topics import TopicMatcher
-from presswatch.store import CollectionRecord, SourceState, Store
+from presswatch.store import Store
 from presswatch.stories import StoryIndex, signature
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from presswatch import search
 from presswatch.errors import StoreError
-from presswatch.models import UNKNOWN_OUTLET, Article, CompanyTone, Mention, Topic
+from presswatch.models import (
+    UNKNOWN_OUTLET,
+    Article,
+    CollectionRecord,
+    CompanyTone,
+    FileState,
+    Mention,
+    SaveCounts,
+    SourceState,
+    Topic,
+)
 
 SCHEMA_VERSION = 11
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
@@ -388,72 +398,6 @@ COPY_ORDER: tuple[sa.Table, ...] = (
 # SQLSTATEs of a write that lost a race with another worker and may simply be tried again:
 # unique violation, serialization failure, deadlock.
 RETRYABLE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
-
-
-@dataclass(slots=True)
-class SaveCounts:
-    """What a batch of writes did."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    new_ids: list[str] = field(default_factory=list)
-    updated_ids: list[str] = field(default_factory=list)
-
-    def add(self, other: SaveCounts) -> None:
-        """Add another batch's counts to these."""
-        self.new += other.new
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.new_ids.extend(other.new_ids)
-        self.updated_ids.extend(other.updated_ids)
-
-
-@dataclass(frozen=True, slots=True)
-class FileState:
-    """What was last read of one file of a folder source."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    sha256: str
-    identity: str
-
-
-@dataclass(frozen=True, slots=True)
-class CollectionRecord:
-    """One collection of a source: its new state and its history entry."""
-
-    name: str
-    state: dict[str, Any]
-    at: datetime
-    ok: bool
-    http_status: int | None = None
-    error: str | None = None
-    articles_new: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class SourceState:
-    """What the store remembers of a source between runs."""
-
-    name: str
-    kind: str
-    location: str
-    title: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    last_attempt: datetime | None = None
-    last_success: datetime | None = None
-    http_status: int | None = None
-    error: str | None = None
-    consecutive_failures: int = 0
-    entries_seen: int = 0
-    entries_new: int = 0
-    next_due: datetime | None = None
-    disabled_reason: str | None = None
-    lease_owner: str | None = None
-    lease_until: datetime | None = None
 
 
 # Any fixed number, the same in every presswatch process: the key of the advisory lock

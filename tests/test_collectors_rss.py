@@ -13,8 +13,8 @@ import pytest
 from collectors import CollectContext, rss
 from collectors.rss import collect_feed
 from presswatch.config import Config, RssSourceConfig
+from presswatch.models import SourceState
 from presswatch.pipeline import Analyzer
-from presswatch.store import SourceState
 from tests.conftest import FeedServer, Route
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

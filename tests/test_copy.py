@@ -13,7 +13,7 @@ from presswatch import aggregates
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.frames import Filters
+from presswatch.models import Filters
 from presswatch.pipeline import collect
 from presswatch.search import parse_search
 from presswatch.store import COPY_ORDER, Store, copy_archive

@@ -255,7 +255,7 @@ def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, st
 
     from dashboard.data import build_export_file
     from presswatch.export import COLUMNS, export_rows, write_csv
-    from presswatch.frames import Filters
+    from presswatch.models import Filters
 
     config, url = seeded
     app = open_app()

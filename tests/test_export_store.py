@@ -13,7 +13,7 @@ import yaml
 
 from presswatch import analytics, export
 from presswatch.config import Config, load_config
-from presswatch.frames import Frames
+from presswatch.frames import Frames, apply_filters
 from presswatch.store import Store
 from tests.test_store_aggregates import COMPANIES, FILTERS, generated_articles, generated_companies
 
@@ -42,7 +42,7 @@ def test_exports_agree_with_the_frames_for_every_filter(store: Store, tmp_path: 
     store.add_correction("a1", "negative", "Camille", company=company)
     everything = Frames.from_store(store)
     for filters in FILTERS:
-        view = filters.apply(everything)
+        view = apply_filters(filters, everything)
         name = str(filters.as_dict())
         rows = _rows(store, filters, config, "articles")
         pairs = analytics.article_companies(view.articles, view.mentions)

@@ -18,6 +18,7 @@ from dashboard.data import (
 from dashboard.view import PERIODS, View
 from presswatch import analytics
 from presswatch.analytics import isin
+from presswatch.frames import apply_filters
 
 # Articles per period whose texts the emerging terms read at most.
 EMERGING_SAMPLE = 2000
@@ -71,7 +72,7 @@ if view.aggregated:
     found = load_articles_about(view.database, unbounded, tuple(tracked), before)
     dated = found.rename(columns={"article_id": "id"})
 else:
-    both = unbounded.apply(view.everything)  # read from the period before the view's on
+    both = apply_filters(unbounded, view.everything)  # read from the period before the view's on
     about = both.mentions[both.mentions["company"].isin(tracked)]["article_id"].unique()
     dated = both.articles[isin(both.articles["id"], about) & both.articles["published"].notna()]
 current = dated[dated["published"] >= start]
