@@ -25,11 +25,11 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from presswatch import aggregates, analytics, overview
-from presswatch.frames import Frames, apply_filters
+from presswatch import aggregates, overview
 from presswatch.models import Filters
 from presswatch.store import Store
-from tests import pgserver
+from tests import oracle, pgserver
+from tests.oracle import Frames, apply_filters
 
 MENTIONS_PER_ARTICLE = 5
 YEAR_SECONDS = 365 * 86_400
@@ -139,7 +139,7 @@ def overview_in_database(store: Store, end: datetime, days: int | None) -> float
     filters = (
         Filters() if days is None else Filters(start=last - timedelta(days=days - 1), end=last)
     )
-    return timed(lambda: overview.from_database(store, filters, ["Mistral AI"]))
+    return timed(lambda: overview.build_overview(store, filters, ["Mistral AI"]))
 
 
 def all_time_figures(store: Store) -> dict[str, float]:
@@ -161,13 +161,13 @@ def in_pandas(store: Store, start: datetime, end: datetime) -> tuple[float, floa
     loaded = time.perf_counter() - started
     articles = frames.articles
     kept = articles[(articles["published"] >= start) & (articles["published"] < end)]
-    mentions = frames.mentions[analytics.isin(frames.mentions["article_id"], kept["id"])]
-    analytics.mentions_over_time(kept, mentions, "day")
-    analytics.tone_over_time(
-        kept, frames.tones[analytics.isin(frames.tones["article_id"], kept["id"])], "week"
+    mentions = frames.mentions[oracle.isin(frames.mentions["article_id"], kept["id"])]
+    oracle.mentions_over_time(kept, mentions, "day")
+    oracle.tone_over_time(
+        kept, frames.tones[oracle.isin(frames.tones["article_id"], kept["id"])], "week"
     )
-    analytics.share_of_voice(kept, mentions)
-    analytics.top_outlets(kept, mentions)
+    oracle.share_of_voice(kept, mentions)
+    oracle.top_outlets(kept, mentions)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return loaded, time.perf_counter() - started, peak
 
@@ -184,10 +184,10 @@ def in_window(store: Store, end: datetime, days: int) -> tuple[float, float, int
     frames = Frames.from_store(store, load_since(first, last))
     loaded = time.perf_counter() - started
     view = apply_filters(Filters(start=first, end=last), frames)
-    analytics.mentions_over_time(view.articles, view.mentions, "day")
-    analytics.tone_over_time(view.articles, view.tones, "week")
-    analytics.share_of_voice(view.articles, view.mentions)
-    analytics.top_outlets(view.articles, view.mentions)
+    oracle.mentions_over_time(view.articles, view.mentions, "day")
+    oracle.tone_over_time(view.articles, view.tones, "week")
+    oracle.share_of_voice(view.articles, view.mentions)
+    oracle.top_outlets(view.articles, view.mentions)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return loaded, time.perf_counter() - started, peak
 

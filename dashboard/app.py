@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.data import (
@@ -13,13 +12,10 @@ from dashboard.data import (
     get_database_url,
     has_recent_coverage,
     load_filter_options,
-    load_frames,
-    window_size,
 )
 from dashboard.i18n import interface_language, translate
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.errors import PresswatchError
-from presswatch.frames import Frames
 
 # An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.
 st.set_page_config(page_title="presswatch", page_icon="📰", layout="wide")
@@ -53,12 +49,6 @@ def from_url(key: str, options: list[str]) -> list[str]:
     return [v for v in params.get_all(key) if v in options]
 
 
-def sorted_values(column: pd.Series) -> list[str]:
-    """The distinct non-empty text values of a column, sorted."""
-    # Distinct first, in pandas: a loop over 100,000 outlets took 60 ms at every rerun.
-    return sorted(str(v) for v in column.dropna().unique() if isinstance(v, str) and v)
-
-
 # The morning view: the last 30 days, compared with the 30 before, when there is recent
 # coverage (it also reads the least); a new archive of older clippings shows all of it.
 try:
@@ -89,34 +79,11 @@ with st.sidebar:
         if isinstance(picked, tuple) and len(picked) == 2:
             custom = (picked[0], picked[1])
 
-# Only the articles this period needs are read (its previous period and a baseline too),
-# and only when a page asks; a window of more pairs than the config allows is grouped by
-# the database on the overview instead.
-bounds = period_bounds(period, custom, datetime.now(UTC).date())
-since = load_since(*bounds)
-aggregated = False
-
-
-def frames() -> Frames:
-    """The stored frames of this window (read once per minute and window, then cached).
-
-    An aggregated view's overview is grouped by the database: the other pages need only
-    the period itself, not the period before it nor the spike baseline.
-    """
-    return load_frames(database, bounds[0] if aggregated else since)
-
-
+# The sidebar offers the outlets, languages and topics of the articles this period can show
+# (and of the period before it, which the overview compares), read by the database.
+since = load_since(*period_bounds(period, custom, datetime.now(UTC).date()))
 try:
-    aggregated = window_size(database, since) > config.aggregate_in_database_above
-    if aggregated:
-        options = load_filter_options(database, since)
-    else:
-        everything = frames()
-        options = {
-            "outlets": sorted_values(everything.articles["outlet"]),
-            "languages": sorted_values(everything.articles["language"]),
-            "topics": sorted_values(everything.topics["topic"]),
-        }
+    options = load_filter_options(database, since)
 except PresswatchError as exc:
     st.error(
         t("{error}\n\nCheck the database, then reload this page.", error=exc),
@@ -177,7 +144,6 @@ st.query_params.from_dict(shared)
 st.session_state["view"] = build_view(
     config,
     database,
-    frames,
     companies=companies,
     period=period,
     custom=custom,
@@ -185,8 +151,6 @@ st.session_state["view"] = build_view(
     languages=languages,
     tones=tones,
     topics=topics,
-    aggregated=aggregated,
-    cached_window=None if aggregated else (since,),
 )
 
 page = st.navigation(

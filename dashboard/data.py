@@ -13,7 +13,6 @@ import streamlit as st
 
 from presswatch import aggregates, analytics, export, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
-from presswatch.frames import Frames
 from presswatch.models import Article, Filters
 from presswatch.search import parse_search
 from presswatch.store import Store
@@ -45,19 +44,6 @@ def get_database_url(config: Config) -> str:
 @st.cache_resource
 def _store(url: str) -> Store:
     return Store(url)
-
-
-# cache_resource, not cache_data: the frames are never modified, and cache_data would
-# unpickle a copy of every frame at each rerun (seconds at 100,000 articles).
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=4)
-def load_frames(url: str, since: date | None = None) -> Frames:
-    """Everything the pages show: articles (without text), mentions, tones, topics,
-    corrections, sources and their history; refreshed every minute.
-
-    With ``since``, the database leaves out articles older than the view needs, so an
-    archive of millions of mentions is not read whole for a 30-day view.
-    """
-    return Frames.from_store(_store(url), since)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -107,7 +93,7 @@ def build_export_file(
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_outlet_counts(url: str, filters: Filters, by: str) -> pd.DataFrame:
-    """The top outlets or authors per company, grouped by the database (large views)."""
+    """The top outlets or authors per company, grouped by the database."""
     return aggregates.outlet_counts(_store(url), filters, top=10, by=by)
 
 
@@ -119,13 +105,13 @@ def load_prominence(url: str, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_topic_counts(url: str, filters: Filters) -> pd.DataFrame:
-    """Articles per company and topic, grouped by the database (large views)."""
+    """Articles per company and topic, grouped by the database."""
     return aggregates.topic_counts(_store(url), filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
-    """Articles per day, company and topic, grouped by the database (large views)."""
+    """Articles per day, company and topic, grouped by the database."""
     return aggregates.daily_topics(_store(url), filters)
 
 
@@ -133,13 +119,13 @@ def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
 def load_articles_about(
     url: str, filters: Filters, companies: tuple[str, ...], since: datetime
 ) -> pd.DataFrame:
-    """The dated articles about some companies since a moment (large views)."""
+    """The dated articles about some companies since a moment."""
     return aggregates.articles_about(_store(url), filters, list(companies), since)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    """The Coverage page's newest articles and how many the view has (large views)."""
+    """The Coverage page's newest articles and how many the view has."""
     store = _store(url)
     total = int(aggregates.article_counts(store, filters)["articles"].sum())
     return aggregates.coverage_listing(store, filters, limit), total
@@ -160,7 +146,7 @@ def load_undated(
     url: str, filters: Filters, limit: int, text: str = ""
 ) -> tuple[pd.DataFrame, int]:
     """The undated articles a period leaves out (those that match the search ``text``, if
-    any), and how many: for large views, and for searches."""
+    any), and how many."""
     store = _store(url)
     search = parse_search(text)
     return (
@@ -174,36 +160,22 @@ def load_republished(
     url: str, filters: Filters, limit: int, text: str = ""
 ) -> tuple[pd.DataFrame, int]:
     """The most picked-up stories of the view (their copies that match the search ``text``,
-    if any), and how many were republished: for large views, and for searches."""
+    if any), and how many were republished."""
     return aggregates.republished_stories(_store(url), filters, limit, parse_search(text))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def window_size(url: str, since: date | None) -> int:
-    """The (article, company) pairs a view reading from ``since`` would load into pandas."""
-    return aggregates.window_size(_store(url), since)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_filter_options(url: str, since: date | None) -> dict[str, list[str]]:
-    """The sidebar's outlets, languages and topics, read by the database (large views)."""
+    """The sidebar's outlets, languages and topics, read by the database."""
     return aggregates.filter_options(_store(url), since)
 
 
+# cache_resource: the figures are never modified, and a reload or a return to a view seen
+# in the last minute draws without asking the database again.
 @st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=8)
 def load_overview(url: str, filters: Filters, tracked: tuple[str, ...]) -> overview.Overview:
-    """The overview's figures grouped by the database, for views too large for pandas."""
-    return overview.from_database(_store(url), filters, list(tracked))
-
-
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=8)
-def load_frames_overview(
-    url: str, since: date | None, filters: Filters, tracked: tuple[str, ...]
-) -> overview.Overview:
-    """The overview computed in pandas from a window's cached frames, kept per filters: a
-    reload or a return to a view already seen draws without computing (0.2 to 0.6 s at
-    100,000 articles)."""
-    return overview.from_frames(load_frames(url, since), filters, list(tracked))
+    """The overview's figures for a view's filters, grouped by the database."""
+    return overview.build_overview(_store(url), filters, list(tracked))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -219,6 +191,12 @@ def load_sources(url: str) -> pd.DataFrame:
 def load_source_events(url: str) -> pd.DataFrame:
     """Every source's collection history."""
     return _store(url).source_events_frame()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def has_coverage(url: str) -> bool:
+    """Whether any article that mentions a company is stored."""
+    return _store(url).has_coverage()
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -258,11 +236,15 @@ def save_correction(
 ) -> None:
     """Store a person's tone correction and drop the cached frames so it shows at once."""
     _store(url).add_correction(article_id, label, author, company=company, note=note)
-    load_frames.clear()
     load_overview.clear()
-    load_frames_overview.clear()
     load_article.clear()
     load_article_tones.clear()
     load_listing.clear()
     load_search.clear()
     load_republished.clear()
+    load_undated.clear()
+    load_outlet_counts.clear()
+    load_topic_counts.clear()
+    load_daily_topics.clear()
+    load_export_count.clear()
+    load_export_preview.clear()

@@ -32,11 +32,14 @@ from presswatch.store import (
     daily_coverage_table,
     daily_outlets_table,
     mentions_table,
+    tones_table,
     topics_table,
 )
 
 # A search that matches at most this many articles is listed from its matches (PostgreSQL).
 FEW_MATCHES = 10_000
+# Ids per IN (...) list: well under SQLite's and PostgreSQL's limits on bound parameters.
+IDS_PER_QUERY = 500
 
 
 def _moment(day: date) -> datetime:
@@ -502,14 +505,49 @@ def articles_of_days(
     return pd.concat(frames, ignore_index=True)[columns]
 
 
-def window_size(store: Store, since: date | None) -> int:
-    """Coverage rows ((article, company) pairs) a view reading from ``since`` would load."""
-    c = coverage_table.c
-    query = sa.select(sa.func.count()).select_from(coverage_table)
-    if since is not None:
-        query = query.where(sa.or_(period_condition(since, None), c.published.is_(None)))
-    with store.engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
+def coverage_of_articles(store: Store, ids: Iterable[str]) -> pd.DataFrame:
+    """The (article, company) rows of these articles, with what an alert says of them.
+
+    Columns: article_id, company, published, date_precision, outlet, title, url, tone (a
+    person's correction wins), evidence (the sentence the model's tone rests on, or None).
+    """
+    c, a, t = coverage_table.c, articles_table.c, tones_table.c
+    columns = [
+        "article_id",
+        "company",
+        "published",
+        "date_precision",
+        "outlet",
+        "title",
+        "url",
+        "tone",
+        "evidence",
+    ]
+    wanted = sorted(set(ids))
+    frames = []
+    for first in range(0, len(wanted), IDS_PER_QUERY):
+        chunk = wanted[first : first + IDS_PER_QUERY]
+        query = (
+            sa.select(
+                c.article_id,
+                c.company,
+                c.published,
+                c.date_precision,
+                c.outlet,
+                a.title,
+                a.url,
+                c.tone,
+                t.evidence,
+            )
+            .join(articles_table, a.id == c.article_id)
+            .outerjoin(tones_table, (t.article_id == c.article_id) & (t.company == c.company))
+            .where(c.article_id.in_(chunk))
+            .order_by(c.article_id, c.company)
+        )
+        frames.append(store.read_frame(query))
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def filter_options(store: Store, since: date | None) -> dict[str, list[str]]:

@@ -24,19 +24,20 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from presswatch import analytics
-from presswatch.analytics import isin
+from presswatch import aggregates, analytics
 from presswatch.config import Config
 from presswatch.export import format_date
-from presswatch.frames import Frames
+from presswatch.models import Filters
 from presswatch.store import Store
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3
-# How far back the rules read, in days of first collection: the spike detector's 14-day
+# How far back the spike rule reads, in days of publication: the detector's 14-day
 # baseline before yesterday and today, with a week to spare.
 ALERT_WINDOW_DAYS = 21
+# Articles a day's digest lists at most.
+DIGEST_MOST = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,78 +57,57 @@ def _article_line(row: dict[Any, Any]) -> str:
     return f"{date_text} · {outlet} · {row.get('title') or '(untitled)'}"
 
 
-def find_events(config: Config, frames: Frames, new_ids: set[str], now: datetime) -> list[Event]:
+def find_events(store: Store, config: Config, new_ids: set[str], now: datetime) -> list[Event]:
     """The events the rules see in the latest collection (``new_ids``: articles just stored)."""
     events: list[Event] = []
     tracked = [c.name for c in config.tracked]
-    articles = frames.articles.set_index("id", drop=False)
+    fresh = aggregates.coverage_of_articles(store, new_ids) if new_ids else None
+    lines = (
+        {row["article_id"]: row for row in fresh.to_dict("records")} if fresh is not None else {}
+    )
     for rule in config.alerts.rules:
         company = rule.company or (tracked[0] if tracked else None)
-        if rule.kind == "negative_article" and company:
-            toned = analytics.company_tones(frames.tones, frames.corrections)
-            hostile = toned[
-                (toned["company"] == company)
-                & (toned["tone"] == "negative")
-                & isin(toned["article_id"], new_ids)
-            ]
+        if rule.kind == "negative_article" and company and fresh is not None:
+            hostile = fresh[(fresh["company"] == company) & (fresh["tone"] == "negative")]
             for row in hostile.to_dict("records"):
-                article = articles.loc[row["article_id"]].to_dict()
+                evidence = row["evidence"] if isinstance(row["evidence"], str) else ""
                 events.append(
                     Event(
                         "negative_article",
                         row["article_id"],
                         f"Negative article about {company}",
-                        f"{_article_line(article)}\n« {row['evidence']} »",
-                        tuple(filter(None, [article.get("url")])),
+                        f"{_article_line(row)}\n« {evidence} »",
+                        tuple(filter(None, [row.get("url")])),
                     )
                 )
-        elif rule.kind == "tier1_article":
+        elif rule.kind == "tier1_article" and fresh is not None:
             tier1 = {o.casefold() for o in config.alerts.tier1_outlets}
-            mentioned = set(frames.mentions["article_id"])
-            if company:
-                mentioned = set(
-                    frames.mentions.loc[frames.mentions["company"] == company, "article_id"]
-                )
-            for article_id in sorted(new_ids & mentioned):
-                article = articles.loc[article_id].to_dict()
-                outlet = str(article.get("outlet") or "")
+            about = fresh if not company else fresh[fresh["company"] == company]
+            for article_id in sorted(set(about["article_id"])):
+                row = lines[article_id]
+                outlet = str(row.get("outlet") or "")
                 if outlet.casefold() in tier1:
                     events.append(
                         Event(
                             "tier1_article",
                             article_id,
                             f"{outlet} writes about {company or 'a tracked company'}",
-                            _article_line(article),
-                            tuple(filter(None, [article.get("url")])),
+                            _article_line(row),
+                            tuple(filter(None, [row.get("url")])),
                         )
                     )
         elif rule.kind == "spike" and company:
-            spikes = analytics.spikes(
-                frames.articles, frames.mentions[frames.mentions["company"] == company]
-            )
-            recent = spikes[spikes["day"] >= pd.Timestamp(now.date()) - pd.Timedelta(days=1)]
-            for row in recent.to_dict("records"):
-                lines = [_article_line(articles.loc[a].to_dict()) for a in row["article_ids"][:10]]
-                events.append(
-                    Event(
-                        "spike",
-                        f"{company}:{row['day'].date().isoformat()}",
-                        f"Spike for {company}: {row['mentions']} mentions on "
-                        f"{row['day'].date().isoformat()} (usual: {row['baseline']:.0f})",
-                        "\n".join(lines),
-                    )
-                )
+            events.extend(_spike_events(store, company, now))
         elif rule.kind == "source_failing":
-            for source in frames.sources.to_dict("records"):
+            sources, history = store.sources_frame(), store.source_events_frame()
+            for source in sources.to_dict("records"):
                 error, success = source.get("error"), source.get("last_success")
                 if not isinstance(error, str):
                     continue
                 since = (
                     success if isinstance(success, pd.Timestamp) and not pd.isna(success) else None
                 )
-                events_for_source = frames.source_events[
-                    frames.source_events["source"] == source["name"]
-                ]
+                events_for_source = history[history["source"] == source["name"]]
                 first_seen = events_for_source["at"].min() if not events_for_source.empty else None
                 started = since or first_seen
                 if started is not None and now - started.to_pydatetime() >= rule.after:
@@ -249,10 +229,7 @@ def check_and_deliver(
     if not config.alerts.rules:
         return 0, 0, 0
     moment = now or datetime.now(UTC)
-    # Only what the rules look at, not the archive: the new articles, and for spikes the
-    # days of the baseline (an article published then was first collected then or later).
-    recent = moment - timedelta(days=ALERT_WINDOW_DAYS)
-    events = find_events(config, Frames.from_store(store, seen_since=recent), new_ids, moment)
+    events = find_events(store, config, new_ids, moment)
     raised = raise_alerts(store, config, events, moment)
     sent, failed = deliver_pending(store, config)
     return raised, sent, failed
@@ -261,7 +238,36 @@ def check_and_deliver(
 # -- the daily digest ("revue de presse") ---------------------------------------------------
 
 
-def build_digest(config: Config, frames: Frames, day: date) -> tuple[str, str]:
+def _spike_events(store: Store, company: str, now: datetime) -> list[Event]:
+    """Spikes of a company's mentions yesterday or today, against the days before (the
+    overview's detector over the database's daily counts)."""
+    today = now.date()
+    window = Filters(
+        start=today - timedelta(days=ALERT_WINDOW_DAYS), end=today, companies=(company,)
+    )
+    timeline = analytics.timeline_from_daily(aggregates.daily_counts(store, window), "day")
+    found = analytics.detect_spikes(analytics.fill_days(timeline))
+    recent = found[found["day"] >= pd.Timestamp(today) - pd.Timedelta(days=1)]
+    events = []
+    for row in recent.to_dict("records"):
+        behind = aggregates.articles_of_days(store, window, [(company, row["day"])])
+        ids = behind["article_id"].tolist()[:10]
+        details = aggregates.coverage_of_articles(store, ids)
+        rows = {r["article_id"]: r for r in details.to_dict("records")}
+        day = row["day"].date().isoformat()
+        events.append(
+            Event(
+                "spike",
+                f"{company}:{day}",
+                f"Spike for {company}: {row['mentions']} mentions on {day} "
+                f"(usual: {row['baseline']:.0f})",
+                "\n".join(_article_line(rows[i]) for i in ids if i in rows),
+            )
+        )
+    return events
+
+
+def build_digest(config: Config, store: Store, day: date) -> tuple[str, str]:
     """The day's articles about the tracked company, by topic, with tone and evidence.
 
     Returns (markdown, html); every piece of article text is escaped in the HTML.
@@ -269,30 +275,29 @@ def build_digest(config: Config, frames: Frames, day: date) -> tuple[str, str]:
     tracked = [c.name for c in config.tracked]
     start = pd.Timestamp(day, tz="UTC")
     end = start + pd.Timedelta(days=1)
-    articles = frames.articles
-    today = articles[(articles["published"] >= start) & (articles["published"] < end)]
-    about = frames.mentions[frames.mentions["company"].isin(tracked)]["article_id"]
-    today = today[isin(today["id"], about)]
-    toned = analytics.company_tones(frames.tones, frames.corrections)
-    toned = toned[toned["company"].isin(tracked)].set_index("article_id")
-    topics = frames.topics[isin(frames.topics["article_id"], today["id"])]
+    listed = aggregates.coverage_listing(
+        store, Filters(start=day, end=day, companies=tuple(tracked)), DIGEST_MOST
+    )
+    # Articles published that day (one known only to the month is not the day's news).
+    today = listed[(listed["published"] >= start) & (listed["published"] < end)]
+    today = today.sort_values(["published", "id"])
+    details = aggregates.coverage_of_articles(store, today["id"])
+    own = details[details["company"].isin(tracked)].drop_duplicates("article_id")
+    facts = own.set_index("article_id")
     by_topic: dict[str, list[str]] = {}
-    for article_id in today["id"]:
-        names = sorted(set(topics.loc[topics["article_id"] == article_id, "topic"])) or ["other"]
-        for name in names:
+    for article_id, names in zip(today["id"], today["topics"], strict=True):
+        for name in [n for n in str(names).split(", ") if n] or ["other"]:
             by_topic.setdefault(name, []).append(article_id)
     title = f"Revue de presse — {', '.join(tracked)} — {day.isoformat()}"
     markdown = [f"# {title}", "", f"{len(today)} articles."]
     html_parts = [f"<h1>{html.escape(title)}</h1>", f"<p>{len(today)} articles.</p>"]
-    rows = today.set_index("id")
     for topic in sorted(by_topic):
         markdown += ["", f"## {topic}", ""]
         html_parts.append(f"<h2>{html.escape(topic)}</h2><ul>")
         for article_id in by_topic[topic]:
-            article = rows.loc[article_id].to_dict()
-            tone = toned.loc[article_id] if article_id in toned.index else None
-            label = str(tone["tone"]) if tone is not None else "no tone"
-            evidence = str(tone["evidence"]) if tone is not None else ""
+            article = facts.loc[article_id].to_dict()
+            label = article["tone"] if isinstance(article["tone"], str) else "no tone"
+            evidence = article["evidence"] if isinstance(article["evidence"], str) else ""
             outlet = article.get("outlet") or "unknown outlet"
             head = article.get("title") or "(untitled)"
             url = article.get("url") or ""
@@ -319,7 +324,7 @@ def build_digest(config: Config, frames: Frames, day: date) -> tuple[str, str]:
 
 def write_digest(config: Config, store: Store, day: date) -> tuple[Path, Path]:
     """Write the day's digest as markdown and HTML in the digest folder (and e-mail it)."""
-    markdown, page = build_digest(config, Frames.from_store(store, since=day), day)
+    markdown, page = build_digest(config, store, day)
     folder = config.resolve_path(config.digest.folder)
     folder.mkdir(parents=True, exist_ok=True)
     md_path = folder / f"revue-de-presse-{day.isoformat()}.md"

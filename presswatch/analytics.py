@@ -1,29 +1,26 @@
-"""Pure pandas functions: stored articles and mentions in, the figures of a media report out.
+"""The analytics layer: pandas finishes the rows the database grouped.
 
-No Streamlit and no SQL here. ``articles`` is ``Store.articles_frame()`` (one row per
-article, ``published`` in UTC, ``date_precision`` one of datetime/day/month/year or None);
-``mentions`` is ``Store.mentions_frame()`` (one row per mention).
+The store groups (per day, company, precision, tone, outlet, topic: presswatch.store's
+figures); these pure functions turn those grouped rows into the figures of a media report:
+timelines at a readable grain, shares of voice, tone tables, spikes (median/MAD), changes
+against the previous period, emerging terms, coverage gaps. No Streamlit and no SQL here,
+and never every mention: each input is already grouped. tests/oracle.py computes the same
+figures from every row, for the tests.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections import OrderedDict
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from presswatch.models import UNKNOWN_OUTLET
 
 Frequency = Literal["day", "week", "month", "year"]
 
 _PANDAS_PERIOD = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
 # Which date precisions can be placed on a chart of each granularity: an article known to
 # the month cannot be put on a given day, but it has its place on a monthly chart.
-_PLACEABLE = {
+PLACEABLE = {
     "day": {"datetime", "day"},
     "week": {"datetime", "day"},
     "month": {"datetime", "day", "month"},
@@ -31,194 +28,7 @@ _PLACEABLE = {
 }
 
 
-def isin(values: pd.Series, among: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """A boolean array: which ``values`` are in ``among``.
-
-    Thirty times faster than Series.isin on pandas 3 string columns of 100,000 ids
-    (0.02 s against 0.62 s, bench/bench_dashboard.py).
-    """
-    column = getattr(values.array, "_pa_array", None)
-    if column is not None and not isinstance(among, set | frozenset):
-        # Both arrow strings (pandas 3's default): arrow's hash lookup, twice as fast again.
-        wanted = getattr(getattr(among, "array", None), "_pa_array", None)
-        if wanted is not None:
-            if isinstance(wanted, pa.ChunkedArray):
-                wanted = wanted.combine_chunks()
-            hits = pc.fill_null(pc.is_in(column, value_set=wanted), False)
-            arrow_found: np.ndarray[Any, np.dtype[np.bool_]] = np.asarray(
-                hits.to_numpy(zero_copy_only=False), dtype=bool
-            )
-            return arrow_found
-    index = pd.Index(
-        pd.Series(list(among) if isinstance(among, set | frozenset) else among)
-    ).unique()
-    found: np.ndarray[Any, np.dtype[np.bool_]] = index.get_indexer(pd.Index(values)) >= 0
-    return found
-
-
 PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
-
-
-# The (article, company) pairs of the last few frames seen: every figure of a page starts
-# from them, and computing them is most of a figure's cost (0.8 s at 1M mentions,
-# bench/bench_analytics.py). Keyed by the frames' identity, checked through weak
-# references; frames are never modified in place (Frames is frozen, pandas copy-on-write).
-_Rows = np.ndarray[Any, np.dtype[np.intp]]
-_PAIRS_CACHE: OrderedDict[
-    tuple[int, int],
-    tuple[weakref.ref[pd.DataFrame], weakref.ref[pd.DataFrame], pd.DataFrame, _Rows],
-] = OrderedDict()
-_PAIRS_CACHE_SIZE = 8
-
-
-def clear_cache() -> None:
-    """Forget the (article, company) pairs computed so far (benchmarks start cold)."""
-    _PAIRS_CACHE.clear()
-
-
-def article_companies(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """One row per (article, company) mentioned: counts, best prominence, first sentence.
-
-    The evidence is the sentence of the most prominent mention (title, then lead, then
-    body; earliest first). Mentions of articles not in ``articles`` are left out. Computed
-    once per pair of frames and shared by the figures that follow.
-    """
-    return _pairs_and_rows(articles, mentions)[0]
-
-
-def _pairs_and_rows(articles: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, _Rows]:
-    """The pairs, and for each the position of its article in ``articles``: figures look
-    article columns up by position instead of joining on the id strings."""
-    key = (id(articles), id(mentions))
-    hit = _PAIRS_CACHE.get(key)
-    if hit is not None and hit[0]() is articles and hit[1]() is mentions:
-        _PAIRS_CACHE.move_to_end(key)
-        return hit[2].copy(deep=False), hit[3]
-    pairs, rows = _article_companies(articles, mentions)
-    rows.flags.writeable = False  # shared by every caller
-    _PAIRS_CACHE[key] = (weakref.ref(articles), weakref.ref(mentions), pairs, rows)
-    while len(_PAIRS_CACHE) > _PAIRS_CACHE_SIZE:
-        _PAIRS_CACHE.popitem(last=False)
-    return pairs.copy(deep=False), rows
-
-
-def _article_companies(
-    articles: pd.DataFrame, mentions: pd.DataFrame
-) -> tuple[pd.DataFrame, _Rows]:
-    columns = ["article_id", "company", "mention_count", "prominence", "evidence"]
-    if mentions.empty or articles.empty:
-        return pd.DataFrame(columns=columns), np.zeros(0, dtype=np.intp)
-    # Integer codes and one lexsort: 7 times faster than sorting and grouping on strings
-    # (bench/bench_analytics.py, 1M mentions).
-    article_codes, article_ids = pd.factorize(mentions["article_id"])
-    company_codes, company_names = pd.factorize(mentions["company"])
-    place_codes, places = pd.factorize(mentions["prominence"])
-    ranks = np.array([PROMINENCE_RANK.get(str(p), 3) for p in places], dtype=np.int64)
-    place_rank = ranks[place_codes] if len(ranks) else np.zeros(len(mentions), dtype=np.int64)
-    key = article_codes.astype(np.int64) * max(len(company_names), 1) + company_codes
-    starts = mentions["start"].to_numpy(dtype=np.int64, na_value=0)
-    order = np.lexsort((starts, place_rank, key))
-    sorted_key = key[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = sorted_key[1:] != sorted_key[:-1]
-    firsts = order[first]
-    counts = np.diff(np.append(np.flatnonzero(first), len(order)))
-    positions = pd.Index(articles["id"]).get_indexer(article_ids)
-    rows = positions[article_codes[firsts]]
-    keep = rows >= 0
-    firsts, counts, rows = firsts[keep], counts[keep], rows[keep]
-    # take() keeps pandas' own string arrays: no Python objects built per row.
-    pairs = pd.DataFrame(
-        {
-            "article_id": mentions["article_id"].array.take(firsts),
-            "company": mentions["company"].array.take(firsts),
-            "mention_count": counts,
-            "prominence": mentions["prominence"].array.take(firsts),
-            "evidence": mentions["sentence"].array.take(firsts),
-        }
-    )
-    return pairs, rows.astype(np.intp)
-
-
-def _column_of_pairs(articles: pd.DataFrame, rows: _Rows, column: str) -> np.ndarray[Any, Any]:
-    """An article column, one value per pair (looked up by position)."""
-    values: np.ndarray[Any, Any] = articles[column].to_numpy()[rows]
-    return values
-
-
-def _story_of_pairs(articles: pd.DataFrame, rows: _Rows) -> np.ndarray[Any, Any]:
-    """Each pair's story id (an article without one is its own story)."""
-    if "story_id" not in articles.columns:
-        stories = articles["id"]
-    else:
-        stories = articles["story_id"].fillna(articles["id"])
-    chosen: np.ndarray[Any, Any] = stories.to_numpy()[rows]
-    return chosen
-
-
-def _period_start(published: pd.Series, frequency: Frequency) -> pd.Series:
-    naive = published.dt.tz_convert("UTC").dt.tz_localize(None)
-    starts: pd.Series = naive.dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
-    return starts
-
-
-def mentions_over_time(
-    articles: pd.DataFrame, mentions: pd.DataFrame, frequency: Frequency = "day"
-) -> pd.DataFrame:
-    """Mentions and articles per period and company, for articles placeable at that grain.
-
-    Columns: period (start of the day/week/month/year), company, mentions, articles.
-    Articles whose date is unknown or coarser than ``frequency`` are left to
-    ``unplaced_articles``, which counts them: none is silently dropped.
-    """
-    columns = ["period", "company", "mentions", "articles"]
-    pairs, rows = _pairs_and_rows(articles, mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
-    joined = _with_period(pairs, rows, articles, frequency)
-    if joined.empty:
-        return pd.DataFrame(columns=columns)
-    # One pair per (article, company): counting pairs counts articles (no nunique needed).
-    out = (
-        joined.groupby(["period", "company"])
-        .agg(mentions=("mention_count", "sum"), articles=("article_id", "size"))
-        .reset_index()
-        .sort_values(["period", "company"])
-        .reset_index(drop=True)
-    )
-    return out
-
-
-def _with_period(
-    pairs: pd.DataFrame, rows: _Rows, articles: pd.DataFrame, frequency: Frequency
-) -> pd.DataFrame:
-    """The pairs of articles placeable at this grain, with their period's start.
-
-    A positional lookup rather than a merge on the id strings (4 times faster at 1M pairs).
-    """
-    placeable = articles["date_precision"].isin(_PLACEABLE[frequency]).to_numpy()
-    periods = _period_start(articles["published"], frequency).to_numpy()
-    found = placeable[rows]
-    placed: pd.DataFrame = pairs[found].assign(period=periods[rows[found]])
-    return placed
-
-
-def unplaced_articles(
-    articles: pd.DataFrame, mentions: pd.DataFrame, frequency: Frequency = "day"
-) -> pd.DataFrame:
-    """Articles with mentions that a chart of this grain cannot place, counted by reason.
-
-    Columns: reason ("undated", "known to the month", "known to the year"), articles.
-    """
-    pairs = article_companies(articles, mentions)
-    relevant = articles[isin(articles["id"], pairs["article_id"])]
-    counts = (
-        relevant["date_precision"]
-        .value_counts(dropna=False)
-        .rename_axis("date_precision")
-        .reset_index(name="articles")
-    )
-    return unplaced_from_counts(counts, frequency)
 
 
 def unplaced_from_counts(counts: pd.DataFrame, frequency: Frequency = "day") -> pd.DataFrame:
@@ -226,7 +36,7 @@ def unplaced_from_counts(counts: pd.DataFrame, frequency: Frequency = "day") -> 
 
     Columns: reason, articles.
     """
-    unplaced = counts[~counts["date_precision"].isin(_PLACEABLE[frequency])]
+    unplaced = counts[~counts["date_precision"].isin(PLACEABLE[frequency])]
     reasons = (
         unplaced["date_precision"]
         .map({"month": "known to the month", "year": "known to the year"})
@@ -253,29 +63,6 @@ SHARE_COLUMNS = [
 ]
 
 
-def share_of_voice(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Share of voice per company: articles and mentions, and each as a percentage.
-
-    Columns: company, articles, stories (unique stories: republished copies count once),
-    mentions, and share_articles, share_stories, share_mentions in percent, each summing to
-    100 over companies whenever there is a mention.
-    """
-    pairs, rows = _pairs_and_rows(articles, mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=SHARE_COLUMNS)
-    pairs = pairs.assign(story_id=_story_of_pairs(articles, rows))
-    counts = (
-        pairs.groupby("company")
-        .agg(
-            articles=("article_id", "size"),  # one pair per (article, company)
-            stories=("story_id", "nunique"),
-            mentions=("mention_count", "sum"),
-        )
-        .reset_index()
-    )
-    return share_from_counts(counts)
-
-
 def share_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """Shares of voice from articles, stories and mentions per company (as share_of_voice,
     whose columns it returns, from counts grouped elsewhere: aggregates.company_counts)."""
@@ -288,48 +75,7 @@ def share_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["mentions", "company"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _story_ids(articles: pd.DataFrame) -> pd.Series:
-    """article id -> story id (an article without one is its own story)."""
-    if "story_id" not in articles.columns:
-        return pd.Series(articles["id"].to_numpy(), index=articles["id"])
-    return pd.Series(articles["story_id"].fillna(articles["id"]).to_numpy(), index=articles["id"])
-
-
 STORY_COLUMNS = ["story_id", "pickups", "outlets", "first_published", "title", "companies"]
-
-
-def stories(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """One row per story that mentions a company: its pickups (copies) and outlets.
-
-    Columns: story_id, pickups, outlets (comma-separated, sorted), first_published,
-    title (of the earliest copy), companies (comma-separated).
-    """
-    columns = STORY_COLUMNS
-    pairs = article_companies(articles, mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
-    relevant = articles[isin(articles["id"], pairs["article_id"])].copy()
-    relevant["story_id"] = relevant["id"].map(_story_ids(articles))
-    companies = (
-        pairs.assign(story_id=pairs["article_id"].map(_story_ids(articles)))
-        .groupby("story_id")["company"]
-        .agg(lambda names: ", ".join(sorted(set(names))))
-    )
-    ordered = relevant.sort_values(["published", "first_seen", "id"], na_position="last")
-    grouped = ordered.groupby("story_id", sort=False)
-    out = grouped.agg(
-        pickups=("id", "size"),
-        outlets=(
-            "outlet",
-            lambda names: ", ".join(sorted({n for n in names if isinstance(n, str)})),
-        ),
-        first_published=("published", "min"),
-        title=("title", "first"),
-    ).reset_index()
-    out["companies"] = out["story_id"].map(companies)
-    return out.sort_values(
-        ["pickups", "first_published", "story_id"], ascending=[False, False, True]
-    )[columns].reset_index(drop=True)
 
 
 LISTING_COLUMNS = [
@@ -348,56 +94,7 @@ LISTING_COLUMNS = [
 ]
 
 
-def coverage_listing(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
-    tones: pd.DataFrame | None = None,
-    topics: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """The articles that mention a company, newest first (undated last, then by id): the
-    Coverage page's list.
-
-    Columns: LISTING_COLUMNS; companies most mentioned first (then by name); tones: each
-    company's tone in that order ("" for none; ``tones`` is company_tones' frame);
-    topics sorted; mentions of the listed companies; pickups: the story's articles in
-    the list.
-    """
-    pairs = article_companies(articles, mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=LISTING_COLUMNS)
-    ranked = pairs.sort_values(["mention_count", "company"], ascending=[False, True])
-    if tones is not None and not tones.empty:
-        ranked = ranked.merge(
-            tones[["article_id", "company", "tone"]], on=["article_id", "company"], how="left"
-        )
-    else:
-        ranked = ranked.assign(tone=None)
-    ranked["tone"] = ranked["tone"].fillna("").astype(str)
-    listing = articles[isin(articles["id"], pairs["article_id"])].copy()
-    listing["story_id"] = listing["id"].map(_story_ids(articles))
-    per_article = ranked.groupby("article_id", sort=False)
-    listing["companies"] = listing["id"].map(per_article["company"].agg(", ".join))
-    listing["tones"] = listing["id"].map(per_article["tone"].agg(", ".join))
-    named = article_topics(topics) if topics is not None else pd.Series(dtype=object)
-    listing["topics"] = listing["id"].map(named).astype(object).fillna("")
-    listing["mentions"] = listing["id"].map(pairs.groupby("article_id")["mention_count"].sum())
-    listing["pickups"] = listing["story_id"].map(listing["story_id"].value_counts())
-    listing = listing.sort_values(["published", "id"], ascending=[False, True], na_position="last")
-    return listing[LISTING_COLUMNS].reset_index(drop=True)
-
-
 UNDATED_COLUMNS = ["id", "outlet", "title", "source"]
-
-
-def undated_listing(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """The undated articles that mention a company, latest collected first (then by id).
-
-    Columns: UNDATED_COLUMNS.
-    """
-    relevant = articles[isin(articles["id"], mentions["article_id"])]
-    undated = relevant[relevant["published"].isna()]
-    undated = undated.sort_values(["first_seen", "id"], ascending=[False, True])
-    return undated[UNDATED_COLUMNS].reset_index(drop=True)
 
 
 def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -435,33 +132,10 @@ def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) 
     return out[columns].reset_index(drop=True)
 
 
-def tone_over_time(
-    articles: pd.DataFrame,
-    tones: pd.DataFrame,
-    frequency: Frequency = "month",
-    corrections: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Shares of positive, neutral and negative articles per period and company, and net tone.
-
-    Columns: period, company, positive, neutral, negative (counts), total, net_tone
-    ((positive - negative) / total, in [-1, 1]).
-    """
-    columns = TONE_TABLE_COLUMNS
-    toned = company_tones(tones, corrections)
-    if toned.empty:
-        return pd.DataFrame(columns=columns)
-    dated = articles[articles["date_precision"].isin(_PLACEABLE[frequency])]
-    dated = dated.assign(period=_period_start(dated["published"], frequency))
-    joined = toned.merge(dated[["id", "period"]], left_on="article_id", right_on="id")
-    if joined.empty:
-        return pd.DataFrame(columns=columns)
-    return _tone_table(joined.groupby(["period", "company", "tone"]).size())
-
-
 TONE_TABLE_COLUMNS = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
 
 
-def _tone_table(counts: pd.Series) -> pd.DataFrame:
+def tone_table(counts: pd.Series) -> pd.DataFrame:
     """Articles per (period, company, tone) as tone_over_time's table, net tone added."""
     table = counts.unstack("tone", fill_value=0)
     for label in ("positive", "neutral", "negative"):
@@ -473,26 +147,14 @@ def _tone_table(counts: pd.Series) -> pd.DataFrame:
     return table[TONE_TABLE_COLUMNS].sort_values(["period", "company"]).reset_index(drop=True)
 
 
-def article_topics(topics: pd.DataFrame) -> pd.Series:
-    """article id -> its topics, comma-separated and sorted."""
-    if topics.empty:
-        return pd.Series(dtype=object)
-    return topics.groupby("article_id")["topic"].agg(lambda t: ", ".join(sorted(set(t))))
-
-
-def choose_frequency(articles: pd.DataFrame) -> Frequency:
-    """A readable grain for the dated articles: days for a few weeks, months for years."""
-    dated = articles.loc[articles["date_precision"].isin(_PLACEABLE["day"]), "published"]
-    return _frequency(dated, bool(articles["date_precision"].isin(["month"]).any()))
-
-
 def frequency_from_daily(daily: pd.DataFrame) -> Frequency:
     """choose_frequency for daily counts (aggregates.daily_counts) instead of articles."""
-    dated = daily.loc[daily["date_precision"].isin(_PLACEABLE["day"]), "day"]
-    return _frequency(dated, bool(daily["date_precision"].isin(["month"]).any()))
+    dated = daily.loc[daily["date_precision"].isin(PLACEABLE["day"]), "day"]
+    return frequency_of_dates(dated, bool(daily["date_precision"].isin(["month"]).any()))
 
 
-def _frequency(dated: pd.Series, known_to_the_month: bool) -> Frequency:
+def frequency_of_dates(dated: pd.Series, known_to_the_month: bool) -> Frequency:
+    """A readable grain for these dates: days for a few months, weeks, months for years."""
     if known_to_the_month and dated.empty:
         return "month"
     if dated.empty:
@@ -503,56 +165,6 @@ def _frequency(dated: pd.Series, known_to_the_month: bool) -> Frequency:
     if span > pd.Timedelta(days=120):
         return "week"
     return "day"
-
-
-def topics_over_time(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
-    topics: pd.DataFrame,
-    frequency: Frequency = "month",
-) -> pd.DataFrame:
-    """Articles per period, company and topic (an article counts once per topic).
-
-    Columns: period, company, topic, articles.
-    """
-    columns = ["period", "company", "topic", "articles"]
-    pairs = article_companies(articles, mentions)
-    if pairs.empty or topics.empty:
-        return pd.DataFrame(columns=columns)
-    dated = articles[articles["date_precision"].isin(_PLACEABLE[frequency])]
-    dated = dated.assign(period=_period_start(dated["published"], frequency))
-    per_article = topics[["article_id", "topic"]].drop_duplicates()
-    joined = (
-        pairs[["article_id", "company"]]
-        .merge(per_article, on="article_id")
-        .merge(dated[["id", "period"]], left_on="article_id", right_on="id")
-    )
-    if joined.empty:
-        return pd.DataFrame(columns=columns)
-    return (
-        joined.groupby(["period", "company", "topic"])["article_id"]
-        .nunique()
-        .rename("articles")
-        .reset_index()
-        .sort_values(["period", "company", "articles"], ascending=[True, True, False])
-        .reset_index(drop=True)
-    )
-
-
-def topic_counts(
-    articles: pd.DataFrame, mentions: pd.DataFrame, topics: pd.DataFrame
-) -> pd.DataFrame:
-    """Articles per company and topic over the whole frame (dated or not).
-
-    Columns: company, topic, articles.
-    """
-    pairs = article_companies(articles, mentions)
-    if pairs.empty or topics.empty:
-        return pd.DataFrame(columns=["company", "topic", "articles"])
-    per_article = topics[["article_id", "topic"]].drop_duplicates()
-    joined = pairs[["article_id", "company"]].merge(per_article, on="article_id")
-    counted = joined.groupby(["company", "topic"])["article_id"].nunique().rename("articles")
-    return rank_topic_counts(counted.reset_index())
 
 
 def rank_topic_counts(counts: pd.DataFrame) -> pd.DataFrame:
@@ -567,7 +179,7 @@ def topics_from_daily(daily: pd.DataFrame, frequency: Frequency = "month") -> pd
     """topics_over_time from articles per day, precision, company and topic
     (aggregates.daily_topics): the same columns and the same placeable articles."""
     columns = ["period", "company", "topic", "articles"]
-    placed = daily[daily["date_precision"].isin(_PLACEABLE[frequency])]
+    placed = daily[daily["date_precision"].isin(PLACEABLE[frequency])]
     if placed.empty:
         return pd.DataFrame(columns=columns)
     period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
@@ -684,38 +296,6 @@ def period_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     return merged[columns].sort_values("company").reset_index(drop=True)
 
 
-def top_outlets(
-    articles: pd.DataFrame, mentions: pd.DataFrame, by: str = "outlet", top: int = 10
-) -> pd.DataFrame:
-    """The outlets (or authors, with ``by="author"``) with most articles per company.
-
-    Columns: company, <by>, articles, stories. Unknown outlets or authors are counted as
-    UNKNOWN_OUTLET.
-    """
-    columns = ["company", by, "articles", "stories"]
-    pairs, rows = _pairs_and_rows(articles, mentions)
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
-    joined = pairs.assign(
-        **{by: _column_of_pairs(articles, rows, by)}, story_id=_story_of_pairs(articles, rows)
-    )
-    joined[by] = joined[by].fillna(UNKNOWN_OUTLET)
-    counted = (
-        joined.groupby(["company", by])
-        .agg(articles=("article_id", "size"), stories=("story_id", "nunique"))
-        .reset_index()
-        .sort_values(["company", "articles", by], ascending=[True, False, True])
-    )
-    return counted.groupby("company").head(top).reset_index(drop=True)[columns]
-
-
-def prominence(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Mentions per company in titles, leads and bodies. Columns: company, title, lead, body."""
-    if mentions.empty:
-        return pd.DataFrame(columns=["company", "title", "lead", "body"])
-    return prominence_from_counts(mentions.groupby(["company", "prominence"]).size())
-
-
 def prominence_from_counts(counts: pd.Series) -> pd.DataFrame:
     """prominence from mentions counted per (company, prominence) (aggregates.py)."""
     if counts.empty:
@@ -731,7 +311,7 @@ def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd
     """mentions_over_time from daily counts per date precision (aggregates.daily_counts):
     the same columns (period, company, mentions, articles), the same placeable articles."""
     columns = ["period", "company", "mentions", "articles"]
-    placed = daily[daily["date_precision"].isin(_PLACEABLE[frequency])]
+    placed = daily[daily["date_precision"].isin(PLACEABLE[frequency])]
     if placed.empty:
         return pd.DataFrame(columns=columns)
     period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
@@ -749,22 +329,13 @@ def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd
 def tone_from_daily(daily_tones: pd.DataFrame, frequency: Frequency = "month") -> pd.DataFrame:
     """tone_over_time from articles per day, company, precision and tone
     (aggregates.daily_tones): the same columns, the same placeable articles."""
-    placed = daily_tones[daily_tones["date_precision"].isin(_PLACEABLE[frequency])]
+    placed = daily_tones[daily_tones["date_precision"].isin(PLACEABLE[frequency])]
     if placed.empty:
         return pd.DataFrame(columns=TONE_TABLE_COLUMNS)
     period = placed["day"].dt.to_period(_PANDAS_PERIOD[frequency]).dt.start_time
-    return _tone_table(
+    return tone_table(
         placed.assign(period=period).groupby(["period", "company", "tone"])["articles"].sum()
     )
-
-
-def daily_counts(articles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Mentions and articles per day and company, every day of the span (zeros included).
-
-    Only articles dated to the day or better are placed. Columns: day, company, mentions,
-    articles.
-    """
-    return fill_days(mentions_over_time(articles, mentions, "day"))
 
 
 def fill_days(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -783,46 +354,6 @@ def fill_days(timeline: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     return filled
-
-
-def spikes(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
-    window: int = 14,
-    threshold: float = 3.5,
-    minimum: int = 3,
-) -> pd.DataFrame:
-    """Days whose mentions stand well above the company's rolling baseline.
-
-    The baseline is the median of the ``window`` days before (zeros included) and the
-    spread their median absolute deviation (MAD, scaled by 1.4826, at least 1 mention);
-    a day is a spike when its robust z-score reaches ``threshold`` and it has at least
-    ``minimum`` mentions. Columns: company, day, mentions, articles, baseline, z,
-    article_ids (the articles that drove it).
-    """
-    columns = ["company", "day", "mentions", "articles", "baseline", "z", "article_ids"]
-    out = detect_spikes(daily_counts(articles, mentions), window, threshold, minimum)
-    if out.empty:
-        return pd.DataFrame(columns=columns)
-    pairs = _with_period(*_pairs_and_rows(articles, mentions), articles, "day")
-    # Only the spike days' articles are listed: a handful of days, not the whole span.
-    wanted = pd.MultiIndex.from_frame(out[["company", "day"]])
-    spiking = wanted.get_indexer(pd.MultiIndex.from_arrays([pairs["company"], pairs["period"]]))
-    pairs = pairs[spiking >= 0].rename(columns={"period": "day"})
-    # Each spike's articles in the order they appeared (then by id), as the database
-    # lists them (aggregates.articles_of_days).
-    behind = articles[isin(articles["id"], pairs["article_id"])]
-    order = {
-        article_id: position
-        for position, article_id in enumerate(behind.sort_values(["published", "id"])["id"])
-    }
-    drivers = pairs.groupby(["company", "day"])["article_id"].agg(list)
-    out["article_ids"] = [
-        sorted(drivers.get((c, d), []), key=order.__getitem__)
-        for c, d in zip(out["company"], out["day"], strict=True)
-    ]
-    out["articles"] = out["article_ids"].map(len)
-    return out[columns].sort_values(["day", "company"]).reset_index(drop=True)
 
 
 def detect_spikes(

@@ -285,10 +285,9 @@ class Config(_Strict):
     # How long a collector worker's claim on a source lasts (several workers sharing one
     # PostgreSQL): a worker that dies mid-fetch loses its sources to the others after this.
     lease_seconds: int = Field(default=600, ge=5, le=86_400)
-    # Above this many (article, company) pairs in a view's window, the dashboard's overview
-    # is grouped by the database instead of pandas (a view of millions of mentions would
-    # take tens of seconds to load; bench/bench_store_queries.py).
-    aggregate_in_database_above: int = Field(default=200_000, ge=0)
+    # No longer used: every view is grouped by the database. Still accepted so
+    # that configs written before keep loading.
+    aggregate_in_database_above: int | None = Field(default=None, ge=0)
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str = PrivateAttr(default="")

@@ -1,8 +1,8 @@
-"""The overview's figures, computed in pandas from frames or grouped by the database.
+"""The overview's figures: grouped by the database, finished in pandas.
 
-One result either way (Overview), so the page draws one thing: from frames for views that
-fit in memory, from the coverage table (aggregates.py) for views of millions of mentions.
-tests/test_overview.py holds the two to the same figures.
+The database reads only grouped rows (the coverage table and its daily rollups), whatever
+the archive's size; presswatch.analytics turns them into the page's figures.
+tests/test_overview.py holds them equal to the oracle's (every row, in pandas).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from typing import Any
 import pandas as pd
 
 from presswatch import aggregates, analytics
-from presswatch.analytics import isin
-from presswatch.frames import Frames, apply_filters
 from presswatch.models import Filters
 from presswatch.store import Store
 
@@ -64,63 +62,6 @@ class Overview:
     undated: int  # undated articles, outside any bounded period (0 when unbounded)
 
 
-def _period_from_frames(frames: Frames, corrections: pd.DataFrame) -> PeriodFigures:
-    toned = analytics.company_tones(frames.tones, corrections)
-    tones = (
-        toned.groupby(["company", "tone"]).size().reset_index(name="articles")
-        if not toned.empty
-        else pd.DataFrame(columns=TONE_COLUMNS)
-    )
-    relevant = isin(frames.articles["id"], frames.mentions["article_id"])
-    return PeriodFigures(
-        articles=int(relevant.sum()),
-        mentions=len(frames.mentions),
-        share=analytics.share_of_voice(frames.articles, frames.mentions),
-        tones=tones,
-    )
-
-
-def from_frames(
-    everything: Frames, filters: Filters, tracked: list[str], *, view: Frames | None = None
-) -> Overview:
-    """The overview computed in pandas from the stored frames (``view``: already filtered)."""
-    view = view if view is not None else apply_filters(filters, everything)
-    corrections = everything.corrections
-    earlier = filters.previous()
-    previous = (
-        _period_from_frames(apply_filters(earlier, everything), corrections) if earlier else None
-    )
-    articles, mentions = view.articles, view.mentions
-    relevant = articles[isin(articles["id"], mentions["article_id"])]
-    frequency = analytics.choose_frequency(relevant)
-    spikes = (
-        analytics.spikes(articles, mentions)
-        if frequency == "day"
-        else pd.DataFrame(columns=["company", "day", "mentions", "articles", "article_ids"])
-    )
-    behind = {a for ids in spikes["article_ids"] for a in ids}
-    shown = articles[isin(articles["id"], behind)] if behind else articles[:0]
-    undated = 0
-    if filters.start is not None or filters.end is not None:
-        unbounded = apply_filters(replace(filters, start=None, end=None), everything)
-        placed = isin(unbounded.articles["id"], unbounded.mentions["article_id"])
-        undated = int((placed & unbounded.articles["published"].isna().to_numpy()).sum())
-    return Overview(
-        current=_period_from_frames(view, corrections),
-        previous=previous,
-        outlets=analytics.top_outlets(
-            articles, mentions[mentions["company"].isin(tracked)], top=10
-        ),
-        frequency=frequency,
-        timeline=analytics.mentions_over_time(articles, mentions, frequency),
-        tone_timeline=analytics.tone_over_time(articles, view.tones, frequency, corrections),
-        spikes=spikes,
-        titles={str(k): str(v) for k, v in zip(shown["id"], shown["title"], strict=True)},
-        unplaced=analytics.unplaced_articles(articles, mentions, frequency),
-        undated=undated,
-    )
-
-
 # The overview's queries are independent: run side by side, the database uses every core
 # (PostgreSQL's backends, SQLite's connections with the GIL released while they step).
 QUERY_THREADS = 4
@@ -137,8 +78,8 @@ def _period_from_database(
     )
 
 
-def from_database(store: Store, filters: Filters, tracked: list[str]) -> Overview:
-    """The overview grouped by the database: only aggregated rows are read."""
+def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overview:
+    """The overview of a filtered view: only grouped rows are read from the database."""
     earlier = filters.previous()
     chosen = [c for c in tracked if not filters.companies or c in filters.companies]
     bounded = filters.start is not None or filters.end is not None

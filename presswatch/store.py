@@ -956,6 +956,12 @@ class Store:
             ).first()
         return found is not None
 
+    def has_coverage(self) -> bool:
+        """Whether any stored article mentions a company (one row of the coverage table)."""
+        with self._begin() as conn:
+            found = conn.execute(sa.select(coverage_table.c.article_id).limit(1)).first()
+        return found is not None
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         with self._begin() as conn:

@@ -10,7 +10,6 @@ import pytest
 
 from presswatch.alerts import build_digest, check_and_deliver, deliver_pending
 from presswatch.config import Config
-from presswatch.frames import Frames
 from presswatch.models import Article, make_article_id
 from presswatch.pipeline import Analyzer
 from presswatch.store import Store
@@ -87,9 +86,7 @@ def test_a_failing_webhook_is_retried_then_recorded(
     waits: list[float] = []
     from presswatch.alerts import find_events, raise_alerts
 
-    raise_alerts(
-        store, config, find_events(config, Frames.from_store(store), set(counts.new_ids), NOW), NOW
-    )
+    raise_alerts(store, config, find_events(store, config, set(counts.new_ids), NOW), NOW)
     assert deliver_pending(store, config, sleep=waits.append) == (1, 0)
     assert waits == [1, 2] and len(receiver.posts) == 3  # backoff between tries
     (row,) = store.alerts_frame().to_dict("records")
@@ -97,9 +94,7 @@ def test_a_failing_webhook_is_retried_then_recorded(
 
     counts = store.save_articles([analyzer.analyse(hostile("three"))])
     receiver.statuses = [500, 500, 500]
-    raise_alerts(
-        store, config, find_events(config, Frames.from_store(store), set(counts.new_ids), NOW), NOW
-    )
+    raise_alerts(store, config, find_events(store, config, set(counts.new_ids), NOW), NOW)
     assert deliver_pending(store, config, sleep=waits.append) == (0, 1)
     last = store.alerts_frame().to_dict("records")[-1]
     assert last["state"] == "failed" and "500" in last["last_error"]  # kept, never lost
@@ -123,7 +118,7 @@ def test_spike_and_failing_source_rules(write_config: Callable[..., Config], sto
     store.sync_sources([("Down", "rss", "http://127.0.0.1:9/feed")])
     store.record_source_event("Down", NOW - timedelta(hours=3), ok=False, error="refused")
     store.update_source_state("Down", error="refused")
-    events = find_events(config, Frames.from_store(store), set(), NOW)
+    events = find_events(store, config, set(), NOW)
     kinds = {e.rule: e for e in events}
     # Eight articles today, two mentions each (title and text), against about two a day.
     assert "Spike for Mistral AI: 16 mentions" in kinds["spike"].title
@@ -163,7 +158,7 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
     )
     other_day = dataclasses_replace(good, id="late", published=when + timedelta(days=2))
     store.save_articles([analyzer.analyse(a) for a in (good, evil, other_day)])
-    markdown, page = build_digest(config, Frames.from_store(store), day)
+    markdown, page = build_digest(config, store, day)
     assert "2 articles." in markdown
     assert "## funding" in markdown and "## talent" in markdown
     assert "**Mistral AI réussit une levée de fonds record** (Les Échos, positive)" in markdown

@@ -139,3 +139,19 @@ def test_names_longer_than_the_store_keeps_are_refused(
 ) -> None:
     with pytest.raises(ConfigError, match="at most 200 characters"):
         write_config(sources=[{"name": "x" * 201, "kind": "rss", "url": "http://127.0.0.1/feed"}])
+
+
+def test_a_config_written_for_the_pandas_engine_still_loads() -> None:
+    """`aggregate_in_database_above` chose an engine per view; there is one engine now, and
+    configs that set it keep loading."""
+    config = parse_config(
+        {"companies": [{"name": "Mistral AI", "role": "tracked"}], "aggregate_in_database_above": 0}
+    )
+    assert config.aggregate_in_database_above == 0
+    with pytest.raises(ConfigError, match="aggregate_in_database_above"):
+        parse_config(
+            {
+                "companies": [{"name": "Mistral AI", "role": "tracked"}],
+                "aggregate_in_database_above": -1,
+            }
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from presswatch.config import Config
 from presswatch.matching import Matcher
-from presswatch.models import Article, make_article_id
+from presswatch.models import Article, Filters, make_article_id
 from presswatch.pipeline import analyse, collect
 from presswatch.store import Store
+from tests import oracle
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TIMEOUT = 30
@@ -416,11 +418,11 @@ def test_recent_coverage_opens_on_the_last_30_days_and_a_link_keeps_its_period(
     assert {m.label: m.value for m in shared.metric}["Articles"] == "3"
 
 
-def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
+def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above `aggregate_in_database_above` pairs, the overview reads no frames at all and
-    shows what the pandas overview shows, for every period and with filters."""
+    """No page loads the archive's rows into pandas (the frame readers refuse), and what
+    the pages show is what the oracle computes from every row."""
     from tests.test_store_aggregates import generated_articles
 
     config = write_config()
@@ -428,68 +430,65 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     with Store(url) as store:
         store.save_articles(generated_articles())
         store.sync_sources([("Feed", "rss", "http://127.0.0.1/feed.xml")])
+        everything = oracle.Frames.from_store(store)
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
 
-    def shown(app: AppTest) -> tuple[Any, ...]:
-        assert not app.exception, app.exception
-        metrics = tuple((m.label, m.value, m.delta) for m in app.metric)
-        charts = tuple(c.proto.spec for c in app.get("plotly_chart"))
-        return metrics, charts, app.dataframe[0].value.to_dict("list"), app.selectbox[0].options
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("a page read the archive's rows into pandas")
 
-    def views(app: AppTest) -> list[tuple[Any, ...]]:
-        seen = [shown(app)]
-        for period in ("All time", "Last 90 days"):
-            app.selectbox(key="period").set_value(period).run()
-            seen.append(shown(app))
-        app.multiselect(key="companies").set_value(["OpenAI", "Mistral AI"]).run()
-        seen.append(shown(app))
-        app.multiselect(key="languages").set_value(["fr"]).run()
-        seen.append(shown(app))
-        return seen
+    for reader in ("articles_frame", "mentions_frame", "tones_frame", "topics_frame"):
+        monkeypatch.setattr(Store, reader, refuse)
 
     def page_tables(app: AppTest, page: str) -> list[Any]:
         app.switch_page(page).run()
         assert not app.exception, app.exception
-        charts = [c.proto.spec for c in app.get("plotly_chart")]
         texts = [c.value for c in app.caption] + [i.value for i in app.info]
         texts += [t.value for t in app.text] + [e.label for e in app.expander]
-        return [d.value.to_dict("list") for d in app.dataframe] + charts + texts
+        return [d.value.to_dict("list") for d in app.dataframe] + texts
 
-    in_pandas = views(open_app())
-    outlets_in_pandas = page_tables(open_app(), "app_pages/outlets.py")
-    assert outlets_in_pandas[0]["outlet"] and outlets_in_pandas[1]["author"]
-
-    def last_30_days(period: str = "Last 30 days") -> AppTest:
+    def with_period(period: str) -> AppTest:
         app = open_app()
         app.selectbox(key="period").set_value(period).run()
+        assert not app.exception, app.exception
         return app
 
-    def coverage_pages(find_republished: bool = False) -> list[list[Any]]:
-        pages = []
-        for period in ("All time", "Last 30 days"):
-            app = last_30_days(period)
-            page_tables(app, "app_pages/coverage.py")
-            if find_republished:  # a large view groups the stories when asked
-                app.toggle(key="republished").set_value(True).run()
-            pages.append(page_tables(app, "app_pages/coverage.py"))
-        return pages
+    # The overview's share of voice for all time, then for two companies in French.
+    app = with_period("All time")
+    expected = oracle.share_of_voice(everything.articles, everything.mentions)
+    shown = app.dataframe[0].value
+    assert shown["company"].tolist() == expected["company"].tolist()
+    assert shown["articles"].tolist() == expected["articles"].tolist()
+    assert shown["stories"].tolist() == expected["stories"].tolist()
+    app.multiselect(key="companies").set_value(["OpenAI", "Mistral AI"]).run()
+    app.multiselect(key="languages").set_value(["fr"]).run()
+    assert not app.exception, app.exception
+    chosen = oracle.apply_filters(
+        Filters(companies=("OpenAI", "Mistral AI"), languages=("fr",)), everything
+    )
+    expected = oracle.share_of_voice(chosen.articles, chosen.mentions)
+    assert app.dataframe[0].value["mentions"].tolist() == expected["mentions"].tolist()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Articles"] == str(len(set(chosen.mentions["article_id"])))
 
-    topics_in_pandas = page_tables(last_30_days(), "app_pages/topics.py")
-    coverage_in_pandas = coverage_pages()
-    sources_in_pandas = page_tables(open_app(), "app_pages/sources.py")
-    assert sources_in_pandas[0]["articles"] == [300]  # all time, whatever the period
-    # All time: every article listed (undated ones last), the republished stories; the
-    # last 30 days: the undated articles apart.
-    assert len(coverage_in_pandas[0][0]["title"]) == 300
-    assert any("Republished stories" in str(part) for part in coverage_in_pandas[0])
-    assert any("Undated articles (18)" in str(part) for part in coverage_in_pandas[1])
-    assert topics_in_pandas[0]["topic"], topics_in_pandas
+    outlets = page_tables(with_period("All time"), "app_pages/outlets.py")
+    expected_outlets = oracle.top_outlets(everything.articles, everything.mentions, top=10)
+    assert outlets[0]["outlet"] == expected_outlets["outlet"].tolist()
+    assert outlets[1]["author"]
+
+    # All time: every article listed (undated ones last) and the republished stories;
+    # the last 30 days: the undated articles apart.
+    coverage = page_tables(with_period("All time"), "app_pages/coverage.py")
+    assert len(coverage[0]["title"]) == len(set(everything.mentions["article_id"])) == 300
+    assert any("Republished stories" in str(part) for part in coverage)
+    recent = page_tables(with_period("Last 30 days"), "app_pages/coverage.py")
+    assert any("Undated articles (18)" in str(part) for part in recent)
+
+    topics = page_tables(with_period("Last 30 days"), "app_pages/topics.py")
+    assert topics[0]["topic"], topics
     # Emerging terms compare the view's last 30 days with the 30 days before, which lie
     # outside the view's period but not outside the archive.
-    import re
-
-    caption = next(t for t in topics_in_pandas if isinstance(t, str) and "rose most" in t)
+    caption = next(t for t in topics if isinstance(t, str) and "rose most" in t)
     current, previous = map(int, re.findall(r"\((\d+) articles\)", caption))
     now = datetime.now(UTC)
     about = [
@@ -500,28 +499,6 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     window = (now - timedelta(days=60), now - timedelta(days=30))
     assert previous == sum(window[0] <= p < window[1] for p in about) > 5, caption
     assert current > 0, caption
-    write_config(aggregate_in_database_above=0)
-    import presswatch.store
 
-    def refuse(*_args: Any, **_kwargs: Any) -> None:
-        raise AssertionError("an aggregated overview read the mentions into pandas")
-
-    reading = presswatch.store.Store.mentions_frame
-    monkeypatch.setattr(presswatch.store.Store, "mentions_frame", refuse)
-    from dashboard.data import load_frames
-
-    load_frames.clear()
-    app = open_app()
-    in_database = views(app)
-    # The Outlets and Topics pages too read no frames: the same tables, charts and
-    # captions, from the database.
-    assert page_tables(open_app(), "app_pages/outlets.py") == outlets_in_pandas
-    assert page_tables(last_30_days(), "app_pages/topics.py") == topics_in_pandas
-    # So does the Coverage page: its lists, the chosen article and its tones.
-    assert coverage_pages(find_republished=True) == coverage_in_pandas
-    assert page_tables(open_app(), "app_pages/sources.py") == sources_in_pandas
-    # The other pages read the period's frames when opened.
-    monkeypatch.setattr(presswatch.store.Store, "mentions_frame", reading)
-    for index, (left, right) in enumerate(zip(in_database, in_pandas, strict=True)):
-        for part, (mine, theirs) in enumerate(zip(left, right, strict=True)):
-            assert mine == theirs, (index, part, str(mine)[:3000], str(theirs)[:3000])
+    sources = page_tables(open_app(), "app_pages/sources.py")
+    assert sources[0]["articles"] == [300]  # all time, whatever the period

@@ -13,8 +13,9 @@ import yaml
 
 from presswatch import analytics, export
 from presswatch.config import Config, load_config
-from presswatch.frames import Frames, apply_filters
 from presswatch.store import Store
+from tests import oracle
+from tests.oracle import Frames, apply_filters
 from tests.test_store_aggregates import COMPANIES, FILTERS, generated_articles, generated_companies
 
 
@@ -45,7 +46,7 @@ def test_exports_agree_with_the_frames_for_every_filter(store: Store, tmp_path: 
         view = apply_filters(filters, everything)
         name = str(filters.as_dict())
         rows = _rows(store, filters, config, "articles")
-        pairs = analytics.article_companies(view.articles, view.mentions)
+        pairs = oracle.article_companies(view.articles, view.mentions)
         assert len(rows) == len(pairs) > 0, name
         expected = pairs.set_index(["article_id", "company"]).sort_index()
         got = rows.set_index(["article_id", "company"]).sort_index()
@@ -76,7 +77,7 @@ def test_exports_agree_with_the_frames_for_every_filter(store: Store, tmp_path: 
         assert stories["pickups"].sum() == len(pairs), name
 
         daily = _rows(store, filters, config, "daily")
-        timeline = analytics.mentions_over_time(view.articles, view.mentions, "day")
+        timeline = oracle.mentions_over_time(view.articles, view.mentions, "day")
         expected_days = {
             (d.strftime("%Y-%m-%d"), c): n
             for d, c, n in zip(

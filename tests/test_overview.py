@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from presswatch import overview
-from presswatch.frames import Frames
 from presswatch.store import Store
+from tests import oracle
+from tests.oracle import Frames
 from tests.test_store_aggregates import FILTERS, generated_articles
 
 TRACKED = ["Mistral AI"]
@@ -30,8 +31,8 @@ def test_both_ways_give_the_same_overview(store: Store) -> None:
     spiked = 0
     for filters in FILTERS:
         name = str(filters.as_dict())
-        expected = overview.from_frames(everything, filters, TRACKED)
-        got = overview.from_database(store, filters, TRACKED)
+        expected = oracle.overview(everything, filters, TRACKED)
+        got = overview.build_overview(store, filters, TRACKED)
         assert got.frequency == expected.frequency, name
         assert got.undated == expected.undated, name
         assert got.titles == expected.titles, name

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from presswatch import aggregates
-from presswatch.frames import apply_filters
 from presswatch.models import Article, Filters, Mention
 from presswatch.search import (
     Search,
@@ -23,6 +22,8 @@ from presswatch.search import (
     words,
 )
 from presswatch.store import Store
+from tests import oracle
+from tests.oracle import apply_filters
 
 
 def _article(number: int, title: str, text: str) -> Article:
@@ -261,8 +262,7 @@ def test_rare_and_common_searches_list_the_same_articles_either_way(
     match, PostgreSQL names the matches when they are few (search_condition): either way
     the list is the pandas list's matching rows."""
     monkeypatch.setattr(aggregates, "FEW_MATCHES", few)
-    from presswatch import analytics
-    from presswatch.frames import Frames
+    from tests.oracle import Frames
     from tests.test_store_aggregates import FILTERS, generated_articles
 
     articles = generated_articles()
@@ -274,7 +274,7 @@ def test_rare_and_common_searches_list_the_same_articles_either_way(
         assert search is not None
         for filters in FILTERS[:4]:
             view = apply_filters(filters, everything)
-            listing = analytics.coverage_listing(view.articles, view.mentions)
+            listing = oracle.coverage_listing(view.articles, view.mentions)
             expected = [i for i in listing["id"] if hits(titles[i], search)]
             expected = [
                 i

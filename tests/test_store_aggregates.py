@@ -11,9 +11,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from presswatch import aggregates, analytics
-from presswatch.frames import Frames, apply_filters
 from presswatch.models import Article, CompanyTone, Filters, Mention, Topic
 from presswatch.store import Store
+from tests import oracle
+from tests.oracle import Frames, apply_filters
 
 COMPANIES = ["Mistral AI", "OpenAI", "Aleph Alpha"]
 
@@ -104,35 +105,35 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
     everything = Frames.from_store(store)
     for filters in FILTERS:
         view = apply_filters(filters, everything)
-        relevant = view.articles[analytics.isin(view.articles["id"], view.mentions["article_id"])]
+        relevant = view.articles[oracle.isin(view.articles["id"], view.mentions["article_id"])]
         assert not relevant.empty, filters
         name = str(filters.as_dict())
 
         share = analytics.share_from_counts(aggregates.company_counts(store, filters))
-        expected_share = analytics.share_of_voice(view.articles, view.mentions)
+        expected_share = oracle.share_of_voice(view.articles, view.mentions)
         pd.testing.assert_frame_equal(share, expected_share, check_dtype=False, obj=name)
 
         daily = aggregates.daily_counts(store, filters)
         for frequency in ("day", "week", "month"):
             pd.testing.assert_frame_equal(
                 analytics.timeline_from_daily(daily, frequency),
-                analytics.mentions_over_time(view.articles, view.mentions, frequency),
+                oracle.mentions_over_time(view.articles, view.mentions, frequency),
                 check_dtype=False,
                 obj=f"{name} {frequency}",
             )
-        assert analytics.frequency_from_daily(daily) == analytics.choose_frequency(relevant)
+        assert analytics.frequency_from_daily(daily) == oracle.choose_frequency(relevant)
         daily_tones = aggregates.daily_tones(store, filters)
         for frequency in ("day", "week", "month"):
             pd.testing.assert_frame_equal(
                 analytics.tone_from_daily(daily_tones, frequency),
-                analytics.tone_over_time(view.articles, view.tones, frequency, view.corrections),
+                oracle.tone_over_time(view.articles, view.tones, frequency, view.corrections),
                 check_dtype=False,
                 obj=f"{name} tone over time by {frequency}",
             )
         found = analytics.detect_spikes(
             analytics.fill_days(analytics.timeline_from_daily(daily, "day"))
         )
-        expected_spikes = analytics.spikes(view.articles, view.mentions)
+        expected_spikes = oracle.spikes(view.articles, view.mentions)
         assert found[["company", "day"]].values.tolist() == (
             expected_spikes[["company", "day"]].values.tolist()
         )
@@ -150,32 +151,32 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
 
         pd.testing.assert_frame_equal(
             aggregates.outlet_counts(store, filters, top=2),
-            analytics.top_outlets(view.articles, view.mentions, top=2),
+            oracle.top_outlets(view.articles, view.mentions, top=2),
             check_dtype=False,
             obj=name,
         )
         pd.testing.assert_frame_equal(
             aggregates.outlet_counts(store, filters, top=2, by="author"),
-            analytics.top_outlets(view.articles, view.mentions, by="author", top=2),
+            oracle.top_outlets(view.articles, view.mentions, by="author", top=2),
             check_dtype=False,
             obj=f"{name} authors",
         )
         pd.testing.assert_frame_equal(
             aggregates.topic_counts(store, filters),
-            analytics.topic_counts(view.articles, view.mentions, view.topics),
+            oracle.topic_counts(view.articles, view.mentions, view.topics),
             check_dtype=False,
             obj=f"{name} topics",
         )
         for frequency in ("day", "month"):
             pd.testing.assert_frame_equal(
                 analytics.topics_from_daily(aggregates.daily_topics(store, filters), frequency),
-                analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency),
+                oracle.topics_over_time(view.articles, view.mentions, view.topics, frequency),
                 check_dtype=False,
                 obj=f"{name} topics per {frequency}",
             )
         pd.testing.assert_frame_equal(
             aggregates.prominence_counts(store, filters),
-            analytics.prominence(view.mentions),
+            oracle.prominence(view.mentions),
             check_dtype=False,
             obj=f"{name} prominence",
         )
@@ -202,7 +203,7 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
         view = apply_filters(filters, everything)
         name = str(filters.as_dict())
         tones = analytics.company_tones(view.tones, view.corrections)
-        expected = analytics.coverage_listing(view.articles, view.mentions, tones, view.topics)
+        expected = oracle.coverage_listing(view.articles, view.mentions, tones, view.topics)
         assert expected["topics"].str.contains("Modèles").any(), name
         # Articles published at the same moment (the burst of 27 October) are ordered by id.
         assert expected["published"].duplicated().sum() > 5, name
@@ -214,7 +215,7 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
         assert len(expected) == aggregates.article_counts(store, filters)["articles"].sum()
 
         unbounded = apply_filters(dataclasses.replace(filters, start=None, end=None), everything)
-        expected_undated = analytics.undated_listing(unbounded.articles, unbounded.mentions)
+        expected_undated = oracle.undated_listing(unbounded.articles, unbounded.mentions)
         assert len(expected_undated) == aggregates.undated_articles(store, filters), name
         for limit in (2, 10_000):
             pd.testing.assert_frame_equal(
@@ -224,7 +225,7 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
                 obj=f"{name} undated {limit}",
             )
 
-        stories = analytics.stories(view.articles, view.mentions)
+        stories = oracle.stories(view.articles, view.mentions)
         republished = stories[stories["pickups"] > 1].reset_index(drop=True)
         seen_republished += len(republished)
         for limit in (3, 10_000):
@@ -302,8 +303,8 @@ def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> Non
     in it, nor in its previous period; older day-dated articles are left in the database."""
 
     from dashboard.view import load_since
-    from presswatch.frames import Frames, apply_filters
     from presswatch.models import Filters
+    from tests.oracle import Frames, apply_filters
 
     articles = generated_articles()
     # One article known only to the month, long before the window: placed by overlap.

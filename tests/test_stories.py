@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from presswatch import analytics
 from presswatch.config import Config
 from presswatch.matching import Matcher
 from presswatch.models import Article, make_article_id
 from presswatch.pipeline import Analyzer, analyse, reanalyze
 from presswatch.store import Store
 from presswatch.stories import StoryIndex, signature
+from tests import oracle
 from tests.conftest import COMPANIES
 
 WIRE = (
@@ -82,12 +82,12 @@ def test_counts_per_article_and_per_unique_story(
     ]
     store.save_articles(analyse(a, matcher, index) for a in articles)
     frame = store.articles_frame()
-    share = analytics.share_of_voice(frame, store.mentions_frame()).set_index("company")
+    share = oracle.share_of_voice(frame, store.mentions_frame()).set_index("company")
     assert share.loc["Mistral AI", "articles"] == 2
     assert share.loc["Mistral AI", "stories"] == 1
     assert share.loc["OpenAI", "stories"] == 1
     assert share["share_stories"].sum() == 100.0
-    table = analytics.stories(frame, store.mentions_frame())
+    table = oracle.stories(frame, store.mentions_frame())
     top = table.iloc[0]
     assert top["pickups"] == 2 and top["outlets"] == "agence, regional"
     assert "Mistral AI" in top["companies"]

@@ -16,13 +16,14 @@ from dashboard.data import (
 )
 from dashboard.render import SEARCH_COLOR, article_html, company_colors, highlight
 from dashboard.view import View
-from presswatch import analytics
 from presswatch.export import format_date
 from presswatch.search import SearchError, hits, parse_search
 
 # Articles listed, newest first: enough to read a period's coverage, few enough for the
 # browser (the rest are a filter away), and the same in pandas and in the database.
 LISTED = 1000
+# Views of more articles group their republished stories only when asked.
+STORIES_WITHOUT_ASKING = 50_000
 
 view: View = st.session_state["view"]
 st.title(view.t("Coverage"))
@@ -51,29 +52,15 @@ except SearchError:
     st.stop()
 
 undated: pd.DataFrame | None
+# The database lists the newest articles and stops; a search uses its full-text index.
 if search is not None:
-    # The database's full-text index, whichever the view's size.
     listing, total = load_search(view.database, view.filters, typed, LISTED)
-elif view.aggregated:
-    # A view too large for pandas: the database lists the newest articles and stops.
-    listing, total = load_listing(view.database, view.filters, LISTED)
 else:
-    listing = analytics.coverage_listing(
-        view.articles,
-        view.mentions,
-        analytics.company_tones(view.tones, view.corrections),
-        view.topics,
-    )
-    total = len(listing)
+    listing, total = load_listing(view.database, view.filters, LISTED)
 if not bounded:
     undated, undated_total = None, 0  # listed with the others
-elif view.aggregated or search is not None:
-    undated, undated_total = load_undated(view.database, view.filters, LISTED, typed)
 else:
-    undated = view.undated
-    undated_total = 0 if undated is None else len(undated)
-    undated = None if undated is None else undated.head(LISTED)
-listing = listing.head(LISTED)
+    undated, undated_total = load_undated(view.database, view.filters, LISTED, typed)
 
 if undated is not None and undated_total:
     with st.expander(
@@ -168,16 +155,14 @@ st.dataframe(
 )
 
 republished: pd.DataFrame | None
-if view.aggregated and not st.toggle(view.t("Find the republished stories"), key="republished"):
-    # Grouping every story of a long period takes seconds at millions of mentions (7 s
-    # for all time at 10M): only when asked.
+if total > STORIES_WITHOUT_ASKING and not st.toggle(
+    view.t("Find the republished stories"), key="republished"
+):
+    # Grouping every story of a long period takes seconds at millions of mentions: only
+    # when asked.
     republished, republished_total = None, 0
-elif view.aggregated or search is not None:
-    republished, republished_total = load_republished(view.database, view.filters, LISTED, typed)
 else:
-    story_table = analytics.stories(view.articles, view.mentions)
-    republished = story_table[story_table["pickups"] > 1]
-    republished_total = len(republished)
+    republished, republished_total = load_republished(view.database, view.filters, LISTED, typed)
 if republished is not None and republished_total:
     with st.expander(view.t("Republished stories ({count})", count=republished_total)):
         st.caption(

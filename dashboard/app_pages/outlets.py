@@ -7,20 +7,13 @@ import streamlit as st
 from dashboard.charts import outlets_figure
 from dashboard.data import load_outlet_counts, load_prominence
 from dashboard.view import View
-from presswatch import analytics
 
 view: View = st.session_state["view"]
 st.title(view.t("Outlets"))
 
-if view.aggregated:
-    # A view too large for pandas: grouped by the database, no frames read.
-    outlets = load_outlet_counts(view.database, view.filters, "outlet")
-    authors = load_outlet_counts(view.database, view.filters, "author")
-    prominence = load_prominence(view.database, view.filters)
-else:
-    outlets = analytics.top_outlets(view.articles, view.mentions, top=10)
-    authors = analytics.top_outlets(view.articles, view.mentions, by="author", top=10)
-    prominence = analytics.prominence(view.mentions)
+outlets = load_outlet_counts(view.database, view.filters, "outlet")
+authors = load_outlet_counts(view.database, view.filters, "author")
+prominence = load_prominence(view.database, view.filters)
 if outlets.empty:
     st.info(view.t("No mentions with these filters: widen the period or the filters."))
     st.stop()

@@ -17,8 +17,6 @@ from dashboard.data import (
 )
 from dashboard.view import PERIODS, View
 from presswatch import analytics
-from presswatch.analytics import isin
-from presswatch.frames import apply_filters
 
 # Articles per period whose texts the emerging terms read at most.
 EMERGING_SAMPLE = 2000
@@ -26,11 +24,7 @@ EMERGING_SAMPLE = 2000
 view: View = st.session_state["view"]
 st.title(view.t("Topics"))
 
-if view.aggregated:
-    # A view too large for pandas: grouped by the database, no frames read.
-    counts = load_topic_counts(view.database, view.filters)
-else:
-    counts = analytics.topic_counts(view.articles, view.mentions, view.topics)
+counts = load_topic_counts(view.database, view.filters)
 if counts.empty:
     st.info(
         view.t(
@@ -41,13 +35,10 @@ if counts.empty:
 else:
     st.subheader(view.t("Topics per company"))
     st.plotly_chart(topics_figure(counts, view.companies, view.t), key="topics")
-    if view.aggregated:
-        frequency = view.overview.frequency
-        daily = load_daily_topics(view.database, view.filters)
-        over_time = analytics.topics_from_daily(daily, frequency)
-    else:
-        frequency = analytics.choose_frequency(view.relevant_articles)
-        over_time = analytics.topics_over_time(view.articles, view.mentions, view.topics, frequency)
+    daily = load_daily_topics(view.database, view.filters)
+    # The overview's grain (its figures are cached for these filters).
+    frequency = view.overview.frequency
+    over_time = analytics.topics_from_daily(daily, frequency)
     if not over_time.empty:
         st.subheader(view.t("Topics per {period}", period=view.t(frequency)))
         st.dataframe(
@@ -68,13 +59,8 @@ now = datetime.now(UTC)
 start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
 # The period before lies outside the view's own period: the other filters apply to both.
 unbounded = dataclasses.replace(view.filters, start=None, end=None)
-if view.aggregated:
-    found = load_articles_about(view.database, unbounded, tuple(tracked), before)
-    dated = found.rename(columns={"article_id": "id"})
-else:
-    both = apply_filters(unbounded, view.everything)  # read from the period before the view's on
-    about = both.mentions[both.mentions["company"].isin(tracked)]["article_id"].unique()
-    dated = both.articles[isin(both.articles["id"], about) & both.articles["published"].notna()]
+found = load_articles_about(view.database, unbounded, tuple(tracked), before)
+dated = found.rename(columns={"article_id": "id"})
 current = dated[dated["published"] >= start]
 previous = dated[(dated["published"] < start) & (dated["published"] >= before)]
 current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()

