@@ -28,7 +28,9 @@ from collectors.rss import parse_feed
 from presswatch import aggregates, search
 from presswatch.config import FilesSourceConfig
 from presswatch.models import Article, Filters, Mention
-from presswatch.store import Store, articles_table, coverage_table
+from presswatch.store import Store
+from presswatch.store.schema import articles_table, coverage_table
+from presswatch.store.search import drop_index
 from tests import pgserver
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -132,7 +134,7 @@ def measure(backend: str, plain_url: str, indexed_url: str, articles: list[Artic
     """Save the archive without then with the index, build it by migration, time searches."""
     with Store(plain_url) as plain:
         with plain.engine.begin() as conn:
-            search.drop_index(conn)
+            drop_index(conn)
         without = timed_save(plain, articles)
         with plain.engine.begin() as conn:
             conn.execute(sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))

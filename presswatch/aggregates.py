@@ -21,10 +21,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from presswatch.models import UNKNOWN_OUTLET, Filters
-from presswatch.search import Search, count_matches, coverage_matches, matching_ids
-from presswatch.store import (
+from presswatch.search import Search
+from presswatch.store import Store
+from presswatch.store.schema import (
     COMPANY_SEPARATOR,
-    Store,
     article_sources_table,
     articles_table,
     coverage_table,
@@ -34,6 +34,7 @@ from presswatch.store import (
     mentions_table,
     topics_table,
 )
+from presswatch.store.search import count_matches, coverage_matches, matching_ids
 
 # A search that matches at most this many articles is listed from its matches (PostgreSQL).
 FEW_MATCHES = 10_000

@@ -35,8 +35,8 @@ from presswatch.aggregates import (
 from presswatch.analytics import PROMINENCE_RANK
 from presswatch.config import Config
 from presswatch.models import Filters
-from presswatch.store import (
-    Store,
+from presswatch.store import Store
+from presswatch.store.schema import (
     articles_table,
     corrections_table,
     coverage_table,

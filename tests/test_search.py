@@ -13,16 +13,9 @@ import sqlalchemy as sa
 from presswatch import aggregates
 from presswatch.frames import apply_filters
 from presswatch.models import Article, Filters, Mention
-from presswatch.search import (
-    Search,
-    SearchError,
-    drop_index,
-    hits,
-    matching_ids,
-    parse_search,
-    words,
-)
+from presswatch.search import Search, SearchError, hits, parse_search, words
 from presswatch.store import Store
+from presswatch.store.search import drop_index, matching_ids
 
 
 def _article(number: int, title: str, text: str) -> Article:
@@ -233,7 +226,7 @@ def test_hits_are_the_words_the_index_matched() -> None:
 def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> None:
     """The words PostgreSQL indexes are the words a search is made of, in a C-locale
     database (where its parser reads any character beyond ASCII as a letter)."""
-    from presswatch.search import _pg_document
+    from presswatch.store.search import _pg_document
 
     samples = [
         "Élan LEVÉE l’IA «\u00a0ŒUVRE\u00a0» ÇA gouvernement\u00a0: start-up",

@@ -253,7 +253,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
     """The coverage table is rewritten when an article changes, a person corrects a tone
     or a reanalysis moves a story; a database of schema 7 gets it filled by migrate."""
 
-    from presswatch.store import coverage_table
+    from presswatch.store.schema import coverage_table
 
     articles = generated_articles(12)
     store.save_articles(articles)
@@ -362,7 +362,7 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
         )
     with Store(postgres_url) as store:
         store.save_articles(articles)
-        from presswatch.store import articles_table, mentions_table, tones_table
+        from presswatch.store.schema import articles_table, mentions_table, tones_table
 
         for query in (
             sa.select(mentions_table),
@@ -385,7 +385,7 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
 def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
     from datetime import timedelta
 
-    from presswatch.store import articles_table
+    from presswatch.store.schema import articles_table
 
     store.save_articles(generated_articles(30))
     long_ago = datetime.now(UTC) - timedelta(days=90)
@@ -406,7 +406,7 @@ def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
 
 def _rollups(store: Store) -> dict[str, Any]:
     """The rollups without their zero rows, and the first-of-story flags."""
-    from presswatch.store import (
+    from presswatch.store.schema import (
         coverage_table,
         daily_articles_table,
         daily_coverage_table,
