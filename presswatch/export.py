@@ -24,18 +24,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from presswatch.aggregates import (
-    article_topic_names,
-    day_of,
-    kept_flag,
-    mentions_of_pair,
-    scope,
-    text_order,
-)
 from presswatch.analytics import PROMINENCE_RANK
 from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.store import Store
+from presswatch.store.conditions import day_of, kept_flag, mentions_of_pair, scope, text_order
+from presswatch.store.listings import article_topic_names
 from presswatch.store.schema import (
     articles_table,
     corrections_table,
@@ -224,7 +218,9 @@ def _article_rows(
         sa.select(c.article_id, *_row_columns(), c.mentions, c.tone, pickups.c.pickups)
         .join(pickups, pickups.c.story_id == c.story_id)
         .where(*kept)
-        .order_by(c.published.desc().nulls_last(), text_order(store, c.company), c.article_id)
+        .order_by(
+            c.published.desc().nulls_last(), text_order(store.backend, c.company), c.article_id
+        )
     )
     for chunk in _chunks(conn, query, limit):
         ids = sorted({row.article_id for row in chunk})
@@ -371,8 +367,8 @@ def _story_rows(
     stories = _story_groups(kept).order_by(
         sa.func.min(c.published).desc().nulls_last(),
         sa.func.count().desc(),
-        text_order(store, c.story_id),
-        text_order(store, c.company),
+        text_order(store.backend, c.story_id),
+        text_order(store.backend, c.company),
     )
     is_kept = kept_flag(kept)
     for chunk in _chunks(conn, stories, limit):
@@ -437,7 +433,7 @@ def _daily_groups(store: Store, kept: list[Any]) -> sa.Select[Any]:
     """Per (day, company) of the kept rows dated to the day: articles, stories, mentions
     and tone counts."""
     c = coverage_table.c
-    day = day_of(store, c.published).label("day")
+    day = day_of(store.backend, c.published).label("day")
     counts = [sa.func.sum(sa.case((c.tone == tone, 1), else_=0)) for tone in _TONES]
     return (
         sa.select(
@@ -459,7 +455,7 @@ def _daily_rows(
     """One row per (day, company) of the articles dated to the day: articles, stories,
     mentions and tone counts, grouped by the database."""
     query = _daily_groups(store, scope(filters)).order_by(
-        "day", text_order(store, coverage_table.c.company)
+        "day", text_order(store.backend, coverage_table.c.company)
     )
     for chunk in _chunks(conn, query, limit):
         for row in chunk:
@@ -566,7 +562,6 @@ def build_manifest(
 ) -> dict[str, Any]:
     """What makes an exported figure traceable: filters, config, sources, gaps, checksum."""
     from presswatch import __version__
-    from presswatch.aggregates import undated_articles
     from presswatch.analytics import coverage_gaps
 
     start = pd.Timestamp(filters.start, tz="UTC") if filters.start else None
@@ -604,7 +599,7 @@ def build_manifest(
         "rows": written.rows,
         "csv_sha256": written.sha256,
         # Undated articles the other filters keep: outside any bounded period.
-        "undated_articles_left_out": undated_articles(store, filters) if bounded else 0,
+        "undated_articles_left_out": store.undated_articles(filters) if bounded else 0,
         "sources": sources,
     }
 

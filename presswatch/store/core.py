@@ -8,6 +8,7 @@ from presswatch.store.corrections import CorrectionsMixin
 from presswatch.store.coverage import CoverageMixin
 from presswatch.store.files import FilesMixin
 from presswatch.store.frames import FramesMixin
+from presswatch.store.listings import ListingsMixin
 from presswatch.store.migrations import SchemaMixin
 from presswatch.store.sources import SourcesMixin
 
@@ -21,8 +22,10 @@ class Store(
     FilesMixin,
     AlertsMixin,
     FramesMixin,
+    ListingsMixin,
 ):
-    """The archive: sources and their state, articles, mentions, collection runs."""
+    """The archive: sources and their state, articles, mentions, collection runs, and the
+    figures and lists read from them."""
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
