@@ -197,7 +197,7 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> dict[
     row count, its 200-row preview, and the CSV streamed as `presswatch export` and the
     page's button write it (seconds to the last byte; rows; megabytes)."""
     from presswatch.config import load_config
-    from presswatch.export import COLUMNS, export_count, export_rows, write_csv
+    from presswatch.export import COLUMNS, export_rows, write_csv
 
     path = folder / "export-config.yaml"
     companies = [
@@ -207,7 +207,7 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> dict[
     config = load_config(path)
     last = (end - timedelta(days=1)).date()
     filters = Filters(start=last - timedelta(days=days - 1), end=last)
-    figures = {"count": timed(lambda: export_count(store, filters))}
+    figures = {"count": timed(lambda: store.export_count(filters))}
     figures["preview"] = timed(lambda: list(export_rows(store, filters, config, limit=200)))
     started = time.perf_counter()
     with (folder / "export.csv").open("wb") as sink:

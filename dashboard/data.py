@@ -63,7 +63,7 @@ def load_frames(url: str, since: date | None = None) -> Frames:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_export_count(url: str, filters: Filters, level: str) -> int:
     """How many rows the Export page's CSV has, counted by the database."""
-    return export.export_count(_store(url), filters, level)
+    return _store(url).export_count(filters, level)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -6,6 +6,7 @@ from presswatch.store.alerts import AlertsMixin
 from presswatch.store.articles import ArticlesMixin
 from presswatch.store.corrections import CorrectionsMixin
 from presswatch.store.coverage import CoverageMixin
+from presswatch.store.exports import ExportsMixin
 from presswatch.store.files import FilesMixin
 from presswatch.store.frames import FramesMixin
 from presswatch.store.listings import ListingsMixin
@@ -23,9 +24,10 @@ class Store(
     AlertsMixin,
     FramesMixin,
     ListingsMixin,
+    ExportsMixin,
 ):
     """The archive: sources and their state, articles, mentions, collection runs, and the
-    figures and lists read from them."""
+    figures, lists and exports read from them."""
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
