@@ -5,7 +5,7 @@ corrections, coverage, figures, lists, search, exports) over StoreBase, which ho
 engine. The tables (schema.py) are the package's own: other modules call Store methods.
 """
 
-from presswatch.store.base import redact_url, shares_work
+from presswatch.store.base import redact_url, shares_work, sqlite_file
 from presswatch.store.copy import copy_archive
 from presswatch.store.core import Store
 from presswatch.store.schema import COPY_ORDER, SCHEMA_VERSION
@@ -17,4 +17,5 @@ __all__ = [
     "copy_archive",
     "redact_url",
     "shares_work",
+    "sqlite_file",
 ]

@@ -66,6 +66,14 @@ def redact_url(url: str) -> str:
         return url
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite database URL; None for an in-memory one or another server."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return str(parsed.database)
+    return None
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the dashboard read while the collector writes; busy_timeout waits out a
