@@ -25,10 +25,13 @@ import sqlalchemy as sa
 from collectors import CollectContext
 from collectors.files import collect_folder
 from collectors.rss import parse_feed
-from presswatch import aggregates, search
 from presswatch.config import FilesSourceConfig
 from presswatch.models import Article, Filters, Mention
-from presswatch.store import Store, articles_table, coverage_table
+from presswatch.search import parse_search
+from presswatch.store import Store
+from presswatch.store.conditions import scope
+from presswatch.store.schema import articles_table, coverage_table
+from presswatch.store.search import drop_index
 from tests import pgserver
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -105,7 +108,7 @@ def timed_save(store: Store, articles: list[Article]) -> float:
 def like_scan(store: Store, text: str, filters: Filters) -> int:
     """The floor: the view's articles whose title or text hold every word, found by
     reading every text (LIKE, case-insensitive on PostgreSQL; no accent folding)."""
-    found = search.parse_search(text)
+    found = parse_search(text)
     assert found is not None
     a, c = articles_table.c, coverage_table.c
     operator = "ilike" if store.backend == "postgresql" else "like"
@@ -122,7 +125,7 @@ def like_scan(store: Store, text: str, filters: Filters) -> int:
         )
     matching = sa.select(a.id).where(*conditions)
     query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(
-        *aggregates.scope(filters), c.article_id.in_(matching)
+        *scope(filters), c.article_id.in_(matching)
     )
     with store.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
@@ -132,7 +135,7 @@ def measure(backend: str, plain_url: str, indexed_url: str, articles: list[Artic
     """Save the archive without then with the index, build it by migration, time searches."""
     with Store(plain_url) as plain:
         with plain.engine.begin() as conn:
-            search.drop_index(conn)
+            drop_index(conn)
         without = timed_save(plain, articles)
         with plain.engine.begin() as conn:
             conn.execute(sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))
@@ -149,11 +152,11 @@ def measure(backend: str, plain_url: str, indexed_url: str, articles: list[Artic
         views = {"all time": Filters(), "since Nov 1": Filters(start=date(2026, 11, 1))}
         for view, filters in views.items():
             for text in SEARCHES:
-                parsed = search.parse_search(text)
+                parsed = parse_search(text)
                 assert parsed is not None
                 started = time.perf_counter()
-                count = aggregates.search_count(indexed, filters, parsed)
-                listing = aggregates.coverage_listing(indexed, filters, 1000, parsed)
+                count = indexed.search_count(filters, parsed)
+                listing = indexed.coverage_listing(filters, 1000, parsed)
                 indexed_time = time.perf_counter() - started
                 started = time.perf_counter()
                 scanned = like_scan(indexed, text, filters)

@@ -1,5 +1,5 @@
 """The dashboard's aggregate figures at 1 and 10 million mentions, on PostgreSQL and SQLite:
-grouped by the database (presswatch/aggregates.py over the coverage table and its daily
+grouped by the database (the Store's figures over the coverage table and its daily
 rollups, and the whole overview of presswatch/overview.py) beside the pandas path
 (Frames.from_store, then analytics.py), in one run. Ratios first.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from presswatch import aggregates, overview
+from presswatch import overview
 from presswatch.models import Filters
 from presswatch.store import Store
 from tests import oracle, pgserver
@@ -125,10 +125,10 @@ def in_sql(store: Store, start: datetime, end: datetime) -> dict[str, float]:
     """Each figure grouped by the database over the coverage table, for a 90-day period."""
     period = Filters(start=start.date(), end=(end - timedelta(days=1)).date())
     return {
-        "daily mentions": timed(lambda: aggregates.daily_counts(store, period)),
-        "share of voice": timed(lambda: aggregates.company_counts(store, period)),
-        "tone": timed(lambda: aggregates.tone_counts(store, period)),
-        "top outlets": timed(lambda: aggregates.outlet_counts(store, period)),
+        "daily mentions": timed(lambda: store.daily_counts(period)),
+        "share of voice": timed(lambda: store.company_counts(period)),
+        "tone": timed(lambda: store.tone_counts(period)),
+        "top outlets": timed(lambda: store.outlet_counts(period)),
     }
 
 
@@ -146,11 +146,11 @@ def all_time_figures(store: Store) -> dict[str, float]:
     """Each query of the "All time" overview alone (the overview runs them side by side)."""
     everything, tracked = Filters(), Filters(companies=("Mistral AI",))
     return {
-        "timeline": timed(lambda: aggregates.daily_counts(store, everything)),
-        "shares": timed(lambda: aggregates.company_counts(store, everything)),
-        "tone": timed(lambda: aggregates.tone_counts(store, everything)),
-        "articles": timed(lambda: aggregates.article_counts(store, everything)),
-        "top outlets": timed(lambda: aggregates.outlet_counts(store, tracked)),
+        "timeline": timed(lambda: store.daily_counts(everything)),
+        "shares": timed(lambda: store.company_counts(everything)),
+        "tone": timed(lambda: store.tone_counts(everything)),
+        "articles": timed(lambda: store.article_counts(everything)),
+        "top outlets": timed(lambda: store.outlet_counts(tracked)),
     }
 
 
@@ -197,7 +197,7 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> dict[
     row count, its 200-row preview, and the CSV streamed as `presswatch export` and the
     page's button write it (seconds to the last byte; rows; megabytes)."""
     from presswatch.config import load_config
-    from presswatch.export import COLUMNS, export_count, export_rows, write_csv
+    from presswatch.export import COLUMNS, export_rows, write_csv
 
     path = folder / "export-config.yaml"
     companies = [
@@ -207,7 +207,7 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> dict[
     config = load_config(path)
     last = (end - timedelta(days=1)).date()
     filters = Filters(start=last - timedelta(days=days - 1), end=last)
-    figures = {"count": timed(lambda: export_count(store, filters))}
+    figures = {"count": timed(lambda: store.export_count(filters))}
     figures["preview"] = timed(lambda: list(export_rows(store, filters, config, limit=200)))
     started = time.perf_counter()
     with (folder / "export.csv").open("wb") as sink:
@@ -226,10 +226,10 @@ def coverage_page(store: Store, end: datetime, days: int | None) -> dict[str, fl
         Filters() if days is None else Filters(start=last - timedelta(days=days - 1), end=last)
     )
     return {
-        "newest 1,000": timed(lambda: aggregates.coverage_listing(store, filters, 1000)),
-        "count": timed(lambda: aggregates.article_counts(store, filters)),
-        "undated": timed(lambda: aggregates.undated_listing(store, filters, 1000)),
-        "republished stories": timed(lambda: aggregates.republished_stories(store, filters, 1000)),
+        "newest 1,000": timed(lambda: store.coverage_listing(filters, 1000)),
+        "count": timed(lambda: store.article_counts(filters)),
+        "undated": timed(lambda: store.undated_listing(filters, 1000)),
+        "republished stories": timed(lambda: store.republished_stories(filters, 1000)),
     }
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from presswatch import aggregates, analytics, export, overview
+from presswatch import analytics, export, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.models import Article, Filters
 from presswatch.search import parse_search
@@ -49,7 +49,7 @@ def _store(url: str) -> Store:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_export_count(url: str, filters: Filters, level: str) -> int:
     """How many rows the Export page's CSV has, counted by the database."""
-    return export.export_count(_store(url), filters, level)
+    return _store(url).export_count(filters, level)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -94,25 +94,25 @@ def build_export_file(
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_outlet_counts(url: str, filters: Filters, by: str) -> pd.DataFrame:
     """The top outlets or authors per company, grouped by the database."""
-    return aggregates.outlet_counts(_store(url), filters, top=10, by=by)
+    return _store(url).outlet_counts(filters, top=10, by=by)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_prominence(url: str, filters: Filters) -> pd.DataFrame:
     """Mentions per company in titles, leads and bodies, grouped by the database."""
-    return aggregates.prominence_counts(_store(url), filters)
+    return _store(url).prominence_counts(filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_topic_counts(url: str, filters: Filters) -> pd.DataFrame:
     """Articles per company and topic, grouped by the database."""
-    return aggregates.topic_counts(_store(url), filters)
+    return _store(url).topic_counts(filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
     """Articles per day, company and topic, grouped by the database."""
-    return aggregates.daily_topics(_store(url), filters)
+    return _store(url).daily_topics(filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -120,15 +120,15 @@ def load_articles_about(
     url: str, filters: Filters, companies: tuple[str, ...], since: datetime
 ) -> pd.DataFrame:
     """The dated articles about some companies since a moment."""
-    return aggregates.articles_about(_store(url), filters, list(companies), since)
+    return _store(url).articles_about(filters, list(companies), since)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
     """The Coverage page's newest articles and how many the view has."""
     store = _store(url)
-    total = int(aggregates.article_counts(store, filters)["articles"].sum())
-    return aggregates.coverage_listing(store, filters, limit), total
+    total = int(store.article_counts(filters)["articles"].sum())
+    return store.coverage_listing(filters, limit), total
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -138,7 +138,7 @@ def load_search(url: str, filters: Filters, text: str, limit: int) -> tuple[pd.D
     found = parse_search(text)
     if found is None:
         raise ValueError("load_search needs a search")
-    return aggregates.search_coverage(_store(url), filters, found, limit)
+    return _store(url).search_coverage(filters, found, limit)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -150,8 +150,8 @@ def load_undated(
     store = _store(url)
     search = parse_search(text)
     return (
-        aggregates.undated_listing(store, filters, limit, search),
-        aggregates.undated_articles(store, filters, search),
+        store.undated_listing(filters, limit, search),
+        store.undated_articles(filters, search),
     )
 
 
@@ -161,13 +161,13 @@ def load_republished(
 ) -> tuple[pd.DataFrame, int]:
     """The most picked-up stories of the view (their copies that match the search ``text``,
     if any), and how many were republished."""
-    return aggregates.republished_stories(_store(url), filters, limit, parse_search(text))
+    return _store(url).republished_stories(filters, limit, parse_search(text))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_filter_options(url: str, since: date | None) -> dict[str, list[str]]:
     """The sidebar's outlets, languages and topics, read by the database."""
-    return aggregates.filter_options(_store(url), since)
+    return _store(url).filter_options(since)
 
 
 # cache_resource: the figures are never modified, and a reload or a return to a view seen

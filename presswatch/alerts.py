@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from presswatch import aggregates, analytics
+from presswatch import analytics
 from presswatch.config import Config
 from presswatch.export import format_date
 from presswatch.models import Filters
@@ -61,7 +61,7 @@ def find_events(store: Store, config: Config, new_ids: set[str], now: datetime) 
     """The events the rules see in the latest collection (``new_ids``: articles just stored)."""
     events: list[Event] = []
     tracked = [c.name for c in config.tracked]
-    fresh = aggregates.coverage_of_articles(store, new_ids) if new_ids else None
+    fresh = store.coverage_of_articles(new_ids) if new_ids else None
     lines = (
         {row["article_id"]: row for row in fresh.to_dict("records")} if fresh is not None else {}
     )
@@ -245,14 +245,14 @@ def _spike_events(store: Store, company: str, now: datetime) -> list[Event]:
     window = Filters(
         start=today - timedelta(days=ALERT_WINDOW_DAYS), end=today, companies=(company,)
     )
-    timeline = analytics.timeline_from_daily(aggregates.daily_counts(store, window), "day")
+    timeline = analytics.timeline_from_daily(store.daily_counts(window), "day")
     found = analytics.detect_spikes(analytics.fill_days(timeline))
     recent = found[found["day"] >= pd.Timestamp(today) - pd.Timedelta(days=1)]
     events = []
     for row in recent.to_dict("records"):
-        behind = aggregates.articles_of_days(store, window, [(company, row["day"])])
+        behind = store.articles_of_days(window, [(company, row["day"])])
         ids = behind["article_id"].tolist()[:10]
-        details = aggregates.coverage_of_articles(store, ids)
+        details = store.coverage_of_articles(ids)
         rows = {r["article_id"]: r for r in details.to_dict("records")}
         day = row["day"].date().isoformat()
         events.append(
@@ -275,13 +275,13 @@ def build_digest(config: Config, store: Store, day: date) -> tuple[str, str]:
     tracked = [c.name for c in config.tracked]
     start = pd.Timestamp(day, tz="UTC")
     end = start + pd.Timedelta(days=1)
-    listed = aggregates.coverage_listing(
-        store, Filters(start=day, end=day, companies=tuple(tracked)), DIGEST_MOST
+    listed = store.coverage_listing(
+        Filters(start=day, end=day, companies=tuple(tracked)), DIGEST_MOST
     )
     # Articles published that day (one known only to the month is not the day's news).
     today = listed[(listed["published"] >= start) & (listed["published"] < end)]
     today = today.sort_values(["published", "id"])
-    details = aggregates.coverage_of_articles(store, today["id"])
+    details = store.coverage_of_articles(today["id"])
     own = details[details["company"].isin(tracked)].drop_duplicates("article_id")
     facts = own.set_index("article_id")
     by_topic: dict[str, list[str]] = {}

@@ -32,7 +32,7 @@ PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
 
 
 def unplaced_from_counts(counts: pd.DataFrame, frequency: Frequency = "day") -> pd.DataFrame:
-    """unplaced_articles from articles per date precision (aggregates.article_counts).
+    """unplaced_articles from articles per date precision (Store.article_counts).
 
     Columns: reason, articles.
     """
@@ -65,7 +65,7 @@ SHARE_COLUMNS = [
 
 def share_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """Shares of voice from articles, stories and mentions per company (as share_of_voice,
-    whose columns it returns, from counts grouped elsewhere: aggregates.company_counts)."""
+    whose columns it returns, from counts grouped elsewhere: Store.company_counts)."""
     if counts.empty:
         return pd.DataFrame(columns=SHARE_COLUMNS)
     out = counts.copy()
@@ -148,7 +148,7 @@ def tone_table(counts: pd.Series) -> pd.DataFrame:
 
 
 def frequency_from_daily(daily: pd.DataFrame) -> Frequency:
-    """choose_frequency for daily counts (aggregates.daily_counts) instead of articles."""
+    """choose_frequency for daily counts (Store.daily_counts) instead of articles."""
     dated = daily.loc[daily["date_precision"].isin(PLACEABLE["day"]), "day"]
     return frequency_of_dates(dated, bool(daily["date_precision"].isin(["month"]).any()))
 
@@ -177,7 +177,7 @@ def rank_topic_counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 def topics_from_daily(daily: pd.DataFrame, frequency: Frequency = "month") -> pd.DataFrame:
     """topics_over_time from articles per day, precision, company and topic
-    (aggregates.daily_topics): the same columns and the same placeable articles."""
+    (Store.daily_topics): the same columns and the same placeable articles."""
     columns = ["period", "company", "topic", "articles"]
     placed = daily[daily["date_precision"].isin(PLACEABLE[frequency])]
     if placed.empty:
@@ -297,7 +297,7 @@ def period_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
 
 
 def prominence_from_counts(counts: pd.Series) -> pd.DataFrame:
-    """prominence from mentions counted per (company, prominence) (aggregates.py)."""
+    """prominence from mentions counted per (company, prominence) (the store's figures)."""
     if counts.empty:
         return pd.DataFrame(columns=["company", "title", "lead", "body"])
     table = counts.unstack("prominence", fill_value=0)
@@ -308,7 +308,7 @@ def prominence_from_counts(counts: pd.Series) -> pd.DataFrame:
 
 
 def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd.DataFrame:
-    """mentions_over_time from daily counts per date precision (aggregates.daily_counts):
+    """mentions_over_time from daily counts per date precision (Store.daily_counts):
     the same columns (period, company, mentions, articles), the same placeable articles."""
     columns = ["period", "company", "mentions", "articles"]
     placed = daily[daily["date_precision"].isin(PLACEABLE[frequency])]
@@ -328,7 +328,7 @@ def timeline_from_daily(daily: pd.DataFrame, frequency: Frequency = "day") -> pd
 
 def tone_from_daily(daily_tones: pd.DataFrame, frequency: Frequency = "month") -> pd.DataFrame:
     """tone_over_time from articles per day, company, precision and tone
-    (aggregates.daily_tones): the same columns, the same placeable articles."""
+    (Store.daily_tones): the same columns, the same placeable articles."""
     placed = daily_tones[daily_tones["date_precision"].isin(PLACEABLE[frequency])]
     if placed.empty:
         return pd.DataFrame(columns=TONE_TABLE_COLUMNS)

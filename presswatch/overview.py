@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from presswatch import aggregates, analytics
+from presswatch import analytics
 from presswatch.models import Filters
 from presswatch.store import Store
 
@@ -87,26 +87,24 @@ def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overvi
 
         def periods(chosen: Filters) -> tuple[Future[Any], ...]:
             return tuple(
-                pool.submit(query, store, chosen)
+                pool.submit(query, chosen)
                 for query in (
-                    aggregates.company_counts,
-                    aggregates.article_counts,
-                    aggregates.tone_counts,
+                    store.company_counts,
+                    store.article_counts,
+                    store.tone_counts,
                 )
             )
 
-        daily_query = pool.submit(aggregates.daily_counts, store, filters)
-        tones_query = pool.submit(aggregates.daily_tones, store, filters)
+        daily_query = pool.submit(store.daily_counts, filters)
+        tones_query = pool.submit(store.daily_tones, filters)
         now = periods(filters)
         before = periods(earlier) if earlier else None
         outlets_query = (
-            pool.submit(aggregates.outlet_counts, store, replace(filters, companies=tuple(chosen)))
+            pool.submit(store.outlet_counts, replace(filters, companies=tuple(chosen)))
             if chosen
             else None
         )
-        undated_query = (
-            pool.submit(aggregates.undated_articles, store, filters) if bounded else None
-        )
+        undated_query = pool.submit(store.undated_articles, filters) if bounded else None
         daily = daily_query.result()
         frequency = analytics.frequency_from_daily(daily)
         timeline = analytics.timeline_from_daily(daily, frequency)
@@ -114,8 +112,8 @@ def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overvi
         titles: dict[str, str] = {}
         if frequency == "day":
             found = analytics.detect_spikes(analytics.fill_days(timeline))
-            behind = aggregates.articles_of_days(
-                store, filters, zip(found["company"], found["day"], strict=True)
+            behind = store.articles_of_days(
+                filters, zip(found["company"], found["day"], strict=True)
             )
             drivers = behind.groupby(["company", "day"])["article_id"].agg(list)
             found["article_ids"] = [

@@ -23,12 +23,10 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-import sqlalchemy as sa
-
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.pipeline import RunSummary, SourceOutcome, collect
-from presswatch.store import Store, shares_work
+from presswatch.store import Store, redact_url, shares_work, sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +46,11 @@ class CollectorLocked(StoreError):
 
 def lock_path(url: str) -> Path:
     """Where the single-collector lock of a database lives (beside a SQLite file)."""
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(str(parsed.database) + ".collector.lock")
+    database = sqlite_file(url)
+    if database is not None:
+        return Path(database + ".collector.lock")
     # An in-memory database or another server: one lock per URL on this machine.
-    digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
+    digest = hashlib.sha256(redact_url(url).encode()).hexdigest()
     return Path(tempfile.gettempdir()) / f"presswatch-{digest[:16]}.collector.lock"
 
 

@@ -625,7 +625,7 @@ def spikes(
     spiking = wanted.get_indexer(pd.MultiIndex.from_arrays([pairs["company"], pairs["period"]]))
     pairs = pairs[spiking >= 0].rename(columns={"period": "day"})
     # Each spike's articles in the order they appeared (then by id), as the database
-    # lists them (aggregates.articles_of_days).
+    # lists them (Store.articles_of_days).
     behind = articles[isin(articles["id"], pairs["article_id"])]
     order = {
         article_id: position

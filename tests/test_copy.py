@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from presswatch import aggregates
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.errors import StoreError
@@ -79,10 +78,10 @@ def test_an_archive_goes_to_postgresql_and_back_unchanged(
         mistral = parse_search("mistral")
         assert mistral is not None
         with Store(f"sqlite:///{first}") as origin:
-            found = aggregates.search_count(origin, Filters(), mistral)
+            found = origin.search_count(Filters(), mistral)
         assert found > 0
-        assert aggregates.search_count(on_server, Filters(), mistral) == found
-        assert aggregates.search_count(returned, Filters(), mistral) == found
+        assert on_server.search_count(Filters(), mistral) == found
+        assert returned.search_count(Filters(), mistral) == found
         with returned.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar_one() > 0
         # New rows on the server get fresh ids after the copied ones.

@@ -96,7 +96,7 @@ def test_exports_agree_with_the_frames_for_every_filter(store: Store, tmp_path: 
             ("stories", stories),
             ("daily", daily),
         ):
-            assert export.export_count(store, filters, level) == len(frame), (name, level)
+            assert store.export_count(filters, level) == len(frame), (name, level)
 
 
 def test_rows_do_not_depend_on_the_chunk_size(
@@ -120,7 +120,7 @@ def test_rows_do_not_depend_on_the_chunk_size(
             export.COLUMNS[level], export.export_rows(store, FILTERS[0], config, level), sink
         )
         assert sink.getvalue() == whole[level], level
-        assert written.rows == export.export_count(store, FILTERS[0], level) > 7
+        assert written.rows == store.export_count(FILTERS[0], level) > 7
 
 
 def test_export_to_file_writes_the_csv_and_its_manifest(store: Store, tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_export_to_file_writes_the_csv_and_its_manifest(store: Store, tmp_path: 
     manifest, path = export.export_to_file(store, FILTERS[1], config, out, delimiter=";")
     data = out.read_bytes()
     assert manifest["csv_sha256"] == hashlib.sha256(data).hexdigest()
-    assert manifest["rows"] == export.export_count(store, FILTERS[1]) == data.count(b"\r\n") - 1
+    assert manifest["rows"] == store.export_count(FILTERS[1]) == data.count(b"\r\n") - 1
     assert json.loads(path.read_text(encoding="utf-8"))["rows"] == manifest["rows"]
     # Undated articles the other filters keep are outside the bounded period, and counted.
     assert manifest["undated_articles_left_out"] == len(

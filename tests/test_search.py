@@ -10,18 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from presswatch import aggregates
 from presswatch.models import Article, Filters, Mention
-from presswatch.search import (
-    Search,
-    SearchError,
-    drop_index,
-    hits,
-    matching_ids,
-    parse_search,
-    words,
-)
-from presswatch.store import Store
+from presswatch.search import Search, SearchError, hits, parse_search, words
+from presswatch.store import Store, listings
+from presswatch.store.search import drop_index, matching_ids
 from tests import oracle
 from tests.oracle import apply_filters
 
@@ -72,8 +64,8 @@ ARTICLES = [
 def _found(store: Store, text: str) -> list[str]:
     search = parse_search(text)
     assert search is not None, text
-    listed = aggregates.coverage_listing(store, Filters(), 100, search)["id"].tolist()
-    assert aggregates.search_count(store, Filters(), search) == len(listed), text
+    listed = store.coverage_listing(Filters(), 100, search)["id"].tolist()
+    assert store.search_count(Filters(), search) == len(listed), text
     return listed
 
 
@@ -116,9 +108,9 @@ def test_words_and_phrases_match_whatever_the_case_accents_and_punctuation(
     only_s3 = Filters(start=date_of(ARTICLES[2]), end=date_of(ARTICLES[2]))
     search = parse_search("l'IA")
     assert search is not None
-    assert aggregates.coverage_listing(store, only_s3, 100, search)["id"].tolist() == ["s3"]
+    assert store.coverage_listing(only_s3, 100, search)["id"].tolist() == ["s3"]
     # More matches than the view's articles: SQLite checks the view's rows one by one.
-    assert aggregates.search_count(store, only_s3, search) == 1
+    assert store.search_count(only_s3, search) == 1
 
 
 def date_of(article: Article) -> date:
@@ -138,10 +130,10 @@ def test_a_search_narrows_the_undated_articles_a_period_leaves_out(store: Store)
     november = Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))
     for text, expected in [("levée", ["s7"]), ("mistral", ["s8", "s7"]), ("absent", [])]:
         search = parse_search(text)
-        listed = aggregates.undated_listing(store, november, 10, search)["id"].tolist()
+        listed = store.undated_listing(november, 10, search)["id"].tolist()
         assert sorted(listed) == sorted(expected), text
-        assert aggregates.undated_articles(store, november, search) == len(expected), text
-    assert aggregates.undated_articles(store, november) == 2
+        assert store.undated_articles(november, search) == len(expected), text
+    assert store.undated_articles(november) == 2
 
 
 def test_a_search_keeps_the_stories_republished_among_its_matches(store: Store) -> None:
@@ -151,9 +143,9 @@ def test_a_search_keeps_the_stories_republished_among_its_matches(store: Store) 
     store.save_articles([*ARTICLES, copy])
     for text, expected in [("levée", 1), ("conforte", 0), (None, 1)]:
         search = None if text is None else parse_search(text)
-        stories, total = aggregates.republished_stories(store, Filters(), 10, search)
+        stories, total = store.republished_stories(Filters(), 10, search)
         assert total == len(stories) == expected, text
-    stories, _ = aggregates.republished_stories(store, Filters(), 10, parse_search("mistral"))
+    stories, _ = store.republished_stories(Filters(), 10, parse_search("mistral"))
     assert stories["pickups"].tolist() == [2]
 
 
@@ -234,7 +226,7 @@ def test_hits_are_the_words_the_index_matched() -> None:
 def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> None:
     """The words PostgreSQL indexes are the words a search is made of, in a C-locale
     database (where its parser reads any character beyond ASCII as a letter)."""
-    from presswatch.search import _pg_document
+    from presswatch.store.search import _pg_document
 
     samples = [
         "Élan LEVÉE l’IA «\u00a0ŒUVRE\u00a0» ÇA gouvernement\u00a0: start-up",
@@ -254,14 +246,14 @@ def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> No
             assert tuple(lexemes) == words(sample), sample
 
 
-@pytest.mark.parametrize("few", [aggregates.FEW_MATCHES, 0])
+@pytest.mark.parametrize("few", [listings.FEW_MATCHES, 0])
 def test_rare_and_common_searches_list_the_same_articles_either_way(
     store: Store, few: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite starts from the matches or from the view's rows depending on how many
     match, PostgreSQL names the matches when they are few (search_condition): either way
     the list is the pandas list's matching rows."""
-    monkeypatch.setattr(aggregates, "FEW_MATCHES", few)
+    monkeypatch.setattr(listings, "FEW_MATCHES", few)
     from tests.oracle import Frames
     from tests.test_store_aggregates import FILTERS, generated_articles
 
@@ -281,6 +273,6 @@ def test_rare_and_common_searches_list_the_same_articles_either_way(
                 for i in expected
                 if not any(hits(titles[i], Search((phrase,))) for phrase in search.excluded)
             ]
-            got = aggregates.coverage_listing(store, filters, 10_000, search)["id"].tolist()
+            got = store.coverage_listing(filters, 10_000, search)["id"].tolist()
             assert got == expected, (text, filters)
-            assert aggregates.search_count(store, filters, search) == len(expected)
+            assert store.search_count(filters, search) == len(expected)

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from presswatch import aggregates, analytics
+from presswatch import analytics
 from presswatch.models import Article, CompanyTone, Filters, Mention, Topic
 from presswatch.store import Store
 from tests import oracle
@@ -98,7 +98,7 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) -> None:
-    """Every overview figure from the coverage table (aggregates.py) equals the one
+    """Every overview figure from the coverage table (Store's figures) equals the one
     analytics.py computes from the filtered frames, for every kind of filter."""
     store.save_articles(generated_articles())
     store.add_correction("a1", "negative", "Camille", company=generated_companies("a1")[0])
@@ -109,11 +109,11 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
         assert not relevant.empty, filters
         name = str(filters.as_dict())
 
-        share = analytics.share_from_counts(aggregates.company_counts(store, filters))
+        share = analytics.share_from_counts(store.company_counts(filters))
         expected_share = oracle.share_of_voice(view.articles, view.mentions)
         pd.testing.assert_frame_equal(share, expected_share, check_dtype=False, obj=name)
 
-        daily = aggregates.daily_counts(store, filters)
+        daily = store.daily_counts(filters)
         for frequency in ("day", "week", "month"):
             pd.testing.assert_frame_equal(
                 analytics.timeline_from_daily(daily, frequency),
@@ -122,7 +122,7 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
                 obj=f"{name} {frequency}",
             )
         assert analytics.frequency_from_daily(daily) == oracle.choose_frequency(relevant)
-        daily_tones = aggregates.daily_tones(store, filters)
+        daily_tones = store.daily_tones(filters)
         for frequency in ("day", "week", "month"):
             pd.testing.assert_frame_equal(
                 analytics.tone_from_daily(daily_tones, frequency),
@@ -137,51 +137,49 @@ def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) 
         assert found[["company", "day"]].values.tolist() == (
             expected_spikes[["company", "day"]].values.tolist()
         )
-        behind = aggregates.articles_of_days(
-            store, filters, zip(found["company"], found["day"], strict=True)
-        )
+        behind = store.articles_of_days(filters, zip(found["company"], found["day"], strict=True))
         for row in expected_spikes.itertuples():
             got = behind[(behind["company"] == row.company) & (behind["day"] == row.day)]
             assert sorted(got["article_id"]) == sorted(row.article_ids)
 
         toned = analytics.company_tones(view.tones, view.corrections)
         expected_tones = toned.groupby(["company", "tone"]).size().to_dict()
-        tones = aggregates.tone_counts(store, filters)
+        tones = store.tone_counts(filters)
         assert tones.set_index(["company", "tone"])["articles"].to_dict() == expected_tones
 
         pd.testing.assert_frame_equal(
-            aggregates.outlet_counts(store, filters, top=2),
+            store.outlet_counts(filters, top=2),
             oracle.top_outlets(view.articles, view.mentions, top=2),
             check_dtype=False,
             obj=name,
         )
         pd.testing.assert_frame_equal(
-            aggregates.outlet_counts(store, filters, top=2, by="author"),
+            store.outlet_counts(filters, top=2, by="author"),
             oracle.top_outlets(view.articles, view.mentions, by="author", top=2),
             check_dtype=False,
             obj=f"{name} authors",
         )
         pd.testing.assert_frame_equal(
-            aggregates.topic_counts(store, filters),
+            store.topic_counts(filters),
             oracle.topic_counts(view.articles, view.mentions, view.topics),
             check_dtype=False,
             obj=f"{name} topics",
         )
         for frequency in ("day", "month"):
             pd.testing.assert_frame_equal(
-                analytics.topics_from_daily(aggregates.daily_topics(store, filters), frequency),
+                analytics.topics_from_daily(store.daily_topics(filters), frequency),
                 oracle.topics_over_time(view.articles, view.mentions, view.topics, frequency),
                 check_dtype=False,
                 obj=f"{name} topics per {frequency}",
             )
         pd.testing.assert_frame_equal(
-            aggregates.prominence_counts(store, filters),
+            store.prominence_counts(filters),
             oracle.prominence(view.mentions),
             check_dtype=False,
             obj=f"{name} prominence",
         )
 
-        counts = aggregates.article_counts(store, filters)
+        counts = store.article_counts(filters)
         assert counts["articles"].sum() == len(relevant), name
         by_precision = relevant["date_precision"].value_counts(dropna=False).to_dict()
         assert {
@@ -208,18 +206,18 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
         # Articles published at the same moment (the burst of 27 October) are ordered by id.
         assert expected["published"].duplicated().sum() > 5, name
         for limit in (7, 10_000):
-            got = aggregates.coverage_listing(store, filters, limit)
+            got = store.coverage_listing(filters, limit)
             pd.testing.assert_frame_equal(
                 got, expected.head(limit), check_dtype=False, obj=f"{name} first {limit}"
             )
-        assert len(expected) == aggregates.article_counts(store, filters)["articles"].sum()
+        assert len(expected) == store.article_counts(filters)["articles"].sum()
 
         unbounded = apply_filters(dataclasses.replace(filters, start=None, end=None), everything)
         expected_undated = oracle.undated_listing(unbounded.articles, unbounded.mentions)
-        assert len(expected_undated) == aggregates.undated_articles(store, filters), name
+        assert len(expected_undated) == store.undated_articles(filters), name
         for limit in (2, 10_000):
             pd.testing.assert_frame_equal(
-                aggregates.undated_listing(store, filters, limit),
+                store.undated_listing(filters, limit),
                 expected_undated.head(limit),
                 check_dtype=False,
                 obj=f"{name} undated {limit}",
@@ -229,7 +227,7 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
         republished = stories[stories["pickups"] > 1].reset_index(drop=True)
         seen_republished += len(republished)
         for limit in (3, 10_000):
-            got_stories, total = aggregates.republished_stories(store, filters, limit)
+            got_stories, total = store.republished_stories(filters, limit)
             assert total == len(republished), name
             pd.testing.assert_frame_equal(
                 got_stories,
@@ -239,7 +237,7 @@ def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Stor
             )
     assert seen_republished > 50
     # A person's tone wins in the list; an article lists each company's tone in order.
-    first = aggregates.coverage_listing(store, Filters(), 10_000).set_index("id").loc["a1"]
+    first = store.coverage_listing(Filters(), 10_000).set_index("id").loc["a1"]
     tone_of = dict(zip(first["companies"].split(", "), first["tones"].split(", "), strict=True))
     assert tone_of[corrected] == "negative"
 
@@ -254,7 +252,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
     """The coverage table is rewritten when an article changes, a person corrects a tone
     or a reanalysis moves a story; a database of schema 7 gets it filled by migrate."""
 
-    from presswatch.store import coverage_table
+    from presswatch.store.schema import coverage_table
 
     articles = generated_articles(12)
     store.save_articles(articles)
@@ -363,7 +361,7 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
         )
     with Store(postgres_url) as store:
         store.save_articles(articles)
-        from presswatch.store import articles_table, mentions_table, tones_table
+        from presswatch.store.schema import articles_table, mentions_table, tones_table
 
         for query in (
             sa.select(mentions_table),
@@ -386,7 +384,7 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
 def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
     from datetime import timedelta
 
-    from presswatch.store import articles_table
+    from presswatch.store.schema import articles_table
 
     store.save_articles(generated_articles(30))
     long_ago = datetime.now(UTC) - timedelta(days=90)
@@ -407,7 +405,7 @@ def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
 
 def _rollups(store: Store) -> dict[str, Any]:
     """The rollups without their zero rows, and the first-of-story flags."""
-    from presswatch.store import (
+    from presswatch.store.schema import (
         coverage_table,
         daily_articles_table,
         daily_coverage_table,

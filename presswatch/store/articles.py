@@ -1,0 +1,410 @@
+"""Articles and their analyses: mentions, tones, topics, stories and texts."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from presswatch.errors import StoreError
+from presswatch.models import Article, CompanyTone, Mention, SaveCounts, Topic
+from presswatch.store.base import StoreBase, _clean, _now, _retryable
+from presswatch.store.coverage import _refresh_coverage
+from presswatch.store.schema import (
+    article_sources_table,
+    articles_table,
+    coverage_table,
+    mentions_table,
+    tones_table,
+    topics_table,
+)
+
+
+class ArticlesMixin(StoreBase):
+    """Saves articles with their analyses, and reads them back."""
+
+    def save_articles(self, articles: Iterable[Article]) -> SaveCounts:
+        """Insert new articles, update changed ones (keeping first_seen), skip unchanged ones.
+
+        Each batch is one transaction: a run killed mid-way leaves no half-written article.
+        """
+        counts = SaveCounts()
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= 500:
+                counts.add(self._save_batch(batch))
+                batch = []
+        if batch:
+            counts.add(self._save_batch(batch))
+        return counts
+
+    def _save_batch(self, articles: Sequence[Article]) -> SaveCounts:
+        # Two workers may store the same article (from two feeds) at the same moment: the
+        # one that loses the race rolls back and tries again, and then sees the other's row.
+        for attempt in range(5):
+            try:
+                return self._save_batch_once(articles)
+            except StoreError as exc:
+                if attempt == 4 or not _retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_batch_once(self, articles: Sequence[Article]) -> SaveCounts:
+        counts = SaveCounts()
+        now = _now()
+        # The last copy of an id in a batch wins, as if the batch were written one by one.
+        unique = {a.id: a for a in articles}
+        with self._begin() as conn:
+            # FOR UPDATE (PostgreSQL): a concurrent batch touching the same articles waits
+            # for this one, so their mentions are never written twice.
+            existing = dict(
+                conn.execute(
+                    sa.select(articles_table.c.id, articles_table.c.content_hash)
+                    .where(articles_table.c.id.in_(list(unique)))
+                    .order_by(articles_table.c.id)
+                    .with_for_update()
+                ).all()
+            )
+            known_links: set[tuple[str, str]] = {
+                (row[0], row[1])
+                for row in conn.execute(
+                    sa.select(
+                        article_sources_table.c.article_id, article_sources_table.c.source
+                    ).where(article_sources_table.c.article_id.in_(list(unique)))
+                )
+            }
+            inserts: list[dict[str, Any]] = []
+            links: list[dict[str, Any]] = []
+            analysed: list[Article] = []
+            for article in unique.values():
+                digest = article.content_hash
+                values = _article_values(article, digest)
+                previous = existing.get(article.id)
+                if previous is None:
+                    inserts.append({**values, "first_seen": now, "updated_at": now})
+                    analysed.append(article)
+                    counts.new += 1
+                    counts.new_ids.append(article.id)
+                elif previous != digest:
+                    if article.date_source == "first_seen":
+                        # Keep the date it was first seen with, not the time of this edit.
+                        for key in ("published", "date_precision", "date_source"):
+                            values.pop(key)
+                    conn.execute(
+                        sa.update(articles_table)
+                        .where(articles_table.c.id == article.id)
+                        .values(**values, updated_at=now)
+                    )
+                    analysed.append(article)
+                    counts.updated += 1
+                    counts.updated_ids.append(article.id)
+                else:
+                    counts.unchanged += 1
+            # Every copy's source, not only the last copy's: a batch may hold one article
+            # from two feeds.
+            for article in articles:
+                if (article.id, article.source) not in known_links:
+                    known_links.add((article.id, article.source))
+                    links.append(
+                        {
+                            "article_id": article.id,
+                            "source": article.source,
+                            "entry_key": article.entry_key,
+                            "first_seen": now,
+                        }
+                    )
+            # One statement per table for the whole batch: far fewer round trips than one
+            # per article (bench/bench_feeds.py).
+            if inserts:
+                conn.execute(sa.insert(articles_table), inserts)
+            self._write_analyses(
+                conn, analysed, replace=counts.updated > 0, new=frozenset(counts.new_ids)
+            )
+            if links:
+                conn.execute(sa.insert(article_sources_table), links)
+        return counts
+
+    @staticmethod
+    def _write_analyses(
+        conn: Connection,
+        articles: Sequence[Article],
+        *,
+        replace: bool,
+        coverage: bool = True,
+        new: frozenset[str] = frozenset(),
+    ) -> None:
+        """Write the mentions, tones and topics of several articles in one statement each,
+        and (unless told not to, by a caller that changes the articles after) their coverage;
+        ``new``: the ids of these articles that were not stored before."""
+        if not articles:
+            return
+        ids = [a.id for a in articles]
+        if replace:
+            for table in (mentions_table, tones_table, topics_table):
+                conn.execute(sa.delete(table).where(table.c.article_id.in_(ids)))
+        mentions = [_mention_row(a.id, m) for a in articles for m in a.mentions]
+        tones = [
+            {
+                "article_id": a.id,
+                "company": t.company,
+                "score": t.score,
+                "label": t.label,
+                "evidence": _clean(t.evidence),
+            }
+            for a in articles
+            for t in a.company_tones
+        ]
+        topics = [
+            {
+                "article_id": a.id,
+                "topic": t.topic,
+                "keyword": _clean(t.keyword),
+                "sentence": _clean(t.sentence),
+            }
+            for a in articles
+            for t in a.topics
+        ]
+        for table, rows in (
+            (mentions_table, mentions),
+            (tones_table, tones),
+            (topics_table, topics),
+        ):
+            if rows:
+                conn.execute(sa.insert(table), rows)
+        if coverage:
+            # A new article that names no company has no coverage row, before or after, and
+            # no row of its story changes: most of a feed (5,759 of 7,200 articles in
+            # bench_feeds; their writes 0.72 s -> 0.67 s).
+            _refresh_coverage(conn, [a.id for a in articles if a.mentions or a.id not in new])
+
+    def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The stored content hash of each of these article ids that is stored."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(
+                    conn.execute(
+                        sa.select(articles_table.c.id, articles_table.c.content_hash).where(
+                            articles_table.c.id.in_(chunk)
+                        )
+                    ).all()
+                )
+        return found
+
+    def story_rows(self, since: datetime | None = None) -> list[tuple[str, str, bytes | None]]:
+        """(article id, story id, signature) of articles first seen since a time, oldest first."""
+        query = sa.select(
+            articles_table.c.id, articles_table.c.story_id, articles_table.c.signature
+        ).order_by(articles_table.c.first_seen, articles_table.c.id)
+        if since is not None:
+            query = query.where(articles_table.c.first_seen >= since)
+        with self._begin() as conn:
+            return [(r.id, r.story_id or r.id, r.signature) for r in conn.execute(query)]
+
+    def replace_analysis(self, article: Article) -> None:
+        """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
+        with self._begin() as conn:
+            self._write_analyses(conn, [article], replace=True, coverage=False)
+            conn.execute(
+                sa.update(articles_table)
+                .where(articles_table.c.id == article.id)
+                .values(
+                    tone_score=article.tone_score,
+                    tone_label=article.tone_label,
+                    story_id=article.story_id or article.id,
+                    signature=article.signature,
+                )
+            )
+            _refresh_coverage(conn, [article.id])
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, without its mentions, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(articles_table).order_by(articles_table.c.first_seen, articles_table.c.id)
+            )
+            for row in rows.mappings():
+                yield _article_from_row(row)
+
+    def get_article(self, article_id: str) -> Article | None:
+        """One article with its mentions, or None."""
+        with self._begin() as conn:
+            row = (
+                conn.execute(sa.select(articles_table).where(articles_table.c.id == article_id))
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            mention_rows = conn.execute(
+                sa.select(mentions_table)
+                .where(mentions_table.c.article_id == article_id)
+                .order_by(mentions_table.c.field.desc(), mentions_table.c.start)
+            ).mappings()
+            mentions = tuple(
+                Mention(
+                    company=m["company"],
+                    alias=m["alias"],
+                    matched=m["matched"],
+                    field=m["field"],
+                    start=m["start"],
+                    end=m["end"],
+                    sentence=m["sentence"],
+                    prominence=m["prominence"],
+                    kind=m["kind"],
+                    tone_score=m["tone_score"],
+                    tone_label=m["tone_label"],
+                )
+                for m in mention_rows
+            )
+            tones = tuple(
+                CompanyTone(t.company, t.score, t.label, t.evidence)
+                for t in conn.execute(
+                    sa.select(tones_table).where(tones_table.c.article_id == article_id)
+                )
+            )
+            topics = tuple(
+                Topic(t.topic, t.keyword, t.sentence)
+                for t in conn.execute(
+                    sa.select(topics_table)
+                    .where(topics_table.c.article_id == article_id)
+                    .order_by(topics_table.c.id)
+                )
+            )
+        return dataclasses.replace(
+            _article_from_row(row, mentions), company_tones=tones, topics=topics
+        )
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """Title and text of each of these articles, by id."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                rows = conn.execute(
+                    sa.select(
+                        articles_table.c.id, articles_table.c.title, articles_table.c.text
+                    ).where(articles_table.c.id.in_(wanted[start : start + 500]))
+                )
+                found.update({r.id: f"{r.title or ''}\n{r.text}" for r in rows})
+        return found
+
+    def article_ids(self) -> list[str]:
+        """Every stored article id."""
+        with self._begin() as conn:
+            return list(conn.execute(sa.select(articles_table.c.id)).scalars())
+
+    def has_articles_since(self, moment: datetime) -> bool:
+        """Whether any article was published since this moment (an index lookup)."""
+        with self._begin() as conn:
+            found = conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.published >= moment).limit(1)
+            ).first()
+        return found is not None
+
+    def has_coverage(self) -> bool:
+        """Whether any stored article mentions a company (one row of the coverage table)."""
+        with self._begin() as conn:
+            found = conn.execute(sa.select(coverage_table.c.article_id).limit(1)).first()
+        return found is not None
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        with self._begin() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
+            )
+
+    def refresh_statistics(self) -> bool:
+        """On SQLite, give the query planner statistics once the archive has grown by a
+        tenth since they were last gathered (or never were); return whether it did.
+
+        SQLite gathers none by itself: without them it once chose a plan that took
+        minutes for an export at 10 million mentions (worked around since), and the
+        benchmarks measure analysed archives. ``analysis_limit`` samples each index
+        (milliseconds at any size), as SQLite advises for PRAGMA optimize. PostgreSQL's
+        autovacuum does this.
+        """
+        if self.backend != "sqlite":
+            return False
+        articles = self.count_articles()
+        last = self.get_meta("analyzed_articles")
+        with self._begin() as conn:
+            # A copied archive brings the meta table, not the statistics.
+            gathered = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).first()
+            if gathered and last is not None and articles < int(last) * 1.1 + 100:
+                return False
+            conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+            conn.exec_driver_sql("ANALYZE")
+            self._set_meta(conn, "analyzed_articles", str(articles))
+        return True
+
+
+def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "company": m.company,
+        "alias": _clean(m.alias),
+        "matched": _clean(m.matched),
+        "kind": m.kind,
+        "field": m.field,
+        "start": m.start,
+        "end": m.end,
+        "sentence": _clean(m.sentence),
+        "prominence": m.prominence,
+        "tone_score": m.tone_score,
+        "tone_label": m.tone_label,
+    }
+
+
+def _article_values(article: Article, digest: str) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": _clean(article.url),
+        "title": _clean(article.title),
+        "text": _clean(article.text),
+        "outlet": _clean(article.outlet),
+        "author": _clean(article.author),
+        "published": article.published,
+        "date_precision": article.date_precision,
+        "date_source": article.date_source,
+        "language": article.language,
+        "flags": ",".join(article.flags),
+        "content_hash": digest,
+        "story_id": article.story_id or article.id,
+        "signature": article.signature,
+        "tone_score": article.tone_score,
+        "tone_label": article.tone_label,
+    }
+
+
+def _article_from_row(row: Any, mentions: tuple[Mention, ...] = ()) -> Article:
+    return Article(
+        id=row["id"],
+        source="",
+        entry_key="",
+        text=row["text"],
+        title=row["title"],
+        url=row["url"],
+        outlet=row["outlet"],
+        author=row["author"],
+        published=row["published"],
+        date_precision=row["date_precision"],
+        date_source=row["date_source"],
+        language=row["language"],
+        flags=tuple(f for f in (row["flags"] or "").split(",") if f),
+        mentions=mentions,
+        story_id=row["story_id"],
+        signature=row["signature"],
+        tone_score=row["tone_score"],
+        tone_label=row["tone_label"],
+    )

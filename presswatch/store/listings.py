@@ -1,0 +1,323 @@
+"""The lists of a view read from the coverage rows (newest articles, undated ones,
+republished stories) and the full-text search that narrows them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+
+from presswatch.models import Filters
+from presswatch.search import Search
+from presswatch.store.conditions import _undated_rows, kept_flag, scope, text_order
+from presswatch.store.figures import FiguresMixin
+from presswatch.store.schema import (
+    article_sources_table,
+    articles_table,
+    coverage_table,
+    topics_table,
+)
+from presswatch.store.search import count_matches, coverage_matches, matching_ids
+
+# A search that matches at most this many articles is listed from its matches (PostgreSQL).
+FEW_MATCHES = 10_000
+
+
+def _titles(conn: Connection, ids: list[str]) -> dict[str, str | None]:
+    """article id -> its title."""
+    a = articles_table.c
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), 500):
+        query = sa.select(a.id, a.title).where(a.id.in_(ids[start : start + 500]))
+        found.update({row.id: row.title for row in conn.execute(query)})
+    return found
+
+
+def article_topic_names(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """article id -> its topics, comma-separated and sorted (analytics.article_topics)."""
+    t = topics_table.c
+    found: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        query = sa.select(t.article_id, t.topic).where(t.article_id.in_(ids[start : start + 500]))
+        for article_id, topic in conn.execute(query):
+            found[article_id].add(topic)
+    return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
+
+
+def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> dict[str, set[str]]:
+    """story id -> the ids of its articles that meet the conditions ``kept``."""
+    c = coverage_table.c
+    is_kept = kept_flag(kept)
+    wanted = sorted(stories)
+    copies: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(wanted), 500):
+        query = sa.select(c.story_id, c.article_id, is_kept).where(
+            c.story_id.in_(wanted[start : start + 500])
+        )
+        for row in conn.execute(query):
+            if row.is_kept:
+                copies[row.story_id].add(row.article_id)
+    return copies
+
+
+class ListingsMixin(FiguresMixin):
+    """The newest articles, undated articles and republished stories of a view, and
+    their full-text search."""
+
+    def coverage_listing(
+        self,
+        filters: Filters,
+        limit: int,
+        search: Search | None = None,
+        *,
+        sizes: tuple[int, int] | None = None,
+    ) -> pd.DataFrame:
+        """The first ``limit`` articles of analytics.coverage_listing, read from the coverage
+        rows newest first: the database stops after them instead of sorting the view.
+
+        With ``search``, only the articles whose title or text match it (their pickups still
+        count the story's copies the filters keep); ``sizes`` as for search_condition.
+        """
+        from presswatch.analytics import LISTING_COLUMNS
+
+        c = coverage_table.c
+        kept = scope(filters)
+        if search is not None:
+            kept.append(self.search_condition(filters, search, listing=True, sizes=sizes))
+        # Dated rows, then undated ones: with the nulls left out, a descending read of the
+        # date index is already the order (PostgreSQL puts nulls first in a descending index).
+        dated = sa.select(
+            c.article_id,
+            c.company,
+            c.published,
+            c.date_precision,
+            c.outlet,
+            c.language,
+            c.story_id,
+            c.mentions,
+            c.tone,
+        ).where(*kept)
+        ties = [
+            text_order(self.backend, c.article_id),
+            c.mentions.desc(),
+            text_order(self.backend, c.company),
+        ]
+        queries = [
+            dated.where(c.published.is_not(None)).order_by(c.published.desc(), *ties),
+            dated.where(c.published.is_(None)).order_by(*ties),
+        ]
+        listed: dict[str, dict[str, Any]] = {}
+        with self.reading(first_rows=True) as conn:
+            for query in queries:
+                result = conn.execute(query.execution_options(stream_results=True, yield_per=500))
+                try:
+                    for row in result:
+                        entry = listed.get(row.article_id)
+                        if entry is None:
+                            if len(listed) == limit:
+                                break
+                            entry = listed[row.article_id] = {
+                                "id": row.article_id,
+                                "published": row.published,
+                                "date_precision": row.date_precision,
+                                "outlet": row.outlet,
+                                "language": row.language,
+                                "story_id": row.story_id,
+                                "companies": [],
+                                "tones": [],
+                                "mentions": 0,
+                            }
+                        entry["companies"].append(row.company)
+                        entry["tones"].append(row.tone or "")
+                        entry["mentions"] += row.mentions
+                finally:
+                    result.close()  # a cursor left half read (PostgreSQL: server-side)
+                if len(listed) == limit:
+                    break
+            titles = _titles(conn, list(listed))
+            topics = article_topic_names(conn, list(listed))
+            pickups = _kept_copies(conn, scope(filters), {e["story_id"] for e in listed.values()})
+        rows = [
+            {
+                **entry,
+                "title": titles.get(article_id),
+                "companies": ", ".join(entry["companies"]),
+                "tones": ", ".join(entry["tones"]),
+                "topics": topics.get(article_id, ""),
+                "pickups": len(pickups.get(entry["story_id"], ())),
+            }
+            for article_id, entry in listed.items()
+        ]
+        frame = pd.DataFrame.from_records(rows, columns=LISTING_COLUMNS)
+        frame["published"] = pd.to_datetime(frame["published"], utc=True)
+        return frame.astype({"mentions": "int64", "pickups": "int64"})
+
+    def republished_stories(
+        self, filters: Filters, limit: int, search: Search | None = None
+    ) -> tuple[pd.DataFrame, int]:
+        """The stories the filters keep in more than one copy (copies that match ``search``,
+        if any), as analytics.stories orders them (most picked up first), the first ``limit``
+        of them; and how many there are."""
+        from presswatch.analytics import STORY_COLUMNS
+
+        c, a = coverage_table.c, articles_table.c
+        kept = scope(filters)
+        if search is not None:
+            kept.append(self.search_condition(filters, search))
+        pickups = sa.func.count(sa.distinct(c.article_id))
+        groups = (
+            sa.select(c.story_id, pickups.label("pickups"), sa.func.min(c.published).label("first"))
+            .where(*kept)
+            .group_by(c.story_id)
+            .having(pickups > 1)
+        )
+        stories: dict[str, dict[str, Any]] = {}
+        with self.reading() as conn:
+            # Every republished story in one pass, ordered here: counting them, then ordering
+            # them in the database, would group the view's rows twice (at 10M mentions, all
+            # time, 3.5 s each on SQLite).
+            found = pd.DataFrame.from_records(
+                [tuple(row) for row in conn.execute(groups)],
+                columns=["story_id", "pickups", "first"],
+            )
+            found["first"] = pd.to_datetime(found["first"], utc=True)
+            top = found.sort_values(
+                ["pickups", "first", "story_id"], ascending=[False, False, True], na_position="last"
+            ).head(limit)
+            for story_id, count, first in zip(
+                top["story_id"], top["pickups"], top["first"], strict=True
+            ):
+                stories[story_id] = {
+                    "story_id": story_id,
+                    "pickups": int(count),
+                    "first_published": first,
+                    "title": None,
+                    "outlets": set(),
+                    "companies": set(),
+                }
+            is_kept = kept_flag(kept)
+            wanted = sorted(stories)
+            for start in range(0, len(wanted), 500):
+                copies = (
+                    sa.select(c.story_id, c.company, c.outlet, a.title, is_kept)
+                    .join(articles_table, a.id == c.article_id)
+                    .where(c.story_id.in_(wanted[start : start + 500]))
+                    # The first copy's title: dated before undated, then by date and collection.
+                    .order_by(
+                        c.published.nulls_last(),
+                        a.first_seen,
+                        text_order(self.backend, c.article_id),
+                    )
+                )
+                for copy in conn.execute(copies):
+                    if not copy.is_kept:
+                        continue
+                    story = stories[copy.story_id]
+                    story["companies"].add(copy.company)
+                    if copy.outlet is not None:
+                        story["outlets"].add(copy.outlet)
+                    if story["title"] is None:
+                        story["title"] = copy.title
+        for story in stories.values():
+            story["outlets"] = ", ".join(sorted(story["outlets"]))
+            story["companies"] = ", ".join(sorted(story["companies"]))
+        frame = pd.DataFrame.from_records(list(stories.values()), columns=STORY_COLUMNS)
+        frame["first_published"] = pd.to_datetime(frame["first_published"], utc=True)
+        return frame.astype({"pickups": "int64"}), len(found)
+
+    def undated_listing(
+        self, filters: Filters, limit: int, search: Search | None = None
+    ) -> pd.DataFrame:
+        """The first ``limit`` undated articles of analytics.undated_listing under the filters
+        other than the period (which leaves them out), matching ``search`` if any."""
+        from presswatch.analytics import UNDATED_COLUMNS
+
+        c, a, links = coverage_table.c, articles_table.c, article_sources_table.c
+        undated = sa.select(c.article_id).where(*_undated_rows(self.backend, filters, search))
+        source = (
+            sa.select(sa.func.min(links.source))
+            .where(links.article_id == a.id)
+            .scalar_subquery()
+            .label("source")
+        )
+        query = (
+            sa.select(a.id, a.outlet, a.title, source)
+            .where(a.id.in_(undated))
+            .order_by(a.first_seen.desc(), text_order(self.backend, a.id))
+            .limit(limit)
+        )
+        return self.read_frame(query).reindex(columns=UNDATED_COLUMNS)
+
+    def search_sizes(self, filters: Filters, search: Search) -> tuple[int, int]:
+        """How many indexed articles match a search, and how many articles the view holds:
+        what search_condition steers SQLite by."""
+        with self.engine.connect() as conn:
+            matches = count_matches(conn, search)
+        return matches, int(self.article_counts(filters)["articles"].sum())
+
+    def search_condition(
+        self,
+        filters: Filters,
+        search: Search,
+        *,
+        listing: bool = False,
+        sizes: tuple[int, int] | None = None,
+    ) -> Any:
+        """A condition on coverage rows: their article matches the search.
+
+        On SQLite the database is steered to the cheaper start: from the matches (an IN
+        list), or from the view's rows, each checked. A count reads the view when the search
+        matches more articles than the view holds; a list, read newest first until it has
+        its rows, when at least a tenth of the view's articles match (it then stops early).
+        ``sizes``: search_sizes, when already read.
+
+        On PostgreSQL a list of a search that few articles match names them: planned for its
+        first rows, the list otherwise read the view newest first, each row checked against
+        the matches, to its end when they were few (5.2 to 5.8 s for a phrase in one article
+        of 2 million). The planner weighs the rest itself.
+        """
+        c = coverage_table.c
+        if self.backend == "sqlite":
+            matches, in_view = sizes or self.search_sizes(filters, search)
+            if matches * (10 if listing else 1) > in_view:
+                return coverage_matches(search)
+        elif listing:
+            found = self.few_matches(search, FEW_MATCHES)
+            if found is not None:
+                return c.article_id == sa.any_(
+                    sa.bindparam("search_ids", found, type_=postgresql.ARRAY(sa.String))
+                )
+        return c.article_id.in_(matching_ids(self.backend, search))
+
+    def few_matches(self, search: Search, most: int) -> list[str] | None:
+        """The ids of the articles that match a search when at most ``most`` do, else None
+        (reads at most ``most`` + 1 of them)."""
+        found = matching_ids(self.backend, search).subquery()
+        with self.engine.connect() as conn:
+            ids = list(conn.execute(sa.select(found.c.article_id).limit(most + 1)).scalars())
+        return ids if len(ids) <= most else None
+
+    def search_coverage(
+        self, filters: Filters, search: Search, limit: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The Coverage page's search: the view's newest ``limit`` articles that match, and
+        how many match (the sizes that steer SQLite read once for both)."""
+        sizes = self.search_sizes(filters, search) if self.backend == "sqlite" else None
+        listing = self.coverage_listing(filters, limit, search, sizes=sizes)
+        return listing, self.search_count(filters, search, sizes=sizes)
+
+    def search_count(
+        self, filters: Filters, search: Search, *, sizes: tuple[int, int] | None = None
+    ) -> int:
+        """How many articles the filters keep match a search."""
+        c = coverage_table.c
+        query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(
+            *scope(filters), self.search_condition(filters, search, sizes=sizes)
+        )
+        with self.reading() as conn:
+            return int(conn.execute(query).scalar_one())
