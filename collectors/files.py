@@ -21,12 +21,12 @@ import yaml
 from charset_normalizer import from_bytes
 
 from collectors import CollectContext, CollectResult, register
+from presswatch.analysis.nlp.furniture import strip_furniture
+from presswatch.analysis.nlp.language import detect_language
+from presswatch.analysis.nlp.text import fold
 from presswatch.config import FilesSourceConfig
 from presswatch.dates import ParsedDate, parse_known_date
 from presswatch.models import Article, FileState, make_article_id
-from presswatch.nlp.furniture import strip_furniture
-from presswatch.nlp.language import detect_language
-from presswatch.nlp.text import fold
 
 log = logging.getLogger(__name__)
 

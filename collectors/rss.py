@@ -23,10 +23,10 @@ import httpx
 from collectors import CollectContext, CollectResult, register
 from collectors.fastfeed import read_entries, without_media_captions
 from collectors.schedule import parse_retry_after
+from presswatch.analysis.nlp.html import html_to_text
 from presswatch.config import RssSourceConfig
 from presswatch.dates import from_struct_time, is_in_future, parse_free_date
 from presswatch.models import Article, DatePrecision, make_article_id
-from presswatch.nlp.html import html_to_text
 from presswatch.urls import canonical_url
 
 log = logging.getLogger(__name__)

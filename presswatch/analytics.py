@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from presswatch.analysis import nlp
 from presswatch.models import UNKNOWN_OUTLET
 
 Frequency = Literal["day", "week", "month", "year"]
@@ -636,7 +637,7 @@ def stop_words() -> frozenset[str]:
 
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    text = files("presswatch.nlp").joinpath("data/stopwords_fr.txt").read_text(encoding="utf-8")
+    text = files(nlp).joinpath("data/stopwords_fr.txt").read_text(encoding="utf-8")
     french = {
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     }

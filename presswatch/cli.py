@@ -533,7 +533,7 @@ def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]
     """Train the embedding tone backend on the team's corrections (and labelled CSVs)."""
     import csv
 
-    from presswatch.nlp.sentiment import train_tone_model
+    from presswatch.analysis.nlp.sentiment import train_tone_model
 
     config, store = _open(config_path, db)
     with store:
@@ -593,9 +593,9 @@ def correction_examples(store: Store) -> tuple[list[str], list[str]]:
 @click.option("--limit", default=20, show_default=True, help="How many articles to show.")
 def test_query(config_path: Path | None, db: str | None, query: str, limit: int) -> None:
     """Run a boolean query over the archive and show the matching sentences."""
+    from presswatch.analysis.query import QuerySyntaxError
     from presswatch.export import format_date
     from presswatch.pipeline import search_archive
-    from presswatch.query import QuerySyntaxError
 
     _, store = _open(config_path, db)
     try:

@@ -103,7 +103,7 @@ class CompanyConfig(_Strict):
     @classmethod
     def _check_query(cls, value: str | None) -> str | None:
         if value is not None:
-            from presswatch.query import parse_query
+            from presswatch.analysis.query import parse_query
 
             parse_query(value)  # QuerySyntaxError is a ValueError: pydantic reports it
         return value

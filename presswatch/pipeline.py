@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from presswatch.analysis.matching import Matcher
+from presswatch.analysis.nlp.language import detect_language
+from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
+from presswatch.analysis.nlp.text import SentenceIndex
+from presswatch.analysis.nlp.topics import TopicMatcher
+from presswatch.analysis.stories import StoryIndex, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.matching import Matcher
 from presswatch.models import Article, CollectionRecord, CompanyTone, Mention, SourceState
-from presswatch.nlp.language import detect_language
-from presswatch.nlp.sentiment import ToneBackend, aggregate, get_backend
-from presswatch.nlp.text import SentenceIndex
-from presswatch.nlp.topics import TopicMatcher
 from presswatch.store import Store
-from presswatch.stories import StoryIndex, signature
 
 log = logging.getLogger(__name__)
 
@@ -514,8 +514,8 @@ def search_archive(
     store: Store, query: str, *, limit_sentences: int = 3
 ) -> tuple[int, list[QueryHit]]:
     """Run a query over every stored article: (articles searched, the hits, newest first)."""
-    from presswatch.nlp.text import SentenceIndex
-    from presswatch.query import Document, matches, parse_query, positive_terms, term_regex
+    from presswatch.analysis.nlp.text import SentenceIndex
+    from presswatch.analysis.query import Document, matches, parse_query, positive_terms, term_regex
 
     tree = parse_query(query)
     patterns = [term_regex(t) for t in positive_terms(tree)]

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from presswatch.analysis.matching import Matcher
 from presswatch.config import Config
-from presswatch.matching import Matcher
 from presswatch.models import Article, make_article_id
 from presswatch.pipeline import analyse, collect
 from presswatch.store import Store
@@ -183,7 +183,7 @@ def test_a_broken_config_is_an_error_with_the_fix(
 def test_republished_copies_are_grouped_on_coverage(
     write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presswatch.stories import StoryIndex
+    from presswatch.analysis.stories import StoryIndex
     from tests.test_stories import PICKUP, WIRE, article
 
     config = write_config()

@@ -6,9 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presswatch.config import parse_config
-from presswatch.errors import ConfigError
-from presswatch.query import (
+from presswatch.analysis.query import (
     And,
     Document,
     Near,
@@ -21,6 +19,8 @@ from presswatch.query import (
     parse_query,
     to_query_string,
 )
+from presswatch.config import parse_config
+from presswatch.errors import ConfigError
 
 
 def hit(query: str, text: str) -> bool:

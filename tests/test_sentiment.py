@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from presswatch.analysis.nlp.sentiment import VaderBackend
+from presswatch.analysis.nlp.topics import TopicMatcher
 from presswatch.config import Config, load_config
 from presswatch.errors import StoreError
 from presswatch.models import Article
-from presswatch.nlp.sentiment import VaderBackend
-from presswatch.nlp.topics import TopicMatcher
 from presswatch.pipeline import Analyzer, collect
 from presswatch.store import Store
 
@@ -183,7 +183,7 @@ def test_vader_reads_only_the_words_its_checks_need_with_the_same_scores() -> No
     from vaderSentiment_fr.vaderSentiment import SPECIAL_CASES as SPECIAL_CASES_FR
     from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as StockFrench
 
-    from presswatch.nlp.sentiment import _english_analyzer, _french_analyzer
+    from presswatch.analysis.nlp.sentiment import _english_analyzer, _french_analyzer
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

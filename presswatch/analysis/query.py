@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pyparsing as pp
 
-from presswatch.nlp.text import fold
+from presswatch.analysis.nlp.text import fold
 
 DEFAULT_NEAR = 10
 _WORD_RE = re.compile(r"\w+")
