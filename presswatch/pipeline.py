@@ -231,7 +231,8 @@ def collect(
     skipped and reported; with ``due_only`` (the scheduled collector) so is every source
     whose next due time has not come.
     """
-    from collectors import CollectContext, CollectResult, collector_for
+    from collectors import CollectContext, CollectResult
+    from collectors.registry import collector_for
     from collectors.schedule import is_due
 
     started = time.monotonic()
