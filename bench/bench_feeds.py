@@ -36,8 +36,8 @@ import yaml
 
 from bench.bench_matching import ENGLISH, FRENCH
 from collectors.rss import read_feed
+from presswatch.collect import collect
 from presswatch.config import load_config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 
 

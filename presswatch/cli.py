@@ -85,7 +85,7 @@ def check_config(config_path: Path | None, db: str | None) -> None:
 
 def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> int:
     """Collect once, print one line per source and a summary; return the failed count."""
-    from presswatch.pipeline import SourceOutcome, collect
+    from presswatch.collect import SourceOutcome, collect
 
     unknown = [name for name in only if name not in {s.name for s in config.sources}]
     if unknown:
@@ -461,8 +461,8 @@ def sources(config_path: Path | None, db: str | None) -> None:
 @common_options
 def reanalyze(config_path: Path | None, db: str | None) -> None:
     """Recompute mentions and stories over the whole archive, without fetching anything."""
-    from presswatch.pipeline import Analyzer
-    from presswatch.pipeline import reanalyze as reanalyze_archive
+    from presswatch.analysis.analyzer import Analyzer
+    from presswatch.analysis.analyzer import reanalyze as reanalyze_archive
 
     config, store = _open(config_path, db)
     with store:
@@ -593,9 +593,9 @@ def correction_examples(store: Store) -> tuple[list[str], list[str]]:
 @click.option("--limit", default=20, show_default=True, help="How many articles to show.")
 def test_query(config_path: Path | None, db: str | None, query: str, limit: int) -> None:
     """Run a boolean query over the archive and show the matching sentences."""
+    from presswatch.analysis.archive_search import search_archive
     from presswatch.analysis.query import QuerySyntaxError
     from presswatch.export import format_date
-    from presswatch.pipeline import search_archive
 
     _, store = _open(config_path, db)
     try:

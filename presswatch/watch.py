@@ -25,9 +25,9 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from presswatch.collect import RunSummary, SourceOutcome, collect
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.pipeline import RunSummary, SourceOutcome, collect
 from presswatch.store import Store, shares_work
 
 log = logging.getLogger(__name__)

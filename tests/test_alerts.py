@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from presswatch.alerts import build_digest, check_and_deliver, deliver_pending
+from presswatch.analysis.analyzer import Analyzer
 from presswatch.config import Config
 from presswatch.frames import Frames
 from presswatch.models import Article, make_article_id
-from presswatch.pipeline import Analyzer
 from presswatch.store import Store
 from tests.conftest import Inbox, Receiver, alert_settings
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.processes import CHROMIUM_ARGS, free_port, presswatch, wait_healthy
 

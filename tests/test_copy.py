@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from presswatch import aggregates
 from presswatch.cli import main
+from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Filters
-from presswatch.pipeline import collect
 from presswatch.search import parse_search
 from presswatch.store import COPY_ORDER, Store, copy_archive
 from tests.conftest import FeedServer, Route

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
+from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
-from presswatch.pipeline import analyse, collect
 from presswatch.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

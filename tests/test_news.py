@@ -7,8 +7,8 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from collectors.news import resolve_aggregator_link
+from presswatch.collect import collect
 from presswatch.config import Config, NewsSourceConfig
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from presswatch.analysis.analyzer import Analyzer
 from presswatch.analysis.nlp.sentiment import VaderBackend
 from presswatch.analysis.nlp.topics import TopicMatcher
+from presswatch.collect import collect
 from presswatch.config import Config, load_config
 from presswatch.errors import StoreError
 from presswatch.models import Article
-from presswatch.pipeline import Analyzer, collect
 from presswatch.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

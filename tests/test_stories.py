@@ -8,11 +8,11 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from presswatch import analytics
+from presswatch.analysis.analyzer import Analyzer, analyse, reanalyze
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex, signature
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
-from presswatch.pipeline import Analyzer, analyse, reanalyze
 from presswatch.store import Store
 from tests.conftest import COMPANIES
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.conftest import COMPANIES, FeedServer, Route
 from tests.test_collectors_rss import RSS_FR
@@ -141,7 +141,7 @@ def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
     store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import presswatch.pipeline as pipeline
+    import presswatch.collect as collect_module
 
     names = [f"Feed {n:02d}" for n in range(5)]
     for n in range(5):
@@ -154,7 +154,7 @@ def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
     )
     collect(config, store)
     first = {s.name: s.last_attempt for s in store.source_states()}
-    monkeypatch.setattr(pipeline, "UNCHANGED_BATCH", 2)  # two batches and a remainder
+    monkeypatch.setattr(collect_module, "UNCHANGED_BATCH", 2)  # two batches and a remainder
     summary = collect(config, store)
     assert {o.status for o in summary.outcomes} == {"not_modified"}
     states = {s.name: s for s in store.source_states()}
