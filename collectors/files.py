@@ -156,8 +156,8 @@ def read_text_article(data: bytes, suffix: str) -> list[Fields]:
 
 def read_html_article(data: bytes, suffix: str) -> list[Fields]:
     """A saved web page: the article body and its metadata, extracted with trafilatura."""
-    # trafilatura and pypdf are imported on first use: they take a second to import, and a
-    # folder of text clippings never needs them.
+    # trafilatura and pypdf are imported on first use (0.6 s and 0.25 s): a folder of text
+    # clippings never needs them.
     import trafilatura
 
     extracted = trafilatura.bare_extraction(

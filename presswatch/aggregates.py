@@ -20,6 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from presswatch.analytics import (
+    LISTING_COLUMNS,
+    STORY_COLUMNS,
+    UNDATED_COLUMNS,
+    prominence_from_counts,
+    rank_topic_counts,
+)
 from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search, count_matches, coverage_matches, matching_ids
 from presswatch.store import (
@@ -218,8 +225,6 @@ def _per_day(store: Store, filters: Filters, *, by_tone: bool) -> pd.DataFrame:
 
 def topic_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Articles per company and topic, as analytics.topic_counts."""
-    from presswatch.analytics import rank_topic_counts
-
     c, t = coverage_table.c, topics_table.c
     query = (
         sa.select(c.company, t.topic, sa.func.count(sa.distinct(c.article_id)).label("articles"))
@@ -406,8 +411,6 @@ def mentions_of_pair() -> Any:
 
 def prominence_counts(store: Store, filters: Filters) -> pd.DataFrame:
     """Mentions per company in titles, leads and bodies, as analytics.prominence."""
-    from presswatch.analytics import prominence_from_counts
-
     m = mentions_table.c
     query = (
         sa.select(m.company, m.prominence, sa.func.count().label("mentions"))
@@ -541,8 +544,6 @@ def coverage_listing(
     With ``search``, only the articles whose title or text match it (their pickups still
     count the story's copies the filters keep); ``sizes`` as for search_condition.
     """
-    from presswatch.analytics import LISTING_COLUMNS
-
     c = coverage_table.c
     kept = scope(filters)
     if search is not None:
@@ -665,8 +666,6 @@ def republished_stories(
     """The stories the filters keep in more than one copy (copies that match ``search``,
     if any), as analytics.stories orders them (most picked up first), the first ``limit``
     of them; and how many there are."""
-    from presswatch.analytics import STORY_COLUMNS
-
     c, a = coverage_table.c, articles_table.c
     kept = scope(filters)
     if search is not None:
@@ -746,8 +745,6 @@ def undated_listing(
 ) -> pd.DataFrame:
     """The first ``limit`` undated articles of analytics.undated_listing under the filters
     other than the period (which leaves them out), matching ``search`` if any."""
-    from presswatch.analytics import UNDATED_COLUMNS
-
     c, a, links = coverage_table.c, articles_table.c, article_sources_table.c
     undated = sa.select(c.article_id).where(*_undated_rows(store, filters, search))
     source = (

@@ -608,7 +608,6 @@ def emerging_terms(current: pd.Series, previous: pd.Series, top: int = 20) -> pd
         matrix = vectorizer.fit_transform(texts_now + texts_before)
     except ValueError:  # no term left (every word a stop word, or too few texts)
         return pd.DataFrame(columns=columns)
-    import numpy as np
 
     if matrix.shape[1] < 2:
         # A term's log-odds are against every other term: with one term there is none.

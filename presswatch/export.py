@@ -24,6 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from presswatch import __version__
 from presswatch.aggregates import (
     article_topic_names,
     day_of,
@@ -31,8 +32,9 @@ from presswatch.aggregates import (
     mentions_of_pair,
     scope,
     text_order,
+    undated_articles,
 )
-from presswatch.analytics import PROMINENCE_RANK
+from presswatch.analytics import PROMINENCE_RANK, coverage_gaps
 from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.store import (
@@ -565,10 +567,6 @@ def build_manifest(
     written: WrittenCsv,
 ) -> dict[str, Any]:
     """What makes an exported figure traceable: filters, config, sources, gaps, checksum."""
-    from presswatch import __version__
-    from presswatch.aggregates import undated_articles
-    from presswatch.analytics import coverage_gaps
-
     start = pd.Timestamp(filters.start, tz="UTC") if filters.start else None
     end = pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1) if filters.end else None
     gaps = coverage_gaps(store.source_events_frame(), start, end)
