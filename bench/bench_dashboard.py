@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -86,8 +87,6 @@ st.navigation(pages).run()
 
 def overview_elements(config: Path) -> dict[str, object]:
     """The elements the overview sends for ``config``'s store, read with AppTest."""
-    import os
-
     from streamlit.testing.v1 import AppTest
 
     os.environ["PRESSWATCH_CONFIG"] = str(config)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import signal
+import subprocess
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from presswatch.cli import main
 from presswatch.config import Config
+from presswatch.store import Store
 from tests.conftest import FeedServer, Route
+from tests.processes import free_port, presswatch, wait_healthy
 
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Journal</title>'
@@ -172,13 +179,6 @@ def _children(pid: int) -> list[int]:
 def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
     write_config: Callable[..., Config],
 ) -> None:
-    import os
-    import signal
-    import subprocess
-    import time
-
-    from tests.processes import free_port, presswatch, wait_healthy
-
     config = write_config()
     port = free_port()
     parent = presswatch(
@@ -217,10 +217,6 @@ def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
 def test_sources_and_status_name_the_worker_collecting_a_source(
     write_config: Callable[..., Config], postgres_url: str
 ) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from presswatch.store import Store
-
     config = write_config(
         database=postgres_url,
         sources=[{"name": "Journal", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml"}],

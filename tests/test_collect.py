@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import collectors.rss as rss
+import presswatch.collect as collect_module
 from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.store import Store
@@ -110,8 +112,6 @@ def test_a_parser_crash_is_one_failed_source_and_the_run_goes_on(
     store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import collectors.rss as rss
-
     feed_server.routes["/good.xml"] = Route(RSS_FR.encode())
     feed_server.routes["/bad.xml"] = Route(RSS_FR.replace("Journal Tech", "Crash").encode())
     original = rss.parse_feed
@@ -141,8 +141,6 @@ def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
     store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import presswatch.collect as collect_module
-
     names = [f"Feed {n:02d}" for n in range(5)]
     for n in range(5):
         feed_server.routes[f"/{n}.xml"] = Route(RSS_FR.encode(), etag=f'"v{n}"')

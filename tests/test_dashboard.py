@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,12 +13,19 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import presswatch.store
+from dashboard.data import build_export_file, load_frames
+from dashboard.i18n import interface_language
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
+from presswatch.analysis.stories import StoryIndex
 from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.models import Article, make_article_id
+from presswatch.export import COLUMNS, export_rows, write_csv
+from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
+from tests.test_store_aggregates import generated_articles
+from tests.test_stories import PICKUP, WIRE, article
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TIMEOUT = 30
@@ -184,9 +193,6 @@ def test_a_broken_config_is_an_error_with_the_fix(
 def test_republished_copies_are_grouped_on_coverage(
     write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presswatch.analysis.stories import StoryIndex
-    from tests.test_stories import PICKUP, WIRE, article
-
     config = write_config()
     url = f"sqlite:///{tmp_path / 'stories.db'}"
     index = StoryIndex()
@@ -252,12 +258,6 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
 
 
 def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:
-    import io
-
-    from dashboard.data import build_export_file
-    from presswatch.export import COLUMNS, export_rows, write_csv
-    from presswatch.models import Filters
-
     config, url = seeded
     app = open_app()
     app.switch_page("app_pages/export.py").run()
@@ -363,8 +363,6 @@ def test_the_interface_speaks_french(
 def test_the_locale_chooses_the_language_when_the_config_does_not(
     write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard.i18n import interface_language
-
     config = write_config(interface_language=None)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
@@ -422,8 +420,6 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
 ) -> None:
     """Above `aggregate_in_database_above` pairs, the overview reads no frames at all and
     shows what the pandas overview shows, for every period and with filters."""
-    from tests.test_store_aggregates import generated_articles
-
     config = write_config()
     url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
     with Store(url) as store:
@@ -488,8 +484,6 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     assert topics_in_pandas[0]["topic"], topics_in_pandas
     # Emerging terms compare the view's last 30 days with the 30 days before, which lie
     # outside the view's period but not outside the archive.
-    import re
-
     caption = next(t for t in topics_in_pandas if isinstance(t, str) and "rose most" in t)
     current, previous = map(int, re.findall(r"\((\d+) articles\)", caption))
     now = datetime.now(UTC)
@@ -502,14 +496,12 @@ def test_a_large_view_is_grouped_by_the_database_and_shows_the_same_overview(
     assert previous == sum(window[0] <= p < window[1] for p in about) > 5, caption
     assert current > 0, caption
     write_config(aggregate_in_database_above=0)
-    import presswatch.store
 
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("an aggregated overview read the mentions into pandas")
 
     reading = presswatch.store.Store.mentions_frame
     monkeypatch.setattr(presswatch.store.Store, "mentions_frame", refuse)
-    from dashboard.data import load_frames
 
     load_frames.clear()
     app = open_app()

@@ -12,7 +12,7 @@ import pytest
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import _unchanged_by_any_base, read_entries
 from collectors.rss import parse_feed, prepare_body
-from presswatch.analysis.nlp.html import html_to_text
+from presswatch.analysis.nlp.html import html_to_text, normalize_whitespace
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CONTEXT = CollectContext(state=None, base_dir=Path("."), now=NOW)
@@ -260,8 +260,6 @@ def test_a_line_break_is_one_line_however_it_is_written() -> None:
 
 
 def test_whitespace_is_collapsed_within_lines_and_blank_lines_kept_single() -> None:
-    from presswatch.analysis.nlp.html import normalize_whitespace
-
     text = "  Mistral \t AI\u00a0 lève\r\n\n\n\n  des \f fonds \v \n\n"
     # The no-break space is French typography, not spacing to collapse.
     assert normalize_whitespace(text) == "Mistral AI\u00a0 lève\n\ndes fonds"

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from collectors.news import resolve_aggregator_link
 from presswatch.collect import collect
 from presswatch.config import Config, NewsSourceConfig
+from presswatch.errors import ConfigError
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 
@@ -101,8 +102,6 @@ def test_a_news_source_needs_a_known_company_or_a_query(
     write_config: Callable[..., Config],
 ) -> None:
     import pytest
-
-    from presswatch.errors import ConfigError
 
     with pytest.raises(ConfigError, match="no company named 'Nobody'"):
         write_config(sources=[{"name": "GN", "kind": "news", "company": "Nobody"}])

@@ -10,12 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from presswatch import aggregates
-from presswatch.frames import apply_filters
+from presswatch import aggregates, analytics
+from presswatch.frames import Frames, apply_filters
 from presswatch.models import Article, Filters, Mention
 from presswatch.search import (
     Search,
     SearchError,
+    _pg_document,
     drop_index,
     hits,
     matching_ids,
@@ -23,6 +24,7 @@ from presswatch.search import (
     words,
 )
 from presswatch.store import Store
+from tests.test_store_aggregates import FILTERS, generated_articles
 
 
 def _article(number: int, title: str, text: str) -> Article:
@@ -233,8 +235,6 @@ def test_hits_are_the_words_the_index_matched() -> None:
 def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> None:
     """The words PostgreSQL indexes are the words a search is made of, in a C-locale
     database (where its parser reads any character beyond ASCII as a letter)."""
-    from presswatch.search import _pg_document
-
     samples = [
         "Élan LEVÉE l’IA «\u00a0ŒUVRE\u00a0» ÇA gouvernement\u00a0: start-up",
         "mistral.ai 3\u00a0M€… ﬁn d’année — Zoë, Ångström, Æsir; « Bien\u202f! »",
@@ -261,9 +261,6 @@ def test_rare_and_common_searches_list_the_same_articles_either_way(
     match, PostgreSQL names the matches when they are few (search_condition): either way
     the list is the pandas list's matching rows."""
     monkeypatch.setattr(aggregates, "FEW_MATCHES", few)
-    from presswatch import analytics
-    from presswatch.frames import Frames
-    from tests.test_store_aggregates import FILTERS, generated_articles
 
     articles = generated_articles()
     store.save_articles(articles)

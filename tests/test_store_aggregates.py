@@ -10,10 +10,20 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.view import load_since
 from presswatch import aggregates, analytics
 from presswatch.frames import Frames, apply_filters
 from presswatch.models import Article, CompanyTone, Filters, Mention, Topic
-from presswatch.store import Store
+from presswatch.store import (
+    Store,
+    articles_table,
+    coverage_table,
+    daily_articles_table,
+    daily_coverage_table,
+    daily_outlets_table,
+    mentions_table,
+    tones_table,
+)
 
 COMPANIES = ["Mistral AI", "OpenAI", "Aleph Alpha"]
 
@@ -253,8 +263,6 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
     """The coverage table is rewritten when an article changes, a person corrects a tone
     or a reanalysis moves a story; a database of schema 7 gets it filled by migrate."""
 
-    from presswatch.store import coverage_table
-
     articles = generated_articles(12)
     store.save_articles(articles)
 
@@ -300,10 +308,6 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
 def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> None:
     """Reading only what a bounded view needs (dashboard.view.load_since) changes nothing
     in it, nor in its previous period; older day-dated articles are left in the database."""
-
-    from dashboard.view import load_since
-    from presswatch.frames import Frames, apply_filters
-    from presswatch.models import Filters
 
     articles = generated_articles()
     # One article known only to the month, long before the window: placed by overlap.
@@ -362,7 +366,6 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
         )
     with Store(postgres_url) as store:
         store.save_articles(articles)
-        from presswatch.store import articles_table, mentions_table, tones_table
 
         for query in (
             sa.select(mentions_table),
@@ -383,10 +386,6 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
 
 
 def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
-    from datetime import timedelta
-
-    from presswatch.store import articles_table
-
     store.save_articles(generated_articles(30))
     long_ago = datetime.now(UTC) - timedelta(days=90)
     with store.engine.begin() as conn:  # the first ten were collected three months ago
@@ -406,13 +405,6 @@ def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
 
 def _rollups(store: Store) -> dict[str, Any]:
     """The rollups without their zero rows, and the first-of-story flags."""
-    from presswatch.store import (
-        coverage_table,
-        daily_articles_table,
-        daily_coverage_table,
-        daily_outlets_table,
-    )
-
     daily = store.read_frame(sa.select(daily_coverage_table))
     daily = daily[(daily[["articles", "mentions", "stories"]] != 0).any(axis=1)]
     sets = store.read_frame(sa.select(daily_articles_table))
