@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from presswatch.analysis.nlp.text import fold_for_index
-from presswatch.errors import StoreError
+from presswatch.errors import QueryError, StoreError
 
 # Quotes a person may type around a phrase, French ones included.
 _QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
@@ -28,7 +28,7 @@ _QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
 _WORD = re.compile(r"[^\W_]+")
 
 
-class SearchError(ValueError):
+class SearchError(QueryError):
     """A search that cannot be run, in words a person understands."""
 
 
