@@ -90,6 +90,7 @@ def presswatch_figures(data: dict[str, pd.DataFrame]) -> dict[str, Callable[[], 
 
 def duckdb_figures(data: dict[str, pd.DataFrame]) -> dict[str, Callable[[], Any]]:
     """The same numbers as DuckDB group-bys over the same frames (the floor)."""
+    # The peers are not dependencies of presswatch: imported only when their run is asked for.
     import duckdb
 
     con = duckdb.connect()

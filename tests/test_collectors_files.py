@@ -138,6 +138,7 @@ def _pdf_with_text(lines: list[str]) -> bytes:
 
 
 def _encrypted_pdf() -> bytes:
+    # pypdf takes 0.25 s to import: only for the test that writes a PDF.
     from pypdf import PdfWriter
 
     writer = PdfWriter()

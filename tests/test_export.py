@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from presswatch.cli import main
 from presswatch.export import format_date, neutralize_cell, write_csv
@@ -66,8 +67,6 @@ def test_dates_show_only_what_is_known() -> None:
 
 
 def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None:  # type: ignore[no-untyped-def]
-
-    from click.testing import CliRunner
 
     config = write_config(
         sources=[
@@ -135,8 +134,6 @@ def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None
 def test_a_mention_correction_wins_in_the_mentions_export(
     tmp_path, write_config, seeds_dir
 ) -> None:  # type: ignore[no-untyped-def]
-
-    from click.testing import CliRunner
 
     config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
     runner = CliRunner()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from feedparser.urls import _urljoin
 
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import _unchanged_by_any_base, read_entries
@@ -237,8 +238,6 @@ def test_podcast_fields_are_read_as_feedparser_reads_them() -> None:
     ],
 )
 def test_a_uri_that_any_base_leaves_unchanged(uri: str, unchanged: bool) -> None:
-    from feedparser.urls import _urljoin
-
     assert _unchanged_by_any_base(uri) is unchanged
     if unchanged:
         for base in ("https://other.example.com/x/", "http://b.example.com/", "ftp://c/"):

@@ -178,6 +178,7 @@ def test_each_sentence_is_scored_once_and_the_article_tone_is_their_mean(
 def test_vader_reads_only_the_words_its_checks_need_with_the_same_scores() -> None:
     """The idiom and negation checks get a window of the sentence instead of lowering all
     of it for every sentiment word: every score stays the library's."""
+    # The stock analysers, beside presswatch's own, for this comparison only.
     from vaderSentiment.vaderSentiment import BOOSTER_DICT, SPECIAL_CASES
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as StockEnglish
     from vaderSentiment_fr.vaderSentiment import SPECIAL_CASES as SPECIAL_CASES_FR

@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from datasketch import MinHashLSH
 
 from presswatch import analytics
 from presswatch.analysis.analyzer import Analyzer, analyse, reanalyze
@@ -188,8 +189,6 @@ def test_the_story_index_reads_the_store_only_when_an_article_needs_it() -> None
 
 
 def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> None:
-    from datasketch import MinHashLSH
-
     chosen = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     for _ in range(2):  # the second index reuses the first one's bands
         lsh = StoryIndex()._lsh

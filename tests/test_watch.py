@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import presswatch.watch as watch_module
 from presswatch.cli import main
@@ -81,8 +82,6 @@ def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
 def test_collect_refuses_while_a_collector_holds_the_database(
     write_config: Callable[..., Config], tmp_path: Path
 ) -> None:
-    from click.testing import CliRunner
-
     config = write_config()
     url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
     with collector_lock(url):
