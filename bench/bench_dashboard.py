@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -86,8 +87,7 @@ st.navigation(pages).run()
 
 def overview_elements(config: Path) -> dict[str, object]:
     """The elements the overview sends for ``config``'s store, read with AppTest."""
-    import os
-
+    # Streamlit's test runner and playwright load only in the runs that need them.
     from streamlit.testing.v1 import AppTest
 
     os.environ["PRESSWATCH_CONFIG"] = str(config)

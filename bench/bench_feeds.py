@@ -36,8 +36,8 @@ import yaml
 
 from bench.bench_matching import ENGLISH, FRENCH
 from collectors.rss import read_feed
+from presswatch.collect import collect
 from presswatch.config import load_config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 
 
@@ -204,6 +204,7 @@ def run_floor(bases: list[str], names: list[str], *, parse: bool) -> float:
 
 def run_reader(bases: list[str], names: list[str], folder: Path) -> tuple[float, float, int]:
     """The same with reader: first and second pass seconds, entries stored."""
+    # The peer is not a dependency of presswatch: imported only when it is compared.
     from reader import make_reader
 
     with make_reader(str(folder / "reader.sqlite")) as peer, warnings.catch_warnings():

@@ -15,8 +15,8 @@ import re
 import time
 from collections import Counter
 
+from presswatch.analysis.matching import Matcher
 from presswatch.config import CompanyConfig
-from presswatch.matching import Matcher
 
 FRENCH = (
     "le la les un une des du de et est sont dans pour par sur avec que qui ne pas plus au "

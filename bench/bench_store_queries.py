@@ -25,7 +25,10 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
+from dashboard.view import load_since
 from presswatch import overview
+from presswatch.config import load_config
+from presswatch.export import COLUMNS, export_rows, write_csv
 from presswatch.models import Filters
 from presswatch.store import Store
 from tests import oracle, pgserver
@@ -175,9 +178,6 @@ def in_pandas(store: Store, start: datetime, end: datetime) -> tuple[float, floa
 def in_window(store: Store, end: datetime, days: int) -> tuple[float, float, int]:
     """The dashboard's path for a bounded view: read only what the period needs
     (dashboard.view.load_since), filter to the period, then the same figures."""
-    from dashboard.view import load_since
-    from presswatch.models import Filters
-
     last = (end - timedelta(days=1)).date()
     first = last - timedelta(days=days - 1)
     started = time.perf_counter()
@@ -196,8 +196,6 @@ def export_window(store: Store, end: datetime, days: int, folder: Path) -> dict[
     """The Export page over a bounded view (articles level), as it reads the database: its
     row count, its 200-row preview, and the CSV streamed as `presswatch export` and the
     page's button write it (seconds to the last byte; rows; megabytes)."""
-    from presswatch.config import load_config
-    from presswatch.export import COLUMNS, export_rows, write_csv
 
     path = folder / "export-config.yaml"
     companies = [

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from presswatch.nlp.sentiment import (
+from presswatch.analysis.nlp.sentiment import (
     Cutoffs,
     EmbeddingBackend,
     ToneBackend,

@@ -1,6 +1,8 @@
 """Collectors turn a source (feed, folder) into Article records; they know nothing of storage.
 
-Each kind of source has one collector, registered by its ``kind`` in config.yaml.
+Each kind of source has one collector, found by its ``kind`` in config.yaml through
+collectors.registry. This package holds the types every collector shares; it imports none
+of its modules, so that they can import it without a cycle.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class CollectContext:
     files: dict[str, FileState] = field(default_factory=dict)
     known: Callable[[str], bool] = field(default=lambda _article_id: False)
     # May the collector leave CPU work (parsing) to the caller's thread (CollectResult.finish)?
-    # The scheduled pipeline says yes: its fetch threads should only wait on the network.
+    # The collection run (presswatch.collect) says yes: its fetch threads should only wait
+    # on the network.
     defer: bool = False
 
 
@@ -65,26 +68,3 @@ class CollectResult:
 
 
 Collector = Callable[[Any, CollectContext], CollectResult]
-COLLECTORS: dict[str, Collector] = {}
-
-
-def register(kind: str) -> Callable[[Collector], Collector]:
-    """Register a collector for a source kind (decorator)."""
-
-    def decorate(function: Collector) -> Collector:
-        COLLECTORS[kind] = function
-        return function
-
-    return decorate
-
-
-def collector_for(kind: str) -> Collector:
-    """The collector registered for ``kind``."""
-    # Importing the modules registers their collectors.
-    from collectors import files, news, rss  # noqa: F401
-
-    try:
-        return COLLECTORS[kind]
-    except KeyError:
-        known = ", ".join(sorted(COLLECTORS))
-        raise KeyError(f"no collector for sources of kind '{kind}' (known: {known})") from None

@@ -12,6 +12,7 @@ import unicodedata
 
 import httpx
 
+from collectors.http import HOSTS, describe_http_error, read_body
 from presswatch.models import Article
 
 MAX_PAGE_MB = 5
@@ -27,6 +28,8 @@ _COOKIE_WALL = re.compile(
 
 def extract_fulltext(html: bytes, url: str | None) -> tuple[str | None, str | None, str]:
     """(text, site name, why not) from a page; text is None when the summary should stay."""
+    # Imported on first use: trafilatura takes 0.6 s to import, and only the sources with
+    # fulltext: true need it.
     import trafilatura
 
     document = trafilatura.bare_extraction(
@@ -56,8 +59,6 @@ def with_fulltext(
     article: Article, client: httpx.Client, headers: dict[str, str]
 ) -> tuple[Article, str | None]:
     """The article with its page's full text, or unchanged with the reason it was kept."""
-    from collectors.rss import HOSTS, describe_http_error, read_body
-
     if not article.url:
         return article, "no link to fetch"
     try:

@@ -12,7 +12,7 @@ import base64
 import dataclasses
 from urllib.parse import urlsplit
 
-from collectors import CollectContext, CollectResult, register
+from collectors import CollectContext, CollectResult
 from collectors.rss import collect_feed
 from presswatch.config import NewsSourceConfig, RssSourceConfig
 from presswatch.models import Article, make_article_id
@@ -82,7 +82,6 @@ def clean_entry(article: Article, source_name: str, entry_key: str) -> Article:
     )
 
 
-@register("news")
 def collect_news(source: NewsSourceConfig, context: CollectContext) -> CollectResult:
     """Collect every edition's search feed; one result for the source."""
     merged = CollectResult("ok")

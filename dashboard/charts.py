@@ -181,6 +181,7 @@ def tone_figure(
 ) -> go.Figure:
     """Tone in one figure: articles per tone for each company, stacked (left), and each
     company's net tone per period, (positive - negative) / articles, over time (right)."""
+    # Imported by the one figure that needs it: plotly.subplots takes 0.3 s to import.
     from plotly.subplots import make_subplots
 
     # One figure, not two: every plot costs the browser a draw (bench/bench_dashboard.py).

@@ -15,6 +15,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from presswatch.analysis import nlp
+
 Frequency = Literal["day", "week", "month", "year"]
 
 _PANDAS_PERIOD = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
@@ -219,7 +221,6 @@ def emerging_terms(current: pd.Series, previous: pd.Series, top: int = 20) -> pd
         matrix = vectorizer.fit_transform(texts_now + texts_before)
     except ValueError:  # no term left (every word a stop word, or too few texts)
         return pd.DataFrame(columns=columns)
-    import numpy as np
 
     if matrix.shape[1] < 2:
         # A term's log-odds are against every other term: with one term there is none.
@@ -248,7 +249,7 @@ def stop_words() -> frozenset[str]:
 
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    text = files("presswatch.nlp").joinpath("data/stopwords_fr.txt").read_text(encoding="utf-8")
+    text = files(nlp).joinpath("data/stopwords_fr.txt").read_text(encoding="utf-8")
     french = {
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     }

@@ -85,7 +85,7 @@ def check_config(config_path: Path | None, db: str | None) -> None:
 
 def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> int:
     """Collect once, print one line per source and a summary; return the failed count."""
-    from presswatch.pipeline import SourceOutcome, collect
+    from presswatch.collect import SourceOutcome, collect
 
     unknown = [name for name in only if name not in {s.name for s in config.sources}]
     if unknown:
@@ -172,32 +172,6 @@ def _dashboard_command(port: int, address: str) -> list[str]:
     ]
 
 
-def serve_dashboard(config: Config, db_url: str, port: int, address: str) -> int:
-    """Run the Streamlit dashboard until it stops or Ctrl-C; return its exit code."""
-    env = dict(os.environ)
-    if config.path:
-        env[CONFIG_ENV] = str(config.path)
-    env[DATABASE_ENV] = db_url
-    click.echo(f"Dashboard: http://{address}:{port}  (Ctrl-C to stop)")
-    process = subprocess.Popen(_dashboard_command(port, address), env=env)  # noqa: S603
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    # SIGTERM (systemd, a test, `kill`) stops Streamlit too, as Ctrl-C does: without this
-    # the Streamlit process would outlive this one, orphaned, still serving the port.
-    signal.signal(signal.SIGTERM, interrupt)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        try:
-            return process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
-
-
 @main.command()
 @common_options
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Dashboard port.")
@@ -205,7 +179,16 @@ def serve_dashboard(config: Config, db_url: str, port: int, address: str) -> int
 def dashboard(config_path: Path | None, db: str | None, port: int, address: str) -> None:
     """Serve the dashboard (it only reads the database)."""
     config = load_config(config_path)
-    sys.exit(serve_dashboard(config, database_url(config, db), port, address))
+    env = dict(os.environ)
+    if config.path:
+        env[CONFIG_ENV] = str(config.path)
+    env[DATABASE_ENV] = database_url(config, db)
+    click.echo(f"Dashboard: http://{address}:{port}  (Ctrl-C to stop)")
+    sys.stdout.flush()
+    # Streamlit takes this process's place: no parent left waiting with the CLI's imports
+    # in memory, and Ctrl-C or SIGTERM reach the server itself.
+    command = _dashboard_command(port, address)
+    os.execve(command[0], command, env)  # noqa: S606
 
 
 def _log_outcome(outcome: Any) -> None:
@@ -461,8 +444,8 @@ def sources(config_path: Path | None, db: str | None) -> None:
 @common_options
 def reanalyze(config_path: Path | None, db: str | None) -> None:
     """Recompute mentions and stories over the whole archive, without fetching anything."""
-    from presswatch.pipeline import Analyzer
-    from presswatch.pipeline import reanalyze as reanalyze_archive
+    from presswatch.analysis.analyzer import Analyzer
+    from presswatch.analysis.analyzer import reanalyze as reanalyze_archive
 
     config, store = _open(config_path, db)
     with store:
@@ -533,7 +516,7 @@ def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]
     """Train the embedding tone backend on the team's corrections (and labelled CSVs)."""
     import csv
 
-    from presswatch.nlp.sentiment import train_tone_model
+    from presswatch.analysis.nlp.sentiment import train_tone_model
 
     config, store = _open(config_path, db)
     with store:
@@ -593,9 +576,9 @@ def correction_examples(store: Store) -> tuple[list[str], list[str]]:
 @click.option("--limit", default=20, show_default=True, help="How many articles to show.")
 def test_query(config_path: Path | None, db: str | None, query: str, limit: int) -> None:
     """Run a boolean query over the archive and show the matching sentences."""
+    from presswatch.analysis.archive_search import search_archive
+    from presswatch.analysis.query import QuerySyntaxError
     from presswatch.export import format_date
-    from presswatch.pipeline import search_archive
-    from presswatch.query import QuerySyntaxError
 
     _, store = _open(config_path, db)
     try:

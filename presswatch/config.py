@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import yaml
 from pydantic import (
@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from presswatch.analysis.query import parse_query
 from presswatch.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("config.yaml")
@@ -103,8 +104,6 @@ class CompanyConfig(_Strict):
     @classmethod
     def _check_query(cls, value: str | None) -> str | None:
         if value is not None:
-            from presswatch.query import parse_query
-
             parse_query(value)  # QuerySyntaxError is a ValueError: pydantic reports it
         return value
 
@@ -209,8 +208,6 @@ class NewsSourceConfig(_SourceBase):
 
     def feed_urls(self) -> list[str]:
         """One search feed URL per edition (language and country)."""
-        from urllib.parse import urlencode
-
         return [
             f"{self.endpoint}?{urlencode({'q': self.search_terms(), **NEWS_EDITIONS[e]})}"
             for e in self.editions

@@ -29,3 +29,11 @@ class SourceError(PresswatchError):
 
 class StoreError(PresswatchError):
     """The database could not be opened, migrated, read or written."""
+
+
+class QueryError(PresswatchError, ValueError):
+    """A boolean query or a search that cannot be run, in words a person understands.
+
+    Also a ValueError: pydantic reports a ValueError raised by a validator (a company's
+    query in config.yaml) as a problem of the configuration.
+    """

@@ -22,6 +22,8 @@ from typing import IO, Any
 
 import pandas as pd
 
+from presswatch import __version__
+from presswatch.analytics import coverage_gaps
 from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.store import Store
@@ -224,8 +226,6 @@ def build_manifest(
     written: WrittenCsv,
 ) -> dict[str, Any]:
     """What makes an exported figure traceable: filters, config, sources, gaps, checksum."""
-    from presswatch import __version__
-    from presswatch.analytics import coverage_gaps
 
     start = pd.Timestamp(filters.start, tz="UTC") if filters.start else None
     end = pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1) if filters.end else None

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from presswatch.urls import canonical_url
+
 DatePrecision = Literal["datetime", "day", "month", "year"]
 """How much of ``published`` is known; ``None`` on an article means the date is unknown."""
 
@@ -108,8 +110,6 @@ def make_article_id(url: str | None, source: str, entry_key: str) -> str:
 
     Keying on the URL is what lets the same article reached through two feeds be stored once.
     """
-    from presswatch.urls import canonical_url
-
     basis = "url:" + canonical_url(url) if url else f"entry:{source}\x00{entry_key}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 

@@ -14,8 +14,10 @@ search.py holds the index and its queries; this module parses what a person type
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from presswatch.analysis.nlp.text import fold_for_index
+from presswatch.errors import QueryError
 
 # Quotes a person may type around a phrase, French ones included.
 _QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
@@ -23,19 +25,13 @@ _QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
 _WORD = re.compile(r"[^\W_]+")
 
 
-class SearchError(ValueError):
+class SearchError(QueryError):
     """A search that cannot be run, in words a person understands."""
 
 
-def fold(text: str) -> str:
-    """Text in lower case without accents: how the index and a search compare words."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def words(text: str) -> tuple[str, ...]:
-    """The folded words of a text, as the index cuts them."""
-    return tuple(_WORD.findall(fold(text)))
+    """The folded words of a text, as the index cuts them (see fold_for_index)."""
+    return tuple(_WORD.findall(fold_for_index(text)))
 
 
 # Marks a phrase's last word as a prefix (a folded word never holds it).

@@ -23,9 +23,10 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from presswatch.alerts import check_and_deliver, write_digest
+from presswatch.collect import RunSummary, SourceOutcome, collect
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.pipeline import RunSummary, SourceOutcome, collect
 from presswatch.store import Store, redact_url, shares_work, sqlite_file
 
 log = logging.getLogger(__name__)
@@ -121,8 +122,6 @@ class Watcher:
 
     def run(self) -> int:
         """Collect due sources until stopped; return the number of runs made."""
-        from presswatch.alerts import check_and_deliver
-
         runs = 0
         pause = RETRY_FIRST
         while not self.stopping.is_set():
@@ -173,8 +172,6 @@ class Watcher:
 
     def _daily_digest(self, now: datetime) -> None:
         """Once a day, yesterday's press review, unless it was already written."""
-        from presswatch.alerts import write_digest
-
         day = (now - timedelta(days=1)).date()
         target = self.config.resolve_path(self.config.digest.folder)
         if (target / f"revue-de-presse-{day.isoformat()}.md").exists():

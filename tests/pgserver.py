@@ -132,6 +132,7 @@ def throwaway() -> Iterator[str]:
 
 def wait_ready(url: str, timeout: float = 30.0) -> None:
     """Wait until the server at this URL accepts connections."""
+    # `python -m tests.pgserver stop` needs no SQLAlchemy: it is imported by the wait only.
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from presswatch.alerts import build_digest, check_and_deliver, deliver_pending
+from presswatch.alerts import (
+    build_digest,
+    check_and_deliver,
+    deliver_pending,
+    find_events,
+    raise_alerts,
+)
+from presswatch.analysis.analyzer import Analyzer
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
-from presswatch.pipeline import Analyzer
 from presswatch.store import Store
 from tests.conftest import Inbox, Receiver, alert_settings
 
@@ -84,7 +91,6 @@ def test_a_failing_webhook_is_retried_then_recorded(
     counts = store.save_articles([analyzer.analyse(hostile("one"))])
     receiver.statuses = [500, 500]  # then 200
     waits: list[float] = []
-    from presswatch.alerts import find_events, raise_alerts
 
     raise_alerts(store, config, find_events(store, config, set(counts.new_ids), NOW), NOW)
     assert deliver_pending(store, config, sleep=waits.append) == (1, 0)
@@ -101,8 +107,6 @@ def test_a_failing_webhook_is_retried_then_recorded(
 
 
 def test_spike_and_failing_source_rules(write_config: Callable[..., Config], store: Store) -> None:
-    from presswatch.alerts import find_events
-
     config = write_config(
         alerts={"rules": [{"kind": "spike"}, {"kind": "source_failing", "after": "1h"}]}
     )
@@ -168,8 +172,6 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
 
 
 def dataclasses_replace(article: Article, **changes: Any) -> Article:
-    import dataclasses
-
     return dataclasses.replace(article, **changes)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import warnings
 
 import numpy as np
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from presswatch import analytics
+from presswatch.analytics import _rolling_median_mad
 from tests import oracle
 
 
@@ -275,8 +277,6 @@ def test_top_outlets_and_prominence() -> None:
 
 
 def test_rolling_baseline_matches_pandas_rolling_median_and_mad() -> None:
-    from presswatch.analytics import _rolling_median_mad
-
     rng = np.random.default_rng(3)
     counts = rng.poisson(4, 120).astype(float)
     counts[[30, 31, 90]] = [40, 25, 60]
@@ -294,8 +294,6 @@ def test_rolling_baseline_matches_pandas_rolling_median_and_mad() -> None:
 
 def test_isin_agrees_with_pandas_on_arrow_and_python_strings() -> None:
     """The arrow fast path and the index path give Series.isin's answer, nulls included."""
-    import random
-
     rng = random.Random(3)
     raw = [rng.choice([f"a{n}" for n in range(50)] + [None]) for _ in range(500)]
     wanted = [rng.choice([f"a{n}" for n in range(80)]) for _ in range(60)]

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.processes import CHROMIUM_ARGS, free_port, presswatch, wait_healthy
 
@@ -51,6 +51,7 @@ def dashboard(
 
 
 def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
+    # playwright takes 0.2 s to import: only where a browser is driven.
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM is not None, "CI must install chromium"

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import signal
+import socket
+import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from presswatch.cli import main
 from presswatch.config import Config
+from presswatch.store import Store
 from tests.conftest import FeedServer, Route
+from tests.processes import free_port, presswatch, wait_healthy
 
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Journal</title>'
@@ -169,19 +177,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
+def test_sigterm_stops_the_dashboard_and_leaves_no_process(
     write_config: Callable[..., Config],
 ) -> None:
-    import os
-    import signal
-    import subprocess
-    import time
-
-    from tests.processes import free_port, presswatch, wait_healthy
-
+    """`presswatch dashboard` becomes the Streamlit server (no waiting parent holding the
+    CLI's memory); SIGTERM stops it and nothing is left serving the port."""
     config = write_config()
     port = free_port()
-    parent = presswatch(
+    process = presswatch(
         "dashboard",
         config.path,
         "--port",
@@ -191,36 +194,25 @@ def test_sigterm_stops_the_dashboard_and_its_streamlit_process(
     )
     try:
         wait_healthy(f"http://127.0.0.1:{port}")
-        children = _children(parent.pid)
-        assert children, "the dashboard command started no Streamlit process"
-        parent.send_signal(signal.SIGTERM)
-        assert parent.wait(timeout=20) is not None
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
-            time.sleep(0.2)
-        alive = []
-        for child in children:
-            try:
-                state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if state != "Z":  # a zombie has exited; init reaps it
-                alive.append(child)
-        assert alive == [], "Streamlit outlived the dashboard command"
+        command = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
+        assert b"streamlit" in command, command
+        children = _children(process.pid)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) is not None
+        alive = [c for c in children if Path(f"/proc/{c}").exists()]
+        assert alive == [], "a child of the dashboard outlived it"
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
     finally:
-        for child in _children(parent.pid):
+        for child in _children(process.pid):
             os.kill(child, signal.SIGKILL)
-        parent.kill()
-        parent.wait()
+        process.kill()
+        process.wait()
 
 
 def test_sources_and_status_name_the_worker_collecting_a_source(
     write_config: Callable[..., Config], postgres_url: str
 ) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from presswatch.store import Store
-
     config = write_config(
         database=postgres_url,
         sources=[{"name": "Journal", "kind": "rss", "url": "http://127.0.0.1:9/feed.xml"}],

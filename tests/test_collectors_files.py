@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,8 +138,7 @@ def _pdf_with_text(lines: list[str]) -> bytes:
 
 
 def _encrypted_pdf() -> bytes:
-    import io
-
+    # pypdf takes 0.25 s to import: only for the test that writes a PDF.
     from pypdf import PdfWriter
 
     writer = PdfWriter()

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from collectors import CollectContext, rss
+from collectors import CollectContext, http
 from collectors.rss import collect_feed
+from presswatch.analysis.analyzer import Analyzer
 from presswatch.config import Config, RssSourceConfig
 from presswatch.models import SourceState
-from presswatch.pipeline import Analyzer
 from tests.conftest import FeedServer, Route
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -199,7 +199,7 @@ def test_a_slow_trickle_stops_at_the_deadline(
     feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A byte every 50 ms, for ever: each read is quick, so only a deadline ends it.
-    monkeypatch.setattr(rss, "FETCH_DEADLINE_SECONDS", 1.0)
+    monkeypatch.setattr(http, "FETCH_DEADLINE_SECONDS", 1.0)
     feed_server.routes["/trickle"] = Route(b"<rss>", endless=True, trickle=0.05)
     started = time.monotonic()
     result = collect_feed(source(feed_server, "/trickle"), context())

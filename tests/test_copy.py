@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -10,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from presswatch.cli import main
+from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.models import Filters
-from presswatch.pipeline import collect
+from presswatch.models import Article, Filters
 from presswatch.search import parse_search
 from presswatch.store import COPY_ORDER, Store, copy_archive
 from tests.conftest import FeedServer, Route
@@ -93,10 +94,6 @@ def test_an_archive_goes_to_postgresql_and_back_unchanged(
 
 
 def test_a_failed_copy_leaves_the_target_empty(tmp_path: Path, postgres_url: str) -> None:
-    from datetime import UTC, datetime
-
-    from presswatch.models import Article
-
     with Store(f"sqlite:///{tmp_path / 'bad.db'}") as source:
         source.save_articles(
             [

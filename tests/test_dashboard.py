@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -12,12 +13,19 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.data import build_export_file
+from dashboard.i18n import interface_language
+from presswatch.analysis.analyzer import analyse
+from presswatch.analysis.matching import Matcher
+from presswatch.analysis.stories import StoryIndex
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.matching import Matcher
+from presswatch.export import COLUMNS, export_rows, write_csv
 from presswatch.models import Article, Filters, make_article_id
-from presswatch.pipeline import analyse, collect
 from presswatch.store import Store
 from tests import oracle
+from tests.test_store_aggregates import generated_articles
+from tests.test_stories import PICKUP, WIRE, article
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TIMEOUT = 30
@@ -185,9 +193,6 @@ def test_a_broken_config_is_an_error_with_the_fix(
 def test_republished_copies_are_grouped_on_coverage(
     write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presswatch.stories import StoryIndex
-    from tests.test_stories import PICKUP, WIRE, article
-
     config = write_config()
     url = f"sqlite:///{tmp_path / 'stories.db'}"
     index = StoryIndex()
@@ -253,12 +258,6 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
 
 
 def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:
-    import io
-
-    from dashboard.data import build_export_file
-    from presswatch.export import COLUMNS, export_rows, write_csv
-    from presswatch.models import Filters
-
     config, url = seeded
     app = open_app()
     app.switch_page("app_pages/export.py").run()
@@ -364,8 +363,6 @@ def test_the_interface_speaks_french(
 def test_the_locale_chooses_the_language_when_the_config_does_not(
     write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard.i18n import interface_language
-
     config = write_config(interface_language=None)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
@@ -423,7 +420,6 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
 ) -> None:
     """No page loads the archive's rows into pandas (the frame readers refuse), and what
     the pages show is what the oracle computes from every row."""
-    from tests.test_store_aggregates import generated_articles
 
     config = write_config()
     url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"

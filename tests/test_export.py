@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv as csv_module
+import hashlib
 import io
+import json
 from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from presswatch.cli import main
 from presswatch.export import format_date, neutralize_cell, write_csv
 from presswatch.store import Store
 
@@ -62,13 +67,6 @@ def test_dates_show_only_what_is_known() -> None:
 
 
 def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None:  # type: ignore[no-untyped-def]
-    import csv as csv_module
-    import hashlib
-    import json
-
-    from click.testing import CliRunner
-
-    from presswatch.cli import main
 
     config = write_config(
         sources=[
@@ -136,11 +134,6 @@ def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None
 def test_a_mention_correction_wins_in_the_mentions_export(
     tmp_path, write_config, seeds_dir
 ) -> None:  # type: ignore[no-untyped-def]
-    import csv as csv_module
-
-    from click.testing import CliRunner
-
-    from presswatch.cli import main
 
     config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
     runner = CliRunner()

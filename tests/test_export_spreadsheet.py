@@ -57,6 +57,7 @@ def to_xlsx(source: Path, separator: str, folder: Path) -> None:
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_libreoffice_reads_accents_and_runs_no_formula(tmp_path: Path, delimiter: str) -> None:
+    # openpyxl takes 0.45 s to import: only the tests that read LibreOffice's files need it.
     from openpyxl import load_workbook
 
     assert SOFFICE is not None, "CI must install LibreOffice"

@@ -3,7 +3,10 @@ filters keep, in order, agreeing with the same rows computed in pandas from the 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +16,7 @@ import yaml
 
 from presswatch import analytics, export
 from presswatch.config import Config, load_config
+from presswatch.models import Mention
 from presswatch.store import Store
 from tests import oracle
 from tests.oracle import Frames, apply_filters
@@ -126,9 +130,6 @@ def test_rows_do_not_depend_on_the_chunk_size(
 def test_export_to_file_writes_the_csv_and_its_manifest(store: Store, tmp_path: Path) -> None:
     """The file appears whole (no .part left), and the manifest counts its rows and
     carries its checksum; an unknown level is refused with the levels to choose from."""
-    import hashlib
-    import json
-
     config = _config(tmp_path)
     store.save_articles(generated_articles(60))
     out = tmp_path / "out" / "coverage.csv"
@@ -150,10 +151,6 @@ def test_a_row_rests_on_its_most_prominent_mention(store: Store, tmp_path: Path)
     """Prominence and evidence come from the title's mention before the lead's and the
     body's (earliest first), whatever order the mentions were stored in; without a tone
     the evidence is that mention's sentence."""
-    import dataclasses
-
-    from presswatch.models import Mention
-
     config = _config(tmp_path)
     article = generated_articles(1)[0]
     places = [

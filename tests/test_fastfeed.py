@@ -8,11 +8,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from feedparser.urls import _urljoin
 
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import _unchanged_by_any_base, read_entries
 from collectors.rss import parse_feed, prepare_body
-from presswatch.nlp.html import html_to_text
+from presswatch.analysis.nlp.html import html_to_text, normalize_whitespace
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CONTEXT = CollectContext(state=None, base_dir=Path("."), now=NOW)
@@ -237,8 +238,6 @@ def test_podcast_fields_are_read_as_feedparser_reads_them() -> None:
     ],
 )
 def test_a_uri_that_any_base_leaves_unchanged(uri: str, unchanged: bool) -> None:
-    from feedparser.urls import _urljoin
-
     assert _unchanged_by_any_base(uri) is unchanged
     if unchanged:
         for base in ("https://other.example.com/x/", "http://b.example.com/", "ftp://c/"):
@@ -260,8 +259,6 @@ def test_a_line_break_is_one_line_however_it_is_written() -> None:
 
 
 def test_whitespace_is_collapsed_within_lines_and_blank_lines_kept_single() -> None:
-    from presswatch.nlp.html import normalize_whitespace
-
     text = "  Mistral \t AI\u00a0 lève\r\n\n\n\n  des \f fonds \v \n\n"
     # The no-break space is French typography, not spacing to collapse.
     assert normalize_whitespace(text) == "Mistral AI\u00a0 lève\n\ndes fonds"

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from collectors import rss
+from collectors import http
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 
@@ -78,7 +78,7 @@ def test_an_endless_or_trickling_page_keeps_the_summary(
     store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(rss, "FETCH_DEADLINE_SECONDS", 1.0)
+    monkeypatch.setattr(http, "FETCH_DEADLINE_SECONDS", 1.0)
     feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
     feed_server.routes["/article"] = Route(ARTICLE_PAGE.encode())
     feed_server.routes["/cookies"] = Route(b"<p>" + b"cookies " * 8192, endless=True)

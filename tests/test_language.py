@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presswatch.nlp.language import detect_language
+from presswatch.analysis.nlp.language import detect_language
 
 
 def test_french_and_english() -> None:

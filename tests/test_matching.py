@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from presswatch.analysis.matching import Matcher
+from presswatch.analysis.nlp.text import fold, sentence_spans
 from presswatch.config import CompanyConfig, load_config
-from presswatch.matching import Matcher
-from presswatch.nlp.text import fold, sentence_spans
 
 COMPANIES = [
     CompanyConfig(

@@ -6,9 +6,12 @@ import base64
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from collectors.news import resolve_aggregator_link
+from presswatch.collect import collect
 from presswatch.config import Config, NewsSourceConfig
-from presswatch.pipeline import collect
+from presswatch.errors import ConfigError
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 
@@ -100,10 +103,6 @@ def test_news_source_end_to_end(
 def test_a_news_source_needs_a_known_company_or_a_query(
     write_config: Callable[..., Config],
 ) -> None:
-    import pytest
-
-    from presswatch.errors import ConfigError
-
     with pytest.raises(ConfigError, match="no company named 'Nobody'"):
         write_config(sources=[{"name": "GN", "kind": "news", "company": "Nobody"}])
     with pytest.raises(ConfigError, match="give either company: NAME or query: TERMS"):

@@ -6,9 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presswatch.config import parse_config
-from presswatch.errors import ConfigError
-from presswatch.query import (
+from presswatch.analysis.query import (
     And,
     Document,
     Near,
@@ -21,6 +19,9 @@ from presswatch.query import (
     parse_query,
     to_query_string,
 )
+from presswatch.config import parse_config
+from presswatch.errors import ConfigError, PresswatchError, QueryError
+from presswatch.search import SearchError
 
 
 def hit(query: str, text: str) -> bool:
@@ -72,6 +73,13 @@ def test_bad_queries_name_the_position_and_what_was_expected(
     with pytest.raises(QuerySyntaxError) as caught:
         parse_query(query)
     assert str(caught.value).startswith(f"position {position}: {expected}")
+
+
+def test_query_and_search_errors_are_presswatch_errors_and_value_errors() -> None:
+    # One hierarchy for the CLI; still ValueErrors, which pydantic's validators report.
+    for error in (QuerySyntaxError, SearchError):
+        assert issubclass(error, QueryError)
+        assert issubclass(error, PresswatchError) and issubclass(error, ValueError)
 
 
 def test_a_bad_query_is_a_config_error_naming_the_company() -> None:

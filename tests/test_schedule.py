@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from collectors.schedule import BACKOFF_CAP, is_due, next_collection, parse_retry_after
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 from tests.test_collectors_rss import ATOM_EN

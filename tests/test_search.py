@@ -15,7 +15,8 @@ from presswatch.search import Search, SearchError, hits, parse_search, words
 from presswatch.store import Store, listings
 from presswatch.store.search import drop_index, matching_ids
 from tests import oracle
-from tests.oracle import apply_filters
+from tests.oracle import Frames, apply_filters
+from tests.test_store_aggregates import FILTERS, generated_articles
 
 
 def _article(number: int, title: str, text: str) -> Article:
@@ -254,8 +255,6 @@ def test_rare_and_common_searches_list_the_same_articles_either_way(
     match, PostgreSQL names the matches when they are few (search_condition): either way
     the list is the pandas list's matching rows."""
     monkeypatch.setattr(listings, "FEW_MATCHES", few)
-    from tests.oracle import Frames
-    from tests.test_store_aggregates import FILTERS, generated_articles
 
     articles = generated_articles()
     store.save_articles(articles)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
+from presswatch.analysis.analyzer import Analyzer
+from presswatch.analysis.nlp.sentiment import VaderBackend, _english_analyzer, _french_analyzer
+from presswatch.analysis.nlp.topics import TopicMatcher
+from presswatch.collect import collect
 from presswatch.config import Config, load_config
 from presswatch.errors import StoreError
 from presswatch.models import Article
-from presswatch.nlp.sentiment import VaderBackend
-from presswatch.nlp.topics import TopicMatcher
-from presswatch.pipeline import Analyzer, collect
 from presswatch.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,14 +178,11 @@ def test_each_sentence_is_scored_once_and_the_article_tone_is_their_mean(
 def test_vader_reads_only_the_words_its_checks_need_with_the_same_scores() -> None:
     """The idiom and negation checks get a window of the sentence instead of lowering all
     of it for every sentiment word: every score stays the library's."""
-    import warnings
-
+    # The stock analysers, beside presswatch's own, for this comparison only.
     from vaderSentiment.vaderSentiment import BOOSTER_DICT, SPECIAL_CASES
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as StockEnglish
     from vaderSentiment_fr.vaderSentiment import SPECIAL_CASES as SPECIAL_CASES_FR
     from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as StockFrench
-
-    from presswatch.nlp.sentiment import _english_analyzer, _french_analyzer
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -127,9 +130,6 @@ def test_source_state_is_kept(store: Store) -> None:
 
 
 def test_processes_opening_a_new_database_at_once_take_turns(db_url: str) -> None:
-    import subprocess
-    import sys
-
     url = db_url
     code = f"from presswatch.store import Store; Store({url!r}).close()"
     processes = [
@@ -150,8 +150,6 @@ def test_nul_characters_are_dropped_on_every_backend(store: Store) -> None:
 
 
 def test_claims_keep_a_source_to_one_worker_until_its_lease_expires(postgres_url: str) -> None:
-    from datetime import timedelta
-
     store = Store(postgres_url)
 
     store.sync_sources([("A", "rss", "http://127.0.0.1/a"), ("B", "rss", "http://127.0.0.1/b")])
@@ -176,8 +174,6 @@ def test_claims_keep_a_source_to_one_worker_until_its_lease_expires(postgres_url
 
 
 def test_on_sqlite_a_killed_collectors_claim_does_not_block_the_next(tmp_path: Path) -> None:
-    from datetime import timedelta
-
     with Store(f"sqlite:///{tmp_path / 'one.db'}") as store:
         store.sync_sources([("A", "rss", "http://127.0.0.1/a")])
         now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -186,8 +182,6 @@ def test_on_sqlite_a_killed_collectors_claim_does_not_block_the_next(tmp_path: P
 
 
 def test_two_writers_storing_the_same_articles_at_once_store_them_once(db_url: str) -> None:
-    import threading
-
     articles = [
         make_article(
             id=make_article_id(f"https://example.com/{n}", "Feed", str(n)), entry_key=str(n)

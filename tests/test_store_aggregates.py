@@ -10,9 +10,12 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.view import load_since
 from presswatch import analytics
 from presswatch.models import Article, CompanyTone, Filters, Mention, Topic
-from presswatch.store import Store
+from presswatch.store import (
+    Store,
+)
 from tests import oracle
 from tests.oracle import Frames, apply_filters
 
@@ -300,7 +303,6 @@ def test_a_windowed_load_gives_the_same_view_as_a_full_load(store: Store) -> Non
     """Reading only what a bounded view needs (dashboard.view.load_since) changes nothing
     in it, nor in its previous period; older day-dated articles are left in the database."""
 
-    from dashboard.view import load_since
     from presswatch.models import Filters
     from tests.oracle import Frames, apply_filters
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from datasketch import MinHashLSH
 
+from presswatch.analysis.analyzer import Analyzer, analyse, reanalyze
+from presswatch.analysis.matching import Matcher
+from presswatch.analysis.stories import NUM_PERM, THRESHOLD, StoryIndex, signature
 from presswatch.config import Config
-from presswatch.matching import Matcher
 from presswatch.models import Article, make_article_id
-from presswatch.pipeline import Analyzer, analyse, reanalyze
 from presswatch.store import Store
-from presswatch.stories import StoryIndex, signature
 from tests import oracle
 from tests.conftest import COMPANIES
 
@@ -186,10 +189,6 @@ def test_the_story_index_reads_the_store_only_when_an_article_needs_it() -> None
 
 
 def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> None:
-    from datasketch import MinHashLSH
-
-    from presswatch.stories import NUM_PERM, THRESHOLD
-
     chosen = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     for _ in range(2):  # the second index reuses the first one's bands
         lsh = StoryIndex()._lsh
@@ -199,11 +198,6 @@ def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> Non
 def test_an_index_is_freed_when_dropped_without_the_cyclic_collector() -> None:
     """A run's story index (a set per band and article) is freed when the run ends, not
     left for a full garbage collection during the next run."""
-    import gc
-    import weakref
-
-    from presswatch.stories import signature
-
     index = StoryIndex()
     first = index.assign("a1", signature("Mistral AI lève 600 millions d’euros " * 5))
     assert index.assign("a2", signature("Mistral AI lève 600 millions d’euros " * 5)) == first

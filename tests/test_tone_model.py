@@ -10,10 +10,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from presswatch.analysis.nlp.sentiment import (
+    EmbeddingBackend,
+    ToneModel,
+    get_backend,
+    train_tone_model,
+)
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.errors import PresswatchError
-from presswatch.nlp.sentiment import EmbeddingBackend, ToneModel, get_backend, train_tone_model
 
 POSITIVE = [
     "Un succès remarquable pour la start-up.",

@@ -5,15 +5,22 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+import presswatch.watch as watch_module
+from presswatch.cli import main
 from presswatch.config import Config
+from presswatch.errors import StoreError
 from presswatch.store import Store
+from presswatch.watch import Watcher, collector_lock
 from tests.conftest import FeedServer, Inbox, Receiver, Route, alert_settings
 from tests.processes import presswatch, wait_for
 
@@ -75,11 +82,6 @@ def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
 def test_collect_refuses_while_a_collector_holds_the_database(
     write_config: Callable[..., Config], tmp_path: Path
 ) -> None:
-    from click.testing import CliRunner
-
-    from presswatch.cli import main
-    from presswatch.watch import collector_lock
-
     config = write_config()
     url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
     with collector_lock(url):
@@ -95,13 +97,6 @@ def test_a_database_error_is_retried_not_fatal(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import threading
-    from datetime import timedelta
-
-    import presswatch.watch as watch_module
-    from presswatch.errors import StoreError
-    from presswatch.watch import Watcher
-
     feed_server.routes["/feed.xml"] = Route(rss(["Premier article"]))
     config = write_config(
         sources=[

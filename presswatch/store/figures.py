@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from presswatch.analytics import prominence_from_counts, rank_topic_counts
 from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search
 from presswatch.store.base import StoreBase
@@ -107,8 +108,6 @@ class FiguresMixin(StoreBase):
 
     def topic_counts(self, filters: Filters) -> pd.DataFrame:
         """Articles per company and topic, as analytics.topic_counts."""
-        from presswatch.analytics import rank_topic_counts
-
         c, t = coverage_table.c, topics_table.c
         query = (
             sa.select(
@@ -280,8 +279,6 @@ class FiguresMixin(StoreBase):
 
     def prominence_counts(self, filters: Filters) -> pd.DataFrame:
         """Mentions per company in titles, leads and bodies, as analytics.prominence."""
-        from presswatch.analytics import prominence_from_counts
-
         m = mentions_table.c
         query = (
             sa.select(m.company, m.prominence, sa.func.count().label("mentions"))

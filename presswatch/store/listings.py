@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from presswatch.analytics import LISTING_COLUMNS, STORY_COLUMNS, UNDATED_COLUMNS
 from presswatch.models import Filters
 from presswatch.search import Search
 from presswatch.store.conditions import _undated_rows, kept_flag, scope, text_order
@@ -83,8 +84,6 @@ class ListingsMixin(FiguresMixin):
         With ``search``, only the articles whose title or text match it (their pickups still
         count the story's copies the filters keep); ``sizes`` as for search_condition.
         """
-        from presswatch.analytics import LISTING_COLUMNS
-
         c = coverage_table.c
         kept = scope(filters)
         if search is not None:
@@ -163,8 +162,6 @@ class ListingsMixin(FiguresMixin):
         """The stories the filters keep in more than one copy (copies that match ``search``,
         if any), as analytics.stories orders them (most picked up first), the first ``limit``
         of them; and how many there are."""
-        from presswatch.analytics import STORY_COLUMNS
-
         c, a = coverage_table.c, articles_table.c
         kept = scope(filters)
         if search is not None:
@@ -235,8 +232,6 @@ class ListingsMixin(FiguresMixin):
     ) -> pd.DataFrame:
         """The first ``limit`` undated articles of analytics.undated_listing under the filters
         other than the period (which leaves them out), matching ``search`` if any."""
-        from presswatch.analytics import UNDATED_COLUMNS
-
         c, a, links = coverage_table.c, articles_table.c, article_sources_table.c
         undated = sa.select(c.article_id).where(*_undated_rows(self.backend, filters, search))
         source = (

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from presswatch.nlp.text import fold
+from presswatch.analysis.nlp.text import fold
 
 NUM_PERM = 128
 # Stored signatures are only comparable under the same hashing scheme: name it explicitly.

@@ -14,8 +14,8 @@ from functools import lru_cache
 import simplemma
 import snowballstemmer
 
+from presswatch.analysis.nlp.text import SentenceIndex, fold
 from presswatch.models import Topic
-from presswatch.nlp.text import SentenceIndex, fold
 
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 # Function words skipped on both sides: "levée de fonds" matches "lever des fonds".

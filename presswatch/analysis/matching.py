@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from presswatch.analysis.nlp.text import SentenceIndex, first_paragraph_end, fold
+from presswatch.analysis.query import Document, Node, Term, matches, parse_query, term_regex
 from presswatch.config import AliasConfig, CompanyConfig
 from presswatch.models import Mention, MentionKind, Prominence, TextField
-from presswatch.nlp.text import SentenceIndex, first_paragraph_end, fold
-from presswatch.query import Document, Node, Term, matches, parse_query, term_regex
 
 # Between the words of an alias: any run of spaces, line breaks or hyphens ("Mistral\nAI",
 # "Mistral-AI"). After folding, every dash is "-" and every space variant is " ".

