@@ -134,6 +134,49 @@ def overview_elements(config: Path) -> dict[str, object]:
     }
 
 
+def bench_article(rng: random.Random, index: int, start: datetime) -> Article:
+    """One generated article of the benchmark archives: one or two companies, within two
+    years of ``start``, with mentions and tones."""
+    companies = rng.sample(COMPANIES, rng.choice([1, 1, 2]))
+    sentence = f"{companies[0]} annonce un nouveau modèle."
+    mentions = tuple(
+        Mention(
+            c,
+            c,
+            c,
+            "text",
+            0,
+            len(c),
+            sentence,
+            rng.choice(["title", "lead", "body"]),
+            tone_score=0.1,
+            tone_label="neutral",
+        )
+        for c in companies
+    )
+    return Article(
+        id=f"a{index:07d}",
+        source="Bench",
+        entry_key=str(index),
+        text=sentence,
+        title=f"Article {index}",
+        outlet=f"Outlet {rng.randint(0, 199)}",
+        published=start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
+        date_precision="datetime",
+        language=rng.choice(["fr", "en"]),
+        mentions=mentions,
+        company_tones=tuple(
+            CompanyTone(
+                c,
+                rng.uniform(-1, 1),
+                rng.choice(["positive", "neutral", "negative"]),
+                sentence,
+            )
+            for c in companies
+        ),
+    )
+
+
 def generate(path: Path, count: int, seed: int) -> None:
     """A store of ``count`` articles over two years, each naming one or two companies."""
     rng = random.Random(seed)
@@ -141,46 +184,7 @@ def generate(path: Path, count: int, seed: int) -> None:
     with Store(f"sqlite:///{path}") as store:
         batch = []
         for index in range(count):
-            companies = rng.sample(COMPANIES, rng.choice([1, 1, 2]))
-            sentence = f"{companies[0]} annonce un nouveau modèle."
-            mentions = tuple(
-                Mention(
-                    c,
-                    c,
-                    c,
-                    "text",
-                    0,
-                    len(c),
-                    sentence,
-                    rng.choice(["title", "lead", "body"]),
-                    tone_score=0.1,
-                    tone_label="neutral",
-                )
-                for c in companies
-            )
-            batch.append(
-                Article(
-                    id=f"a{index:07d}",
-                    source="Bench",
-                    entry_key=str(index),
-                    text=sentence,
-                    title=f"Article {index}",
-                    outlet=f"Outlet {rng.randint(0, 199)}",
-                    published=start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
-                    date_precision="datetime",
-                    language=rng.choice(["fr", "en"]),
-                    mentions=mentions,
-                    company_tones=tuple(
-                        CompanyTone(
-                            c,
-                            rng.uniform(-1, 1),
-                            rng.choice(["positive", "neutral", "negative"]),
-                            sentence,
-                        )
-                        for c in companies
-                    ),
-                )
-            )
+            batch.append(bench_article(rng, index, start))
             if len(batch) == 2000:
                 store.save_articles(batch)
                 batch = []
@@ -206,24 +210,29 @@ def time_page(page: object, url: str, charts: int) -> float:
     return time.perf_counter() - started
 
 
+def streamlit_command(script: Path, port: int) -> list[str]:
+    """The command serving a bare Streamlit page on 127.0.0.1:``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 def bare_streamlit(script: Path, port: int) -> subprocess.Popen[bytes]:
     """A bare Streamlit page served on 127.0.0.1:``port``."""
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(script, port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

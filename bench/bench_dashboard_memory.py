@@ -35,17 +35,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from presswatch.models import Article, CompanyTone, Mention
+from bench.bench_dashboard import COMPANIES, FLOOR_PAGE, bench_article, streamlit_command
+from presswatch.models import Article
 from presswatch.store import Store
 from tests.processes import CHROMIUM_ARGS, free_port, wait_healthy
 
-COMPANIES = ["Mistral AI", "OpenAI", "Anthropic", "Google DeepMind", "Meta AI", "Aleph Alpha"]
 CHROMIUM = "/usr/bin/chromium"
 SAMPLE_SECONDS = 0.05
 # The process tree is looked up again this often (a scan of /proc); its members' memory is
@@ -54,15 +54,6 @@ TREE_SECONDS = 0.5
 BATCH = 2000
 PAGES = ["Overview", "Coverage", "Topics", "Outlets", "Sources", "Export"]
 PANDAS_ENGINE = {"aggregate_in_database_above": 100_000_000}
-# The floor: what bench_dashboard's FLOOR_PAGE draws, 105 weeks of 6 companies in one chart.
-FLOOR_PAGE = """
-import numpy as np, pandas as pd, plotly.express as px, streamlit as st
-weeks = pd.date_range("2024-01-01", periods={weeks}, freq="W-MON")
-frame = pd.DataFrame({{"period": np.repeat(weeks, 6), "company": {companies} * {weeks},
-                       "mentions": np.random.default_rng(1).integers(0, 50, {weeks} * 6)}})
-st.title("Floor")
-st.plotly_chart(px.line(frame, x="period", y="mentions", color="company"), key="chart")
-"""
 # Plots whose traces are drawn (as in bench_dashboard).
 DRAWN = (
     "Array.from(document.querySelectorAll('.js-plotly-plot'))"
@@ -101,47 +92,10 @@ def generate(path: Path, mentions: int, seed: int) -> tuple[int, int]:
     with Store(f"sqlite:///{path}") as store:
         batch: list[Article] = []
         while written < mentions:
-            companies = rng.sample(COMPANIES, rng.choice([1, 1, 2]))
-            sentence = f"{companies[0]} annonce un nouveau modèle."
-            batch.append(
-                Article(
-                    id=f"a{articles:07d}",
-                    source="Bench",
-                    entry_key=str(articles),
-                    text=sentence,
-                    title=f"Article {articles}",
-                    outlet=f"Outlet {rng.randint(0, 199)}",
-                    published=start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
-                    date_precision="datetime",
-                    language=rng.choice(["fr", "en"]),
-                    mentions=tuple(
-                        Mention(
-                            c,
-                            c,
-                            c,
-                            "text",
-                            0,
-                            len(c),
-                            sentence,
-                            rng.choice(["title", "lead", "body"]),
-                            tone_score=0.1,
-                            tone_label="neutral",
-                        )
-                        for c in companies
-                    ),
-                    company_tones=tuple(
-                        CompanyTone(
-                            c,
-                            rng.uniform(-1, 1),
-                            rng.choice(["positive", "neutral", "negative"]),
-                            sentence,
-                        )
-                        for c in companies
-                    ),
-                )
-            )
+            article = bench_article(rng, articles, start)
+            batch.append(article)
             articles += 1
-            written += len(companies)
+            written += len(article.mentions)
             if len(batch) == BATCH:
                 store.save_articles(batch)
                 batch = []
@@ -273,25 +227,6 @@ def server(command: list[str], env: dict[str, str] | None = None) -> Iterator[in
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def streamlit_command(script: Path, port: int) -> list[str]:
-    """A bare Streamlit page served on 127.0.0.1:``port``."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
 
 
 def wait_idle(page: Any, title: str, charts: int, timeout: float) -> str:

@@ -1,6 +1,7 @@
 """The architecture, stated as tests: who may import what.
 
-- only presswatch/store/ speaks SQL (imports sqlalchemy);
+- only presswatch/store/ speaks SQL (imports sqlalchemy), and the product uses it through
+  the package (`from presswatch.store import Store`), never its tables or modules;
 - only dashboard/ imports streamlit, and nothing outside it imports the dashboard;
 - collectors turn sources into Article records and never import the store;
 - the analysis (presswatch/analysis/: matching, queries, stories, nlp) never imports the
@@ -128,6 +129,16 @@ def test_only_the_store_speaks_sql() -> None:
         if _root(i.target) == "sqlalchemy" and not i.module.startswith("presswatch.store")
     ]
     assert not bad, _violations("only presswatch/store/ may import sqlalchemy", bad)
+
+
+def test_the_store_is_used_through_its_package_only() -> None:
+    """Its tables and modules are private: the product imports `presswatch.store`."""
+    bad = [
+        i
+        for i in ALL_IMPORTS
+        if i.target.startswith("presswatch.store.") and not i.module.startswith("presswatch.store")
+    ]
+    assert not bad, _violations("import the store from presswatch.store, not its modules", bad)
 
 
 def test_only_the_dashboard_imports_streamlit_and_nothing_imports_the_dashboard() -> None:
