@@ -39,7 +39,7 @@ def period_bounds(
 
 
 # Days read before a bounded view's first day besides the previous period: the spike
-# detector's baseline (analytics.spikes' window).
+# detector's baseline (analytics.detect_spikes' window).
 BASELINE_DAYS = 14
 
 

@@ -26,7 +26,7 @@ class PeriodFigures:
 
     articles: int  # articles mentioning the chosen companies
     mentions: int
-    share: pd.DataFrame  # analytics.share_of_voice's columns
+    share: pd.DataFrame  # analytics.SHARE_COLUMNS
     tones: pd.DataFrame  # company, tone, articles (a person's correction wins)
 
     def net_tone(self, companies: list[str]) -> float | None:
@@ -52,11 +52,11 @@ class Overview:
 
     current: PeriodFigures
     previous: PeriodFigures | None  # the period of the same length before; None if unbounded
-    outlets: pd.DataFrame  # the tracked companies' top outlets (analytics.top_outlets)
+    outlets: pd.DataFrame  # company, outlet, articles, stories: the tracked companies' top
     frequency: analytics.Frequency
-    timeline: pd.DataFrame  # analytics.mentions_over_time's columns
-    tone_timeline: pd.DataFrame  # analytics.tone_over_time's columns, same frequency
-    spikes: pd.DataFrame  # analytics.spikes' columns (daily timelines only)
+    timeline: pd.DataFrame  # period, company, mentions, articles (timeline_from_daily)
+    tone_timeline: pd.DataFrame  # analytics.TONE_TABLE_COLUMNS, same frequency
+    spikes: pd.DataFrame  # detect_spikes' columns, article_ids and articles (daily only)
     titles: dict[str, str]  # the titles of the spikes' articles, for the hover
     unplaced: pd.DataFrame  # reason, articles: what the timeline cannot place
     undated: int  # undated articles, outside any bounded period (0 when unbounded)

@@ -107,7 +107,7 @@ class FiguresMixin(StoreBase):
         return frame
 
     def topic_counts(self, filters: Filters) -> pd.DataFrame:
-        """Articles per company and topic, as analytics.topic_counts."""
+        """Articles per company and topic, as the oracle's topic_counts."""
         c, t = coverage_table.c, topics_table.c
         query = (
             sa.select(
@@ -228,7 +228,7 @@ class FiguresMixin(StoreBase):
 
     def outlet_counts(self, filters: Filters, top: int = 10, by: str = "outlet") -> pd.DataFrame:
         """The outlets (or authors, with ``by="author"``) with most articles per company, as
-        analytics.top_outlets. Columns: company, <by>, articles, stories."""
+        the oracle's top_outlets. Columns: company, <by>, articles, stories."""
         query: Any
         if by == "outlet" and _stories_from_rollup(filters):
             # Each outlet's unique stories are its rows that are their story's first there.
@@ -278,7 +278,7 @@ class FiguresMixin(StoreBase):
         return ranked.groupby("company").head(top).reset_index(drop=True)[columns]
 
     def prominence_counts(self, filters: Filters) -> pd.DataFrame:
-        """Mentions per company in titles, leads and bodies, as analytics.prominence."""
+        """Mentions per company in titles, leads and bodies, as the oracle's prominence."""
         m = mentions_table.c
         query = (
             sa.select(m.company, m.prominence, sa.func.count().label("mentions"))

@@ -78,7 +78,7 @@ class ListingsMixin(FiguresMixin):
         *,
         sizes: tuple[int, int] | None = None,
     ) -> pd.DataFrame:
-        """The first ``limit`` articles of analytics.coverage_listing, read from the coverage
+        """The first ``limit`` articles of the oracle's coverage_listing, read from the coverage
         rows newest first: the database stops after them instead of sorting the view.
 
         With ``search``, only the articles whose title or text match it (their pickups still
@@ -160,7 +160,7 @@ class ListingsMixin(FiguresMixin):
         self, filters: Filters, limit: int, search: Search | None = None
     ) -> tuple[pd.DataFrame, int]:
         """The stories the filters keep in more than one copy (copies that match ``search``,
-        if any), as analytics.stories orders them (most picked up first), the first ``limit``
+        if any), as the oracle's stories orders them (most picked up first), the first ``limit``
         of them; and how many there are."""
         c, a = coverage_table.c, articles_table.c
         kept = scope(filters)
@@ -230,7 +230,7 @@ class ListingsMixin(FiguresMixin):
     def undated_listing(
         self, filters: Filters, limit: int, search: Search | None = None
     ) -> pd.DataFrame:
-        """The first ``limit`` undated articles of analytics.undated_listing under the filters
+        """The first ``limit`` undated articles of the oracle's undated_listing under the filters
         other than the period (which leaves them out), matching ``search`` if any."""
         c, a, links = coverage_table.c, articles_table.c, article_sources_table.c
         undated = sa.select(c.article_id).where(*_undated_rows(self.backend, filters, search))
