@@ -109,8 +109,14 @@ class CompanyConfig(_Strict):
 
     @property
     def all_aliases(self) -> list[AliasConfig]:
-        """The name and the aliases, without repeats, in config order."""
-        seen: dict[str, AliasConfig] = {self.name.casefold(): AliasConfig(alias=self.name)}
+        """The name and the aliases, without repeats, in config order.
+
+        The name is an alias like any other: when an alias entry spells the name, its rules
+        (case, context, distance) are the name's, not a plain match of the name beside them.
+        """
+        key = self.name.casefold()
+        ruled = next((a for a in self.aliases if a.alias.casefold() == key), None)
+        seen: dict[str, AliasConfig] = {key: ruled or AliasConfig(alias=self.name)}
         for alias in self.aliases:
             seen.setdefault(alias.alias.casefold(), alias)
         return list(seen.values())

@@ -136,6 +136,30 @@ def test_le_chat_is_not_a_cat() -> None:
     assert shipped("Le Chat, l’assistant de Mistral, répond en français.") == ["Mistral AI"] * 2
 
 
+def test_the_name_obeys_the_rules_written_for_it() -> None:
+    """A company named like a common word: the alias entry equal to the name gives the name
+    its rules, instead of a plain match of the name beside them."""
+    orange = CompanyConfig(
+        name="Orange",
+        aliases=[
+            {"alias": "Orange", "case_sensitive": True, "context": ["opérateur", "télécom*"]},
+            "Orange Business",
+        ],
+    )
+    matcher = Matcher([orange])
+
+    def found(text: str) -> list[str]:
+        return [m.matched for m in matcher.find(None, text)]
+
+    assert found("Sept départements en vigilance orange ce week-end.") == []
+    assert found("Orange : la vigilance est levée dans le Gard.") == []
+    assert found("L’opérateur Orange relève ses tarifs.") == ["Orange"]
+    assert found("Orange Business signe avec la SNCF.") == ["Orange Business"]
+    assert [a.alias for a in orange.all_aliases] == ["Orange", "Orange Business"]
+    plain = CompanyConfig(name="Orange", aliases=["Orange Business"])
+    assert [m.matched for m in Matcher([plain]).find(None, "une robe orange")] == ["orange"]
+
+
 def test_meta_needs_its_capital() -> None:
     assert shipped("Une méta-analyse et des meta tags.") == []
     assert shipped("Meta a publié Llama 3 en open source.") == ["Meta AI", "Meta AI"]
