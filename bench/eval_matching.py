@@ -47,10 +47,14 @@ def serve(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def matched_pairs(config_path: Path, work: Path, port: int) -> set[tuple[str, str]]:
+def matched_pairs(
+    config_path: Path, work: Path, port: int, companies: Path | None = None
+) -> set[tuple[str, str]]:
     """Collect the corpus with presswatch and return its (title, company) mention pairs."""
     text = config_path.read_text(encoding="utf-8").replace("127.0.0.1:8765", f"127.0.0.1:{port}")
     config = yaml.safe_load(text)
+    if companies is not None:
+        config["companies"] = yaml.safe_load(companies.read_text(encoding="utf-8"))["companies"]
     database = work / "dev.db"
     config["database"] = str(database)
     for source in config["sources"]:
@@ -72,16 +76,29 @@ def main() -> None:
     """Collect, compare with the labels, print precision and recall."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--companies",
+        type=Path,
+        help="a YAML file whose `companies` replace the dev config's (a config as a user writes)",
+    )
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="also list the wrong and the missed pairs (company, label, the annotator's note)",
+    )
     args = parser.parse_args()
     press = SHARED / "eval" / "press"
     server = serve(SHARED / "corpus" / "feeds", args.port)
     try:
         with tempfile.TemporaryDirectory() as folder:
-            found = matched_pairs(press / "config_dev.yaml", Path(folder), args.port)
+            found = matched_pairs(
+                press / "config_dev.yaml", Path(folder), args.port, args.companies
+            )
     finally:
         server.shutdown()
     with (press / "matching_dev.csv").open(encoding="utf-8", newline="") as handle:
-        labels = [(r["title"].strip(), r["company"], r["label"]) for r in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
+    labels = [(r["title"].strip(), r["company"], r["label"]) for r in rows]
     counts: Counter[str] = Counter()
     per_company: dict[str, Counter[str]] = {}
     for title, company, label in labels:
@@ -110,6 +127,15 @@ def main() -> None:
     for company in sorted(per_company):
         p, r, m, n = figures(per_company[company])
         print(f"| {company} | {show(p)} | {m} | {show(r)} | {n} |")
+    if args.errors:
+        # To the terminal only: the notes quote the corpus, which stays out of the project.
+        for row in rows:
+            hit = (row["title"].strip(), row["company"]) in found
+            wrong = hit and row["label"] in WRONG
+            missed = not hit and row["label"] in ("true", "missed")
+            if wrong or missed:
+                kind = "wrong" if wrong else "missed"
+                print(f"{kind}\t{row['company']}\t{row['label']}\t{row['note']}")
 
 
 if __name__ == "__main__":

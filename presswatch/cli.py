@@ -74,6 +74,8 @@ def main(verbose: int) -> None:
 @common_options
 def check_config(config_path: Path | None, db: str | None) -> None:
     """Validate the config file and print every problem at once."""
+    from presswatch.analysis.matching import ambiguity_warnings
+
     config = load_config(config_path)
     tracked = ", ".join(c.name for c in config.tracked)
     click.echo(
@@ -81,6 +83,8 @@ def check_config(config_path: Path | None, db: str | None) -> None:
         f"{len(config.sources)} sources, {len(config.topics)} topics; "
         f"database {database_url(config, db)}"
     )
+    for line in ambiguity_warnings(config.companies, config.languages):
+        click.echo(line)
 
 
 def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> int:

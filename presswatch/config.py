@@ -82,6 +82,10 @@ class AliasConfig(_Strict):
     context: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     within: Literal["sentence", "article"] = "sentence"
     case_sensitive: bool = False
+    # "exact": the text must carry the alias's accents ("Libération", not "liberation");
+    # "fold": accents never matter; unset: they matter only where the text's spelling is
+    # another word of a dictionary ("über" is not "Uber", "liberation" not "Libération").
+    accents: Literal["exact", "fold"] | None = None
 
 
 def _alias_item(value: object) -> object:

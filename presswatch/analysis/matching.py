@@ -8,6 +8,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel import Locale
+
+from presswatch.analysis.nlp.furniture import furniture_around
+from presswatch.analysis.nlp.lexicon import phrase_languages, word_languages
 from presswatch.analysis.nlp.text import SentenceIndex, first_paragraph_end, fold
 from presswatch.analysis.query import Document, Node, Term, matches, parse_query, term_regex
 from presswatch.config import AliasConfig, CompanyConfig
@@ -42,6 +46,30 @@ def _case_key(text: str) -> str:
     return re.sub(r"[\s\-\u2010-\u2014]+", " ", plain).replace("’", "'").strip()
 
 
+def _accent_key(text: str) -> str:
+    """Accents kept, case and gaps folded, ligatures spelled out: what `accents` compares."""
+    composed = unicodedata.normalize("NFC", text).lower()
+    composed = composed.replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    return re.sub(r"[\s\-\u2010-\u2014]+", " ", composed).strip()
+
+
+def _accents_agree(written: str, term: _Term) -> bool:
+    """Whether the text's spelling of an alias carries the accents its rule asks for."""
+    if term.accents == "fold":
+        return True
+    wanted = _accent_key(term.alias)
+    found = _accent_key(written)
+    if found == wanted:
+        return True
+    if written.isupper() and found == _accent_key(_case_key(term.alias)):
+        return True  # French capitals often drop their accents: "LIBERATION"
+    if term.accents == "exact":
+        return False
+    # Unset: another spelling counts unless it is a word of its own ("über", "liberation");
+    # a phrase of several words is never one.
+    return " " in wanted or not word_languages(written)
+
+
 @dataclass(frozen=True, slots=True)
 class _Term:
     company: str
@@ -50,6 +78,7 @@ class _Term:
     context: re.Pattern[str] | None = None
     within: str = "sentence"
     case_key: str | None = None
+    accents: str | None = None
 
 
 def _context_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
@@ -106,7 +135,7 @@ class Matcher:
         description = "\n".join(
             [
                 *(
-                    f"{key}\t{t.company}\t{t.kind}\t{t.within}\t{t.case_key}\t"
+                    f"{key}\t{t.company}\t{t.kind}\t{t.within}\t{t.case_key}\t{t.accents}\t"
                     f"{t.context.pattern if t.context else ''}"
                     for key, t in sorted(terms.items())
                 ),
@@ -124,6 +153,7 @@ class Matcher:
             context=_context_regex(alias.context),
             within=alias.within,
             case_key=_case_key(alias.alias) if alias.case_sensitive else None,
+            accents=alias.accents,
         )
 
     def find(self, title: str | None, text: str) -> list[Mention]:
@@ -141,8 +171,12 @@ class Matcher:
         hits = [
             h
             for h in hits
-            if h.term.case_key is None
-            or _case_key(h.field.content[h.start : h.end]) == h.term.case_key
+            if (
+                h.term.case_key is None
+                or _case_key(h.field.content[h.start : h.end]) == h.term.case_key
+            )
+            and _accents_agree(h.field.content[h.start : h.end], h.term)
+            and furniture_around(h.field.content, h.start, h.end, h.field.folded) is None
         ]
         if not hits:
             return []
@@ -199,3 +233,39 @@ class Matcher:
         """Whether an article satisfies the company's query (True when it has none)."""
         query = self._queries.get(company)
         return query is None or matches(query, Document(f"{title or ''}\n{text}"))
+
+
+def ambiguity_warnings(
+    companies: Sequence[CompanyConfig], languages: Sequence[str] = ("fr", "en")
+) -> list[str]:
+    """One line per name or alias that is also a common word and has no context, with the
+    rule to add.
+
+    Without `context` (or a company `query`), "orange" in "vigilance orange" counts for
+    Orange and "total" for TotalEnergies; `case_sensitive` alone still counts "Total" at
+    the start of a sentence or in a title ("Total War").
+    """
+    lines = []
+    for company in companies:
+        if company.query is not None:
+            continue
+        for alias in company.all_aliases:
+            if alias.context:
+                continue
+            found = phrase_languages(alias.alias, languages)
+            if not found:
+                continue
+            rule = "" if alias.case_sensitive else "case_sensitive: true, "
+            lines.append(
+                f'warning: {company.name}: "{alias.alias}" is also a common word in '
+                f"{_language_names(found)}; give it rules: - {{alias: {alias.alias}, "
+                f"{rule}context: [words that stand near the company]}}"
+            )
+    return lines
+
+
+def _language_names(codes: Sequence[str]) -> str:
+    """ "French, English and German" from ["fr", "en", "de"] (English names, from Babel)."""
+    english = Locale("en")
+    names = [str(english.languages.get(code, code)) for code in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -80,3 +80,89 @@ def strip_furniture(text: str) -> tuple[str, list[str]]:
     cleaned = "\n".join(kept).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     return cleaned, removed
+
+
+# --- Furniture around a mention, in any source's text (feeds, pages, files) ---------------
+# A page around an article names companies as channels, not as news: "Partager sur
+# Twitter", "Follow us on Telegram", "Buy on Amazon", "© 2024 Reuters", share-button CSS,
+# e-mail addresses, URLs and code paths. Such a mention is page furniture wherever it
+# stands; these rules look only at the words around it, so they hold for every language
+# the calls to action below are written in.
+
+# Calls to action that open a line or a sentence and name where to go: "Follow us on",
+# "Suivez-nous sur", "Seguici su", "Schreibt uns per", "Síguenos en", "Buy on".
+_CALL_TO_ACTION = re.compile(
+    r"(?:^|[.!?:|•·>\n]\s*|\s[-–—]\s)"
+    r"(?:share|partager|partagez|teilen|condividi|compartir|compartilhe|"
+    r"follow|suivez|suivre|seguici|seguiteci|segui|folgt|folge|folgen|siguenos|siga|volg|"
+    r"join|rejoignez|rejoindre|retrouvez|unisciti|unete|"
+    r"subscribe|abonnez|abonnez-vous|abonniere|abonniert|iscriviti|suscribete|inscreva|"
+    r"listen|ecoutez|ecouter|horen|ascolta|escucha|ouca|"
+    r"download|telechargez|telecharger|scarica|descarga|baixe|get it|"
+    r"buy|achetez|acheter|shop|kaufen|"
+    r"rate us|notez-nous|bewertet|bewerte|valutaci|"
+    r"contact|contactez|write to|ecrivez|schreibt|schreib|scrivici|escribenos|"
+    r"like us|aimez|find us|available on the app store|available on google play)\b"
+    r"[^.!?\n]{0,60}?"
+    r"(?:\s|^)(?:on|sur|su|sul|auf|bei|en|in|at|via|per|chez|from|to|a|au|avec|with|"
+    r"or|ou|oder|und|and|et|e|y|o)\s*$"
+)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright|tous droits reserves|all rights reserved)")
+# A line of links: "Facebook | Twitter | LinkedIn", "Twitter • Instagram • YouTube".
+_LINK_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+/\s+")
+_CODE_LINE = re.compile(r"[{}]|;\s*$|^\s*(?:import|from|def|function|var|const|let)\s")
+
+
+def furniture_around(text: str, start: int, end: int, folded: str | None = None) -> str | None:
+    """Why the words at ``text[start:end]`` are page furniture, or None when they are prose.
+
+    The reasons: "url" (inside a web address), "e-mail", "path" (a file or code path, a
+    dotted identifier such as a bundle id, a subdomain or a CSS class), "code" (a line of
+    code or CSS), "link label" ("Telegram: https://..."), "call to action" (share,
+    follow, subscribe, buy... on it), "copyright" (a footer) and "link list" (a line of
+    links). ``folded`` is ``fold(text)`` if the caller has it.
+    """
+    if folded is None:
+        folded = fold(text)
+    token_start = start
+    while token_start > 0 and not text[token_start - 1].isspace():
+        token_start -= 1
+    token_end = end
+    while token_end < len(text) and not text[token_end].isspace():
+        token_end += 1
+    token = folded[token_start:token_end].strip("()[]<>\"'«»,;")
+    if "://" in token or token.startswith("www."):
+        return "url"
+    if "@" in token and "." in token.split("@")[-1]:
+        return "e-mail"
+    if token.count("/") >= 2 or token.startswith(("/", "~/", "\\")) or token.count("\\") >= 2:
+        return "path"
+    # Dotted identifiers are written in lower case ("com.apple.dock", "support.google.com",
+    # ".twitter {"); a capital after a dot is a sentence glued to the previous one. A bare
+    # domain in prose ("an article from bbc.com") names the outlet: it stays a mention.
+    if "/" in token and "." in token:
+        return "url"
+    if text[start - 1 : start] == "." and text[start:end].islower():
+        return "path"
+    if text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum():
+        bare_domain = re.fullmatch(r"[^\W_][\w-]*\.[a-z]{2,6}", token)
+        if not bare_domain:
+            return "path"
+    line_start = folded.rfind("\n", 0, start) + 1
+    line_end = folded.find("\n", end)
+    line = folded[line_start : len(folded) if line_end < 0 else line_end]
+    if _CODE_LINE.search(line) and ("{" in line or "}" in line or line.rstrip().endswith(";")):
+        return "code"
+    rest = folded[end : end + 12]
+    if re.match(r"\s*:\s*(?:https?:|www\.|@\w|t\.me/)", rest):
+        return "link label"  # "Telegram: https://t.me/...", "Twitter: @presswatch"
+    lead = folded[max(line_start, start - 90) : start]
+    if _CALL_TO_ACTION.search(lead):
+        return "call to action"
+    if _COPYRIGHT.search(line) and len(line) <= 200:
+        return "copyright"
+    if len(line) <= 160:
+        items = [item for item in _LINK_SEPARATORS.split(line.strip()) if item]
+        if len(items) >= 3 and all(len(item.split()) <= 4 for item in items):
+            return "link list"
+    return None

@@ -29,8 +29,14 @@ _BLOCK_TAGS = frozenset(
         "figure",
         "figcaption",
         "hr",
+        "dt",
+        "dd",
+        "caption",
     }
 )
+# Table cells sit side by side: a space between them, or "Price</td><td>Amazon" would read
+# as the one word "PriceAmazon" and hide the name.
+_CELL_TAGS = frozenset({"td", "th"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg"})
 _CODE_TAGS = frozenset({"script", "style"})
 
@@ -51,6 +57,8 @@ class _TextExtractor(HTMLParser):
             self._code += tag in _CODE_TAGS
         elif tag in _BLOCK_TAGS:
             self._out.append("\n")
+        elif tag in _CELL_TAGS:
+            self._out.append(" ")
 
     @property
     def _out(self) -> list[str]:
@@ -72,6 +80,8 @@ class _TextExtractor(HTMLParser):
                 self._skipped.clear()
         elif tag in _BLOCK_TAGS:
             self._out.append("\n")
+        elif tag in _CELL_TAGS:
+            self._out.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._code:

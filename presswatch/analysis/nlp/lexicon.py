@@ -1,0 +1,58 @@
+"""Is a name also a common word? simplemma's dictionaries, which keep the case of names.
+
+simplemma ships a lemma dictionary per language (word form -> lemma) in which common words
+are written in lower case and proper nouns with their capital: "orange" is there in
+French and English, "Lyon" only with its capital. A company name whose lower-case form is
+a dictionary word ("Orange", "Total", "Free", "Apple", the verb "google") is ambiguous in
+running text; one whose accented or unaccented spelling is a word ("über" for "Uber",
+"liberation" for "Libération") collides with that word once accents are folded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+from simplemma.strategies.dictionaries.dictionary_factory import DictionaryFactory
+
+# The languages whose words a French and English press archive meets most, including
+# in quotes, names and the foreign-language items of aggregated feeds.
+COMMON_WORD_LANGUAGES: tuple[str, ...] = ("fr", "en", "de", "es", "it", "pt", "nl")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=1)
+def _factory() -> DictionaryFactory:
+    # One factory keeps each language's dictionary once loaded (it caches them itself).
+    return DefaultDictionaryFactory(cache_max_size=len(COMMON_WORD_LANGUAGES))
+
+
+def word_languages(word: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> list[str]:
+    """The languages in which ``word`` written in lower case is a dictionary word."""
+    lowered = word.lower()
+    return [code for code in languages if lowered in _factory().get_dictionary(code)]
+
+
+def phrase_languages(phrase: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> list[str]:
+    """The languages in which every word of ``phrase``, in lower case, is a dictionary word.
+
+    "Le Chat" and "Free Mobile" are phrases of common words; "Google DeepMind" is not, nor
+    is "Mistral AI" (a word in capitals is an acronym, not the word "ai"), "Mistral 7B" (a
+    token that is no word) or a longer name ("The New York Times": three words and more
+    read as a title).
+    """
+    words = phrase.split()
+    if not words or len(words) > 2 or not all(_WORD.fullmatch(w) for w in words):
+        return []
+    if any(len(w) > 2 and w.isupper() for w in words) or (
+        len(words) > 1 and any(len(w) > 1 and w.isupper() for w in words)
+    ):
+        return []
+    found = set(word_languages(words[0], languages))
+    for word in words[1:]:
+        found &= set(word_languages(word, languages))
+        if not found:
+            return []
+    return [code for code in languages if code in found]
