@@ -156,6 +156,17 @@ def load_undated(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_other_languages(url: str, limit: int) -> pd.DataFrame:
+    """Articles that name a company in a language the figures leave out, newest first."""
+    rows = _store(url).other_language_articles(limit)
+    frame = pd.DataFrame(
+        rows, columns=["id", "title", "outlet", "published", "language", "companies"]
+    )
+    frame["companies"] = frame["companies"].map(", ".join)
+    return frame
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_republished(
     url: str, filters: Filters, limit: int, text: str = ""
 ) -> tuple[pd.DataFrame, int]:

@@ -126,6 +126,8 @@ FRENCH: dict[str, str] = {
     "Topic": "Thème",
     "Topics per {period}": "Thèmes par {period}",
     "Undated articles ({count}): outside any period, listed here": "Articles non datés ({count}) : hors de toute période, listés ici",
+    "Articles in other languages ({count}): stored and listed, in no figure": "Articles dans d’autres langues ({count}) : conservés et listés, hors de tout chiffre",
+    "They name a company but are in none of the configured languages: no share of voice, tone or alert counts them.": "Ils citent une entreprise mais ne sont dans aucune des langues configurées : ni la part de voix, ni la tonalité, ni les alertes ne les comptent.",
     "Unique stories": "Histoires uniques",
     "Where the mentions stand: in the title, the lead (first paragraph) or the body.": "Où se trouvent les mentions : dans le titre, le chapeau (premier paragraphe) ou le corps.",
     "Words and phrases that rose most in articles about {companies}: the last {days} days ({current} articles) against the {days} days before ({previous} articles).": "Mots et expressions les plus en hausse dans les articles sur {companies} : les {days} derniers jours ({current} articles) par rapport aux {days} jours précédents ({previous} articles).",

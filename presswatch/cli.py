@@ -458,8 +458,18 @@ def reanalyze(config_path: Path | None, db: str | None) -> None:
     click.echo(f"Reanalyzed {total} articles.")
     if not changes:
         click.echo("No mention added or removed.")
-    for company, (added, removed) in changes.items():
-        click.echo(f"  {company}: +{added} -{removed} mentions")
+    for company, change in changes.items():
+        click.echo(f"  {company}: +{change.added} -{change.removed} mentions")
+        for sign, sentences in (("+", change.added_sentences), ("-", change.removed_sentences)):
+            for sentence in sentences:
+                click.echo(f"    {sign} {_one_line(sentence)}")
+
+
+def _one_line(text: str, width: int = 160) -> str:
+    """Untrusted text on one terminal line: control characters out, long text cut."""
+    plain = "".join(ch if ch.isprintable() else " " for ch in text)
+    plain = " ".join(plain.split())
+    return plain if len(plain) <= width else plain[: width - 1] + "…"
 
 
 @main.command("set-tone")
@@ -578,28 +588,54 @@ def correction_examples(store: Store) -> tuple[list[str], list[str]]:
 @common_options
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="How many articles to show.")
-def test_query(config_path: Path | None, db: str | None, query: str, limit: int) -> None:
+@click.option(
+    "--company",
+    default=None,
+    help="Try QUERY as this company's query: show the articles it would gain and lose.",
+)
+def test_query(
+    config_path: Path | None, db: str | None, query: str, limit: int, company: str | None
+) -> None:
     """Run a boolean query over the archive and show the matching sentences."""
-    from presswatch.analysis.archive_search import search_archive
+    from presswatch.analysis.archive_search import company_query_changes, search_archive
     from presswatch.analysis.query import QuerySyntaxError
     from presswatch.export import format_date
 
-    _, store = _open(config_path, db)
+    config, store = _open(config_path, db)
     try:
         with store:
-            searched, hits = search_archive(store, query)
+            if company is not None:
+                changes = company_query_changes(store, config.companies, company, query)
+            else:
+                searched, hits = search_archive(store, query)
     except QuerySyntaxError as exc:
         click.echo(f"error: query: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"{len(hits)} of {searched} articles match {query}")
-    for hit in hits[:limit]:
+    except ValueError as exc:
+        click.echo(f"error: --company: {exc}", err=True)
+        sys.exit(2)
+
+    def show(hit: Any, sign: str = "") -> None:
         article = hit.article
         date = format_date(article.published, article.date_precision) or "undated"
-        click.echo(
-            f"\n{date} · {article.outlet or 'unknown outlet'} · {article.title or '(untitled)'}"
-        )
+        title = _one_line(article.title or "(untitled)")
+        click.echo(f"\n{sign}{date} · {_one_line(article.outlet or 'unknown outlet')} · {title}")
         for sentence in hit.sentences:
-            click.echo(f"    {sentence}")
+            click.echo(f"    {_one_line(sentence)}")
+
+    if company is not None:
+        click.echo(
+            f"{company} with the query {query}: +{len(changes.added)} articles, "
+            f"-{len(changes.removed)} articles"
+        )
+        for hit in changes.added[:limit]:
+            show(hit, "+ ")
+        for hit in changes.removed[:limit]:
+            show(hit, "- ")
+        return
+    click.echo(f"{len(hits)} of {searched} articles match {query}")
+    for hit in hits[:limit]:
+        show(hit)
 
 
 @main.command()

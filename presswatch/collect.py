@@ -127,6 +127,7 @@ def collect(
         summary.seconds = time.monotonic() - started
         return summary
     analyzer = Analyzer(config)
+    store.set_figure_languages(analyzer.languages)
     if store.get_meta(ANALYSIS_KEY) != analyzer.fingerprint and store.count_articles():
         # Aliases, topics or the tone model changed since the archive was analysed: bring
         # the stored articles up to date first.

@@ -112,6 +112,18 @@ def test_reanalyze_and_test_query(
     assert result.exit_code == 0, result.output
     assert "Reanalyzed 2 articles." in result.output
     assert "Nvidia: +" in result.output
+    # A sample of the sentences gained, not only a count.
+    gained = [line for line in result.output.splitlines() if line.startswith("    + ")]
+    assert gained and all(("GTC" in line or "Nvidia" in line) for line in gained)
+
+    # A query tried for one company: what it would gain and lose, sentence by sentence.
+    near = 'Mensch NEAR/5 "Mistral AI"'
+    result = runner.invoke(main, ["test-query", *args, "--company", "Mistral AI", near])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Mistral AI with the query {near}: +0 articles, -1 articles")
+    assert "\n- " in result.output and "Mistral" in result.output.split("\n- ", 1)[1]
+    result = runner.invoke(main, ["test-query", *args, "--company", "Nobody", "Mensch"])
+    assert result.exit_code == 2 and "configured: " in result.output
 
 
 def test_set_tone_wins_over_the_model_in_the_export(

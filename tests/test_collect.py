@@ -200,3 +200,69 @@ def test_one_article_from_two_feeds_written_together_is_stored_once_with_both_so
     assert outcomes["A"].new + outcomes["B"].new == 3
     assert sorted(outcomes["A"].new_ids + outcomes["B"].new_ids) == sorted(articles["id"])
     assert summary.new == 3 and summary.updated == 0
+
+
+def _entry(guid: str, title: str, text: str) -> str:
+    return (
+        f"<item><guid>{guid}</guid><title>{title}</title><link>https://example.org/{guid}</link>"
+        f"<pubDate>Mon, 02 Dec 2024 10:00:00 +0000</pubDate><description>{text}</description></item>"
+    )
+
+
+LANGUAGES_FEED = (
+    '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Mixte</title>'
+    + _entry(
+        "fr",
+        "Mistral AI lève des fonds",
+        "La start-up française Mistral AI a annoncé mardi une levée de fonds auprès de ses "
+        "investisseurs historiques, qui saluent une croissance rapide de son chiffre "
+        "d'affaires et de ses équipes à Paris comme à Londres.",
+    )
+    + _entry(
+        "en",
+        "Mistral AI raises money",
+        "The French start-up Mistral AI announced on Tuesday that it had raised new money "
+        "from its existing investors, who praised the fast growth of its revenue and of its "
+        "teams in Paris and in London.",
+    )
+    + _entry(
+        "de",
+        "Mistral AI sammelt Geld ein",
+        "Das französische Start-up Mistral AI hat am Dienstag bekannt gegeben, dass es neues "
+        "Geld von seinen bisherigen Investoren erhalten hat, die das schnelle Wachstum des "
+        "Umsatzes und der Teams in Paris und London lobten.",
+    )
+    + "</channel></rss>"
+)
+
+
+def test_other_languages_are_listed_but_in_no_figure(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    from presswatch.models import Filters
+
+    feed_server.routes["/mixed.xml"] = Route(LANGUAGES_FEED.encode())
+    sources = [{"name": "Mixte", "kind": "rss", "url": feed_server.url("/mixed.xml")}]
+    collect(write_config(sources=sources), store)
+    articles = store.articles_frame().set_index("title")
+    assert articles.loc["Mistral AI sammelt Geld ein", "language"] == "de"
+    assert articles.loc["Mistral AI raises money", "language"] == "en"
+    assert articles.loc["Mistral AI lève des fonds", "language"] == "fr"
+    # Matched and kept: three articles name Mistral AI; two count.
+    assert store.mentions_frame()["article_id"].nunique() == 3
+    counts = store.company_counts(Filters()).set_index("company")
+    assert counts.loc["Mistral AI", "articles"] == 2
+    tones = store.tones_frame()
+    german_id = articles.loc["Mistral AI sammelt Geld ein", "id"]
+    assert german_id not in set(tones["article_id"])  # scored by no French or English model
+    listed = store.other_language_articles()
+    assert [(a["title"], a["language"], a["companies"]) for a in listed] == [
+        ("Mistral AI sammelt Geld ein", "de", ["Mistral AI"])
+    ]
+    # Following French only: the English article leaves the figures too, on the next run.
+    summary = collect(write_config(sources=sources, languages=["fr"]), store)
+    assert summary.reanalyzed == 3
+    counts = store.company_counts(Filters()).set_index("company")
+    assert counts.loc["Mistral AI", "articles"] == 1
+    assert store.figure_languages() == ["fr"]
+    assert {a["language"] for a in store.other_language_articles()} == {"de", "en"}

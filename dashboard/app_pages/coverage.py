@@ -9,6 +9,7 @@ from dashboard.data import (
     load_article,
     load_article_tones,
     load_listing,
+    load_other_languages,
     load_republished,
     load_search,
     load_undated,
@@ -77,6 +78,33 @@ if undated is not None and undated_total:
                 "outlet": view.t("Outlet"),
                 "title": view.t("Title"),
                 "source": view.t("Source"),
+            },
+        )
+
+other_languages = load_other_languages(view.database, LISTED)
+if not other_languages.empty:
+    with st.expander(
+        view.t(
+            "Articles in other languages ({count}): stored and listed, in no figure",
+            count=len(other_languages),
+        )
+    ):
+        st.caption(
+            view.t(
+                "They name a company but are in none of the configured languages: no "
+                "share of voice, tone or alert counts them."
+            )
+        )
+        st.dataframe(
+            other_languages[["language", "outlet", "title", "companies"]].fillna(
+                {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+            ),
+            hide_index=True,
+            column_config={
+                "language": view.t("Language"),
+                "outlet": view.t("Outlet"),
+                "title": view.t("Title"),
+                "companies": view.t("Companies"),
             },
         )
 

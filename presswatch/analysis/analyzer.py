@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import Counter
+import random
 from typing import Any
 
 from presswatch.analysis.matching import Matcher
-from presswatch.analysis.nlp.language import detect_language
+from presswatch.analysis.nlp.language import detect_language, primary_language
 from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import TopicMatcher
@@ -41,6 +41,7 @@ class Analyzer:
                 repr(getattr(self.tone, "cutoffs", "")),
                 repr(getattr(getattr(self.tone, "model", None), "coef", "")),
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
+                repr(self.languages),
             ]
         )
         self.fingerprint = hashlib.sha256(description.encode("utf-8")).hexdigest()[:16]
@@ -48,19 +49,23 @@ class Analyzer:
     def analyse(self, article: Article, stories: StoryIndex | None = None) -> Article:
         """The article with its mentions, tones, topics and (given an index) its story."""
         mentions = self.matcher.find(article.title, article.text)
-        if mentions and article.language is None:
+        language = primary_language(article.language)
+        if mentions and language is None:
             # Collectors may leave it to us: only articles naming a company need it.
-            article = dataclasses.replace(
-                article,
-                language=detect_language(f"{article.title or ''}\n{article.text}", self.languages),
-            )
+            language = detect_language(f"{article.title or ''}\n{article.text}", self.languages)
+        if language != article.language:
+            article = dataclasses.replace(article, language=language)
         changes: dict[str, Any] = {"mentions": tuple(mentions)}
         if stories is not None:
             # Stories group copies of coverage: an article that names no company is in no
             # figure, so it is not fingerprinted (MinHash was 40% of a first collection).
             data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
             changes.update(story_id=stories.assign(article.id, data), signature=data)
-        if mentions:
+        if mentions and not self.in_scope(language):
+            # Listed with its mentions, but in no figure (the store counts only the
+            # configured languages), and scored by no model of another language.
+            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+        elif mentions:
             changes.update(self._tone(article, mentions))
             changes["topics"] = tuple(
                 self.topics.find(article.title, article.text, article.language)
@@ -68,6 +73,10 @@ class Analyzer:
         else:
             changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
         return dataclasses.replace(article, **changes)
+
+    def in_scope(self, language: str | None) -> bool:
+        """Whether an article in this language counts in the figures (unknown ones do)."""
+        return language is None or language in self.languages
 
     def _tone(self, article: Article, mentions: list[Mention]) -> dict[str, Any]:
         language = article.language
@@ -120,13 +129,38 @@ def analyse(
     return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
 
 
-def reanalyze(store: Store, analyzer: Analyzer) -> dict[str, tuple[int, int]]:
-    """Recompute every stored article's analysis and stories; (added, removed) per company."""
-    before: Counter[str] = Counter()
-    after: Counter[str] = Counter()
+# How many added and removed sentences a reanalysis keeps per company, to show.
+SAMPLED_SENTENCES = 5
+
+
+@dataclasses.dataclass
+class CompanyChanges:
+    """What a reanalysis changed for one company: mentions added and removed, with a sample
+    of their sentences (so a person sees what a rule change does, not only counts)."""
+
+    added: int = 0
+    removed: int = 0
+    added_sentences: list[str] = dataclasses.field(default_factory=list)
+    removed_sentences: list[str] = dataclasses.field(default_factory=list)
+
+
+def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, CompanyChanges]:
+    """Recompute every stored article's analysis and stories; what changed per company."""
+    store.set_figure_languages(analyzer.languages)
     mentions = store.mentions_frame()
+    # A mention is the same before and after when it names the same company at the same
+    # place of the same article.
+    before: dict[tuple[str, str, str, int], str] = {}
     if not mentions.empty:
-        before.update(mentions["company"].tolist())
+        keys = zip(
+            mentions["article_id"],
+            mentions["company"],
+            mentions["field"],
+            mentions["start"].astype(int),
+            strict=True,
+        )
+        before = dict(zip(keys, mentions["sentence"], strict=True))
+    after: dict[tuple[str, str, str, int], str] = {}
     stories = StoryIndex()
     for stored in list(store.iter_articles()):
         # Reuse the stored signature: the text did not change, only the rules did.
@@ -137,12 +171,31 @@ def reanalyze(store: Store, analyzer: Analyzer) -> dict[str, tuple[int, int]]:
         article = dataclasses.replace(
             article, story_id=stories.assign(stored.id, data), signature=data
         )
-        after.update(m.company for m in article.mentions)
+        after.update(
+            ((stored.id, m.company, m.field, m.start), m.sentence) for m in article.mentions
+        )
         store.replace_analysis(article)
     store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
-    changes: dict[str, tuple[int, int]] = {}
-    for company in sorted(set(before) | set(after)):
-        delta = after[company] - before[company]
-        if delta:
-            changes[company] = (max(delta, 0), max(-delta, 0))
+    added: dict[str, list[str]] = {}
+    removed: dict[str, list[str]] = {}
+    for key in after.keys() - before.keys():
+        added.setdefault(key[1], []).append(after[key])
+    for key in before.keys() - after.keys():
+        removed.setdefault(key[1], []).append(before[key])
+    sampler = random.Random(seed)  # noqa: S311 (a sample to read, not a secret)
+    changes: dict[str, CompanyChanges] = {}
+    for company in sorted(set(added) | set(removed)):
+        gained, lost = sorted(added.get(company, [])), sorted(removed.get(company, []))
+        changes[company] = CompanyChanges(
+            added=len(gained),
+            removed=len(lost),
+            added_sentences=_sample(sampler, gained),
+            removed_sentences=_sample(sampler, lost),
+        )
     return changes
+
+
+def _sample(sampler: random.Random, sentences: list[str]) -> list[str]:
+    """Up to SAMPLED_SENTENCES distinct sentences, drawn at random."""
+    distinct = list(dict.fromkeys(sentences))
+    return sampler.sample(distinct, min(SAMPLED_SENTENCES, len(distinct)))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.query import Document, matches, parse_query, positive_terms, term_regex
+from presswatch.config import CompanyConfig
 from presswatch.models import Article
 from presswatch.store import Store
 
@@ -46,3 +49,41 @@ def search_archive(
     epoch = datetime.min.replace(tzinfo=UTC)
     hits.sort(key=lambda h: h.article.published or epoch, reverse=True)
     return searched, hits
+
+
+@dataclass(slots=True)
+class QueryChanges:
+    """What giving a company a query would change: its articles gained and lost, each with
+    the sentences of its mentions."""
+
+    company: str
+    added: list[QueryHit]
+    removed: list[QueryHit]
+
+
+def company_query_changes(
+    store: Store, companies: Sequence[CompanyConfig], company: str, query: str
+) -> QueryChanges:
+    """The articles ``company`` would gain and lose with ``query`` as its query, against
+    the mentions stored now (raises QuerySyntaxError, or ValueError for an unknown name)."""
+    parse_query(query)
+    names = [c.name for c in companies]
+    if company not in names:
+        raise ValueError(
+            f"no company named {company!r} in the config (configured: {', '.join(names)})"
+        )
+    trial = [c.model_copy(update={"query": query}) if c.name == company else c for c in companies]
+    matcher = Matcher(trial)
+    stored = store.mentioned_article_ids(company)
+    added: list[QueryHit] = []
+    removed: list[QueryHit] = []
+    # The company's aliases without any query: the sentences an article loses.
+    unqueried = Matcher([c.model_copy(update={"query": None}) for c in trial if c.name == company])
+    for article in store.iter_articles():
+        found = [m for m in matcher.find(article.title, article.text) if m.company == company]
+        if found and article.id not in stored:
+            added.append(QueryHit(article, list(dict.fromkeys(m.sentence for m in found))))
+        elif not found and article.id in stored:
+            sentences = [m.sentence for m in unqueried.find(article.title, article.text)]
+            removed.append(QueryHit(article, list(dict.fromkeys(sentences))))
+    return QueryChanges(company, added, removed)

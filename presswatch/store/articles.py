@@ -301,6 +301,13 @@ class ArticlesMixin(StoreBase):
         with self._begin() as conn:
             return list(conn.execute(sa.select(articles_table.c.id)).scalars())
 
+    def mentioned_article_ids(self, company: str) -> set[str]:
+        """The ids of the articles with a stored mention of this company."""
+        m = mentions_table.c
+        with self._begin() as conn:
+            query = sa.select(m.article_id).where(m.company == company).distinct()
+            return set(conn.execute(query).scalars())
+
     def has_articles_since(self, moment: datetime) -> bool:
         """Whether any article was published since this moment (an index lookup)."""
         with self._begin() as conn:

@@ -25,12 +25,70 @@ from presswatch.store.schema import (
     daily_coverage_table,
     daily_outlets_table,
     mentions_table,
+    meta_table,
     tones_table,
 )
+
+# The meta key holding the languages whose articles the figures count (comma-separated).
+FIGURE_LANGUAGES_KEY = "figure_languages"
 
 
 class CoverageMixin(StoreBase):
     """Rebuilds the coverage and its rollups on request."""
+
+    def set_figure_languages(self, languages: Sequence[str]) -> bool:
+        """Count in the figures only articles in these languages (or of no known language),
+        rebuilding the coverage when that changes; return whether it changed.
+
+        An article in another language keeps its mentions (it is listed, and found by
+        search) but is in no figure: no share of voice, timeline, tone or alert counts it.
+        """
+        value = ",".join(sorted(set(languages)))
+        with self._begin() as conn:
+            current = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == FIGURE_LANGUAGES_KEY)
+            ).scalar_one_or_none()
+            if current == value:
+                return False
+            self._set_meta(conn, FIGURE_LANGUAGES_KEY, value)
+            _rebuild_coverage(conn)
+        return True
+
+    def figure_languages(self) -> list[str] | None:
+        """The languages the figures count (None: every language)."""
+        with self._begin() as conn:
+            return _figure_languages(conn)
+
+    def other_language_articles(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Articles that name a company but are in a language the figures leave out, newest
+        first: id, title, outlet, published, language and the companies named."""
+        with self._begin() as conn:
+            languages = _figure_languages(conn)
+            if languages is None:
+                return []
+            a, m = articles_table.c, mentions_table.c
+            named = sa.select(m.article_id, m.company).distinct().subquery("named")
+            rows = conn.execute(
+                sa.select(a.id, a.title, a.outlet, a.published, a.language, named.c.company)
+                .join(named, named.c.article_id == a.id)
+                .where(a.language.is_not(None), a.language.not_in(languages))
+                .order_by(_undated_last(a.published), a.published.desc(), a.id)
+            ).all()
+        articles: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            item = articles.setdefault(
+                row.id,
+                {
+                    "id": row.id,
+                    "title": row.title,
+                    "outlet": row.outlet,
+                    "published": row.published,
+                    "language": row.language,
+                    "companies": [],
+                },
+            )
+            item["companies"].append(row.company)
+        return list(articles.values())[:limit]
 
     def rebuild_coverage(self) -> int:
         """Rewrite the whole coverage table and its rollups from the stored mentions, tones
@@ -42,9 +100,18 @@ class CoverageMixin(StoreBase):
             )
 
 
-def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
+def _figure_languages(conn: Connection) -> list[str] | None:
+    """The languages the figures count, from the meta table (None: every language)."""
+    value = conn.execute(
+        sa.select(meta_table.c.value).where(meta_table.c.key == FIGURE_LANGUAGES_KEY)
+    ).scalar_one_or_none()
+    return [code for code in value.split(",") if code] if value else None
+
+
+def _coverage_insert(ids: Sequence[str] | None, languages: Sequence[str] | None) -> sa.Insert:
     """INSERT ... SELECT of the coverage rows of these articles (None: of every article),
-    from their mentions, their article, their tones and the latest tone corrections.
+    from their mentions, their article, their tones and the latest tone corrections; only
+    articles in ``languages`` or of no known language (None: every language).
 
     A whole archive's rows get their first-of-story flags here; some articles' rows get
     False, and _mark_firsts sets their stories' flags after."""
@@ -97,6 +164,8 @@ def _coverage_insert(ids: Sequence[str] | None) -> sa.Insert:
             sa.and_(fixed.c.article_id == counts.c.article_id, fixed.c.company == counts.c.company),
         )
     )
+    if languages is not None:
+        rows = rows.where(sa.or_(a.c.language.is_(None), a.c.language.in_(list(languages))))
     if ids is None:
         # A whole archive (migration, rebuild): written in publication order, as collection
         # writes it, so that a period's rows sit together on disk (10M mentions, a 30-day
@@ -136,7 +205,7 @@ def _rebuild_coverage(conn: Connection) -> None:
     """Rewrite the whole coverage table and every rollup from the stored analyses."""
     for table in (daily_outlets_table, daily_articles_table, daily_coverage_table, coverage_table):
         conn.execute(sa.delete(table))
-    conn.execute(_coverage_insert(None))
+    conn.execute(_coverage_insert(None, _figure_languages(conn)))
     c = coverage_table.c
     day = _day_text(conn, c.published)
     outlet_keys = [day, c.company, sa.func.coalesce(c.outlet, UNKNOWN_OUTLET)]
@@ -327,6 +396,7 @@ def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
     """Rewrite the coverage rows of these articles from what is stored about them now, the
     first-of-story flags of their stories, and what the rollups count of them."""
     c, a = coverage_table.c, articles_table.c
+    languages = _figure_languages(conn)
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
         stories = set(
@@ -358,7 +428,7 @@ def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
         members = set(chunk)
         _rollup_deltas(_coverage_rows(conn, touched), members, -1, deltas)
         conn.execute(sa.delete(coverage_table).where(c.article_id.in_(chunk)))
-        conn.execute(_coverage_insert(chunk))
+        conn.execute(_coverage_insert(chunk, languages))
         if ordered:
             _mark_firsts(conn, ordered)
         _rollup_deltas(_coverage_rows(conn, touched), members, 1, deltas)
