@@ -16,6 +16,7 @@ from presswatch.analysis.analyzer import Analyzer, reanalyze
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, Filters, MentionKey
+from presswatch.review import clean_text, marked_excerpt
 from presswatch.store import Store
 from tests import oracle
 from tests.oracle import Frames, apply_filters
@@ -237,3 +238,28 @@ def test_an_archive_of_schema_11_gets_the_table_of_marks(db_url: str) -> None:
             conn.execute(sa.text("UPDATE meta SET value = '11' WHERE key = 'schema_version'"))
         assert store.migrate() == ["migrated schema 11 -> 12"]
         assert store.precision_estimates().empty
+
+
+def test_untrusted_text_is_printed_plain() -> None:
+    hostile = "Titre\x1b]8;;http://x.invalid\x07lien\x1b]8;;\x07 \u202eenil\u202c\nsuite\x9b2J"
+    cleaned = clean_text(hostile)
+    assert cleaned == "Titre]8;;http://x.invalidlien]8;; enil suite2J"
+    assert all(ord(c) >= 32 and not 0x7F <= ord(c) <= 0x9F for c in cleaned)
+
+
+def test_the_matched_words_are_marked_in_their_sentence() -> None:
+    text = "Le mistral souffle. Mistral AI lève des fonds ; Mistral AI recrute."
+    start = text.index("Mistral AI recrute")
+    sentence = "Mistral AI lève des fonds ; Mistral AI recrute."
+    # The second "Mistral AI" of the sentence, by its offsets, not the first one found.
+    assert marked_excerpt(sentence, text, start, start + 10, "Mistral AI") == (
+        "Mistral AI lève des fonds ; [[Mistral AI]] recrute."
+    )
+    # Without the field's text (or a text changed since): the first place it stands.
+    assert marked_excerpt(sentence, None, 0, 0, "Mistral AI") == (
+        "[[Mistral AI]] lève des fonds ; Mistral AI recrute."
+    )
+    assert (
+        marked_excerpt("", text, 3, 10, "mistral")
+        == "Le [[mistral]] souffle. Mistral AI lève des fonds ; Mistral AI recrute."
+    )
