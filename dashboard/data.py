@@ -13,7 +13,7 @@ import streamlit as st
 
 from presswatch import analytics, export, overview
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
-from presswatch.models import Article, Filters
+from presswatch.models import Article, Filters, MentionKey
 from presswatch.search import parse_search
 from presswatch.store import Store
 
@@ -242,11 +242,8 @@ def load_texts(url: str, ids: tuple[str, ...]) -> dict[str, str]:
     return _store(url).texts(ids)
 
 
-def save_correction(
-    url: str, article_id: str, label: str, author: str, company: str | None, note: str | None
-) -> None:
-    """Store a person's tone correction and drop the cached frames so it shows at once."""
-    _store(url).add_correction(article_id, label, author, company=company, note=note)
+def _clear_figures() -> None:
+    """Drop every cached frame a person's input changes, so that it shows at once."""
     load_overview.clear()
     load_article.clear()
     load_article_tones.clear()
@@ -255,7 +252,47 @@ def save_correction(
     load_republished.clear()
     load_undated.clear()
     load_outlet_counts.clear()
+    load_prominence.clear()
     load_topic_counts.clear()
     load_daily_topics.clear()
     load_export_count.clear()
     load_export_preview.clear()
+
+
+def save_correction(
+    url: str, article_id: str, label: str, author: str, company: str | None, note: str | None
+) -> None:
+    """Store a person's tone correction and drop the cached frames so it shows at once."""
+    _store(url).add_correction(article_id, label, author, company=company, note=note)
+    _clear_figures()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_precision_estimates(url: str) -> pd.DataFrame:
+    """Each reviewed company's precision estimate (Store.precision_estimates)."""
+    return _store(url).precision_estimates()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_article_reviews(url: str, article_id: str) -> pd.DataFrame:
+    """The verdicts people gave on one article's mentions."""
+    return _store(url).mention_reviews_frame(article_id)
+
+
+def draw_review_sample(url: str, company: str, size: int, seed: int) -> pd.DataFrame:
+    """A random sample of a company's mentions nobody reviewed yet (not cached: the page
+    keeps the sample it drew while its mentions are marked)."""
+    return _store(url).review_sample(company, size, seed)
+
+
+def save_review(url: str, key: MentionKey, verdict: str | None, reviewer: str) -> None:
+    """Store a person's verdict on a mention (None: remove it) and drop the cached frames:
+    a wrong mention leaves the figures at once, and the estimate moves."""
+    store = _store(url)
+    if verdict is None:
+        store.unmark_mention(key)
+    else:
+        store.mark_mention(key, verdict, reviewer)
+    load_precision_estimates.clear()
+    load_article_reviews.clear()
+    _clear_figures()

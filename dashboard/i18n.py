@@ -205,6 +205,35 @@ FRENCH: dict[str, str] = {
     ),
     "Articles by tone": "Articles par tonalité",
     "Net tone per {period}": "Tonalité nette par {period}",
+    "Precision (reviewed)": "Précision (vérifiée)",
+    "Precision (reviewed) of {companies}": "Précision (vérifiée) de {companies}",
+    "Precision of {company}: {estimate}": "Précision de {company} : {estimate}",
+    "not reviewed": "non vérifiée",
+    "reviewed": "vérifiées",
+    "The share of the company's mentions that are really about it, from the mentions people reviewed (Coverage page, or presswatch review): the estimate, its 95% interval, how many were reviewed and the last review. Mentions marked wrong count in no figure.": (
+        "La part des mentions de l'entreprise qui la concernent vraiment, estimée sur les "
+        "mentions vérifiées (page Retombées, ou presswatch review) : l'estimation, son "
+        "intervalle à 95 %, le nombre de mentions vérifiées et la dernière vérification. "
+        "Les mentions marquées fausses ne comptent dans aucun chiffre."
+    ),
+    "Review the mentions of a company": "Vérifier les mentions d'une entreprise",
+    "Draw another sample": "Tirer un autre échantillon",
+    "Every mention of {company} has been reviewed.": (
+        "Toutes les mentions de {company} ont été vérifiées."
+    ),
+    "Is {company} meant? Each answer is saved at once (a new one replaces it).": (
+        "S'agit-il bien de {company} ? Chaque réponse est enregistrée aussitôt (une nouvelle "
+        "la remplace)."
+    ),
+    "Right": "Juste",
+    "Wrong": "Fausse",
+    "right": "juste",
+    "wrong": "fausse",
+    "Remove the mark": "Retirer la marque",
+    "Marked {verdict}.": "Marquée « {verdict} ».",
+    "Give your name: each mark is kept with who made it.": (
+        "Indiquez votre nom : chaque marque est conservée avec son auteur."
+    ),
 }
 
 

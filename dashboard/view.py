@@ -8,14 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
-from dashboard.data import has_coverage, load_overview, load_source_events
+from dashboard.data import (
+    has_coverage,
+    load_overview,
+    load_precision_estimates,
+    load_source_events,
+)
 from dashboard.i18n import interface_language, translate
 from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.overview import Overview
+from presswatch.review import estimate_text, estimates_by_company
 
 PERIODS: dict[str, int | None] = {
     "All time": None,
@@ -76,6 +83,19 @@ class View:
         """The overview's figures for the view's filters."""
         tracked = [c.name for c in self.config.tracked]
         return load_overview(self.database, self.filters, tuple(tracked))
+
+    @cached_property
+    def precision(self) -> dict[str, dict[str, Any]]:
+        """Each reviewed company's precision estimate, by company."""
+        return estimates_by_company(load_precision_estimates(self.database))
+
+    def precision_label(self, company: str) -> str:
+        """A company's precision as a cell reads: 0.92 (0.81–0.97), 40 reviewed, 2026-12-01,
+        or "not reviewed"."""
+        row = self.precision.get(company)
+        if row is None:
+            return self.t("not reviewed")
+        return estimate_text(row, self.t("reviewed"))
 
     @property
     def has_articles(self) -> bool:

@@ -10,6 +10,7 @@ figures from every row, for the tests.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -75,6 +76,54 @@ def share_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
         out[f"share_{column}"] = 100.0 * out[column] / out[column].sum()
     out = out[SHARE_COLUMNS]
     return out.sort_values(["mentions", "company"], ascending=[False, True]).reset_index(drop=True)
+
+
+# The normal quantile of a two-sided 95% interval.
+Z_95 = 1.959963984540054
+
+
+def wilson_interval(right: int, reviewed: int, z: float = Z_95) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion right / reviewed (95% by default); None
+    when nothing was reviewed.
+
+    Unlike the normal approximation it stays within [0, 1] and is not zero-wide at 10 of
+    10: a small sample gives the wide interval it deserves.
+    """
+    if reviewed <= 0:
+        return None
+    if not 0 <= right <= reviewed:
+        raise ValueError(f"{right} right of {reviewed} reviewed is not a proportion")
+    share = right / reviewed
+    square = z * z
+    denominator = 1 + square / reviewed
+    center = (share + square / (2 * reviewed)) / denominator
+    half = z * math.sqrt(share * (1 - share) / reviewed + square / (4 * reviewed**2))
+    half /= denominator
+    # All right (or all wrong): the bound is exactly 1 (or 0), not a rounding away from it.
+    low = 0.0 if right == 0 else max(0.0, center - half)
+    high = 1.0 if right == reviewed else min(1.0, center + half)
+    return low, high
+
+
+PRECISION_COLUMNS = ["company", "reviewed", "right", "precision", "low", "high", "last_review"]
+
+
+def precision_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per company, the precision of its mentions estimated from the reviewed sample:
+    right / reviewed and its Wilson interval, from reviews counted elsewhere
+    (Store.precision_estimates). Columns: PRECISION_COLUMNS."""
+    if counts.empty:
+        return pd.DataFrame(columns=PRECISION_COLUMNS)
+    out = counts.copy()
+    out["reviewed"] = out["reviewed"].astype("int64")
+    out["right"] = out["right"].astype("int64")
+    bounds = [
+        wilson_interval(int(r), int(n)) for r, n in zip(out["right"], out["reviewed"], strict=True)
+    ]
+    out["precision"] = out["right"] / out["reviewed"]
+    out["low"] = [b[0] if b else math.nan for b in bounds]
+    out["high"] = [b[1] if b else math.nan for b in bounds]
+    return out[PRECISION_COLUMNS].sort_values("company").reset_index(drop=True)
 
 
 STORY_COLUMNS = ["story_id", "pickups", "outlets", "first_published", "title", "companies"]

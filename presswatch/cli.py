@@ -1,4 +1,4 @@
-"""The ``presswatch`` command: collect | run | dashboard | export | sources | check-config."""
+"""The ``presswatch`` command: collect | run | dashboard | export | review | sources | ..."""
 
 from __future__ import annotations
 
@@ -59,6 +59,20 @@ def common_options(function: F) -> F:
 def _open(config_path: Path | None, db: str | None) -> tuple[Config, Store]:
     config = load_config(config_path)
     return config, Store(database_url(config, db))
+
+
+def _check_companies(config: Config, names: tuple[str, ...] | list[str]) -> None:
+    """Refuse company names the config does not have, naming the ones it has."""
+    unknown = [name for name in names if config.company(name) is None]
+    if unknown:
+        known = ", ".join(c.name for c in config.companies) or "none"
+        raise ConfigError(
+            str(config.path),
+            [
+                f"no company named '{name}' in the config (its companies: {known})"
+                for name in unknown
+            ],
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -380,11 +394,7 @@ def export(
     from presswatch.models import Filters
 
     config, store = _open(config_path, db)
-    unknown = [c for c in companies if config.company(c) is None]
-    if unknown:
-        raise ConfigError(
-            str(config.path), [f"no company named '{c}' in the config" for c in unknown]
-        )
+    _check_companies(config, companies)
     filters = Filters(
         start=_date_option(start, "--from"),
         end=_date_option(end, "--to"),
@@ -499,8 +509,8 @@ def set_tone(
 ) -> None:
     """Correct the tone of an article, of a company in it, or of one mention."""
     config, store = _open(config_path, db)
-    if company is not None and config.company(company) is None:
-        raise ConfigError(str(config.path), [f"no company named '{company}' in the config"])
+    if company is not None:
+        _check_companies(config, [company])
     field = start = None
     if mention:
         name, _, offset = mention.partition(":")
@@ -515,6 +525,119 @@ def set_tone(
         )
     target = f"{company} in " if company else ("a mention in " if mention else "")
     click.echo(f"Tone of {target}article {article_id} set to {label} by {author}.")
+
+
+@main.command()
+@common_options
+@click.argument("company", required=False)
+@click.option(
+    "--sample",
+    "size",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="How many mentions to draw among those nobody reviewed yet.",
+)
+@click.option("--seed", type=int, default=None, help="Draw the same sample again (any number).")
+@click.option(
+    "--reviewer", default=None, help="Who reviews, kept with each mark (default: your login)."
+)
+@click.option("--list", "list_all", is_flag=True, help="Print every company's estimate and stop.")
+def review(
+    config_path: Path | None,
+    db: str | None,
+    company: str | None,
+    size: int,
+    seed: int | None,
+    reviewer: str | None,
+    list_all: bool,
+) -> None:
+    """Mark a random sample of a company's mentions right or wrong; print its precision."""
+    import getpass
+    import random
+
+    from presswatch.export import format_date
+    from presswatch.review import clean_text, sampled_excerpt, sampled_key
+
+    config, store = _open(config_path, db)
+    if list_all:
+        with store:
+            _print_estimates(config, store, None)
+        return
+    if company is None:
+        raise click.UsageError("name the company to review, or pass --list")
+    _check_companies(config, [company])
+    if reviewer is None:
+        try:
+            reviewer = getpass.getuser()
+        except (OSError, KeyError):
+            raise click.UsageError("say who reviews with --reviewer NAME") from None
+    if seed is None:
+        # Printed, so that the session's sample can be drawn again.
+        seed = random.SystemRandom().randrange(1_000_000)
+    with store:
+        sample = store.review_sample(company, size, seed)
+        if sample.empty:
+            click.echo(f"Every mention of {company} has been reviewed, or it has none.")
+        else:
+            click.echo(
+                f"Reviewing {len(sample)} mentions of {company} nobody reviewed yet "
+                f"(seed {seed}, reviewer {reviewer}). Is {company} meant? r: right, "
+                "w: wrong, s: skip, q: quit. Each answer is saved at once."
+            )
+        saved = {"right": 0, "wrong": 0}
+        for number, row in enumerate(sample.to_dict("records"), start=1):
+            when = format_date(row["published"], row["date_precision"]) or "undated"
+            click.echo(
+                f"\n[{number}/{len(sample)}] {clean_text(row['outlet']) or 'unknown outlet'} · "
+                f"{when} · {clean_text(row['title']) or '(untitled)'}"
+            )
+            click.echo(f"    {sampled_excerpt(row)}")
+            try:
+                answer = click.prompt(
+                    "right, wrong, skip or quit?",
+                    type=click.Choice(["r", "w", "s", "q"], case_sensitive=False),
+                ).lower()
+            except click.Abort:  # the input ended (a pipe, Ctrl-D): what was saved stays
+                click.echo("")
+                break
+            if answer == "q":
+                break
+            if answer == "s":
+                continue
+            verdict = "right" if answer == "r" else "wrong"
+            store.mark_mention(sampled_key(row), verdict, reviewer)
+            saved[verdict] += 1
+        click.echo(f"\nSaved {saved['right']} right and {saved['wrong']} wrong.")
+        _print_estimates(config, store, company)
+
+
+def _print_estimates(config: Config, store: Store, company: str | None) -> None:
+    """One company's precision estimate and the rule its wrong mentions suggest, or (no
+    company) every company's estimate."""
+    from presswatch.review import companies_listed, estimate_text, estimates_by_company
+
+    estimates = store.precision_estimates()
+    found = estimates_by_company(estimates)
+    names = (
+        [company] if company else companies_listed((c.name for c in config.companies), estimates)
+    )
+    for name in names:
+        row = found.get(name)
+        text = f"precision {estimate_text(row)}" if row else "not reviewed"
+        note = "" if config.company(name) else " (not in the config)"
+        click.echo(f"{name}: {text}{note}")
+    if company is None:
+        return
+    from presswatch.review import suggest_rules, suggestion_lines
+
+    configured = config.company(company)
+    assert configured is not None  # checked by the caller
+    others = store.review_sample(company, 500, seed=0)
+    for suggestion in suggest_rules(configured, store.reviewed_mentions(company), others):
+        click.echo("")
+        for line in suggestion_lines(suggestion):
+            click.echo(line)
 
 
 @main.command("train-tone")

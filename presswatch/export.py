@@ -26,6 +26,7 @@ from presswatch import __version__
 from presswatch.analytics import coverage_gaps
 from presswatch.config import Config
 from presswatch.models import Filters
+from presswatch.review import manifest_estimates
 from presswatch.store import Store
 
 ARTICLE_COMPANY_COLUMNS = [
@@ -225,7 +226,8 @@ def build_manifest(
     level: str,
     written: WrittenCsv,
 ) -> dict[str, Any]:
-    """What makes an exported figure traceable: filters, config, sources, gaps, checksum."""
+    """What makes an exported figure traceable: filters, config, sources, gaps, checksum,
+    and each company's mention precision as reviewed."""
 
     start = pd.Timestamp(filters.start, tz="UTC") if filters.start else None
     end = pd.Timestamp(filters.end, tz="UTC") + pd.Timedelta(days=1) if filters.end else None
@@ -264,6 +266,11 @@ def build_manifest(
         # Undated articles the other filters keep: outside any bounded period.
         "undated_articles_left_out": store.undated_articles(filters) if bounded else 0,
         "sources": sources,
+        # How far each company's mentions can be trusted: its precision estimated from the
+        # mentions people reviewed (the wrong ones are in no figure nor row), 95% interval.
+        "mention_precision": manifest_estimates(
+            store.precision_estimates(), [c.name for c in config.companies]
+        ),
     }
 
 

@@ -38,6 +38,28 @@ class Mention:
     tone_label: str | None = None
 
 
+Verdict = Literal["right", "wrong"]
+"""A person's verdict on a mention: the company is meant (right) or not (wrong)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MentionKey:
+    """Which mention a review is about: its article and company, where it stands and what
+    it matched. Not the mention's id: a reanalysis rewrites the mentions, and the key still
+    names the same one while the article's text is unchanged."""
+
+    article_id: str
+    company: str
+    field: TextField
+    start: int
+    matched: str
+
+    @classmethod
+    def of(cls, article_id: str, mention: Mention) -> MentionKey:
+        """The key of one of an article's mentions."""
+        return cls(article_id, mention.company, mention.field, mention.start, mention.matched)
+
+
 @dataclass(frozen=True, slots=True)
 class CompanyTone:
     """The tone of an article towards one company, and the sentence it rests on."""

@@ -87,10 +87,15 @@ class Frames:
         moment = (
             datetime.combine(since, datetime.min.time(), tzinfo=UTC) if since is not None else None
         )
+        mentions, tones = without_wrong_mentions(
+            store.mentions_frame(moment, seen_since),
+            store.tones_frame(moment, seen_since),
+            store.mention_reviews_frame(),
+        )
         return cls(
             articles=store.articles_frame(moment, seen_since),
-            mentions=store.mentions_frame(moment, seen_since),
-            tones=store.tones_frame(moment, seen_since),
+            mentions=mentions,
+            tones=tones,
             topics=store.topics_frame(moment, seen_since),
             corrections=store.corrections_frame(),
             sources=store.sources_frame(),
@@ -116,6 +121,31 @@ class Frames:
         tones = self.tones.merge(key, on=["article_id", "company"])
         kept = isin(self.articles["id"], mentions["article_id"])
         return replace(self.keep_articles(kept), mentions=mentions, tones=tones)
+
+
+MENTION_KEY = ["article_id", "company", "field", "start", "matched"]
+
+
+def without_wrong_mentions(
+    mentions: pd.DataFrame, tones: pd.DataFrame, reviews: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The mentions no person marked wrong (the latest verdict is the one stored), and the
+    tones of the (article, company) pairs that still have a mention: a pair whose
+    mentions are all wrong is in no figure."""
+    wrong = reviews[reviews["verdict"] == "wrong"][MENTION_KEY] if not reviews.empty else None
+    if wrong is None or wrong.empty or mentions.empty:
+        return mentions, tones
+    keyed = mentions.merge(
+        wrong.astype({"start": "int64"}).assign(_wrong=True),
+        on=MENTION_KEY,
+        how="left",
+    )
+    kept = mentions[keyed["_wrong"].isna().to_numpy()]
+    pairs = kept[["article_id", "company"]].drop_duplicates()
+    if tones.empty:
+        return kept, tones
+    toned = tones.merge(pairs.assign(_kept=True), on=["article_id", "company"], how="left")
+    return kept, tones[toned["_kept"].notna().to_numpy()]
 
 
 # An article dated to the second is an instant: it is in a period when its moment is (a

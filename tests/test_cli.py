@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from presswatch.cli import main
 from presswatch.config import Config
+from presswatch.models import Filters
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 from tests.processes import free_port, presswatch, wait_healthy
@@ -279,3 +280,108 @@ def test_sources_print_each_feeds_last_attempt_and_http_status(
     assert re.search(r"ok; last attempt \S+ \S+ UTC \(HTTP 304\); last success", second)
     gone = next(line for line in lines if line.startswith("Gone"))
     assert "Gone [rss] DISABLED; last attempt" in gone and "(HTTP 410)" in gone
+
+
+CLIPS = {
+    "fr1.txt": "Mistral AI lève des fonds\nLa start-up Mistral présente un modèle d’IA à Paris.\n",
+    "fr2.txt": "Tempête en Provence\nLe mistral souffle en rafales sur Marseille, le vent tourne.\n",
+    "fr3.txt": "Météo du week-end\nUn fort mistral et du vent ce week-end sur la côte.\n",
+    "fr4.txt": "Poésie\nMistral, le poète provençal, écrivait en occitan \x1b[31mrouge\x1b[0m.\n",
+    "en1.txt": "Mistral ships a model\nThe start-up Mistral released a new AI model.\n",
+    "en2.txt": "Weather\nThe mistral wind blew hard; the wind closed the port.\n",
+}
+
+
+def test_review_marks_a_sample_prints_the_estimate_and_a_rule(
+    write_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    """`presswatch review` with piped answers: each saved, the estimate printed, and the
+    rule it suggests (case and context) does drop the wrong ones once in the config."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for name, text in CLIPS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    mistral = {"name": "Mistral AI", "role": "tracked", "aliases": ["Mistral"]}
+    sources = [{"name": "Clips", "kind": "files", "path": "clips"}]
+    config = write_config(companies=[mistral, {"name": "OpenAI"}], sources=sources)
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    assert runner.invoke(main, ["collect", *args]).exit_code == 0
+    url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
+    with Store(url) as store:
+        sample = store.review_sample("Mistral AI", 20, seed=5)
+    assert len(sample) == 8  # six clips, two of them naming it twice
+    # The wind (lowercase) and the poet are wrong; the start-up is right.
+    pairs = zip(sample["matched"], sample["sentence"], strict=True)
+    wrong = [m.islower() or "poète" in s for m, s in pairs]
+    answers = "".join("w\n" if w else "r\n" for w in wrong)
+    review = ["review", "Mistral AI", *args, "--seed", "5", "--reviewer", "Léa"]
+    result = runner.invoke(main, review, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Le [[mistral]] souffle en rafales sur Marseille, le vent tourne." in result.output
+    assert "\x1b" not in result.output and "[31mrouge" in result.output  # no terminal escape
+    assert "Saved 4 right and 4 wrong." in result.output
+    assert "Mistral AI: precision 0.50 (0.22–0.78), 8 reviewed, " in result.output
+    assert "  - alias: Mistral\n    case_sensitive: true\n    context: [model, IA]\n" in (
+        result.output
+    )
+    assert "keeps 3 of 3 right and drops 4 of 4 wrong" in result.output
+    assert "Words around the wrong ones, rare around the others: vent" in result.output
+    with Store(url) as store:
+        marks = store.mention_reviews_frame()
+        assert len(marks) == 8 and set(marks["reviewer"]) == {"Léa"}
+        assert sorted(marks["verdict"]) == ["right"] * 4 + ["wrong"] * 4
+        before = store.company_counts(Filters()).set_index("company")["mentions"]
+    assert before["Mistral AI"] == 4  # the wrong ones count nowhere
+
+    # Nothing left to review; --list gives every company's estimate.
+    again = runner.invoke(main, review, input="")
+    assert "Every mention of Mistral AI has been reviewed" in again.output
+    listed = runner.invoke(main, ["review", *args, "--list"])
+    assert "Mistral AI: precision 0.50 (0.22–0.78), 8 reviewed" in listed.output
+    assert "OpenAI: not reviewed" in listed.output
+
+    # The suggested rule, written into the config, drops the wrong ones by itself; the
+    # marks of the mentions it removed no longer count in the estimate.
+    ruled = {"alias": "Mistral", "case_sensitive": True, "context": ["model", "IA"]}
+    write_config(companies=[{**mistral, "aliases": [ruled]}, {"name": "OpenAI"}], sources=sources)
+    assert runner.invoke(main, ["reanalyze", *args]).exit_code == 0
+    with Store(url) as store:
+        found = store.mentions_frame()
+        assert sorted(found["matched"]) == ["Mistral"] * 3 + ["Mistral AI"]
+        assert store.company_counts(Filters()).set_index("company")["mentions"].equals(before)
+        estimate = store.precision_estimates().set_index("company").loc["Mistral AI"]
+        assert (estimate["reviewed"], estimate["right"]) == (4, 4)
+
+
+def test_review_stops_cleanly_and_refuses_an_unknown_company(
+    write_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for name, text in CLIPS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    config = write_config(
+        companies=[
+            {"name": "Mistral AI", "role": "tracked", "aliases": ["Mistral"]},
+            {"name": "OpenAI"},
+        ],
+        sources=[{"name": "Clips", "kind": "files", "path": "clips"}],
+    )
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    assert runner.invoke(main, ["collect", *args]).exit_code == 0
+    # The input ends after two answers (a killed session): both are kept.
+    result = runner.invoke(main, ["review", "Mistral AI", *args, "--reviewer", "x"], input="r\ns\n")
+    assert result.exit_code == 0, result.output
+    assert "Saved 1 right and 0 wrong." in result.output
+    result = runner.invoke(main, ["review", "Mistral AI", *args, "--reviewer", "x"], input="w\nq\n")
+    assert "Saved 0 right and 1 wrong." in result.output
+    with Store(f"sqlite:///{tmp_path / 'data' / 'test.db'}") as store:
+        assert sorted(store.mention_reviews_frame()["verdict"]) == ["right", "wrong"]
+    bad = runner.invoke(main, ["review", "Mistrale", *args])
+    assert bad.exit_code == 2
+    assert "no company named 'Mistrale' in the config (its companies: Mistral AI, OpenAI)" in (
+        bad.output
+    )
+    assert runner.invoke(main, ["review", *args]).exit_code == 2  # no company, no --list

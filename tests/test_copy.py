@@ -14,7 +14,7 @@ from presswatch.cli import main
 from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.models import Article, Filters
+from presswatch.models import Article, Filters, MentionKey
 from presswatch.search import parse_search
 from presswatch.store import COPY_ORDER, Store, copy_archive
 from tests.conftest import FeedServer, Route
@@ -55,11 +55,25 @@ def test_an_archive_goes_to_postgresql_and_back_unchanged(
         collect(config, store)
         article_id = store.article_ids()[0]
         store.add_correction(article_id, "negative", "camille", company="Mistral AI")
+        mention = store.mentions_frame().iloc[0]
+        store.mark_mention(
+            MentionKey(
+                mention["article_id"],
+                mention["company"],
+                mention["field"],
+                int(mention["start"]),
+                mention["matched"],
+            ),
+            "wrong",
+            "léa",
+        )
         store.add_alert(
             "negative_article", article_id, "Un titre", "corps", ["http://127.0.0.1/alerte"]
         )
         original = snapshot(store)
-    assert all(len(original[name]) for name in ("articles", "mentions", "files", "runs"))
+    assert all(
+        len(original[name]) for name in ("articles", "mentions", "mention_reviews", "files", "runs")
+    )
 
     runner = CliRunner()
     there = runner.invoke(main, ["copy", "--from", str(first), "--to", postgres_url])

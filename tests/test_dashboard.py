@@ -356,8 +356,11 @@ def test_the_interface_speaks_french(
     assert "Part de voix de Mistral AI" in labels and "Tonalité nette" in labels
     assert app.sidebar.header[0].value == "Filtres"
     assert app.selectbox(key="period").value == "All time"  # values stay stable in links
+    assert set(app.dataframe[0].value["precision"]) == {"non vérifiée"}
     app.switch_page("app_pages/coverage.py").run()
     assert app.title[0].value == "Retombées"
+    app.toggle(key="review").set_value(True).run()
+    assert [b.label for b in app.button if b.key == "review_right_0"] == ["Juste"]
 
 
 def test_the_locale_chooses_the_language_when_the_config_does_not(
@@ -498,3 +501,73 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
 
     sources = page_tables(open_app(), "app_pages/sources.py")
     assert sources[0]["articles"] == [300]  # all time, whatever the period
+
+
+def test_the_share_of_voice_shows_each_companys_precision(seeded: tuple[Config, str]) -> None:
+    from presswatch.models import MentionKey
+
+    _, url = seeded
+    with Store(url) as store:
+        mention = store.mentions_frame().query("company == 'Mistral AI'").iloc[0]
+        key = MentionKey(
+            mention["article_id"],
+            "Mistral AI",
+            mention["field"],
+            int(mention["start"]),
+            mention["matched"],
+        )
+        store.mark_mention(key, "right", "Léa", at=datetime(2026, 12, 1, 10, tzinfo=UTC))
+    app = open_app()
+    share = app.dataframe[0].value.set_index("company")
+    assert share.loc["Mistral AI", "precision"] == "1.00 (0.21–1.00), 1 reviewed, 2026-12-01"
+    assert share.loc["OpenAI", "precision"] == "not reviewed"
+    mentions = next(m for m in app.metric if m.label == "Mentions")
+    assert "Mistral AI: 1.00 (0.21–1.00), 1 reviewed, 2026-12-01" in mentions.help
+
+
+def test_the_review_panel_marks_mentions_and_the_figures_follow(
+    seeded: tuple[Config, str],
+) -> None:
+    _, url = seeded
+    with Store(url) as store:
+        before = store.company_counts(Filters()).set_index("company")["mentions"]
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not any(b.key and b.key.startswith("review_") for b in app.button)  # asked for
+    app.toggle(key="review").set_value(True).run()
+    assert not app.exception, app.exception
+    app.selectbox(key="review_company").set_value("Mistral AI").run()
+    assert any("Precision of Mistral AI: not reviewed" in t.value for t in app.text)
+    assert any("[[" in t.value and "]]" in t.value for t in app.text)  # the match, marked
+    app.button(key="review_wrong_0").click().run()  # no name: nothing saved, and it says why
+    assert "Give your name" in app.error[0].value
+    with Store(url) as store:
+        assert store.mention_reviews_frame().empty
+    app.text_input(key="review_author").set_value("Camille").run()
+    app.button(key="review_wrong_0").click().run()
+    assert not app.exception, app.exception
+    with Store(url) as store:
+        (mark,) = store.mention_reviews_frame().to_dict("records")
+        after = store.company_counts(Filters()).set_index("company")["mentions"]
+    assert (mark["verdict"], mark["reviewer"], mark["company"]) == (
+        "wrong",
+        "Camille",
+        "Mistral AI",
+    )
+    assert after["Mistral AI"] == before["Mistral AI"] - 1
+    assert any("Precision of Mistral AI: 0.00 (0.00–0.79), 1 reviewed" in t.value for t in app.text)
+    assert any("Marked wrong." in c.value for c in app.caption)
+    # The latest verdict wins; a mark can be removed.
+    app.button(key="review_right_0").click().run()
+    with Store(url) as store:
+        assert store.mention_reviews_frame()["verdict"].tolist() == ["right"]
+    assert any("1.00 (0.21–1.00), 1 reviewed" in t.value for t in app.text)
+    app.button(key="review_remove_0").click().run()
+    with Store(url) as store:
+        assert store.mention_reviews_frame().empty
+    # The overview's share of voice follows a wrong mark at once.
+    app.button(key="review_wrong_1").click().run()
+    app.switch_page("app_pages/overview.py").run()
+    share = app.dataframe[0].value.set_index("company")
+    assert share.loc["Mistral AI", "mentions"] == before["Mistral AI"] - 1
+    assert share.loc["Mistral AI", "precision"].startswith("0.00 (0.00–0.79), 1 reviewed, ")

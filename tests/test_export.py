@@ -155,3 +155,40 @@ def test_a_mention_correction_wins_in_the_mentions_export(
     runner.invoke(main, ["export", *args, "--out", str(out), "--level", "mentions"])
     rows = list(csv_module.DictReader(out.open(encoding="utf-8-sig")))
     assert next(r for r in rows if r["company"] == "Aleph Alpha")["tone"] == "neutral"
+
+
+def test_the_manifest_carries_each_companys_precision_and_wrong_mentions_leave_the_csv(
+    tmp_path, write_config, seeds_dir
+) -> None:  # type: ignore[no-untyped-def]
+    from presswatch.models import MentionKey
+
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    runner.invoke(main, ["collect", *args])
+    out = tmp_path / "m.csv"
+    with Store(f"sqlite:///{tmp_path / 'data' / 'test.db'}") as store:
+        mentions = store.mentions_frame().query("company == 'Mistral AI'").to_dict("records")
+        keys = [
+            MentionKey(m["article_id"], m["company"], m["field"], int(m["start"]), m["matched"])
+            for m in mentions[:5]
+        ]
+        for n, key in enumerate(keys):
+            when = datetime(2026, 11, 20 + n, 9, tzinfo=UTC)
+            store.mark_mention(key, "wrong" if n == 0 else "right", "Léa", at=when)
+    result = runner.invoke(main, ["export", *args, "--out", str(out), "--level", "mentions"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv_module.DictReader(out.open(encoding="utf-8-sig")))
+    assert sum(r["company"] == "Mistral AI" for r in rows) == len(mentions) - 1
+    manifest = json.loads((tmp_path / "m.manifest.json").read_text(encoding="utf-8"))
+    precision = {p["company"]: p for p in manifest["mention_precision"]}
+    assert list(precision) == [c.name for c in config.companies]
+    assert precision["Mistral AI"] == {
+        "company": "Mistral AI",
+        "precision": 0.8,
+        "interval_95": [0.3755, 0.9638],
+        "reviewed": 5,
+        "right": 4,
+        "last_review": "2026-11-24T09:00:00+00:00",
+    }
+    assert precision["OpenAI"]["precision"] is None and precision["OpenAI"]["reviewed"] == 0

@@ -110,6 +110,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: s
                 "corrections",
                 "source_events",
                 "alerts",
+                "mention_reviews",
             ):
                 conn.execute(sa.text(f"DROP TABLE {table}"))
             for table in ("mentions", "articles"):
@@ -133,6 +134,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: s
             "migrated schema 8 -> 9",
             "migrated schema 9 -> 10",
             "migrated schema 10 -> 11",
+            "migrated schema 11 -> 12",
         ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]

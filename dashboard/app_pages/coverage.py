@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.data import (
+    draw_review_sample,
     load_article,
+    load_article_reviews,
     load_article_tones,
     load_listing,
     load_other_languages,
@@ -14,10 +19,13 @@ from dashboard.data import (
     load_search,
     load_undated,
     save_correction,
+    save_review,
 )
 from dashboard.render import SEARCH_COLOR, article_html, company_colors, highlight
 from dashboard.view import View
 from presswatch.export import format_date
+from presswatch.models import MentionKey
+from presswatch.review import clean_text, sampled_excerpt, sampled_key
 from presswatch.search import SearchError, hits, parse_search
 
 # Articles listed, newest first: enough to read a period's coverage, few enough for the
@@ -25,6 +33,8 @@ from presswatch.search import SearchError, hits, parse_search
 LISTED = 1000
 # Views of more articles group their republished stories only when asked.
 STORIES_WITHOUT_ASKING = 50_000
+# Mentions shown at once in the review panel: a few to read closely, then another draw.
+REVIEW_SAMPLE = 5
 
 view: View = st.session_state["view"]
 st.title(view.t("Coverage"))
@@ -222,7 +232,18 @@ if article is None:
     st.stop()
 
 colors = company_colors([c.name for c in view.config.companies])
-shown = [m for m in article.mentions if m.company in view.companies]
+# A mention a person marked wrong is in no figure: it is not highlighted either.
+marks = load_article_reviews(view.database, article.id)
+wrong = {
+    MentionKey(r["article_id"], r["company"], r["field"], int(r["start"]), r["matched"])
+    for r in marks.to_dict("records")
+    if r["verdict"] == "wrong"
+}
+shown = [
+    m
+    for m in article.mentions
+    if m.company in view.companies and MentionKey.of(article.id, m) not in wrong
+]
 unknown = view.t("unknown")
 meta = [
     view.t("Outlet: {outlet}", outlet=article.outlet or unknown),
@@ -307,3 +328,91 @@ if search is not None:
 title_html = highlight(article.title, title_spans, colors) if article.title else None
 body = highlight(article.text, text_spans, colors)
 st.html(article_html(title_html, body))
+
+
+def _review_panel() -> None:
+    """A random sample of a company's mentions, each marked right or wrong by a button:
+    the estimate beside the company moves, and a wrong mention leaves every figure."""
+    company = st.selectbox(view.t("Company"), view.companies, key="review_company")
+    reviewer = st.text_input(view.t("Your name"), key="review_author")
+    st.text(
+        view.t(
+            "Precision of {company}: {estimate}",
+            company=company,
+            estimate=view.precision_label(company),
+        )
+    )
+    if "review_seed" not in st.session_state or st.button(
+        view.t("Draw another sample"), key="review_draw"
+    ):
+        st.session_state["review_seed"] = random.SystemRandom().randrange(1_000_000)
+        st.session_state.pop("review_sample", None)
+    seed = st.session_state["review_seed"]
+    drawn = st.session_state.get("review_sample")
+    # The sample stays while its mentions are marked: marking one does not draw again.
+    if drawn is None or drawn[0] != (company, seed):
+        given: dict[int, str] = {}  # the verdicts given in this panel, by row
+        fresh = draw_review_sample(view.database, company, REVIEW_SAMPLE, seed)
+        drawn = ((company, seed), fresh, given)
+        st.session_state["review_sample"] = drawn
+    sample: pd.DataFrame = drawn[1]
+    verdicts: dict[int, str] = drawn[2]
+    if sample.empty:
+        st.info(view.t("Every mention of {company} has been reviewed.", company=company))
+        return
+    st.caption(
+        view.t(
+            "Is {company} meant? Each answer is saved at once (a new one replaces it).",
+            company=company,
+        )
+    )
+    for number, row in enumerate(sample.to_dict("records")):
+        when = format_date(row["published"], row["date_precision"]) or view.t("(undated)")
+        outlet = clean_text(row["outlet"]) or view.t("(unknown outlet)")
+        title = clean_text(row["title"]) or view.t("(untitled)")
+        st.text(f"{when} · {outlet} · {title}")
+        # Plain text: an article's sentence is data, never markdown or HTML.
+        st.text(sampled_excerpt(row))
+        left, middle, right = st.columns(3)
+        arguments: tuple[Any, ...] = (sampled_key(row), number, reviewer, verdicts)
+        left.button(
+            view.t("Right"),
+            key=f"review_right_{number}",
+            on_click=_mark,
+            args=("right", *arguments),
+        )
+        middle.button(
+            view.t("Wrong"),
+            key=f"review_wrong_{number}",
+            on_click=_mark,
+            args=("wrong", *arguments),
+        )
+        if number in verdicts:
+            right.button(
+                view.t("Remove the mark"),
+                key=f"review_remove_{number}",
+                on_click=_mark,
+                args=(None, *arguments),
+            )
+            st.caption(view.t("Marked {verdict}.", verdict=view.t(verdicts[number])))
+    if st.session_state.pop("review_unnamed", False):
+        st.error(view.t("Give your name: each mark is kept with who made it."))
+
+
+def _mark(
+    verdict: str | None, key: MentionKey, number: int, reviewer: str, verdicts: dict[int, str]
+) -> None:
+    """A button's click: save the verdict (None: remove it) before the page runs again."""
+    name = str(st.session_state.get("review_author", reviewer)).strip()
+    if not name:
+        st.session_state["review_unnamed"] = True
+        return
+    save_review(view.database, key, verdict, name)
+    if verdict is None:
+        verdicts.pop(number, None)
+    else:
+        verdicts[number] = verdict
+
+
+if st.toggle(view.t("Review the mentions of a company"), key="review"):
+    _review_panel()

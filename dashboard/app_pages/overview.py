@@ -46,7 +46,14 @@ cards[0].metric(
     view.t("Articles"), now.articles, delta(now.articles, before.articles if before else None)
 )
 cards[1].metric(
-    view.t("Mentions"), now.mentions, delta(now.mentions, before.mentions if before else None)
+    view.t("Mentions"),
+    now.mentions,
+    delta(now.mentions, before.mentions if before else None),
+    # How far the count can be trusted: the tracked companies' precision, as reviewed.
+    help=view.t(
+        "Precision (reviewed) of {companies}",
+        companies="; ".join(f"{name}: {view.precision_label(name)}" for name in tracked),
+    ),
 )
 own_share = now.share_of(tracked) or 0.0
 cards[2].metric(
@@ -118,7 +125,7 @@ if not now.tones.empty:
 st.subheader(view.t("Share of voice"))
 st.plotly_chart(share_of_voice_figure(now.share, view.companies, view.t), key="share_of_voice")
 st.dataframe(
-    now.share,
+    now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]]),
     hide_index=True,
     column_config={
         "company": view.t("Company"),
@@ -133,6 +140,15 @@ st.dataframe(
         "share_stories": st.column_config.NumberColumn(view.t("Share of stories"), format="%.1f%%"),
         "share_mentions": st.column_config.NumberColumn(
             view.t("Share of mentions"), format="%.1f%%"
+        ),
+        "precision": st.column_config.TextColumn(
+            view.t("Precision (reviewed)"),
+            help=view.t(
+                "The share of the company's mentions that are really about it, from the "
+                "mentions people reviewed (Coverage page, or presswatch review): the "
+                "estimate, its 95% interval, how many were reviewed and the last review. "
+                "Mentions marked wrong count in no figure."
+            ),
         ),
     },
 )

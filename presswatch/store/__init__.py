@@ -1,8 +1,9 @@
 """The only package that speaks SQL: SQLAlchemy Core over SQLite (WAL) or PostgreSQL.
 
 Store composes one mixin per concern (schema, articles, sources, files, alerts and runs,
-corrections, coverage, figures, lists, search, exports) over StoreBase, which holds the
-engine. The tables (schema.py) are the package's own: other modules call Store methods.
+corrections, mention reviews, coverage, figures, lists, search, exports) over StoreBase,
+which holds the engine. The tables (schema.py) are the package's own: other modules call
+Store methods.
 """
 
 from presswatch.store.base import redact_url, shares_work, sqlite_file

@@ -11,7 +11,12 @@ import sqlalchemy as sa
 
 from presswatch.models import Filters
 from presswatch.search import Search
-from presswatch.store.schema import coverage_table, mentions_table, topics_table
+from presswatch.store.schema import (
+    coverage_table,
+    mention_reviews_table,
+    mentions_table,
+    topics_table,
+)
 from presswatch.store.search import coverage_matches, matching_ids
 
 
@@ -141,6 +146,26 @@ def mentions_of_pair() -> Any:
     (minutes for 44,000 rows), instead of by article."""
     c, m = coverage_table.c, mentions_table.c
     return sa.and_(c.article_id == m.article_id, c.company == m.company.concat(""))
+
+
+def not_marked_wrong(mentions: Any = None) -> Any:
+    """A mention (of ``mentions``, the mentions table or an alias of it) that no person
+    marked wrong: the condition every count of mentions carries (a wrong mark takes the
+    mention out of every figure)."""
+    m = (mentions if mentions is not None else mentions_table).c
+    r = mention_reviews_table.c
+    return ~(
+        sa.select(r.article_id)
+        .where(
+            r.article_id == m.article_id,
+            r.company == m.company,
+            r.field == m.field,
+            r.start == m.start,
+            r.matched == m.matched,
+            r.verdict == "wrong",
+        )
+        .exists()
+    )
 
 
 def kept_flag(kept: list[Any]) -> Any:

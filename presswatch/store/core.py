@@ -11,6 +11,7 @@ from presswatch.store.files import FilesMixin
 from presswatch.store.frames import FramesMixin
 from presswatch.store.listings import ListingsMixin
 from presswatch.store.migrations import SchemaMixin
+from presswatch.store.reviews import ReviewsMixin
 from presswatch.store.sources import SourcesMixin
 
 
@@ -19,6 +20,7 @@ class Store(
     ArticlesMixin,
     CoverageMixin,
     CorrectionsMixin,
+    ReviewsMixin,
     SourcesMixin,
     FilesMixin,
     AlertsMixin,
@@ -26,8 +28,8 @@ class Store(
     ListingsMixin,
     ExportsMixin,
 ):
-    """The archive: sources and their state, articles, mentions, collection runs, and the
-    figures, lists and exports read from them."""
+    """The archive: sources and their state, articles, mentions and people's verdicts on
+    them, collection runs, and the figures, lists and exports read from them."""
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from presswatch.models import UNKNOWN_OUTLET
 from presswatch.store.base import StoreBase
+from presswatch.store.conditions import not_marked_wrong
 from presswatch.store.schema import (
     COMPANY_SEPARATOR,
     articles_table,
@@ -110,13 +111,17 @@ def _figure_languages(conn: Connection) -> list[str] | None:
 
 def _coverage_insert(ids: Sequence[str] | None, languages: Sequence[str] | None) -> sa.Insert:
     """INSERT ... SELECT of the coverage rows of these articles (None: of every article),
-    from their mentions, their article, their tones and the latest tone corrections; only
-    articles in ``languages`` or of no known language (None: every language).
+    from their mentions (less those marked wrong), their article, their tones and the
+    latest tone corrections; only articles in ``languages`` or of no known language (None:
+    every language).
 
     A whole archive's rows get their first-of-story flags here; some articles' rows get
     False, and _mark_firsts sets their stories' flags after."""
     m, a, t, c = mentions_table, articles_table, tones_table, corrections_table
-    counted = sa.select(m.c.article_id, m.c.company, sa.func.count().label("mentions"))
+    # A mention a person marked wrong is not counted: a pair left with none has no row.
+    counted = sa.select(m.c.article_id, m.c.company, sa.func.count().label("mentions")).where(
+        not_marked_wrong()
+    )
     latest = sa.select(sa.func.max(c.c.id).label("id")).where(
         c.c.company.is_not(None), c.c.field.is_(None)
     )

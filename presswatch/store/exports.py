@@ -16,7 +16,14 @@ from sqlalchemy.engine import Connection
 from presswatch.analytics import PROMINENCE_RANK
 from presswatch.models import Filters
 from presswatch.store.base import StoreBase
-from presswatch.store.conditions import day_of, kept_flag, mentions_of_pair, scope, text_order
+from presswatch.store.conditions import (
+    day_of,
+    kept_flag,
+    mentions_of_pair,
+    not_marked_wrong,
+    scope,
+    text_order,
+)
 from presswatch.store.listings import article_topic_names
 from presswatch.store.schema import (
     articles_table,
@@ -147,7 +154,7 @@ class ExportsMixin(StoreBase):
         query = (
             sa.select(m.id, m.article_id, m.field, m.start, *_row_columns())
             .join(coverage_table, mentions_of_pair())
-            .where(*kept)
+            .where(*kept, not_marked_wrong())
             .order_by(c.published.desc().nulls_last(), m.article_id, m.field.desc(), m.start, m.id)
         )
         fixes = _mention_corrections(conn)
@@ -274,7 +281,7 @@ class ExportsMixin(StoreBase):
                 sa.select(sa.func.count())
                 .select_from(mentions_table)
                 .join(coverage_table, mentions_of_pair())
-                .where(*kept)
+                .where(*kept, not_marked_wrong())
             )
         elif level == "stories":
             query = sa.select(sa.func.count()).select_from(_story_groups(kept).subquery())
@@ -327,10 +334,11 @@ def _tones(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tuple[floa
 
 
 def _best_mentions(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(article, company) -> the prominence and sentence of its most prominent mention."""
+    """(article, company) -> the prominence and sentence of its most prominent mention (of
+    those no person marked wrong)."""
     m = mentions_table.c
     query = sa.select(m.article_id, m.company, m.prominence, m.start, m.id, m.sentence).where(
-        m.article_id.in_(ids)
+        m.article_id.in_(ids), not_marked_wrong()
     )
     ranked: dict[tuple[str, str], tuple[int, int, int, str, str]] = {}
     for row in conn.execute(query):

@@ -28,6 +28,7 @@ from presswatch.store.conditions import (
     _undated_rows,
     day_of,
     mentions_of_pair,
+    not_marked_wrong,
     period_condition,
     rollups_apply,
     scope,
@@ -283,7 +284,7 @@ class FiguresMixin(StoreBase):
         query = (
             sa.select(m.company, m.prominence, sa.func.count().label("mentions"))
             .select_from(mentions_table.join(coverage_table, mentions_of_pair()))
-            .where(*scope(filters))
+            .where(*scope(filters), not_marked_wrong())
             .group_by(m.company, m.prominence)
         )
         frame = self.read_frame(query, grouping=True)

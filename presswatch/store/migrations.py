@@ -20,6 +20,7 @@ from presswatch.store.schema import (
     daily_coverage_table,
     daily_outlets_table,
     files_table,
+    mention_reviews_table,
     meta_table,
     metadata,
     source_events_table,
@@ -59,6 +60,9 @@ def _rebuild_with_rollups(conn: Connection) -> None:
     # the table is rewritten whole, with every rollup, in publication order.
     conn.execute(sa.text("DROP TABLE IF EXISTS coverage"))
     coverage_table.create(conn)
+    # The coverage leaves out the mentions marked wrong: the table of marks (schema 12)
+    # must be there, empty, for the rebuild to read.
+    mention_reviews_table.create(conn, checkfirst=True)
     for table in (daily_coverage_table, daily_articles_table, daily_outlets_table):
         table.create(conn, checkfirst=True)
     _rebuild_coverage(conn)
@@ -75,6 +79,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     9: lambda conn: None,  # the first rollups, made by 10 with the others
     10: _rebuild_with_rollups,
     11: create_index,
+    12: lambda conn: mention_reviews_table.create(conn, checkfirst=True),
 }
 
 

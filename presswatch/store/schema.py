@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from presswatch.errors import StoreError
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -242,6 +242,25 @@ corrections_table = sa.Table(
     sa.Index("ix_corrections_article", "article_id"),
 )
 
+# A person's verdict on one mention: right (the company is meant) or wrong (a false
+# match: the wind, the cat). A wrong mention counts in no figure. The mention is named by
+# where it stands and what it matched, not by its id: reanalysis rewrites the mentions
+# (new ids) and the mark holds as long as the text is unchanged. One row per mention: a new
+# verdict replaces the old one (the latest wins); removing the mark deletes the row.
+mention_reviews_table = sa.Table(
+    "mention_reviews",
+    metadata,
+    _article_reference(primary_key=True),
+    sa.Column("company", sa.String(200), primary_key=True),
+    sa.Column("field", sa.String(8), primary_key=True),
+    sa.Column("start", sa.Integer, primary_key=True),
+    sa.Column("matched", sa.Text, primary_key=True),
+    sa.Column("verdict", sa.String(8), nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("reviewed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_mention_reviews_company", "company", "verdict"),
+)
+
 # One row per source per collection: the history that coverage gaps are read from.
 source_events_table = sa.Table(
     "source_events",
@@ -314,6 +333,7 @@ COPY_ORDER: tuple[sa.Table, ...] = (
     tones_table,
     topics_table,
     corrections_table,
+    mention_reviews_table,
     coverage_table,
     daily_coverage_table,
     daily_articles_table,
