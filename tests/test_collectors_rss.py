@@ -147,6 +147,33 @@ def test_gzip_and_redirects(feed_server: FeedServer) -> None:
     assert result.status == "ok" and len(result.articles) == 1
 
 
+def test_a_gzip_body_without_content_encoding_is_unpacked(feed_server: FeedServer) -> None:
+    # A server handing out feed.xml.gz as it is: no Content-Encoding, only the gzip bytes;
+    # another compresses a body that was compressed already.
+    feed_server.routes["/feed.xml.gz"] = Route(
+        gzip.compress(ATOM_EN.encode()), headers={"Content-Type": "application/octet-stream"}
+    )
+    feed_server.routes["/twice"] = Route(
+        gzip.compress(gzip.compress(ATOM_EN.encode())), headers={"Content-Encoding": "gzip"}
+    )
+    for path in ("/feed.xml.gz", "/twice"):
+        result = collect_feed(source(feed_server, path), context())
+        assert result.status == "ok", (path, result.error)
+        assert [a.title for a in result.articles] == ["OpenAI answers Mistral"]
+
+
+def test_a_gzip_bomb_is_refused_at_the_sources_cap(feed_server: FeedServer) -> None:
+    # 40 KB on the wire, 40 MB once unpacked: it must stop at the cap, not fill memory.
+    feed_server.routes["/bomb"] = Route(gzip.compress(b"<rss>" + b" " * (40 << 20)))
+    feed_server.routes["/broken"] = Route(gzip.compress(ATOM_EN.encode())[:60])
+    config = RssSourceConfig(name="Bomb", kind="rss", url=feed_server.url("/bomb"), max_feed_mb=1)
+    result = collect_feed(config, context())
+    assert result.status == "failed"
+    assert result.error == "the feed is a gzip file that unpacks to more than 1 MB: not read"
+    result = collect_feed(source(feed_server, "/broken"), context())
+    assert result.error == "the feed is a truncated gzip file: not read"
+
+
 def test_conditional_get_answers_304_without_parsing(feed_server: FeedServer) -> None:
     feed_server.routes["/etag.xml"] = Route(ATOM_EN.encode(), etag='"v1"')
     first = collect_feed(source(feed_server, "/etag.xml"), context())
