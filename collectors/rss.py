@@ -1,4 +1,5 @@
-"""RSS, Atom and RDF feeds over HTTP: conditional GET; plain feeds read fast, others feedparser."""
+"""RSS, Atom, RDF and JSON feeds over HTTP: conditional GET; plain XML feeds read fast, other
+XML by feedparser, JSON Feed by collectors.jsonfeed."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import unicodedata
 from datetime import datetime
 from html import escape
 from typing import Any
+from xml.sax import SAXException
 
 import feedparser
 import httpx
 
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import read_entries, without_media_captions
+from collectors.formats import describe_unreadable
 from collectors.fulltext import with_fulltext
 from collectors.http import (
     HOSTS,
@@ -24,6 +27,7 @@ from collectors.http import (
     read_body,
     shared_client,
 )
+from collectors.jsonfeed import looks_like_json, read_json_feed
 from collectors.schedule import parse_retry_after
 from presswatch.analysis.nlp.html import html_to_text
 from presswatch.config import RssSourceConfig
@@ -34,8 +38,8 @@ from presswatch.urls import canonical_url
 log = logging.getLogger(__name__)
 
 ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml, "
-    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.9, */*;q=0.5"
 )
 
 
@@ -94,7 +98,10 @@ def prepare_body(content: bytes) -> tuple[bytes, bool]:
 
 
 def read_feed(content: bytes, headers: dict[str, str], *, fast: bool = True) -> Any:
-    """The feed as feedparser shapes it: from the fast path when it can read the feed."""
+    """The feed as feedparser shapes it: from the fast path when it can read the feed, from
+    collectors.jsonfeed for a JSON body."""
+    if looks_like_json(content, headers):
+        return read_json_feed(content)
     # Blank lines before the XML declaration (a common slip of publishing tools) make a
     # feed ill-formed, and feedparser then reads it with its slowest parser: 0.4 s for one
     # 600 KB feed of the corpus. Without them, the strict parser or the fast path reads the
@@ -134,13 +141,20 @@ def parse_feed(
     feed_title = (
         html_to_text(_as_html(feed.get("title", "") or "", feed.get("title_detail"))) or None
     )
-    if not entries and parsed.get("bozo"):
+    # No entries, and the parser found errors or no feed format (its version is then ''):
+    # say what the body is instead (an HTML page, a sitemap, JSON that is no JSON Feed...).
+    if not entries and (parsed.get("bozo") or parsed.get("version", "feed") == ""):
         reason = parsed.get("bozo_exception")
-        looks_html = content.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
-        if looks_html:
-            return CollectResult("failed", error="got an HTML page, not a feed: check the feed URL")
-        return CollectResult("failed", error=f"not a readable feed: {reason}")
-    result = CollectResult("ok", title=feed_title, entries_seen=len(entries))
+        if looks_like_json(content, headers or {}):
+            return CollectResult("failed", error=str(reason))
+        # feedparser also flags a missing or odd Content-Type: only a SAX error is ill-formed.
+        well_formed = not isinstance(reason, SAXException)
+        return CollectResult(
+            "failed", error=describe_unreadable(content, reason, well_formed=well_formed)
+        )
+    seen = int(parsed.get("entries_seen", len(entries)))
+    result = CollectResult("ok", title=feed_title, entries_seen=seen)
+    result.problems.extend(parsed.get("problems") or [])
     flags_feed: tuple[str, ...] = ("ill_formed_feed",) if parsed.get("bozo") else ()
     if flags_feed:
         result.problems.append(
@@ -166,8 +180,11 @@ def parse_feed(
         origin = entry.get("source") or {}
         entry_outlet = html_to_text(origin.get("title", "") or "") if hasattr(origin, "get") else ""
         # The language is detected at analysis, for the articles that name a company: the
-        # others are in no figure, and detection was a third of a feed's parsing time.
-        language = None
+        # others are in no figure, and detection was a third of a feed's parsing time. A
+        # JSON Feed states it per item (feedparser gives RSS and Atom entries none): kept
+        # when it is one of the configured languages.
+        declared = str(entry.get("language") or "").strip().lower().replace("_", "-")
+        language = declared.split("-")[0] if declared.split("-")[0] in context.languages else None
         result.articles.append(
             Article(
                 id=make_article_id(link, source_name, key),
