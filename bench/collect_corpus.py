@@ -8,8 +8,8 @@ twice into a fresh SQLite archive (the second run gets every feed in full, never
 - the failed sources, grouped by the first words of their error;
 - the articles stored, and what the second run reported (a stable archive: 0 new, 0 updated);
 - per feed, the articles credited to the source beside the distinct entry ids a reader
-  sees (feedparser's ``id``, else the link; a JSON Feed's ``id``): fewer articles than ids
-  means distinct entries were merged or lost.
+  sees (feedparser's ``id``, else the link, else the title; a JSON Feed's ``id``): fewer
+  articles than ids means distinct entries were merged or lost.
 
     python -m bench.collect_corpus [--port 8766] [--feeds NAME ...]
 """
@@ -74,7 +74,9 @@ def distinct_ids(path: Path) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         entries = feedparser.parse(data).entries
-    return len({e.get("id") or e.get("link") or str(n) for n, e in enumerate(entries)})
+    # An entry without id, link or title is skipped by rule (and counted): not one to find.
+    keys = {e.get("id") or e.get("link") or e.get("title") for e in entries}
+    return len(keys - {None, ""})
 
 
 def main() -> None:
@@ -123,6 +125,8 @@ def main() -> None:
         f"feeds with fewer articles than distinct entry ids: {len(fewer)}; entries missing: "
         f"{sum(b - a for a, b in fewer.values())}"
     )
+    for name, (credited, distinct) in sorted(fewer.items()):
+        print(f"      {name}: {credited} articles, {distinct} distinct ids")
     print("| feed | articles credited | distinct entry ids |")
     print("|---|---|---|")
     for name in args.feeds:
