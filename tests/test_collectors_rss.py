@@ -391,3 +391,39 @@ def test_tls_and_name_failures_are_named(feed_server: FeedServer) -> None:
     assert result.error == (
         "could not resolve the host feeds.presswatch.invalid: check the URL or the network"
     )
+
+
+def test_identity_rules_of_feed_entries() -> None:
+    from collectors.rss import parse_feed
+    from presswatch.models import make_article_id
+
+    # A guid that is the entry's link keeps the id of the link (as links were keyed first,
+    # and as the files and news collectors key an article by its URL).
+    link = "https://journal.example.com/a?utm_source=rss"
+    assert make_article_id(link, "A", "k", guid="https://journal.example.com/a") == (
+        make_article_id(link, "B", "other")
+    )
+    # A bare guid is scoped to its link's host: "42" of two publishers are two articles,
+    # "42" of one publisher's two feeds is one.
+    ids = {
+        make_article_id(f"https://{host}/{path}", source, "42", guid="42")
+        for host, path, source in [("a.example.com", "x", "A1"), ("a.example.com", "y", "A2")]
+    }
+    assert len(ids) == 1
+    assert make_article_id("https://b.example.com/x", "B", "42", guid="42") not in ids
+    # A guid every entry shares under different links is no id: each entry is its link.
+    feed = """<?xml version="1.0"?><rss version="2.0"><channel><title>Same guid</title>
+    <item><guid>https://same.example.com/</guid><link>https://same.example.com/1</link>
+    <title>One</title></item>
+    <item><guid>https://same.example.com/</guid><link>https://same.example.com/2</link>
+    <title>Two</title></item></channel></rss>"""
+    result = parse_feed(feed.encode(), "Same", context())
+    assert [a.entry_key for a in result.articles] == [
+        "https://same.example.com/1",
+        "https://same.example.com/2",
+    ]
+    assert len({a.id for a in result.articles}) == 2
+    assert result.problems == [
+        "several entries share the guid 'https://same.example.com/' under different links: "
+        "each is identified by its link"
+    ]
