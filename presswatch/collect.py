@@ -286,14 +286,18 @@ def _record_many(
     unchanged sources' states are added to ``unchanged``, for the caller to write."""
     now = datetime.now(UTC)
     done = [item for item in fetched if item.result.status != "failed"]
-    # Each entry under the id the archive knows it by (an archive written before guids
-    # won over links; an entry whose guid changes each time): one look-up for the batch.
-    articles = store.resolve_articles([a for item in done for a in item.result.articles])
+    # Each feed entry under the id the archive knows it by (an archive written before
+    # guids won over links; an entry whose guid changes each time): one look-up for the
+    # batch. Files keep their own identity rules (collectors/files.py): a row that took a
+    # deleted row's place in a CSV is a new article, not that one.
+    feeds = [item for item in done if item.source.kind == "rss"]
+    resolved = store.resolve_articles([a for item in feeds for a in item.result.articles])
     position = 0
-    for item in done:
+    for item in feeds:
         count = len(item.result.articles)
-        item.result.articles = articles[position : position + count]
+        item.result.articles = resolved[position : position + count]
         position += count
+    articles = [a for item in done for a in item.result.articles]
     stored = store.content_hashes(a.id for a in articles)
     owners = store.article_owners(stored)
     analysed: dict[tuple[str, str], Article] = {}
