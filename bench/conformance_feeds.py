@@ -5,7 +5,9 @@ test cases, real snapshots) beside feedparser itself, and checks: no crash; ever
 feedparser finds in a well-formed feed is kept (or skipped and counted, when it has no id,
 link or title); every ill-formed feed is flagged; every feed read by the fast path
 (collectors.fastfeed) gives the same articles, field by field, and the same problems as
-feedparser's reading. Exit 1 on a violation (a CI step).
+feedparser's reading. feedparser reads no JSON Feed: for a JSON body the reference is what
+Python's json module finds (the items; ill-formed when it is no strict JSON or names no
+jsonfeed.org version). Exit 1 on a violation (a CI step).
 
     python -m bench.conformance_feeds [FOLDER]
 """
@@ -13,6 +15,7 @@ feedparser's reading. Exit 1 on a violation (a CI step).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 import warnings
@@ -25,6 +28,7 @@ import feedparser
 
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import read_entries
+from collectors.jsonfeed import looks_like_json
 from collectors.rss import parse_feed, prepare_body
 from presswatch.models import Article
 
@@ -51,6 +55,24 @@ def _first_difference(fast: CollectResult, slow: CollectResult) -> str:
     return ""
 
 
+def _json_reference(data: bytes) -> tuple[int, bool]:
+    """How many items a JSON Feed holds by Python's json module (0 when it is none), and
+    whether it is ill-formed: not strict JSON, or without a jsonfeed.org version."""
+    try:
+        document = json.loads(data)
+    except ValueError:
+        try:
+            document, ill_formed = json.loads(data, strict=False), True
+        except ValueError:
+            return 0, True
+    else:
+        ill_formed = False
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        return 0, True
+    version = str(document.get("version") or "")
+    return len(document["items"]), ill_formed or "jsonfeed.org/version/1" not in version
+
+
 def main() -> None:
     """Check every feed file and print the counts for bench/RESULTS.md."""
     parser = argparse.ArgumentParser()
@@ -66,7 +88,10 @@ def main() -> None:
         data = path.read_bytes()
         counts["files"] += 1
         reference = feedparser.parse(data)
-        expected = len(reference.entries)
+        expected, ill_formed = len(reference.entries), bool(reference.bozo)
+        if looks_like_json(data, {}):
+            expected, ill_formed = _json_reference(data)
+            counts["JSON"] += 1
         try:
             result = parse_feed(data, path.name, context)
         except Exception as exc:  # a crash is exactly what this script looks for
@@ -90,7 +115,7 @@ def main() -> None:
             counts["failed (no entries)"] += 1
             if expected:
                 violations.append(f"{path}: failed but feedparser found {expected} entries")
-        if reference.bozo:
+        if ill_formed:
             counts["ill-formed"] += 1
             flagged = (
                 result.status == "failed"
@@ -113,6 +138,7 @@ def main() -> None:
         "files",
         "well-formed",
         "ill-formed",
+        "JSON",
         "ill-formed and flagged",
         "failed (no entries)",
         "crashed",

@@ -31,7 +31,8 @@ class CollectContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_agent: str = USER_AGENT
     files: dict[str, FileState] = field(default_factory=dict)
-    known: Callable[[str], bool] = field(default=lambda _article_id: False)
+    # Is this article stored already (by its id, or by its key in its source)?
+    known: Callable[[Article], bool] = field(default=lambda _article: False)
     # May the collector leave CPU work (parsing) to the caller's thread (CollectResult.finish)?
     # The collection run (presswatch.collect) says yes: its fetch threads should only wait
     # on the network.

@@ -11,6 +11,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -92,9 +93,46 @@ def describe_http_error(exc: Exception, url: str) -> str:
     return f"{exc.__class__.__name__}: {exc}"
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_WINDOW = 16 + zlib.MAX_WBITS  # zlib's window value for a gzip header and trailer
+
+
+def gunzip(body: bytes, limit: int, what: str) -> bytes:
+    """A gzip file's content, unpacked at most ``limit`` bytes at a time: ValueError when it
+    unpacks to more (a gzip bomb stops there, with a small allocation) or is damaged.
+
+    Several members one after the other (what ``cat a.gz b.gz`` gives) are one content,
+    as gzip itself reads them.
+    """
+    out: list[bytes] = []
+    size = 0
+    rest = body
+    while rest.startswith(GZIP_MAGIC):
+        unpacker = zlib.decompressobj(_GZIP_WINDOW)
+        try:
+            chunk = unpacker.decompress(rest, limit - size + 1)
+        except zlib.error as exc:
+            raise ValueError(f"the {what} is a damaged gzip file ({exc}): not read") from None
+        size += len(chunk)
+        if size > limit or unpacker.unconsumed_tail:
+            raise ValueError(
+                f"the {what} is a gzip file that unpacks to more than "
+                f"{limit // (1024 * 1024)} MB: not read"
+            )
+        if not unpacker.eof:
+            raise ValueError(f"the {what} is a truncated gzip file: not read")
+        out.append(chunk)
+        rest = unpacker.unused_data
+    return b"".join(out)
+
+
 def read_body(response: httpx.Response, limit_mb: int, what: str) -> bytes:
     """The response's body, or ValueError when it passes ``limit_mb`` or takes longer than
-    FETCH_DEADLINE_SECONDS: an endless or trickling body is an error, not a hang."""
+    FETCH_DEADLINE_SECONDS: an endless or trickling body is an error, not a hang.
+
+    A body that is itself a gzip file (a server sending ``feed.xml.gz`` without
+    ``Content-Encoding``, or compressing twice) is unpacked, under the same cap.
+    """
     deadline = time.monotonic() + FETCH_DEADLINE_SECONDS
     chunks: list[bytes] = []
     size = 0
@@ -108,4 +146,7 @@ def read_body(response: httpx.Response, limit_mb: int, what: str) -> bytes:
                 f"{FETCH_DEADLINE_SECONDS:.0f} s): stopped; it is asked again next time"
             )
         chunks.append(chunk)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    if body.startswith(GZIP_MAGIC):
+        return gunzip(body, limit_mb * 1024 * 1024, what)
+    return body

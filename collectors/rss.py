@@ -1,4 +1,5 @@
-"""RSS, Atom and RDF feeds over HTTP: conditional GET; plain feeds read fast, others feedparser."""
+"""RSS, Atom, RDF and JSON feeds over HTTP: conditional GET; plain XML feeds read fast, other
+XML by feedparser, JSON Feed by collectors.jsonfeed."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import unicodedata
 from datetime import datetime
 from html import escape
 from typing import Any
+from xml.sax import SAXException
 
 import feedparser
 import httpx
 
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import read_entries, without_media_captions
+from collectors.formats import describe_unreadable
 from collectors.fulltext import with_fulltext
 from collectors.http import (
     HOSTS,
@@ -24,6 +27,7 @@ from collectors.http import (
     read_body,
     shared_client,
 )
+from collectors.jsonfeed import looks_like_json, read_json_feed
 from collectors.schedule import parse_retry_after
 from presswatch.analysis.nlp.html import html_to_text
 from presswatch.config import RssSourceConfig
@@ -34,8 +38,8 @@ from presswatch.urls import canonical_url
 log = logging.getLogger(__name__)
 
 ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml, "
-    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.9, */*;q=0.5"
 )
 
 
@@ -71,18 +75,38 @@ def _entry_date(
     return now, "datetime", "first_seen", flags
 
 
-def _entry_key(entry: Any) -> str | None:
+def _entry_key(entry: Any, text: str, guid_is_id: bool) -> tuple[str, bool] | None:
+    """The entry's key within its feed, and whether it is its guid: the guid, else the
+    canonical link, else a hash of title, date and text; None without guid, link or title.
+
+    The hash keys an entry that has neither: it is the same entry while it reads the same.
+    """
     guid = (entry.get("id") or "").strip()
-    if guid:
-        return guid
+    if guid and guid_is_id:
+        return guid, True
     link = (entry.get("link") or "").strip()
     if link:
-        return canonical_url(link)
+        return canonical_url(link), False
+    if guid:
+        return guid, True
     title = (entry.get("title") or "").strip()
     when = (entry.get("published") or entry.get("updated") or "").strip()
     if title:
-        return "hash:" + hashlib.sha256(f"{title}\x00{when}".encode()).hexdigest()[:24]
+        digest = hashlib.sha256(f"{title}\x00{when}\x00{text}".encode()).hexdigest()[:24]
+        return "hash:" + digest, False
     return None
+
+
+def _guids_that_are_no_ids(entries: list[Any]) -> set[str]:
+    """Guids that several entries of the feed share under different links: a feed that
+    gives every item one guid (its home page, say) would otherwise be a single article."""
+    links: dict[str, set[str]] = {}
+    for entry in entries:
+        guid = (entry.get("id") or "").strip()
+        link = (entry.get("link") or "").strip()
+        if guid and link:
+            links.setdefault(guid, set()).add(canonical_url(link))
+    return {guid for guid, seen in links.items() if len(seen) > 1}
 
 
 def prepare_body(content: bytes) -> tuple[bytes, bool]:
@@ -94,7 +118,10 @@ def prepare_body(content: bytes) -> tuple[bytes, bool]:
 
 
 def read_feed(content: bytes, headers: dict[str, str], *, fast: bool = True) -> Any:
-    """The feed as feedparser shapes it: from the fast path when it can read the feed."""
+    """The feed as feedparser shapes it: from the fast path when it can read the feed, from
+    collectors.jsonfeed for a JSON body."""
+    if looks_like_json(content, headers):
+        return read_json_feed(content)
     # Blank lines before the XML declaration (a common slip of publishing tools) make a
     # feed ill-formed, and feedparser then reads it with its slowest parser: 0.4 s for one
     # 600 KB feed of the corpus. Without them, the strict parser or the fast path reads the
@@ -134,58 +161,94 @@ def parse_feed(
     feed_title = (
         html_to_text(_as_html(feed.get("title", "") or "", feed.get("title_detail"))) or None
     )
-    if not entries and parsed.get("bozo"):
+    # No entries, and the parser found errors or no feed format (its version is then ''):
+    # say what the body is instead (an HTML page, a sitemap, JSON that is no JSON Feed...).
+    if not entries and (parsed.get("bozo") or parsed.get("version", "feed") == ""):
         reason = parsed.get("bozo_exception")
-        looks_html = content.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
-        if looks_html:
-            return CollectResult("failed", error="got an HTML page, not a feed: check the feed URL")
-        return CollectResult("failed", error=f"not a readable feed: {reason}")
-    result = CollectResult("ok", title=feed_title, entries_seen=len(entries))
+        if looks_like_json(content, headers or {}):
+            return CollectResult("failed", error=str(reason))
+        # feedparser also flags a missing or odd Content-Type: only a SAX error is ill-formed.
+        well_formed = not isinstance(reason, SAXException)
+        return CollectResult(
+            "failed", error=describe_unreadable(content, reason, well_formed=well_formed)
+        )
+    seen = int(parsed.get("entries_seen", len(entries)))
+    result = CollectResult("ok", title=feed_title, entries_seen=seen)
+    result.problems.extend(parsed.get("problems") or [])
     flags_feed: tuple[str, ...] = ("ill_formed_feed",) if parsed.get("bozo") else ()
     if flags_feed:
         result.problems.append(
             f"ill-formed feed, entries read anyway: {parsed.get('bozo_exception')}"
         )
     outlet = feed_title or source_name
+    try:
+        shared = _guids_that_are_no_ids(entries)
+    except ValueError:  # a link urllib cannot split: that entry says so below
+        shared = set()
+    for guid in sorted(shared):
+        result.problems.append(
+            f"several entries share the guid {guid!r} under different links: "
+            "each is identified by its link"
+        )
     for position, entry in enumerate(entries):
-        key = _entry_key(entry)
-        if key is None:
+        try:
+            article = _article(entry, source_name, outlet, flags_feed, shared, context)
+        except ValueError as exc:  # one unreadable entry (a link urllib refuses) only
+            result.problems.append(f"entry {position + 1} cannot be read ({exc}): skipped")
+            continue
+        if article is None:
             result.problems.append(f"entry {position + 1} has no id, link or title: skipped")
             continue
-        title: str | None = html_to_text(
-            _as_html(entry.get("title", "") or "", entry.get("title_detail"))
-        )
-        text = unicodedata.normalize("NFC", _entry_text(entry))
-        title = unicodedata.normalize("NFC", title) if title else None
-        link = (entry.get("link") or "").strip() or None
-        published, precision, date_source, flags = _entry_date(
-            entry, context.now, context.languages
-        )
-        author = (entry.get("author") or "").strip() or None
-        # RSS <source> names the channel an item came from (aggregators use it for the outlet).
-        origin = entry.get("source") or {}
-        entry_outlet = html_to_text(origin.get("title", "") or "") if hasattr(origin, "get") else ""
-        # The language is detected at analysis, for the articles that name a company: the
-        # others are in no figure, and detection was a third of a feed's parsing time.
-        language = None
-        result.articles.append(
-            Article(
-                id=make_article_id(link, source_name, key),
-                source=source_name,
-                entry_key=key,
-                text=text,
-                title=title,
-                url=link,
-                outlet=entry_outlet or outlet,
-                author=author,
-                published=published,
-                date_precision=precision,
-                date_source=date_source,
-                language=language,
-                flags=flags_feed + tuple(flags),
-            )
-        )
+        result.articles.append(article)
     return result
+
+
+def _article(
+    entry: Any,
+    source_name: str,
+    outlet: str,
+    flags_feed: tuple[str, ...],
+    shared_guids: set[str],
+    context: CollectContext,
+) -> Article | None:
+    """One entry as an Article, or None when it has no id, link or title."""
+    title: str | None = html_to_text(
+        _as_html(entry.get("title", "") or "", entry.get("title_detail"))
+    )
+    text = unicodedata.normalize("NFC", _entry_text(entry))
+    title = unicodedata.normalize("NFC", title) if title else None
+    guid = (entry.get("id") or "").strip()
+    keyed = _entry_key(entry, text, guid not in shared_guids)
+    if keyed is None:
+        return None
+    key, by_guid = keyed
+    link = (entry.get("link") or "").strip() or None
+    published, precision, date_source, flags = _entry_date(entry, context.now, context.languages)
+    author = (entry.get("author") or "").strip() or None
+    # RSS <source> names the channel an item came from (aggregators use it for the outlet).
+    origin = entry.get("source") or {}
+    entry_outlet = html_to_text(origin.get("title", "") or "") if hasattr(origin, "get") else ""
+    # The language is detected at analysis, for the articles that name a company: the
+    # others are in no figure, and detection was a third of a feed's parsing time. A
+    # JSON Feed states it per item (feedparser gives RSS and Atom entries none): kept
+    # when it is one of the configured languages.
+    declared = str(entry.get("language") or "").strip().lower().replace("_", "-").split("-")[0]
+    language = declared if declared in context.languages else None
+    return Article(
+        id=make_article_id(link, source_name, key, guid=key if by_guid else None),
+        source=source_name,
+        entry_key=key,
+        text=text,
+        title=title,
+        url=link,
+        outlet=entry_outlet or outlet,
+        author=author,
+        published=published,
+        date_precision=precision,
+        date_source=date_source,
+        language=language,
+        flags=flags_feed + tuple(flags),
+    )
 
 
 def collect_feed(
@@ -266,7 +329,7 @@ def _add_fulltext(
     )
     try:
         for index, article in enumerate(result.articles):
-            if context.known(article.id):
+            if context.known(article):
                 continue  # stored already: its page was fetched when it was new
             updated, why = with_fulltext(article, http, headers)
             result.articles[index] = updated

@@ -142,8 +142,13 @@ def collect(
     stories = StoryIndex(known=lambda: store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
     # Collectors ask whether an article is already stored (to fetch full text only once);
     # they read this set, never the store. Only full-text sources need it.
-    needs_ids = any(getattr(source, "fulltext", False) for source in sources)
-    known_ids = frozenset(store.article_ids()) if needs_ids else frozenset()
+    fulltext = [source.name for source in sources if getattr(source, "fulltext", False)]
+    known_ids = frozenset(store.article_ids()) if fulltext else frozenset()
+    # An article stored under an older id scheme is known by its key in its source.
+    known_keys = frozenset(store.entry_keys(fulltext)) if fulltext else frozenset()
+
+    def known(article: Article) -> bool:
+        return article.id in known_ids or (article.source, article.entry_key) in known_keys
 
     lease = timedelta(seconds=config.lease_seconds)
     claimed: set[str] = set()
@@ -169,7 +174,7 @@ def collect(
             base_dir=config.base_dir,
             languages=languages,
             files=store.file_states(source.name) if source.kind == "files" else {},
-            known=known_ids.__contains__,
+            known=known,
             defer=True,
         )
         began = time.monotonic()
@@ -282,15 +287,30 @@ def _record_many(
     unchanged sources' states are added to ``unchanged``, for the caller to write."""
     now = datetime.now(UTC)
     done = [item for item in fetched if item.result.status != "failed"]
+    # Each feed entry under the id the archive knows it by (an archive written before
+    # guids won over links; an entry whose guid changes each time): one look-up for the
+    # batch. Files keep their own identity rules (collectors/files.py): a row that took a
+    # deleted row's place in a CSV is a new article, not that one.
+    feeds = [item for item in done if item.source.kind == "rss"]
+    resolved = store.resolve_articles([a for item in feeds for a in item.result.articles])
+    position = 0
+    for item in feeds:
+        count = len(item.result.articles)
+        item.result.articles = resolved[position : position + count]
+        position += count
     articles = [a for item in done for a in item.result.articles]
     stored = store.content_hashes(a.id for a in articles)
+    owners = store.article_owners(stored)
     analysed: dict[tuple[str, str], Article] = {}
 
     def analyse_once(article: Article) -> Article:
-        # Unchanged articles need no analysis: saving them only records the source. One
-        # article from two feeds of the batch is analysed once.
+        # Unchanged articles need no analysis: saving them only records the source, and
+        # so does a copy from a source that does not own the stored article. One article
+        # from two feeds of the batch is analysed once.
         digest = article.content_hash
-        if stored.get(article.id) == digest:
+        if stored.get(article.id) == digest or owners.get(article.id, article.source) != (
+            article.source
+        ):
             return article
         key = (article.id, digest)
         first = analysed.get(key)

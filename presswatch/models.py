@@ -4,9 +4,11 @@ and what is remembered of sources and files between runs."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from presswatch.urls import canonical_url
 
@@ -127,12 +129,37 @@ class Article:
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def make_article_id(url: str | None, source: str, entry_key: str) -> str:
-    """A stable id: from the canonical URL when there is one, else from source and entry key.
+# A guid that names its own scheme (http:, tag:, urn:...) is unique on its own; a bare one
+# ("42", "t3_abc") is unique only among the entries of its publisher.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-    Keying on the URL is what lets the same article reached through two feeds be stored once.
+
+def make_article_id(
+    url: str | None, source: str, entry_key: str, *, guid: str | None = None
+) -> str:
+    """A stable id: from the entry's guid when it has one, else from its canonical URL, else
+    from source and entry key.
+
+    A guid wins over the link: distinct guids are distinct articles even under one link
+    (131 podcast episodes all linking to the show's home page) or links that differ only
+    by their fragment; the same guid in two feeds is one article. A guid that is an http(s)
+    URL is keyed as that URL, fragment kept, so that an entry whose guid is its link keeps
+    the id it had when links were keyed first. A bare guid is scoped to its link's host
+    (else its source). Without a guid, the canonical URL is what lets the same article
+    reached through two feeds be stored once.
     """
-    basis = "url:" + canonical_url(url) if url else f"entry:{source}\x00{entry_key}"
+    guid = (guid or "").strip()
+    if guid and urlsplit(guid).scheme.lower() in ("http", "https") and urlsplit(guid).netloc:
+        basis = "url:" + canonical_url(guid, keep_fragment=True)
+    elif guid and _URI.match(guid):
+        basis = "guid:" + guid
+    elif guid:
+        scope = (urlsplit(url).hostname or "") if url else ""
+        basis = f"guid:{scope or 'source:' + source}\x00{guid}"
+    elif url:
+        basis = "url:" + canonical_url(url)
+    else:
+        basis = f"entry:{source}\x00{entry_key}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 

@@ -11,8 +11,12 @@ _TRACKING_NAMES = frozenset(
 )
 
 
-def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, drop the fragment and tracking parameters, sort the rest."""
+def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
+    """Lower-case scheme and host, drop the fragment and tracking parameters, sort the rest.
+
+    ``keep_fragment``: for a guid, where the fragment may be all that tells two posts of
+    one page apart (Scripting News: ``/2017/06/26.html#a080605``).
+    """
     parts = urlsplit(url.strip())
     query = [
         (key, value)
@@ -25,4 +29,5 @@ def canonical_url(url: str) -> str:
     elif netloc.endswith(":443") and parts.scheme == "https":
         netloc = netloc[:-4]
     path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(sorted(query)), ""))
+    fragment = parts.fragment if keep_fragment else ""
+    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(sorted(query)), fragment))

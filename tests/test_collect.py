@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,3 +267,211 @@ def test_other_languages_are_listed_but_in_no_figure(
     assert counts.loc["Mistral AI", "articles"] == 1
     assert store.figure_languages() == ["fr"]
     assert {a["language"] for a in store.other_language_articles()} == {"de", "en"}
+
+
+def _rss(title: str, items: list[tuple[str | None, str | None, str]]) -> bytes:
+    """A small RSS feed: one item per (guid, link, title), each with its own text."""
+    body = "".join(
+        "<item>"
+        + (f"<guid isPermaLink='false'>{guid}</guid>" if guid else "")
+        + (f"<link>{link}</link>" if link else "")
+        + f"<title>{item_title}</title><description>Text of {item_title}.</description>"
+        + "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item>"
+        for guid, link, item_title in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title>{body}</channel></rss>"
+    ).encode()
+
+
+def test_a_guid_wins_over_the_link(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    # Podcast episodes that all link to the show's page; posts of one day page told apart
+    # by their anchor only. Each has its own guid: each is an article.
+    feed_server.routes["/show.xml"] = Route(
+        _rss(
+            "The Show",
+            [(f"show-episode-{n}", "https://show.example.com/", f"Episode {n}") for n in (1, 2, 3)],
+        )
+    )
+    day = "https://blog.example.com/2026/11/20.html"
+    feed_server.routes["/day.xml"] = Route(
+        _rss("Day Blog", [(f"{day}#a{n}", f"{day}#a{n}", f"Post {n}") for n in (1, 2)])
+    )
+    config = write_config(
+        sources=[
+            {"name": "Show", "kind": "rss", "url": feed_server.url("/show.xml")},
+            {"name": "Day", "kind": "rss", "url": feed_server.url("/day.xml")},
+        ]
+    )
+    summary = collect(config, store)
+    assert summary.new == 5 and summary.updated == 0
+    titles = store.articles_frame().set_index("title")["url"].to_dict()
+    assert titles == {
+        "Episode 1": "https://show.example.com/",
+        "Episode 2": "https://show.example.com/",
+        "Episode 3": "https://show.example.com/",
+        "Post 1": f"{day}#a1",
+        "Post 2": f"{day}#a2",
+    }
+    again = collect(config, store)
+    assert (again.new, again.updated, store.count_articles()) == (0, 0, 5)
+
+
+def test_the_same_guid_in_two_feeds_keeps_the_first_feeds_outlet_and_url(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    guid = "tag:wire.example.com,2026:4711"
+    feed_server.routes["/wire.xml"] = Route(
+        _rss("Wire", [(guid, "https://wire.example.com/4711", "Mistral AI opens an office")])
+    )
+    feed_server.routes["/paper.xml"] = Route(
+        _rss(
+            "Paper",
+            [(guid, "https://paper.example.com/copy?utm_source=rss", "Mistral AI opens an office")],
+        )
+    )
+    sources = [
+        {"name": "Wire", "kind": "rss", "url": feed_server.url("/wire.xml")},
+        {"name": "Paper", "kind": "rss", "url": feed_server.url("/paper.xml")},
+    ]
+    config = write_config(sources=sources)
+    first = collect(config, store, only=["Wire"])
+    assert first.new == 1
+    for _ in range(2):  # the later feed adds its source, and never swaps anything
+        summary = collect(config, store)
+        assert (summary.new, summary.updated) == (0, 0)
+        (article,) = store.articles_frame().itertuples()
+        assert (article.outlet, article.url) == ("Wire", "https://wire.example.com/4711")
+        assert article.source_count == 2
+
+
+def test_the_same_guid_in_two_feeds_of_one_run_stays_put(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    guid = "https://agency.example.org/story/9"
+    for name in ("a", "b"):
+        feed_server.routes[f"/{name}.xml"] = Route(
+            _rss(f"Outlet {name}", [(guid, f"https://{name}.example.com/9", "One story")])
+        )
+    config = write_config(
+        sources=[
+            {"name": name, "kind": "rss", "url": feed_server.url(f"/{name}.xml")}
+            for name in ("b", "a")
+        ]
+    )
+    assert (collect(config, store).new, store.count_articles()) == (1, 1)
+    stored = store.articles_frame()[["outlet", "url"]].to_dict("records")
+    for _ in range(2):
+        summary = collect(config, store)
+        assert (summary.new, summary.updated) == (0, 0)
+        assert store.articles_frame()[["outlet", "url"]].to_dict("records") == stored
+
+
+def test_an_entry_whose_guid_changes_each_time_is_stored_once(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    # No link, and a guid made afresh at each request (a generator's random id): only
+    # the content says it is the same entry. Two entries, so that neither is taken for
+    # the other.
+    config = write_config(
+        sources=[{"name": "Gen", "kind": "rss", "url": feed_server.url("/gen.xml")}]
+    )
+    for run in range(3):
+        feed_server.routes["/gen.xml"] = Route(
+            _rss("Generated", [(f"urn:uuid:{run}-a", None, "Alpha"), (f"{run}-b", None, "Beta")])
+        )
+        summary = collect(config, store)
+        assert (summary.new, summary.updated) == ((2, 0) if run == 0 else (0, 0))
+    assert sorted(store.articles_frame()["title"]) == ["Alpha", "Beta"]
+
+
+def test_an_archive_keyed_by_links_is_not_stored_again(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An archive written when links won over guids: three episodes under one link were one
+    # article, a post whose guid is not its link had its link's id, and an entry with
+    # neither a guid nor a link was keyed by title and date only. On the radio, a trailer
+    # whose guid is the show's link now owns that old id: the episodes merged into it
+    # become their own articles, not it.
+    feed_server.routes["/show.xml"] = Route(
+        _rss(
+            "The Show",
+            [(f"ep-{n}", "https://show.example.com/", f"Episode {n}") for n in (1, 2, 3)],
+        )
+    )
+    home = "https://radio.example.com/"
+    feed_server.routes["/radio.xml"] = Route(
+        _rss("Radio", [("r-1", home, "Radio 1"), ("r-2", home, "Radio 2"), (home, home, "Trailer")])
+    )
+    feed_server.routes["/blog.xml"] = Route(
+        _rss(
+            "Blog",
+            [
+                ("https://blog.example.com/?p=7", "https://blog.example.com/post-7", "Post 7"),
+                (None, None, "Untitled note"),
+            ],
+        )
+    )
+    config = write_config(
+        sources=[
+            {"name": "Show", "kind": "rss", "url": feed_server.url("/show.xml")},
+            {"name": "Blog", "kind": "rss", "url": feed_server.url("/blog.xml")},
+            {"name": "Radio", "kind": "rss", "url": feed_server.url("/radio.xml")},
+        ]
+    )
+    with monkeypatch.context() as old:
+        old.setattr(rss, "make_article_id", _links_first_id)
+        old.setattr(rss, "_entry_key", _title_and_date_key)
+        assert collect(config, store).new == 4  # the show 1, the blog 2, the radio 1
+    before = store.articles_frame().set_index("id")[["title", "url"]]
+
+    summary = collect(config, store)
+    # The four episodes the old ids had merged away are new; nothing else is. The show's
+    # old article held the last episode's text under the first one's key: it becomes the
+    # first episode again (one update, once).
+    assert (summary.new, summary.updated) == (4, 1)
+    after = store.articles_frame().set_index("id")
+    assert set(before.index) <= set(after.index) and len(after) == 8
+    assert sorted(after["title"]) == [
+        "Episode 1",
+        "Episode 2",
+        "Episode 3",
+        "Post 7",
+        "Radio 1",
+        "Radio 2",
+        "Trailer",
+        "Untitled note",
+    ]
+    again = collect(config, store)
+    assert (again.new, again.updated, store.count_articles()) == (0, 0, 8)
+
+
+def _links_first_id(
+    url: str | None, source: str, entry_key: str, *, guid: str | None = None
+) -> str:
+    """The article id before guids won over links."""
+    from presswatch.models import make_article_id
+
+    return make_article_id(url, source, entry_key)
+
+
+def _title_and_date_key(entry: Any, text: str, guid_is_id: bool) -> tuple[str, bool] | None:
+    """The entry key before guids won over links: an entry without guid or link was
+    keyed by its title and date only."""
+    import hashlib
+
+    guid = (entry.get("id") or "").strip()
+    link = (entry.get("link") or "").strip()
+    if guid:
+        return guid, True
+    if link:
+        return link, False
+    title = (entry.get("title") or "").strip()
+    when = (entry.get("published") or "").strip()
+    return "hash:" + hashlib.sha256(f"{title}\x00{when}".encode()).hexdigest()[:24], False

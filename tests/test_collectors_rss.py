@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -137,6 +138,139 @@ def test_rdf_entries(feed_server: FeedServer) -> None:
     assert article.text == "La start-up française ouvre un bureau outre-Manche."
 
 
+JSON_FEED_1_0 = {
+    "version": "https://jsonfeed.org/version/1",
+    "title": "Le Carnet &amp; Cie",
+    "home_page_url": "https://carnet.example.org/",
+    "items": [
+        {
+            "id": "https://carnet.example.org/p/1",
+            "url": "https://carnet.example.org/p/1",
+            "title": "Mistral AI ouvre un bureau à Lyon",
+            "content_html": "<p>La start-up <b>Mistral AI</b> recrute.</p><p>Deuxième paragraphe.</p>",
+            "summary": "Un bureau de plus.",
+            "date_published": "2026-11-20T09:30:00+01:00",
+            "author": {"name": "Léa Martin", "url": "https://carnet.example.org/lea"},
+        },
+        {
+            "id": 42,
+            "url": "/p/2",
+            "title": "Second billet",
+            "content_text": "Texte brut avec <des chevrons> qui restent du texte.",
+            "date_modified": "2026-11-21T08:00:00Z",
+        },
+        {"id": "p3", "title": ["not", "a", "string"], "content_text": "Broken item."},
+    ],
+}
+
+JSON_FEED_1_1 = {
+    "version": "https://jsonfeed.org/version/1.1",
+    "title": "Linked Notes",
+    "language": "en-US",
+    "items": [
+        {
+            "id": "note-1",
+            "external_url": "https://elsewhere.example.com/story",
+            "content_text": "A note about OpenAI, without a date.",
+            "authors": [{"name": "Sam Writer"}, {"name": "Alex Editor"}, {"avatar": "x.png"}],
+        },
+        {
+            "id": "note-2",
+            "url": "https://notes.example.com/2",
+            "title": "Une note en français",
+            "language": "fr-FR",
+            "content_html": "<p>Le texte.</p>",
+            "date_published": "2026-11-19T10:00:00Z",
+        },
+    ],
+}
+
+
+def test_json_feed_1_0(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed.json"] = Route(
+        json.dumps(JSON_FEED_1_0).encode(), headers={"Content-Type": "application/feed+json"}
+    )
+    result = collect_feed(source(feed_server, "/feed.json"), context())
+    assert result.status == "ok" and result.entries_seen == 3
+    assert result.title == "Le Carnet & Cie"
+    assert result.problems == ["JSON Feed item 3: title: input should be a valid string: skipped"]
+    first, second = result.articles
+    assert first.entry_key == "https://carnet.example.org/p/1"
+    assert first.url == "https://carnet.example.org/p/1"
+    assert first.title == "Mistral AI ouvre un bureau à Lyon"
+    assert first.text == "La start-up Mistral AI recrute.\n\nDeuxième paragraphe."
+    assert first.author == "Léa Martin" and first.outlet == "Le Carnet & Cie"
+    assert first.published == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    assert first.date_source == "feed" and first.flags == ()
+    # A number as id is read as a string; a relative url is resolved against the home page;
+    # content_text stays text; date_modified is the date when there is no date_published.
+    assert second.entry_key == "42" and second.url == "https://carnet.example.org/p/2"
+    assert second.text == "Texte brut avec <des chevrons> qui restent du texte."
+    assert second.published == datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+
+
+def test_json_feed_1_1(feed_server: FeedServer) -> None:
+    # Served as plain JSON, as many servers do: the body's first character says it.
+    feed_server.routes["/feed"] = Route(
+        json.dumps(JSON_FEED_1_1).encode(), headers={"Content-Type": "text/plain"}
+    )
+    result = collect_feed(source(feed_server, "/feed"), context())
+    assert result.status == "ok" and result.problems == []
+    note, french = result.articles
+    assert note.url == "https://elsewhere.example.com/story" and note.title is None
+    assert note.author == "Sam Writer, Alex Editor"
+    assert note.text == "A note about OpenAI, without a date."
+    assert note.published == NOW and note.date_source == "first_seen"
+    assert note.flags == ("date_from_first_seen",)
+    # A declared language is kept when it is one of the configured ones (fr, en).
+    assert note.language == "en" and french.language == "fr"
+    assert french.text == "Le texte."
+
+
+def test_a_json_feed_without_version_is_read_and_flagged(feed_server: FeedServer) -> None:
+    body = {"items": [{"id": "a", "url": "https://x.example.com/a", "content_text": "Hi"}]}
+    feed_server.routes["/bare.json"] = Route(json.dumps(body).encode())
+    result = collect_feed(source(feed_server, "/bare.json"), context())
+    (article,) = result.articles
+    assert article.flags == ("ill_formed_feed", "date_from_first_seen")
+    assert result.problems == [
+        "ill-formed feed, entries read anyway: a JSON Feed without its 'version'"
+    ]
+
+
+def test_other_formats_say_what_they_are(feed_server: FeedServer) -> None:
+    bodies = {
+        "/api.json": (b'{"status": "ok", "data": []}', "this is a JSON document, not a JSON Feed"),
+        "/rss.json": (
+            b'{"rss": {"version": "2.0", "channel": {"title": "T", "item": []}}}',
+            "this is RSS written as JSON",
+        ),
+        "/cut.json": (
+            json.dumps(JSON_FEED_1_1).encode()[:80],
+            "not a readable JSON Feed: invalid JSON at line 1 column",
+        ),
+        "/sitemap.xml": (
+            b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>https://x.example.com/</loc></url></urlset>",
+            "this is an XML sitemap, not a feed",
+        ),
+        "/feeds.opml": (
+            b'<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>'
+            b'<outline text="A" xmlUrl="https://a.example.com/feed"/></body></opml>',
+            "this is an OPML outline (a list of feeds), not a feed",
+        ),
+        "/doc.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "this is a PDF document"),
+        "/text": (b"Service temporarily moved.\n", "this is plain text, not a feed"),
+        "/other.xml": (b"<?xml version='1.0'?><config><a/></config>", "root element is <config>"),
+    }
+    for path, (body, _) in bodies.items():
+        feed_server.routes[path] = Route(body)
+    for path, (_, message) in bodies.items():
+        result = collect_feed(source(feed_server, path), context())
+        assert result.status == "failed", path
+        assert message in (result.error or ""), (path, result.error)
+
+
 def test_gzip_and_redirects(feed_server: FeedServer) -> None:
     feed_server.routes["/old"] = Route(status=301, headers={"Location": "/gz"})
     feed_server.routes["/gz"] = Route(
@@ -145,6 +279,33 @@ def test_gzip_and_redirects(feed_server: FeedServer) -> None:
     )
     result = collect_feed(source(feed_server, "/old"), context())
     assert result.status == "ok" and len(result.articles) == 1
+
+
+def test_a_gzip_body_without_content_encoding_is_unpacked(feed_server: FeedServer) -> None:
+    # A server handing out feed.xml.gz as it is: no Content-Encoding, only the gzip bytes;
+    # another compresses a body that was compressed already.
+    feed_server.routes["/feed.xml.gz"] = Route(
+        gzip.compress(ATOM_EN.encode()), headers={"Content-Type": "application/octet-stream"}
+    )
+    feed_server.routes["/twice"] = Route(
+        gzip.compress(gzip.compress(ATOM_EN.encode())), headers={"Content-Encoding": "gzip"}
+    )
+    for path in ("/feed.xml.gz", "/twice"):
+        result = collect_feed(source(feed_server, path), context())
+        assert result.status == "ok", (path, result.error)
+        assert [a.title for a in result.articles] == ["OpenAI answers Mistral"]
+
+
+def test_a_gzip_bomb_is_refused_at_the_sources_cap(feed_server: FeedServer) -> None:
+    # 40 KB on the wire, 40 MB once unpacked: it must stop at the cap, not fill memory.
+    feed_server.routes["/bomb"] = Route(gzip.compress(b"<rss>" + b" " * (40 << 20)))
+    feed_server.routes["/broken"] = Route(gzip.compress(ATOM_EN.encode())[:60])
+    config = RssSourceConfig(name="Bomb", kind="rss", url=feed_server.url("/bomb"), max_feed_mb=1)
+    result = collect_feed(config, context())
+    assert result.status == "failed"
+    assert result.error == "the feed is a gzip file that unpacks to more than 1 MB: not read"
+    result = collect_feed(source(feed_server, "/broken"), context())
+    assert result.error == "the feed is a truncated gzip file: not read"
 
 
 def test_conditional_get_answers_304_without_parsing(feed_server: FeedServer) -> None:
@@ -167,7 +328,7 @@ def test_failures_are_one_clear_message(feed_server: FeedServer) -> None:
     feed_server.routes["/loop"] = Route(status=302, headers={"Location": "/loop"})
     expected = {
         "/500": "the server answered 500",
-        "/html": "got an HTML page, not a feed",
+        "/html": "this is an HTML page, not a feed: check the feed URL",
         "/empty": "empty body",
         "/loop": "redirects",
         "/missing": "the server answered 404",
@@ -230,3 +391,39 @@ def test_tls_and_name_failures_are_named(feed_server: FeedServer) -> None:
     assert result.error == (
         "could not resolve the host feeds.presswatch.invalid: check the URL or the network"
     )
+
+
+def test_identity_rules_of_feed_entries() -> None:
+    from collectors.rss import parse_feed
+    from presswatch.models import make_article_id
+
+    # A guid that is the entry's link keeps the id of the link (as links were keyed first,
+    # and as the files and news collectors key an article by its URL).
+    link = "https://journal.example.com/a?utm_source=rss"
+    assert make_article_id(link, "A", "k", guid="https://journal.example.com/a") == (
+        make_article_id(link, "B", "other")
+    )
+    # A bare guid is scoped to its link's host: "42" of two publishers are two articles,
+    # "42" of one publisher's two feeds is one.
+    ids = {
+        make_article_id(f"https://{host}/{path}", source, "42", guid="42")
+        for host, path, source in [("a.example.com", "x", "A1"), ("a.example.com", "y", "A2")]
+    }
+    assert len(ids) == 1
+    assert make_article_id("https://b.example.com/x", "B", "42", guid="42") not in ids
+    # A guid every entry shares under different links is no id: each entry is its link.
+    feed = """<?xml version="1.0"?><rss version="2.0"><channel><title>Same guid</title>
+    <item><guid>https://same.example.com/</guid><link>https://same.example.com/1</link>
+    <title>One</title></item>
+    <item><guid>https://same.example.com/</guid><link>https://same.example.com/2</link>
+    <title>Two</title></item></channel></rss>"""
+    result = parse_feed(feed.encode(), "Same", context())
+    assert [a.entry_key for a in result.articles] == [
+        "https://same.example.com/1",
+        "https://same.example.com/2",
+    ]
+    assert len({a.id for a in result.articles}) == 2
+    assert result.problems == [
+        "several entries share the guid 'https://same.example.com/' under different links: "
+        "each is identified by its link"
+    ]

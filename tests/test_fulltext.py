@@ -96,3 +96,33 @@ def test_an_endless_or_trickling_page_keeps_the_summary(
     texts = {(a.url or "").rsplit("/", 1)[-1]: a.text for a in store.iter_articles()}
     assert "garder la maîtrise de leurs données" in texts["article"]
     assert texts["template"] == "Résumé court de template, Mistral AI."
+
+
+def test_pages_are_not_fetched_again_for_articles_stored_under_older_ids(
+    write_config: Callable[..., Config],
+    feed_server: FeedServer,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import collectors.rss as rss
+    from tests.test_collect import _links_first_id
+
+    feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
+    for name in ("article", "cookies", "template"):
+        feed_server.routes[f"/{name}"] = Route(
+            ARTICLE_PAGE.replace("un modèle", f"le modèle {name}").encode(),
+            headers={"Content-Type": "text/html"},
+        )
+    config = write_config(
+        sources=[
+            {"name": "Flux", "kind": "rss", "url": feed_server.url("/feed.xml"), "fulltext": True}
+        ]
+    )
+    with monkeypatch.context() as old:  # links won over guids when the archive was written
+        old.setattr(rss, "make_article_id", _links_first_id)
+        assert collect(config, store).new == 3
+    fetched = len(feed_server.requests)
+    summary = collect(config, store)
+    assert (summary.new, store.count_articles()) == (0, 3)
+    # Only the feed was asked again: each page was fetched when its article was new.
+    assert [path for path, _ in feed_server.requests[fetched:]] == ["/feed.xml"]

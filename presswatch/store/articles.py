@@ -57,15 +57,16 @@ class ArticlesMixin(StoreBase):
     def _save_batch_once(self, articles: Sequence[Article]) -> SaveCounts:
         counts = SaveCounts()
         now = _now()
-        # The last copy of an id in a batch wins, as if the batch were written one by one.
-        unique = {a.id: a for a in articles}
+        copies: dict[str, list[Article]] = {}
+        for article in articles:
+            copies.setdefault(article.id, []).append(article)
         with self._begin() as conn:
             # FOR UPDATE (PostgreSQL): a concurrent batch touching the same articles waits
             # for this one, so their mentions are never written twice.
             existing = dict(
                 conn.execute(
                     sa.select(articles_table.c.id, articles_table.c.content_hash)
-                    .where(articles_table.c.id.in_(list(unique)))
+                    .where(articles_table.c.id.in_(list(copies)))
                     .order_by(articles_table.c.id)
                     .with_for_update()
                 ).all()
@@ -75,13 +76,24 @@ class ArticlesMixin(StoreBase):
                 for row in conn.execute(
                     sa.select(
                         article_sources_table.c.article_id, article_sources_table.c.source
-                    ).where(article_sources_table.c.article_id.in_(list(unique)))
+                    ).where(article_sources_table.c.article_id.in_(list(copies)))
                 )
             }
+            owners = _owners(conn, list(copies))
             inserts: list[dict[str, Any]] = []
             links: list[dict[str, Any]] = []
             analysed: list[Article] = []
-            for article in unique.values():
+            for article_id, group in copies.items():
+                # The owner's copy is the article: the first source that stored it, or for
+                # a new one the first source by name (the order _owners reads them back
+                # in). Its last copy wins, as if the batch were written one by one; other
+                # sources' copies only add their source below.
+                owner = owners.get(article_id) or min(a.source for a in group)
+                own = [a for a in group if a.source == owner]
+                if not own:
+                    counts.unchanged += 1
+                    continue
+                article = own[-1]
                 digest = article.content_hash
                 values = _article_values(article, digest)
                 previous = existing.get(article.id)
@@ -181,6 +193,130 @@ class ArticlesMixin(StoreBase):
             # no row of its story changes: most of a feed (5,759 of 7,200 articles in
             # bench_feeds; their writes 0.72 s -> 0.67 s).
             _refresh_coverage(conn, [a.id for a in articles if a.mentions or a.id not in new])
+
+    def resolve_articles(self, articles: Sequence[Article]) -> list[Article]:
+        """The articles under the ids the archive already knows them by, where it does.
+
+        An entry is found by its key in its source when its id is not stored: archives
+        written before guids won over links keyed most entries by their link, and those
+        rows must not be stored again under their new id. An entry without a link whose
+        key is unknown (a feed that gives its items a new guid each time) is the article
+        of that source with the same content (title, text, date, author), if one is not
+        already claimed by another entry of the batch.
+        """
+        if not articles:
+            return []
+        ids = list(dict.fromkeys(a.id for a in articles))
+        with self._begin() as conn:
+            present = set(self._stored(conn, articles_table.c.id, articles_table.c.id, ids))
+            pending = [n for n, a in enumerate(articles) if a.id not in present]
+            if not pending:
+                return list(articles)
+            sources = sorted({articles[n].source for n in pending})
+            keys = list(dict.fromkeys(articles[n].entry_key for n in pending))
+            by_key: dict[tuple[str, str], str] = {}
+            for start in range(0, len(keys), 500):
+                rows = conn.execute(
+                    sa.select(
+                        article_sources_table.c.source,
+                        article_sources_table.c.entry_key,
+                        article_sources_table.c.article_id,
+                    ).where(
+                        article_sources_table.c.source.in_(sources),
+                        article_sources_table.c.entry_key.in_(keys[start : start + 500]),
+                    )
+                )
+                by_key.update({(r.source, r.entry_key): r.article_id for r in rows})
+            # Never onto the article another entry of the same source already is (its
+            # guid is the link an older id was made from): that would merge them again.
+            own = {(a.source, a.id) for a in articles if a.id in present}
+            found = {
+                n: by_key[key]
+                for n in pending
+                if (key := (articles[n].source, articles[n].entry_key)) in by_key
+                and (articles[n].source, by_key[key]) not in own
+            }
+            orphans = [n for n in pending if n not in found and articles[n].url is None]
+            if orphans:
+                found.update(self._same_content(conn, articles, orphans, present, found))
+        return [
+            dataclasses.replace(a, id=found[n]) if n in found else a for n, a in enumerate(articles)
+        ]
+
+    @staticmethod
+    def _stored(conn: Connection, column: Any, key: Any, values: Sequence[str]) -> list[Any]:
+        """``column`` of the rows whose ``key`` is one of ``values``, 500 values a query."""
+        found: list[Any] = []
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            found.extend(conn.execute(sa.select(column).where(key.in_(chunk))).scalars())
+        return found
+
+    @staticmethod
+    def _same_content(
+        conn: Connection,
+        articles: Sequence[Article],
+        orphans: Sequence[int],
+        present: set[str],
+        found: dict[int, str],
+    ) -> dict[int, str]:
+        """The stored article of the same source, without URL and with the same content
+        hash, of each orphan entry; each stored article taken once."""
+        hashes = list({articles[n].content_hash for n in orphans})
+        sources = sorted({articles[n].source for n in orphans})
+        candidates: dict[tuple[str, str], list[str]] = {}
+        for start in range(0, len(hashes), 500):
+            rows = conn.execute(
+                sa.select(
+                    article_sources_table.c.source,
+                    articles_table.c.content_hash,
+                    articles_table.c.id,
+                )
+                .join(articles_table, articles_table.c.id == article_sources_table.c.article_id)
+                .where(
+                    article_sources_table.c.source.in_(sources),
+                    articles_table.c.url.is_(None),
+                    articles_table.c.content_hash.in_(hashes[start : start + 500]),
+                )
+                .order_by(articles_table.c.first_seen, articles_table.c.id)
+            )
+            for row in rows:
+                candidates.setdefault((row.source, row.content_hash), []).append(row.id)
+        # An article another entry of this batch already is cannot be this one too.
+        taken = present | set(found.values())
+        matched: dict[int, str] = {}
+        for n in orphans:
+            article = articles[n]
+            for candidate in candidates.get((article.source, article.content_hash), []):
+                if candidate not in taken:
+                    matched[n] = candidate
+                    taken.add(candidate)
+                    break
+        return matched
+
+    def entry_keys(self, sources: Iterable[str]) -> list[tuple[str, str]]:
+        """(source, entry key) of every article these sources stored."""
+        wanted = list(sources)
+        with self._begin() as conn:
+            rows = conn.execute(
+                sa.select(article_sources_table.c.source, article_sources_table.c.entry_key).where(
+                    article_sources_table.c.source.in_(wanted)
+                )
+            )
+            return [(r.source, r.entry_key) for r in rows]
+
+    def article_owners(self, ids: Iterable[str]) -> dict[str, str]:
+        """The source each of these stored articles belongs to: the first that stored it.
+
+        Only that source's copy may change the article: the same article in a later feed
+        adds a source and never swaps the outlet or URL (issue 25).
+        """
+        wanted = list(dict.fromkeys(ids))
+        owners: dict[str, str] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                owners.update(_owners(conn, wanted[start : start + 500]))
+        return owners
 
     def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""
@@ -354,6 +490,24 @@ class ArticlesMixin(StoreBase):
             conn.exec_driver_sql("ANALYZE")
             self._set_meta(conn, "analyzed_articles", str(articles))
         return True
+
+
+def _owners(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """The owning source of each of these articles that has a source: the earliest
+    first_seen, then the smallest name (sources stored in one write share a first_seen)."""
+    rows = conn.execute(
+        sa.select(
+            article_sources_table.c.article_id,
+            article_sources_table.c.source,
+            article_sources_table.c.first_seen,
+        ).where(article_sources_table.c.article_id.in_(list(ids)))
+    )
+    best: dict[str, tuple[Any, str]] = {}
+    for row in rows:
+        rank = (row.first_seen, row.source)
+        if row.article_id not in best or rank < best[row.article_id]:
+            best[row.article_id] = rank
+    return {article_id: rank[1] for article_id, rank in best.items()}
 
 
 def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
