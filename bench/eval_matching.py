@@ -5,8 +5,8 @@ served from 127.0.0.1:8765, the saved pages read by a files source) with its con
 reads which (article title, company) pairs got a mention and compares them with the
 person's labels of matching_dev.csv:
 
-- precision: of the labelled pairs presswatch matched, the share labelled `true`
-  (`false`, `boilerplate` and `parent` are wrong matches);
+- precision: of the labelled pairs presswatch matched, the share labelled `true` or
+  `missed` (`false`, `boilerplate` and `parent` are wrong matches);
 - recall: of the pairs labelled `true` or `missed`, the share presswatch matched.
 
 The labelled text stays in ../shared; only counts are printed.
@@ -108,11 +108,11 @@ def main() -> None:
         per_company.setdefault(company, Counter())[key] += 1
 
     def figures(c: Counter[str]) -> tuple[float | None, float | None, int, int]:
-        matched = c["true_matched"] + sum(c[f"{w}_matched"] for w in WRONG)
-        relevant = c["true_matched"] + c["true_unmatched"] + c["missed_matched"]
-        relevant += c["missed_unmatched"]
+        # A `missed` pair that is matched now is a right match like a `true` one.
         found_true = c["true_matched"] + c["missed_matched"]
-        precision = c["true_matched"] / matched if matched else None
+        matched = found_true + sum(c[f"{w}_matched"] for w in WRONG)
+        relevant = found_true + c["true_unmatched"] + c["missed_unmatched"]
+        precision = found_true / matched if matched else None
         recall = found_true / relevant if relevant else None
         return precision, recall, matched, relevant
 
