@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from babel import Locale
 
 from presswatch.analysis.nlp.furniture import furniture_around
-from presswatch.analysis.nlp.lexicon import phrase_languages, word_languages
+from presswatch.analysis.nlp.lexicon import is_word, phrase_languages
 from presswatch.analysis.nlp.text import SentenceIndex, first_paragraph_end, fold
 from presswatch.analysis.query import Document, Node, Term, matches, parse_query, term_regex
 from presswatch.config import AliasConfig, CompanyConfig
@@ -67,7 +67,7 @@ def _accents_agree(written: str, term: _Term) -> bool:
         return False
     # Unset: another spelling counts unless it is a word of its own ("über", "liberation");
     # a phrase of several words is never one.
-    return " " in wanted or not word_languages(written)
+    return " " in wanted or not is_word(written)
 
 
 @dataclass(frozen=True, slots=True)

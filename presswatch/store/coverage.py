@@ -68,12 +68,25 @@ class CoverageMixin(StoreBase):
             if languages is None:
                 return []
             a, m = articles_table.c, mentions_table.c
+            # The newest `limit` such articles first, then their companies: an archive with
+            # many foreign items reads only what is listed.
+            listed = (
+                sa.select(a.id)
+                .where(
+                    a.language.is_not(None),
+                    a.language.not_in(languages),
+                    sa.exists().where(m.article_id == a.id),
+                )
+                .order_by(_undated_last(a.published), a.published.desc(), a.id)
+                .limit(limit)
+                .subquery("listed")
+            )
             named = sa.select(m.article_id, m.company).distinct().subquery("named")
             rows = conn.execute(
                 sa.select(a.id, a.title, a.outlet, a.published, a.language, named.c.company)
+                .join(listed, listed.c.id == a.id)
                 .join(named, named.c.article_id == a.id)
-                .where(a.language.is_not(None), a.language.not_in(languages))
-                .order_by(_undated_last(a.published), a.published.desc(), a.id)
+                .order_by(_undated_last(a.published), a.published.desc(), a.id, named.c.company)
             ).all()
         articles: dict[str, dict[str, Any]] = {}
         for row in rows:
@@ -89,7 +102,7 @@ class CoverageMixin(StoreBase):
                 },
             )
             item["companies"].append(row.company)
-        return list(articles.values())[:limit]
+        return list(articles.values())
 
     def rebuild_coverage(self) -> int:
         """Rewrite the whole coverage table and its rollups from the stored mentions, tones

@@ -132,32 +132,26 @@ class ReviewsMixin(StoreBase):
         date, alias, kind and sentence (a mark whose mention a reanalysis removed is left
         out: it no longer says anything of the matching)."""
         m, r = mentions_table.c, mention_reviews_table.c
+        marks = (
+            r.article_id,
+            r.company,
+            r.field,
+            r.start,
+            r.matched,
+            r.verdict,
+            r.reviewer,
+            r.reviewed_at,
+        )
         query = (
             sa.select(
-                r.article_id,
-                r.company,
-                r.field,
-                r.start,
-                r.matched,
-                r.verdict,
-                r.reviewer,
-                r.reviewed_at,
+                *marks,
                 sa.func.min(m.alias).label("alias"),
                 sa.func.min(m.kind).label("kind"),
                 sa.func.min(m.sentence).label("sentence"),
             )
             .join(mentions_table, _same_mention(m, r))
             .where(r.company == company)
-            .group_by(
-                r.article_id,
-                r.company,
-                r.field,
-                r.start,
-                r.matched,
-                r.verdict,
-                r.reviewer,
-                r.reviewed_at,
-            )
+            .group_by(*marks)
             .order_by(r.reviewed_at, r.article_id, r.field, r.start)
         )
         return self.read_frame(query)

@@ -35,6 +35,13 @@ def word_languages(word: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) 
     return [code for code in languages if lowered in _factory().get_dictionary(code)]
 
 
+def is_word(word: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> bool:
+    """Whether ``word`` in lower case is a dictionary word of any of these languages (the
+    dictionaries are loaded one at a time, only as far as needed)."""
+    lowered = word.lower()
+    return any(lowered in _factory().get_dictionary(code) for code in languages)
+
+
 def phrase_languages(phrase: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> list[str]:
     """The languages in which every word of ``phrase``, in lower case, is a dictionary word.
 
