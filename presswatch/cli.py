@@ -728,7 +728,9 @@ def test_query(
     try:
         with store:
             if company is not None:
-                changes = company_query_changes(store, config.companies, company, query)
+                changes = company_query_changes(
+                    store, config.companies, company, query, config.languages
+                )
             else:
                 searched, hits = search_archive(store, query)
     except QuerySyntaxError as exc:

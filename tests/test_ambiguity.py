@@ -108,6 +108,35 @@ def test_accents_exact_and_fold_are_the_users_choice() -> None:
     assert [m.company for m in folded.find(None, "Über alles")] == ["Uber"]
 
 
+GERMAN_QUOTE = (
+    "Die Aktie von Meta ist heute stark gefallen, nachdem der Konzern seine Prognose für "
+    "das laufende Geschäftsjahr deutlich gesenkt und weitere Entlassungen angekündigt hat."
+)
+FRENCH_PARAGRAPH = (
+    "Le groupe Meta a annoncé mardi une nouvelle version de son modèle de langage, "
+    "présentée comme une réponse directe aux annonces de ses concurrents européens."
+)
+ENGLISH_PARAGRAPH = (
+    "Meta said on Tuesday that it would release a new version of its language model, "
+    "presented as a direct answer to the announcements of its European rivals."
+)
+
+
+def test_a_short_alias_in_a_passage_of_another_language_is_no_mention() -> None:
+    companies = [CompanyConfig(name="Meta"), CompanyConfig(name="Mistral AI")]
+    matcher = Matcher(companies, ["fr", "en"])
+    page = f"{FRENCH_PARAGRAPH}\n{GERMAN_QUOTE}"
+    starts = [m.start for m in matcher.find(None, page)]
+    assert starts == [page.index("Meta")]  # the French one; the German quote's is dropped
+    assert [m.company for m in matcher.find(None, ENGLISH_PARAGRAPH)] == ["Meta"]
+    # A long name is not a word of another language: it counts in any passage.
+    quoted = GERMAN_QUOTE.replace("Meta", "Mistral AI")
+    assert [m.company for m in matcher.find(None, quoted)] == ["Mistral AI"]
+    # Configured for German too, the quote counts; without languages, every passage does.
+    assert len(Matcher(companies, ["fr", "en", "de"]).find(None, page)) == 2
+    assert len(Matcher(companies).find(None, page)) == 2
+
+
 def test_common_words_are_warned_one_line_per_alias() -> None:
     companies = [
         CompanyConfig(name="Orange", aliases=["Total"]),

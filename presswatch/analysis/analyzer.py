@@ -30,7 +30,7 @@ class Analyzer:
     """Everything found in an article: mentions, tone per mention and company, topics, story."""
 
     def __init__(self, config: Config, tone: ToneBackend | None = None) -> None:
-        self.matcher = Matcher(config.companies)
+        self.matcher = Matcher(config.companies, config.languages)
         self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
         self.topics = TopicMatcher(config.topics, config.languages)
         self.languages = tuple(config.languages)

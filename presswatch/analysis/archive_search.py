@@ -62,7 +62,11 @@ class QueryChanges:
 
 
 def company_query_changes(
-    store: Store, companies: Sequence[CompanyConfig], company: str, query: str
+    store: Store,
+    companies: Sequence[CompanyConfig],
+    company: str,
+    query: str,
+    languages: Sequence[str] | None = None,
 ) -> QueryChanges:
     """The articles ``company`` would gain and lose with ``query`` as its query, against
     the mentions stored now (raises QuerySyntaxError, or ValueError for an unknown name)."""
@@ -73,12 +77,13 @@ def company_query_changes(
             f"no company named {company!r} in the config (configured: {', '.join(names)})"
         )
     trial = [c.model_copy(update={"query": query}) if c.name == company else c for c in companies]
-    matcher = Matcher(trial)
+    matcher = Matcher(trial, languages)
     stored = store.mentioned_article_ids(company)
     added: list[QueryHit] = []
     removed: list[QueryHit] = []
     # The company's aliases without any query: the sentences an article loses.
-    unqueried = Matcher([c.model_copy(update={"query": None}) for c in trial if c.name == company])
+    alone = [c.model_copy(update={"query": None}) for c in trial if c.name == company]
+    unqueried = Matcher(alone, languages)
     for article in store.iter_articles():
         found = [m for m in matcher.find(article.title, article.text) if m.company == company]
         if found and article.id not in stored:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from babel import Locale
 
 from presswatch.analysis.nlp.furniture import furniture_around
+from presswatch.analysis.nlp.language import SCREEN_MIN_WORDS, other_language
 from presswatch.analysis.nlp.lexicon import is_word, phrase_languages
 from presswatch.analysis.nlp.text import SentenceIndex, first_paragraph_end, fold
 from presswatch.analysis.query import Document, Node, Term, matches, parse_query, term_regex
@@ -21,6 +22,13 @@ from presswatch.models import Mention, MentionKind, Prominence, TextField
 # "Mistral-AI"). After folding, every dash is "-" and every space variant is " ".
 _GAP = r"[\s\-]+"
 _LIGATURES = (("oe", "(?:oe|œ)"), ("ae", "(?:ae|æ)"))
+# A one-word alias this short is a word somewhere ("Meta", "Uber", "Free", "Sora"): it
+# counts only in a passage of the configured languages, not inside a German quote or an
+# Italian paragraph of a French page.
+SHORT_ALIAS_LETTERS = 6
+# The passage whose language is screened: the paragraph, or this many characters either
+# side when the paragraph is too short for the screen to be sure.
+_PASSAGE_CHARS = 300
 
 
 def _alias_key(folded: str) -> str:
@@ -79,6 +87,12 @@ class _Term:
     within: str = "sentence"
     case_key: str | None = None
     accents: str | None = None
+    short: bool = False
+
+
+def _is_short(alias: str) -> bool:
+    """Whether an alias is one short word (letters only), likely a word of some language."""
+    return alias.isalpha() and len(alias) <= SHORT_ALIAS_LETTERS
 
 
 def _context_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
@@ -113,13 +127,21 @@ class _Hit:
 class Matcher:
     """Finds every configured company in a title and a text with one regex pass each."""
 
-    def __init__(self, companies: Sequence[CompanyConfig]) -> None:
+    def __init__(
+        self, companies: Sequence[CompanyConfig], languages: Sequence[str] | None = None
+    ) -> None:
+        # With the configured languages, a short alias in a passage of another language is
+        # no mention; without them (tests of rules alone), every passage counts.
+        self._languages = tuple(languages) if languages else None
         terms: dict[str, _Term] = {}
         for company in companies:
             for alias in company.all_aliases:
                 terms.setdefault(_alias_key(fold(alias.alias)), self._term(company, alias))
             for person in company.people:
-                terms.setdefault(_alias_key(fold(person)), _Term(company.name, person, "person"))
+                terms.setdefault(
+                    _alias_key(fold(person)),
+                    _Term(company.name, person, "person", short=_is_short(person)),
+                )
         self._terms = terms
         self._queries: dict[str, Node] = {
             c.name: parse_query(c.query) for c in companies if c.query is not None
@@ -140,6 +162,7 @@ class Matcher:
                     for key, t in sorted(terms.items())
                 ),
                 *(f"query\t{c.name}\t{c.query}" for c in companies if c.query),
+                f"languages\t{self._languages}",
             ]
         )
         self.fingerprint = hashlib.sha256(description.encode("utf-8")).hexdigest()[:16]
@@ -154,6 +177,7 @@ class Matcher:
             within=alias.within,
             case_key=_case_key(alias.alias) if alias.case_sensitive else None,
             accents=alias.accents,
+            short=_is_short(alias.alias),
         )
 
     def find(self, title: str | None, text: str) -> list[Mention]:
@@ -178,6 +202,8 @@ class Matcher:
             and _accents_agree(h.field.content[h.start : h.end], h.term)
             and furniture_around(h.field.content, h.start, h.end, h.field.folded) is None
         ]
+        if self._languages is not None and any(h.term.short for h in hits):
+            hits = [h for h in hits if not h.term.short or self._in_configured_language(h)]
         if not hits:
             return []
         firm = {h.term.company for h in hits if h.term.context is None}
@@ -189,6 +215,18 @@ class Matcher:
                 if not matches(self._queries[company], document):
                     hits = [h for h in hits if h.term.company != company]
         return [self._mention(h) for h in hits]
+
+    def _in_configured_language(self, hit: _Hit) -> bool:
+        """Whether the passage around a hit is not clearly in an unconfigured language."""
+        assert self._languages is not None
+        content = hit.field.content
+        start = content.rfind("\n", 0, hit.start) + 1
+        end = content.find("\n", hit.end)
+        passage = content[start : len(content) if end < 0 else end]
+        if len(passage.split()) < SCREEN_MIN_WORDS:
+            low, high = max(0, hit.start - _PASSAGE_CHARS), hit.end + _PASSAGE_CHARS
+            passage = content[low:high]
+        return other_language(passage, self._languages) is None
 
     @staticmethod
     def _in_context(hit: _Hit, fields: list[_Field], firm: set[str]) -> bool:
