@@ -79,6 +79,11 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 below the floors")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument(
+        "--press",
+        action="store_true",
+        help="also evaluate the press backend (the default since issue 23; slower)",
+    )
+    parser.add_argument(
         "--embedding",
         action="store_true",
         help="also train the embedding backend on each train split and evaluate it (slow)",
@@ -101,6 +106,9 @@ def main() -> None:
         rows.append(row)
         if f1 < FLOORS[language]:
             failed.append(f"{language}: macro-F1 {f1:.3f} below the floor {FLOORS[language]:.2f}")
+    if args.press:
+        press = get_backend("press")
+        rows += [evaluate(press, language, args.data)[0] for language in ("fr", "en")]
     if args.embedding:
         for language in ("fr", "en"):
             train_text, train_gold = load(language, "train", args.data)

@@ -233,7 +233,7 @@ SOURCE_KINDS = ("files", "rss", "news")
 class ToneConfig(_Strict):
     """Which tone backend scores sentences, and where the trained model lives."""
 
-    backend: Literal["vader", "embedding"] = "vader"
+    backend: Literal["press", "vader", "embedding"] = "press"
     model: str = "data/tone-model.npz"
 
 

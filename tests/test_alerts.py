@@ -30,7 +30,7 @@ def hostile(key: str, outlet: str = "Le Canard", when: datetime = NOW) -> Articl
         id=make_article_id(f"https://{key}.example.com/a", "Feed", key),
         source="Feed",
         entry_key=key,
-        title=f"Mistral AI dans la tourmente {key}",
+        title=f"Désastre chez Mistral AI : pertes, échecs et licenciements ({key})",
         text="Mistral AI accumule les échecs et les pertes, un désastre pour la start-up.",
         url=f"https://{key}.example.com/a",
         outlet=outlet,

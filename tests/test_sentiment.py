@@ -144,7 +144,7 @@ class CountingVader(VaderBackend):
         return super().score(sentences, language)
 
 
-def test_each_sentence_is_scored_once_and_the_article_tone_is_their_mean(
+def test_each_company_is_scored_once_per_sentence_and_the_article_is_their_mean(
     write_config: Callable[..., Config],
 ) -> None:
     backend = CountingVader()
@@ -167,12 +167,17 @@ def test_each_sentence_is_scored_once_and_the_article_tone_is_their_mean(
     )
     analysed = analyzer.analyse(article)
     assert {t.company for t in analysed.company_tones} == {"Mistral AI", "OpenAI"}
-    assert sorted(backend.scored) == sorted({title, *sentences})
-    every = [title, *sentences]
-    assert analysed.tone_score == pytest.approx(sum(VADER.score(every, "fr")) / len(every))
+    # Only the sentences naming a company are read (the clause of each company in them).
+    assert sorted(backend.scored) == sorted([title, sentences[0], sentences[2]])
     by_company = {t.company: t for t in analysed.company_tones}
     assert by_company["Mistral AI"].label == "positive"
     assert by_company["OpenAI"].label == "negative"
+    mistral = by_company["Mistral AI"].score
+    assert mistral == pytest.approx(sum(VADER.score([title, sentences[0]], "fr")) / 2)
+    assert analysed.tone_score == pytest.approx((mistral + by_company["OpenAI"].score) / 2)
+    # One rule: a mention's label is its score's, by the same cut-offs as the company's.
+    for mention in analysed.mentions:
+        assert mention.tone_label == VADER.label(mention.tone_score or 0.0, "fr")
 
 
 def test_vader_reads_only_the_words_its_checks_need_with_the_same_scores() -> None:

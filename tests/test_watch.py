@@ -128,7 +128,7 @@ def test_a_database_error_is_retried_not_fatal(
 def hostile_feed(keys: list[str]) -> bytes:
     """Le Monde (a tier-1 outlet in the test config) writing harshly about Mistral AI."""
     items = "".join(
-        f"<item><title>Mistral AI dans la tourmente {key}</title>"
+        f"<item><title>Désastre chez Mistral AI : pertes, échecs et licenciements ({key})</title>"
         f"<link>https://lemonde.example.com/{key}</link><guid>{key}</guid>"
         "<description>Mistral AI accumule les échecs et les pertes, un désastre pour la "
         "start-up.</description></item>"

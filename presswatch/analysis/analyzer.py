@@ -15,6 +15,7 @@ from typing import Any
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.language import detect_language, primary_language
 from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
+from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import TopicMatcher
 from presswatch.analysis.stories import StoryIndex, signature
@@ -79,40 +80,76 @@ class Analyzer:
         return language is None or language in self.languages
 
     def _tone(self, article: Article, mentions: list[Mention]) -> dict[str, Any]:
+        """Tone toward each company in each sentence that names it, and per article.
+
+        One rule gives every label, the backend's cut-offs on a score: a mention's label
+        is its score's, and a company's label in the article is the label of the mean of
+        its sentences' scores (so a company with one mention carries that mention's label).
+        The article's own tone is the mean over the companies it names.
+        """
         language = article.language
-        unique = list(dict.fromkeys(m.sentence for m in mentions))
-        classified = dict(zip(unique, self.tone.classify(unique, language), strict=True))
-        scored = {sentence: score for sentence, (score, _) in classified.items()}
-        toned = tuple(
-            dataclasses.replace(
-                m, tone_score=classified[m.sentence][0], tone_label=classified[m.sentence][1]
+        keys, targets = _targets(article, mentions)
+        unique = list(targets)
+        results = dict(
+            zip(
+                unique,
+                self.tone.classify_targets([targets[k] for k in unique], language),
+                strict=True,
             )
-            for m in mentions
+        )
+        toned = tuple(
+            dataclasses.replace(m, tone_score=results[k][0], tone_label=results[k][1])
+            for m, k in zip(mentions, keys, strict=True)
         )
         company_tones = []
         for company in dict.fromkeys(m.company for m in mentions):
-            sentences = list(dict.fromkeys(m.sentence for m in mentions if m.company == company))
-            score = aggregate([scored[s] for s in sentences])
+            # Each sentence once: the same sentence twice (a title repeated as the first
+            # line) weighs once.
+            scored = {targets[k].sentence: results[k][0] for k in unique if k[0] == company}
+            score = aggregate(list(scored.values()))
             # The evidence is the sentence that weighs most in the score's direction.
-            evidence = max(sentences, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+            evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
             company_tones.append(
                 CompanyTone(company, score, self.tone.label(score, language), evidence)
             )
-        index = SentenceIndex(article.text)
-        overall_sentences = [article.text[a:b] for a, b in index.spans] or [article.text]
-        if article.title:
-            overall_sentences.insert(0, article.title)
-        # The mentions' sentences are scored already: tone is the largest part of a first
-        # collection (3.7 s of 8.8 s profiled, bench/RESULTS.md), and scored them twice.
-        unscored = [s for s in dict.fromkeys(overall_sentences) if s not in scored]
-        scored.update(zip(unscored, self.tone.score(unscored, language), strict=True))
-        overall = aggregate([scored[s] for s in overall_sentences])
+        overall = aggregate([t.score for t in company_tones])
         return {
             "mentions": toned,
             "company_tones": tuple(company_tones),
             "tone_score": overall,
             "tone_label": self.tone.label(overall, language),
         }
+
+
+TargetKey = tuple[str, str, int]  # company, field, where the sentence starts
+
+
+def _targets(
+    article: Article, mentions: list[Mention]
+) -> tuple[list[TargetKey], dict[TargetKey, Target]]:
+    """The key of each mention's target, and one target per (company, sentence): where
+    the sentence names that company and where it names the others, in its own offsets."""
+    indexes: dict[str, SentenceIndex] = {}
+    begins = []
+    named: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
+    for m in mentions:
+        content = (article.title or "") if m.field == "title" else article.text
+        begin = indexes.setdefault(m.field, SentenceIndex(content)).span_at(m.start)[0]
+        begins.append(begin)
+        named.setdefault((m.field, begin), []).append((m.company, m.start - begin, m.end - begin))
+    keys: list[TargetKey] = []
+    targets: dict[TargetKey, Target] = {}
+    for m, begin in zip(mentions, begins, strict=True):
+        key = (m.company, m.field, begin)
+        keys.append(key)
+        if key not in targets:
+            spans = named[(m.field, begin)]
+            targets[key] = Target(
+                m.sentence,
+                tuple((a, b) for c, a, b in spans if c == m.company),
+                tuple((a, b) for c, a, b in spans if c != m.company),
+            )
+    return keys, targets
 
 
 def analyse(

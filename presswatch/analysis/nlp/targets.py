@@ -1,0 +1,128 @@
+"""A company's place in a sentence: the clause that speaks of it, and its side in a comparison.
+
+Tone is read toward each company, not for the sentence: in "X lève 600 millions d'euros,
+tandis que Y licencie", X's clause is good news and Y's is bad. A target is the sentence
+with the offsets of the company's mentions and of the other companies' mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Span = tuple[int, int]
+ComparisonRole = Literal["winner", "loser"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A sentence and where it names one company (``spans``) and the others (``others``)."""
+
+    sentence: str
+    spans: tuple[Span, ...] = ()
+    others: tuple[Span, ...] = ()
+
+
+# Where a clause ends: punctuation, and the words that open another clause or the other
+# side of a contrast or comparison, in French and English.
+_CLAUSE_WORDS = (
+    r"mais|tandis qu[e'’]|alors qu[e'’]|contrairement à|face à|plutôt qu[e'’]|bien qu[e'’]"
+    r"|malgré|même si|qui|dont|selon|d[’']après|devant|derrière|au détriment d[eu']"
+    r"|but|while|whereas|than|unlike|compared (?:with|to)|versus|vs\.?|although|despite"
+    r"|which|who|according to|ahead of|behind|at the expense of"
+)
+# A comparative and its "que" end a clause too ("meilleur que", "plus rapide que").
+_COMPARATIVE_QUE = (
+    r"\b(?:plus|moins|mieux|meilleure?s?|pires?|davantage|autant|aussi)\b"
+    r"(?:\s+[\w'’-]+){0,3}?\s+qu[e'’]"
+)
+_CLAUSE_END = re.compile(
+    r"[,;:!?()\[\]«»\"“”—–]|\s-\s|\b(?:" + _CLAUSE_WORDS + r")\b|" + _COMPARATIVE_QUE,
+    re.IGNORECASE,
+)
+# Words by which one side of a comparison beats the other: the company before them wins,
+# the one after them loses ("X dépasse Y", "X beats Y", "X, meilleur que Y").
+_WINS_OVER = re.compile(
+    r"\b(?:dépass\w*|devan\w*|surpass\w*|détrôn\w*|bat|battent|coiff\w* au poteau"
+    r"|distanc\w*|domin\w*|supplant\w*|évinc\w*|éclips\w*|ringardis\w*"
+    r"|meilleur\w* que|mieux que|plus \w+ que|devant"
+    r"|overtak\w*|overtook|beat|beats|beating|outperform\w*|outsell\w*|outpac\w*|outshin\w*"
+    r"|surpass\w*|dethron\w*|eclips\w*|tops|topped|displac\w*|better than|ahead of"
+    r"|(?:more|faster|cheaper|stronger|bigger|larger|smarter) than)\b",
+    re.IGNORECASE,
+)
+# ... and by which it loses ("X est à la traîne de Y", "X lags Y").
+_LOSES_TO = re.compile(
+    r"\b(?:à la traîne|en retard sur|derrière|distancé\w* par|dépassé\w* par|devancé\w* par"
+    r"|battu\w* par|moins \w+ que|pire que|lags?|lagg\w*|trails?|trail\w*|behind|worse than"
+    r"|(?:less|slower|weaker|smaller) than|beaten by|overtaken by|outpaced by)\b",
+    re.IGNORECASE,
+)
+# Between two companies, these keep them out of one comparison: they are in two clauses
+# ("X overtakes Y, while Z lags").
+_SEPARATE = re.compile(
+    r"[;.!?]|\b(?:while|whereas|but|however|although|despite|unlike|mais|tandis|alors qu"
+    r"|cependant|pourtant|contrairement|malgré|bien qu)",
+    re.IGNORECASE,
+)
+# A clause shorter than this says too little alone: the sentence is read instead.
+_MIN_CLAUSE_WORDS = 3
+
+
+def target_clause(target: Target) -> str:
+    """The part of the sentence that speaks of the company: its clause, widened to the
+    clauses around it up to those naming another company (so the whole sentence when it
+    names no other, "contrainte de revoir ses ambitions" included with "Aleph Alpha, ..."),
+    or the whole sentence when that part is only a few words."""
+    if not target.spans:
+        return target.sentence
+    first_start = target.spans[0][0]
+    cuts = [(0, 0), *((m.start(), m.end()) for m in _CLAUSE_END.finditer(target.sentence))]
+    cuts.append((len(target.sentence), len(target.sentence)))
+    # Clause i runs from the end of cut i to the start of cut i + 1.
+    clauses = [(cuts[i][1], cuts[i + 1][0]) for i in range(len(cuts) - 1)]
+    own = next(
+        (i for i, (a, b) in enumerate(clauses) if a <= first_start < b),
+        None,
+    )
+    if own is None:  # the name is inside a cut ("Meta, qui"): read the sentence
+        return target.sentence
+
+    def joins(index: int) -> bool:
+        """Whether clause ``index`` joins the one after it: no contrast word between them
+        ("tandis que", "while") and no other company named in either."""
+        a, b = clauses[index]
+        c, d = clauses[index + 1]
+        between = target.sentence[cuts[index + 1][0] : cuts[index + 1][1]]
+        return not _SEPARATE.search(between) and not any(
+            a <= start < b or c <= start < d for start, _ in target.others
+        )
+
+    low = high = own
+    while low > 0 and joins(low - 1):
+        low -= 1
+    while high < len(clauses) - 1 and joins(high):
+        high += 1
+    clause = target.sentence[clauses[low][0] : clauses[high][1]].strip()
+    return clause if len(clause.split()) >= _MIN_CLAUSE_WORDS else target.sentence
+
+
+def comparison_role(target: Target) -> ComparisonRole | None:
+    """Whether the company wins or loses a comparison with another one the sentence names
+    ("X dépasse Y": X wins, Y loses), or None when there is no such comparison."""
+    if not target.spans or not target.others:
+        return None
+    own_start, own_end = target.spans[0]
+    for other_start, other_end in target.others:
+        before = own_start < other_start
+        between = (
+            target.sentence[own_end:other_start] if before else target.sentence[other_end:own_start]
+        )
+        if _SEPARATE.search(between):
+            continue
+        if _LOSES_TO.search(between):
+            return "loser" if before else "winner"
+        if _WINS_OVER.search(between):
+            return "winner" if before else "loser"
+    return None

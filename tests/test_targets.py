@@ -1,0 +1,113 @@
+"""Tone toward each company: its clause, its side in a comparison, the shipped press model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from presswatch.analysis.analyzer import Analyzer
+from presswatch.analysis.nlp.sentiment import PRESS_MODEL, PressBackend, get_backend
+from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause
+from presswatch.config import Config
+from presswatch.models import Article
+
+
+def target(sentence: str, company: str, *others: str) -> Target:
+    """The target of ``company`` in ``sentence``, the other names given."""
+
+    def spans(name: str) -> tuple[tuple[int, int], ...]:
+        start = sentence.index(name)
+        return ((start, start + len(name)),)
+
+    return Target(sentence, spans(company), tuple(s for o in others for s in spans(o)))
+
+
+def test_the_clause_stops_at_the_clauses_of_other_companies() -> None:
+    sentence = "Qonto lève 100 millions d'euros, tandis que Shine licencie un tiers de ses salariés"
+    assert target_clause(target(sentence, "Qonto", "Shine")) == "Qonto lève 100 millions d'euros,"
+    assert "licencie" in target_clause(target(sentence, "Shine", "Qonto"))
+    assert "lève" not in target_clause(target(sentence, "Shine", "Qonto"))
+    # Alone in its sentence, a company's clause is the whole sentence.
+    alone = "L'exemple d'Aleph Alpha, contrainte de revoir ses ambitions à la baisse"
+    assert target_clause(target(alone, "Aleph Alpha")) == alone
+
+
+@pytest.mark.parametrize(
+    ("sentence", "winner", "loser"),
+    [
+        ("Mistral AI a créé un modèle de référence, meilleur que son équivalent chez Meta",
+         "Mistral AI", "Meta"),
+        ("Doctolib dépasse désormais Qonto en nombre de clients", "Doctolib", "Qonto"),
+        ("Anthropic overtook OpenAI in enterprise sales this quarter", "Anthropic", "OpenAI"),
+        ("Samsung still lags behind Apple in the premium segment", "Apple", "Samsung"),
+    ],
+)  # fmt: skip
+def test_a_comparison_has_a_winner_and_a_loser(sentence: str, winner: str, loser: str) -> None:
+    assert comparison_role(target(sentence, winner, loser)) == "winner"
+    assert comparison_role(target(sentence, loser, winner)) == "loser"
+
+
+def test_two_clauses_are_no_comparison() -> None:
+    sentence = "OpenAI overtakes Google in search, while Anthropic signs a deal with Amazon"
+    assert comparison_role(target(sentence, "Anthropic", "OpenAI", "Google")) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "good", "bad"),
+    [
+        ("fr", "Mistral AI a présenté un modèle meilleur que son équivalent chez Meta.",
+         "Mistral AI", "Meta AI"),
+        ("fr", "Mistral AI lève 600 millions d'euros, tandis qu'Aleph Alpha licencie la moitié "
+         "de ses équipes.", "Mistral AI", "Aleph Alpha"),
+        ("en", "OpenAI beat Anthropic in the latest benchmark of coding assistants.",
+         "OpenAI", "Anthropic"),
+        ("en", "Mistral AI won a record contract, while OpenAI was fined by the regulator.",
+         "Mistral AI", "OpenAI"),
+    ],
+)  # fmt: skip
+def test_two_companies_of_one_sentence_get_opposite_tones(
+    write_config: Callable[..., Config], language: str, text: str, good: str, bad: str
+) -> None:
+    companies = [
+        {"name": "Mistral AI", "role": "tracked"},
+        {"name": "Meta AI", "aliases": ["Meta"]},
+        *({"name": name} for name in ("OpenAI", "Anthropic", "Aleph Alpha")),
+    ]
+    # The default backend: the shipped press model.
+    analyzer = Analyzer(write_config(companies=companies))
+    assert analyzer.tone.name == "press"
+    article = Article(
+        id="a", source="Feed", entry_key="a", title=None, text=text, language=language
+    )
+    tones = {t.company: t.label for t in analyzer.analyse(article).company_tones}
+    assert tones[good] == "positive"
+    assert tones[bad] == "negative"
+    mentions = {m.company: m.tone_label for m in analyzer.analyse(article).mentions}
+    assert mentions == tones  # one mention each: the mention's label is its company's
+
+
+def test_the_press_model_ships_as_plain_arrays() -> None:
+    with np.load(PRESS_MODEL, allow_pickle=False) as data:
+        assert data["coef"].shape == (3, 768)  # two 384-wide E5 embeddings side by side
+        assert list(data["classes"]) == ["negative", "neutral", "positive"]
+    backend = get_backend()
+    assert isinstance(backend, PressBackend)
+    assert backend.model.cutoffs.negative < 0 < backend.model.cutoffs.positive
+
+
+def test_the_press_model_reads_french_and_english_press() -> None:
+    backend = PressBackend()
+    cases = [
+        ("fr", "Mistral AI lève 600 millions d'euros auprès de grands investisseurs", "positive"),
+        ("fr", "Le parquet ouvre une enquête visant Qonto pour pratiques commerciales trompeuses",
+         "negative"),
+        ("en", "Shares of Nokia plunged after the company cut its outlook and announced layoffs",
+         "negative"),
+        ("en", "Spotify won praise from critics for its redesigned app", "positive"),
+    ]  # fmt: skip
+    for language, sentence, expected in cases:
+        name = next(n for n in ("Mistral AI", "Qonto", "Nokia", "Spotify") if n in sentence)
+        ((_, label),) = backend.classify_targets([target(sentence, name)], language)
+        assert label == expected, sentence
