@@ -12,6 +12,7 @@ from dashboard.data import (
     get_database_url,
     has_recent_coverage,
     load_filter_options,
+    load_pending_analysis,
 )
 from dashboard.i18n import interface_language, translate
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
@@ -120,6 +121,16 @@ with st.sidebar:
     languages = choose(t("Languages"), language_names, "language", "languages")
     tones = choose(t("Tone"), tone_names, "tone", "tones", format_func=t)
     topics = choose(t("Topics"), topic_names, "topic", "topics_filter")
+    # Collection stores articles first and analyses them after: until then they are in
+    # the listings but in no figure, and the figures say so.
+    pending = load_pending_analysis(database)
+    if pending:
+        st.caption(
+            t(
+                "Articles still being analysed: {count} (in no figure yet).",
+                count=f"{pending:,}",
+            )
+        )
 
 # The view's filters go into the URL, so that a shared link reproduces it.
 shared: dict[str, str | list[str]] = {"period": period}

@@ -156,6 +156,12 @@ def load_undated(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_pending_analysis(url: str) -> int:
+    """How many stored articles still wait for their analysis (in no figure yet)."""
+    return _store(url).count_pending_analysis()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_other_languages(url: str, limit: int) -> pd.DataFrame:
     """Articles that name a company in a language the figures leave out, newest first."""
     rows = _store(url).other_language_articles(limit)

@@ -135,12 +135,31 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
         if bar is not None:
             bar.update(1)
 
+    analysing: Any = None
+
+    def analysed(done: int, waiting: int) -> None:
+        # The analysis stage's own bar (on a terminal), once the sources are written.
+        nonlocal analysing
+        if not sys.stdout.isatty():
+            return
+        if analysing is None:
+            from tqdm import tqdm
+
+            if bar is not None:
+                bar.close()
+            analysing = tqdm(total=waiting, unit="article", desc="Analysing", leave=False)
+        analysing.update(done - analysing.n)
+
     click.echo(f"Collecting {len(config.sources)} sources into {store.display_url}")
     try:
-        summary = collect(config, store, only=only or None, on_source_done=report)
+        summary = collect(
+            config, store, only=only or None, on_source_done=report, on_analysis=analysed
+        )
     finally:
         if bar is not None:
             bar.close()
+        if analysing is not None:
+            analysing.close()
     for name, reason in summary.skipped:
         click.echo(f"  {'skipped':<12} {name}: {reason}")
     if summary.reanalyzed:
@@ -148,9 +167,11 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
             f"Aliases changed: mentions recomputed over {summary.reanalyzed} stored articles."
         )
     ok = len(summary.outcomes) - len(summary.failed)
+    waiting = f"; {summary.pending} still to analyse" if summary.pending else ""
     click.echo(
         f"Done in {summary.seconds:.1f}s: {ok} sources ok, {len(summary.failed)} failed; "
-        f"{summary.new} new articles, {summary.updated} updated."
+        f"{summary.new} new articles, {summary.updated} updated; "
+        f"{len(summary.analysed_ids)} analysed{waiting}."
     )
     return len(summary.failed)
 

@@ -5,7 +5,6 @@ A failing source is recorded on the source and the run goes on with the others.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import socket
@@ -21,8 +20,7 @@ from typing import Any
 from collectors import CollectContext, CollectResult
 from collectors.registry import collector_for
 from collectors.schedule import is_due, next_collection
-from presswatch.analysis.analyzer import ANALYSIS_KEY, Analyzer, reanalyze
-from presswatch.analysis.stories import StoryIndex
+from presswatch.analysis.analyzer import ANALYSIS_KEY, Analyzer, analyse_pending, reanalyze
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, CollectionRecord, SourceState
@@ -37,8 +35,6 @@ WRITE_BATCH_ARTICLES = 500
 # Who claims sources in the store: unique per process, shown by `presswatch status` and
 # `presswatch sources`.
 WORKER_ID = f"{socket.gethostname()[:150]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-# Republished copies appear within days of each other: earlier articles are not compared.
-STORY_WINDOW = timedelta(days=30)
 
 
 @dataclass(slots=True)
@@ -65,6 +61,10 @@ class RunSummary:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     seconds: float = 0.0
     reanalyzed: int = 0
+    # The articles the analysis stage finished in this run (new ones and any a killed run
+    # left), and how many still wait (a stop came first).
+    analysed_ids: list[str] = field(default_factory=list)
+    pending: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -96,12 +96,17 @@ def collect(
     due_only: bool = False,
     on_source_done: Callable[[SourceOutcome], None] | None = None,
     stop: threading.Event | None = None,
+    on_analysis: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
-    """Collect the enabled sources of the config (or those named in ``only``) once.
+    """Collect the enabled sources of the config (or those named in ``only``) once, then
+    analyse what waits in the analysis queue.
 
-    A source disabled by a 410, or whose server asked to wait (429/503 Retry-After), is
-    skipped and reported; with ``due_only`` (the scheduled collector) so is every source
-    whose next due time has not come.
+    Collection stores articles first; analysis (language, mentions, tone, topics, story)
+    catches up after, a batch per transaction, so a run killed during it loses no article
+    and the next run finishes the queue. ``on_analysis`` is told (articles analysed so
+    far, articles waiting at the start). A source disabled by a 410, or whose server asked
+    to wait (429/503 Retry-After), is skipped and reported; with ``due_only`` (the
+    scheduled collector) so is every source whose next due time has not come.
     """
     started = time.monotonic()
     summary = RunSummary()
@@ -122,7 +127,7 @@ def collect(
                 summary.skipped.append((source.name, reason))
             continue
         sources.append(source)
-    if not sources:
+    if not sources and not store.count_pending_analysis():
         # Nothing due (the watcher asks often): no analyser to build, no run to record.
         summary.seconds = time.monotonic() - started
         return summary
@@ -135,11 +140,12 @@ def collect(
         reanalyze(store, analyzer)
     else:
         store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
+    if not sources:  # nothing to fetch, but a killed run left articles to analyse
+        _analyse_queue(store, analyzer, summary, stop, on_analysis)
+        summary.seconds = time.monotonic() - started
+        return summary
     run_id = store.start_run()
     languages = tuple(config.languages)
-    # The stored stories are loaded when the first new article needs them: a run where
-    # every feed answers 304 never reads them.
-    stories = StoryIndex(known=lambda: store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
     # Collectors ask whether an article is already stored (to fetch full text only once);
     # they read this set, never the store. Only full-text sources need it.
     fulltext = [source.name for source in sources if getattr(source, "fulltext", False)]
@@ -198,7 +204,7 @@ def collect(
     unchanged: list[CollectionRecord] = []
 
     def write_pending() -> None:
-        outcomes = _record_many(store, pending, analyzer, stories, unchanged)
+        outcomes = _record_many(store, pending, unchanged)
         pending.clear()
         for outcome in outcomes:
             recorded.add(outcome.name)
@@ -252,6 +258,7 @@ def collect(
             store.release_sources(WORKER_ID, claimed - recorded)
         except StoreError:
             log.warning("could not release %d claimed sources", len(claimed - recorded))
+    _analyse_queue(store, analyzer, summary, stop, on_analysis)
     summary.seconds = time.monotonic() - started
     store.finish_run(
         run_id,
@@ -276,15 +283,39 @@ class _Fetched:
     state: SourceState | None
 
 
+def _analyse_queue(
+    store: Store,
+    analyzer: Analyzer,
+    summary: RunSummary,
+    stop: threading.Event | None,
+    on_analysis: Callable[[int, int], None] | None,
+) -> None:
+    """The analysis stage of a run: every article waiting in the queue, in batches."""
+    waiting = store.count_pending_analysis()
+    if not waiting:
+        return
+    done = 0
+    if on_analysis is not None:
+        on_analysis(0, waiting)  # the stage starts: nothing analysed yet
+
+    def progress(count: int) -> None:
+        nonlocal done
+        done += count
+        if on_analysis is not None:
+            on_analysis(done, waiting)
+
+    summary.analysed_ids = analyse_pending(store, analyzer, progress=progress, stop=stop)
+    summary.pending = store.count_pending_analysis()
+
+
 def _record_many(
     store: Store,
     fetched: Sequence[_Fetched],
-    analyzer: Analyzer,
-    stories: StoryIndex,
     unchanged: list[CollectionRecord],
 ) -> list[SourceOutcome]:
-    """Store the articles of several sources in one write, then each source's new state;
-    unchanged sources' states are added to ``unchanged``, for the caller to write."""
+    """Store the articles of several sources in one write (new and edited ones wait in
+    the analysis queue), then each source's new state; unchanged sources' states are
+    added to ``unchanged``, for the caller to write."""
     now = datetime.now(UTC)
     done = [item for item in fetched if item.result.status != "failed"]
     # Each feed entry under the id the archive knows it by (an archive written before
@@ -299,27 +330,7 @@ def _record_many(
         item.result.articles = resolved[position : position + count]
         position += count
     articles = [a for item in done for a in item.result.articles]
-    stored = store.content_hashes(a.id for a in articles)
-    owners = store.article_owners(stored)
-    analysed: dict[tuple[str, str], Article] = {}
-
-    def analyse_once(article: Article) -> Article:
-        # Unchanged articles need no analysis: saving them only records the source, and
-        # so does a copy from a source that does not own the stored article. One article
-        # from two feeds of the batch is analysed once.
-        digest = article.content_hash
-        if stored.get(article.id) == digest or owners.get(article.id, article.source) != (
-            article.source
-        ):
-            return article
-        key = (article.id, digest)
-        first = analysed.get(key)
-        if first is None:
-            analysed[key] = analyzer.analyse(article, stories)
-            return analysed[key]
-        return dataclasses.replace(first, source=article.source, entry_key=article.entry_key)
-
-    counts = store.save_articles(analyse_once(a) for a in articles)
+    counts = store.save_articles(articles, queue=True)
     new_ids, updated_ids = set(counts.new_ids), set(counts.updated_ids)
     credited: set[str] = set()  # an article new in two sources counts in the first
     outcomes: list[SourceOutcome] = []

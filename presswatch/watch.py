@@ -141,13 +141,15 @@ class Watcher:
                 pause = min(pause * 2, RETRY_CAP)
                 continue
             pause = RETRY_FIRST
-            if summary.outcomes:
+            if summary.outcomes or summary.analysed_ids:
                 runs += 1
                 if self.on_run_done:
                     self.on_run_done(summary)
                 try:
+                    # Alerts wait for the analysis: an article is judged once it is
+                    # analysed (in this run, or after a killed run left it queued).
                     raised, sent, failed = check_and_deliver(
-                        self.store, self.config, summary.new_ids
+                        self.store, self.config, set(summary.analysed_ids)
                     )
                     if raised or failed:
                         log.warning("alerts: %d raised, %d sent, %d failed", raised, sent, failed)

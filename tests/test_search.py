@@ -191,7 +191,11 @@ def test_an_archive_of_schema_10_is_indexed_by_the_migration(store: Store) -> No
     with store.engine.begin() as conn:
         drop_index(conn)
         conn.execute(sa.text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))
-    assert store.migrate() == ["migrated schema 10 -> 11", "migrated schema 11 -> 12"]
+    assert store.migrate() == [
+        "migrated schema 10 -> 11",
+        "migrated schema 11 -> 12",
+        "migrated schema 12 -> 13",
+    ]
     assert _found(store, "levee") == ["s1"]
     store.save_articles([_article(4, "Nouvelle levée", "Une levée encore.")])
     assert _found(store, "levee") == ["s4", "s1"]

@@ -305,6 +305,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
         "migrated schema 9 -> 10",
         "migrated schema 10 -> 11",
         "migrated schema 11 -> 12",
+        "migrated schema 12 -> 13",
     ]
     assert rows() == current
     assert _rollups(store) == before

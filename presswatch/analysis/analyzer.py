@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import random
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from presswatch.analysis.matching import Matcher
@@ -18,7 +21,7 @@ from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backen
 from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import TopicMatcher
-from presswatch.analysis.stories import StoryIndex, signature
+from presswatch.analysis.stories import STORY_WINDOW, StoryIndex, signature
 from presswatch.config import Config
 from presswatch.models import Article, CompanyTone, Mention
 from presswatch.store import Store
@@ -164,6 +167,38 @@ def analyse(
     data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
     story = stories.assign(article.id, data)
     return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
+
+
+# How many queued articles one transaction of the analysis stage writes: a kill loses at
+# most this many articles' work, never their place in the queue.
+ANALYSIS_BATCH = 100
+
+
+def analyse_pending(
+    store: Store,
+    analyzer: Analyzer,
+    *,
+    progress: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+    batch: int = ANALYSIS_BATCH,
+) -> list[str]:
+    """Analyse the articles waiting in the store's queue, a batch per transaction, the
+    longest waiting first; return the ids analysed. ``progress`` is told how many articles
+    each batch finished; ``stop`` ends the work between two batches (the rest waits)."""
+    done: list[str] = []
+    stories = StoryIndex(known=lambda: store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
+    while stop is None or not stop.is_set():
+        queued = store.queued_articles(batch)
+        if not queued:
+            break
+        analysed = [(analyzer.analyse(article, stories), digest) for article, digest in queued]
+        # An article another worker finished, or edited since it was read (its new text
+        # is queued), is not written: the next read of the queue moves on.
+        written = store.finish_analysis(analysed)
+        done += written
+        if progress is not None:
+            progress(len(queued))
+    return done
 
 
 # How many added and removed sentences a reanalysis keeps per company, to show.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,8 @@ from datasketch import MinHash, MinHashLSH
 from presswatch.analysis.nlp.text import fold
 
 NUM_PERM = 128
+# Republished copies appear within days of each other: earlier articles are not compared.
+STORY_WINDOW = timedelta(days=30)
 # Stored signatures are only comparable under the same hashing scheme: name it explicitly.
 SCHEME = "affine32"
 SHINGLE_WORDS = 4

@@ -15,6 +15,7 @@ from presswatch.models import Article, CompanyTone, Mention, SaveCounts, Topic
 from presswatch.store.base import StoreBase, _clean, _now, _retryable
 from presswatch.store.coverage import _refresh_coverage
 from presswatch.store.schema import (
+    analysis_queue_table,
     article_sources_table,
     articles_table,
     coverage_table,
@@ -27,34 +28,37 @@ from presswatch.store.schema import (
 class ArticlesMixin(StoreBase):
     """Saves articles with their analyses, and reads them back."""
 
-    def save_articles(self, articles: Iterable[Article]) -> SaveCounts:
+    def save_articles(self, articles: Iterable[Article], *, queue: bool = False) -> SaveCounts:
         """Insert new articles, update changed ones (keeping first_seen), skip unchanged ones.
 
-        Each batch is one transaction: a run killed mid-way leaves no half-written article.
+        With ``queue``, the new and changed articles are stored without analysis and wait
+        in the analysis queue (the collection's way); otherwise the analysis they carry is
+        written with them. Each batch is one transaction: a run killed mid-way leaves no
+        half-written article.
         """
         counts = SaveCounts()
         batch: list[Article] = []
         for article in articles:
             batch.append(article)
             if len(batch) >= 500:
-                counts.add(self._save_batch(batch))
+                counts.add(self._save_batch(batch, queue))
                 batch = []
         if batch:
-            counts.add(self._save_batch(batch))
+            counts.add(self._save_batch(batch, queue))
         return counts
 
-    def _save_batch(self, articles: Sequence[Article]) -> SaveCounts:
+    def _save_batch(self, articles: Sequence[Article], queue: bool = False) -> SaveCounts:
         # Two workers may store the same article (from two feeds) at the same moment: the
         # one that loses the race rolls back and tries again, and then sees the other's row.
         for attempt in range(5):
             try:
-                return self._save_batch_once(articles)
+                return self._save_batch_once(articles, queue)
             except StoreError as exc:
                 if attempt == 4 or not _retryable(exc):
                     raise
         raise AssertionError("unreachable")
 
-    def _save_batch_once(self, articles: Sequence[Article]) -> SaveCounts:
+    def _save_batch_once(self, articles: Sequence[Article], queue: bool = False) -> SaveCounts:
         counts = SaveCounts()
         now = _now()
         copies: dict[str, list[Article]] = {}
@@ -134,9 +138,18 @@ class ArticlesMixin(StoreBase):
             # per article (bench/bench_feeds.py).
             if inserts:
                 conn.execute(sa.insert(articles_table), inserts)
-            self._write_analyses(
-                conn, analysed, replace=counts.updated > 0, new=frozenset(counts.new_ids)
-            )
+            if queue:
+                # Stored now, analysed by the analysis stage: an edited article's old
+                # analysis goes (its mentions were of the old text) until then.
+                bare = [_unanalysed(a) for a in analysed]
+                self._write_analyses(
+                    conn, bare, replace=counts.updated > 0, new=frozenset(counts.new_ids)
+                )
+                _queue(conn, [a.id for a in analysed])
+            else:
+                self._write_analyses(
+                    conn, analysed, replace=counts.updated > 0, new=frozenset(counts.new_ids)
+                )
             if links:
                 conn.execute(sa.insert(article_sources_table), links)
         return counts
@@ -525,6 +538,31 @@ def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
         "tone_score": m.tone_score,
         "tone_label": m.tone_label,
     }
+
+
+def _queue(conn: Connection, ids: Sequence[str]) -> None:
+    """Put articles in the queue (again, if they are in it: an edit waits its turn anew)."""
+    if not ids:
+        return
+    now = _now()
+    conn.execute(sa.delete(analysis_queue_table).where(analysis_queue_table.c.article_id.in_(ids)))
+    conn.execute(
+        sa.insert(analysis_queue_table), [{"article_id": i, "queued_at": now} for i in ids]
+    )
+
+
+def _unanalysed(article: Article) -> Article:
+    """The article without mentions, tones, topics or story: as the queue holds it."""
+    return dataclasses.replace(
+        article,
+        mentions=(),
+        company_tones=(),
+        topics=(),
+        tone_score=None,
+        tone_label=None,
+        story_id=None,
+        signature=None,
+    )
 
 
 def _article_values(article: Article, digest: str) -> dict[str, Any]:

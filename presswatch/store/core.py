@@ -11,6 +11,7 @@ from presswatch.store.files import FilesMixin
 from presswatch.store.frames import FramesMixin
 from presswatch.store.listings import ListingsMixin
 from presswatch.store.migrations import SchemaMixin
+from presswatch.store.queue import AnalysisQueueMixin
 from presswatch.store.reviews import ReviewsMixin
 from presswatch.store.sources import SourcesMixin
 
@@ -18,6 +19,7 @@ from presswatch.store.sources import SourcesMixin
 class Store(
     SchemaMixin,
     ArticlesMixin,
+    AnalysisQueueMixin,
     CoverageMixin,
     CorrectionsMixin,
     ReviewsMixin,

@@ -14,6 +14,7 @@ from presswatch.store.coverage import _rebuild_coverage
 from presswatch.store.schema import (
     SCHEMA_VERSION,
     alerts_table,
+    analysis_queue_table,
     corrections_table,
     coverage_table,
     daily_articles_table,
@@ -80,6 +81,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     10: _rebuild_with_rollups,
     11: create_index,
     12: lambda conn: mention_reviews_table.create(conn, checkfirst=True),
+    13: lambda conn: analysis_queue_table.create(conn, checkfirst=True),
 }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from presswatch.errors import StoreError
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -259,6 +259,18 @@ mention_reviews_table = sa.Table(
     sa.Column("reviewer", sa.String(200), nullable=False),
     sa.Column("reviewed_at", UTCDateTime, nullable=False),
     sa.Index("ix_mention_reviews_company", "company", "verdict"),
+)
+
+# Articles stored but not yet analysed (mentions, tone, topics, story): collection writes
+# an article and its row here in one transaction, the analysis stage removes the row in
+# the transaction that writes the analysis. A run killed in between leaves the row, and
+# the next run analyses the article.
+analysis_queue_table = sa.Table(
+    "analysis_queue",
+    metadata,
+    _article_reference(primary_key=True),
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    sa.Index("ix_analysis_queue_queued_at", "queued_at"),
 )
 
 # One row per source per collection: the history that coverage gaps are read from.

@@ -1,0 +1,118 @@
+"""The analysis queue: articles stored by collection and waiting for their analysis.
+
+Collection writes an article and its queue row in one transaction; the analysis stage
+writes the article's mentions, tones, topics and story and removes its row in another. A
+run killed between the two leaves the row, and the next run analyses the article: none
+is lost, none is analysed twice into the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from presswatch.models import Article
+from presswatch.store.articles import ArticlesMixin, _article_from_row, _queue
+from presswatch.store.base import StoreBase
+from presswatch.store.coverage import _refresh_coverage
+from presswatch.store.schema import analysis_queue_table, articles_table
+
+Queued = tuple[Article, str]  # an article as stored, and its content hash when read
+
+
+class AnalysisQueueMixin(StoreBase):
+    """Which articles wait for their analysis, and the write that ends the wait."""
+
+    def count_pending_analysis(self) -> int:
+        """How many stored articles wait for their analysis."""
+        with self._begin() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(analysis_queue_table)
+                ).scalar_one()
+            )
+
+    def queue_analysis(self, ids: Sequence[str] | None = None) -> int:
+        """Put these articles (None: every stored article) in the analysis queue; return
+        how many are queued now."""
+        with self._begin() as conn:
+            if ids is None:
+                ids = list(conn.execute(sa.select(articles_table.c.id)).scalars())
+            for start in range(0, len(ids), 1000):
+                _queue(conn, list(ids[start : start + 1000]))
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(analysis_queue_table)
+                ).scalar_one()
+            )
+
+    def queued_articles(self, limit: int) -> list[Queued]:
+        """Up to ``limit`` queued articles, the longest waiting first, as stored (without
+        mentions), each with its content hash."""
+        q, a = analysis_queue_table.c, articles_table
+        query = (
+            sa.select(a)
+            .join(analysis_queue_table, q.article_id == a.c.id)
+            .order_by(q.queued_at, q.article_id)
+            .limit(limit)
+        )
+        with self._begin() as conn:
+            return [
+                (_article_from_row(row), row["content_hash"])
+                for row in conn.execute(query).mappings()
+            ]
+
+    def finish_analysis(self, analysed: Sequence[Queued]) -> list[str]:
+        """Write the analyses of queued articles and take them out of the queue, in one
+        transaction; return the ids written. An article no longer queued (another worker
+        analysed it) or edited since it was read (its new text is queued) is skipped."""
+        if not analysed:
+            return []
+        ids = [article.id for article, _ in analysed]
+        with self._begin() as conn:
+            # FOR UPDATE (PostgreSQL): a worker finishing the same articles waits, then
+            # finds them out of the queue.
+            stored = dict(
+                conn.execute(
+                    sa.select(articles_table.c.id, articles_table.c.content_hash)
+                    .where(articles_table.c.id.in_(ids))
+                    .order_by(articles_table.c.id)
+                    .with_for_update()
+                ).all()
+            )
+            queued = set(
+                conn.execute(
+                    sa.select(analysis_queue_table.c.article_id).where(
+                        analysis_queue_table.c.article_id.in_(ids)
+                    )
+                ).scalars()
+            )
+            ready = [
+                article
+                for article, digest in analysed
+                if article.id in queued and stored.get(article.id) == digest
+            ]
+            if not ready:
+                return []
+            written = [article.id for article in ready]
+            ArticlesMixin._write_analyses(conn, ready, replace=True, coverage=False)
+            for article in ready:
+                conn.execute(
+                    sa.update(articles_table)
+                    .where(articles_table.c.id == article.id)
+                    .values(
+                        language=article.language,
+                        tone_score=article.tone_score,
+                        tone_label=article.tone_label,
+                        story_id=article.story_id or article.id,
+                        signature=article.signature,
+                    )
+                )
+            conn.execute(
+                sa.delete(analysis_queue_table).where(
+                    analysis_queue_table.c.article_id.in_(written)
+                )
+            )
+            _refresh_coverage(conn, written)
+        return written
