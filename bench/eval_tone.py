@@ -40,7 +40,7 @@ OWN = ROOT / "training" / "tone"
 LANGUAGES = ("fr", "en")
 # The default backend's macro-F1 on the press set when the gate was set (issue 23, session
 # 12): CI fails below them.
-FLOORS = {"fr": 0.48, "en": 0.50}
+FLOORS = {"fr": 0.50, "en": 0.48}
 
 Row = tuple[str, str, Target, str]  # language, company, target, gold label
 

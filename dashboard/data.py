@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from presswatch import analytics, export, overview
+from presswatch.analysis.nlp.sentiment import get_backend
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
+from presswatch.errors import PresswatchError
 from presswatch.models import Article, Filters, MentionKey
 from presswatch.search import parse_search
 from presswatch.store import Store
@@ -156,6 +160,12 @@ def load_undated(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_tone_model(url: str) -> str | None:
+    """The tone model that gave the archive's tones, as the collection recorded it."""
+    return _store(url).tone_model()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_pending_analysis(url: str) -> int:
     """How many stored articles still wait for their analysis (in no figure yet)."""
     return _store(url).count_pending_analysis()
@@ -291,14 +301,26 @@ def draw_review_sample(url: str, company: str, size: int, seed: int) -> pd.DataF
     return _store(url).review_sample(company, size, seed)
 
 
+@st.cache_resource(show_spinner=False)
+def _tone_labeller(backend: str, model: str) -> Callable[[float, str | None], str] | None:
+    """The configured tone model's rule from score to label (None when it cannot load)."""
+    try:
+        return get_backend(backend, Path(model)).label
+    except PresswatchError:
+        return None
+
+
 def save_review(url: str, key: MentionKey, verdict: str | None, reviewer: str) -> None:
     """Store a person's verdict on a mention (None: remove it) and drop the cached frames:
-    a wrong mention leaves the figures at once, and the estimate moves."""
+    a wrong mention leaves the figures at once, its company's tone in the article is read
+    again from the mentions left, and the estimate moves."""
     store = _store(url)
+    config = get_config()
+    label_of = _tone_labeller(config.tone.backend, str(config.resolve_path(config.tone.model)))
     if verdict is None:
-        store.unmark_mention(key)
+        store.unmark_mention(key, label_of=label_of)
     else:
-        store.mark_mention(key, verdict, reviewer)
+        store.mark_mention(key, verdict, reviewer, label_of=label_of)
     load_precision_estimates.clear()
     load_article_reviews.clear()
     _clear_figures()

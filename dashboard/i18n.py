@@ -126,6 +126,7 @@ FRENCH: dict[str, str] = {
     "Topic": "Thème",
     "Topics per {period}": "Thèmes par {period}",
     "Undated articles ({count}): outside any period, listed here": "Articles non datés ({count}) : hors de toute période, listés ici",
+    "Tone model: {model}.": "Modèle de tonalité : {model}.",
     "Articles still being analysed: {count} (in no figure yet).": "Articles encore en cours d’analyse : {count} (dans aucun chiffre pour l’instant).",
     "Articles in other languages ({count}): stored and listed, in no figure": "Articles dans d’autres langues ({count}) : conservés et listés, hors de tout chiffre",
     "They name a company but are in none of the configured languages: no share of voice, tone or alert counts them.": "Ils citent une entreprise mais ne sont dans aucune des langues configurées : ni la part de voix, ni la tonalité, ni les alertes ne les comptent.",

@@ -183,6 +183,49 @@ def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) 
     return out[columns].reset_index(drop=True)
 
 
+AGREEMENT_COLUMNS = ["company", "corrections", "overruled", "overruled_share"]
+
+
+def correction_agreement(
+    corrections: pd.DataFrame, tones: pd.DataFrame, mentions: pd.DataFrame
+) -> pd.DataFrame:
+    """How often people overrule the tone model, per company: of the tones a person set
+    (a company's tone in an article, or one mention's; the latest per place), how many
+    differ from the model's label. A correction that repeats the model's label confirms it.
+
+    Columns: company, corrections, overruled, overruled_share; most overruled first.
+    """
+    if corrections.empty:
+        return pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    latest = corrections.drop_duplicates(["article_id", "company", "field", "start"], keep="last")
+    by_company = latest[latest["company"].notna() & latest["field"].isna()].merge(
+        tones[["article_id", "company", "label"]].rename(columns={"label": "model"}),
+        on=["article_id", "company"],
+    )
+    placed = latest[latest["field"].notna() & latest["start"].notna()].copy()
+    placed["start"] = placed["start"].astype(int)
+    by_mention = placed.drop(columns=["company"]).merge(
+        mentions[["article_id", "field", "start", "company", "tone_label"]].rename(
+            columns={"tone_label": "model"}
+        ),
+        on=["article_id", "field", "start"],
+    )
+    judged = pd.concat(
+        [by_company[["company", "label", "model"]], by_mention[["company", "label", "model"]]]
+    )
+    if judged.empty:
+        return pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    judged["overruled"] = judged["label"] != judged["model"]
+    out = (
+        judged.groupby("company")
+        .agg(corrections=("label", "size"), overruled=("overruled", "sum"))
+        .reset_index()
+    )
+    out["overruled_share"] = out["overruled"] / out["corrections"]
+    out = out.sort_values(["overruled_share", "corrections"], ascending=[False, False])
+    return out[AGREEMENT_COLUMNS].reset_index(drop=True)
+
+
 TONE_TABLE_COLUMNS = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
 
 

@@ -596,6 +596,11 @@ def review(
     if seed is None:
         # Printed, so that the session's sample can be drawn again.
         seed = random.SystemRandom().randrange(1_000_000)
+    from presswatch.analysis.nlp.sentiment import get_backend
+
+    # A wrong mark re-reads the company's tone in the article from the mentions left, by
+    # the model's rule from score to label (the model's weights are not needed for it).
+    tone = get_backend(config.tone.backend, config.resolve_path(config.tone.model))
     with store:
         sample = store.review_sample(company, size, seed)
         if sample.empty:
@@ -627,7 +632,7 @@ def review(
             if answer == "s":
                 continue
             verdict = "right" if answer == "r" else "wrong"
-            store.mark_mention(sampled_key(row), verdict, reviewer)
+            store.mark_mention(sampled_key(row), verdict, reviewer, label_of=tone.label)
             saved[verdict] += 1
         click.echo(f"\nSaved {saved['right']} right and {saved['wrong']} wrong.")
         _print_estimates(config, store, company)
@@ -675,10 +680,23 @@ def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]
     import csv
 
     from presswatch.analysis.nlp.sentiment import train_tone_model
+    from presswatch.analytics import correction_agreement
 
     config, store = _open(config_path, db)
     with store:
         sentences, labels = correction_examples(store)
+        agreement = correction_agreement(
+            store.corrections_frame(), store.tones_frame(), store.mentions_frame()
+        )
+        model = store.tone_model() or "the tone model"
+    if not agreement.empty:
+        # How often people overrule the model that gave the archive's tones, per company.
+        click.echo(f"People's corrections against {model}:")
+        for row in agreement.to_dict("records"):
+            click.echo(
+                f"  {_one_line(str(row['company']))}: overruled {row['overruled']} of "
+                f"{row['corrections']} ({row['overruled_share']:.0%})"
+            )
     from_team = len(sentences)
     for path in extra:
         with path.open(encoding="utf-8-sig") as handle:
@@ -687,12 +705,12 @@ def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]
                     sentences.append(row["text"])
                     labels.append(row["label"].strip().lower())
     click.echo(f"Training on {len(sentences)} sentences ({from_team} from corrections)...")
-    model = train_tone_model(sentences, labels)
+    trained = train_tone_model(sentences, labels)
     target = config.resolve_path(config.tone.model)
-    model.save(target)
+    trained.save(target)
     click.echo(
-        f"Saved the tone model to {target} (cut-offs {model.cutoffs.negative:+.2f} / "
-        f"{model.cutoffs.positive:+.2f}). Set tone.backend: embedding in config.yaml, then run "
+        f"Saved the tone model to {target} (cut-offs {trained.cutoffs.negative:+.2f} / "
+        f"{trained.cutoffs.positive:+.2f}). Set tone.backend: embedding in config.yaml, then run "
         "presswatch reanalyze."
     )
 

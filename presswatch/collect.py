@@ -20,7 +20,12 @@ from typing import Any
 from collectors import CollectContext, CollectResult
 from collectors.registry import collector_for
 from collectors.schedule import is_due, next_collection
-from presswatch.analysis.analyzer import ANALYSIS_KEY, Analyzer, analyse_pending, reanalyze
+from presswatch.analysis.analyzer import (
+    ANALYSIS_KEY,
+    Analyzer,
+    analyse_pending,
+    reanalyze,
+)
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, CollectionRecord, SourceState
@@ -140,6 +145,7 @@ def collect(
         reanalyze(store, analyzer)
     else:
         store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
+        store.set_tone_model(analyzer.tone.model_name)
     if not sources:  # nothing to fetch, but a killed run left articles to analyse
         _analyse_queue(store, analyzer, summary, stop, on_analysis)
         summary.seconds = time.monotonic() - started

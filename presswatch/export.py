@@ -41,6 +41,7 @@ ARTICLE_COMPANY_COLUMNS = [
     "prominence",
     "tone",
     "tone_score",
+    "tone_by",
     "evidence_sentence",
     "topics",
     "language",
@@ -97,6 +98,7 @@ MENTION_COLUMNS = [
     "prominence",
     "tone",
     "tone_score",
+    "tone_by",
     "evidence_sentence",
     "language",
     "author",
@@ -155,12 +157,17 @@ def export_rows(
         raise ValueError(f"unknown export level '{level}': use one of {', '.join(LEVELS)}")
     columns = COLUMNS[level]
     roles = _roles(config)
+    model = (store.tone_model() or "model") if "tone_by" in columns else ""
     for row in store.export_rows(filters, level, limit=limit, chunk=CHUNK_ROWS):
         # The store gives values; the date as the export writes it and the company's role
         # (from the config) are the export's.
         if "date" not in row:
             row["date"] = format_date(row["published"], row["date_precision"])
         row["role"] = roles.get(row["company"], "")
+        if "tone_by" in columns:
+            # Who gave the tone: a person's correction, or the model that analysed the archive.
+            corrected = row.get("tone_corrected", False)
+            row["tone_by"] = "" if row.get("tone") is None else "person" if corrected else model
         yield tuple(row[column] for column in columns)
 
 
@@ -271,6 +278,9 @@ def build_manifest(
         "mention_precision": manifest_estimates(
             store.precision_estimates(), [c.name for c in config.companies]
         ),
+        # Which model gave the tones (a row's tone_by says "person" where someone
+        # corrected it).
+        "tone_model": store.tone_model(),
     }
 
 

@@ -63,6 +63,7 @@ def test_overview_shows_timeline_and_share_of_voice(seeded: tuple[Config, str]) 
     assert [c.key for c in charts] == ["timeline", "tone", "share_of_voice"]
     captions = " ".join(c.value for c in app.caption)
     assert "1 undated" in captions  # seed 000 is counted, not dropped
+    assert "Tone model: press " in captions  # the model that gave the tones is named
     share = app.dataframe[0].value
     assert set(share["company"]) == {
         "Mistral AI",

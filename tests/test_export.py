@@ -154,7 +154,13 @@ def test_a_mention_correction_wins_in_the_mentions_export(
     assert result.exit_code == 0, result.output
     runner.invoke(main, ["export", *args, "--out", str(out), "--level", "mentions"])
     rows = list(csv_module.DictReader(out.open(encoding="utf-8-sig")))
-    assert next(r for r in rows if r["company"] == "Aleph Alpha")["tone"] == "neutral"
+    fixed = next(r for r in rows if r["company"] == "Aleph Alpha")
+    assert fixed["tone"] == "neutral" and fixed["tone_by"] == "person"
+    # Every other tone names the model that gave it, as the manifest does.
+    manifest = json.loads(out.with_name("m.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tone_model"].startswith("press ")
+    others = {r["tone_by"] for r in rows if r is not fixed and r["tone"]}
+    assert others == {manifest["tone_model"]}
 
 
 def test_the_manifest_carries_each_companys_precision_and_wrong_mentions_leave_the_csv(

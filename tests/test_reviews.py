@@ -263,3 +263,34 @@ def test_the_matched_words_are_marked_in_their_sentence() -> None:
         marked_excerpt("", text, 3, 10, "mistral")
         == "Le [[mistral]] souffle. Mistral AI lève des fonds ; Mistral AI recrute."
     )
+
+
+def test_a_wrong_mark_rereads_the_company_tone_from_the_mentions_left(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    from presswatch.analysis.nlp.sentiment import VaderBackend
+
+    vader = VaderBackend()
+    analyzer = Analyzer(write_config(), tone=vader)
+    good = "Mistral AI remporte un immense succès et un excellent contrat."
+    bad = "Orange mécanique : Mistral AI, un terrible échec, une catastrophe."
+    article = analyzer.analyse(
+        Article(
+            id="r1", source="Feed", entry_key="r1", title=None, text=f"{good} {bad}",
+            language="fr",
+        )
+    )  # fmt: skip
+    store.save_articles([article])
+    before = store.tones_frame().set_index("company").loc["Mistral AI"]
+    wrong = next(
+        MentionKey.of(article.id, m) for m in article.mentions if m.sentence.startswith("Orange")
+    )
+    store.mark_mention(wrong, "wrong", "Léa", label_of=vader.label)
+    after = store.tones_frame().set_index("company").loc["Mistral AI"]
+    (kept,) = [m.tone_score for m in article.mentions if m.sentence == good]
+    assert after["score"] == pytest.approx(kept) and after["score"] > before["score"]
+    assert after["label"] == "positive" and after["evidence"] == good
+    # The mark taken back, the tone is read from both sentences again.
+    store.unmark_mention(wrong, label_of=vader.label)
+    again = store.tones_frame().set_index("company").loc["Mistral AI"]
+    assert again["score"] == pytest.approx(before["score"])

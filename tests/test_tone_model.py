@@ -124,6 +124,11 @@ def test_train_tone_from_corrections_and_a_csv(
     result = runner.invoke(main, ["train-tone", *args, "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "Training on 25 sentences (1 from corrections)" in result.output
+    # How often people overrule the model, per company: here once, unless the model had
+    # said neutral too.
+    overruled = 0 if row["tone"] == "neutral" else 1
+    assert "People's corrections against press " in result.output
+    assert f"  {row['company']}: overruled {overruled} of 1 " in result.output
     assert (tmp_path / "data" / "tone-model.npz").exists()
 
     config = write_config(

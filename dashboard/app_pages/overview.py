@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
+from dashboard.data import load_tone_model
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.models import UNKNOWN_OUTLET
@@ -121,6 +122,9 @@ if not now.tones.empty:
             period=view.t(frequency),
         )
     )
+    model = load_tone_model(view.database)
+    if model:
+        st.caption(view.t("Tone model: {model}.", model=model))
 
 st.subheader(view.t("Share of voice"))
 st.plotly_chart(share_of_voice_figure(now.share, view.companies, view.t), key="share_of_voice")

@@ -248,6 +248,7 @@ def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, Comp
         )
         store.replace_analysis(article)
     store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
+    store.set_tone_model(analyzer.tone.model_name)
     added: dict[str, list[str]] = {}
     removed: dict[str, list[str]] = {}
     for key in after.keys() - before.keys():

@@ -123,6 +123,7 @@ class ExportsMixin(StoreBase):
             ids = sorted({row.article_id for row in chunk})
             articles = _article_details(conn, ids)
             tones = _tones(conn, ids)
+            corrected = _corrected_pairs(conn, ids)
             best = _best_mentions(conn, ids)
             topics = article_topic_names(conn, ids)
             rows = []
@@ -137,6 +138,7 @@ class ExportsMixin(StoreBase):
                         "prominence": prominence,
                         "tone": row.tone,
                         "tone_score": _score(score),
+                        "tone_corrected": (row.article_id, row.company) in corrected,
                         "evidence_sentence": evidence if evidence is not None else sentence,
                         "topics": topics.get(row.article_id, ""),
                         "pickups": row.pickups,
@@ -174,6 +176,7 @@ class ExportsMixin(StoreBase):
                         "prominence": prominence,
                         "tone": fixes.get((row.article_id, row.field, row.start), label),
                         "tone_score": _score(score),
+                        "tone_corrected": (row.article_id, row.field, row.start) in fixes,
                         "evidence_sentence": sentence,
                     }
                 )
@@ -357,6 +360,15 @@ def _mention_details(conn: Connection, ids: list[int]) -> dict[int, tuple[Any, .
         m.id, m.alias, m.matched, m.kind, m.prominence, m.tone_label, m.tone_score, m.sentence
     ).where(m.id.in_(ids))
     return {row[0]: tuple(row[1:]) for row in conn.execute(query)}
+
+
+def _corrected_pairs(conn: Connection, ids: list[str]) -> set[tuple[str, str]]:
+    """The (article, company) pairs whose tone a person corrected."""
+    r = corrections_table.c
+    query = sa.select(r.article_id, r.company).where(
+        r.article_id.in_(ids), r.company.is_not(None), r.field.is_(None)
+    )
+    return {(row.article_id, row.company) for row in conn.execute(query)}
 
 
 def _mention_corrections(conn: Connection) -> dict[tuple[str, str, int], str]:

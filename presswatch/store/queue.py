@@ -19,10 +19,21 @@ from presswatch.store.coverage import _refresh_coverage
 from presswatch.store.schema import analysis_queue_table, articles_table
 
 Queued = tuple[Article, str]  # an article as stored, and its content hash when read
+# The meta key naming the tone model that gave the archive's tones: one model for the
+# whole archive, since a new model's fingerprint brings a reanalysis.
+TONE_MODEL_KEY = "tone_model"
 
 
 class AnalysisQueueMixin(StoreBase):
     """Which articles wait for their analysis, and the write that ends the wait."""
+
+    def set_tone_model(self, name: str) -> None:
+        """Record which tone model analyses the archive (the export and dashboard name it)."""
+        self.set_meta(TONE_MODEL_KEY, name)
+
+    def tone_model(self) -> str | None:
+        """The tone model that gave the archive's tones, as recorded (None: not recorded)."""
+        return self.get_meta(TONE_MODEL_KEY)
 
     def count_pending_analysis(self) -> int:
         """How many stored articles wait for their analysis."""

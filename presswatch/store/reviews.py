@@ -4,6 +4,7 @@ and the verdicts give each company's precision estimate."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +18,14 @@ from presswatch.analytics import precision_from_counts
 from presswatch.errors import StoreError
 from presswatch.models import MentionKey
 from presswatch.store.base import StoreBase, _now
+from presswatch.store.conditions import not_marked_wrong
 from presswatch.store.coverage import _refresh_coverage
-from presswatch.store.schema import articles_table, mention_reviews_table, mentions_table
+from presswatch.store.schema import (
+    articles_table,
+    mention_reviews_table,
+    mentions_table,
+    tones_table,
+)
 
 VERDICTS = ("right", "wrong")
 
@@ -62,14 +69,55 @@ def _of_key(key: MentionKey, columns: Any) -> list[Any]:
     ]
 
 
+# The label a tone model gives a score in a language (ToneBackend.label): a company's tone
+# in an article is re-read from its remaining mentions with it when one is marked wrong.
+LabelOf = Callable[[float, str | None], str]
+
+
+def _retone(conn: Connection, article_id: str, company: str, label_of: LabelOf) -> None:
+    """A company's tone in an article from its mentions no person marked wrong, by the
+    analysis's rule: the mean of its sentences' scores, labelled by the model's cut-offs,
+    with the sentence that weighs most in that direction as evidence."""
+    m = mentions_table.c
+    rows = conn.execute(
+        sa.select(m.sentence, m.tone_score).where(
+            m.article_id == article_id,
+            m.company == company,
+            m.tone_score.is_not(None),
+            not_marked_wrong(),
+        )
+    ).all()
+    scored = {row.sentence: float(row.tone_score) for row in rows}
+    if not scored:
+        return  # no mention left: the pair has no coverage row, its tone counts nowhere
+    score = sum(scored.values()) / len(scored)
+    evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+    language = conn.execute(
+        sa.select(articles_table.c.language).where(articles_table.c.id == article_id)
+    ).scalar_one_or_none()
+    conn.execute(
+        sa.update(tones_table)
+        .where(tones_table.c.article_id == article_id, tones_table.c.company == company)
+        .values(score=score, label=label_of(score, language), evidence=evidence)
+    )
+
+
 class ReviewsMixin(StoreBase):
     """Verdicts on mentions: recorded (the latest wins), removed, sampled and estimated."""
 
     def mark_mention(
-        self, key: MentionKey, verdict: str, reviewer: str, *, at: datetime | None = None
+        self,
+        key: MentionKey,
+        verdict: str,
+        reviewer: str,
+        *,
+        at: datetime | None = None,
+        label_of: LabelOf | None = None,
     ) -> None:
         """Record a person's verdict on a stored mention (replacing an earlier one), and
-        carry it into the coverage at once: a wrong mention leaves every figure."""
+        carry it into the coverage at once: a wrong mention leaves every figure. Given the
+        tone model's ``label_of``, the company's tone in the article is read again from its
+        mentions that are left."""
         if verdict not in VERDICTS:
             raise StoreError(f"verdict '{verdict}' is not right or wrong")
         if not reviewer.strip() or len(reviewer) > 200:
@@ -103,15 +151,20 @@ class ReviewsMixin(StoreBase):
                 set_={name: statement.excluded[name] for name in values if name not in keys},
             )
             conn.execute(statement)
+            if label_of is not None:
+                _retone(conn, key.article_id, key.company, label_of)
             _refresh_coverage(conn, [key.article_id])
 
-    def unmark_mention(self, key: MentionKey) -> bool:
-        """Remove a person's verdict on a mention; return whether there was one."""
+    def unmark_mention(self, key: MentionKey, *, label_of: LabelOf | None = None) -> bool:
+        """Remove a person's verdict on a mention; return whether there was one (given the
+        model's ``label_of``, the company's tone in the article is read again)."""
         with self._begin() as conn:
             removed = conn.execute(
                 sa.delete(mention_reviews_table).where(*_of_key(key, mention_reviews_table.c))
             ).rowcount
             if removed:
+                if label_of is not None:
+                    _retone(conn, key.article_id, key.company, label_of)
                 _refresh_coverage(conn, [key.article_id])
         return bool(removed)
 

@@ -15,6 +15,7 @@ company's aggregate alike: the backend's cut-offs.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import warnings
@@ -51,6 +52,9 @@ class ToneBackend(Protocol):
     """What a tone model provides: scores in [-1, 1] for sentences, and a label for a score."""
 
     name: str
+    # Which model gave the tones (the backend and its weights), as the dashboard and the
+    # export name it.
+    model_name: str
 
     def score(self, sentences: Sequence[str], language: str | None) -> list[float]:
         """One score in [-1, 1] per sentence."""
@@ -183,6 +187,7 @@ class VaderBackend:
     """The default backend: VADER lexicons for French and English, offline, no model file."""
 
     name = "vader"
+    model_name = "vader (VADER lexicons, French and English)"
 
     def __init__(self, cutoffs: dict[str, Cutoffs] | None = None) -> None:
         self.cutoffs = cutoffs or VADER_CUTOFFS
@@ -244,6 +249,13 @@ class ToneModel:
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes = [str(c) for c in classes]
         self.cutoffs = cutoffs
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the weights and cut-offs: which model gave a tone."""
+        data = self.coef.tobytes() + self.intercept.tobytes()
+        data += f"{self.classes}{self.cutoffs}".encode()
+        return hashlib.sha256(data).hexdigest()[:12]
 
     def probabilities(self, embeddings: Any) -> Any:
         """Class probabilities (rows: sentences, columns: self.classes)."""
@@ -321,6 +333,7 @@ class EmbeddingBackend:
     def __init__(self, model: ToneModel) -> None:
         self.model = model
         self.cutoffs = {"*": model.cutoffs}
+        self.model_name = f"embedding {model.digest} (trained by presswatch train-tone)"
 
     def score(self, sentences: Sequence[str], language: str | None) -> list[float]:
         """P(positive) - P(negative) per sentence, the same model for every language."""
@@ -388,6 +401,7 @@ class PressBackend:
     def __init__(self, model: ToneModel | None = None) -> None:
         self.model = model or ToneModel.load(PRESS_MODEL)
         self.cutoffs = {"*": self.model.cutoffs}
+        self.model_name = f"press {self.model.digest} (shipped with presswatch)"
 
     def classify_targets(
         self, targets: Sequence[Target], language: str | None
