@@ -9,7 +9,7 @@ import pytest
 
 from presswatch.analysis.analyzer import Analyzer
 from presswatch.analysis.nlp.sentiment import PRESS_MODEL, PressBackend, get_backend
-from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause
+from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause, windowed
 from presswatch.config import Config
 from presswatch.models import Article
 
@@ -111,3 +111,17 @@ def test_the_press_model_reads_french_and_english_press() -> None:
         name = next(n for n in ("Mistral AI", "Qonto", "Nokia", "Spotify") if n in sentence)
         ((_, label),) = backend.classify_targets([target(sentence, name)], language)
         assert label == expected, sentence
+
+
+def test_a_run_on_sentence_is_read_in_a_window_around_the_company() -> None:
+    before = " ".join(f"avant{i}" for i in range(100))
+    after = " ".join(f"après{i}" for i in range(100))
+    sentence = f"{before} Mistral AI lève des fonds avec Qonto {after}"
+    cut = windowed(target(sentence, "Mistral AI", "Qonto"), max_words=20)
+    assert len(cut.sentence.split()) == 20
+    (start, end), (other_start, other_end) = cut.spans[0], cut.others[0]
+    assert (
+        cut.sentence[start:end] == "Mistral AI" and cut.sentence[other_start:other_end] == "Qonto"
+    )
+    short = target("Mistral AI lève des fonds", "Mistral AI")
+    assert windowed(short, max_words=20) is short

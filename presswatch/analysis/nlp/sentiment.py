@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause
+from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause, windowed
 from presswatch.errors import PresswatchError
 
 ToneLabel = Literal["positive", "neutral", "negative"]
@@ -378,6 +378,7 @@ def target_features(targets: Sequence[Target]) -> Any:
     of their own ("X lève 600 millions, tandis que Y licencie": Y's news is not X's)."""
     import numpy as np
 
+    targets = [windowed(t) for t in targets]
     clauses = [target_clause(t) for t in targets]
     contexts = [
         c if t.others and c != t.sentence else t.sentence

@@ -70,6 +70,30 @@ _SEPARATE = re.compile(
 _MIN_CLAUSE_WORDS = 3
 
 
+# The words of a sentence the tone model reads around the company at most: its training
+# sentences have 8 to 45, and a feed's run-on "sentence" of several hundred words (a list,
+# an unpunctuated summary) would cost the embedding far more and say less about it.
+MAX_WORDS = 60
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def windowed(target: Target, max_words: int = MAX_WORDS) -> Target:
+    """The target cut to ``max_words`` words of its sentence centred on the company's first
+    mention (the target itself when the sentence is short enough)."""
+    words = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(target.sentence)]
+    if len(words) <= max_words or not target.spans:
+        return target
+    first = target.spans[0][0]
+    at = next((i for i, (a, b) in enumerate(words) if b > first), len(words) - 1)
+    low = max(0, min(at - max_words // 2, len(words) - max_words))
+    start, end = words[low][0], words[low + max_words - 1][1]
+
+    def inside(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        return tuple((a - start, b - start) for a, b in spans if a >= start and b <= end)
+
+    return Target(target.sentence[start:end], inside(target.spans), inside(target.others))
+
+
 def target_clause(target: Target) -> str:
     """The part of the sentence that speaks of the company: its clause, widened to the
     clauses around it up to those naming another company (so the whole sentence when it
