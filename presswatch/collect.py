@@ -56,6 +56,7 @@ class SourceOutcome:
     files_read: int = 0
     problems: list[str] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -86,6 +87,11 @@ class RunSummary:
     def new_ids(self) -> set[str]:
         """The ids of the articles stored for the first time."""
         return {i for o in self.outcomes for i in o.new_ids}
+
+    @property
+    def updated_ids(self) -> set[str]:
+        """The ids of stored articles whose text changed in this run."""
+        return {i for o in self.outcomes for i in o.updated_ids}
 
     @property
     def updated(self) -> int:
@@ -310,7 +316,9 @@ def _analyse_queue(
         if on_analysis is not None:
             on_analysis(done, waiting)
 
-    summary.analysed_ids = analyse_pending(store, analyzer, progress=progress, stop=stop)
+    # Filled batch by batch: a failure in a later batch keeps the earlier ones' ids (the
+    # watcher alerts on them).
+    analyse_pending(store, analyzer, progress=progress, stop=stop, done=summary.analysed_ids)
     summary.pending = store.count_pending_analysis()
 
 
@@ -377,7 +385,8 @@ def _record_many(
             credited.update(ids)
             outcome.new_ids = [i for i in ids if i in new_ids]
             outcome.new = len(outcome.new_ids)
-            outcome.updated = sum(1 for i in ids if i in updated_ids)
+            outcome.updated_ids = [i for i in ids if i in updated_ids]
+            outcome.updated = len(outcome.updated_ids)
             # Only once its articles are stored is a file marked as read: a run killed in
             # between reads it again next time, and writing it twice changes nothing.
             store.save_file_states(source.name, result.file_states)

@@ -147,10 +147,10 @@ class Watcher:
                     self.on_run_done(summary)
                 try:
                     # Alerts wait for the analysis: an article is judged once it is
-                    # analysed (in this run, or after a killed run left it queued).
-                    raised, sent, failed = check_and_deliver(
-                        self.store, self.config, set(summary.analysed_ids)
-                    )
+                    # analysed (in this run, or after a killed run left it queued), and
+                    # once only: an edit of a stored article raises none.
+                    judged = set(summary.analysed_ids) - summary.updated_ids
+                    raised, sent, failed = check_and_deliver(self.store, self.config, judged)
                     if raised or failed:
                         log.warning("alerts: %d raised, %d sent, %d failed", raised, sent, failed)
                 except StoreError as exc:  # the database went away: one line, not a trace

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from presswatch.analysis.analyzer import Analyzer
 from presswatch.analysis.matching import Matcher, ambiguity_warnings
 from presswatch.analysis.nlp.furniture import furniture_around
 from presswatch.analysis.nlp.html import html_to_text
 from presswatch.cli import main
-from presswatch.config import CompanyConfig
+from presswatch.config import CompanyConfig, Config
+from presswatch.models import Article
 
 MATCHER = Matcher(
     [
@@ -174,3 +177,30 @@ def test_check_config_prints_the_warnings(tmp_path: Path) -> None:
         'warning: Orange: "Orange" is also a common word in French and English; give it rules:'
         " - {alias: Orange, case_sensitive: true, context: [words that stand near the company]}"
     ]
+
+
+def test_an_article_in_another_language_keeps_its_short_aliases_to_be_listed(
+    write_config: Callable[..., Config],
+) -> None:
+    config = write_config(
+        companies=[
+            {"name": "Meta", "role": "competitor"},
+            {"name": "Mistral AI", "role": "tracked"},
+        ],
+        tone={"backend": "vader"},
+    )
+    analyzer = Analyzer(config)
+    german = f"{GERMAN_QUOTE} {GERMAN_QUOTE.replace('heute', 'gestern')}"
+    whole = analyzer.analyse(
+        Article(id="de", source="Feed", entry_key="de", title=None, text=german)
+    )
+    assert whole.language == "de" and [m.company for m in whole.mentions] == ["Meta", "Meta"]
+    assert whole.company_tones == ()  # listed, in no figure, scored by no model
+    mixed = analyzer.analyse(
+        Article(
+            id="fr", source="Feed", entry_key="fr", title=None, language="fr",
+            text=f"{FRENCH_PARAGRAPH}\n{GERMAN_QUOTE}",
+        )
+    )  # fmt: skip
+    # A French article (its feed says so): the German quote's "Meta" is dropped.
+    assert mixed.language == "fr" and len(mixed.mentions) == 1

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from presswatch.analysis.analyzer import Analyzer, analyse_pending
+from presswatch.analysis.nlp.sentiment import VaderBackend
 from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
@@ -110,3 +111,23 @@ def test_the_dashboard_says_how_many_articles_wait(
     app = open_app()
     captions = " ".join(c.value for c in app.sidebar.caption)
     assert "Articles still being analysed: 1 (in no figure yet)" in captions
+
+
+def test_an_article_whose_analysis_fails_never_blocks_the_queue(
+    write_config: Callable[..., Config], store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = clip("bad", "").id
+
+    class Failing(Analyzer):
+        def analyse(self, article: Article, stories: object = None) -> Article:  # type: ignore[override]
+            if article.id == bad:
+                raise ValueError("a bug met by one article")
+            return super().analyse(article, stories)  # type: ignore[arg-type]
+
+    analyzer = Failing(write_config(), tone=VaderBackend())
+    articles = [clip(key, "Mistral AI ouvre un bureau à Lyon.") for key in ("a", "bad", "b")]
+    store.save_articles(articles, queue=True)
+    done = analyse_pending(store, analyzer)
+    assert len(done) == 3 and store.count_pending_analysis() == 0
+    assert set(store.mentions_frame()["article_id"]) == {articles[0].id, articles[2].id}
+    assert "analysing article" in caplog.text and "failed" in caplog.text

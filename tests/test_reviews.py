@@ -290,6 +290,9 @@ def test_a_wrong_mark_rereads_the_company_tone_from_the_mentions_left(
     (kept,) = [m.tone_score for m in article.mentions if m.sentence == good]
     assert after["score"] == pytest.approx(kept) and after["score"] > before["score"]
     assert after["label"] == "positive" and after["evidence"] == good
+    # The article's tone is its companies' mean: Mistral AI's alone here.
+    stored = store.articles_frame().set_index("id").loc[article.id]
+    assert stored["tone_score"] == pytest.approx(after["score"])
     # The mark taken back, the tone is read from both sentences again.
     store.unmark_mention(wrong, label_of=vader.label)
     again = store.tones_frame().set_index("company").loc["Mistral AI"]

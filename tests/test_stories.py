@@ -212,3 +212,15 @@ def test_an_index_is_freed_when_dropped_without_the_cyclic_collector() -> None:
         assert lsh() is None
     finally:
         gc.enable()
+
+
+def test_a_flood_of_near_identical_entries_is_one_story_with_few_representatives() -> None:
+    from bench.bench_stories import templated
+    from presswatch.analysis.stories import MAX_REPRESENTATIVES, StoryIndex, signature
+
+    index = StoryIndex()
+    stories = {index.assign(f"e{i}", signature(templated(i))) for i in range(300)}
+    assert len(stories) == 1
+    # Each new entry is compared with a bounded number of the story's articles, not with
+    # every earlier one: grouping stays linear (bench/bench_stories.py times it).
+    assert len(index._hashes) <= MAX_REPRESENTATIVES

@@ -125,3 +125,25 @@ def test_a_run_on_sentence_is_read_in_a_window_around_the_company() -> None:
     )
     short = target("Mistral AI lève des fonds", "Mistral AI")
     assert windowed(short, max_words=20) is short
+
+
+@pytest.mark.parametrize(
+    ("sentence", "company", "other"),
+    [
+        ("Google invested more than $2bn in Anthropic last year", "Anthropic", "Google"),
+        ("Apple shares rose ahead of Microsoft's earnings on Thursday", "Microsoft", "Apple"),
+        ("Orange est plus endetté que Bouygues Telecom, selon l'agence", "Orange", "Bouygues Telecom"),
+    ],
+)  # fmt: skip
+def test_words_whose_side_depends_on_the_sentence_are_no_comparison(
+    sentence: str, company: str, other: str
+) -> None:
+    assert comparison_role(target(sentence, company, other)) is None
+
+
+def test_a_comparison_reads_french_elision_and_only_neighbours() -> None:
+    sentence = "Le modèle de Mistral AI est meilleur qu’OpenAI sur ce test"
+    assert comparison_role(target(sentence, "Mistral AI", "OpenAI")) == "winner"
+    # A third company between them: no comparison across it.
+    across = "Qonto dépasse Shine, et Revolut recrute"
+    assert comparison_role(target(across, "Revolut", "Qonto", "Shine")) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -23,8 +24,11 @@ from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import TopicMatcher
 from presswatch.analysis.stories import STORY_WINDOW, StoryIndex, signature
 from presswatch.config import Config
+from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention
 from presswatch.store import Store
+
+log = logging.getLogger(__name__)
 
 # The store's meta key holding the fingerprint of the rules the archive was analysed with.
 ANALYSIS_KEY = "analysis_fingerprint"
@@ -43,7 +47,8 @@ class Analyzer:
                 self.matcher.fingerprint,
                 self.tone.name,
                 repr(getattr(self.tone, "cutoffs", "")),
-                repr(getattr(getattr(self.tone, "model", None), "coef", "")),
+                # The model's own hash of its weights (a repr of them is cut short).
+                self.tone.model_name,
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
                 repr(self.languages),
             ]
@@ -52,11 +57,16 @@ class Analyzer:
 
     def analyse(self, article: Article, stories: StoryIndex | None = None) -> Article:
         """The article with its mentions, tones, topics and (given an index) its story."""
-        mentions = self.matcher.find(article.title, article.text)
+        mentions = self.matcher.find(article.title, article.text, screen=False)
         language = primary_language(article.language)
         if mentions and language is None:
             # Collectors may leave it to us: only articles naming a company need it.
             language = detect_language(f"{article.title or ''}\n{article.text}", self.languages)
+        if mentions and self.in_scope(language):
+            # A short alias inside a passage of another language ("über", a German quote)
+            # is no mention; an article in another language keeps its mentions, to be
+            # listed (in no figure).
+            mentions = self.matcher.screened(mentions, article.title, article.text)
         if language != article.language:
             article = dataclasses.replace(article, language=language)
         changes: dict[str, Any] = {"mentions": tuple(mentions)}
@@ -136,8 +146,10 @@ def _targets(
     begins = []
     named: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
     for m in mentions:
-        content = (article.title or "") if m.field == "title" else article.text
-        begin = indexes.setdefault(m.field, SentenceIndex(content)).span_at(m.start)[0]
+        if m.field not in indexes:  # built once per field, not once per mention
+            content = (article.title or "") if m.field == "title" else article.text
+            indexes[m.field] = SentenceIndex(content)
+        begin = indexes[m.field].span_at(m.start)[0]
         begins.append(begin)
         named.setdefault((m.field, begin), []).append((m.company, m.start - begin, m.end - begin))
     keys: list[TargetKey] = []
@@ -181,21 +193,32 @@ def analyse_pending(
     progress: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
     batch: int = ANALYSIS_BATCH,
+    done: list[str] | None = None,
 ) -> list[str]:
     """Analyse the articles waiting in the store's queue, a batch per transaction, the
-    longest waiting first; return the ids analysed. ``progress`` is told how many articles
-    each batch finished; ``stop`` ends the work between two batches (the rest waits)."""
-    done: list[str] = []
+    longest waiting first; return the ids analysed (also appended to ``done`` as each
+    batch is written, so that a caller keeps them if a later batch fails). ``progress``
+    is told how many articles each batch finished; ``stop`` ends the work between two
+    batches (the rest waits). An article whose analysis fails is logged and stored without
+    one: it stays listed and searchable, and never blocks the queue."""
+    done = [] if done is None else done
     stories = StoryIndex(known=lambda: store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
     while stop is None or not stop.is_set():
         queued = store.queued_articles(batch)
         if not queued:
             break
-        analysed = [(analyzer.analyse(article, stories), digest) for article, digest in queued]
+        analysed = []
+        for article, digest in queued:
+            try:
+                analysed.append((analyzer.analyse(article, stories), digest))
+            except StoreError:
+                raise  # the database is away (stories are read from it): the batch waits
+            except Exception:  # one bad article must not stop the stage
+                log.exception("analysing article %s failed: stored without analysis", article.id)
+                analysed.append((article, digest))
         # An article another worker finished, or edited since it was read (its new text
         # is queued), is not written: the next read of the queue moves on.
-        written = store.finish_analysis(analysed)
-        done += written
+        done += store.finish_analysis(analysed)
         if progress is not None:
             progress(len(queued))
     return done

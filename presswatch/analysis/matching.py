@@ -180,8 +180,10 @@ class Matcher:
             short=_is_short(alias.alias),
         )
 
-    def find(self, title: str | None, text: str) -> list[Mention]:
-        """All mentions in the title and the text, in reading order."""
+    def find(self, title: str | None, text: str, *, screen: bool = True) -> list[Mention]:
+        """All mentions in the title and the text, in reading order. With ``screen`` (and
+        the configured languages), a short alias in a passage of another language is
+        dropped; the Analyzer screens after it knows the article's language instead."""
         if self._regex is None:
             return []
         fields = [_Field("title", title, fold(title), 0)] if title else []
@@ -202,8 +204,12 @@ class Matcher:
             and _accents_agree(h.field.content[h.start : h.end], h.term)
             and furniture_around(h.field.content, h.start, h.end, h.field.folded) is None
         ]
-        if self._languages is not None and any(h.term.short for h in hits):
-            hits = [h for h in hits if not h.term.short or self._in_configured_language(h)]
+        if screen and self._languages is not None and any(h.term.short for h in hits):
+            hits = [
+                h
+                for h in hits
+                if not h.term.short or self._in_configured_language(h.field.content, h.start)
+            ]
         if not hits:
             return []
         firm = {h.term.company for h in hits if h.term.context is None}
@@ -216,17 +222,32 @@ class Matcher:
                     hits = [h for h in hits if h.term.company != company]
         return [self._mention(h) for h in hits]
 
-    def _in_configured_language(self, hit: _Hit) -> bool:
-        """Whether the passage around a hit is not clearly in an unconfigured language."""
+    def _in_configured_language(self, content: str, start: int) -> bool:
+        """Whether the passage around an offset is not clearly in an unconfigured language:
+        its line, cut to _PASSAGE_CHARS either side (a feed's text is often one line), or
+        that window across lines when the line is too short for the screen."""
         assert self._languages is not None
-        content = hit.field.content
-        start = content.rfind("\n", 0, hit.start) + 1
-        end = content.find("\n", hit.end)
-        passage = content[start : len(content) if end < 0 else end]
+        low, high = max(0, start - _PASSAGE_CHARS), start + _PASSAGE_CHARS
+        line_start = content.rfind("\n", 0, start) + 1
+        line_end = content.find("\n", start)
+        passage = content[
+            max(low, line_start) : min(high, len(content) if line_end < 0 else line_end)
+        ]
         if len(passage.split()) < SCREEN_MIN_WORDS:
-            low, high = max(0, hit.start - _PASSAGE_CHARS), hit.end + _PASSAGE_CHARS
             passage = content[low:high]
         return other_language(passage, self._languages) is None
+
+    def screened(self, mentions: Sequence[Mention], title: str | None, text: str) -> list[Mention]:
+        """The mentions less those of a short alias in a passage of another language (for
+        an article in a configured language: one in another language is listed whole)."""
+        if self._languages is None:
+            return list(mentions)
+        return [
+            m
+            for m in mentions
+            if not _is_short(m.alias)
+            or self._in_configured_language((title or "") if m.field == "title" else text, m.start)
+        ]
 
     @staticmethod
     def _in_context(hit: _Hit, fields: list[_Field], firm: set[str]) -> bool:

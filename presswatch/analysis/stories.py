@@ -26,6 +26,15 @@ SHINGLE_WORDS = 4
 # Estimated Jaccard similarity of shingles above which two articles are one story. Wire
 # copy reprinted with a new headline and a trimmed last paragraph stays well above it.
 THRESHOLD = 0.5
+# A copy at least this similar to the story member it joined adds nothing the index does
+# not already hold: it is not indexed, so that a flood of near-identical entries (a
+# templated feed) keeps one representative to compare with, not thousands (grouping stays
+# linear in articles). A copy that drifts further is indexed, so the story can be found
+# from either end.
+REPRESENTATIVE_SIMILARITY = 0.9
+# ... and a story is indexed by at most this many of its articles, whatever their drift:
+# a query meets a bounded number of each story's articles.
+MAX_REPRESENTATIVES = 8
 # Texts shorter than this many words (a feed's one-line summary) are too short to compare
 # reliably: each stays its own story.
 MIN_WORDS = 25
@@ -102,15 +111,20 @@ class StoryIndex:
         self._lsh = _AcyclicLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=_lsh_bands())
         self._stories: dict[str, str] = {}
         self._hashes: dict[str, MinHash] = {}
+        self._indexed: dict[str, int] = {}  # story -> how many of its articles are indexed
         # Stored stories to load on first use (add_known), so that a run with nothing new
         # never reads them.
         self._pending = known
 
     def add_known(self, rows: Iterable[tuple[str, str, bytes | None]]) -> None:
-        """Load stored (article id, story id, signature) rows."""
+        """Load stored (article id, story id, signature) rows: each story is indexed by its
+        first signed article, its later copies are remembered but not compared with."""
+        represented = set(self._stories.values())
         for article_id, story_id, data in rows:
             self._stories[article_id] = story_id
-            if data and article_id not in self._hashes:
+            if data and article_id not in self._hashes and story_id not in represented:
+                represented.add(story_id)
+                self._indexed[story_id] = 1
                 minhash = _minhash(data)
                 self._hashes[article_id] = minhash
                 self._lsh.insert(article_id, minhash)
@@ -134,7 +148,13 @@ class StoryIndex:
         story = self._stories[best[1]] if best else article_id
         if article_id in self._hashes:
             self._lsh.remove(article_id)
-        self._hashes[article_id] = minhash
-        self._lsh.insert(article_id, minhash)
+            del self._hashes[article_id]
+        if best is None or (
+            best[0] < REPRESENTATIVE_SIMILARITY
+            and self._indexed.get(story, 0) < MAX_REPRESENTATIVES
+        ):
+            self._hashes[article_id] = minhash
+            self._lsh.insert(article_id, minhash)
+            self._indexed[story] = self._indexed.get(story, 0) + 1
         self._stories[article_id] = story
         return story

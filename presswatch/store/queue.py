@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from presswatch.errors import StoreError
 from presswatch.models import Article
 from presswatch.store.articles import ArticlesMixin, _article_from_row, _queue
-from presswatch.store.base import StoreBase
+from presswatch.store.base import StoreBase, _retryable
 from presswatch.store.coverage import _refresh_coverage
 from presswatch.store.schema import analysis_queue_table, articles_table
 
@@ -80,6 +81,17 @@ class AnalysisQueueMixin(StoreBase):
         analysed it) or edited since it was read (its new text is queued) is skipped."""
         if not analysed:
             return []
+        # Two workers finishing the same articles may deadlock on PostgreSQL: the one that
+        # loses rolls back and tries again, and then finds them out of the queue.
+        for attempt in range(5):
+            try:
+                return self._finish_once(analysed)
+            except StoreError as exc:
+                if attempt == 4 or not _retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _finish_once(self, analysed: Sequence[Queued]) -> list[str]:
         ids = [article.id for article, _ in analysed]
         with self._begin() as conn:
             # FOR UPDATE (PostgreSQL): a worker finishing the same articles waits, then

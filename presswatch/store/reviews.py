@@ -88,17 +88,34 @@ def _retone(conn: Connection, article_id: str, company: str, label_of: LabelOf) 
         )
     ).all()
     scored = {row.sentence: float(row.tone_score) for row in rows}
-    if not scored:
-        return  # no mention left: the pair has no coverage row, its tone counts nowhere
-    score = sum(scored.values()) / len(scored)
-    evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
     language = conn.execute(
         sa.select(articles_table.c.language).where(articles_table.c.id == article_id)
     ).scalar_one_or_none()
+    if scored:
+        score = sum(scored.values()) / len(scored)
+        evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+        conn.execute(
+            sa.update(tones_table)
+            .where(tones_table.c.article_id == article_id, tones_table.c.company == company)
+            .values(score=score, label=label_of(score, language), evidence=evidence)
+        )
+    # The article's own tone: the mean over the companies it still names (a company whose
+    # every mention is marked wrong is named no more).
+    named = sa.select(m.company).where(m.article_id == article_id, not_marked_wrong()).distinct()
+    t = tones_table.c
+    scores = list(
+        conn.execute(
+            sa.select(t.score).where(t.article_id == article_id, t.company.in_(named))
+        ).scalars()
+    )
+    overall = sum(scores) / len(scores) if scores else None
     conn.execute(
-        sa.update(tones_table)
-        .where(tones_table.c.article_id == article_id, tones_table.c.company == company)
-        .values(score=score, label=label_of(score, language), evidence=evidence)
+        sa.update(articles_table)
+        .where(articles_table.c.id == article_id)
+        .values(
+            tone_score=overall,
+            tone_label=label_of(overall, language) if overall is not None else None,
+        )
     )
 
 

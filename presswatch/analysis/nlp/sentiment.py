@@ -83,8 +83,9 @@ COMPARISON_SCORE = 0.6
 
 
 def with_comparison(score: float, target: Target) -> float:
-    """The score of a target once its side in a comparison is counted."""
-    role = comparison_role(target)
+    """The score of a target once its side in a comparison is counted (read in the same
+    window of a run-on sentence as the model reads)."""
+    role = comparison_role(windowed(target))
     if role == "winner":
         return max(score, COMPARISON_SCORE)
     if role == "loser":

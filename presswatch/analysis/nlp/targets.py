@@ -34,7 +34,7 @@ _CLAUSE_WORDS = (
 )
 # A comparative and its "que" end a clause too ("meilleur que", "plus rapide que").
 _COMPARATIVE_QUE = (
-    r"\b(?:plus|moins|mieux|meilleure?s?|pires?|davantage|autant|aussi)\b"
+    r"\b(?:plus|moins|mieux|meilleure?s?|pires?|davantage)\b"
     r"(?:\s+[\w'’-]+){0,3}?\s+qu[e'’]"
 )
 _CLAUSE_END = re.compile(
@@ -44,26 +44,28 @@ _CLAUSE_END = re.compile(
 # Words by which one side of a comparison beats the other: the company before them wins,
 # the one after them loses ("X dépasse Y", "X beats Y", "X, meilleur que Y").
 _WINS_OVER = re.compile(
-    r"\b(?:dépass\w*|devan\w*|surpass\w*|détrôn\w*|bat|battent|coiff\w* au poteau"
-    r"|distanc\w*|domin\w*|supplant\w*|évinc\w*|éclips\w*|ringardis\w*"
-    r"|meilleur\w* que|mieux que|plus \w+ que|devant"
+    r"\b(?:dépass\w*|devan[cç]\w*|surpass\w*|détrôn\w*|bat|battent|coiff\w* au poteau"
+    r"|distanc\w*|supplant\w*|évinc\w*|éclips\w*|ringardis\w*"
+    r"|meilleure?s? qu(?:e\b|['’])|mieux qu(?:e\b|['’])"
     r"|overtak\w*|overtook|beat|beats|beating|outperform\w*|outsell\w*|outpac\w*|outshin\w*"
-    r"|surpass\w*|dethron\w*|eclips\w*|tops|topped|displac\w*|better than|ahead of"
-    r"|(?:more|faster|cheaper|stronger|bigger|larger|smarter) than)\b",
+    r"|surpass\w*|dethron\w*|eclips\w*|better than|(?:faster|stronger|smarter) than)",
     re.IGNORECASE,
 )
-# ... and by which it loses ("X est à la traîne de Y", "X lags Y").
+# ... and by which it loses ("X est à la traîne de Y", "X lags Y"). Words whose side
+# depends on the rest of the sentence ("more than", "behind", "ahead of", "plus ... que")
+# are not read as a comparison.
 _LOSES_TO = re.compile(
-    r"\b(?:à la traîne|en retard sur|derrière|distancé\w* par|dépassé\w* par|devancé\w* par"
-    r"|battu\w* par|moins \w+ que|pire que|lags?|lagg\w*|trails?|trail\w*|behind|worse than"
-    r"|(?:less|slower|weaker|smaller) than|beaten by|overtaken by|outpaced by)\b",
+    r"\b(?:à la traîne|en retard sur|distancé\w* par|dépassé\w* par|devancé\w* par"
+    r"|battu\w* par|pires? qu(?:e\b|['’])|lags?|lagg\w*|trails?|trail\w*|worse than"
+    r"|(?:slower|weaker) than|beaten by|overtaken by|outpaced by)",
     re.IGNORECASE,
 )
 # Between two companies, these keep them out of one comparison: they are in two clauses
 # ("X overtakes Y, while Z lags").
 _SEPARATE = re.compile(
-    r"[;.!?]|\b(?:while|whereas|but|however|although|despite|unlike|mais|tandis|alors qu"
-    r"|cependant|pourtant|contrairement|malgré|bien qu)",
+    r"[;.!?]|\b(?:while|whereas|but|however|although|despite|unlike|mais|cependant"
+    r"|pourtant|contrairement|malgré|selon|according to)\b"
+    r"|\b(?:tandis|alors|bien) qu(?:e\b|['’])|\bd['’]après\b",
     re.IGNORECASE,
 )
 # A clause shorter than this says too little alone: the sentence is read instead.
@@ -138,7 +140,17 @@ def comparison_role(target: Target) -> ComparisonRole | None:
     if not target.spans or not target.others:
         return None
     own_start, own_end = target.spans[0]
-    for other_start, other_end in target.others:
+    # Only the nearest other company on each side: a comparison is between neighbours,
+    # never across a third company ("Google invested in X, ahead of Y").
+    nearest = [
+        span
+        for span in (
+            max((o for o in target.others if o[1] <= own_start), default=None),
+            min((o for o in target.others if o[0] >= own_end), default=None),
+        )
+        if span is not None
+    ]
+    for other_start, other_end in nearest:
         before = own_start < other_start
         between = (
             target.sentence[own_end:other_start] if before else target.sentence[other_end:own_start]
