@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -70,6 +71,14 @@ class CompanyTone:
     score: float
     label: str
     evidence: str
+
+
+def tone_of_sentences(scored: Mapping[str, float]) -> tuple[float, str]:
+    """A company's tone in an article from its sentences' scores (each sentence once): the
+    mean, and as evidence the sentence that weighs most in the mean's direction."""
+    score = sum(scored.values()) / len(scored)
+    evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+    return score, evidence
 
 
 @dataclass(frozen=True, slots=True)

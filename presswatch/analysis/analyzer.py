@@ -25,7 +25,7 @@ from presswatch.analysis.nlp.topics import TopicMatcher
 from presswatch.analysis.stories import STORY_WINDOW, StoryIndex, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.models import Article, CompanyTone, Mention
+from presswatch.models import Article, CompanyTone, Mention, tone_of_sentences
 from presswatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -119,9 +119,7 @@ class Analyzer:
             # Each sentence once: the same sentence twice (a title repeated as the first
             # line) weighs once.
             scored = {targets[k].sentence: results[k][0] for k in unique if k[0] == company}
-            score = aggregate(list(scored.values()))
-            # The evidence is the sentence that weighs most in the score's direction.
-            evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+            score, evidence = tone_of_sentences(scored)
             company_tones.append(
                 CompanyTone(company, score, self.tone.label(score, language), evidence)
             )

@@ -361,16 +361,7 @@ class ArticlesMixin(StoreBase):
         """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
         with self._begin() as conn:
             self._write_analyses(conn, [article], replace=True, coverage=False)
-            conn.execute(
-                sa.update(articles_table)
-                .where(articles_table.c.id == article.id)
-                .values(
-                    tone_score=article.tone_score,
-                    tone_label=article.tone_label,
-                    story_id=article.story_id or article.id,
-                    signature=article.signature,
-                )
-            )
+            _write_article_analysis(conn, [article])
             _refresh_coverage(conn, [article.id])
 
     def iter_articles(self) -> Iterator[Article]:
@@ -548,6 +539,35 @@ def _queue(conn: Connection, ids: Sequence[str]) -> None:
     conn.execute(sa.delete(analysis_queue_table).where(analysis_queue_table.c.article_id.in_(ids)))
     conn.execute(
         sa.insert(analysis_queue_table), [{"article_id": i, "queued_at": now} for i in ids]
+    )
+
+
+def _write_article_analysis(conn: Connection, articles: Sequence[Article]) -> None:
+    """Write what an analysis sets on the articles' own rows, in one executemany: their
+    language (detected when the source gave none), tone, story and signature."""
+    if not articles:
+        return
+    conn.execute(
+        sa.update(articles_table)
+        .where(articles_table.c.id == sa.bindparam("article_id"))
+        .values(
+            language=sa.bindparam("language"),
+            tone_score=sa.bindparam("tone_score"),
+            tone_label=sa.bindparam("tone_label"),
+            story_id=sa.bindparam("story_id"),
+            signature=sa.bindparam("signature"),
+        ),
+        [
+            {
+                "article_id": a.id,
+                "language": a.language,
+                "tone_score": a.tone_score,
+                "tone_label": a.tone_label,
+                "story_id": a.story_id or a.id,
+                "signature": a.signature,
+            }
+            for a in articles
+        ],
     )
 
 

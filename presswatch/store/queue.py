@@ -14,7 +14,11 @@ import sqlalchemy as sa
 
 from presswatch.errors import StoreError
 from presswatch.models import Article
-from presswatch.store.articles import ArticlesMixin, _article_from_row, _queue
+from presswatch.store.articles import (
+    ArticlesMixin,
+    _article_from_row,
+    _write_article_analysis,
+)
 from presswatch.store.base import StoreBase, _retryable
 from presswatch.store.coverage import _refresh_coverage
 from presswatch.store.schema import analysis_queue_table, articles_table
@@ -39,20 +43,6 @@ class AnalysisQueueMixin(StoreBase):
     def count_pending_analysis(self) -> int:
         """How many stored articles wait for their analysis."""
         with self._begin() as conn:
-            return int(
-                conn.execute(
-                    sa.select(sa.func.count()).select_from(analysis_queue_table)
-                ).scalar_one()
-            )
-
-    def queue_analysis(self, ids: Sequence[str] | None = None) -> int:
-        """Put these articles (None: every stored article) in the analysis queue; return
-        how many are queued now."""
-        with self._begin() as conn:
-            if ids is None:
-                ids = list(conn.execute(sa.select(articles_table.c.id)).scalars())
-            for start in range(0, len(ids), 1000):
-                _queue(conn, list(ids[start : start + 1000]))
             return int(
                 conn.execute(
                     sa.select(sa.func.count()).select_from(analysis_queue_table)
@@ -120,18 +110,7 @@ class AnalysisQueueMixin(StoreBase):
                 return []
             written = [article.id for article in ready]
             ArticlesMixin._write_analyses(conn, ready, replace=True, coverage=False)
-            for article in ready:
-                conn.execute(
-                    sa.update(articles_table)
-                    .where(articles_table.c.id == article.id)
-                    .values(
-                        language=article.language,
-                        tone_score=article.tone_score,
-                        tone_label=article.tone_label,
-                        story_id=article.story_id or article.id,
-                        signature=article.signature,
-                    )
-                )
+            _write_article_analysis(conn, ready)
             conn.execute(
                 sa.delete(analysis_queue_table).where(
                     analysis_queue_table.c.article_id.in_(written)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from presswatch.analytics import precision_from_counts
 from presswatch.errors import StoreError
-from presswatch.models import MentionKey
+from presswatch.models import MentionKey, tone_of_sentences
 from presswatch.store.base import StoreBase, _now
 from presswatch.store.conditions import not_marked_wrong
 from presswatch.store.coverage import _refresh_coverage
@@ -92,8 +92,7 @@ def _retone(conn: Connection, article_id: str, company: str, label_of: LabelOf) 
         sa.select(articles_table.c.language).where(articles_table.c.id == article_id)
     ).scalar_one_or_none()
     if scored:
-        score = sum(scored.values()) / len(scored)
-        evidence = max(scored, key=lambda s: scored[s] * (1 if score >= 0 else -1))
+        score, evidence = tone_of_sentences(scored)
         conn.execute(
             sa.update(tones_table)
             .where(tones_table.c.article_id == article_id, tones_table.c.company == company)
