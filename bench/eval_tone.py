@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PRESS = ROOT.parent / "shared" / "eval" / "press"
 OWN = ROOT / "training" / "tone"
 LANGUAGES = ("fr", "en")
-# The default backend's macro-F1 on the press set when the gate was set (issue 23, session
-# 12): CI fails below them.
-FLOORS = {"fr": 0.50, "en": 0.48}
+# The default backend's macro-F1 on the press set when the gate was last raised (issue 23,
+# session 13, 0.565 and 0.527), with a margin: CI fails below them.
+FLOORS = {"fr": 0.53, "en": 0.50}
 
 Row = tuple[str, str, Target, str]  # language, company, target, gold label
 

@@ -9,7 +9,13 @@ import pytest
 
 from presswatch.analysis.analyzer import Analyzer
 from presswatch.analysis.nlp.sentiment import PRESS_MODEL, PressBackend, get_backend
-from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause, windowed
+from presswatch.analysis.nlp.targets import (
+    Target,
+    around_mention,
+    comparison_role,
+    target_clause,
+    windowed,
+)
 from presswatch.config import Config
 from presswatch.models import Article
 
@@ -32,6 +38,33 @@ def test_the_clause_stops_at_the_clauses_of_other_companies() -> None:
     # Alone in its sentence, a company's clause is the whole sentence.
     alone = "L'exemple d'Aleph Alpha, contrainte de revoir ses ambitions à la baisse"
     assert target_clause(target(alone, "Aleph Alpha")) == alone
+
+
+def test_the_close_up_is_the_name_and_six_words_either_side() -> None:
+    sentence = (
+        "Selon plusieurs analystes interrogés cette semaine à Paris, la start-up Mistral AI "
+        "a nettement distancé ses concurrents européens sur le marché des modèles ouverts"
+    )
+    close_up = around_mention(target(sentence, "Mistral AI"))
+    assert close_up == (
+        "cette semaine à Paris, la start-up Mistral AI a nettement distancé ses concurrents "
+        "européens"
+    )
+    # Two companies in one short sentence: each gets the words next to its own name.
+    pair = "Anthropic signe un accord record pendant que Stability AI réduit encore ses effectifs"
+    assert around_mention(target(pair, "Anthropic", "Stability AI")).startswith("Anthropic signe")
+    assert around_mention(target(pair, "Stability AI", "Anthropic")).endswith(
+        "encore ses effectifs"
+    )
+    # Never across a contrast into another company's news.
+    contrast = "Mistral AI won a record contract, while OpenAI was fined by the regulator."
+    assert around_mention(target(contrast, "OpenAI", "Mistral AI")) == (
+        "OpenAI was fined by the regulator"
+    )
+    assert around_mention(target(contrast, "Mistral AI", "OpenAI")) == (
+        "Mistral AI won a record contract,"
+    )
+    assert around_mention(Target("Aucune entreprise nommée ici")) == "Aucune entreprise nommée ici"
 
 
 @pytest.mark.parametrize(
@@ -90,7 +123,7 @@ def test_two_companies_of_one_sentence_get_opposite_tones(
 
 def test_the_press_model_ships_as_plain_arrays() -> None:
     with np.load(PRESS_MODEL, allow_pickle=False) as data:
-        assert data["coef"].shape == (3, 768)  # two 384-wide E5 embeddings side by side
+        assert data["coef"].shape == (3, 768)  # clause and close-up: two 384-wide E5 embeddings
         assert list(data["classes"]) == ["negative", "neutral", "positive"]
     backend = get_backend()
     assert isinstance(backend, PressBackend)

@@ -3,10 +3,11 @@
     python -m training.tone.train
 
 Reads fr.jsonl and en.jsonl (never the *_test files), turns each (sentence, company) into
-a target, takes the press backend's features (E5 embeddings of the sentence and of the
-company's clause), fits a logistic regression and sets its cut-offs on cross-validated
-scores of the same rows. Writes presswatch/analysis/nlp/data/tone_press.npz: plain arrays,
-no pickle. Deterministic: the same rows give the same weights.
+a target, takes the press backend's features (E5 embeddings of the company's clause and of
+its close-up, the name and six words either side), fits a logistic regression and sets its
+cut-offs on cross-validated scores of the same rows. Writes
+presswatch/analysis/nlp/data/tone_press.npz: plain arrays, no pickle. Deterministic: the
+same rows give the same weights.
 """
 
 from __future__ import annotations

@@ -25,7 +25,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from presswatch.analysis.nlp.targets import Target, comparison_role, target_clause, windowed
+from presswatch.analysis.nlp.targets import (
+    Target,
+    around_mention,
+    comparison_role,
+    target_clause,
+    windowed,
+)
 from presswatch.errors import PresswatchError
 
 ToneLabel = Literal["positive", "neutral", "negative"]
@@ -373,29 +379,26 @@ PRESS_MODEL = Path(__file__).resolve().parent / "data" / "tone_press.npz"
 
 
 def target_features(targets: Sequence[Target]) -> Any:
-    """The press model's features of each target: the E5 embeddings of its context and of
-    the clause that names the company, side by side (each text embedded once). The context
-    is the sentence, or the clause itself when the sentence gives other companies clauses
-    of their own ("X lève 600 millions, tandis que Y licencie": Y's news is not X's)."""
+    """The press model's features of each target: the E5 embeddings of the clause that
+    speaks of the company and of its close-up (the name and six words either side), side
+    by side (each text embedded once). The close-up singles the company out where the
+    clause still names others ("meilleur que son équivalent chez Meta")."""
     import numpy as np
 
     targets = [windowed(t) for t in targets]
     clauses = [target_clause(t) for t in targets]
-    contexts = [
-        c if t.others and c != t.sentence else t.sentence
-        for t, c in zip(targets, clauses, strict=True)
-    ]
-    texts = list(dict.fromkeys([*contexts, *clauses]))
+    close_ups = [around_mention(t) for t in targets]
+    texts = list(dict.fromkeys([*clauses, *close_ups]))
     if not texts:
         return np.zeros((0, 768), dtype=np.float32)
     vectors = dict(zip(texts, embed(texts), strict=True))
     return np.vstack(
-        [np.concatenate([vectors[x], vectors[c]]) for x, c in zip(contexts, clauses, strict=True)]
+        [np.concatenate([vectors[c], vectors[x]]) for c, x in zip(clauses, close_ups, strict=True)]
     )
 
 
 class PressBackend:
-    """The default: tone toward each company, from E5 embeddings of its sentence and clause
+    """The default: tone toward each company, from E5 embeddings of its clause and close-up
     and a linear model trained on press sentences the project wrote (training/tone/)."""
 
     name = "press"
