@@ -126,3 +126,50 @@ def test_pages_are_not_fetched_again_for_articles_stored_under_older_ids(
     assert (summary.new, store.count_articles()) == (0, 3)
     # Only the feed was asked again: each page was fetched when its article was new.
     assert [path for path, _ in feed_server.requests[fetched:]] == ["/feed.xml"]
+
+
+def test_fetching_an_unchanged_feed_again_keeps_the_stored_full_text(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    # No ETag: the feed is read again in full, its entries carry only their summaries.
+    feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
+    for name in ("article", "cookies", "template"):
+        feed_server.routes[f"/{name}"] = Route(
+            ARTICLE_PAGE.replace("un modèle", f"le modèle {name}").encode(),
+            headers={"Content-Type": "text/html"},
+        )
+    config = write_config(
+        sources=[
+            {"name": "Flux", "kind": "rss", "url": feed_server.url("/feed.xml"), "fulltext": True}
+        ]
+    )
+    assert collect(config, store).new == 3
+    before = {a.id: (a.text, a.flags) for a in store.iter_articles()}
+    assert all("garder la maîtrise" in text for text, _flags in before.values())
+
+    again = collect(config, store)
+    assert (again.new, again.updated) == (0, 0)
+    assert {a.id: (a.text, a.flags) for a in store.iter_articles()} == before
+
+
+def test_an_edited_title_is_stored_and_the_full_text_kept(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
+    feed_server.routes["/article"] = Route(
+        ARTICLE_PAGE.encode(), headers={"Content-Type": "text/html"}
+    )
+    config = write_config(
+        sources=[
+            {"name": "Flux", "kind": "rss", "url": feed_server.url("/feed.xml"), "fulltext": True}
+        ]
+    )
+    collect(config, store)
+    feed_server.routes["/feed.xml"] = Route(
+        feed(feed_server.base_url).replace(b"Entr\xc3\xa9e article", b"Titre corrig\xc3\xa9")
+    )
+    assert collect(config, store).updated == 1
+    article = next(a for a in store.iter_articles() if (a.url or "").endswith("/article"))
+    assert article.title == "Titre corrigé"
+    assert "garder la maîtrise de leurs données" in article.text
+    assert "fulltext" in article.flags

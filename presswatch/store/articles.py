@@ -24,6 +24,9 @@ from presswatch.store.schema import (
     topics_table,
 )
 
+# The flag of an article whose text is its page's full text (collectors/fulltext.py).
+FULLTEXT_FLAG = "fulltext"
+
 
 class ArticlesMixin(StoreBase):
     """Saves articles with their analyses, and reads them back."""
@@ -67,13 +70,23 @@ class ArticlesMixin(StoreBase):
         with self._begin() as conn:
             # FOR UPDATE (PostgreSQL): a concurrent batch touching the same articles waits
             # for this one, so their mentions are never written twice.
-            existing = dict(
-                conn.execute(
-                    sa.select(articles_table.c.id, articles_table.c.content_hash)
-                    .where(articles_table.c.id.in_(list(copies)))
-                    .order_by(articles_table.c.id)
-                    .with_for_update()
-                ).all()
+            stored_rows = conn.execute(
+                sa.select(
+                    articles_table.c.id, articles_table.c.content_hash, articles_table.c.flags
+                )
+                .where(articles_table.c.id.in_(list(copies)))
+                .order_by(articles_table.c.id)
+                .with_for_update()
+            ).all()
+            existing = {row.id: row.content_hash for row in stored_rows}
+            full_texts = _stored_full_texts(
+                conn,
+                [
+                    row.id
+                    for row in stored_rows
+                    if FULLTEXT_FLAG in (row.flags or "").split(",")
+                    and any(FULLTEXT_FLAG not in a.flags for a in copies[row.id])
+                ],
             )
             known_links: set[tuple[str, str]] = {
                 (row[0], row[1])
@@ -98,6 +111,8 @@ class ArticlesMixin(StoreBase):
                     counts.unchanged += 1
                     continue
                 article = own[-1]
+                if article.id in full_texts and FULLTEXT_FLAG not in article.flags:
+                    article = _with_stored_full_text(article, full_texts[article.id])
                 digest = article.content_hash
                 values = _article_values(article, digest)
                 previous = existing.get(article.id)
@@ -512,6 +527,34 @@ def _owners(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
         if row.article_id not in best or rank < best[row.article_id]:
             best[row.article_id] = rank
     return {article_id: rank[1] for article_id, rank in best.items()}
+
+
+def _stored_full_texts(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """(text, outlet) of these stored articles, whose text is their page's full text."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(articles_table.c.id, articles_table.c.text, articles_table.c.outlet).where(
+                articles_table.c.id.in_(ids[start : start + 500])
+            )
+        )
+        found.update({row.id: (row.text, row.outlet) for row in rows})
+    return found
+
+
+def _with_stored_full_text(article: Article, stored: tuple[str, str | None]) -> Article:
+    """A feed's copy of an article whose page was fetched before, with that page's text.
+
+    A full-text source fetches an entry's page only when it is new: every later reading of
+    the feed gives the entry with its summary, which must not replace the full text. The
+    title, date and the rest come from the feed as usual; the outlet stays the page's site
+    name where the feed gave none of its own.
+    """
+    text, outlet = stored
+    changes: dict[str, Any] = {"text": text, "flags": (*article.flags, FULLTEXT_FLAG)}
+    if outlet and (not article.outlet or article.outlet == article.source):
+        changes["outlet"] = outlet
+    return dataclasses.replace(article, **changes)
 
 
 def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
