@@ -377,8 +377,11 @@ def _article(
 ) -> Article:
     if not fields.text:
         raise FileProblem("no text besides the title")
+    # Dates are read in the configured languages and the one the file declares ("pt").
+    declared = (fields.language or "").strip().lower().replace("_", "-").split("-")[0]
+    languages = tuple(dict.fromkeys([*context.languages, *([declared] if declared else [])]))
     try:
-        parsed = parse_known_date(fields.published, context.languages)
+        parsed = parse_known_date(fields.published, languages, context.now)
     except ValueError as exc:
         raise FileProblem(f"published: {exc}") from None
     origin = date_source

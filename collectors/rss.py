@@ -31,7 +31,7 @@ from collectors.jsonfeed import looks_like_json, read_json_feed
 from collectors.schedule import parse_retry_after
 from presswatch.analysis.nlp.html import html_to_text
 from presswatch.config import RssSourceConfig
-from presswatch.dates import from_struct_time, is_in_future, parse_free_date
+from presswatch.dates import from_struct_time, is_in_future, offset_problem, parse_free_date
 from presswatch.models import Article, DatePrecision, make_article_id
 from presswatch.urls import canonical_url
 
@@ -58,21 +58,49 @@ def _entry_text(entry: Any) -> str:
 
 def _entry_date(
     entry: Any, now: datetime, languages: tuple[str, ...]
-) -> tuple[datetime, DatePrecision, str, list[str]]:
+) -> tuple[datetime, DatePrecision, str, list[str], list[str]]:
+    """The entry's date, its precision and source, its flags, and notes on dates refused.
+
+    The first of published, updated and created that reads as a real date wins. A date
+    with an offset that cannot exist ("+9900") is refused (feedparser would shift it by
+    99 hours); a relative one ("hier") is kept to the day; without any, the collection
+    time stands in, flagged, and date_source says so: it is never shown as published.
+    """
     flags: list[str] = []
+    notes: list[str] = []
     for key in ("published", "updated", "created"):
+        raw = str(entry.get(key) or "").strip()
+        if raw and (problem := offset_problem(raw)):
+            flags.append("unreadable_date")
+            notes.append(f"its {key} date {raw!r} is ignored: {problem}")
+            continue
         value = from_struct_time(entry.get(f"{key}_parsed"))
-        if value is None and entry.get(key):
-            parsed = parse_free_date(str(entry.get(key)), languages)
-            value = parsed.value if parsed else None
+        precision: DatePrecision = "datetime"
+        if value is None and raw:
+            parsed = parse_free_date(raw, languages, now)
+            if parsed is None:
+                flags.append("unreadable_date")
+                notes.append(f"its {key} date {raw!r} is not a date presswatch can read")
+                continue
+            value, precision = parsed.value, parsed.precision
         if value is None:
             continue
         if is_in_future(value, now):
             flags.append("future_date")
             break
-        return value, "datetime", "feed", flags
+        return value, precision, "feed", flags, notes
     flags.append("date_from_first_seen")
-    return now, "datetime", "first_seen", flags
+    return now, "datetime", "first_seen", flags, notes
+
+
+def _date_languages(feed: Any, entry: Any, configured: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages to read an entry's dates in: the configured ones, then the entry's and
+    the feed's declared language ("pt-BR" reads as "pt")."""
+    declared = [
+        str(value or "").strip().lower().replace("_", "-").split("-")[0]
+        for value in (entry.get("language"), feed.get("language") if feed else None)
+    ]
+    return tuple(dict.fromkeys([*configured, *(d for d in declared if d.isalpha())]))
 
 
 def _entry_key(entry: Any, text: str, guid_is_id: bool) -> tuple[str, bool] | None:
@@ -191,14 +219,16 @@ def parse_feed(
             "each is identified by its link"
         )
     for position, entry in enumerate(entries):
+        notes: list[str] = []
         try:
-            article = _article(entry, source_name, outlet, flags_feed, shared, context)
+            article = _article(entry, source_name, outlet, flags_feed, shared, context, feed, notes)
         except ValueError as exc:  # one unreadable entry (a link urllib refuses) only
             result.problems.append(f"entry {position + 1} cannot be read ({exc}): skipped")
             continue
         if article is None:
             result.problems.append(f"entry {position + 1} has no id, link or title: skipped")
             continue
+        result.problems.extend(f"entry {position + 1}: {note}" for note in notes)
         result.articles.append(article)
     return result
 
@@ -210,8 +240,11 @@ def _article(
     flags_feed: tuple[str, ...],
     shared_guids: set[str],
     context: CollectContext,
+    feed: Any = None,
+    notes: list[str] | None = None,
 ) -> Article | None:
-    """One entry as an Article, or None when it has no id, link or title."""
+    """One entry as an Article, or None when it has no id, link or title; what was
+    refused of its dates is added to ``notes``."""
     title: str | None = html_to_text(
         _as_html(entry.get("title", "") or "", entry.get("title_detail"))
     )
@@ -223,7 +256,11 @@ def _article(
         return None
     key, by_guid = keyed
     link = (entry.get("link") or "").strip() or None
-    published, precision, date_source, flags = _entry_date(entry, context.now, context.languages)
+    published, precision, date_source, flags, date_notes = _entry_date(
+        entry, context.now, _date_languages(feed, entry, context.languages)
+    )
+    if notes is not None:
+        notes.extend(date_notes)
     author = (entry.get("author") or "").strip() or None
     # RSS <source> names the channel an item came from (aggregators use it for the outlet).
     origin = entry.get("source") or {}

@@ -427,3 +427,37 @@ def test_identity_rules_of_feed_entries() -> None:
         "several entries share the guid 'https://same.example.com/' under different links: "
         "each is identified by its link"
     ]
+
+
+RSS_DATES = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Jornal</title><language>pt-BR</language>
+<item><title>Data impossível</title><link>https://jornal.example.com/a</link>
+  <pubDate>Sun, 22 Nov 2026 10:05:00 +9900</pubDate><description>Texto.</description></item>
+<item><title>Data relativa</title><link>https://jornal.example.com/b</link>
+  <pubDate>hier</pubDate><description>Texto.</description></item>
+<item><title>Data em português</title><link>https://jornal.example.com/c</link>
+  <pubDate>sáb, 21 nov 2026 10:05:00 -0300</pubDate><description>Texto.</description></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_feed_dates_refused_relative_and_portuguese(fast: bool) -> None:
+    from collectors.rss import parse_feed
+
+    result = parse_feed(RSS_DATES.encode(), "Jornal", context(), fast=fast)
+    impossible, relative, portuguese = result.articles
+    # Refused, not moved by 99 hours: the collection time stands in, and says so.
+    assert impossible.date_source == "first_seen"
+    assert "unreadable_date" in impossible.flags
+    assert any(
+        p.startswith("entry 1: its published date") and "+9900 does not exist" in p
+        for p in result.problems
+    )
+    # "hier" is the day before the collection, with no invented hour.
+    assert (relative.published, relative.date_precision) == (
+        datetime(2026, 11, 21, tzinfo=UTC),
+        "day",
+    )
+    assert relative.date_source == "feed"
+    assert portuguese.published == datetime(2026, 11, 21, 13, 5, tzinfo=UTC)
+    assert portuguese.date_source == "feed"
