@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from presswatch.export import format_date
 
 # One colour per company slot, readable on light and dark themes.
 PALETTE = ["#fde68a", "#bfdbfe", "#fecaca", "#bbf7d0", "#ddd6fe", "#fed7aa", "#a5f3fc", "#e5e7eb"]
@@ -46,3 +49,26 @@ def article_html(title_html: str | None, body_html: str) -> str:
 def company_colors(companies: list[str]) -> dict[str, str]:
     """A stable colour per company, in config order."""
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(companies)}
+
+
+# Where an article's date comes from, as the article view says it (translated by the view).
+DATE_ORIGINS = {
+    "feed": "from the feed",
+    "page": "from the page's metadata",
+    "metadata": "from the file's metadata",
+    "export": "from the exported file",
+}
+
+
+def date_line(published: Any, precision: Any, source: str | None, t: Callable[..., str]) -> str:
+    """The article view's date: its value and where it comes from; a collection time is
+    said to be one ("date unknown, first seen ..."), never shown as the publication date."""
+    if source == "first_seen":
+        return t("Date: unknown, first seen {when}", when=format_date(published, "datetime"))
+    date = format_date(published, precision)
+    if not date:
+        return t("Date: {date}", date=t("unknown"))
+    origin = DATE_ORIGINS.get(source or "")
+    if origin is None:
+        return t("Date: {date}", date=date)
+    return t("Date: {date} ({origin})", date=date, origin=t(origin))

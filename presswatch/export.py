@@ -32,6 +32,8 @@ from presswatch.store import Store
 ARTICLE_COMPANY_COLUMNS = [
     "date",
     "date_precision",
+    "date_source",
+    "first_seen",
     "outlet",
     "title",
     "url",
@@ -50,6 +52,27 @@ ARTICLE_COMPANY_COLUMNS = [
     "pickups",
     "article_id",
 ]
+
+# Where an article's date comes from, as the export's date_source column says it. An
+# article whose feed or file gave no date is dated by its collection time for the
+# timelines, but that is no publication date: its date cell is empty, its date_source
+# says "collection time", and first_seen holds that time (as it does for every article).
+DATE_SOURCES = {
+    "feed": "feed",
+    "page": "page metadata",
+    "metadata": "file metadata",
+    "export": "file",
+    "first_seen": "collection time",
+}
+
+DATE_SOURCE_MEANINGS = {
+    "feed": "the date the feed gave the entry",
+    "page metadata": "the date in the page's metadata (a saved or fetched page)",
+    "file metadata": "the date written in the file's sidecar, front matter or fields",
+    "file": "the date of the item in an exported file (JSON, CSV)",
+    "collection time": "no publication date found: the date is empty, first_seen says when "
+    "presswatch first collected the article",
+}
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,6 +110,8 @@ LEVELS = ("articles", "mentions", "stories", "daily")
 MENTION_COLUMNS = [
     "date",
     "date_precision",
+    "date_source",
+    "first_seen",
     "outlet",
     "title",
     "url",
@@ -161,6 +186,12 @@ def export_rows(
     for row in store.export_rows(filters, level, limit=limit, chunk=CHUNK_ROWS):
         # The store gives values; the date as the export writes it and the company's role
         # (from the config) are the export's.
+        if "date_source" in columns:
+            source = row["date_source"]
+            row["date_source"] = DATE_SOURCES.get(source, source or "")
+            row["first_seen"] = format_date(row["first_seen"], "datetime")
+            if source == "first_seen":
+                row["published"] = row["date_precision"] = None
         if "date" not in row:
             row["date"] = format_date(row["published"], row["date_precision"])
         row["role"] = roles.get(row["company"], "")
@@ -281,6 +312,8 @@ def build_manifest(
         # Which model gave the tones (a row's tone_by says "person" where someone
         # corrected it).
         "tone_model": store.tone_model(),
+        # What the rows' date_source column means (articles and mentions levels).
+        "date_sources": DATE_SOURCE_MEANINGS if "date_source" in COLUMNS[level] else {},
     }
 
 

@@ -572,3 +572,27 @@ def test_the_review_panel_marks_mentions_and_the_figures_follow(
     share = app.dataframe[0].value.set_index("company")
     assert share.loc["Mistral AI", "mentions"] == before["Mistral AI"] - 1
     assert share.loc["Mistral AI", "precision"].startswith("0.00 (0.00–0.79), 1 reviewed, ")
+
+
+def test_the_article_view_says_where_its_date_comes_from() -> None:
+    """A collection time is said to be one, never shown as the publication date; a date
+    says whether the feed, the page or the file gave it; in English and French."""
+    from dashboard.i18n import translate
+    from dashboard.render import date_line
+
+    when = datetime(2026, 11, 22, 9, 5, tzinfo=UTC)
+
+    def english(text: str, /, **values: object) -> str:
+        return translate(text, "en", **values)
+
+    def french(text: str, /, **values: object) -> str:
+        return translate(text, "fr", **values)
+
+    collected = date_line(when, "datetime", "first_seen", english)
+    assert collected == "Date: unknown, first seen 2026-11-22T09:05:00Z"
+    assert date_line(when, "datetime", "first_seen", french).startswith("Date : inconnue, vu ")
+    assert date_line(when, "day", "feed", english) == "Date: 2026-11-22 (from the feed)"
+    assert date_line(when, "day", "page", french) == (
+        "Date : 2026-11-22 (tirée des métadonnées de la page)"
+    )
+    assert date_line(None, None, None, english) == "Date: unknown"

@@ -21,7 +21,7 @@ from dashboard.data import (
     save_correction,
     save_review,
 )
-from dashboard.render import SEARCH_COLOR, article_html, company_colors, highlight
+from dashboard.render import SEARCH_COLOR, article_html, company_colors, date_line, highlight
 from dashboard.view import View
 from presswatch.export import format_date
 from presswatch.models import MentionKey
@@ -247,7 +247,7 @@ shown = [
 unknown = view.t("unknown")
 meta = [
     view.t("Outlet: {outlet}", outlet=article.outlet or unknown),
-    view.t("Date: {date}", date=format_date(article.published, article.date_precision) or unknown),
+    date_line(article.published, article.date_precision, article.date_source, view.t),
     view.t("Language: {language}", language=article.language or unknown),
 ]
 if article.url:
