@@ -21,6 +21,7 @@ import yaml
 from charset_normalizer import from_bytes
 
 from collectors import CollectContext, CollectResult
+from collectors.pagetext import extract_page
 from presswatch.analysis.nlp.furniture import strip_furniture
 from presswatch.analysis.nlp.language import detect_language
 from presswatch.analysis.nlp.text import fold
@@ -155,36 +156,25 @@ def read_text_article(data: bytes, suffix: str) -> list[Fields]:
 
 
 def read_html_article(data: bytes, suffix: str) -> list[Fields]:
-    """A saved web page: the article body and its metadata, extracted with trafilatura."""
-    # trafilatura and pypdf are imported on first use (0.6 s and 0.25 s): a folder of text
-    # clippings never needs them.
-    import trafilatura
-
-    extracted = trafilatura.bare_extraction(
-        data, with_metadata=True, include_comments=False, include_tables=False
-    )
-    document: dict[str, Any] = {}
-    if isinstance(extracted, dict):
-        document = extracted
-    elif extracted is not None:
-        document = extracted.as_dict()
-    if not (document.get("text") or "").strip():
-        raise FileProblem("no article text found in this page")
-    text = unicodedata.normalize("NFC", document["text"]).strip()
+    """A saved web page: the article body with its lead and without related-content boxes,
+    and its metadata (collectors.pagetext, over trafilatura and htmldate)."""
+    page = extract_page(data)
+    if page.text is None:
+        raise FileProblem(page.why)
     guessed = None
-    if document.get("date"):
+    if page.date:
         try:
-            guessed = parse_known_date(document["date"])
+            guessed = parse_known_date(page.date)
         except ValueError:
             guessed = None
     return [
         Fields(
-            text=text,
-            title=_clean(document.get("title")),
-            url=_clean(document.get("url")),
-            author=_clean(document.get("author")),
-            outlet=_clean(document.get("sitename")),
-            language=_clean(document.get("language")),
+            text=page.text,
+            title=page.title,
+            url=page.url,
+            author=page.author,
+            outlet=page.sitename,
+            language=page.language,
             guessed_date=guessed,
         )
     ]

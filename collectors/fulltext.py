@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 
 import httpx
 
 from collectors.http import HOSTS, describe_http_error, read_body
+from collectors.pagetext import extract_page
 from presswatch.models import Article
 
 MAX_PAGE_MB = 5
@@ -27,23 +27,14 @@ _COOKIE_WALL = re.compile(
 
 
 def extract_fulltext(html: bytes, url: str | None) -> tuple[str | None, str | None, str]:
-    """(text, site name, why not) from a page; text is None when the summary should stay."""
-    # Imported on first use: trafilatura takes 0.6 s to import, and only the sources with
-    # fulltext: true need it.
-    import trafilatura
+    """(text, site name, why not) from a page; text is None when the summary should stay.
 
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
-    values = (
-        document.as_dict()
-        if document is not None and not isinstance(document, dict)
-        else (document or {})
-    )
-    text = unicodedata.normalize("NFC", (values.get("text") or "").strip())
-    site = values.get("sitename") or None
-    if not text:
-        return None, site, "no article text found in the page"
+    The text has the page's lead first and no related-content boxes (collectors.pagetext).
+    """
+    page = extract_page(html, url)
+    text, site = page.text, page.sitename
+    if text is None:
+        return None, site, page.why
     if _TEMPLATE.search(text):
         return None, site, "the page is an unrendered template"
     if len(text) < MIN_FULLTEXT_CHARS:

