@@ -136,6 +136,12 @@ def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, 
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_collection_dated(url: str, ids: tuple[str, ...]) -> frozenset[str]:
+    """Which of these articles are dated by their collection time, not by a source."""
+    return frozenset(_store(url).collection_dated(ids))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_search(url: str, filters: Filters, text: str, limit: int) -> tuple[pd.DataFrame, int]:
     """The view's newest articles that match a search (already checked by parse_search),
     and how many match."""

@@ -144,6 +144,7 @@ FRENCH: dict[str, str] = {
     "Outlet: {outlet}": "Média : {outlet}",
     "Date: {date}": "Date : {date}",
     "Date: {date} ({origin})": "Date : {date} ({origin})",
+    "first seen {date}": "vu le {date}",
     "Date: unknown, first seen {when}": "Date : inconnue, vu pour la première fois le {when}",
     "from the feed": "donnée par le flux",
     "from the page's metadata": "tirée des métadonnées de la page",

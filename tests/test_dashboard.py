@@ -596,3 +596,29 @@ def test_the_article_view_says_where_its_date_comes_from() -> None:
         "Date : 2026-11-22 (tirée des métadonnées de la page)"
     )
     assert date_line(None, None, None, english) == "Date: unknown"
+
+
+def test_a_collection_time_shows_as_first_seen_in_the_coverage_page(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'first_seen.db'}"
+    undated = Article(
+        id=make_article_id(None, "Feed", "u"),
+        source="Feed",
+        entry_key="u",
+        title="Mistral AI ouvre un bureau",
+        text="Mistral AI ouvre un bureau à Lyon.",
+        published=datetime(2024, 6, 3, 7, 45, tzinfo=UTC),
+        date_precision="datetime",
+        date_source="first_seen",
+    )
+    with Store(url) as store:
+        store.save_articles([analyse(undated, Matcher(config.companies))])
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["date"]) == ["first seen 2024-06-03"]
+    assert any("Date: unknown, first seen 2024-06-03T07:45:00Z" in t.value for t in app.text)

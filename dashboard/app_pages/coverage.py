@@ -13,6 +13,7 @@ from dashboard.data import (
     load_article,
     load_article_reviews,
     load_article_tones,
+    load_collection_dated,
     load_listing,
     load_other_languages,
     load_republished,
@@ -135,10 +136,16 @@ if listing.empty:
     )
     st.stop()
 
+# A collection time is no publication date: it says so (the article view says more).
+collection_dated = load_collection_dated(view.database, tuple(listing["id"]))
 listing = listing.assign(
     date=[
-        format_date(p, q) or view.t("(undated)")
-        for p, q in zip(listing["published"], listing["date_precision"], strict=True)
+        view.t("first seen {date}", date=format_date(p, "day"))
+        if article_id in collection_dated
+        else format_date(p, q) or view.t("(undated)")
+        for article_id, p, q in zip(
+            listing["id"], listing["published"], listing["date_precision"], strict=True
+        )
     ],
     title=listing["title"].fillna(view.t("(untitled)")),
     # Each company's tone, in the order of the companies.

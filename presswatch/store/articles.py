@@ -346,6 +346,20 @@ class ArticlesMixin(StoreBase):
                 owners.update(_owners(conn, wanted[start : start + 500]))
         return owners
 
+    def collection_dated(self, ids: Iterable[str]) -> set[str]:
+        """The ids, among these, of the articles dated by their collection time: no source
+        gave them a date, so their date is when they were first seen, not published."""
+        wanted = list(dict.fromkeys(ids))
+        a = articles_table.c
+        found: set[str] = set()
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                query = sa.select(a.id).where(
+                    a.id.in_(wanted[start : start + 500]), a.date_source == "first_seen"
+                )
+                found.update(conn.execute(query).scalars())
+        return found
+
     def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""
         wanted = list(ids)
