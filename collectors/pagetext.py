@@ -97,7 +97,7 @@ _BOX_SHARE = 0.3
 _BOX_MAX_CHARS = 3000
 # The words that open a box, on folded text (lower case, no accents).
 _BOX_OPENING = re.compile(
-    r"(?:a |>+ ?)?lire (?:aussi|egalement|la suite)\b|voir aussi\b|a voir (?:aussi)?\b|"
+    r"(?:a |>+ ?)?lire (?:aussi|egalement|la suite)\b|(?:a )?voir aussi\b|"
     r"sur le meme (?:sujet|theme)\b|dans la meme rubrique\b|a decouvrir aussi\b|"
     r"les (?:articles )?plus (?:lus|partages|commentes)\b|en video\b|"
     r"read (?:more|also|next)\b|related\b|see also\b|also read\b|more (?:from|on|stories|"
