@@ -332,6 +332,16 @@ def _is_aside_name(name: str) -> bool:
     return any(part in ("rail", "sidebar", "widget", "promo", "aside") for part in parts)
 
 
+def _opens_with_link(element: Any, words: str) -> bool:
+    """Whether a short paragraph names a link in its first words, as the items of a
+    "Lire aussi" list do ("Revue X : <a>title</a>, a line on it")."""
+    link = next(element.iter("a"), None)
+    if link is None or len(words) > 700:
+        return False
+    title = _text(link)
+    return bool(title) and 0 <= words.find(title) < 60
+
+
 def _text(element: Any) -> str:
     return " ".join(element.text_content().split())
 
@@ -384,7 +394,9 @@ def _remove_boxes(tree: Any) -> int:
                 if not isinstance(sibling.tag, str):
                     break
                 words = _text(sibling)
-                if not words or _link_share(sibling, words) < 0.6:
+                if not words or (
+                    _link_share(sibling, words) < 0.6 and not _opens_with_link(sibling, words)
+                ):
                     break
                 doomed.append(sibling)
     count = 0

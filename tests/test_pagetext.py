@@ -149,3 +149,22 @@ def test_template_and_script_pages_are_refused_with_a_reason(tmp_path: Path) -> 
     assert result.problems == [
         "template.html: the page is an unrendered template ({{ }} placeholders), not an article"
     ]
+
+
+def test_the_items_under_a_lire_aussi_heading_go_and_the_article_stays() -> None:
+    items = "".join(
+        f'<p>Revue <em>{name}</em> : <a href="/{name}">{title}</a>. Un mot sur ce numéro.</p>'
+        for name, title in (("Quanta", "Novacapt et le débat"), ("Lumen", "Helionis en question"))
+    )
+    after = (
+        f"<p>{BODY} Le détail du projet est sur <a href='/detail'>le site de la région</a>, "
+        "qui en publie le calendrier complet.</p>"
+    )
+    page = FRENCH_PAGE.replace(
+        f"<p>{BODY}</p>", f"<p>{BODY}</p><p>A lire aussi :</p>{items}{after}", 1
+    )
+    extracted = extract_page(page.encode())
+    assert extracted.text is not None
+    for gone in ("A lire aussi", "Quanta", "Novacapt", "Lumen", "Helionis"):
+        assert gone not in extracted.text, gone
+    assert "qui en publie le calendrier complet" in extracted.text
