@@ -126,7 +126,9 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("date,date_precision,outlet,title")
+    assert text.splitlines()[0].startswith(
+        "date,date_precision,date_source,first_seen,outlet,title"
+    )
     assert "La Tribune" in text and "Aleph Alpha" in text
     assert hosts == {"127.0.0.1"}, hosts  # no request left the machine
     assert (tmp_path / "overview.png").stat().st_size > 10_000
