@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import random
 import weakref
 from collections.abc import Callable
 
 import sqlalchemy as sa
 from datasketch import MinHashLSH
 
+from bench.bench_stories import subquery_per_row_mark_firsts
 from presswatch.analysis.analyzer import Analyzer, analyse, reanalyze
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import NUM_PERM, THRESHOLD, StoryIndex, signature
@@ -224,3 +226,59 @@ def test_a_flood_of_near_identical_entries_is_one_story_with_few_representatives
     # Each new entry is compared with a bounded number of the story's articles, not with
     # every earlier one: grouping stays linear (bench/bench_stories.py times it).
     assert len(index._hashes) <= MAX_REPRESENTATIVES
+
+
+def _scrambled_flags(store: Store, seed: int) -> None:
+    """Every coverage row's flags set at random (what the marking must correct)."""
+    from presswatch.store.schema import coverage_table
+
+    c = coverage_table.c
+    picker = random.Random(seed)
+    with store.engine.begin() as conn:
+        keys = conn.execute(
+            sa.select(c.article_id, c.company).order_by(c.article_id, c.company)
+        ).all()
+        for article_id, company in keys:
+            conn.execute(
+                sa.update(coverage_table)
+                .where(c.article_id == article_id, c.company == company)
+                .values(story_first=picker.random() < 0.5, outlet_first=picker.random() < 0.5)
+            )
+
+
+def _flags(store: Store) -> list[tuple[str, str, bool, bool]]:
+    from presswatch.store.schema import coverage_table
+
+    c = coverage_table.c
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(c.article_id, c.company, c.story_first, c.outlet_first).order_by(
+                c.article_id, c.company
+            )
+        ).all()
+    return [(a, b, bool(s), bool(o)) for a, b, s, o in rows]
+
+
+def test_set_based_first_flags_equal_the_subquery_per_story(store: Store) -> None:
+    """On a seeded archive (copies with equal dates, undated copies, unknown outlets, a
+    story per three articles), the one-statement marking sets the same flags as the old
+    subquery per story, on the stories asked for and on no other."""
+    from presswatch.store.coverage import _mark_firsts
+    from tests.test_store_aggregates import generated_articles
+
+    store.save_articles(generated_articles(240))
+    with store.engine.connect() as conn:
+        stories = sorted(conn.execute(sa.text("SELECT DISTINCT story_id FROM coverage")).scalars())
+    asked = stories[::2]  # half of the stories: the others keep their flags as they are
+    for seed in (1, 2):
+        _scrambled_flags(store, seed)
+        scrambled = _flags(store)
+        with store.engine.begin() as conn:
+            subquery_per_row_mark_firsts(conn, asked)
+        expected = _flags(store)
+        _scrambled_flags(store, seed)
+        assert _flags(store) == scrambled
+        with store.engine.begin() as conn:
+            _mark_firsts(conn, asked)
+        assert _flags(store) == expected
+    assert expected != scrambled  # the marking did change flags
