@@ -7,14 +7,25 @@ import gc
 import random
 import weakref
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import sqlalchemy as sa
-from datasketch import MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
 from bench.bench_stories import subquery_per_row_mark_firsts
-from presswatch.analysis.analyzer import Analyzer, analyse, reanalyze
+from presswatch.analysis.analyzer import Analyzer, analyse, analyse_pending, reanalyze
 from presswatch.analysis.matching import Matcher
-from presswatch.analysis.stories import NUM_PERM, THRESHOLD, StoryIndex, signature
+from presswatch.analysis.stories import (
+    NUM_PERM,
+    STORY_WINDOW,
+    THRESHOLD,
+    StoryIndex,
+    StoryRow,
+    _Period,
+    shingles,
+    signature,
+)
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
 from presswatch.store import Store
@@ -181,23 +192,26 @@ def test_only_articles_naming_a_company_are_fingerprinted(
 
 
 def test_the_story_index_reads_the_store_only_when_an_article_needs_it() -> None:
-    calls: list[int] = []
+    asked: list[tuple[datetime, datetime]] = []
+    day = datetime(2026, 3, 2, tzinfo=UTC)
 
-    def known() -> list[tuple[str, str, bytes | None]]:
-        calls.append(1)
-        return [("old", "old", signature(WIRE))]
+    def known(since: datetime, until: datetime) -> list[StoryRow]:
+        asked.append((since, until))
+        return [("old", "old", signature(WIRE), day)] if since <= day < until else []
 
     index = StoryIndex(known=known)
-    assert calls == []
-    assert index.assign("pickup", signature(PICKUP)) == "old"
-    index.assign("other", signature(OTHER))
-    assert calls == [1]
+    assert asked == []
+    assert index.assign("pickup", signature(PICKUP), day + timedelta(days=1)) == "old"
+    read = len(asked)
+    assert read > 0 and any(since <= day < until for since, until in asked)
+    index.assign("other", signature(OTHER), day + timedelta(days=2))
+    assert len(asked) == read  # the same periods are not read twice
 
 
 def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> None:
     chosen = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     for _ in range(2):  # the second index reuses the first one's bands
-        lsh = StoryIndex()._lsh
+        lsh = _Period().similar
         assert (lsh.b, lsh.r) == (chosen.b, chosen.r)
 
 
@@ -207,7 +221,7 @@ def test_an_index_is_freed_when_dropped_without_the_cyclic_collector() -> None:
     index = StoryIndex()
     first = index.assign("a1", signature("Mistral AI lève 600 millions d’euros " * 5))
     assert index.assign("a2", signature("Mistral AI lève 600 millions d’euros " * 5)) == first
-    lsh = weakref.ref(index._lsh)
+    lsh = weakref.ref(index._periods[None].similar)
     gc.disable()
     try:
         del index
@@ -225,7 +239,7 @@ def test_a_flood_of_near_identical_entries_is_one_story_with_few_representatives
     assert len(stories) == 1
     # Each new entry is compared with a bounded number of the story's articles, not with
     # every earlier one: grouping stays linear (bench/bench_stories.py times it).
-    assert len(index._hashes) <= MAX_REPRESENTATIVES
+    assert len(index._indexed) <= MAX_REPRESENTATIVES
 
 
 def _scrambled_flags(store: Store, seed: int) -> None:
@@ -282,3 +296,172 @@ def test_set_based_first_flags_equal_the_subquery_per_story(store: Store) -> Non
             _mark_firsts(conn, asked)
         assert _flags(store) == expected
     assert expected != scrambled  # the marking did change flags
+
+
+# A long article written for the tests: 48 sentences of 12 to 14 words, each one distinct.
+PLACES = ["Paris", "Lyon", "Munich", "Londres", "Montréal", "Bordeaux"]
+SUBJECTS = [
+    "le calcul",
+    "les données",
+    "les recrutements",
+    "la sécurité",
+    "les clients",
+    "l’énergie",
+    "les licences",
+    "la recherche",
+]
+
+
+TEMPLATES = {
+    "alpha": "Le volet {n} du plan porte sur {subject} à {place}, avec {people} personnes et "
+    "un budget revu chaque trimestre.",
+    "beta": "À {place}, l’équipe chargée de {subject} comptera {people} salariés d’ici "
+    "la fin de l’année prochaine, indique la direction.",
+}
+
+
+def long_article(plan: str) -> str:
+    """About 620 words of distinct sentences about one company's plan (alpha or beta)."""
+    pairs = [(subject, place) for subject in SUBJECTS for place in PLACES]
+    return " ".join(
+        TEMPLATES[plan].format(n=n + 1, subject=subject, place=place, people=10 * (n + 3))
+        for n, (subject, place) in enumerate(pairs)
+    )
+
+
+FULL_TITLE = "Mistral AI détaille son plan d’expansion"
+
+
+def teaser_of(text: str, start: int, length: int) -> str:
+    return " ".join(text.split()[start : start + length])
+
+
+def test_a_teaser_joins_its_full_text_whichever_comes_first() -> None:
+    """A feed's summary (the first 60 words) or a passage further in (70 words from the
+    300th) joins the story of the full text that contains it, arriving before or after."""
+    full = long_article("alpha")
+    for start, length in ((0, 60), (300, 70)):
+        teaser = teaser_of(full, start, length)
+        index = StoryIndex()
+        assert index.assign("full", signature(full, FULL_TITLE)) == "full"
+        assert index.assign("teaser", signature(teaser, FULL_TITLE)) == "full"
+        reverse = StoryIndex()
+        assert reverse.assign("teaser", signature(teaser, "Le plan de Mistral AI")) == "teaser"
+        assert reverse.assign("full", signature(full, FULL_TITLE)) == "teaser"
+        # A copy of the full text found later still finds the story.
+        assert reverse.assign("copy", signature(full, "Plan d’expansion")) == "teaser"
+
+
+def test_a_teaser_joins_no_other_article() -> None:
+    """A teaser of one plan stays out of another plan's story (the two share the sentence
+    pattern, not the text), and a text quoting one sentence of the teaser stays apart."""
+    index = StoryIndex()
+    index.assign("alpha", signature(long_article("alpha"), FULL_TITLE))
+    beta_teaser = teaser_of(long_article("beta"), 0, 60)
+    assert index.assign("beta-teaser", signature(beta_teaser, FULL_TITLE)) == "beta-teaser"
+    quoting = (
+        "Un analyste de Bordeaux a lu le plan avec attention et le commente longuement pour "
+        "ses lecteurs, qui attendent des chiffres précis sur les effectifs et les coûts. "
+        + teaser_of(long_article("alpha"), 0, 14)
+        + " Il doute que la société tienne ce calendrier, faute de locaux disponibles."
+    )
+    assert index.assign("quoting", signature(quoting, "Un avis")) == "quoting"
+
+
+def test_a_short_generic_text_swallows_no_story() -> None:
+    """A headline of 10 words is in no story but its own, and a boilerplate paragraph
+    (40 words, "about the company") found in two distinct articles does not merge them."""
+    assert signature("Mistral AI lève des fonds", "Mistral AI lève des fonds") is None
+    boilerplate = (
+        "À propos de la société : fondée à Paris, elle conçoit des modèles de langage "
+        "ouverts et des outils pour les entreprises, emploie des chercheurs sur trois "
+        "continents et publie ses travaux sous licence libre depuis sa création voici "
+        "plusieurs années déjà."
+    )
+    index = StoryIndex()
+    assert index.assign("about", signature(boilerplate, "À propos")) == "about"
+    first = index.assign("alpha", signature(long_article("alpha") + " " + boilerplate, "A"))
+    second = index.assign("beta", signature(long_article("beta") + " " + boilerplate, "B"))
+    assert first == "about"  # the teaser's story takes its first full text ...
+    assert second == "beta"  # ... and no second, distinct one
+
+
+DAY = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def test_copies_a_year_apart_are_two_stories_whichever_comes_first() -> None:
+    """An announcement repeated for next year's edition is a story of its own; a copy
+    republished days later joins, also when it is collected before the original
+    (a backfilled archive arrives out of order)."""
+    index = StoryIndex()
+    assert index.assign("2026", signature(WIRE), DAY) == "2026"
+    assert index.assign("2027", signature(PICKUP), DAY + timedelta(days=365)) == "2027"
+    assert index.assign("2025", signature(PICKUP), DAY - timedelta(days=365)) == "2025"
+    # Days before and after: one story, in either order.
+    assert index.assign("before", signature(PICKUP), DAY - timedelta(days=3)) == "2026"
+    assert index.assign("after", signature(WIRE), DAY + timedelta(days=5)) == "2026"
+    # A teaser is held to the same window.
+    full = long_article("alpha")
+    index.assign("plan", signature(full, FULL_TITLE), DAY)
+    late = index.assign("late", signature(teaser_of(full, 0, 60), FULL_TITLE), DAY.replace(2027))
+    assert late == "late"
+
+
+def test_a_story_never_spans_more_than_the_window() -> None:
+    """Copies 20 days apart chain no further than STORY_WINDOW from the story's first."""
+    index = StoryIndex()
+    stories = [
+        index.assign(f"c{n}", signature(WIRE), DAY + timedelta(days=20 * n)) for n in range(3)
+    ]
+    assert stories[0] == stories[1] and stories[2] != stories[0]
+    assert (DAY + timedelta(days=40)) - DAY > STORY_WINDOW
+
+
+def test_stored_copies_are_grouped_by_their_dates_not_their_collection(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    """Collected the same day, a dispatch and next year's repeat are two stories; a copy
+    of last year's dispatch collected now (a backfilled archive) joins last year's."""
+    analyzer = Analyzer(write_config())
+    year_ago = DAY - timedelta(days=365)
+    original = dataclasses.replace(
+        article("1", "agence", "Mistral AI lève 600 millions", WIRE),
+        published=year_ago,
+        date_precision="datetime",
+    )
+    store.save_articles([original], queue=True)
+    analyse_pending(store, analyzer)
+    repeat = dataclasses.replace(
+        article("2", "regional", "Levée record pour Mistral AI", PICKUP),
+        published=DAY,
+        date_precision="datetime",
+    )
+    backfilled = dataclasses.replace(
+        article("3", "archives", "Mistral AI lève 600 millions", PICKUP),
+        published=year_ago + timedelta(days=2),
+        date_precision="datetime",
+    )
+    store.save_articles([repeat, backfilled], queue=True)
+    analyse_pending(store, analyzer)
+    stories = store.articles_frame().set_index("id")["story_id"]
+    assert stories[backfilled.id] == stories[original.id] == original.id
+    assert stories[repeat.id] == repeat.id
+    # A reanalysis groups them the same way.
+    reanalyze(store, analyzer)
+    assert store.articles_frame().set_index("id")["story_id"].to_dict() == stories.to_dict()
+
+
+def test_a_signature_stored_before_windows_still_finds_its_copies() -> None:
+    """The whole article's MinHash leads the signature, as it was stored alone before: an
+    old signature and a new one of the same dispatch are one story."""
+    from presswatch.analysis.stories import _permutations, is_legacy
+
+    minhash = MinHash(num_perm=NUM_PERM, scheme="affine32", permutations=_permutations())
+    minhash.update_batch(list(shingles(f"Titre\n{WIRE}")))
+    legacy = bytes(minhash.hashvalues.astype(np.uint32).tobytes())
+    data = signature(WIRE, "Titre")
+    assert data is not None and data[: len(legacy)] == legacy and not is_legacy(data)
+    assert is_legacy(legacy)
+    index = StoryIndex()
+    index.add_known([("old", "old", legacy, DAY)])
+    assert index.assign("new", signature(PICKUP, "Titre"), DAY) == "old"

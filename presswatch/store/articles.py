@@ -347,15 +347,25 @@ class ArticlesMixin(StoreBase):
                 )
         return found
 
-    def story_rows(self, since: datetime | None = None) -> list[tuple[str, str, bytes | None]]:
-        """(article id, story id, signature) of articles first seen since a time, oldest first."""
-        query = sa.select(
-            articles_table.c.id, articles_table.c.story_id, articles_table.c.signature
-        ).order_by(articles_table.c.first_seen, articles_table.c.id)
+    def story_rows(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[str, str, bytes | None, datetime | None]]:
+        """(article id, story id, signature, date) of the articles dated in [since, until),
+        oldest first; the date is the publication date, else the first-seen one."""
+        a = articles_table.c
+        when = sa.func.coalesce(a.published, a.first_seen)
+        query = sa.select(a.id, a.story_id, a.signature, when.label("when")).order_by(when, a.id)
+        # Dated articles by the published index, undated ones by their first-seen date.
         if since is not None:
-            query = query.where(articles_table.c.first_seen >= since)
+            query = query.where(
+                sa.or_(a.published >= since, sa.and_(a.published.is_(None), a.first_seen >= since))
+            )
+        if until is not None:
+            query = query.where(
+                sa.or_(a.published < until, sa.and_(a.published.is_(None), a.first_seen < until))
+            )
         with self._begin() as conn:
-            return [(r.id, r.story_id or r.id, r.signature) for r in conn.execute(query)]
+            return [(r.id, r.story_id or r.id, r.signature, r.when) for r in conn.execute(query)]
 
     def replace_analysis(self, article: Article) -> None:
         """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
