@@ -8,6 +8,9 @@ first, and how many stories each gave.
 
     python -m bench.bench_stories --sizes 2000 8000 20000
 
+With ``--long N``, also times N distinct articles of 600 words (signed and assigned): the
+cost of an article that is a copy of nothing, windows included.
+
 With ``--firsts N``, also times the coverage's first-of-story flags on a SQLite archive of
 N articles (``--copies`` articles per story, a company each): the set-based ``_mark_firsts`` of
 the store beside the correlated subquery per row it replaced (the peer, kept here).
@@ -55,6 +58,11 @@ def templated(index: int) -> str:
 def distinct(picker: random.Random) -> str:
     """A text of 60 words drawn at random: no copy of any other."""
     return " ".join(picker.choice(WORDS) for _ in range(60))
+
+
+def long_text(picker: random.Random) -> str:
+    """An article of 600 words drawn from 5,000 invented ones: no copy of any other."""
+    return " ".join(f"mot{picker.randrange(5000)}" for _ in range(600))
 
 
 def grouping_seconds(texts: list[str]) -> tuple[float, int]:
@@ -137,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 8000, 20000])
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument("--long", type=int, nargs="*", default=[])
     parser.add_argument("--firsts", type=int, nargs="*", default=[])
     parser.add_argument("--copies", type=int, default=4, help="articles per story (--firsts)")
     args = parser.parse_args()
@@ -151,6 +160,9 @@ def main() -> None:
             f"{near_stories:,} / {far_stories:,} |"
         )
 
+    for size in args.long:
+        seconds, stories = grouping_seconds([long_text(picker) for _ in range(size)])
+        print(f"\n{size:,} distinct 600-word articles: {seconds:.1f} s, {stories:,} stories")
     if args.firsts:
         print()
         print("| articles | set-based s | subquery per row s (peer) | ratio |")

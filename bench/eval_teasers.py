@@ -141,7 +141,7 @@ def main() -> None:
         ("feed summary / content", feed_pairs(), 0),
         ("page description / text", page_pairs(), 0),
         (
-            "synthetic, with 20 generic lines",
+            "synthetic, with near misses and 20 generic lines",
             synthetic_pairs(random.Random(args.seed), args.synthetic),
             20,
         ),
