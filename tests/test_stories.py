@@ -29,6 +29,7 @@ from presswatch.analysis.stories import (
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
 from presswatch.store import Store
+from presswatch.store.schema import articles_table
 from tests import oracle
 from tests.conftest import COMPANIES
 
@@ -420,8 +421,9 @@ def test_a_story_never_spans_more_than_the_window() -> None:
 def test_stored_copies_are_grouped_by_their_dates_not_their_collection(
     write_config: Callable[..., Config], store: Store
 ) -> None:
-    """Collected the same day, a dispatch and next year's repeat are two stories; a copy
-    of last year's dispatch collected now (a backfilled archive) joins last year's."""
+    """A dispatch collected a year ago and next year's repeat are two stories; a copy of
+    last year's dispatch collected now (a backfilled archive) joins last year's, found by
+    its date, not among the articles collected lately."""
     analyzer = Analyzer(write_config())
     year_ago = DAY - timedelta(days=365)
     original = dataclasses.replace(
@@ -431,6 +433,12 @@ def test_stored_copies_are_grouped_by_their_dates_not_their_collection(
     )
     store.save_articles([original], queue=True)
     analyse_pending(store, analyzer)
+    with store.engine.begin() as conn:  # collected a year ago, as it was published
+        conn.execute(
+            sa.update(articles_table)
+            .where(articles_table.c.id == original.id)
+            .values(first_seen=year_ago)
+        )
     repeat = dataclasses.replace(
         article("2", "regional", "Levée record pour Mistral AI", PICKUP),
         published=DAY,
@@ -465,3 +473,34 @@ def test_a_signature_stored_before_windows_still_finds_its_copies() -> None:
     index = StoryIndex()
     index.add_known([("old", "old", legacy, DAY)])
     assert index.assign("new", signature(PICKUP, "Titre"), DAY) == "old"
+
+
+def test_reanalysis_signs_again_what_was_signed_before_windows(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    """An archive signed before teasers were compared gets windows at its reanalysis, so
+    its full texts and teasers are grouped then."""
+    from presswatch.analysis.stories import is_legacy
+
+    analyzer = Analyzer(write_config())
+    full_text = long_article("alpha")
+    pieces = [
+        article("full", "agence", FULL_TITLE, full_text),
+        article("teaser", "flux", FULL_TITLE, teaser_of(full_text, 0, 60)),
+    ]
+    store.save_articles([analyzer.analyse(a, StoryIndex()) for a in pieces])
+    with store.engine.begin() as conn:  # as session 12 stored them: the whole MinHash only
+        for piece in pieces:
+            stored = store.get_article(piece.id)
+            assert stored is not None and stored.signature is not None
+            conn.execute(
+                sa.update(articles_table)
+                .where(articles_table.c.id == piece.id)
+                .values(signature=stored.signature[: NUM_PERM * 4])
+            )
+    assert store.articles_frame()["story_id"].nunique() == 2
+    reanalyze(store, analyzer)
+    assert store.articles_frame()["story_id"].nunique() == 1
+    for piece in pieces:
+        stored = store.get_article(piece.id)
+        assert stored is not None and stored.signature and not is_legacy(stored.signature)
