@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 import sqlalchemy as sa
 from datasketch import MinHash, MinHashLSH
 
@@ -504,3 +505,17 @@ def test_reanalysis_signs_again_what_was_signed_before_windows(
     for piece in pieces:
         stored = store.get_article(piece.id)
         assert stored is not None and stored.signature and not is_legacy(stored.signature)
+
+
+def test_a_damaged_stored_signature_stops_nothing() -> None:
+    """A stored signature of the wrong length is skipped (its article compared with
+    nothing) and the others still group; read directly, it is refused with the fix."""
+    from presswatch.analysis.stories import Signature
+
+    index = StoryIndex()
+    index.add_known(
+        [("broken", "broken", b"\x00" * 700, DAY), ("old", "old", signature(WIRE), DAY)]
+    )
+    assert index.assign("new", signature(PICKUP), DAY) == "old"
+    with pytest.raises(ValueError, match="presswatch reanalyze"):
+        Signature.parse(b"\x00" * 700)

@@ -22,7 +22,7 @@ from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backen
 from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import TopicMatcher
-from presswatch.analysis.stories import StoryIndex, is_legacy, signature
+from presswatch.analysis.stories import StoryIndex, is_legacy, is_signature, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, tone_of_sentences
@@ -269,7 +269,7 @@ def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, Comp
         # Reuse the stored signature: the text did not change, only the rules did.
         article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
         data = stored.signature
-        if article.mentions and (data is None or is_legacy(data)):
+        if article.mentions and (data is None or is_legacy(data) or not is_signature(data)):
             # Newly relevant, or signed before teasers were: fingerprint it now.
             data = signature(stored.text, stored.title)
         story = stories.assign(stored.id, data, dates.get(stored.id))

@@ -11,6 +11,7 @@ grouped only within STORY_WINDOW of each other, whichever is collected first.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from presswatch.analysis.nlp.text import fold
+
+log = logging.getLogger(__name__)
 
 NUM_PERM = 128
 # A wire story is republished within days: two articles whose dates lie further apart (an
@@ -162,7 +165,13 @@ class Signature:
 
     @classmethod
     def parse(cls, data: bytes) -> Signature:
-        """Read a signature from its bytes (either format)."""
+        """Read a signature from its bytes (either format); ValueError when they are
+        neither."""
+        if not is_signature(data):
+            raise ValueError(
+                f"not a story signature ({len(data)} bytes): reanalyse the archive "
+                "(presswatch reanalyze) to sign its articles again"
+            )
         count = (len(data) - _SIGNATURE_BYTES) // (_SIGNATURE_BYTES + 4)
         begin = _SIGNATURE_BYTES + 4 * count
         sizes = np.frombuffer(data[_SIGNATURE_BYTES:begin], np.uint32)
@@ -202,6 +211,12 @@ def _full_text(data: bytes) -> bool:
         return True
     size = int(np.frombuffer(data[_SIGNATURE_BYTES : _SIGNATURE_BYTES + 4], np.uint32)[0])
     return _words_of(size) > TEASER_WORDS
+
+
+def is_signature(data: bytes) -> bool:
+    """Whether these bytes have the length of a signature of either format."""
+    windows = len(data) - _SIGNATURE_BYTES
+    return windows >= 0 and windows % (_SIGNATURE_BYTES + 4) == 0
 
 
 def is_legacy(data: bytes) -> bool:
@@ -306,6 +321,9 @@ class StoryIndex:
             self._stories[article_id] = story_id
             self._widen(story_id, when)
             if not data:
+                continue
+            if not is_signature(data):  # damaged: that article is compared with nothing
+                log.warning("article %s: stored story signature unreadable, skipped", article_id)
                 continue
             if _full_text(data):
                 self._full.add(story_id)
