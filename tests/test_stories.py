@@ -199,7 +199,8 @@ def test_the_story_index_reads_the_store_only_when_an_article_needs_it() -> None
 
     def known(since: datetime, until: datetime) -> list[StoryRow]:
         asked.append((since, until))
-        return [("old", "old", signature(WIRE), day)] if since <= day < until else []
+        data = signature(WIRE)
+        return [("old", "old", data, day, len(data or b""))] if since <= day < until else []
 
     index = StoryIndex(known=known)
     assert asked == []
@@ -472,7 +473,7 @@ def test_a_signature_stored_before_windows_still_finds_its_copies() -> None:
     assert data is not None and data[: len(legacy)] == legacy and not is_legacy(data)
     assert is_legacy(legacy)
     index = StoryIndex()
-    index.add_known([("old", "old", legacy, DAY)])
+    index.add_known([("old", "old", legacy, DAY, len(legacy))])
     assert index.assign("new", signature(PICKUP, "Titre"), DAY) == "old"
 
 
@@ -514,8 +515,38 @@ def test_a_damaged_stored_signature_stops_nothing() -> None:
 
     index = StoryIndex()
     index.add_known(
-        [("broken", "broken", b"\x00" * 700, DAY), ("old", "old", signature(WIRE), DAY)]
+        [
+            ("broken", "broken", b"\x00" * 700, DAY, 700),
+            ("old", "old", signature(WIRE), DAY, None),
+        ]
     )
     assert index.assign("new", signature(PICKUP), DAY) == "old"
     with pytest.raises(ValueError, match="presswatch reanalyze"):
         Signature.parse(b"\x00" * 700)
+
+
+def test_the_stored_stories_give_one_signature_per_story(store: Store) -> None:
+    """Read for a story index: every article with its date and its signature's length,
+    the signature itself only for each story's first signed article in the range."""
+    first, copy, unsigned = (
+        dataclasses.replace(
+            article(key, "agence", "Mistral AI", WIRE),
+            published=DAY + timedelta(days=n),
+            date_precision="datetime",
+            story_id="story",
+            signature=data,
+        )
+        for n, (key, data) in enumerate(
+            [("1", signature(WIRE)), ("2", signature(PICKUP)), ("3", None)]
+        )
+    )
+    store.save_articles([copy, unsigned, first])
+    rows = store.story_rows(DAY - timedelta(days=1), DAY + timedelta(days=30))
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        (first.id, "story", DAY),
+        (copy.id, "story", DAY + timedelta(days=1)),
+        (unsigned.id, "story", DAY + timedelta(days=2)),
+    ]
+    assert [r[2] for r in rows] == [first.signature, None, None]
+    assert [r[4] for r in rows] == [len(first.signature or b""), len(copy.signature or b""), None]
+    assert store.story_rows(DAY + timedelta(days=1), DAY + timedelta(days=2))[0][2] is not None

@@ -264,7 +264,7 @@ def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, Comp
         before = dict(zip(keys, mentions["sentence"], strict=True))
     after: dict[tuple[str, str, str, int], str] = {}
     stories = StoryIndex()
-    dates = {article_id: when for article_id, _, _, when in store.story_rows()}
+    dates = {row[0]: row[3] for row in store.story_rows()}
     for stored in list(store.iter_articles()):
         # Reuse the stored signature: the text did not change, only the rules did.
         article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)

@@ -192,8 +192,9 @@ class Signature:
 
     @property
     def full(self) -> bool:
-        """Whether the text is longer than a teaser (or its signature does not say)."""
-        return len(self.windows) != 1 or _words_of(self.windows[0][1]) > TEASER_WORDS
+        """Whether the text is a full one: longer than one window (WINDOW_WORDS), or of
+        a signature that does not say. A full text makes its story no teaser's any more."""
+        return len(self.windows) != 1
 
 
 def _words_of(shingle_count: int) -> int:
@@ -205,12 +206,10 @@ def _teaser_size(shingle_count: int) -> bool:
     return MIN_TEASER_WORDS <= _words_of(shingle_count) <= TEASER_WORDS
 
 
-def _full_text(data: bytes) -> bool:
-    """Signature.parse(data).full, reading only the first window's shingle count."""
-    if len(data) != 2 * _SIGNATURE_BYTES + 4:  # none or several windows
-        return True
-    size = int(np.frombuffer(data[_SIGNATURE_BYTES : _SIGNATURE_BYTES + 4], np.uint32)[0])
-    return _words_of(size) > TEASER_WORDS
+def _full_length(length: int) -> bool:
+    """Whether a signature of this many bytes is a full text's: more than one window (or
+    a signature from before windows, whose text is not known to be short)."""
+    return length != 2 * _SIGNATURE_BYTES + 4
 
 
 def is_signature(data: bytes) -> bool:
@@ -262,8 +261,10 @@ def _lsh(threshold: float) -> _AcyclicLSH:
     return _AcyclicLSH(threshold=threshold, num_perm=NUM_PERM, params=_lsh_bands(threshold))
 
 
-# (article id, story id, signature, date: published, else first seen) of a stored article.
-StoryRow = tuple[str, str, bytes | None, datetime | None]
+# (article id, story id, signature, date: published, else first seen, and the signature's
+# length) of a stored article. The signature may be left out (None) of all but a story's
+# first signed article: its length tells whether the article is a full text.
+StoryRow = tuple[str, str, bytes | None, datetime | None, int | None]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -316,17 +317,17 @@ class StoryIndex:
     def add_known(self, rows: Iterable[StoryRow]) -> None:
         """Load stored (article id, story id, signature, date) rows: each story is indexed
         by its first signed article, its later copies are remembered but not compared with."""
-        for article_id, story_id, data, when in rows:
+        for article_id, story_id, data, when, length in rows:
             when = _utc(when)
             self._stories[article_id] = story_id
             self._widen(story_id, when)
+            if length is not None and _full_length(length):
+                self._full.add(story_id)
             if not data:
                 continue
             if not is_signature(data):  # damaged: that article is compared with nothing
                 log.warning("article %s: stored story signature unreadable, skipped", article_id)
                 continue
-            if _full_text(data):
-                self._full.add(story_id)
             if article_id not in self._indexed and not self._count.get(story_id):
                 self._index(article_id, story_id, Signature.parse(data), _period(when))
 
