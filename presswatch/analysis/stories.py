@@ -3,10 +3,10 @@
 Near-duplicates are found with MinHash signatures of word shingles and an LSH index
 (datasketch): two articles sharing about half of their 4-word shingles or more are one story.
 A teaser (a feed's summary, an article's first paragraph) joins the story of the full text
-that contains it, whichever comes first: a text's first words are also signed in
-overlapping windows, each long enough to hold a whole teaser, and a teaser is compared
-with those windows by containment (the share of its shingles found in one). Copies are
-grouped only within STORY_WINDOW of each other, whichever is collected first.
+that contains it, whichever comes first: a text's first 500 words and its last 150 are
+also signed in overlapping windows, each long enough to hold a whole teaser, and a teaser
+is compared with those windows by containment (the share of its shingles found in one).
+Copies are grouped only within STORY_WINDOW of each other, whichever is collected first.
 """
 
 from __future__ import annotations
