@@ -376,15 +376,43 @@ class ArticlesMixin(StoreBase):
                 )
         return found
 
-    def story_rows(self, since: datetime | None = None) -> list[tuple[str, str, bytes | None]]:
-        """(article id, story id, signature) of articles first seen since a time, oldest first."""
-        query = sa.select(
-            articles_table.c.id, articles_table.c.story_id, articles_table.c.signature
-        ).order_by(articles_table.c.first_seen, articles_table.c.id)
+    def story_rows(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[str, str, bytes | None, datetime | None, int | None]]:
+        """(article id, story id, signature, date, signature's length) of the articles
+        dated in [since, until), oldest first. The date is the publication date, else the
+        first-seen one; the signature is given for each story's first signed article in
+        the range only (the one a story index compares with), the length for every one."""
+        a = articles_table.c
+        when = sa.func.coalesce(a.published, a.first_seen)
+        story = sa.func.coalesce(a.story_id, a.id)
+        rank = sa.func.row_number().over(
+            partition_by=story, order_by=(sa.case((a.signature.is_(None), 1), else_=0), when, a.id)
+        )
+        rows = sa.select(
+            a.id,
+            story.label("story"),
+            a.signature,
+            when.label("when"),
+            sa.func.length(a.signature).label("length"),
+            rank.label("rank"),
+        )
+        # Dated articles by the published index, undated ones by their first-seen date.
         if since is not None:
-            query = query.where(articles_table.c.first_seen >= since)
+            rows = rows.where(
+                sa.or_(a.published >= since, sa.and_(a.published.is_(None), a.first_seen >= since))
+            )
+        if until is not None:
+            rows = rows.where(
+                sa.or_(a.published < until, sa.and_(a.published.is_(None), a.first_seen < until))
+            )
+        ranked = rows.subquery("ranked")
+        r = ranked.c
+        query = sa.select(
+            r.id, r.story, sa.case((r.rank == 1, r.signature)), r.when, r.length
+        ).order_by(r.when, r.id)
         with self._begin() as conn:
-            return [(r.id, r.story_id or r.id, r.signature) for r in conn.execute(query)]
+            return [tuple(row) for row in conn.execute(query)]
 
     def replace_analysis(self, article: Article) -> None:
         """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
