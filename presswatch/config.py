@@ -262,6 +262,9 @@ class AlertsConfig(_Strict):
     """Where alerts go and when they fire."""
 
     webhook_url_env: str | None = None
+    # How the webhook's text is escaped: Slack's markup (also Mattermost, Rocket.Chat) or
+    # Teams' Markdown and HTML; "auto" reads it from the webhook's host.
+    webhook_format: Literal["auto", "slack", "teams"] = "auto"
     email: EmailConfig | None = None
     tier1_outlets: list[str] = Field(default_factory=list)
     rules: list[AlertRule] = Field(default_factory=list)

@@ -19,10 +19,12 @@ from urllib.parse import quote, urlsplit
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # Line breaks a one-line output (a table cell, a list item, a label) must not keep.
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]+")
-# Every ASCII punctuation character can be backslash-escaped in CommonMark; escaping all
-# of them covers links, emphasis, HTML, entities, and Streamlit's :red[x], :material/x:,
-# :emoji: and $LaTeX$ (each starts with an escaped ':' or '$').
-_MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# ASCII punctuation can be backslash-escaped in CommonMark. These are the characters that
+# start markup anywhere in a line (a list or heading marker too, since a value may open
+# one): links, emphasis, HTML, entities, GFM's www. and e-mail autolinks, and Streamlit's
+# :red[x], :material/x:, :emoji: and $LaTeX$ (each starts with an escaped ':' or '$').
+# Left as they are, for readable text: ' , " ; ? % / ( ) (a link's "(" needs a "]").
+_MARKDOWN_SPECIAL = re.compile(r"([!#$&*+\-.:<=>@\[\\\]^_`{|}~])")
 
 
 def plain(value: Any) -> str:
@@ -56,7 +58,7 @@ def slack(value: Any) -> str:
 # Teams' message text reads Markdown and a subset of HTML.
 def teams(value: Any) -> str:
     """A value inside a Microsoft Teams message: HTML and Markdown escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line(value), quote=False))
+    return html.escape(markdown(value), quote=False)
 
 
 def web_link(url: Any) -> str | None:
