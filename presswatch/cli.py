@@ -19,6 +19,7 @@ from presswatch import __version__
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.errors import ConfigError, PresswatchError
 from presswatch.store import Store
+from presswatch.urls import MaskingFormatter, mask_url, mask_urls_in
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,7 +82,10 @@ def _check_companies(config: Config, names: tuple[str, ...] | list[str]) -> None
 def main(verbose: int) -> None:
     """presswatch: what the press says about your company and its competitors."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # No log line shows a feed's user:pass@ or ?token= (httpx logs every URL it asks).
+    handler = logging.StreamHandler()
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @main.command("check-config")
@@ -95,7 +99,7 @@ def check_config(config_path: Path | None, db: str | None) -> None:
     click.echo(
         f"{config.path}: valid: {len(config.companies)} companies (tracked: {tracked}), "
         f"{len(config.sources)} sources, {len(config.topics)} topics; "
-        f"database {database_url(config, db)}"
+        f"database {mask_url(database_url(config, db))}"
     )
     for line in ambiguity_warnings(config.companies, config.languages):
         click.echo(line)
@@ -462,12 +466,13 @@ def sources(config_path: Path | None, db: str | None) -> None:
         click.echo(
             f"{state.name} [{state.kind}] {status}; last attempt {attempt}; last success {last}; "
             f"next due {due}; {state.entries_seen} entries seen, {state.entries_new} new last "
-            f"time; {state.location}"
+            f"time; {mask_url(state.location)}"
         )
         if state.disabled_reason:
             click.echo(f"    disabled: {state.disabled_reason}")
         if state.error:
-            click.echo(f"    error ({state.consecutive_failures} in a row): {state.error}")
+            error = mask_urls_in(state.error)  # rows stored before errors were masked
+            click.echo(f"    error ({state.consecutive_failures} in a row): {error}")
         if state.lease_owner and state.lease_until and state.lease_until > datetime.now(UTC):
             click.echo(
                 f"    being collected by {state.lease_owner} "

@@ -29,6 +29,7 @@ from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.review import manifest_estimates
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 ARTICLE_COMPANY_COLUMNS = [
     "date",
@@ -256,13 +257,13 @@ def build_manifest(
                 "name": row["name"],
                 "kind": row.get("kind"),
                 "last_success": _iso(row.get("last_success")),
-                "error": row.get("error") if isinstance(row.get("error"), str) else None,
+                "error": mask_urls_in(row["error"]) if isinstance(row.get("error"), str) else None,
                 "coverage_gaps": [
                     {
                         "start": _iso(g["start"]),
                         "end": _iso(g["end"]),
                         "failures": int(g["failures"]),
-                        "error": g["error"],
+                        "error": mask_urls_in(g["error"]) if isinstance(g["error"], str) else None,
                     }
                     for g in own.to_dict("records")
                 ],

@@ -3,6 +3,7 @@ masked forms (no credential or token is printed, logged or stored)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -62,10 +63,18 @@ _SECRET_WORDS = frozenset(
 MASK = "***"
 
 
+# Words that make a parameter secret wherever they stand in its name (``sslpassword``).
+_SECRET_PARTS = ("password", "passwd", "secret", "token", "signature", "apikey", "credential")
+
+
 def _is_secret_name(name: str) -> bool:
     lowered = name.lower()
     words = [w for w in lowered.replace("-", "_").split("_") if w]
-    return lowered in _SECRET_WORDS or bool(words and words[-1] in _SECRET_WORDS)
+    return (
+        lowered in _SECRET_WORDS
+        or bool(words and words[-1] in _SECRET_WORDS)
+        or any(part in lowered for part in _SECRET_PARTS)
+    )
 
 
 def mask_url(url: str) -> str:
@@ -109,3 +118,11 @@ def mask_urls_in(text: str) -> str:
         return mask_url(url) + found[len(url) :]
 
     return _URL_IN_TEXT.sub(masked, text)
+
+
+class MaskingFormatter(logging.Formatter):
+    """A log formatter that masks every URL of a line (message and traceback)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted line with its URLs masked by ``mask_url``."""
+        return mask_urls_in(super().format(record))
