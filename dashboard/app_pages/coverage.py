@@ -21,7 +21,16 @@ from dashboard.data import (
     save_correction,
     save_review,
 )
-from dashboard.render import SEARCH_COLOR, article_html, company_colors, highlight
+from dashboard.render import (
+    SEARCH_COLOR,
+    article_html,
+    company_colors,
+    highlight,
+    md,
+    one_line,
+    plain,
+    table,
+)
 from dashboard.view import View
 from presswatch.export import format_date
 from presswatch.models import MentionKey
@@ -75,13 +84,18 @@ else:
 
 if undated is not None and undated_total:
     with st.expander(
-        view.t("Undated articles ({count}): outside any period, listed here", count=undated_total)
+        view.t(
+            "Undated articles ({count}): outside any period, listed here",
+            count=f"{undated_total:d}",
+        )
     ):
         if undated_total > len(undated):
             st.caption(view.t("The {shown} collected last:", shown=f"{len(undated):,}"))
         st.dataframe(
-            undated[["outlet", "title", "source"]].fillna(
-                {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+            table(
+                undated[["outlet", "title", "source"]].fillna(
+                    {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+                )
             ),
             hide_index=True,
             column_config={
@@ -106,8 +120,10 @@ if not other_languages.empty:
             )
         )
         st.dataframe(
-            other_languages[["language", "outlet", "title", "companies"]].fillna(
-                {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+            table(
+                other_languages[["language", "outlet", "title", "companies"]].fillna(
+                    {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+                )
             ),
             hide_index=True,
             column_config={
@@ -160,19 +176,21 @@ if total > len(listing):
         )
     )
 st.dataframe(
-    listing[
-        [
-            "date",
-            "outlet",
-            "title",
-            "companies",
-            "tones",
-            "topics",
-            "mentions",
-            "pickups",
-            "language",
+    table(
+        listing[
+            [
+                "date",
+                "outlet",
+                "title",
+                "companies",
+                "tones",
+                "topics",
+                "mentions",
+                "pickups",
+                "language",
+            ]
         ]
-    ],
+    ),
     hide_index=True,
     column_config={
         "date": view.t("Date"),
@@ -202,12 +220,12 @@ if total > STORIES_WITHOUT_ASKING and not st.toggle(
 else:
     republished, republished_total = load_republished(view.database, view.filters, LISTED, typed)
 if republished is not None and republished_total:
-    with st.expander(view.t("Republished stories ({count})", count=republished_total)):
+    with st.expander(view.t("Republished stories ({count})", count=f"{republished_total:d}")):
         st.caption(
             view.t("Copies of one story (wire copy, one piece under several URLs) count once.")
         )
         st.dataframe(
-            republished.head(LISTED)[["title", "pickups", "outlets", "companies"]],
+            table(republished.head(LISTED)[["title", "pickups", "outlets", "companies"]]),
             hide_index=True,
             column_config={
                 "title": view.t("First copy's title"),
@@ -218,7 +236,7 @@ if republished is not None and republished_total:
         )
 
 labels: dict[str, str] = {
-    str(key): f"{date} · {outlet} · {str(title)[:90]}"
+    str(key): one_line(f"{date} · {outlet} · {str(title)[:90]}")
     for key, date, outlet, title in zip(
         listing["id"], listing["date"], listing["outlet"], listing["title"], strict=True
     )
@@ -252,12 +270,12 @@ meta = [
 ]
 if article.url:
     meta.append(view.t("URL: {url}", url=article.url))
-st.text(" · ".join(meta))
+st.text(plain(" · ".join(meta)))
 counts = pd.Series([m.company for m in shown]).value_counts()
 st.text(
     view.t(
         "Mentions: {counts}",
-        counts=", ".join(f"{name} ({count})" for name, count in counts.items()),
+        counts=plain(", ".join(f"{name} ({count})" for name, count in counts.items())),
     )
 )
 
@@ -272,8 +290,10 @@ if article.tone_label:
     )
 if not tones.empty:
     st.dataframe(
-        tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
-            tone=tones["tone"].map(view.t)
+        table(
+            tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
+                tone=tones["tone"].map(view.t)
+            )
         ),
         hide_index=True,
         column_config={
@@ -305,12 +325,14 @@ if not tones.empty:
                 save_correction(view.database, article.id, label, author.strip(), company, None)
                 st.success(
                     view.t(
-                        "Tone of {company} set to {label}.", company=company, label=view.t(label)
+                        "Tone of {company} set to {label}.",
+                        company=md(company),
+                        label=md(view.t(label)),
                     )
                 )
 topic_names = sorted({t.topic for t in article.topics})
 if topic_names:
-    st.text(view.t("Topics: {topics}", topics=", ".join(topic_names)))
+    st.text(view.t("Topics: {topics}", topics=plain(", ".join(topic_names))))
 
 title_spans = [(m.start, m.end, m.company) for m in shown if m.field == "title"]
 text_spans = [(m.start, m.end, m.company) for m in shown if m.field == "text"]
@@ -358,12 +380,12 @@ def _review_panel() -> None:
     sample: pd.DataFrame = drawn[1]
     verdicts: dict[int, str] = drawn[2]
     if sample.empty:
-        st.info(view.t("Every mention of {company} has been reviewed.", company=company))
+        st.info(view.t("Every mention of {company} has been reviewed.", company=md(company)))
         return
     st.caption(
         view.t(
             "Is {company} meant? Each answer is saved at once (a new one replaces it).",
-            company=company,
+            company=md(company),
         )
     )
     for number, row in enumerate(sample.to_dict("records")):
@@ -394,7 +416,7 @@ def _review_panel() -> None:
                 on_click=_mark,
                 args=(None, *arguments),
             )
-            st.caption(view.t("Marked {verdict}.", verdict=view.t(verdicts[number])))
+            st.caption(view.t("Marked {verdict}.", verdict=md(view.t(verdicts[number]))))
     if st.session_state.pop("review_unnamed", False):
         st.error(view.t("Give your name: each mark is kept with who made it."))
 
