@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from presswatch.untrusted import html_text as label
+from dashboard.render import chart_text as label
 
 Translate = Callable[[str], str]
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from presswatch.untrusted import html_text, markdown, one_line, plain
+from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text
 
 __all__ = ["chart_text", "md", "one_line", "plain", "table"]
 
@@ -36,7 +36,7 @@ def md(value: object) -> str:
 
 def chart_text(value: object) -> str:
     """A value for a plotly label, legend, annotation or hover: shown literally."""
-    return html_text(value)
+    return plotly_text(value)
 
 
 def table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,11 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]+")
 # :red[x], :material/x:, :emoji: and $LaTeX$ (each starts with an escaped ':' or '$').
 # Left as they are, for readable text: ' , " ; ? % / ( ) (a link's "(" needs a "]").
 _MARKDOWN_SPECIAL = re.compile(r"([!#$&*+\-.:<=>@\[\\\]^_`{|}~])")
+# GFM's literal autolinks (https://..., www...., a@b.c) are found in the text after the
+# escapes are read (remark-gfm, which Streamlit uses): a zero-width space after the
+# scheme's colon, after "www" and after "@" stops them, and the text reads the same.
+_AUTOLINK_STARTS = re.compile(r"(?i)(\\:)(?=//)|(www)(?=\\\.)|(\\@)")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def plain(value: Any) -> str:
@@ -41,12 +46,20 @@ def one_line(value: Any) -> str:
 
 def markdown(value: Any) -> str:
     """A value that a Markdown renderer (Streamlit's included) shows literally, on one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
+    return _AUTOLINK_STARTS.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, escaped)
 
 
 def html_text(value: Any) -> str:
-    """A value as HTML text (also plotly's labels and hovers, which read <a>, <b>, <br>)."""
+    """A value as HTML text or attribute value: <, >, &, quotes escaped."""
     return html.escape(plain(value), quote=True)
+
+
+def plotly_text(value: Any) -> str:
+    """A value as a plotly label, legend, annotation or hover, which read <a>, <b>, <br>:
+    <, > and & escaped (plotly shows &quot; as typed, and a quote opens nothing once no
+    tag can)."""
+    return html.escape(plain(value), quote=False)
 
 
 def slack(value: Any) -> str:

@@ -238,7 +238,8 @@ def test_the_markdown_digest_escapes_article_text(
     assert "javascript" not in markdown
     assert not re.search(r"(?<!\\)<img", markdown) and "\\<img src\\=x" in markdown
     assert (
-        "[Le Monde](" not in markdown and "\\[Le Monde\\](https\\://evil\\.test/phish)" in markdown
+        "[Le Monde](" not in markdown
+        and "\\[Le Monde\\](https\\:\u200b//evil\\.test/phish)" in markdown
     )
     assert "**Mistral AI**" not in markdown and "\\:red\\[x\\]" in markdown
     assert "\n# titre" not in markdown  # the title's line break opens no heading

@@ -35,7 +35,9 @@ def test_markdown_shows_the_value_literally(value: str) -> None:
     assert "<em>" not in inner and "<strong>" not in inner and "<code>" not in inner
     expected = value.replace("\n", " ")
 
-    assert html.unescape(inner) == expected
+    # A zero-width space stops GFM's literal autolinks (remark-gfm finds them in the
+    # text after escapes are read, so an escape alone does not).
+    assert html.unescape(inner).replace("\u200b", "") == expected
     # Streamlit's own additions start with ':' or '$': both escaped.
     assert ":red[" not in untrusted.markdown(value) and "$\\L" not in untrusted.markdown(value)
 
@@ -63,7 +65,7 @@ def test_slack_text_holds_no_control_sequence() -> None:
 def test_teams_text_holds_no_link_or_markup() -> None:
     text = untrusted.teams('[Cliquez](https://evil.test) <a href="x">y</a>')
     assert "<" not in text and ">" not in text
-    assert text.startswith("\\[Cliquez\\](https\\://evil\\.test)")
+    assert text.startswith("\\[Cliquez\\](https\\:\u200b//evil\\.test)")
 
 
 @pytest.mark.parametrize(
@@ -121,3 +123,9 @@ def test_urls_in_a_message_are_masked() -> None:
     assert mask_urls_in(message) == (
         "ConnectError for https://a:***@h.test/x?sig=***: refused (see https://h.test/)."
     )
+
+
+def test_plotly_labels_hold_no_tag() -> None:
+    shown = untrusted.plotly_text('<a href="https://evil.test">x</a> <b>y</b><br> & "q"')
+    assert "<" not in shown and ">" not in shown
+    assert '"q"' in shown  # plotly shows &quot; as typed: quotes stay as they are
