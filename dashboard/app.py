@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.access import sign_in
 from dashboard.data import (
     get_config,
     get_database_url,
@@ -44,6 +45,10 @@ language = interface_language(config)
 def t(text: str, /, **values: object) -> str:
     """The text in the interface language, its {placeholders} filled with ``values``."""
     return translate(text, language, **values)
+
+
+# Nothing is read from the database before the reader is signed in and allowed.
+reader = sign_in(config.dashboard.auth, t)
 
 
 def from_url(key: str, options: list[str]) -> list[str]:
@@ -165,6 +170,8 @@ st.session_state["view"] = build_view(
     languages=languages,
     tones=tones,
     topics=topics,
+    user=reader.name,
+    may_edit=reader.may_edit,
 )
 
 page = st.navigation(

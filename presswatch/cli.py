@@ -215,6 +215,35 @@ def _dashboard_command(port: int, address: str) -> list[str]:
     ]
 
 
+def _check_exposure(config: Config, address: str, port: int) -> None:
+    """Warn when the dashboard is served beyond this machine without sign-in (or behind a
+    header anyone could send); refuse OIDC sign-in without Authlib (st.login needs it)."""
+    import importlib.util
+
+    auth = config.dashboard.auth
+    if auth.mode == "oidc" and importlib.util.find_spec("authlib") is None:
+        raise ConfigError(
+            str(config.path),
+            ["dashboard.auth.mode oidc needs Authlib: pip install 'presswatch[auth]'"],
+        )
+    if address in ("127.0.0.1", "localhost", "::1"):
+        return
+    if not auth.enabled:
+        click.echo(
+            f"warning: the dashboard listens on {address} without sign-in: anyone who "
+            f"reaches port {port} reads everything and can save corrections. Set "
+            "dashboard.auth in config.yaml (README, Security), or listen on 127.0.0.1.",
+            err=True,
+        )
+    elif auth.mode == "proxy":
+        click.echo(
+            f"warning: the dashboard trusts the {auth.header} header and listens on "
+            f"{address}: anyone who reaches port {port} directly can send it. Listen on "
+            "127.0.0.1 behind the sign-in proxy.",
+            err=True,
+        )
+
+
 @main.command()
 @common_options
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Dashboard port.")
@@ -222,6 +251,7 @@ def _dashboard_command(port: int, address: str) -> list[str]:
 def dashboard(config_path: Path | None, db: str | None, port: int, address: str) -> None:
     """Serve the dashboard (it only reads the database)."""
     config = load_config(config_path)
+    _check_exposure(config, address, port)
     env = dict(os.environ)
     if config.path:
         env[CONFIG_ENV] = str(config.path)
@@ -275,6 +305,7 @@ def watch(config_path: Path | None, db: str | None) -> None:
 def run(config_path: Path | None, db: str | None, port: int, address: str) -> None:
     """Serve the dashboard and collect every source when it is due, until stopped."""
     config, store = _open(config_path, db)
+    _check_exposure(config, address, port)
     env = dict(os.environ)
     if config.path:
         env[CONFIG_ENV] = str(config.path)

@@ -235,6 +235,38 @@ if republished is not None and republished_total:
             },
         )
 
+
+def _tone_form(tones: pd.DataFrame, article_id: str) -> None:
+    """Correct a company's tone in the article, recorded under the signed-in reader's
+    name (else the name typed)."""
+    with st.form("correct_tone", clear_on_submit=True):
+        st.caption(view.t("Correct a tone: a person's label always wins over the model."))
+        left, middle, right = st.columns(3)
+        company = left.selectbox(
+            view.t("Company"), tones["company"].tolist(), key="correct_company"
+        )
+        label = middle.selectbox(
+            view.t("Tone"),
+            ["positive", "neutral", "negative"],
+            format_func=view.t,
+            key="correct_label",
+        )
+        # Signed in: the correction is recorded under that name, never a typed one.
+        author = view.user or right.text_input(view.t("Your name"), key="correct_author")
+        if st.form_submit_button(view.t("Save the correction")):
+            if not author.strip():
+                st.error(view.t("Give your name: each correction is kept with who made it."))
+            else:
+                save_correction(view.database, article_id, label, author.strip(), company, None)
+                st.success(
+                    view.t(
+                        "Tone of {company} set to {label}.",
+                        company=md(company),
+                        label=md(view.t(label)),
+                    )
+                )
+
+
 labels: dict[str, str] = {
     str(key): one_line(f"{date} · {outlet} · {str(title)[:90]}")
     for key, date, outlet, title in zip(
@@ -305,31 +337,15 @@ if not tones.empty:
         },
         key="tones",
     )
-    with st.form("correct_tone", clear_on_submit=True):
-        st.caption(view.t("Correct a tone: a person's label always wins over the model."))
-        left, middle, right = st.columns(3)
-        company = left.selectbox(
-            view.t("Company"), tones["company"].tolist(), key="correct_company"
+    if view.may_edit:
+        _tone_form(tones, article.id)
+    else:
+        st.caption(
+            view.t(
+                "Only the editors named in dashboard.auth.editors may correct a tone or "
+                "mark a mention."
+            )
         )
-        label = middle.selectbox(
-            view.t("Tone"),
-            ["positive", "neutral", "negative"],
-            format_func=view.t,
-            key="correct_label",
-        )
-        author = right.text_input(view.t("Your name"), key="correct_author")
-        if st.form_submit_button(view.t("Save the correction")):
-            if not author.strip():
-                st.error(view.t("Give your name: each correction is kept with who made it."))
-            else:
-                save_correction(view.database, article.id, label, author.strip(), company, None)
-                st.success(
-                    view.t(
-                        "Tone of {company} set to {label}.",
-                        company=md(company),
-                        label=md(view.t(label)),
-                    )
-                )
 topic_names = sorted({t.topic for t in article.topics})
 if topic_names:
     st.text(view.t("Topics: {topics}", topics=plain(", ".join(topic_names))))
@@ -356,7 +372,7 @@ def _review_panel() -> None:
     """A random sample of a company's mentions, each marked right or wrong by a button:
     the estimate beside the company moves, and a wrong mention leaves every figure."""
     company = st.selectbox(view.t("Company"), view.companies, key="review_company")
-    reviewer = st.text_input(view.t("Your name"), key="review_author")
+    reviewer = view.user or st.text_input(view.t("Your name"), key="review_author")
     st.text(
         view.t(
             "Precision of {company}: {estimate}",
@@ -425,7 +441,8 @@ def _mark(
     verdict: str | None, key: MentionKey, number: int, reviewer: str, verdicts: dict[int, str]
 ) -> None:
     """A button's click: save the verdict (None: remove it) before the page runs again."""
-    name = str(st.session_state.get("review_author", reviewer)).strip()
+    # Signed in: the mark is recorded under that name, never a typed one.
+    name = view.user or str(st.session_state.get("review_author", reviewer)).strip()
     if not name:
         st.session_state["review_unnamed"] = True
         return
@@ -436,5 +453,5 @@ def _mark(
         verdicts[number] = verdict
 
 
-if st.toggle(view.t("Review the mentions of a company"), key="review"):
+if view.may_edit and st.toggle(view.t("Review the mentions of a company"), key="review"):
     _review_panel()
