@@ -1,13 +1,12 @@
 """Plotly figure builders; they take aggregated frames, never one point per article.
 
 plotly reads <a href>, <b>, <br> and entities in every label, legend, annotation and
-hover: every value from the data or the config goes through ``label`` (escaped, bidi
-controls removed), and translated text through ``html.escape``.
+hover: every text, from the data, the config or the translations, goes through ``label``
+(<, > and & escaped, bidi controls removed).
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable
 from typing import Any
@@ -82,7 +81,7 @@ def timeline_figure(
     bars = periods < MIN_PERIODS_FOR_LINES
     # Markers help read a few dozen points; past that they only cost drawing time.
     mode = "lines" if periods > MAX_PERIODS_WITH_MARKERS else "lines+markers"
-    period_label = html.escape(t(unit).capitalize())
+    period_label = label(t(unit).capitalize())
     figure = go.Figure()
     groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
     for company in _in_order(list(groups), companies):
@@ -94,9 +93,9 @@ def timeline_figure(
             "name": name,
             "legendgroup": name,
             "customdata": rows[["articles"]].to_numpy(),
-            "hovertemplate": f"{html.escape(t('Company'))}={name}<br>{period_label}=%{{x}}"
-            f"<br>{html.escape(t('Mentions'))}=%{{y}}"
-            f"<br>{html.escape(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
+            "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{x}}"
+            f"<br>{label(t('Mentions'))}=%{{y}}"
+            f"<br>{label(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
         }
         # No colour set: the dashboard theme's colour sequence, in config order.
         if bars:
@@ -143,7 +142,7 @@ def timeline_figure(
                 fillcolor="#9ca3af",
                 opacity=0.2,
                 line_width=0,
-                annotation_text=html.escape(t("{source} failing")).format(source=label(source)),
+                annotation_text=label(t("{source} failing")).format(source=label(source)),
                 annotation_position="top left",
             )
     figure.update_layout(**_LAYOUT)
@@ -163,11 +162,11 @@ def share_of_voice_figure(
             text=[f"{v:.0f}%" for v in ordered["share_mentions"]],
             customdata=ordered[["mentions", "articles"]].to_numpy(),
             hovertemplate="%{y}<br>"
-            + html.escape(t("Share of mentions (%)"))
+            + label(t("Share of mentions (%)"))
             + "=%{x:.1f}<br>"
-            + html.escape(t("Mentions"))
+            + label(t("Mentions"))
             + "=%{customdata[0]}<br>"
-            + html.escape(t("Articles"))
+            + label(t("Articles"))
             + "=%{customdata[1]}<extra></extra>",
         )
     )
@@ -200,7 +199,7 @@ def tone_figure(
         horizontal_spacing=0.12,
         subplot_titles=(t("Articles by tone"), t("Net tone per {period}").format(period=t(unit))),
     )
-    period_label = html.escape(t(unit).capitalize())
+    period_label = label(t(unit).capitalize())
     groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
     # The companies' lines come first, uncoloured: the theme gives company n the colour of
     # the timeline's trace n.
@@ -216,9 +215,9 @@ def tone_figure(
                 legendgroup=name,
                 customdata=rows[["total"]].to_numpy(),
                 hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
-                + html.escape(t("Net tone"))
+                + label(t("Net tone"))
                 + "=%{y:+.2f}<br>"
-                + html.escape(t("Articles"))
+                + label(t("Articles"))
                 + "=%{customdata[0]}<extra></extra>",
             ),
             row=1,
@@ -228,7 +227,7 @@ def tone_figure(
     totals = tone.groupby("company")[tones].sum()
     totals = totals.loc[_in_order(list(totals.index), companies)]
     for kind in tones:
-        name = html.escape(t(kind))  # the legend in the interface's language
+        name = label(t(kind))  # the legend in the interface's language
         figure.add_trace(
             go.Bar(
                 x=totals[kind],
@@ -240,7 +239,7 @@ def tone_figure(
                 hovertemplate="%{y}<br>"
                 + name
                 + ": %{x} "
-                + html.escape(t("Articles").lower())
+                + label(t("Articles").lower())
                 + "<extra></extra>",
             ),
             row=1,

@@ -300,6 +300,7 @@ METRIC_KEYWORDS = {"label", "value", "delta", "help"}
 SAFE_CALLS = {"md", "len", "int", "float", "round", "delta"}
 TRANSLATIONS = {"t", "translate"}
 DASHBOARD_PAGES = [
+    ROOT / "dashboard" / "access.py",
     ROOT / "dashboard" / "app.py",
     *sorted((ROOT / "dashboard" / "app_pages").glob("*.py")),
 ]
