@@ -62,6 +62,13 @@ _FORMULA_START = re.compile(
     "[=+\\-@|\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212\uff5c]"
     "|[\\t\\r\\n]"
 )
+# The first characters of a cell that can start a match: the regex runs only on those
+# (every cell through the regex cost a third more time to write).
+_FORMULA_FIRST = frozenset(
+    "=+-@|\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212\uff5c\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2065\u2066"
+    "\u2067\u2068\u2069\ufeff\u061c"
+) | {chr(code) for code in range(0x3001) if chr(code).isspace()}
 
 # Rows read from the database at a time, and looked up together (mentions, topics).
 CHUNK_ROWS = 2000
@@ -69,7 +76,7 @@ CHUNK_ROWS = 2000
 
 def neutralize_cell(value: Any) -> Any:
     """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
+    if isinstance(value, str) and value[:1] in _FORMULA_FIRST and _FORMULA_START.match(value):
         return "'" + value
     return value
 
@@ -218,13 +225,14 @@ def write_csv(
     if bom:
         put(b"\xef\xbb\xbf")
     writer.writerow([neutralize_cell(c) for c in columns])
-    formula = _FORMULA_START.match
+    formula, first = _FORMULA_START.match, _FORMULA_FIRST
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, CHUNK_ROWS)):
         # neutralize_cell, inlined: a call per cell cost 0.7 s of 2 s for 82,550 rows.
         # The csv module writes None as an empty cell; only text can be a formula.
         writer.writerows(
-            ["'" + v if isinstance(v, str) and formula(v) else v for v in row] for row in batch
+            ["'" + v if isinstance(v, str) and v[:1] in first and formula(v) else v for v in row]
+            for row in batch
         )
         count += len(batch)
         put(buffer.getvalue().encode("utf-8"))

@@ -369,6 +369,9 @@ def test_pages_show_untrusted_text_only_through_the_rule() -> None:
                 shown = node.args[0] if node.args else None
                 if not (isinstance(shown, ast.Call) and _called_name(shown.func) == "table"):
                     bad.append(f"  {where}:{node.lineno} dataframe() without table()")
+            if name in {"LinkColumn", "ImageColumn"}:
+                # A table's link or image from the data: javascript:, a phishing address.
+                bad.append(f"  {where}:{node.lineno} {name} (a URL from the data)")
             if any(k.arg == "unsafe_allow_html" for k in node.keywords):
                 bad.append(f"  {where}:{node.lineno} unsafe_allow_html")
             if name == "html" and not (
