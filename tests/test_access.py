@@ -158,3 +158,20 @@ def test_serving_beyond_this_machine_without_sign_in_warns(
     oidc = write_config(dashboard={"auth": {"mode": "oidc"}})
     _check_exposure(oidc, "0.0.0.0", 8501)
     assert capsys.readouterr().err == ""
+
+
+def test_readers_and_editors_name_people_and_domains() -> None:
+    from pydantic import ValidationError
+
+    from presswatch.config import AuthConfig
+
+    auth = AuthConfig(mode="proxy", readers=["@team.example.com"], editors=["Lea@Example.com"])
+    assert auth.may_read(READER) and not auth.may_edit(READER)
+    assert auth.may_read(EDITOR) and auth.may_edit(EDITOR)  # an editor reads too
+    assert not auth.may_read("mallory@evilteam.example.com")  # a domain is the whole domain
+    assert not auth.may_read(STRANGER)
+    everyone = AuthConfig(mode="proxy")
+    assert everyone.may_read(STRANGER) and everyone.may_edit(STRANGER)
+    assert not AuthConfig().enabled  # off by default
+    with pytest.raises(ValidationError, match="underscore"):
+        AuthConfig(mode="oidc", provider="my_idp")
