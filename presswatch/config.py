@@ -282,7 +282,7 @@ class AuthConfig(_Strict):
 
     ``mode``: ``none`` (anyone who reaches the port; for 127.0.0.1), ``oidc`` (OpenID
     Connect sign-in through Streamlit's st.login: Google Workspace, Microsoft Entra or any
-    provider, whose client is in .streamlit/secrets.toml beside config.yaml) or ``proxy``
+    provider, whose client is in .streamlit/secrets.toml where presswatch runs) or ``proxy``
     (a reverse proxy that signs people in and passes who in ``header``). ``readers`` and
     ``editors`` name people (an e-mail or a user name; ``@example.com`` for a whole
     domain): empty readers let anyone signed in read, empty editors let every reader
