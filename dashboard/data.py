@@ -20,6 +20,7 @@ from presswatch.errors import PresswatchError
 from presswatch.models import Article, Filters, MentionKey
 from presswatch.search import parse_search
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 # Collection writes while people read: a minute-old view is fresh enough for press coverage.
 TTL_SECONDS = 60
@@ -217,13 +218,24 @@ def load_sources(url: str) -> pd.DataFrame:
     store = _store(url)
     sources = store.sources_frame()
     found = store.articles_per_source()
-    return sources.assign(articles=[found.get(name, 0) for name in sources["name"]])
+    return sources.assign(
+        articles=[found.get(name, 0) for name in sources["name"]],
+        # A feed's credentials and tokens are never shown (older rows kept them in errors).
+        location=sources["location"].map(_masked),
+        error=sources["error"].map(_masked),
+    )
+
+
+def _masked(value: object) -> object:
+    """A text with its URLs masked (urls.mask_urls_in); anything else as it is."""
+    return mask_urls_in(value) if isinstance(value, str) else value
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_source_events(url: str) -> pd.DataFrame:
     """Every source's collection history."""
-    return _store(url).source_events_frame()
+    events = _store(url).source_events_frame()
+    return events.assign(error=events["error"].map(_masked)) if "error" in events else events
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -9,6 +9,31 @@ from presswatch.config import Config
 
 # English text -> French. Text not listed shows in English (never a blank label).
 FRENCH: dict[str, str] = {
+    "Sign-in is on (dashboard.auth.mode: oidc) but .streamlit/secrets.toml has no [auth] "
+    "section: add the provider's client there (see the README's Security section), then "
+    "restart the dashboard.": (
+        "La connexion est activée (dashboard.auth.mode : oidc) mais .streamlit/secrets.toml "
+        "n'a pas de section [auth] : ajoutez-y le client du fournisseur (voir la section "
+        "Security du README), puis relancez le tableau de bord."
+    ),
+    "Sign in to read this dashboard.": "Connectez-vous pour lire ce tableau de bord.",
+    "Sign in": "Se connecter",
+    "Sign out": "Se déconnecter",
+    "Signed in as {user}": "Connecté en tant que {user}",
+    "Sign-in is on (dashboard.auth.mode: proxy) but the request has no {header} header: "
+    "open the dashboard through the sign-in proxy.": (
+        "La connexion est activée (dashboard.auth.mode : proxy) mais la requête n'a pas "
+        "d'en-tête {header} : ouvrez le tableau de bord par le proxy de connexion."
+    ),
+    "{user} may not read this dashboard: ask whoever runs it to add you under "
+    "dashboard.auth.readers in config.yaml.": (
+        "{user} n'a pas accès à ce tableau de bord : demandez à qui l'administre de vous "
+        "ajouter sous dashboard.auth.readers dans config.yaml."
+    ),
+    "Only the editors named in dashboard.auth.editors may correct a tone or mark a mention.": (
+        "Seuls les éditeurs nommés sous dashboard.auth.editors peuvent corriger une "
+        "tonalité ou marquer une mention."
+    ),
     "Filters": "Filtres",
     "Period": "Période",
     "All time": "Depuis le début",

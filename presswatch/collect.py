@@ -30,6 +30,7 @@ from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, CollectionRecord, SourceState
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 log = logging.getLogger(__name__)
 
@@ -351,6 +352,10 @@ def _record_many(
     records: list[CollectionRecord] = []
     for item in fetched:
         source, result, state = item.source, item.result, item.state
+        # A feed's credentials or token never reach the output, the log or the database.
+        if result.error:
+            result.error = mask_urls_in(result.error)
+        result.problems = [mask_urls_in(p) for p in result.problems]
         outcome = SourceOutcome(
             name=source.name,
             kind=source.kind,

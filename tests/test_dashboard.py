@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
 from dashboard.i18n import interface_language
+from dashboard.render import md
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
@@ -23,7 +24,7 @@ from presswatch.config import Config
 from presswatch.export import COLUMNS, export_rows, write_csv
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
-from tests import oracle
+from tests import hostile, oracle
 from tests.test_store_aggregates import generated_articles
 from tests.test_stories import PICKUP, WIRE, article
 
@@ -523,7 +524,8 @@ def test_the_share_of_voice_shows_each_companys_precision(seeded: tuple[Config, 
     assert share.loc["Mistral AI", "precision"] == "1.00 (0.21–1.00), 1 reviewed, 2026-12-01"
     assert share.loc["OpenAI", "precision"] == "not reviewed"
     mentions = next(m for m in app.metric if m.label == "Mentions")
-    assert "Mistral AI: 1.00 (0.21–1.00), 1 reviewed, 2026-12-01" in mentions.help
+    # Markdown, escaped (dashboard/render.py): it reads the same.
+    assert md("Mistral AI: 1.00 (0.21–1.00), 1 reviewed, 2026-12-01") in mentions.help
 
 
 def test_the_review_panel_marks_mentions_and_the_figures_follow(
@@ -622,3 +624,69 @@ def test_a_collection_time_shows_as_first_seen_in_the_coverage_page(
     assert not app.exception, app.exception
     assert list(app.dataframe[0].value["date"]) == ["first seen 2024-06-03"]
     assert any("Date: unknown, first seen 2024-06-03T07:45:00Z" in t.value for t in app.text)
+
+
+def test_a_hostile_archive_is_shown_as_text_on_every_page(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outlets, titles, authors and texts that try to become Markdown (Streamlit's colours,
+    icons and LaTeX included), plotly markup or reordered text are data in every widget;
+    a source's token is masked. The browser test checks the same archive's DOM."""
+    config = hostile.hostile_config(write_config)
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    hostile.fill_hostile_archive(config, url)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    metrics = {m.label: m.value for m in app.metric}
+    # The top outlet is shown, escaped: the Markdown renders it as the same characters.
+    assert metrics["Top outlet"] == "\\[Le Monde\\](https\\:\u200b//evil\\.test/phish)"
+    pages = ["overview", "coverage", "topics", "outlets", "sources", "export"]
+    seen: dict[str, int] = {}
+    for page in pages:
+        if page != "overview":
+            app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, (page, app.exception)
+        markdown = [
+            *(e.value for kind in MARKDOWN_ELEMENTS for e in getattr(app, kind)),
+            *(m.label for m in app.metric),
+            *(str(m.value) for m in app.metric),
+            *(e.label for e in app.expander),
+        ]
+        for text in markdown:
+            assert not any(bad in text for bad in hostile.MARKUP), (page, text)
+        plain = [
+            *(t.value for t in app.text),
+            *(o for s in app.selectbox for o in s.options),
+            *(o for s in app.multiselect for o in s.options),
+            *(str(cell) for d in app.dataframe for cell in d.value.to_numpy().ravel()),
+        ]
+        for chart in app.get("plotly_chart"):
+            strings = hostile.plotly_strings(chart.proto.spec)
+            plain += strings
+            for text in strings:
+                assert "<a " not in text and "<b>" not in text and "<br>Brisé" not in text, text
+        for text in markdown + plain:
+            assert not any(c in text for c in hostile.BIDI), (page, text)
+            assert hostile.SECRET not in text, (page, text)
+        seen[page] = len(markdown) + len(plain)
+    assert all(seen.values()), seen
+    # The data is there, as text: the outlet in the Outlets table, the masked address.
+    app.switch_page("app_pages/outlets.py").run()
+    assert hostile.PHISH in set(app.dataframe[0].value["outlet"])
+    app.switch_page("app_pages/sources.py").run()
+    locations = set(app.dataframe[0].value["location"])
+    assert any("token=***" in str(location) for location in locations), locations
+
+
+MARKDOWN_ELEMENTS = [
+    "markdown",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "info",
+    "warning",
+    "error",
+    "success",
+]

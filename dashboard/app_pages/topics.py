@@ -15,6 +15,7 @@ from dashboard.data import (
     load_texts,
     load_topic_counts,
 )
+from dashboard.render import md, table
 from dashboard.view import PERIODS, View
 from presswatch import analytics
 
@@ -42,7 +43,7 @@ else:
     if not over_time.empty:
         st.subheader(view.t("Topics per {period}", period=view.t(frequency)))
         st.dataframe(
-            over_time,
+            table(over_time),
             hide_index=True,
             column_config={
                 "period": st.column_config.DateColumn(view.t(frequency).capitalize()),
@@ -68,8 +69,8 @@ st.caption(
     view.t(
         "Words and phrases that rose most in articles about {companies}: the last {days} "
         "days ({current} articles) against the {days} days before ({previous} articles).",
-        companies=", ".join(tracked),
-        days=days,
+        companies=md(", ".join(tracked)),
+        days=f"{days:d}",
         current=len(current_ids),
         previous=len(previous_ids),
     )
@@ -77,7 +78,9 @@ st.caption(
 # The texts of a large view's periods are many: the terms come from the newest of each.
 if max(len(current_ids), len(previous_ids)) > EMERGING_SAMPLE:
     st.caption(
-        view.t("Terms from the newest {count} articles of each period.", count=EMERGING_SAMPLE)
+        view.t(
+            "Terms from the newest {count} articles of each period.", count=f"{EMERGING_SAMPLE:d}"
+        )
     )
     current_ids = current.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
     previous_ids = previous.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
@@ -90,7 +93,7 @@ if terms.empty:
     st.info(view.t("Not enough recent articles to compare: emerging terms need two or more."))
 else:
     st.dataframe(
-        terms,
+        table(terms),
         hide_index=True,
         column_config={
             "term": view.t("Term"),
