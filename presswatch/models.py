@@ -83,11 +83,16 @@ def tone_of_sentences(scored: Mapping[str, float]) -> tuple[float, str]:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A theme of the taxonomy found in an article, with the sentence it stands in."""
+    """A theme of the taxonomy in an article for one company: the keyword and the sentence
+    naming the company it rests on, its weight and its rank (1: the article's main theme
+    for that company)."""
 
     topic: str
     keyword: str
     sentence: str
+    company: str = ""
+    weight: float = 0.0
+    rank: int = 1
 
 
 @dataclass(frozen=True, slots=True)

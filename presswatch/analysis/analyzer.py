@@ -21,7 +21,7 @@ from presswatch.analysis.nlp.language import detect_language, primary_language
 from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
-from presswatch.analysis.nlp.topics import TopicMatcher
+from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher
 from presswatch.analysis.stories import STORY_WINDOW, StoryIndex, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
@@ -50,6 +50,7 @@ class Analyzer:
                 # The model's own hash of its weights (a repr of them is cut short).
                 self.tone.model_name,
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
+                THEME_RULES,
                 repr(self.languages),
             ]
         )
@@ -82,7 +83,7 @@ class Analyzer:
         elif mentions:
             changes.update(self._tone(article, mentions))
             changes["topics"] = tuple(
-                self.topics.find(article.title, article.text, article.language)
+                self.topics.themes(article.title, article.text, article.language, mentions)
             )
         else:
             changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())

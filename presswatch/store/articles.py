@@ -190,6 +190,9 @@ class ArticlesMixin(StoreBase):
                 "topic": t.topic,
                 "keyword": _clean(t.keyword),
                 "sentence": _clean(t.sentence),
+                "company": t.company,
+                "weight": t.weight,
+                "theme_rank": t.rank,
             }
             for a in articles
             for t in a.topics
@@ -411,7 +414,7 @@ class ArticlesMixin(StoreBase):
                 )
             )
             topics = tuple(
-                Topic(t.topic, t.keyword, t.sentence)
+                Topic(t.topic, t.keyword, t.sentence, t.company, t.weight, t.theme_rank)
                 for t in conn.execute(
                     sa.select(topics_table)
                     .where(topics_table.c.article_id == article_id)

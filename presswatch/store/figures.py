@@ -108,13 +108,18 @@ class FiguresMixin(StoreBase):
         return frame
 
     def topic_counts(self, filters: Filters) -> pd.DataFrame:
-        """Articles per company and topic, as the oracle's topic_counts."""
+        """Articles per company and topic (the themes found about that company), as the
+        oracle's topic_counts."""
         c, t = coverage_table.c, topics_table.c
         query = (
             sa.select(
                 c.company, t.topic, sa.func.count(sa.distinct(c.article_id)).label("articles")
             )
-            .select_from(coverage_table.join(topics_table, t.article_id == c.article_id))
+            .select_from(
+                coverage_table.join(
+                    topics_table, (t.article_id == c.article_id) & (t.company == c.company)
+                )
+            )
             .where(*scope(filters))
             .group_by(c.company, t.topic)
         )
@@ -132,7 +137,11 @@ class FiguresMixin(StoreBase):
         keys = [day, c.date_precision, c.company, t.topic]
         query = (
             sa.select(*keys, sa.func.count(sa.distinct(c.article_id)).label("articles"))
-            .select_from(coverage_table.join(topics_table, t.article_id == c.article_id))
+            .select_from(
+                coverage_table.join(
+                    topics_table, (t.article_id == c.article_id) & (t.company == c.company)
+                )
+            )
             .where(c.published.is_not(None), *scope(filters))
             .group_by(*keys)
         )
