@@ -132,7 +132,7 @@ FRENCH: dict[str, str] = {
     "They name a company but are in none of the configured languages: no share of voice, tone or alert counts them.": "Ils citent une entreprise mais ne sont dans aucune des langues configurées : ni la part de voix, ni la tonalité, ni les alertes ne les comptent.",
     "Unique stories": "Histoires uniques",
     "Where the mentions stand: in the title, the lead (first paragraph) or the body.": "Où se trouvent les mentions : dans le titre, le chapeau (premier paragraphe) ou le corps.",
-    "Words and phrases that rose most in articles about {companies}: the last {days} days ({current} articles) against the {days} days before ({previous} articles).": "Mots et expressions les plus en hausse dans les articles sur {companies} : les {days} derniers jours ({current} articles) par rapport aux {days} jours précédents ({previous} articles).",
+    "Words and phrases that rose most in articles about {companies}: {first} to {last} ({current} articles) against the {days} days before ({previous} articles). Counted in articles, at most 3 per outlet.": "Mots et expressions les plus en hausse dans les articles sur {companies} : du {first} au {last} ({current} articles) par rapport aux {days} jours précédents ({previous} articles). Comptés en articles, au plus 3 par média.",
     "{count} undated (outside any period)": "{count} non daté(s) (hors de toute période)",
     "{error}\n\nCheck the database, then reload this page.": "{error}\n\nVérifiez la base de données, puis rechargez la page.",
     "{error}\n\nFix the configuration, then reload this page.": "{error}\n\nCorrigez la configuration, puis rechargez la page.",

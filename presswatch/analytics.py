@@ -11,12 +11,16 @@ figures from every row, for the tests.
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from presswatch.analysis import nlp
+from presswatch.analysis.nlp.furniture import strip_furniture
+from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES
 
 Frequency = Literal["day", "week", "month", "year"]
 
@@ -286,53 +290,147 @@ def topics_from_daily(daily: pd.DataFrame, frequency: Frequency = "month") -> pd
     )
 
 
-def emerging_terms(current: pd.Series, previous: pd.Series, top: int = 20) -> pd.DataFrame:
-    """Words and two-word phrases whose use rose most from ``previous`` texts to ``current``.
+# How many of its articles one outlet adds to a term's count at most: one feed's long
+# series (or one long article copied) cannot make a term rise alone.
+OUTLET_CAP = 3
+# A phrase's score is multiplied by this per word past the first: "levée de fonds" says
+# more than "levée" and "fonds".
+PHRASE_PREFERENCE = 0.25
+# URLs, e-mail addresses and bare host names ("hodlhodl.com"): page furniture, not words.
+_ADDRESSES = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,6})\b(?:/\S*)?",
+    re.IGNORECASE,
+)
 
-    Weighted log-odds with an informative Dirichlet prior (Monroe et al., 2008) over counts
-    from scikit-learn's CountVectorizer, French and English function words left out; a term
-    needs two articles in the current period. Columns: term, current, previous (counts),
-    z (how surely it rose; above 2 is notable).
+
+def emerging_terms(
+    current: pd.Series,
+    previous: pd.Series,
+    top: int = 20,
+    *,
+    current_outlets: pd.Series | None = None,
+    previous_outlets: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Words and phrases of two or three words that rose most from ``previous`` texts to
+    ``current``, counted in articles (not occurrences).
+
+    Weighted log-odds with an informative Dirichlet prior (Monroe et al., 2008) over how
+    many articles hold each term (scikit-learn's CountVectorizer, binary), each outlet
+    adding at most OUTLET_CAP articles to a term (``*_outlets``: the outlet of each text,
+    aligned). Left out: the stop words of every language an archive meets (stopwords-iso),
+    URLs, hosts and e-mail addresses, numbers, the outlets' own names and page furniture
+    ("Lire aussi" lines, credits). A term needs two articles and, when the period has
+    several outlets, two outlets; a phrase is preferred to the words it holds. Columns:
+    term, current, previous (articles), z (how surely it rose; above 2 is notable).
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
     columns = ["term", "current", "previous", "z"]
-    texts_now = [t for t in current.dropna().astype(str) if t.strip()]
-    texts_before = [t for t in previous.dropna().astype(str) if t.strip()]
-    if len(texts_now) < 2:
+    now = _terms_input(current, current_outlets)
+    before = _terms_input(previous, previous_outlets)
+    if len(now) < 2:
         return pd.DataFrame(columns=columns)
+    outlet_words = {w for o in pd.concat([now["outlet"], before["outlet"]]) for w in _words(str(o))}
+    skip = stop_words_all() | outlet_words
     vectorizer = CountVectorizer(
-        ngram_range=(1, 2),
-        stop_words=sorted(stop_words()),
-        token_pattern=r"(?u)\b[^\W\d_][\w-]+\b",  # noqa: S106 - a regex, not a password
-        min_df=2,
-        strip_accents=None,
+        ngram_range=(1, 3),
+        # Words of letters only, three or more: numbers and codes are no terms.
+        token_pattern=r"(?u)\b[^\W\d_]{3,}(?:['’-][^\W\d_]+)*\b",  # noqa: S106 - a regex
+        binary=True,
         lowercase=True,
     )
+    analyse = vectorizer.build_analyzer()
+
+    def analyser(text: str) -> list[str]:
+        # A phrase neither starts nor ends with a stop word, and no word of it is one.
+        return [term for term in analyse(text) if not any(w in skip for w in term.split())]
+
+    vectorizer = CountVectorizer(analyzer=analyser, binary=True, min_df=2)
     try:
-        matrix = vectorizer.fit_transform(texts_now + texts_before)
+        matrix = vectorizer.fit_transform(list(now["text"]) + list(before["text"]))
     except ValueError:  # no term left (every word a stop word, or too few texts)
         return pd.DataFrame(columns=columns)
-
     if matrix.shape[1] < 2:
         # A term's log-odds are against every other term: with one term there is none.
         return pd.DataFrame(columns=columns)
-    split = len(texts_now)
-    now = np.asarray(matrix[:split].sum(axis=0)).ravel().astype(float)
-    before = np.asarray(matrix[split:].sum(axis=0)).ravel().astype(float)
-    in_articles_now = np.asarray((matrix[:split] > 0).sum(axis=0)).ravel()
-    prior = now + before + 0.01
-    total_now, total_before, total_prior = now.sum(), before.sum(), prior.sum()
-    log_odds_now = np.log((now + prior) / (total_now + total_prior - now - prior))
-    log_odds_before = np.log((before + prior) / (total_before + total_prior - before - prior))
-    variance = 1.0 / (now + prior) + 1.0 / (before + prior)
+    split = len(now)
+    count_now, outlets_now = _capped_counts(matrix[:split], now["outlet"])
+    count_before, _ = _capped_counts(matrix[split:], before["outlet"])
+    prior = count_now + count_before + 0.01
+    total_now, total_before, total_prior = count_now.sum(), count_before.sum(), prior.sum()
+    log_odds_now = np.log((count_now + prior) / (total_now + total_prior - count_now - prior))
+    log_odds_before = np.log(
+        (count_before + prior) / (total_before + total_prior - count_before - prior)
+    )
+    variance = 1.0 / (count_now + prior) + 1.0 / (count_before + prior)
     z = (log_odds_now - log_odds_before) / np.sqrt(variance)
     terms = vectorizer.get_feature_names_out()
+    lengths = np.array([len(t.split()) for t in terms])
+    in_articles_now = np.asarray((matrix[:split] > 0).sum(axis=0)).ravel()
     frame = pd.DataFrame(
-        {"term": terms, "current": now.astype(int), "previous": before.astype(int), "z": z}
+        {
+            "term": terms,
+            "current": in_articles_now.astype(int),
+            "previous": np.asarray((matrix[split:] > 0).sum(axis=0)).ravel().astype(int),
+            "z": z,
+            "score": z * (1 + PHRASE_PREFERENCE * (lengths - 1)),
+        }
     )
-    frame = frame[(in_articles_now >= 2) & (frame["z"] > 0)]
-    return frame.sort_values("z", ascending=False).head(top).reset_index(drop=True)
+    several = now["outlet"].nunique() > 1
+    keep = (in_articles_now >= 2) & (frame["z"] > 0)
+    if several:
+        keep &= outlets_now >= 2
+    frame = frame[keep].sort_values(["score", "term"], ascending=[False, True])
+    chosen: list[str] = []
+    counts = dict(zip(frame["term"], frame["current"], strict=True))
+    for term in frame["term"]:
+        # A word or phrase inside a chosen longer phrase, found in about the same
+        # articles, says nothing more; a phrase holding a chosen term replaces it then.
+        if any(f" {term} " in f" {c} " and counts[c] >= 0.6 * counts[term] for c in chosen):
+            continue
+        chosen = [
+            c for c in chosen if not (f" {c} " in f" {term} " and counts[term] >= 0.6 * counts[c])
+        ]
+        chosen.append(term)
+        if len(chosen) >= top:
+            break
+    ordered = frame.set_index("term").loc[chosen].reset_index()
+    return ordered[columns].reset_index(drop=True)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{3,}", text.lower())
+
+
+def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
+    """The texts worth reading (furniture and addresses out) beside their outlets."""
+    outlet_values = (
+        outlets.reset_index(drop=True).astype(object)
+        if outlets is not None
+        else pd.Series([None] * len(texts), dtype=object)
+    )
+    rows = []
+    for text, outlet in zip(texts.reset_index(drop=True), outlet_values, strict=True):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0])
+        rows.append({"text": cleaned, "outlet": outlet if isinstance(outlet, str) else ""})
+    return pd.DataFrame(rows, columns=["text", "outlet"])
+
+
+def _capped_counts(
+    matrix: Any, outlets: pd.Series
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Per term: articles holding it, each outlet adding at most OUTLET_CAP; and outlets."""
+    counts = np.zeros(matrix.shape[1])
+    seen = np.zeros(matrix.shape[1])
+    codes = outlets.reset_index(drop=True)
+    for outlet in codes.unique():
+        rows = np.flatnonzero((codes == outlet).to_numpy())
+        per_term = np.asarray((matrix[rows] > 0).sum(axis=0)).ravel()
+        counts += np.minimum(per_term, OUTLET_CAP)
+        seen += per_term > 0
+    return counts, seen
 
 
 def stop_words() -> frozenset[str]:
@@ -347,6 +445,18 @@ def stop_words() -> frozenset[str]:
     }
     english: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
     return frozenset(french) | english
+
+
+@lru_cache(maxsize=1)
+def stop_words_all() -> frozenset[str]:
+    """The stop words of the languages an archive meets (stopwords-iso's lists for
+    COMMON_WORD_LANGUAGES) and presswatch's own French and English ones."""
+    import stopwordsiso  # its lists are read from disk on first use: only the Topics page
+
+    words = set(stop_words())
+    for code in COMMON_WORD_LANGUAGES:
+        words |= {w.lower() for w in stopwordsiso.stopwords(code)}
+    return frozenset(words)
 
 
 def period_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
 from dashboard.charts import topics_figure
 from dashboard.data import (
@@ -15,7 +16,7 @@ from dashboard.data import (
     load_texts,
     load_topic_counts,
 )
-from dashboard.view import PERIODS, View
+from dashboard.view import View
 from presswatch import analytics
 
 # Articles per period whose texts the emerging terms read at most.
@@ -54,21 +55,35 @@ else:
 
 st.subheader(view.t("Emerging terms"))
 tracked = [c.name for c in view.config.tracked]
-days = PERIODS.get(view.period) or 30
-now = datetime.now(UTC)
-start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
-# The period before lies outside the view's own period: the other filters apply to both.
+# The view's own period against the one just before it; "All time" compares the last 30
+# days of the archive (not of the calendar) with the 30 before, so an old archive has terms.
 unbounded = dataclasses.replace(view.filters, start=None, end=None)
+if view.filters.start is not None and view.filters.end is not None:
+    first_day, last_day = view.filters.start, view.filters.end
+else:
+    newest = load_articles_about(
+        view.database, unbounded, tuple(tracked), datetime(1970, 1, 1, tzinfo=UTC)
+    )
+    last_day = newest["published"].max().date() if not newest.empty else datetime.now(UTC).date()
+    first_day = last_day - timedelta(days=29)
+days = (last_day - first_day).days + 1
+start = datetime.combine(first_day, datetime.min.time(), tzinfo=UTC)
+stop = start + timedelta(days=days)
+before = start - timedelta(days=days)
+# The period before lies outside the view's own period: the other filters apply to both.
 found = load_articles_about(view.database, unbounded, tuple(tracked), before)
 dated = found.rename(columns={"article_id": "id"})
-current = dated[dated["published"] >= start]
+current = dated[(dated["published"] >= start) & (dated["published"] < stop)]
 previous = dated[(dated["published"] < start) & (dated["published"] >= before)]
 current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
 st.caption(
     view.t(
-        "Words and phrases that rose most in articles about {companies}: the last {days} "
-        "days ({current} articles) against the {days} days before ({previous} articles).",
+        "Words and phrases that rose most in articles about {companies}: {first} to {last} "
+        "({current} articles) against the {days} days before ({previous} articles). Counted "
+        "in articles, at most 3 per outlet.",
         companies=", ".join(tracked),
+        first=format_date(first_day, format="medium", locale=view.language),
+        last=format_date(last_day, format="medium", locale=view.language),
         days=days,
         current=len(current_ids),
         previous=len(previous_ids),
@@ -79,12 +94,15 @@ if max(len(current_ids), len(previous_ids)) > EMERGING_SAMPLE:
     st.caption(
         view.t("Terms from the newest {count} articles of each period.", count=EMERGING_SAMPLE)
     )
-    current_ids = current.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
-    previous_ids = previous.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
+    current = current.nlargest(EMERGING_SAMPLE, "published")
+    previous = previous.nlargest(EMERGING_SAMPLE, "published")
+    current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
 texts = load_texts(view.database, tuple(current_ids + previous_ids)) if current_ids else {}
 terms = analytics.emerging_terms(
     pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
     pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
+    current_outlets=current["outlet"].reset_index(drop=True),
+    previous_outlets=previous["outlet"].reset_index(drop=True),
 )
 if terms.empty:
     st.info(view.t("Not enough recent articles to compare: emerging terms need two or more."))

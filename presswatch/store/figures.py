@@ -153,14 +153,18 @@ class FiguresMixin(StoreBase):
         self, filters: Filters, companies: list[str], since: datetime
     ) -> pd.DataFrame:
         """The dated articles that mention one of ``companies`` (among the chosen ones) under
-        the filters, published since a moment. Columns: article_id, published."""
+        the filters, published since a moment. Columns: article_id, published, outlet."""
         chosen = [c for c in companies if not filters.companies or c in filters.companies]
         if not chosen:
-            return pd.DataFrame(columns=["article_id", "published"])
+            return pd.DataFrame(columns=["article_id", "published", "outlet"])
         c = coverage_table.c
         scoped = scope(dataclasses.replace(filters, companies=tuple(chosen)))
         query = (
-            sa.select(c.article_id, sa.func.min(c.published).label("published"))
+            sa.select(
+                c.article_id,
+                sa.func.min(c.published).label("published"),
+                sa.func.min(c.outlet).label("outlet"),
+            )
             .where(c.published >= since, *scoped)
             .group_by(c.article_id)
         )
