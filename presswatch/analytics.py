@@ -17,10 +17,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from babel.dates import get_day_names, get_month_names
 
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
-from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES
+from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES, is_word
 
 Frequency = Literal["day", "week", "month", "year"]
 
@@ -293,9 +294,16 @@ def topics_from_daily(daily: pd.DataFrame, frequency: Frequency = "month") -> pd
 # How many of its articles one outlet adds to a term's count at most: one feed's long
 # series (or one long article copied) cannot make a term rise alone.
 OUTLET_CAP = 3
+# ... or this share of the period's articles, when more: a period read from a few outlets
+# (one blog's archive) keeps its rises.
+OUTLET_CAP_SHARE = 0.2
+# A single common word (a dictionary word, mostly written in lower case: "easy", "answer")
+# is no emerging term: names and phrases say what happened; "Echo" or "Panic", mostly
+# written with a capital, are names and stay.
 # A phrase's score is multiplied by this per word past the first: "levée de fonds" says
 # more than "levée" and "fonds".
 PHRASE_PREFERENCE = 0.25
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 # URLs, e-mail addresses and bare host names ("hodlhodl.com"): page furniture, not words.
 _ADDRESSES = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,6})\b(?:/\S*)?",
@@ -316,12 +324,14 @@ def emerging_terms(
 
     Weighted log-odds with an informative Dirichlet prior (Monroe et al., 2008) over how
     many articles hold each term (scikit-learn's CountVectorizer, binary), each outlet
-    adding at most OUTLET_CAP articles to a term (``*_outlets``: the outlet of each text,
-    aligned). Left out: the stop words of every language an archive meets (stopwords-iso),
-    URLs, hosts and e-mail addresses, numbers, the outlets' own names and page furniture
-    ("Lire aussi" lines, credits). A term needs two articles and, when the period has
-    several outlets, two outlets; a phrase is preferred to the words it holds. Columns:
-    term, current, previous (articles), z (how surely it rose; above 2 is notable).
+    adding at most OUTLET_CAP articles (or OUTLET_CAP_SHARE of the period's) to a term
+    (``*_outlets``: the outlet of each text, aligned). Left out: the stop words of every
+    language an archive meets (stopwords-iso) and month and day names (Babel), URLs, hosts
+    and e-mail addresses, numbers, possessive "'s", the outlets' own names, page furniture
+    ("Lire aussi" lines, credits), single common words (not names) and three-word passages
+    of one outlet only. A term needs two articles (three from a single outlet); a phrase is
+    preferred to the words it holds, and terms found in exactly the same articles count
+    once. Columns: term, current, previous (articles), z (how surely it rose).
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -354,8 +364,11 @@ def emerging_terms(
         # A term's log-odds are against every other term: with one term there is none.
         return pd.DataFrame(columns=columns)
     split = len(now)
-    count_now, outlets_now = _capped_counts(matrix[:split], now["outlet"])
-    count_before, _ = _capped_counts(matrix[split:], before["outlet"])
+    cap = max(OUTLET_CAP, math.ceil(OUTLET_CAP_SHARE * len(now)))
+    count_now, outlets_now, home_share = _capped_counts(matrix[:split], now["outlet"], cap)
+    count_before, _, _ = _capped_counts(
+        matrix[split:], before["outlet"], max(OUTLET_CAP, math.ceil(OUTLET_CAP_SHARE * len(before)))
+    )
     prior = count_now + count_before + 0.01
     total_now, total_before, total_prior = count_now.sum(), count_before.sum(), prior.sum()
     log_odds_now = np.log((count_now + prior) / (total_now + total_prior - count_now - prior))
@@ -376,14 +389,32 @@ def emerging_terms(
             "score": z * (1 + PHRASE_PREFERENCE * (lengths - 1)),
         }
     )
-    several = now["outlet"].nunique() > 1
+    # Two articles; a term of one outlet only is that outlet's (its series, its name, one
+    # long article copied) unless the period is mostly that outlet's (a blog's archive),
+    # and then it needs three articles.
     keep = (in_articles_now >= 2) & (frame["z"] > 0)
-    if several:
-        keep &= outlets_now >= 2
+    keep &= (outlets_now >= 2) | ((in_articles_now >= 3) & (home_share >= HOME_SHARE))
+    if now["outlet"].nunique() > 1:
+        # A passage of three words repeated by one outlet only is its own blurb (a
+        # sponsor's line, a show's credits), not news.
+        keep &= (outlets_now >= 2) | (lengths < 3)
     frame = frame[keep].sort_values(["score", "term"], ascending=[False, True])
+    # Among the best, single common words are left out (judged on the current texts).
+    shortlist = frame.head(top * 10)
+    common = [_is_common_word(t, now["text"]) for t in shortlist["term"]]
+    frame = shortlist[~np.array(common, dtype=bool)]
     chosen: list[str] = []
     counts = dict(zip(frame["term"], frame["current"], strict=True))
+    index = {term: i for i, term in enumerate(terms)}
+    seen_sets: set[bytes] = set()
+    columns_now = matrix[:split].tocsc()
     for term in frame["term"]:
+        # Terms found in exactly the same articles are one passage (a repeated blurb, a
+        # table's cells): the best of them stands for all.
+        rows = columns_now[:, index[term]].nonzero()[0].tobytes()
+        if rows in seen_sets:
+            continue
+        seen_sets.add(rows)
         # A word or phrase inside a chosen longer phrase, found in about the same
         # articles, says nothing more; a phrase holding a chosen term replaces it then.
         if any(f" {term} " in f" {c} " and counts[c] >= 0.6 * counts[term] for c in chosen):
@@ -413,24 +444,46 @@ def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
     for text, outlet in zip(texts.reset_index(drop=True), outlet_values, strict=True):
         if not isinstance(text, str) or not text.strip():
             continue
-        cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0])
+        cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
+        cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
         rows.append({"text": cleaned, "outlet": outlet if isinstance(outlet, str) else ""})
     return pd.DataFrame(rows, columns=["text", "outlet"])
 
 
+# The share of a period's articles an outlet needs for a term of its own to count.
+HOME_SHARE = 0.5
+# A dictionary word written with a capital at least this often (mid-sentence) is a name.
+NAME_SHARE = 0.8
+
+
+def _is_common_word(term: str, texts: pd.Series) -> bool:
+    """Whether a term is one dictionary word mostly written in lower case in the texts."""
+    if " " in term or not is_word(term):
+        return False
+    # Only where a lower-case word stands before it: a sentence's first word and a title
+    # in Title Case are capitalised whatever they are.
+    pattern = re.compile(rf"(?<=[a-z,] ){re.escape(term)}\b", re.IGNORECASE)
+    found = [m.group() for text in texts for m in pattern.finditer(text)]
+    capitalised = sum(1 for f in found if f[:1].isupper())
+    return capitalised < NAME_SHARE * max(len(found), 1)
+
+
 def _capped_counts(
-    matrix: Any, outlets: pd.Series
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Per term: articles holding it, each outlet adding at most OUTLET_CAP; and outlets."""
+    matrix: Any, outlets: pd.Series, cap: int
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Per term: articles holding it, each outlet adding at most ``cap``; how many outlets
+    have it; and the largest share of the period's articles among those outlets."""
     counts = np.zeros(matrix.shape[1])
     seen = np.zeros(matrix.shape[1])
+    share = np.zeros(matrix.shape[1])
     codes = outlets.reset_index(drop=True)
     for outlet in codes.unique():
         rows = np.flatnonzero((codes == outlet).to_numpy())
         per_term = np.asarray((matrix[rows] > 0).sum(axis=0)).ravel()
-        counts += np.minimum(per_term, OUTLET_CAP)
+        counts += np.minimum(per_term, cap)
         seen += per_term > 0
-    return counts, seen
+        share = np.where(per_term > 0, np.maximum(share, len(rows) / max(len(codes), 1)), share)
+    return counts, seen, share
 
 
 def stop_words() -> frozenset[str]:
@@ -456,6 +509,10 @@ def stop_words_all() -> frozenset[str]:
     words = set(stop_words())
     for code in COMMON_WORD_LANGUAGES:
         words |= {w.lower() for w in stopwordsiso.stopwords(code)}
+        # Month and day names rise with the calendar, not with the news (Babel's CLDR).
+        for width in ("wide", "abbreviated"):
+            for names in (get_month_names(width, locale=code), get_day_names(width, locale=code)):
+                words |= {str(n).lower().rstrip(".") for n in names.values()}
     return frozenset(words)
 
 
