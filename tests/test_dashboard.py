@@ -40,6 +40,7 @@ def seeded(
         topics={
             "funding": ["levée de fonds", "lever des fonds", "tour de table"],
             "talent": ["talents"],
+            "models": ["nouveau modèle"],
         },
     )
     url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
@@ -256,11 +257,37 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
     app.switch_page("app_pages/topics.py").run()
     assert not app.exception, app.exception
     assert app.title[0].value == "Topics"
-    assert [c.key for c in app.get("plotly_chart")] == ["topics"]
+    assert [c.key for c in app.get("plotly_chart")] == ["topics", "themes_over_time"]
+    # The months are named in the interface language, and the sentences behind a bar
+    # (shown as data) name the company.
+    chart = app.get("plotly_chart")[1].proto.spec
+    assert " 2024" in chart and any(
+        month in chart for month in ("January", "February", "March", "April", "May", "June")
+    )
+    app.selectbox(key="theme_company").set_value("Mistral AI").run()
+    app.selectbox(key="theme_topic").set_value("models").run()
+    shown = next(d.value for d in app.dataframe if "sentence" in d.value.columns)
+    assert len(shown) >= 1 and all("Mistral" in s for s in shown["sentence"])
     # The seeds are from 2024: "All time" compares the archive's own last 30 days (not the
     # calendar's), which hold too few articles here, and the page says so.
     assert "2024" in " ".join(c.value for c in app.caption)
     assert "Not enough recent articles" in " ".join(i.value for i in app.info)
+
+
+def test_topics_page_names_months_in_french(
+    seeded: tuple[Config, str], write_config: Callable[..., Config]
+) -> None:
+    config, _ = seeded
+    write_config(
+        interface_language="fr",
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
+        topics=config.topics,
+    )
+    app = open_app()
+    app.switch_page("app_pages/topics.py").run()
+    assert not app.exception, app.exception
+    chart = app.get("plotly_chart")[1].proto.spec
+    assert any(month in chart for month in ("janvier", "février", "mars", "avril", "mai", "juin"))
 
 
 def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:

@@ -9,16 +9,25 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
-from dashboard.charts import topics_figure
+from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
     load_daily_topics,
     load_texts,
+    load_theme_sentences,
     load_topic_counts,
 )
 from dashboard.view import View
 from presswatch import analytics
 
+# How a period of the themes chart is named, in the interface language (Babel's patterns).
+PERIOD_FORMATS = {"day": "d MMM y", "week": "d MMM y", "month": "LLLL y", "year": "y"}
+NEXT_PERIOD = {
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "year": pd.DateOffset(years=1),
+}
 # Articles per period whose texts the emerging terms read at most.
 EMERGING_SAMPLE = 2000
 
@@ -41,15 +50,42 @@ else:
     frequency = view.overview.frequency
     over_time = analytics.topics_from_daily(daily, frequency)
     if not over_time.empty:
-        st.subheader(view.t("Topics per {period}", period=view.t(frequency)))
+        st.subheader(view.t("Themes per company and {period}", period=view.t(frequency)))
+        starts = sorted(over_time["period"].unique())
+        labels = {
+            pd.Timestamp(p): format_date(
+                pd.Timestamp(p).date(), PERIOD_FORMATS[frequency], locale=view.language
+            )
+            for p in starts
+        }
+        st.plotly_chart(themes_over_time_figure(over_time, labels, view.t), key="themes_over_time")
+        # The sentences behind a bar: they name the company, and are shown as data.
+        st.caption(view.t("The sentences behind a bar:"))
+        left, middle, right = st.columns(3)
+        company = left.selectbox(
+            view.t("Company"), sorted(over_time["company"].unique()), key="theme_company"
+        )
+        mine = over_time[over_time["company"] == company]
+        topic = middle.selectbox(view.t("Topic"), sorted(mine["topic"].unique()), key="theme_topic")
+        periods = sorted(mine.loc[mine["topic"] == topic, "period"].unique(), reverse=True)
+        period = right.selectbox(
+            view.t(frequency).capitalize(),
+            periods,
+            format_func=lambda p: labels[pd.Timestamp(p)],
+            key="theme_period",
+        )
+        since = pd.Timestamp(period).tz_localize(UTC).to_pydatetime()
+        until = (pd.Timestamp(period) + NEXT_PERIOD[frequency]).tz_localize(UTC).to_pydatetime()
+        sentences = load_theme_sentences(view.database, view.filters, company, topic, since, until)
         st.dataframe(
-            over_time,
+            sentences,
             hide_index=True,
             column_config={
-                "period": st.column_config.DateColumn(view.t(frequency).capitalize()),
-                "company": view.t("Company"),
-                "topic": view.t("Topic"),
-                "articles": view.t("Articles"),
+                "published": st.column_config.DatetimeColumn(view.t("Date")),
+                "outlet": view.t("Outlet"),
+                "title": view.t("Title"),
+                "sentence": view.t("Evidence sentence (names the company)"),
+                "weight": st.column_config.NumberColumn(view.t("Weight"), format="%.0f"),
             },
         )
 

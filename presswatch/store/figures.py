@@ -149,6 +149,39 @@ class FiguresMixin(StoreBase):
         frame["day"] = pd.to_datetime(frame["day"])
         return frame.astype({"articles": "int64", "date_precision": object})
 
+    def theme_sentences(
+        self,
+        filters: Filters,
+        company: str,
+        topic: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+    ) -> pd.DataFrame:
+        """The sentences a company's theme rests on (newest first), published in [since,
+        until) under the filters: what one bar of the themes chart counts. Columns:
+        published, outlet, title, sentence, weight."""
+        c, t, a = coverage_table.c, topics_table.c, articles_table.c
+        conditions = [*scope(filters), c.company == company, t.topic == topic]
+        if since is not None:
+            conditions.append(c.published >= since)
+        if until is not None:
+            conditions.append(c.published < until)
+        query = (
+            sa.select(c.published, c.outlet, a.title, t.sentence, t.weight)
+            .select_from(
+                coverage_table.join(
+                    topics_table, (t.article_id == c.article_id) & (t.company == c.company)
+                ).join(articles_table, a.id == c.article_id)
+            )
+            .where(*conditions)
+            .order_by(c.published.desc(), c.article_id)
+            .limit(limit)
+        )
+        frame = self.read_frame(query)
+        frame["published"] = pd.to_datetime(frame["published"], utc=True, format="ISO8601")
+        return frame
+
     def articles_about(
         self, filters: Filters, companies: list[str], since: datetime
     ) -> pd.DataFrame:
