@@ -120,6 +120,12 @@ def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_message_shares(url: str, filters: Filters) -> pd.DataFrame:
+    """Per company and key message, the share of its articles carrying it."""
+    return _store(url).message_shares(filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_theme_sentences(
     url: str,
     filters: Filters,

@@ -123,6 +123,8 @@ class Article:
     tone_label: str | None = field(default=None, compare=False)
     company_tones: tuple[CompanyTone, ...] = field(default=(), compare=False)
     topics: tuple[Topic, ...] = field(default=(), compare=False)
+    # Key messages carried, as Topics whose topic is the message and keyword its phrasing.
+    messages: tuple[Topic, ...] = field(default=(), compare=False)
     signature: bytes | None = field(default=None, compare=False, repr=False)
 
     @property

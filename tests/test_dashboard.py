@@ -42,6 +42,7 @@ def seeded(
             "talent": ["talents"],
             "models": ["nouveau modèle"],
         },
+        messages={"open models": ["open source", "open weights"]},
     )
     url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
     with Store(url) as store:
@@ -268,6 +269,10 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
     app.selectbox(key="theme_topic").set_value("models").run()
     shown = next(d.value for d in app.dataframe if "sentence" in d.value.columns)
     assert len(shown) >= 1 and all("Mistral" in s for s in shown["sentence"])
+    # The share of Mistral AI's articles carrying a key message, with its sentence.
+    shares = next(d.value for d in app.dataframe if "message" in d.value.columns)
+    (row,) = shares[shares["company"] == "Mistral AI"].to_dict("records")
+    assert (row["message"], row["articles"]) == ("open models", 1) and "Mistral" in row["sentence"]
     # The seeds are from 2024: "All time" compares the archive's own last 30 days (not the
     # calendar's), which hold too few articles here, and the page says so.
     assert "2024" in " ".join(c.value for c in app.caption)

@@ -221,3 +221,53 @@ def test_a_list_or_a_likeness_is_not_about_the_company(
     assert names(themes(config, "The AI bubble", likeness, "en"), "OpenAI") == []
     same = "OpenAI's valuation doubled as investors raised funding for the lab."
     assert names(themes(config, "The AI bubble", same, "en"), "OpenAI") == ["funding"]
+
+
+MESSAGES = {
+    "European sovereignty": ["souveraineté européenne", "European sovereignty"],
+    "open-weight models": ["modèles ouverts", "open-weight models", "open weights"],
+}
+
+
+def test_key_messages_carried_per_company_with_their_share(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    config = write_config(topics=TAXONOMY, messages=MESSAGES)
+    analyzer = Analyzer(config, tone=VaderBackend())
+    articles = [
+        Article(
+            id="fr1",
+            source="Tests",
+            entry_key="1",
+            title="Mistral AI, un enjeu de souveraineté européenne",
+            text="Pour Arthur Mensch, Mistral AI défend la souveraineté européenne face "
+            "aux géants américains.\n\nOpenAI n'a pas commenté.",
+            language="fr",
+        ),
+        Article(
+            id="en1",
+            source="Tests",
+            entry_key="2",
+            title="Mistral AI ships open-weight models again",
+            text="Mistral AI released two open-weight models on Tuesday.",
+            language="en",
+        ),
+        Article(
+            id="en2",
+            source="Tests",
+            entry_key="3",
+            title="Mistral AI hires in London",
+            # A passing phrase about someone else: the message is not Mistral AI's here.
+            text="Mistral AI opened an office in London. Across town, a rival lab talked "
+            "about European sovereignty at length.",
+            language="en",
+        ),
+    ]
+    store.save_articles([analyzer.analyse(a) for a in articles])
+    shares = store.message_shares(Filters()).set_index(["company", "message"])
+    assert shares.loc[("Mistral AI", "European sovereignty"), "articles"] == 1
+    assert shares.loc[("Mistral AI", "open-weight models"), "articles"] == 1
+    assert shares.loc[("Mistral AI", "European sovereignty"), "of"] == 3
+    assert round(shares.loc[("Mistral AI", "European sovereignty"), "share"]) == 33
+    assert "Mistral AI" in shares.loc[("Mistral AI", "European sovereignty"), "sentence"]
+    assert "OpenAI" not in shares.index.get_level_values("company")

@@ -13,6 +13,7 @@ from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
     load_daily_topics,
+    load_message_shares,
     load_texts,
     load_theme_sentences,
     load_topic_counts,
@@ -86,6 +87,31 @@ else:
                 "title": view.t("Title"),
                 "sentence": view.t("Evidence sentence (names the company)"),
                 "weight": st.column_config.NumberColumn(view.t("Weight"), format="%.0f"),
+            },
+        )
+
+if view.config.messages:
+    st.subheader(view.t("Key messages"))
+    st.caption(
+        view.t(
+            "The share of each company's articles carrying a message of config.yaml, in a "
+            "sentence naming the company."
+        )
+    )
+    shares = load_message_shares(view.database, view.filters)
+    if shares.empty:
+        st.info(view.t("No key message found in the articles of this view."))
+    else:
+        st.dataframe(
+            shares,
+            hide_index=True,
+            column_config={
+                "company": view.t("Company"),
+                "message": view.t("Message"),
+                "articles": view.t("Articles"),
+                "of": view.t("Of"),
+                "share": st.column_config.NumberColumn(view.t("Share (%)"), format="%.0f"),
+                "sentence": view.t("Evidence sentence (names the company)"),
             },
         )
 

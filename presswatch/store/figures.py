@@ -41,6 +41,7 @@ from presswatch.store.schema import (
     daily_coverage_table,
     daily_outlets_table,
     mentions_table,
+    messages_table,
     tones_table,
     topics_table,
 )
@@ -148,6 +149,41 @@ class FiguresMixin(StoreBase):
         frame = self.read_frame(query, grouping=True)
         frame["day"] = pd.to_datetime(frame["day"])
         return frame.astype({"articles": "int64", "date_precision": object})
+
+    def message_shares(self, filters: Filters) -> pd.DataFrame:
+        """Per company and key message: the articles carrying it, the company's articles,
+        their share (percent) and one sentence carrying it (naming the company). Columns:
+        company, message, articles, of, share, sentence."""
+        c, m = coverage_table.c, messages_table.c
+        columns = ["company", "message", "articles", "of", "share", "sentence"]
+        carried = (
+            sa.select(
+                c.company,
+                m.message,
+                sa.func.count(sa.distinct(c.article_id)).label("articles"),
+                sa.func.max(m.sentence).label("sentence"),
+            )
+            .select_from(
+                coverage_table.join(
+                    messages_table, (m.article_id == c.article_id) & (m.company == c.company)
+                )
+            )
+            .where(*scope(filters))
+            .group_by(c.company, m.message)
+        )
+        frame = self.read_frame(carried, grouping=True)
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+        totals = self.read_frame(
+            sa.select(c.company, sa.func.count(sa.distinct(c.article_id)).label("of"))
+            .where(*scope(filters))
+            .group_by(c.company),
+            grouping=True,
+        )
+        frame = frame.merge(totals, on="company").astype({"articles": "int64", "of": "int64"})
+        frame["share"] = 100.0 * frame["articles"] / frame["of"]
+        ordered = frame.sort_values(["company", "share", "message"], ascending=[True, False, True])
+        return ordered.reset_index(drop=True)[columns]
 
     def theme_sentences(
         self,

@@ -22,6 +22,7 @@ from presswatch.store.schema import (
     daily_outlets_table,
     files_table,
     mention_reviews_table,
+    messages_table,
     meta_table,
     metadata,
     source_events_table,
@@ -96,6 +97,8 @@ def _topics_per_company(conn: Connection) -> None:
         conn.execute(
             sa.text("CREATE INDEX ix_topics_article_company ON topics (article_id, company)")
         )
+    # The key messages carried per (article, company): found from the next analysis on.
+    messages_table.create(conn, checkfirst=True)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

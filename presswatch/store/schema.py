@@ -159,6 +159,20 @@ topics_table = sa.Table(
     sa.Index("ix_topics_article_company", "article_id", "company"),
 )
 
+# The key messages (config.yaml `messages`) an article carries about a company, with the
+# phrasing found and the sentence naming the company. Schema 14.
+messages_table = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _article_reference(),
+    sa.Column("company", sa.String(200), nullable=False),
+    sa.Column("message", sa.String(200), nullable=False),
+    sa.Column("phrasing", sa.Text, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Index("ix_messages_article_company", "article_id", "company"),
+)
+
 # One row per (article, company it mentions): what the overview's figures count. Written
 # with the mentions at analysis time (and when a story or a tone correction changes), so
 # that the database groups an indexed range of dates without joining the articles or
@@ -350,6 +364,7 @@ COPY_ORDER: tuple[sa.Table, ...] = (
     mentions_table,
     tones_table,
     topics_table,
+    messages_table,
     corrections_table,
     mention_reviews_table,
     coverage_table,

@@ -204,9 +204,13 @@ class TopicMatcher:
     """Finds the taxonomy's themes of each company an article names."""
 
     def __init__(
-        self, topics: Mapping[str, Sequence[str]], languages: Sequence[str] = ("fr", "en")
+        self,
+        topics: Mapping[str, Sequence[str]],
+        languages: Sequence[str] = ("fr", "en"),
+        min_weight: float = MIN_WEIGHT,
     ) -> None:
         self.languages = tuple(languages) or ("fr",)
+        self.min_weight = min_weight
         self.index = LemmaIndex(
             ((topic, keyword) for topic, keywords in topics.items() for keyword in keywords),
             self.languages,
@@ -295,7 +299,9 @@ class TopicMatcher:
                         theme.evidence, theme.evidence_weight = sentence, weight
                         theme.keyword = keyword.text
             kept = [
-                (topic, t) for topic, t in themes.items() if t.weight >= MIN_WEIGHT and t.evidence
+                (topic, t)
+                for topic, t in themes.items()
+                if t.weight >= self.min_weight and t.evidence
             ]
             kept.sort(key=lambda item: (-item[1].weight, item[1].first))
             out.extend(
