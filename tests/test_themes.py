@@ -13,6 +13,7 @@ from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.sentiment import VaderBackend
 from presswatch.analysis.nlp.topics import TopicMatcher, keyword_languages
 from presswatch.config import Config
+from presswatch.export import COLUMNS, export_rows
 from presswatch.models import Article, Filters, Topic
 from presswatch.store import Store
 
@@ -175,6 +176,10 @@ def test_figures_count_a_theme_for_its_company_only(
     assert "Mistral AI" in stored["sentence"]
     listed = store.topic_counts(Filters(topics=("funding",), companies=("OpenAI",)))
     assert listed.empty
+    # The export's rows are (article, company): each shows that company's themes.
+    header = COLUMNS["articles"]
+    rows = [dict(zip(header, r, strict=True)) for r in export_rows(store, Filters(), config)]
+    assert {r["company"]: r["topics"] for r in rows} == {"Mistral AI": "funding", "OpenAI": ""}
 
 
 def test_migration_keeps_old_themes_for_each_company_of_their_article(store: Store) -> None:
