@@ -522,9 +522,10 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     assert any("Undated articles (18)" in str(part) for part in recent)
 
     topics = page_tables(with_period("Last 30 days"), "app_pages/topics.py")
-    assert topics[0]["topic"], topics
-    # Emerging terms compare the view's last 30 days with the 30 days before, which lie
-    # outside the view's period but not outside the archive.
+    # The sentences behind the first bar of the themes chart, each naming its company.
+    assert topics[0]["sentence"], topics
+    # Emerging terms compare the view's last 30 days (from the first day's midnight) with
+    # the 30 days before, which lie outside the view's period but not outside the archive.
     caption = next(t for t in topics if isinstance(t, str) and "rose most" in t)
     current, previous = map(int, re.findall(r"\((\d+) articles\)", caption))
     now = datetime.now(UTC)
@@ -533,7 +534,8 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
         for a in generated_articles()
         if a.published is not None and any(m.company == "Mistral AI" for m in a.mentions)
     ]
-    window = (now - timedelta(days=60), now - timedelta(days=30))
+    first_day = datetime.combine(now.date() - timedelta(days=29), datetime.min.time(), UTC)
+    window = (first_day - timedelta(days=30), first_day)
     assert previous == sum(window[0] <= p < window[1] for p in about) > 5, caption
     assert current > 0, caption
 
