@@ -271,6 +271,26 @@ def topics_figure(counts: pd.DataFrame, companies: list[str], t: Translate = _en
     return figure
 
 
+def themes_over_time_figure(
+    over_time: pd.DataFrame, labels: dict[pd.Timestamp, str], t: Translate = _english
+) -> go.Figure:
+    """Articles per period and theme, one panel per company: stacked bars whose periods
+    are named by ``labels`` (the interface language's month names, from Babel)."""
+    shown = over_time.assign(label=over_time["period"].map(labels))
+    order = [labels[p] for p in sorted(labels)]
+    figure = px.bar(
+        shown,
+        x="label",
+        y="articles",
+        color="topic",
+        facet_row="company",
+        category_orders={"label": order},
+        labels={"articles": t("Articles"), "label": "", "topic": t("Topic"), "company": ""},
+    )
+    figure.update_layout(**_LAYOUT)
+    return figure
+
+
 def outlets_figure(outlets: pd.DataFrame, column: str, t: Translate = _english) -> go.Figure:
     """Articles per outlet (or author) for each company, horizontal bars."""
     figure = px.bar(

@@ -121,6 +121,25 @@ def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_message_shares(url: str, filters: Filters) -> pd.DataFrame:
+    """Per company and key message, the share of its articles carrying it."""
+    return _store(url).message_shares(filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_theme_sentences(
+    url: str,
+    filters: Filters,
+    company: str,
+    topic: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> pd.DataFrame:
+    """The sentences behind one bar of the themes chart."""
+    return _store(url).theme_sentences(filters, company, topic, since, until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_articles_about(
     url: str, filters: Filters, companies: tuple[str, ...], since: datetime
 ) -> pd.DataFrame:

@@ -348,6 +348,12 @@ class Config(_Strict):
         Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)],
         list[Annotated[str, Field(min_length=1)]],
     ] = Field(default_factory=dict)
+    # Key messages: a name and its French and English phrasings ("souveraineté
+    # européenne", "European sovereignty"), carried per company like a theme.
+    messages: dict[
+        Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)],
+        list[Annotated[str, Field(min_length=1)]],
+    ] = Field(default_factory=dict)
     tone: ToneConfig = Field(default_factory=ToneConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)

@@ -39,6 +39,7 @@ LAZY_THIRD_PARTY = {
     "plotly": "plotly.subplots, loaded by the one chart that draws subplots",
     "pypdf": "PDF clippings only",
     "sklearn": "heavy: the emerging terms and the tone model",
+    "stopwordsiso": "the stop word lists of many languages, read by the emerging terms only",
     "trafilatura": "heavy: pages and HTML clippings only",
     "vaderSentiment": "the tone lexicons, loaded with the backend",
     "vaderSentiment_fr": "the tone lexicons, loaded with the backend",

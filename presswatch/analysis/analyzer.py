@@ -21,7 +21,7 @@ from presswatch.analysis.nlp.language import detect_language, primary_language
 from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
-from presswatch.analysis.nlp.topics import TopicMatcher
+from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher
 from presswatch.analysis.stories import StoryIndex, is_legacy, is_signature, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
@@ -41,6 +41,8 @@ class Analyzer:
         self.matcher = Matcher(config.companies, config.languages)
         self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
         self.topics = TopicMatcher(config.topics, config.languages)
+        # A key message is carried by one phrasing in a sentence naming the company.
+        self.messages = TopicMatcher(config.messages, config.languages, min_weight=1.0)
         self.languages = tuple(config.languages)
         description = "\n".join(
             [
@@ -50,6 +52,8 @@ class Analyzer:
                 # The model's own hash of its weights (a repr of them is cut short).
                 self.tone.model_name,
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
+                THEME_RULES,
+                repr(sorted((k, tuple(v)) for k, v in config.messages.items())),
                 repr(self.languages),
             ]
         )
@@ -79,14 +83,21 @@ class Analyzer:
         if mentions and not self.in_scope(language):
             # Listed with its mentions, but in no figure (the store counts only the
             # configured languages), and scored by no model of another language.
-            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+            changes.update(
+                tone_score=None, tone_label=None, company_tones=(), topics=(), messages=()
+            )
         elif mentions:
             changes.update(self._tone(article, mentions))
             changes["topics"] = tuple(
-                self.topics.find(article.title, article.text, article.language)
+                self.topics.themes(article.title, article.text, article.language, mentions)
+            )
+            changes["messages"] = tuple(
+                self.messages.themes(article.title, article.text, article.language, mentions)
             )
         else:
-            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+            changes.update(
+                tone_score=None, tone_label=None, company_tones=(), topics=(), messages=()
+            )
         return dataclasses.replace(article, **changes)
 
     def in_scope(self, language: str | None) -> bool:

@@ -20,6 +20,7 @@ from presswatch.store.schema import (
     articles_table,
     coverage_table,
     mentions_table,
+    messages_table,
     tones_table,
     topics_table,
 )
@@ -185,7 +186,7 @@ class ArticlesMixin(StoreBase):
             return
         ids = [a.id for a in articles]
         if replace:
-            for table in (mentions_table, tones_table, topics_table):
+            for table in (mentions_table, tones_table, topics_table, messages_table):
                 conn.execute(sa.delete(table).where(table.c.article_id.in_(ids)))
         mentions = [_mention_row(a.id, m) for a in articles for m in a.mentions]
         tones = [
@@ -205,14 +206,29 @@ class ArticlesMixin(StoreBase):
                 "topic": t.topic,
                 "keyword": _clean(t.keyword),
                 "sentence": _clean(t.sentence),
+                "company": t.company,
+                "weight": t.weight,
+                "theme_rank": t.rank,
             }
             for a in articles
             for t in a.topics
+        ]
+        messages = [
+            {
+                "article_id": a.id,
+                "company": m.company,
+                "message": m.topic,
+                "phrasing": _clean(m.keyword),
+                "sentence": _clean(m.sentence),
+            }
+            for a in articles
+            for m in a.messages
         ]
         for table, rows in (
             (mentions_table, mentions),
             (tones_table, tones),
             (topics_table, topics),
+            (messages_table, messages),
         ):
             if rows:
                 conn.execute(sa.insert(table), rows)
@@ -468,7 +484,7 @@ class ArticlesMixin(StoreBase):
                 )
             )
             topics = tuple(
-                Topic(t.topic, t.keyword, t.sentence)
+                Topic(t.topic, t.keyword, t.sentence, t.company, t.weight, t.theme_rank)
                 for t in conn.execute(
                     sa.select(topics_table)
                     .where(topics_table.c.article_id == article_id)
@@ -663,6 +679,7 @@ def _unanalysed(article: Article) -> Article:
         mentions=(),
         company_tones=(),
         topics=(),
+        messages=(),
         tone_score=None,
         tone_label=None,
         story_id=None,

@@ -24,7 +24,7 @@ from presswatch.store.conditions import (
     scope,
     text_order,
 )
-from presswatch.store.listings import article_topic_names
+from presswatch.store.listings import pair_topic_names
 from presswatch.store.schema import (
     articles_table,
     corrections_table,
@@ -125,7 +125,8 @@ class ExportsMixin(StoreBase):
             tones = _tones(conn, ids)
             corrected = _corrected_pairs(conn, ids)
             best = _best_mentions(conn, ids)
-            topics = article_topic_names(conn, ids)
+            # A row is one (article, company): the themes found about that company.
+            topics = pair_topic_names(conn, ids)
             rows = []
             for row in chunk:
                 title, url, author, dating = articles[row.article_id]
@@ -140,7 +141,7 @@ class ExportsMixin(StoreBase):
                         "tone_score": _score(score),
                         "tone_corrected": (row.article_id, row.company) in corrected,
                         "evidence_sentence": evidence if evidence is not None else sentence,
-                        "topics": topics.get(row.article_id, ""),
+                        "topics": topics.get((row.article_id, row.company), ""),
                         "pickups": row.pickups,
                     }
                 )
