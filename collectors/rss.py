@@ -28,7 +28,7 @@ from collectors.http import (
     shared_client,
 )
 from collectors.jsonfeed import looks_like_json, read_json_feed
-from collectors.schedule import parse_retry_after
+from collectors.schedule import read_retry_after
 from presswatch.analysis.nlp.html import html_to_text
 from presswatch.config import RssSourceConfig
 from presswatch.dates import from_struct_time, is_in_future, parse_free_date
@@ -280,9 +280,11 @@ def collect_feed(
                 retry_after = None
                 message = f"the server answered {status_code} {reason} for {source.url}"
                 if status_code in (429, 503):
-                    retry_after = parse_retry_after(
+                    retry_after, note = read_retry_after(
                         response.headers.get("retry-after"), context.now
                     )
+                    if note:
+                        message += f"; {note}"
                     if retry_after is not None:
                         message += f"; it asked to wait until {retry_after:%Y-%m-%d %H:%M} UTC"
                 elif status_code == 410:

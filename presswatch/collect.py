@@ -19,7 +19,7 @@ from typing import Any
 
 from collectors import CollectContext, CollectResult
 from collectors.registry import collector_for
-from collectors.schedule import is_due, next_collection
+from collectors.schedule import LONGEST_WAIT, beyond_cap, is_due, next_collection
 from presswatch.analysis.analyzer import (
     ANALYSIS_KEY,
     Analyzer,
@@ -129,8 +129,13 @@ def collect(
         if not source.enabled or (only and source.name not in only):
             continue
         state = states[source.name]
-        waiting = state.http_status in (429, 503) and not is_due(state.next_due, None, now)
-        if state.disabled_reason or waiting or (due_only and not is_due(state.next_due, None, now)):
+        # A wait stored before waits were capped (a Retry-After in year 5195) is over.
+        asked_to_wait = state.http_status in (429, 503)
+        due = is_due(state.next_due, None, now) or (
+            asked_to_wait and beyond_cap(state.next_due, now)
+        )
+        waiting = asked_to_wait and not due
+        if state.disabled_reason or waiting or (due_only and not due):
             if state.disabled_reason or waiting:
                 reason = state.disabled_reason or (
                     f"the server asked to wait until {state.next_due:%Y-%m-%d %H:%M} UTC"
@@ -181,7 +186,12 @@ def collect(
         # claim from this thread would contend with the writes of the main one.
         if shared:
             if not store.claim_sources(
-                [source.name], WORKER_ID, datetime.now(UTC), lease, due_only=due_only
+                [source.name],
+                WORKER_ID,
+                datetime.now(UTC),
+                lease,
+                due_only=due_only,
+                longest_wait=LONGEST_WAIT,
             ):
                 return None, 0.0, None
             claimed.add(source.name)
