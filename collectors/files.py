@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -198,13 +199,22 @@ def _check_metadata(data: object, where: str) -> dict[str, Any]:
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
-    text = text.strip()
-    head, _, rest = text.partition("\n")  # not split(): a line list costs the text many times
-    first = head.strip().lstrip("#").strip()
-    rest = rest.strip()
-    if first and len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ":", ";")) and rest:
-        return first, rest
-    return None, text
+    # The body is sliced once from the text: strip(), partition() or a list of lines would
+    # each cost another copy of a long text.
+    start = _BLANKS.match(text).end()  # type: ignore[union-attr]  # r"\s*" always matches
+    end = len(text)
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    newline = text.find("\n", start, end)
+    if newline != -1:
+        first = text[start:newline].strip().lstrip("#").strip()
+        body_start = _BLANKS.match(text, newline).end()  # type: ignore[union-attr]
+        if first and len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ":", ";")):
+            return first, text[body_start:end]
+    return None, text if (start, end) == (0, len(text)) else text[start:end]
+
+
+_BLANKS = re.compile(r"\s*")
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -224,7 +234,7 @@ def read_text_article(data: bytes, suffix: str) -> list[Fields]:
     meta: dict[str, Any] = {}
     if suffix in (".md", ".markdown"):
         meta, raw = _front_matter(raw)
-    cleaned = strip_furniture(raw)[0] if len(raw) <= FURNITURE_MAX_CHARS else raw.strip()
+    cleaned = strip_furniture(raw)[0] if len(raw) <= FURNITURE_MAX_CHARS else raw
     if "title" in meta:
         return [_fields(meta, cleaned.strip())]
     title, text = _split_title(cleaned)
