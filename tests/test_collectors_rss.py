@@ -504,3 +504,34 @@ def test_redirects_to_internal_addresses_are_refused_before_connecting(
     # Allowed: the connection is attempted (and refused by the tests' own guard).
     assert "10.20.30.40" in connections
     assert (result.error or "").endswith("tests may only reach 127.0.0.1, not 10.20.30.40")
+
+
+def test_every_kind_of_internal_address_is_named() -> None:
+    import ipaddress
+
+    kinds = {
+        "127.0.0.1": "a loopback address",
+        "::1": "a loopback address",
+        "0.0.0.0": "a loopback address",
+        "10.1.2.3": "a private address",
+        "192.168.1.1": "a private address",
+        "fd00::1": "a private address",
+        "::ffff:10.0.0.1": "a private address",
+        "169.254.10.1": "a link-local address",
+        "fe80::1": "a link-local address",
+        "169.254.169.254": "a cloud metadata address",
+        "fd00:ec2::254": "a cloud metadata address",
+        "100.64.0.1": "a reserved address",
+        "93.184.215.14": None,
+        "2a00:1450:4007:80e::200e": None,
+    }
+    for text, kind in kinds.items():
+        assert http.address_kind(ipaddress.ip_address(text)) == kind, text
+    # A feed on 127.0.0.1 may reach loopback addresses only; metadata needs the key.
+    policy = http.AddressPolicy.for_source("http://127.0.0.1:8080/feed.xml", "Local")
+    assert policy.allowed == {"a loopback address"}
+    policy.check("http://[::1]/", [ipaddress.ip_address("::1")])
+    with pytest.raises(http.AddressRefused, match="allow_private_addresses: true on the source"):
+        policy.check("http://10.0.0.1/", [ipaddress.ip_address("10.0.0.1")])
+    anything = http.AddressPolicy.for_source("http://127.0.0.1/", "Local", allow_private=True)
+    anything.check("http://169.254.169.254/", [ipaddress.ip_address("169.254.169.254")])
