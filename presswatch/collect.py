@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -317,15 +318,22 @@ def _as_completed(
 ) -> Iterator[Future[Any] | None]:
     """Each future as it completes, and None every WAKE_SECONDS without one; ends early
     when ``stop`` is set (the futures left are the next run's)."""
-    while futures:
+    # A queue fed by done-callbacks: concurrent.futures.wait() would register a waiter on
+    # every pending future at each wake-up, quadratic in the number of sources.
+    done: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+    for future in futures:
+        future.add_done_callback(done.put)
+    left = len(futures)
+    while left:
         if stop is not None and stop.is_set():
             return
-        done, _ = wait(futures, timeout=WAKE_SECONDS, return_when=FIRST_COMPLETED)
-        if not done:
+        try:
+            future = done.get(timeout=WAKE_SECONDS)
+        except queue.Empty:
             yield None
-        for future in done:
-            futures.discard(future)
-            yield future
+            continue
+        left -= 1
+        yield future
 
 
 @dataclass(slots=True)
