@@ -535,3 +535,35 @@ def test_every_kind_of_internal_address_is_named() -> None:
         policy.check("http://10.0.0.1/", [ipaddress.ip_address("10.0.0.1")])
     anything = http.AddressPolicy.for_source("http://127.0.0.1/", "Local", allow_private=True)
     anything.check("http://169.254.169.254/", [ipaddress.ip_address("169.254.169.254")])
+
+
+def test_a_cancelled_collection_cuts_a_fetch_in_the_middle_of_its_headers(
+    feed_server: FeedServer,
+) -> None:
+    import dataclasses
+    import threading
+
+    # Headers a byte every 0.2 s (about 100 s of them): the stop must not wait for them.
+    feed_server.routes["/stalled"] = Route(FEED_BYTES, header_trickle=0.2, header_pad=400)
+    stop = threading.Event()
+    results: list[object] = []
+    cancellable = dataclasses.replace(context(), cancel=stop)
+    fetching = threading.Thread(
+        target=lambda: results.append(collect_feed(source(feed_server, "/stalled"), cancellable))
+    )
+    fetching.start()
+    assert wait_until(lambda: any(p == "/stalled" for p, _ in feed_server.requests))
+    stop.set()
+    assert http.abort_fetches(stop) == 1
+    fetching.join(timeout=30)
+    assert not fetching.is_alive()
+    (result,) = results
+    assert result.error == "the feed was not fetched: the collection is stopping"  # type: ignore[attr-defined]
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.05)
+    return condition()
