@@ -372,7 +372,9 @@ def shared_client() -> httpx.Client:
     httpx clients are thread-safe; creating one per feed cost more than a 304 itself. Its
     connections are made by the guarded backend, and each request is checked first.
     """
-    limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+    # At most 8 feeds at once, each with up to 4 full-text pages (collect.py, rss.py): 40
+    # connections; more would wait, then fail with a pool timeout.
+    limits = httpx.Limits(max_connections=48, max_keepalive_connections=16)
     transport = httpx.HTTPTransport(limits=limits)
     # httpx offers no argument for httpcore's network backend: it is set on its pool.
     pool = transport._pool
