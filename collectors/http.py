@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -118,13 +118,30 @@ class AddressRefused(ValueError):
     """A fetch refused before any connection: it leads to an internal address."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AddressPolicy:
-    """Which kinds of internal address a source's fetches may reach, and how to allow more."""
+    """Which kinds of internal address a source's fetches may reach, and how to allow more.
 
-    allowed: frozenset[str] = frozenset()
-    allow_all: bool = False
+    The kinds the source itself is on are allowed (a feed on 127.0.0.1 may link to
+    127.0.0.1), never the metadata addresses; ``allow_all`` (the source's
+    ``allow_private_addresses``) allows every address.
+    """
+
+    source_url: str = ""
     source: str = ""
+    allow_all: bool = False
+
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        """The kinds of internal address the source is on (looked up when first needed:
+        a public feed linking to public pages never resolves its own name twice)."""
+        parts = urlsplit(self.source_url)
+        try:
+            addresses = resolve(parts.hostname or "", parts.port or 443)
+        except (OSError, UnicodeError, ValueError):
+            addresses = []  # the fetch itself will say the name does not resolve
+        kinds = {address_kind(a) for a in addresses}
+        return frozenset(k for k in kinds if k is not None and k != METADATA)
 
     def check(self, url_or_host: str, addresses: Iterable[IPAddress]) -> None:
         """AddressRefused when any of the addresses is an internal one not allowed."""
@@ -143,18 +160,8 @@ class AddressPolicy:
 
     @classmethod
     def for_source(cls, url: str, name: str = "", allow_private: bool = False) -> AddressPolicy:
-        """The policy of a source at ``url``: the kinds of internal address the source
-        itself is on are allowed (a feed on 127.0.0.1 may link to 127.0.0.1), never the
-        metadata addresses; ``allow_private`` allows every address."""
-        if allow_private:
-            return cls(allow_all=True, source=name)
-        parts = urlsplit(url)
-        try:
-            addresses = resolve(parts.hostname or "", parts.port or 443)
-        except (OSError, UnicodeError):
-            addresses = []  # the fetch itself will say the name does not resolve
-        kinds = {address_kind(a) for a in addresses} - {None, METADATA}
-        return cls(allowed=frozenset(k for k in kinds if k is not None), source=name)
+        """The policy of the source ``name`` at ``url``."""
+        return cls(source_url=url, source=name, allow_all=allow_private)
 
 
 # -- guarded fetches ----------------------------------------------------------------------
