@@ -576,11 +576,15 @@ def _candidates(root: Path, pattern: str, exclude: list[str]) -> tuple[list[Path
     return found, notes
 
 
-def _read_bounded(file: Path, limit: int, limit_mb: int) -> bytes:
+def _read_bounded(file: Path, size: int, limit: int, limit_mb: int) -> bytes:
     """The file's bytes, or FileProblem once it passes ``limit`` (a file that grew since
-    its size was read is not read whole either)."""
+    its ``size`` was read is not read whole either)."""
     with file.open("rb") as handle:
-        data = handle.read(limit + 1)
+        # Asked for its size (plus one byte, to see growth): asking for the limit would
+        # allocate the limit.
+        data = handle.read(min(size, limit) + 1)
+        if len(data) > size:  # it grew: read on, within the limit
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise FileProblem(
             f"larger than {limit_mb} MB: not read; "
@@ -628,7 +632,7 @@ def collect_folder(source: FilesSourceConfig, context: CollectContext) -> Collec
                     f"larger than {source.max_file_mb} MB ({stat.st_size // (1024 * 1024)} MB): "
                     "not read; raise max_file_mb for this source if it is really an article"
                 )
-            data = _read_bounded(file, limit, source.max_file_mb)
+            data = _read_bounded(file, stat.st_size, limit, source.max_file_mb)
             digest = hashlib.sha256(data).hexdigest()
             sidecar_digest = (
                 hashlib.sha256(sidecar.read_bytes()).hexdigest() if sidecar_mtime else ""
