@@ -167,6 +167,9 @@ class RssSourceConfig(_SourceBase):
     url: str
     fulltext: bool = False
     max_feed_mb: int = Field(default=10, gt=0)
+    # Let this feed's redirects and full-text links reach loopback, private and link-local
+    # addresses (an intranet): refused by default unless the feed is on such an address.
+    allow_private_addresses: bool = False
 
     @property
     def location(self) -> str:
