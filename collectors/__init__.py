@@ -7,6 +7,7 @@ of its modules, so that they can import it without a cycle.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,8 @@ class CollectContext:
     # The collection run (presswatch.collect) says yes: its fetch threads should only wait
     # on the network.
     defer: bool = False
+    # Set when the run is told to stop: fetches in progress are cut, none is started.
+    cancel: threading.Event | None = None
 
 
 @dataclass(slots=True)

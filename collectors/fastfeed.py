@@ -364,12 +364,14 @@ def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | No
             if len(titles) != 1:
                 return None
             title, title_detail = _rss_title(titles[0])
+            language = channels[0].findtext("language")
             entries = [_rss_entry(item) for item in channels[0].iterchildren("item")]
         elif root.tag == f"{ATOM}feed":
             titles = root.findall(f"{ATOM}title")
             if len(titles) != 1:
                 return None
             title, title_detail = _atom_text(titles[0])
+            language = root.get("{http://www.w3.org/XML/1998/namespace}lang")
             entries = [_atom_entry(entry) for entry in root.iterchildren(f"{ATOM}entry")]
         else:
             return None
@@ -390,4 +392,6 @@ def read_entries(content: bytes, headers: dict[str, str]) -> dict[str, Any] | No
             if raw is not None:
                 fields[f"{name}_parsed"] = feedparser_date(raw) if raw else None
     feed = {"title": title, "title_detail": title_detail}
+    if language and language.strip():  # as feedparser gives it: read entries' dates in it
+        feed["language"] = language.strip()
     return {"bozo": False, "feed": feed, "entries": entries}

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import yaml
 from charset_normalizer import from_bytes
 
 from collectors import CollectContext, CollectResult
+from collectors.pagetext import extract_page
 from presswatch.analysis.nlp.furniture import strip_furniture
 from presswatch.analysis.nlp.language import detect_language
 from presswatch.analysis.nlp.text import fold
@@ -37,6 +39,17 @@ MAX_TITLE_CHARS = 200
 # French and English clippings come in Western encodings; left free, the detector sometimes
 # reads cp1252 French as cp1250 ("à" becomes "ŕ").
 WESTERN_ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1", "iso8859_15", "mac_roman"]
+# How many bytes of a file charset-normalizer reads to guess its encoding (twice this when
+# the first non-UTF-8 byte lies further in): the whole file would cost many copies of it.
+ENCODING_SAMPLE_BYTES = 256 * 1024
+# Page furniture (credits, share buttons, "read also") is looked for in texts of a
+# clipping's size; a longer text is kept as it is: the search would copy it line by line.
+FURNITURE_MAX_CHARS = 1_000_000
+# A metadata file (NAME.meta.yaml) holds a few lines; a larger one is refused unread.
+MAX_SIDECAR_BYTES = 64 * 1024
+# How deep a JSON export may nest: articles are records of plain fields, and a deeper
+# document (a list in a list... thousands of times) is an attack, not an export.
+MAX_JSON_DEPTH = 32
 # Field names of exports (JSON, CSV), in order of preference, for each Article field.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "titre", "headline"),
@@ -70,24 +83,86 @@ class Fields:
 # -- decoding -----------------------------------------------------------------------------
 
 
+def _sample(data: bytes, around: int = 0) -> bytes:
+    """The bytes the encoding is guessed from: the start, and the part around the first
+    byte that is not UTF-8 (a cp1252 "é" may first appear deep into a long file)."""
+    head = data[:ENCODING_SAMPLE_BYTES]
+    if around <= len(head):
+        return head
+    start = max(0, around - ENCODING_SAMPLE_BYTES // 2)
+    return head + b"\n" + data[start : start + ENCODING_SAMPLE_BYTES]
+
+
 def decode_text(data: bytes) -> str:
-    """Decode bytes of text whatever the encoding (UTF-8, BOMs, UTF-16, cp1252, latin-1); NFC."""
-    if not data.strip():
+    """Decode bytes of text whatever the encoding (UTF-8, BOMs, UTF-16, cp1252, latin-1); NFC.
+
+    Memory stays near the size of the text: the encoding is guessed from a sample, and
+    each step that could copy the text (line ends, normalization) copies it only when it
+    changes something.
+    """
+    if not data or data.isspace():
         raise FileProblem("the file is empty")
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        best = from_bytes(data).best()
+        best = from_bytes(_sample(data)).best()
         if best is None or not best.encoding.startswith("utf_16"):
             raise FileProblem("binary content, not text: check the file's extension")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data, cp_isolation=WESTERN_ENCODINGS).best() or from_bytes(data).best()
-        if best is None:
-            raise FileProblem("not text in any known encoding: save it as UTF-8") from None
-        text = str(best)
+    except UnicodeDecodeError as exc:
+        text = _decode_guessed(data, exc.start)
     if text.startswith("\ufeff"):
         text = text[1:]
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _decode_guessed(data: bytes, first_bad: int) -> str:
+    """Text that is not UTF-8, in the encoding charset-normalizer guesses from a sample."""
+    sample = _sample(data, first_bad)
+    for guess in (
+        from_bytes(sample, cp_isolation=WESTERN_ENCODINGS).best(),
+        from_bytes(sample).best(),
+    ):
+        if guess is None:
+            continue
+        try:
+            return data.decode(guess.encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue  # the sample misled the guess: try the next one
+    best = from_bytes(data, cp_isolation=WESTERN_ENCODINGS).best() or from_bytes(data).best()
+    if best is None:
+        raise FileProblem("not text in any known encoding: save it as UTF-8") from None
+    return str(best)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases: ten lines of nested aliases (a "billion
+    laughs") expand to gigabytes, and a clipping's metadata never needs one."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose one node, or refuse an alias (*name) with the line it stands on."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise FileProblem(
+                f"uses a YAML alias (*{event.anchor}, line {event.start_mark.line + 1}), "
+                "which presswatch refuses: a few such lines can expand to gigabytes; "
+                "write the value out"
+            )
+        return super().compose_node(parent, index)
+
+
+def load_metadata_yaml(text: str, where: str) -> object:
+    """YAML metadata read without aliases; FileProblem naming ``where`` when it is not
+    valid YAML or uses an alias."""
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
+    except FileProblem as exc:
+        raise FileProblem(f"{where} {exc}") from None
+    except yaml.YAMLError as exc:
+        raise FileProblem(f"{where} is not valid YAML: {exc}") from None
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
@@ -95,11 +170,17 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if not sidecar.exists():
         return {}
+    where = f"its metadata file {sidecar.name}"
+    if sidecar.stat().st_size > MAX_SIDECAR_BYTES:
+        raise FileProblem(
+            f"{where} is larger than {MAX_SIDECAR_BYTES // 1024} KB: not read; "
+            "a metadata file holds a few lines (title, outlet, published...)"
+        )
     try:
-        data = yaml.safe_load(sidecar.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FileProblem(f"its metadata file {sidecar.name} is not valid YAML: {exc}") from None
-    return _check_metadata(data, sidecar.name)
+        text = sidecar.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"{where} is not UTF-8 text: {exc}") from None
+    return _check_metadata(load_metadata_yaml(text, where), sidecar.name)
 
 
 def _check_metadata(data: object, where: str) -> dict[str, Any]:
@@ -119,12 +200,22 @@ def _check_metadata(data: object, where: str) -> dict[str, Any]:
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
-    lines = text.strip().split("\n")
-    first = lines[0].strip().lstrip("#").strip()
-    rest = "\n".join(lines[1:]).strip()
-    if first and len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ":", ";")) and rest:
-        return first, rest
-    return None, text.strip()
+    # The body is sliced once from the text: strip(), partition() or a list of lines would
+    # each cost another copy of a long text.
+    start = _BLANKS.match(text).end()  # type: ignore[union-attr]  # r"\s*" always matches
+    end = len(text)
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    newline = text.find("\n", start, end)
+    if newline != -1:
+        first = text[start:newline].strip().lstrip("#").strip()
+        body_start = _BLANKS.match(text, newline).end()  # type: ignore[union-attr]
+        if first and len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ":", ";")):
+            return first, text[body_start:end]
+    return None, text if (start, end) == (0, len(text)) else text[start:end]
+
+
+_BLANKS = re.compile(r"\s*")
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -133,10 +224,7 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     end = text.find("\n---", 4)
     if end == -1:
         raise FileProblem("front matter opened with --- is never closed with ---")
-    try:
-        data = yaml.safe_load(text[4:end])
-    except yaml.YAMLError as exc:
-        raise FileProblem(f"its front matter is not valid YAML: {exc}") from None
+    data = load_metadata_yaml(text[4:end], "its front matter")
     body = text[end + 4 :].lstrip("-").lstrip("\n")
     return _check_metadata(data, "front matter"), body
 
@@ -147,7 +235,7 @@ def read_text_article(data: bytes, suffix: str) -> list[Fields]:
     meta: dict[str, Any] = {}
     if suffix in (".md", ".markdown"):
         meta, raw = _front_matter(raw)
-    cleaned, _removed = strip_furniture(raw)
+    cleaned = strip_furniture(raw)[0] if len(raw) <= FURNITURE_MAX_CHARS else raw
     if "title" in meta:
         return [_fields(meta, cleaned.strip())]
     title, text = _split_title(cleaned)
@@ -155,36 +243,25 @@ def read_text_article(data: bytes, suffix: str) -> list[Fields]:
 
 
 def read_html_article(data: bytes, suffix: str) -> list[Fields]:
-    """A saved web page: the article body and its metadata, extracted with trafilatura."""
-    # trafilatura and pypdf are imported on first use (0.6 s and 0.25 s): a folder of text
-    # clippings never needs them.
-    import trafilatura
-
-    extracted = trafilatura.bare_extraction(
-        data, with_metadata=True, include_comments=False, include_tables=False
-    )
-    document: dict[str, Any] = {}
-    if isinstance(extracted, dict):
-        document = extracted
-    elif extracted is not None:
-        document = extracted.as_dict()
-    if not (document.get("text") or "").strip():
-        raise FileProblem("no article text found in this page")
-    text = unicodedata.normalize("NFC", document["text"]).strip()
+    """A saved web page: the article body with its lead and without related-content boxes,
+    and its metadata (collectors.pagetext, over trafilatura and htmldate)."""
+    page = extract_page(data)
+    if page.text is None:
+        raise FileProblem(page.why)
     guessed = None
-    if document.get("date"):
+    if page.date:
         try:
-            guessed = parse_known_date(document["date"])
+            guessed = parse_known_date(page.date)
         except ValueError:
             guessed = None
     return [
         Fields(
-            text=text,
-            title=_clean(document.get("title")),
-            url=_clean(document.get("url")),
-            author=_clean(document.get("author")),
-            outlet=_clean(document.get("sitename")),
-            language=_clean(document.get("language")),
+            text=page.text,
+            title=page.title,
+            url=page.url,
+            author=page.author,
+            outlet=page.sitename,
+            language=page.language,
             guessed_date=guessed,
         )
     ]
@@ -218,23 +295,43 @@ def read_pdf_article(data: bytes, suffix: str) -> list[Fields]:
     return [Fields(text=body, title=title, author=_clean(info.author) if info else None)]
 
 
+def _json_document(text: str, where: str) -> Any:
+    """A JSON document nested at most MAX_JSON_DEPTH deep, or FileProblem saying why not."""
+    too_deep = FileProblem(
+        f"{where} nests JSON more than {MAX_JSON_DEPTH} levels deep: not read; "
+        "an export holds a list of articles with plain fields"
+    )
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if where == "the file":
+            raise FileProblem(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise FileProblem(f"{where} is not JSON: {exc.msg}") from None
+    except RecursionError:  # nested past what the parser itself accepts
+        raise too_deep from None
+    # Measured without recursion: the document was read, but walking it must not overflow.
+    level: list[tuple[Any, int]] = [(document, 1)]
+    while level:
+        value, depth = level.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise too_deep
+        if isinstance(value, dict):
+            level.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            level.extend((child, depth + 1) for child in value)
+    return document
+
+
 def _export_records(data: bytes, suffix: str, columns: dict[str, str]) -> Iterator[dict[str, Any]]:
     text = decode_text(data)
     if suffix == ".jsonl":
         for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FileProblem(f"line {number} is not JSON: {exc.msg}") from None
-            yield item
+            yield _json_document(line, f"line {number}")
         return
     if suffix == ".json":
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FileProblem(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        document = _json_document(text, "the file")
         if isinstance(document, dict):
             items = next(
                 (v for k, v in document.items() if k in ("articles", "items", "results", "data")),
@@ -377,8 +474,11 @@ def _article(
 ) -> Article:
     if not fields.text:
         raise FileProblem("no text besides the title")
+    # Dates are read in the configured languages and the one the file declares ("pt").
+    declared = (fields.language or "").strip().lower().replace("_", "-").split("-")[0]
+    languages = tuple(dict.fromkeys([*context.languages, *([declared] if declared else [])]))
     try:
-        parsed = parse_known_date(fields.published, context.languages)
+        parsed = parse_known_date(fields.published, languages, context.now)
     except ValueError as exc:
         raise FileProblem(f"published: {exc}") from None
     origin = date_source
@@ -432,8 +532,11 @@ def articles_from_bytes(
     return [_article(_with_sidecar(fields, meta), identity, source.name, context, date_source)], []
 
 
-def _candidates(root: Path, pattern: str, exclude: list[str]) -> list[Path]:
-    found = []
+def _candidates(root: Path, pattern: str, exclude: list[str]) -> tuple[list[Path], list[str]]:
+    """The files of the folder to read, and a note for each one refused (a link that leads
+    out of the folder or loops)."""
+    found: list[Path] = []
+    notes: list[str] = []
     resolved_root = root.resolve()
     for path in sorted(root.glob(pattern)):
         relative = path.relative_to(root)
@@ -444,13 +547,43 @@ def _candidates(root: Path, pattern: str, exclude: list[str]) -> list[Path]:
         name = path.name
         if name.endswith(("~", ".swp", ".tmp", ".part")) or name.startswith(("~$", ".#")):
             continue  # editor and download temporary files
-        if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
-            continue  # a link leading out of the folder
-        if name.endswith(SIDECAR_SUFFIX):
+        if name.endswith(SIDECAR_SUFFIX) or path.suffix.lower() not in SUFFIXES:
             continue
-        if path.is_file() and path.suffix.lower() in SUFFIXES:
+        # Every part of the path is resolved, not only the file: with "*/*.txt", a linked
+        # folder leads out of the clippings folder as surely as a linked file.
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # a loop of links, a link to nothing
+            notes.append(
+                f"{relative.as_posix()}: not read: the link loops or leads nowhere ({exc})"
+            )
+            continue
+        if not real.is_relative_to(resolved_root):
+            notes.append(
+                f"{relative.as_posix()}: not read: a link leads out of the folder (to {real}); "
+                "copy the file into the folder to collect it"
+            )
+            continue
+        if real.is_file():
             found.append(path)
-    return found
+    return found, notes
+
+
+def _read_bounded(file: Path, size: int, limit: int, limit_mb: int) -> bytes:
+    """The file's bytes, or FileProblem once it passes ``limit`` (a file that grew since
+    its ``size`` was read is not read whole either)."""
+    with file.open("rb") as handle:
+        # Asked for its size (plus one byte, to see growth): asking for the limit would
+        # allocate the limit.
+        data = handle.read(min(size, limit) + 1)
+        if len(data) > size:  # it grew: read on, within the limit
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise FileProblem(
+            f"larger than {limit_mb} MB: not read; "
+            "raise max_file_mb for this source if it is really an article"
+        )
+    return data
 
 
 def collect_folder(source: FilesSourceConfig, context: CollectContext) -> CollectResult:
@@ -468,7 +601,14 @@ def collect_folder(source: FilesSourceConfig, context: CollectContext) -> Collec
     result = CollectResult("ok")
     limit = source.max_file_mb * 1024 * 1024
     present: set[str] = set()
-    for file in _candidates(root, source.glob, source.exclude):
+    try:
+        candidates, notes = _candidates(root, source.glob, source.exclude)
+    except (OSError, RuntimeError, ValueError) as exc:
+        return CollectResult(
+            "failed", error=f"cannot list the folder {root} with glob {source.glob!r}: {exc}"
+        )
+    result.problems.extend(notes)
+    for file in candidates:
         relative = file.relative_to(root).as_posix()
         present.add(relative)
         result.entries_seen += 1
@@ -485,7 +625,7 @@ def collect_folder(source: FilesSourceConfig, context: CollectContext) -> Collec
                     f"larger than {source.max_file_mb} MB ({stat.st_size // (1024 * 1024)} MB): "
                     "not read; raise max_file_mb for this source if it is really an article"
                 )
-            data = file.read_bytes()
+            data = _read_bounded(file, stat.st_size, limit, source.max_file_mb)
             digest = hashlib.sha256(data).hexdigest()
             sidecar_digest = (
                 hashlib.sha256(sidecar.read_bytes()).hexdigest() if sidecar_mtime else ""
@@ -513,4 +653,12 @@ def collect_folder(source: FilesSourceConfig, context: CollectContext) -> Collec
             result.problems.append(f"{relative}: {exc}")
         except OSError as exc:
             result.problems.append(f"{relative}: cannot be read ({exc.strerror or exc})")
+        except Exception as exc:
+            # Each file is its own unit: whatever one file does to a reader (a RecursionError,
+            # a library's bug), it is one line here and the other files are still stored.
+            log.warning("%s: %s: %s", relative, exc.__class__.__name__, exc)
+            result.problems.append(
+                f"{relative}: cannot be read ({exc.__class__.__name__}: {str(exc)[:200]}): "
+                "skipped, the other files are collected"
+            )
     return result

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
+import threading
+import time
 
 import httpx
 
-from collectors.http import HOSTS, describe_http_error, read_body
+from collectors.http import HOSTS, AddressPolicy, describe_http_error, guarded_stream, read_body
+from collectors.pagetext import extract_page
 from presswatch.models import Article
 
 MAX_PAGE_MB = 5
+BUDGET_SPENT = "not fetched: this collection's time for full-text pages was spent"
 # Below this many characters an "article" is a teaser, a paywall or an error page.
 MIN_FULLTEXT_CHARS = 400
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -27,23 +30,14 @@ _COOKIE_WALL = re.compile(
 
 
 def extract_fulltext(html: bytes, url: str | None) -> tuple[str | None, str | None, str]:
-    """(text, site name, why not) from a page; text is None when the summary should stay."""
-    # Imported on first use: trafilatura takes 0.6 s to import, and only the sources with
-    # fulltext: true need it.
-    import trafilatura
+    """(text, site name, why not) from a page; text is None when the summary should stay.
 
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
-    values = (
-        document.as_dict()
-        if document is not None and not isinstance(document, dict)
-        else (document or {})
-    )
-    text = unicodedata.normalize("NFC", (values.get("text") or "").strip())
-    site = values.get("sitename") or None
-    if not text:
-        return None, site, "no article text found in the page"
+    The text has the page's lead first and no related-content boxes (collectors.pagetext).
+    """
+    page = extract_page(html, url)
+    text, site = page.text, page.sitename
+    if text is None:
+        return None, site, page.why
     if _TEMPLATE.search(text):
         return None, site, "the page is an unrendered template"
     if len(text) < MIN_FULLTEXT_CHARS:
@@ -56,22 +50,40 @@ def extract_fulltext(html: bytes, url: str | None) -> tuple[str | None, str | No
 
 
 def with_fulltext(
-    article: Article, client: httpx.Client, headers: dict[str, str]
+    article: Article,
+    client: httpx.Client,
+    headers: dict[str, str],
+    *,
+    policy: AddressPolicy | None = None,
+    cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> tuple[Article, str | None]:
-    """The article with its page's full text, or unchanged with the reason it was kept."""
+    """The article with its page's full text, or unchanged with the reason it was kept.
+
+    The page is fetched under the feed's address ``policy``, by the monotonic ``deadline``
+    at the latest (the run's budget for full text), and stops when ``cancel`` is set.
+    """
     if not article.url:
         return article, "no link to fetch"
     try:
-        with (
-            HOSTS.slot(article.url),
-            client.stream("GET", article.url, headers=headers) as response,
-        ):
-            if response.status_code >= 400:
-                return article, f"the page answered {response.status_code}"
-            page = read_body(response, MAX_PAGE_MB, "page")
+        with HOSTS.slot(article.url):
+            if deadline is not None and time.monotonic() >= deadline:
+                return article, BUDGET_SPENT  # spent while waiting for the host
+            with guarded_stream(
+                client,
+                article.url,
+                headers=headers,
+                what="page",
+                policy=policy,
+                cancel=cancel,
+                deadline=deadline,
+            ) as response:
+                if response.status_code >= 400:
+                    return article, f"the page answered {response.status_code}"
+                page = read_body(response, MAX_PAGE_MB, "page")
     except httpx.HTTPError as exc:
         return article, describe_http_error(exc, article.url)
-    except ValueError as exc:  # too large or too slow
+    except ValueError as exc:  # too large, too slow, or an internal address
         return article, str(exc)
     text, site, why = extract_fulltext(page, article.url)
     if text is None:

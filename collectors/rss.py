@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import ssl
+import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -18,20 +20,20 @@ import httpx
 from collectors import CollectContext, CollectResult
 from collectors.fastfeed import read_entries, without_media_captions
 from collectors.formats import describe_unreadable
-from collectors.fulltext import with_fulltext
+from collectors.fulltext import BUDGET_SPENT, with_fulltext
 from collectors.http import (
     HOSTS,
-    MAX_REDIRECTS,
-    TIMEOUT,
+    AddressPolicy,
     describe_http_error,
+    guarded_stream,
     read_body,
     shared_client,
 )
 from collectors.jsonfeed import looks_like_json, read_json_feed
-from collectors.schedule import parse_retry_after
+from collectors.schedule import read_retry_after
 from presswatch.analysis.nlp.html import html_to_text
 from presswatch.config import RssSourceConfig
-from presswatch.dates import from_struct_time, is_in_future, parse_free_date
+from presswatch.dates import from_struct_time, is_in_future, offset_problem, parse_free_date
 from presswatch.models import Article, DatePrecision, make_article_id
 from presswatch.urls import canonical_url
 
@@ -58,21 +60,49 @@ def _entry_text(entry: Any) -> str:
 
 def _entry_date(
     entry: Any, now: datetime, languages: tuple[str, ...]
-) -> tuple[datetime, DatePrecision, str, list[str]]:
+) -> tuple[datetime, DatePrecision, str, list[str], list[str]]:
+    """The entry's date, its precision and source, its flags, and notes on dates refused.
+
+    The first of published, updated and created that reads as a real date wins. A date
+    with an offset that cannot exist ("+9900") is refused (feedparser would shift it by
+    99 hours); a relative one ("hier") is kept to the day; without any, the collection
+    time stands in, flagged, and date_source says so: it is never shown as published.
+    """
     flags: list[str] = []
+    notes: list[str] = []
     for key in ("published", "updated", "created"):
+        raw = str(entry.get(key) or "").strip()
+        if raw and (problem := offset_problem(raw)):
+            flags.append("unreadable_date")
+            notes.append(f"its {key} date {raw!r} is ignored: {problem}")
+            continue
         value = from_struct_time(entry.get(f"{key}_parsed"))
-        if value is None and entry.get(key):
-            parsed = parse_free_date(str(entry.get(key)), languages)
-            value = parsed.value if parsed else None
+        precision: DatePrecision = "datetime"
+        if value is None and raw:
+            parsed = parse_free_date(raw, languages, now)
+            if parsed is None:
+                flags.append("unreadable_date")
+                notes.append(f"its {key} date {raw!r} is not a date presswatch can read")
+                continue
+            value, precision = parsed.value, parsed.precision
         if value is None:
             continue
         if is_in_future(value, now):
             flags.append("future_date")
             break
-        return value, "datetime", "feed", flags
+        return value, precision, "feed", flags, notes
     flags.append("date_from_first_seen")
-    return now, "datetime", "first_seen", flags
+    return now, "datetime", "first_seen", flags, notes
+
+
+def _date_languages(feed: Any, entry: Any, configured: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages to read an entry's dates in: the configured ones, then the entry's and
+    the feed's declared language ("pt-BR" reads as "pt")."""
+    declared = [
+        str(value or "").strip().lower().replace("_", "-").split("-")[0]
+        for value in (entry.get("language"), feed.get("language") if feed else None)
+    ]
+    return tuple(dict.fromkeys([*configured, *(d for d in declared if d.isalpha())]))
 
 
 def _entry_key(entry: Any, text: str, guid_is_id: bool) -> tuple[str, bool] | None:
@@ -191,14 +221,16 @@ def parse_feed(
             "each is identified by its link"
         )
     for position, entry in enumerate(entries):
+        notes: list[str] = []
         try:
-            article = _article(entry, source_name, outlet, flags_feed, shared, context)
+            article = _article(entry, source_name, outlet, flags_feed, shared, context, feed, notes)
         except ValueError as exc:  # one unreadable entry (a link urllib refuses) only
             result.problems.append(f"entry {position + 1} cannot be read ({exc}): skipped")
             continue
         if article is None:
             result.problems.append(f"entry {position + 1} has no id, link or title: skipped")
             continue
+        result.problems.extend(f"entry {position + 1}: {note}" for note in notes)
         result.articles.append(article)
     return result
 
@@ -210,8 +242,11 @@ def _article(
     flags_feed: tuple[str, ...],
     shared_guids: set[str],
     context: CollectContext,
+    feed: Any = None,
+    notes: list[str] | None = None,
 ) -> Article | None:
-    """One entry as an Article, or None when it has no id, link or title."""
+    """One entry as an Article, or None when it has no id, link or title; what was
+    refused of its dates is added to ``notes``."""
     title: str | None = html_to_text(
         _as_html(entry.get("title", "") or "", entry.get("title_detail"))
     )
@@ -223,7 +258,11 @@ def _article(
         return None
     key, by_guid = keyed
     link = (entry.get("link") or "").strip() or None
-    published, precision, date_source, flags = _entry_date(entry, context.now, context.languages)
+    published, precision, date_source, flags, date_notes = _entry_date(
+        entry, context.now, _date_languages(feed, entry, context.languages)
+    )
+    if notes is not None:
+        notes.extend(date_notes)
     author = (entry.get("author") or "").strip() or None
     # RSS <source> names the channel an item came from (aggregators use it for the outlet).
     origin = entry.get("source") or {}
@@ -265,8 +304,19 @@ def collect_feed(
     if state and state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     http = client or shared_client()
+    policy = AddressPolicy.for_source(source.url, source.name, source.allow_private_addresses)
     try:
-        with HOSTS.slot(source.url), http.stream("GET", source.url, headers=headers) as response:
+        with (
+            HOSTS.slot(source.url),
+            guarded_stream(
+                http,
+                source.url,
+                headers=headers,
+                what="feed",
+                policy=policy,
+                cancel=context.cancel,
+            ) as response,
+        ):
             if response.status_code == 304:
                 return CollectResult(
                     "not_modified",
@@ -280,9 +330,11 @@ def collect_feed(
                 retry_after = None
                 message = f"the server answered {status_code} {reason} for {source.url}"
                 if status_code in (429, 503):
-                    retry_after = parse_retry_after(
+                    retry_after, note = read_retry_after(
                         response.headers.get("retry-after"), context.now
                     )
+                    if note:
+                        message += f"; {note}"
                     if retry_after is not None:
                         message += f"; it asked to wait until {retry_after:%Y-%m-%d %H:%M} UTC"
                 elif status_code == 410:
@@ -311,30 +363,54 @@ def collect_feed(
         # Full text: the pages are fetched here, in this thread: parse first to know them.
         result = parse()
         if source.fulltext and result.status == "ok":
-            _add_fulltext(result, context, client)
+            _add_fulltext(result, context, http, policy)
         return result
     # Parsing is pure Python: left to the thread that writes, where it costs no contention
     # (8 parsing threads made the first collection 1.5 times slower, bench_feeds.py).
     return CollectResult("fetched", http_status=status, finish=parse)
 
 
+# Full-text pages of one feed, fetched a few at once (each host still sees at most
+# HOSTS.per_host requests at a time), within a budget per collection: a feed of slow pages
+# must not hold its fetching thread for an hour. Entries past the budget keep their summary.
+FULLTEXT_WORKERS = 4
+FULLTEXT_MAX_PAGES = 60
+FULLTEXT_BUDGET_SECONDS = 240.0
+
+
 def _add_fulltext(
-    result: CollectResult, context: CollectContext, client: httpx.Client | None
+    result: CollectResult, context: CollectContext, http: httpx.Client, policy: AddressPolicy
 ) -> None:
-    """Fetch the page of each entry not stored yet; keep the summary where that fails."""
+    """Fetch the pages of the entries not stored yet, a few at once, within the budget;
+    keep the summary where that fails, and say why."""
     headers = {"User-Agent": context.user_agent, "Accept": "text/html,application/xhtml+xml"}
-    own = client is None
-    http = client or httpx.Client(
-        timeout=TIMEOUT, follow_redirects=True, max_redirects=MAX_REDIRECTS
-    )
-    try:
-        for index, article in enumerate(result.articles):
-            if context.known(article):
-                continue  # stored already: its page was fetched when it was new
-            updated, why = with_fulltext(article, http, headers)
-            result.articles[index] = updated
-            if why:
-                result.problems.append(f"{article.url}: summary kept: {why}")
-    finally:
-        if own:
-            http.close()
+    wanted = [i for i, article in enumerate(result.articles) if not context.known(article)]
+    budget_end = time.monotonic() + FULLTEXT_BUDGET_SECONDS
+    reasons: dict[int, str] = {}
+
+    def fetch(index: int) -> None:
+        if time.monotonic() >= budget_end:
+            reasons[index] = BUDGET_SPENT
+            return
+        updated, why = with_fulltext(
+            result.articles[index],
+            http,
+            headers,
+            policy=policy,
+            cancel=context.cancel,
+            deadline=budget_end,
+        )
+        result.articles[index] = updated
+        if why:
+            reasons[index] = why
+
+    with ThreadPoolExecutor(FULLTEXT_WORKERS, thread_name_prefix="fulltext") as pool:
+        for future in [pool.submit(fetch, index) for index in wanted[:FULLTEXT_MAX_PAGES]]:
+            future.result()
+    for index in wanted[FULLTEXT_MAX_PAGES:]:
+        reasons[index] = (
+            f"not fetched: at most {FULLTEXT_MAX_PAGES} full-text pages per feed per collection"
+        )
+    for index in sorted(reasons):
+        url = result.articles[index].url
+        result.problems.append(f"{url}: summary kept: {reasons[index]}")

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.access import sign_in
 from dashboard.data import (
     get_config,
     get_database_url,
@@ -15,6 +16,7 @@ from dashboard.data import (
     load_pending_analysis,
 )
 from dashboard.i18n import interface_language, translate
+from dashboard.render import md, one_line
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.errors import PresswatchError
 
@@ -30,7 +32,7 @@ except PresswatchError as exc:
         translate(
             "{error}\n\nFix the configuration, then reload this page.",
             interface_language(None),
-            error=exc,
+            error=md(exc),
         ),
         icon=":material/error:",
     )
@@ -45,6 +47,10 @@ def t(text: str, /, **values: object) -> str:
     return translate(text, language, **values)
 
 
+# Nothing is read from the database before the reader is signed in and allowed.
+reader = sign_in(config.dashboard.auth, t)
+
+
 def from_url(key: str, options: list[str]) -> list[str]:
     """A list filter as the shared link gives it, keeping only known values."""
     return [v for v in params.get_all(key) if v in options]
@@ -55,7 +61,7 @@ def from_url(key: str, options: list[str]) -> list[str]:
 try:
     default_period = "Last 30 days" if has_recent_coverage(database, 30) else "All time"
 except PresswatchError as exc:
-    st.error(t("{error}\n\nCheck the database, then reload this page.", error=exc))
+    st.error(t("{error}\n\nCheck the database, then reload this page.", error=md(exc)))
     st.stop()
 if params.get("period") not in PERIODS:
     params.pop("period", None)
@@ -87,7 +93,7 @@ try:
     options = load_filter_options(database, since)
 except PresswatchError as exc:
     st.error(
-        t("{error}\n\nCheck the database, then reload this page.", error=exc),
+        t("{error}\n\nCheck the database, then reload this page.", error=md(exc)),
         icon=":material/error:",
     )
     st.stop()
@@ -102,8 +108,10 @@ tone_names = ["positive", "neutral", "negative"]
 def choose(label: str, options: list[str], url_key: str, key: str, **extra: Any) -> list[str]:
     """A list filter of the sidebar, its choices first taken from the shared link."""
     extra.setdefault("default", from_url(url_key, options))
+    # Outlets and topics come from the data: each option shows as one line of plain text.
+    extra.setdefault("format_func", one_line)
     chosen: list[str] = st.multiselect(
-        label, options, key=key, placeholder=t("Choose options"), **extra
+        md(label), options, key=key, placeholder=t("Choose options"), **extra
     )
     return chosen
 
@@ -162,6 +170,8 @@ st.session_state["view"] = build_view(
     languages=languages,
     tones=tones,
     topics=topics,
+    user=reader.name,
+    may_edit=reader.may_edit,
 )
 
 page = st.navigation(

@@ -1,8 +1,12 @@
-"""Plotly figure builders; they take aggregated frames, never one point per article."""
+"""Plotly figure builders; they take aggregated frames, never one point per article.
+
+plotly reads <a href>, <b>, <br> and entities in every label, legend, annotation and
+hover: every text, from the data, the config or the translations, goes through ``label``
+(<, > and & escaped, bidi controls removed).
+"""
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +14,8 @@ from typing import Any
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+
+from dashboard.render import chart_text as label
 
 Translate = Callable[[str], str]
 
@@ -75,21 +81,21 @@ def timeline_figure(
     bars = periods < MIN_PERIODS_FOR_LINES
     # Markers help read a few dozen points; past that they only cost drawing time.
     mode = "lines" if periods > MAX_PERIODS_WITH_MARKERS else "lines+markers"
-    period_label = html.escape(t(unit).capitalize())
+    period_label = label(t(unit).capitalize())
     figure = go.Figure()
     groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
     for company in _in_order(list(groups), companies):
         rows = groups[company]
-        name = html.escape(str(company))
+        name = label(company)
         common: dict[str, Any] = {
             "x": rows["period"],
             "y": rows["mentions"],
-            "name": str(company),
-            "legendgroup": str(company),
+            "name": name,
+            "legendgroup": name,
             "customdata": rows[["articles"]].to_numpy(),
-            "hovertemplate": f"{html.escape(t('Company'))}={name}<br>{period_label}=%{{x}}"
-            f"<br>{html.escape(t('Mentions'))}=%{{y}}"
-            f"<br>{html.escape(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
+            "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{x}}"
+            f"<br>{label(t('Mentions'))}=%{{y}}"
+            f"<br>{label(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
         }
         # No colour set: the dashboard theme's colour sequence, in config order.
         if bars:
@@ -103,7 +109,8 @@ def timeline_figure(
     if spikes is not None and not spikes.empty:
         names = titles or {}
         hover = [
-            "<br>".join(html.escape(str(names.get(a) or t("(untitled)")))[:90] for a in ids[:8])
+            # Cut before escaping: a cut never splits an entity.
+            "<br>".join(label(str(names.get(a) or t("(untitled)"))[:90]) for a in ids[:8])
             for ids in spikes["article_ids"]
         ]
         figure.add_trace(
@@ -114,7 +121,7 @@ def timeline_figure(
                 marker={"symbol": "star", "size": 14, "color": "#dc2626"},
                 name=t("Spike"),
                 text=hover,
-                customdata=spikes["company"],
+                customdata=spikes["company"].map(label),
                 hovertemplate="%{customdata}: %{y} "
                 + t("mentions")
                 + "<br>%{text}<extra>"
@@ -135,7 +142,7 @@ def timeline_figure(
                 fillcolor="#9ca3af",
                 opacity=0.2,
                 line_width=0,
-                annotation_text=t("{source} failing").format(source=source),
+                annotation_text=label(t("{source} failing")).format(source=label(source)),
                 annotation_position="top left",
             )
     figure.update_layout(**_LAYOUT)
@@ -150,16 +157,16 @@ def share_of_voice_figure(
     figure = go.Figure(
         go.Bar(
             x=ordered["share_mentions"],
-            y=list(ordered.index),
+            y=[label(c) for c in ordered.index],
             orientation="h",
             text=[f"{v:.0f}%" for v in ordered["share_mentions"]],
             customdata=ordered[["mentions", "articles"]].to_numpy(),
             hovertemplate="%{y}<br>"
-            + html.escape(t("Share of mentions (%)"))
+            + label(t("Share of mentions (%)"))
             + "=%{x:.1f}<br>"
-            + html.escape(t("Mentions"))
+            + label(t("Mentions"))
             + "=%{customdata[0]}<br>"
-            + html.escape(t("Articles"))
+            + label(t("Articles"))
             + "=%{customdata[1]}<extra></extra>",
         )
     )
@@ -192,47 +199,47 @@ def tone_figure(
         horizontal_spacing=0.12,
         subplot_titles=(t("Articles by tone"), t("Net tone per {period}").format(period=t(unit))),
     )
-    period_label = html.escape(t(unit).capitalize())
+    period_label = label(t(unit).capitalize())
     groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
     # The companies' lines come first, uncoloured: the theme gives company n the colour of
     # the timeline's trace n.
     for company in _in_order(list(groups), companies):
         rows = groups[company]
-        name = html.escape(company)
+        name = label(company)
         figure.add_trace(
             go.Scatter(
                 x=rows["period"],
                 y=rows["net_tone"],
                 mode="lines+markers" if len(rows) <= MAX_PERIODS_WITH_MARKERS else "lines",
-                name=company,
-                legendgroup=company,
+                name=name,
+                legendgroup=name,
                 customdata=rows[["total"]].to_numpy(),
                 hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
-                + html.escape(t("Net tone"))
+                + label(t("Net tone"))
                 + "=%{y:+.2f}<br>"
-                + html.escape(t("Articles"))
+                + label(t("Articles"))
                 + "=%{customdata[0]}<extra></extra>",
             ),
             row=1,
             col=2,
         )
-    labels = ["positive", "neutral", "negative"]
-    totals = tone.groupby("company")[labels].sum()
+    tones = ["positive", "neutral", "negative"]
+    totals = tone.groupby("company")[tones].sum()
     totals = totals.loc[_in_order(list(totals.index), companies)]
-    for label in labels:
-        name = t(label)  # the legend in the interface's language
+    for kind in tones:
+        name = label(t(kind))  # the legend in the interface's language
         figure.add_trace(
             go.Bar(
-                x=totals[label],
-                y=list(totals.index),
+                x=totals[kind],
+                y=[label(c) for c in totals.index],
                 orientation="h",
                 name=name,
                 legendgroup="tone",
-                marker_color=TONE_COLORS[label],
+                marker_color=TONE_COLORS[kind],
                 hovertemplate="%{y}<br>"
-                + html.escape(name)
+                + name
                 + ": %{x} "
-                + html.escape(t("Articles").lower())
+                + label(t("Articles").lower())
                 + "<extra></extra>",
             ),
             row=1,
@@ -251,14 +258,34 @@ def tone_figure(
 def topics_figure(counts: pd.DataFrame, companies: list[str], t: Translate = _english) -> go.Figure:
     """Articles per topic for each company, grouped bars."""
     figure = px.bar(
-        counts,
+        counts.assign(topic=counts["topic"].map(label), company=counts["company"].map(label)),
         x="articles",
         y="topic",
         color="company",
         orientation="h",
         barmode="group",
-        category_orders={"company": companies},
+        category_orders={"company": [label(c) for c in companies]},
         labels={"articles": t("Articles"), "topic": "", "company": t("Company")},
+    )
+    figure.update_layout(**_LAYOUT)
+    return figure
+
+
+def themes_over_time_figure(
+    over_time: pd.DataFrame, labels: dict[pd.Timestamp, str], t: Translate = _english
+) -> go.Figure:
+    """Articles per period and theme, one panel per company: stacked bars whose periods
+    are named by ``labels`` (the interface language's month names, from Babel)."""
+    shown = over_time.assign(label=over_time["period"].map(labels))
+    order = [labels[p] for p in sorted(labels)]
+    figure = px.bar(
+        shown,
+        x="label",
+        y="articles",
+        color="topic",
+        facet_row="company",
+        category_orders={"label": order},
+        labels={"articles": t("Articles"), "label": "", "topic": t("Topic"), "company": ""},
     )
     figure.update_layout(**_LAYOUT)
     return figure
@@ -267,7 +294,9 @@ def topics_figure(counts: pd.DataFrame, companies: list[str], t: Translate = _en
 def outlets_figure(outlets: pd.DataFrame, column: str, t: Translate = _english) -> go.Figure:
     """Articles per outlet (or author) for each company, horizontal bars."""
     figure = px.bar(
-        outlets,
+        outlets.assign(
+            **{column: outlets[column].map(label)}, company=outlets["company"].map(label)
+        ),
         x="articles",
         y=column,
         color="company",

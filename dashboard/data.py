@@ -20,6 +20,7 @@ from presswatch.errors import PresswatchError
 from presswatch.models import Article, Filters, MentionKey
 from presswatch.search import parse_search
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 # Collection writes while people read: a minute-old view is fresh enough for press coverage.
 TTL_SECONDS = 60
@@ -120,6 +121,25 @@ def load_daily_topics(url: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_message_shares(url: str, filters: Filters) -> pd.DataFrame:
+    """Per company and key message, the share of its articles carrying it."""
+    return _store(url).message_shares(filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_theme_sentences(
+    url: str,
+    filters: Filters,
+    company: str,
+    topic: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> pd.DataFrame:
+    """The sentences behind one bar of the themes chart."""
+    return _store(url).theme_sentences(filters, company, topic, since, until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_articles_about(
     url: str, filters: Filters, companies: tuple[str, ...], since: datetime
 ) -> pd.DataFrame:
@@ -133,6 +153,12 @@ def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, 
     store = _store(url)
     total = int(store.article_counts(filters)["articles"].sum())
     return store.coverage_listing(filters, limit), total
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_collection_dated(url: str, ids: tuple[str, ...]) -> frozenset[str]:
+    """Which of these articles are dated by their collection time, not by a source."""
+    return frozenset(_store(url).collection_dated(ids))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -211,13 +237,24 @@ def load_sources(url: str) -> pd.DataFrame:
     store = _store(url)
     sources = store.sources_frame()
     found = store.articles_per_source()
-    return sources.assign(articles=[found.get(name, 0) for name in sources["name"]])
+    return sources.assign(
+        articles=[found.get(name, 0) for name in sources["name"]],
+        # A feed's credentials and tokens are never shown (older rows kept them in errors).
+        location=sources["location"].map(_masked),
+        error=sources["error"].map(_masked),
+    )
+
+
+def _masked(value: object) -> object:
+    """A text with its URLs masked (urls.mask_urls_in); anything else as it is."""
+    return mask_urls_in(value) if isinstance(value, str) else value
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_source_events(url: str) -> pd.DataFrame:
     """Every source's collection history."""
-    return _store(url).source_events_frame()
+    events = _store(url).source_events_frame()
+    return events.assign(error=events["error"].map(_masked)) if "error" in events else events
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -9,6 +9,31 @@ from presswatch.config import Config
 
 # English text -> French. Text not listed shows in English (never a blank label).
 FRENCH: dict[str, str] = {
+    "Sign-in is on (dashboard.auth.mode: oidc) but .streamlit/secrets.toml has no [auth] "
+    "section: add the provider's client there (see the README's Security section), then "
+    "restart the dashboard.": (
+        "La connexion est activée (dashboard.auth.mode : oidc) mais .streamlit/secrets.toml "
+        "n'a pas de section [auth] : ajoutez-y le client du fournisseur (voir la section "
+        "Security du README), puis relancez le tableau de bord."
+    ),
+    "Sign in to read this dashboard.": "Connectez-vous pour lire ce tableau de bord.",
+    "Sign in": "Se connecter",
+    "Sign out": "Se déconnecter",
+    "Signed in as {user}": "Connecté en tant que {user}",
+    "Sign-in is on (dashboard.auth.mode: proxy) but the request has no {header} header: "
+    "open the dashboard through the sign-in proxy.": (
+        "La connexion est activée (dashboard.auth.mode : proxy) mais la requête n'a pas "
+        "d'en-tête {header} : ouvrez le tableau de bord par le proxy de connexion."
+    ),
+    "{user} may not read this dashboard: ask whoever runs it to add you under "
+    "dashboard.auth.readers in config.yaml.": (
+        "{user} n'a pas accès à ce tableau de bord : demandez à qui l'administre de vous "
+        "ajouter sous dashboard.auth.readers dans config.yaml."
+    ),
+    "Only the editors named in dashboard.auth.editors may correct a tone or mark a mention.": (
+        "Seuls les éditeurs nommés sous dashboard.auth.editors peuvent corriger une "
+        "tonalité ou marquer une mention."
+    ),
     "Filters": "Filtres",
     "Period": "Période",
     "All time": "Depuis le début",
@@ -124,7 +149,16 @@ FRENCH: dict[str, str] = {
     "Tone of {company} set to {label}.": "Tonalité envers {company} fixée à « {label} ».",
     "Top outlets and authors per company, and where in the article they appear.": "Principaux médias et auteurs par entreprise, et où les mentions apparaissent dans l'article.",
     "Topic": "Thème",
-    "Topics per {period}": "Thèmes par {period}",
+    "Themes per company and {period}": "Thèmes par entreprise et par {period}",
+    "The sentences behind a bar:": "Les phrases derrière une barre :",
+    "Key messages": "Messages clés",
+    "The share of each company's articles carrying a message of config.yaml, in a sentence naming the company.": "La part des articles de chaque entreprise qui portent un message de config.yaml, dans une phrase qui nomme l'entreprise.",
+    "No key message found in the articles of this view.": "Aucun message clé dans les articles de cette vue.",
+    "Message": "Message",
+    "Of": "Sur",
+    "Share (%)": "Part (%)",
+    "Evidence sentence (names the company)": "Phrase justificative (nomme l'entreprise)",
+    "Weight": "Poids",
     "Undated articles ({count}): outside any period, listed here": "Articles non datés ({count}) : hors de toute période, listés ici",
     "Tone model: {model}.": "Modèle de tonalité : {model}.",
     "Articles still being analysed: {count} (in no figure yet).": "Articles encore en cours d’analyse : {count} (dans aucun chiffre pour l’instant).",
@@ -132,7 +166,7 @@ FRENCH: dict[str, str] = {
     "They name a company but are in none of the configured languages: no share of voice, tone or alert counts them.": "Ils citent une entreprise mais ne sont dans aucune des langues configurées : ni la part de voix, ni la tonalité, ni les alertes ne les comptent.",
     "Unique stories": "Histoires uniques",
     "Where the mentions stand: in the title, the lead (first paragraph) or the body.": "Où se trouvent les mentions : dans le titre, le chapeau (premier paragraphe) ou le corps.",
-    "Words and phrases that rose most in articles about {companies}: the last {days} days ({current} articles) against the {days} days before ({previous} articles).": "Mots et expressions les plus en hausse dans les articles sur {companies} : les {days} derniers jours ({current} articles) par rapport aux {days} jours précédents ({previous} articles).",
+    "Words and phrases that rose most in articles about {companies}: {first} to {last} ({current} articles) against the {days} days before ({previous} articles). Counted in articles, at most 3 per outlet.": "Mots et expressions les plus en hausse dans les articles sur {companies} : du {first} au {last} ({current} articles) par rapport aux {days} jours précédents ({previous} articles). Comptés en articles, au plus 3 par média.",
     "{count} undated (outside any period)": "{count} non daté(s) (hors de toute période)",
     "{error}\n\nCheck the database, then reload this page.": "{error}\n\nVérifiez la base de données, puis rechargez la page.",
     "{error}\n\nFix the configuration, then reload this page.": "{error}\n\nCorrigez la configuration, puis rechargez la page.",
@@ -143,6 +177,13 @@ FRENCH: dict[str, str] = {
     "unknown": "inconnu",
     "Outlet: {outlet}": "Média : {outlet}",
     "Date: {date}": "Date : {date}",
+    "Date: {date} ({origin})": "Date : {date} ({origin})",
+    "first seen {date}": "vu le {date}",
+    "Date: unknown, first seen {when}": "Date : inconnue, vu pour la première fois le {when}",
+    "from the feed": "donnée par le flux",
+    "from the page's metadata": "tirée des métadonnées de la page",
+    "from the file's metadata": "tirée des métadonnées du fichier",
+    "from the exported file": "tirée du fichier exporté",
     "Language: {language}": "Langue : {language}",
     "URL: {url}": "URL : {url}",
     "Mentions: {counts}": "Mentions : {counts}",

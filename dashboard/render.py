@@ -1,9 +1,59 @@
-"""Untrusted text to safe HTML: everything escaped, mentions highlighted on the escaped text."""
+"""Untrusted text in the dashboard: the one rule every page follows.
+
+A value that came from a feed, a page or a file (title, outlet, author, source, text,
+term) is data in every widget. presswatch.untrusted says how, per kind of output:
+
+- Streamlit's Markdown (st.markdown, st.caption, st.metric's label and value, alerts,
+  expander labels, help texts): ``md(value)``, escaped with Streamlit's own additions
+  (colours, icons, emoji, LaTeX);
+- plain widgets (st.text, selectbox and multiselect options): ``plain(value)``, bidi
+  controls removed (``one_line`` for a single line);
+- tables: ``table(frame)``, every text cell through ``plain`` (st.dataframe draws text,
+  never Markdown, and no page gives a LinkColumn a value from the data);
+- charts: ``chart_text(value)`` (plotly reads <a>, <b>, <br> in labels and hovers);
+- HTML (st.html): ``highlight`` below, everything escaped.
+
+tests/test_architecture.py checks the pages call Streamlit's Markdown widgets with
+translated text and these helpers only; tests/test_dashboard.py and test_browser.py
+render a hostile archive.
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+
+from presswatch.export import format_date
+from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text
+
+__all__ = ["chart_text", "md", "one_line", "plain", "table"]
+
+
+def md(value: object) -> str:
+    """A value for a Streamlit widget that renders Markdown: shown literally."""
+    return markdown(value)
+
+
+def chart_text(value: object) -> str:
+    """A value for a plotly label, legend, annotation or hover: shown literally."""
+    return plotly_text(value)
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell as plain text (bidi controls removed)."""
+    texts = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)
+    ]
+    if not texts:
+        return frame
+    return frame.assign(
+        **{str(c): frame[c].map(lambda v: plain(v) if isinstance(v, str) else v) for c in texts}
+    )
+
 
 # One colour per company slot, readable on light and dark themes.
 PALETTE = ["#fde68a", "#bfdbfe", "#fecaca", "#bbf7d0", "#ddd6fe", "#fed7aa", "#a5f3fc", "#e5e7eb"]
@@ -26,7 +76,7 @@ def highlight(text: str, spans: Iterable[tuple[int, int, str]], colors: dict[str
         color = colors.get(company, PALETTE[-1])
         out.append(
             f'<mark style="background:{color};color:#111;padding:0 2px;border-radius:3px" '
-            f'title="{html.escape(company, quote=True)}">{_escape(text[start:end])}</mark>'
+            f'title="{html_text(company)}">{_escape(text[start:end])}</mark>'
         )
         cursor = end
     out.append(_escape(text[cursor:]))
@@ -34,7 +84,7 @@ def highlight(text: str, spans: Iterable[tuple[int, int, str]], colors: dict[str
 
 
 def _escape(fragment: str) -> str:
-    return html.escape(fragment, quote=True).replace("\n", "<br>")
+    return html_text(fragment).replace("\n", "<br>")
 
 
 def article_html(title_html: str | None, body_html: str) -> str:
@@ -46,3 +96,26 @@ def article_html(title_html: str | None, body_html: str) -> str:
 def company_colors(companies: list[str]) -> dict[str, str]:
     """A stable colour per company, in config order."""
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(companies)}
+
+
+# Where an article's date comes from, as the article view says it (translated by the view).
+DATE_ORIGINS = {
+    "feed": "from the feed",
+    "page": "from the page's metadata",
+    "metadata": "from the file's metadata",
+    "export": "from the exported file",
+}
+
+
+def date_line(published: Any, precision: Any, source: str | None, t: Callable[..., str]) -> str:
+    """The article view's date: its value and where it comes from; a collection time is
+    said to be one ("date unknown, first seen ..."), never shown as the publication date."""
+    if source == "first_seen":
+        return t("Date: unknown, first seen {when}", when=format_date(published, "datetime"))
+    date = format_date(published, precision)
+    if not date:
+        return t("Date: {date}", date=t("unknown"))
+    origin = DATE_ORIGINS.get(source or "")
+    if origin is None:
+        return t("Date: {date}", date=date)
+    return t("Date: {date} ({origin})", date=date, origin=t(origin))

@@ -73,6 +73,9 @@ class View:
     period: str
     all_companies: list[str] = field(default_factory=list)
     language: str = "en"
+    # Who signed in (dashboard.auth; None without sign-in), and whether they may correct.
+    user: str | None = None
+    may_edit: bool = True
 
     def t(self, text: str, /, **values: object) -> str:
         """The text in the interface language, its {placeholders} filled with ``values``."""
@@ -125,6 +128,8 @@ def build_view(
     tones: list[str] | None = None,
     topics: list[str] | None = None,
     today: date | None = None,
+    user: str | None = None,
+    may_edit: bool = True,
 ) -> View:
     """The view for these sidebar choices."""
     start, end = period_bounds(period, custom, today or datetime.now(UTC).date())
@@ -139,4 +144,13 @@ def build_view(
         tones=tuple(tones or ()),
         topics=tuple(topics or ()),
     )
-    return View(config, database, filters, period, all_companies, interface_language(config))
+    return View(
+        config,
+        database,
+        filters,
+        period,
+        all_companies,
+        interface_language(config),
+        user=user,
+        may_edit=may_edit,
+    )

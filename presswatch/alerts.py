@@ -20,15 +20,17 @@ from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pandas as pd
 
-from presswatch import analytics
+from presswatch import analytics, untrusted
 from presswatch.config import Config
 from presswatch.export import format_date
 from presswatch.models import Filters
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 log = logging.getLogger(__name__)
 
@@ -136,11 +138,33 @@ def raise_alerts(store: Store, config: Config, events: list[Event], now: datetim
     return raised
 
 
-def webhook_payload(alert: dict[str, Any]) -> dict[str, Any]:
-    """JSON that both Slack and Microsoft Teams incoming webhooks accept (``text``)."""
-    links = json.loads(alert.get("links") or "[]")
-    text = f"*{alert['title']}*\n{alert['body']}" + "".join(f"\n{link}" for link in links)
-    return {"text": text, "title": alert["title"], "summary": alert["title"]}
+# Hosts of Microsoft Teams' incoming webhooks and workflows (the rest speak Slack's markup).
+_TEAMS_HOSTS = ("webhook.office.com", "outlook.office.com", "logic.azure.com", "powerplatform.com")
+
+
+def webhook_format(url: str, configured: str = "auto") -> str:
+    """ "slack" or "teams": the configured format, else the one the webhook's host speaks."""
+    if configured != "auto":
+        return configured
+    host = (urlsplit(url).hostname or "").lower()
+    return "teams" if host.endswith(_TEAMS_HOSTS) else "slack"
+
+
+def webhook_payload(alert: dict[str, Any], style: str = "slack") -> dict[str, Any]:
+    """JSON that Slack and Microsoft Teams incoming webhooks accept (``text``), every piece
+    of the alert escaped for that service's markup: an article's ``<!channel>``,
+    ``<url|label>``, ``[label](url)`` or HTML shows as text; only http(s) links are kept."""
+    links = [u for u in map(untrusted.web_link, json.loads(alert.get("links") or "[]")) if u]
+    lines = str(alert["body"]).splitlines()
+    if style == "teams":
+        title = untrusted.teams(alert["title"])
+        text = "\n\n".join(
+            [f"**{title}**", *map(untrusted.teams, lines), *(untrusted.teams(u) for u in links)]
+        )
+        return {"text": text, "title": title, "summary": untrusted.one_line(alert["title"])}
+    title = untrusted.slack(untrusted.one_line(alert["title"]))
+    text = "\n".join([f"*{title}*", *map(untrusted.slack, lines), *(f"<{u}>" for u in links)])
+    return {"text": text, "title": title, "summary": title}
 
 
 def _with_retries(
@@ -152,7 +176,7 @@ def _with_retries(
             send()
             return True, attempt, None
         except (httpx.HTTPError, OSError, smtplib.SMTPException, ValueError) as exc:
-            error = f"{exc.__class__.__name__}: {exc}"
+            error = mask_urls_in(f"{exc.__class__.__name__}: {exc}")
             log.warning("alert delivery failed (attempt %d): %s", attempt, error)
             if attempt < RETRIES:
                 sleep(2 ** (attempt - 1))
@@ -164,8 +188,9 @@ def _bind(function: Callable[..., None], *args: Any) -> Callable[[], None]:
     return lambda: function(*args)
 
 
-def _post_webhook(url: str, alert: dict[str, Any]) -> None:
-    response = httpx.post(url, json=webhook_payload(alert), timeout=10)
+def _post_webhook(url: str, alert: dict[str, Any], style: str = "auto") -> None:
+    payload = webhook_payload(alert, webhook_format(url, style))
+    response = httpx.post(url, json=payload, timeout=10)
     if response.status_code >= 300:
         raise ValueError(f"the webhook answered {response.status_code}")
 
@@ -176,7 +201,8 @@ def send_email(config: Config, subject: str, text: str, html_body: str | None = 
     if email is None:
         raise ValueError("no alerts.email in config.yaml")
     message = EmailMessage()
-    message["Subject"] = subject
+    # One line: a title's line break would be refused as a header (or read as another).
+    message["Subject"] = untrusted.one_line(subject)
     message["From"] = email.sender
     message["To"] = ", ".join(email.to)
     message.set_content(text)
@@ -204,7 +230,8 @@ def deliver_pending(
         results = []
         if webhook:
             url = webhook
-            results.append(_with_retries(_bind(_post_webhook, url, alert), sleep))
+            style = config.alerts.webhook_format
+            results.append(_with_retries(_bind(_post_webhook, url, alert, style), sleep))
         if config.alerts.email is not None:
             body = alert["body"] + "".join(f"\n{u}" for u in json.loads(alert["links"] or "[]"))
             results.append(_with_retries(_bind(send_email, config, alert["title"], body), sleep))
@@ -289,29 +316,34 @@ def build_digest(config: Config, store: Store, day: date) -> tuple[str, str]:
         for name in [n for n in str(names).split(", ") if n] or ["other"]:
             by_topic.setdefault(name, []).append(article_id)
     title = f"Revue de presse — {', '.join(tracked)} — {day.isoformat()}"
-    markdown = [f"# {title}", "", f"{len(today)} articles."]
+    # Article text is data in both outputs: escaped for Markdown and for HTML, and a link
+    # only when it is http(s) (never javascript:).
+    md = untrusted.markdown
+    markdown = [f"# {md(title)}", "", f"{len(today)} articles."]
     html_parts = [f"<h1>{html.escape(title)}</h1>", f"<p>{len(today)} articles.</p>"]
     for topic in sorted(by_topic):
-        markdown += ["", f"## {topic}", ""]
-        html_parts.append(f"<h2>{html.escape(topic)}</h2><ul>")
+        markdown += ["", f"## {md(topic)}", ""]
+        html_parts.append(f"<h2>{untrusted.html_text(topic)}</h2><ul>")
         for article_id in by_topic[topic]:
             article = facts.loc[article_id].to_dict()
             label = article["tone"] if isinstance(article["tone"], str) else "no tone"
             evidence = article["evidence"] if isinstance(article["evidence"], str) else ""
             outlet = article.get("outlet") or "unknown outlet"
             head = article.get("title") or "(untitled)"
-            url = article.get("url") or ""
-            markdown.append(f"- **{head}** ({outlet}, {label}){' ' + url if url else ''}")
+            url = untrusted.web_link(article.get("url"))
+            markdown.append(
+                f"- **{md(head)}** ({md(outlet)}, {md(label)}){f' <{url}>' if url else ''}"
+            )
             if evidence:
-                markdown.append(f"  > {evidence}")
+                markdown.append(f"  > {md(evidence)}")
             link = (
-                f'<a href="{html.escape(url, quote=True)}">{html.escape(str(head))}</a>'
-                if url.startswith(("http://", "https://"))
-                else html.escape(str(head))
+                f'<a href="{html.escape(url, quote=True)}">{untrusted.html_text(head)}</a>'
+                if url
+                else untrusted.html_text(head)
             )
             html_parts.append(
-                f"<li>{link} ({html.escape(str(outlet))}, {html.escape(label)})"
-                + (f"<blockquote>{html.escape(evidence)}</blockquote>" if evidence else "")
+                f"<li>{link} ({untrusted.html_text(outlet)}, {html.escape(label)})"
+                + (f"<blockquote>{untrusted.html_text(evidence)}</blockquote>" if evidence else "")
                 + "</li>"
             )
         html_parts.append("</ul>")

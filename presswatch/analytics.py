@@ -11,12 +11,17 @@ figures from every row, for the tests.
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from babel.dates import get_day_names, get_month_names
 
 from presswatch.analysis import nlp
+from presswatch.analysis.nlp.furniture import strip_furniture
+from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES, is_word
 
 Frequency = Literal["day", "week", "month", "year"]
 
@@ -286,53 +291,199 @@ def topics_from_daily(daily: pd.DataFrame, frequency: Frequency = "month") -> pd
     )
 
 
-def emerging_terms(current: pd.Series, previous: pd.Series, top: int = 20) -> pd.DataFrame:
-    """Words and two-word phrases whose use rose most from ``previous`` texts to ``current``.
+# How many of its articles one outlet adds to a term's count at most: one feed's long
+# series (or one long article copied) cannot make a term rise alone.
+OUTLET_CAP = 3
+# ... or this share of the period's articles, when more: a period read from a few outlets
+# (one blog's archive) keeps its rises.
+OUTLET_CAP_SHARE = 0.2
+# A single common word (a dictionary word, mostly written in lower case: "easy", "answer")
+# is no emerging term: names and phrases say what happened; "Echo" or "Panic", mostly
+# written with a capital, are names and stay.
+# A phrase's score is multiplied by this per word past the first: "levée de fonds" says
+# more than "levée" and "fonds".
+PHRASE_PREFERENCE = 0.25
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+# URLs, e-mail addresses and bare host names ("hodlhodl.com"): page furniture, not words.
+_ADDRESSES = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,6})\b(?:/\S*)?",
+    re.IGNORECASE,
+)
 
-    Weighted log-odds with an informative Dirichlet prior (Monroe et al., 2008) over counts
-    from scikit-learn's CountVectorizer, French and English function words left out; a term
-    needs two articles in the current period. Columns: term, current, previous (counts),
-    z (how surely it rose; above 2 is notable).
+
+def emerging_terms(
+    current: pd.Series,
+    previous: pd.Series,
+    top: int = 20,
+    *,
+    current_outlets: pd.Series | None = None,
+    previous_outlets: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Words and phrases of two or three words that rose most from ``previous`` texts to
+    ``current``, counted in articles (not occurrences).
+
+    Weighted log-odds with an informative Dirichlet prior (Monroe et al., 2008) over how
+    many articles hold each term (scikit-learn's CountVectorizer, binary), each outlet
+    adding at most OUTLET_CAP articles (or OUTLET_CAP_SHARE of the period's) to a term
+    (``*_outlets``: the outlet of each text, aligned). Left out: the stop words of every
+    language an archive meets (stopwords-iso) and month and day names (Babel), URLs, hosts
+    and e-mail addresses, numbers, possessive "'s", the outlets' own names, page furniture
+    ("Lire aussi" lines, credits), single common words (not names) and three-word passages
+    of one outlet only. A term needs two articles (three from a single outlet); a phrase is
+    preferred to the words it holds, and terms found in exactly the same articles count
+    once. Columns: term, current, previous (articles), z (how surely it rose).
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
     columns = ["term", "current", "previous", "z"]
-    texts_now = [t for t in current.dropna().astype(str) if t.strip()]
-    texts_before = [t for t in previous.dropna().astype(str) if t.strip()]
-    if len(texts_now) < 2:
+    now = _terms_input(current, current_outlets)
+    before = _terms_input(previous, previous_outlets)
+    if len(now) < 2:
         return pd.DataFrame(columns=columns)
+    outlet_words = {w for o in pd.concat([now["outlet"], before["outlet"]]) for w in _words(str(o))}
+    skip = stop_words_all() | outlet_words
     vectorizer = CountVectorizer(
-        ngram_range=(1, 2),
-        stop_words=sorted(stop_words()),
-        token_pattern=r"(?u)\b[^\W\d_][\w-]+\b",  # noqa: S106 - a regex, not a password
-        min_df=2,
-        strip_accents=None,
+        ngram_range=(1, 3),
+        # Words of letters only, three or more: numbers and codes are no terms.
+        token_pattern=r"(?u)\b[^\W\d_]{3,}(?:['’-][^\W\d_]+)*\b",  # noqa: S106 - a regex
+        binary=True,
         lowercase=True,
     )
+    analyse = vectorizer.build_analyzer()
+
+    def analyser(text: str) -> list[str]:
+        # A phrase neither starts nor ends with a stop word, and no word of it is one.
+        return [term for term in analyse(text) if not any(w in skip for w in term.split())]
+
+    vectorizer = CountVectorizer(analyzer=analyser, binary=True, min_df=2)
     try:
-        matrix = vectorizer.fit_transform(texts_now + texts_before)
+        matrix = vectorizer.fit_transform(list(now["text"]) + list(before["text"]))
     except ValueError:  # no term left (every word a stop word, or too few texts)
         return pd.DataFrame(columns=columns)
-
     if matrix.shape[1] < 2:
         # A term's log-odds are against every other term: with one term there is none.
         return pd.DataFrame(columns=columns)
-    split = len(texts_now)
-    now = np.asarray(matrix[:split].sum(axis=0)).ravel().astype(float)
-    before = np.asarray(matrix[split:].sum(axis=0)).ravel().astype(float)
-    in_articles_now = np.asarray((matrix[:split] > 0).sum(axis=0)).ravel()
-    prior = now + before + 0.01
-    total_now, total_before, total_prior = now.sum(), before.sum(), prior.sum()
-    log_odds_now = np.log((now + prior) / (total_now + total_prior - now - prior))
-    log_odds_before = np.log((before + prior) / (total_before + total_prior - before - prior))
-    variance = 1.0 / (now + prior) + 1.0 / (before + prior)
+    split = len(now)
+    cap = max(OUTLET_CAP, math.ceil(OUTLET_CAP_SHARE * len(now)))
+    count_now, outlets_now, home_share = _capped_counts(matrix[:split], now["outlet"], cap)
+    count_before, _, _ = _capped_counts(
+        matrix[split:], before["outlet"], max(OUTLET_CAP, math.ceil(OUTLET_CAP_SHARE * len(before)))
+    )
+    prior = count_now + count_before + 0.01
+    total_now, total_before, total_prior = count_now.sum(), count_before.sum(), prior.sum()
+    log_odds_now = np.log((count_now + prior) / (total_now + total_prior - count_now - prior))
+    log_odds_before = np.log(
+        (count_before + prior) / (total_before + total_prior - count_before - prior)
+    )
+    variance = 1.0 / (count_now + prior) + 1.0 / (count_before + prior)
     z = (log_odds_now - log_odds_before) / np.sqrt(variance)
     terms = vectorizer.get_feature_names_out()
+    lengths = np.array([len(t.split()) for t in terms])
+    in_articles_now = np.asarray((matrix[:split] > 0).sum(axis=0)).ravel()
     frame = pd.DataFrame(
-        {"term": terms, "current": now.astype(int), "previous": before.astype(int), "z": z}
+        {
+            "term": terms,
+            "current": in_articles_now.astype(int),
+            "previous": np.asarray((matrix[split:] > 0).sum(axis=0)).ravel().astype(int),
+            "z": z,
+            "score": z * (1 + PHRASE_PREFERENCE * (lengths - 1)),
+        }
     )
-    frame = frame[(in_articles_now >= 2) & (frame["z"] > 0)]
-    return frame.sort_values("z", ascending=False).head(top).reset_index(drop=True)
+    # Two articles; a term of one outlet only is that outlet's (its series, its name, one
+    # long article copied) unless the period is mostly that outlet's (a blog's archive),
+    # and then it needs three articles.
+    keep = (in_articles_now >= 2) & (frame["z"] > 0)
+    keep &= (outlets_now >= 2) | ((in_articles_now >= 3) & (home_share >= HOME_SHARE))
+    if now["outlet"].nunique() > 1:
+        # A passage of three words repeated by one outlet only is its own blurb (a
+        # sponsor's line, a show's credits), not news.
+        keep &= (outlets_now >= 2) | (lengths < 3)
+    frame = frame[keep].sort_values(["score", "term"], ascending=[False, True])
+    # Among the best, single common words are left out (judged on the current texts).
+    shortlist = frame.head(top * 10)
+    common = [_is_common_word(t, now["text"]) for t in shortlist["term"]]
+    frame = shortlist[~np.array(common, dtype=bool)]
+    chosen: list[str] = []
+    counts = dict(zip(frame["term"], frame["current"], strict=True))
+    index = {term: i for i, term in enumerate(terms)}
+    seen_sets: set[bytes] = set()
+    columns_now = matrix[:split].tocsc()
+    for term in frame["term"]:
+        # Terms found in exactly the same articles are one passage (a repeated blurb, a
+        # table's cells): the best of them stands for all.
+        rows = columns_now[:, index[term]].nonzero()[0].tobytes()
+        if rows in seen_sets:
+            continue
+        seen_sets.add(rows)
+        # A word or phrase inside a chosen longer phrase, found in about the same
+        # articles, says nothing more; a phrase holding a chosen term replaces it then.
+        if any(f" {term} " in f" {c} " and counts[c] >= 0.6 * counts[term] for c in chosen):
+            continue
+        chosen = [
+            c for c in chosen if not (f" {c} " in f" {term} " and counts[term] >= 0.6 * counts[c])
+        ]
+        chosen.append(term)
+        if len(chosen) >= top:
+            break
+    ordered = frame.set_index("term").loc[chosen].reset_index()
+    return ordered[columns].reset_index(drop=True)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{3,}", text.lower())
+
+
+def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
+    """The texts worth reading (furniture and addresses out) beside their outlets."""
+    outlet_values = (
+        outlets.reset_index(drop=True).astype(object)
+        if outlets is not None
+        else pd.Series([None] * len(texts), dtype=object)
+    )
+    rows = []
+    for text, outlet in zip(texts.reset_index(drop=True), outlet_values, strict=True):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
+        cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
+        rows.append({"text": cleaned, "outlet": outlet if isinstance(outlet, str) else ""})
+    return pd.DataFrame(rows, columns=["text", "outlet"])
+
+
+# The share of a period's articles an outlet needs for a term of its own to count.
+HOME_SHARE = 0.5
+# A dictionary word written with a capital at least this often (mid-sentence) is a name.
+NAME_SHARE = 0.8
+
+
+def _is_common_word(term: str, texts: pd.Series) -> bool:
+    """Whether a term is one dictionary word mostly written in lower case in the texts."""
+    if " " in term or not is_word(term):
+        return False
+    # Only where a lower-case word stands before it: a sentence's first word and a title
+    # in Title Case are capitalised whatever they are.
+    pattern = re.compile(rf"(?<=[a-z,] ){re.escape(term)}\b", re.IGNORECASE)
+    found = [m.group() for text in texts for m in pattern.finditer(text)]
+    capitalised = sum(1 for f in found if f[:1].isupper())
+    return capitalised < NAME_SHARE * max(len(found), 1)
+
+
+def _capped_counts(
+    matrix: Any, outlets: pd.Series, cap: int
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Per term: articles holding it, each outlet adding at most ``cap``; how many outlets
+    have it; and the largest share of the period's articles among those outlets."""
+    counts = np.zeros(matrix.shape[1])
+    seen = np.zeros(matrix.shape[1])
+    share = np.zeros(matrix.shape[1])
+    codes = outlets.reset_index(drop=True)
+    for outlet in codes.unique():
+        rows = np.flatnonzero((codes == outlet).to_numpy())
+        per_term = np.asarray((matrix[rows] > 0).sum(axis=0)).ravel()
+        counts += np.minimum(per_term, cap)
+        seen += per_term > 0
+        share = np.where(per_term > 0, np.maximum(share, len(rows) / max(len(codes), 1)), share)
+    return counts, seen, share
 
 
 def stop_words() -> frozenset[str]:
@@ -347,6 +498,22 @@ def stop_words() -> frozenset[str]:
     }
     english: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
     return frozenset(french) | english
+
+
+@lru_cache(maxsize=1)
+def stop_words_all() -> frozenset[str]:
+    """The stop words of the languages an archive meets (stopwords-iso's lists for
+    COMMON_WORD_LANGUAGES) and presswatch's own French and English ones."""
+    import stopwordsiso  # its lists are read from disk on first use: only the Topics page
+
+    words = set(stop_words())
+    for code in COMMON_WORD_LANGUAGES:
+        words |= {w.lower() for w in stopwordsiso.stopwords(code)}
+        # Month and day names rise with the calendar, not with the news (Babel's CLDR).
+        for width in ("wide", "abbreviated"):
+            for names in (get_month_names(width, locale=code), get_day_names(width, locale=code)):
+                words |= {str(n).lower().rstrip(".") for n in names.values()}
+    return frozenset(words)
 
 
 def period_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

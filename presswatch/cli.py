@@ -19,6 +19,7 @@ from presswatch import __version__
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.errors import ConfigError, PresswatchError
 from presswatch.store import Store
+from presswatch.urls import MaskingFormatter, mask_url, mask_urls_in
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,7 +82,10 @@ def _check_companies(config: Config, names: tuple[str, ...] | list[str]) -> None
 def main(verbose: int) -> None:
     """presswatch: what the press says about your company and its competitors."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # No log line shows a feed's user:pass@ or ?token= (httpx logs every URL it asks).
+    handler = logging.StreamHandler()
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @main.command("check-config")
@@ -95,7 +99,7 @@ def check_config(config_path: Path | None, db: str | None) -> None:
     click.echo(
         f"{config.path}: valid: {len(config.companies)} companies (tracked: {tracked}), "
         f"{len(config.sources)} sources, {len(config.topics)} topics; "
-        f"database {database_url(config, db)}"
+        f"database {mask_url(database_url(config, db))}"
     )
     for line in ambiguity_warnings(config.companies, config.languages):
         click.echo(line)
@@ -211,6 +215,35 @@ def _dashboard_command(port: int, address: str) -> list[str]:
     ]
 
 
+def _check_exposure(config: Config, address: str, port: int) -> None:
+    """Warn when the dashboard is served beyond this machine without sign-in (or behind a
+    header anyone could send); refuse OIDC sign-in without Authlib (st.login needs it)."""
+    import importlib.util
+
+    auth = config.dashboard.auth
+    if auth.mode == "oidc" and importlib.util.find_spec("authlib") is None:
+        raise ConfigError(
+            str(config.path),
+            ["dashboard.auth.mode oidc needs Authlib: pip install 'presswatch[auth]'"],
+        )
+    if address in ("127.0.0.1", "localhost", "::1"):
+        return
+    if not auth.enabled:
+        click.echo(
+            f"warning: the dashboard listens on {address} without sign-in: anyone who "
+            f"reaches port {port} reads everything and can save corrections. Set "
+            "dashboard.auth in config.yaml (README, Security), or listen on 127.0.0.1.",
+            err=True,
+        )
+    elif auth.mode == "proxy":
+        click.echo(
+            f"warning: the dashboard trusts the {auth.header} header and listens on "
+            f"{address}: anyone who reaches port {port} directly can send it. Listen on "
+            "127.0.0.1 behind the sign-in proxy.",
+            err=True,
+        )
+
+
 @main.command()
 @common_options
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Dashboard port.")
@@ -218,6 +251,7 @@ def _dashboard_command(port: int, address: str) -> list[str]:
 def dashboard(config_path: Path | None, db: str | None, port: int, address: str) -> None:
     """Serve the dashboard (it only reads the database)."""
     config = load_config(config_path)
+    _check_exposure(config, address, port)
     env = dict(os.environ)
     if config.path:
         env[CONFIG_ENV] = str(config.path)
@@ -271,6 +305,7 @@ def watch(config_path: Path | None, db: str | None) -> None:
 def run(config_path: Path | None, db: str | None, port: int, address: str) -> None:
     """Serve the dashboard and collect every source when it is due, until stopped."""
     config, store = _open(config_path, db)
+    _check_exposure(config, address, port)
     env = dict(os.environ)
     if config.path:
         env[CONFIG_ENV] = str(config.path)
@@ -462,12 +497,13 @@ def sources(config_path: Path | None, db: str | None) -> None:
         click.echo(
             f"{state.name} [{state.kind}] {status}; last attempt {attempt}; last success {last}; "
             f"next due {due}; {state.entries_seen} entries seen, {state.entries_new} new last "
-            f"time; {state.location}"
+            f"time; {mask_url(state.location)}"
         )
         if state.disabled_reason:
             click.echo(f"    disabled: {state.disabled_reason}")
         if state.error:
-            click.echo(f"    error ({state.consecutive_failures} in a row): {state.error}")
+            error = mask_urls_in(state.error)  # rows stored before errors were masked
+            click.echo(f"    error ({state.consecutive_failures} in a row): {error}")
         if state.lease_owner and state.lease_until and state.lease_until > datetime.now(UTC):
             click.echo(
                 f"    being collected by {state.lease_owner} "

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from collectors import CollectContext, CollectResult
+from collectors.http import abort_fetches
 from collectors.registry import collector_for
-from collectors.schedule import is_due, next_collection
+from collectors.schedule import LONGEST_WAIT, beyond_cap, is_due, next_collection
 from presswatch.analysis.analyzer import (
     ANALYSIS_KEY,
     Analyzer,
@@ -30,6 +32,7 @@ from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, CollectionRecord, SourceState
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,11 @@ MAX_CONCURRENT_FETCHES = 8
 UNCHANGED_BATCH = 64  # unchanged sources written per transaction
 WRITE_BATCH_SOURCES = 8  # sources whose articles are written together
 WRITE_BATCH_ARTICLES = 500
+# Fetched sources wait at most this long for others to fill their batch: a slow source
+# must not keep the others' articles unwritten.
+WRITE_WAIT_SECONDS = 2.0
+# How often the run looks for a stop while it waits for fetches.
+WAKE_SECONDS = 0.25
 # Who claims sources in the store: unique per process, shown by `presswatch status` and
 # `presswatch sources`.
 WORKER_ID = f"{socket.gethostname()[:150]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -129,8 +137,13 @@ def collect(
         if not source.enabled or (only and source.name not in only):
             continue
         state = states[source.name]
-        waiting = state.http_status in (429, 503) and not is_due(state.next_due, None, now)
-        if state.disabled_reason or waiting or (due_only and not is_due(state.next_due, None, now)):
+        # A wait stored before waits were capped (a Retry-After in year 5195) is over.
+        asked_to_wait = state.http_status in (429, 503)
+        due = is_due(state.next_due, None, now) or (
+            asked_to_wait and beyond_cap(state.next_due, now)
+        )
+        waiting = asked_to_wait and not due
+        if state.disabled_reason or waiting or (due_only and not due):
             if state.disabled_reason or waiting:
                 reason = state.disabled_reason or (
                     f"the server asked to wait until {state.next_due:%Y-%m-%d %H:%M} UTC"
@@ -181,7 +194,12 @@ def collect(
         # claim from this thread would contend with the writes of the main one.
         if shared:
             if not store.claim_sources(
-                [source.name], WORKER_ID, datetime.now(UTC), lease, due_only=due_only
+                [source.name],
+                WORKER_ID,
+                datetime.now(UTC),
+                lease,
+                due_only=due_only,
+                longest_wait=LONGEST_WAIT,
             ):
                 return None, 0.0, None
             claimed.add(source.name)
@@ -194,6 +212,7 @@ def collect(
             files=store.file_states(source.name) if source.kind == "files" else {},
             known=known,
             defer=True,
+            cancel=stop,
         )
         began = time.monotonic()
         try:
@@ -232,9 +251,15 @@ def collect(
             pool.submit(fetch, source): source for source in sources
         }
         # Fetching runs in threads; analysis and writes stay on this thread, one at a time.
-        for future in as_completed(futures):
-            if stop is not None and stop.is_set():
-                break  # what was fetched is written below; the rest waits for next time
+        # It wakes up often: to see a stop (SIGTERM) at once, and to write what is
+        # fetched when a slow source keeps the batch from filling.
+        in_flight = set(futures)
+        oldest_pending = 0.0
+        for future in _as_completed(in_flight, stop):
+            if future is None:
+                if pending and time.monotonic() - oldest_pending >= WRITE_WAIT_SECONDS:
+                    write_pending()
+                continue
             source = futures[future]
             result, seconds, fresh_state = future.result()
             if result is None:
@@ -251,6 +276,8 @@ def collect(
                     error=f"internal error ({exc.__class__.__name__}: {exc}); please report it",
                 )
             seconds += time.monotonic() - began
+            if not pending:
+                oldest_pending = time.monotonic()
             pending.append(_Fetched(source, result, seconds, fresh_state))
             if (
                 len(pending) >= WRITE_BATCH_SOURCES
@@ -261,6 +288,8 @@ def collect(
         store.record_collections(unchanged)
         unchanged.clear()
     finally:
+        if stop is not None and stop.is_set():
+            abort_fetches(stop)  # fetches in progress end now, not at their deadline
         pool.shutdown(wait=stop is None or not stop.is_set(), cancel_futures=True)
         # An error stopped the run: what is not written is released below.
         recorded.difference_update(record.name for record in unchanged)
@@ -283,6 +312,29 @@ def collect(
     if summary.new:
         store.refresh_statistics()
     return summary
+
+
+def _as_completed(
+    futures: set[Future[Any]], stop: threading.Event | None
+) -> Iterator[Future[Any] | None]:
+    """Each future as it completes, and None every WAKE_SECONDS without one; ends early
+    when ``stop`` is set (the futures left are the next run's)."""
+    # A queue fed by done-callbacks: concurrent.futures.wait() would register a waiter on
+    # every pending future at each wake-up, quadratic in the number of sources.
+    done: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+    for future in futures:
+        future.add_done_callback(done.put)
+    left = len(futures)
+    while left:
+        if stop is not None and stop.is_set():
+            return
+        try:
+            future = done.get(timeout=WAKE_SECONDS)
+        except queue.Empty:
+            yield None
+            continue
+        left -= 1
+        yield future
 
 
 @dataclass(slots=True)
@@ -351,6 +403,10 @@ def _record_many(
     records: list[CollectionRecord] = []
     for item in fetched:
         source, result, state = item.source, item.result, item.state
+        # A feed's credentials or token never reach the output, the log or the database.
+        if result.error:
+            result.error = mask_urls_in(result.error)
+        result.problems = [mask_urls_in(p) for p in result.problems]
         outcome = SourceOutcome(
             name=source.name,
             kind=source.kind,

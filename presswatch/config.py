@@ -167,6 +167,9 @@ class RssSourceConfig(_SourceBase):
     url: str
     fulltext: bool = False
     max_feed_mb: int = Field(default=10, gt=0)
+    # Let this feed's redirects and full-text links reach loopback, private and link-local
+    # addresses (an intranet): refused by default unless the feed is on such an address.
+    allow_private_addresses: bool = False
 
     @property
     def location(self) -> str:
@@ -262,6 +265,9 @@ class AlertsConfig(_Strict):
     """Where alerts go and when they fire."""
 
     webhook_url_env: str | None = None
+    # How the webhook's text is escaped: Slack's markup (also Mattermost, Rocket.Chat) or
+    # Teams' Markdown and HTML; "auto" reads it from the webhook's host.
+    webhook_format: Literal["auto", "slack", "teams"] = "auto"
     email: EmailConfig | None = None
     tier1_outlets: list[str] = Field(default_factory=list)
     rules: list[AlertRule] = Field(default_factory=list)
@@ -272,6 +278,65 @@ class DigestConfig(_Strict):
 
     folder: str = "digests"
     email: bool = False
+
+
+class AuthConfig(_Strict):
+    """Who may open the dashboard and who may correct (``dashboard.auth``).
+
+    ``mode``: ``none`` (anyone who reaches the port; for 127.0.0.1), ``oidc`` (OpenID
+    Connect sign-in through Streamlit's st.login: Google Workspace, Microsoft Entra or any
+    provider, whose client is in .streamlit/secrets.toml where presswatch runs) or ``proxy``
+    (a reverse proxy that signs people in and passes who in ``header``). ``readers`` and
+    ``editors`` name people (an e-mail or a user name; ``@example.com`` for a whole
+    domain): empty readers let anyone signed in read, empty editors let every reader
+    correct.
+    """
+
+    mode: Literal["none", "oidc", "proxy"] = "none"
+    # oidc: the [auth.<provider>] section of secrets.toml; None: the [auth] section itself.
+    provider: str | None = None
+    header: str = "X-Forwarded-User"
+    readers: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    editors: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+
+    @field_validator("provider")
+    @classmethod
+    def _check_provider(cls, value: str | None) -> str | None:
+        if value is not None and ("_" in value or not value):
+            raise ValueError(
+                "a provider's name has no underscore (Streamlit's rule): rename its "
+                "[auth.NAME] section and dashboard.auth.provider"
+            )
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        """Whether people must sign in."""
+        return self.mode != "none"
+
+    def may_read(self, user: str) -> bool:
+        """Whether this signed-in person may open the dashboard."""
+        return not self.readers or _listed(user, self.readers) or _listed(user, self.editors)
+
+    def may_edit(self, user: str) -> bool:
+        """Whether this signed-in person may correct tones and mark mentions."""
+        return self.may_read(user) and (not self.editors or _listed(user, self.editors))
+
+
+def _listed(user: str, people: list[str]) -> bool:
+    """Whether ``user`` is one of ``people`` (case aside), or in one of their @domains."""
+    name = user.strip().casefold()
+    for person in people:
+        wanted = person.strip().casefold()
+        if name == wanted or (wanted.startswith("@") and name.endswith(wanted)):
+            return True
+    return False
+
+
+class DashboardConfig(_Strict):
+    """The dashboard's settings: who may open it."""
+
+    auth: AuthConfig = Field(default_factory=AuthConfig)
 
 
 class Config(_Strict):
@@ -286,9 +351,16 @@ class Config(_Strict):
         Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)],
         list[Annotated[str, Field(min_length=1)]],
     ] = Field(default_factory=dict)
+    # Key messages: a name and its French and English phrasings ("souveraineté
+    # européenne", "European sovereignty"), carried per company like a theme.
+    messages: dict[
+        Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)],
+        list[Annotated[str, Field(min_length=1)]],
+    ] = Field(default_factory=dict)
     tone: ToneConfig = Field(default_factory=ToneConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
     # How long a collector worker's claim on a source lasts (several workers sharing one
     # PostgreSQL): a worker that dies mid-fetch loses its sources to the others after this.
     lease_seconds: int = Field(default=600, ge=5, le=86_400)

@@ -14,6 +14,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,10 +29,13 @@ from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.review import manifest_estimates
 from presswatch.store import Store
+from presswatch.urls import mask_urls_in
 
 ARTICLE_COMPANY_COLUMNS = [
     "date",
     "date_precision",
+    "date_source",
+    "first_seen",
     "outlet",
     "title",
     "url",
@@ -51,8 +55,43 @@ ARTICLE_COMPANY_COLUMNS = [
     "article_id",
 ]
 
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where an article's date comes from, as the export's date_source column says it. An
+# article whose feed or file gave no date is dated by its collection time for the
+# timelines, but that is no publication date: its date cell is empty, its date_source
+# says "collection time", and first_seen holds that time (as it does for every article).
+DATE_SOURCES = {
+    "feed": "feed",
+    "page": "page metadata",
+    "metadata": "file metadata",
+    "export": "file",
+    "first_seen": "collection time",
+}
+
+DATE_SOURCE_MEANINGS = {
+    "feed": "the date the feed gave the entry",
+    "page metadata": "the date in the page's metadata (a saved or fetched page)",
+    "file metadata": "the date written in the file's sidecar, front matter or fields",
+    "file": "the date of the item in an exported file (JSON, CSV)",
+    "collection time": "no publication date found: the date is empty, first_seen says when "
+    "presswatch first collected the article",
+}
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection):
+# = + - @ and their fullwidth and small forms (which some spreadsheets fold to ASCII), a
+# pipe (DDE), a tab or a line break; also behind spaces and invisible characters
+# (bidi controls, zero-width spaces, a BOM), which a spreadsheet may drop first.
+_FORMULA_START = re.compile(
+    "[\\s\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]*"
+    "[=+\\-@|\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212\uff5c]"
+    "|[\\t\\r\\n]"
+)
+# The first characters of a cell that can start a match: the regex runs only on those
+# (every cell through the regex cost a third more time to write).
+_FORMULA_FIRST = frozenset(
+    "=+-@|\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212\uff5c\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2065\u2066"
+    "\u2067\u2068\u2069\ufeff\u061c"
+) | {chr(code) for code in range(0x3001) if chr(code).isspace()}
 
 # Rows read from the database at a time, and looked up together (mentions, topics).
 CHUNK_ROWS = 2000
@@ -60,7 +99,7 @@ CHUNK_ROWS = 2000
 
 def neutralize_cell(value: Any) -> Any:
     """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value[:1] in _FORMULA_FIRST and _FORMULA_START.match(value):
         return "'" + value
     return value
 
@@ -87,6 +126,8 @@ LEVELS = ("articles", "mentions", "stories", "daily")
 MENTION_COLUMNS = [
     "date",
     "date_precision",
+    "date_source",
+    "first_seen",
     "outlet",
     "title",
     "url",
@@ -161,6 +202,12 @@ def export_rows(
     for row in store.export_rows(filters, level, limit=limit, chunk=CHUNK_ROWS):
         # The store gives values; the date as the export writes it and the company's role
         # (from the config) are the export's.
+        if "date_source" in columns:
+            source = row["date_source"]
+            row["date_source"] = DATE_SOURCES.get(source, source or "")
+            row["first_seen"] = format_date(row["first_seen"], "datetime")
+            if source == "first_seen":
+                row["published"] = row["date_precision"] = None
         if "date" not in row:
             row["date"] = format_date(row["published"], row["date_precision"])
         row["role"] = roles.get(row["company"], "")
@@ -209,12 +256,13 @@ def write_csv(
     if bom:
         put(b"\xef\xbb\xbf")
     writer.writerow([neutralize_cell(c) for c in columns])
+    formula, first = _FORMULA_START.match, _FORMULA_FIRST
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, CHUNK_ROWS)):
         # neutralize_cell, inlined: a call per cell cost 0.7 s of 2 s for 82,550 rows.
         # The csv module writes None as an empty cell; only text can be a formula.
         writer.writerows(
-            ["'" + v if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v for v in row]
+            ["'" + v if isinstance(v, str) and v[:1] in first and formula(v) else v for v in row]
             for row in batch
         )
         count += len(batch)
@@ -248,13 +296,13 @@ def build_manifest(
                 "name": row["name"],
                 "kind": row.get("kind"),
                 "last_success": _iso(row.get("last_success")),
-                "error": row.get("error") if isinstance(row.get("error"), str) else None,
+                "error": mask_urls_in(row["error"]) if isinstance(row.get("error"), str) else None,
                 "coverage_gaps": [
                     {
                         "start": _iso(g["start"]),
                         "end": _iso(g["end"]),
                         "failures": int(g["failures"]),
-                        "error": g["error"],
+                        "error": mask_urls_in(g["error"]) if isinstance(g["error"], str) else None,
                     }
                     for g in own.to_dict("records")
                 ],
@@ -281,6 +329,8 @@ def build_manifest(
         # Which model gave the tones (a row's tone_by says "person" where someone
         # corrected it).
         "tone_model": store.tone_model(),
+        # What the rows' date_source column means (articles and mentions levels).
+        "date_sources": DATE_SOURCE_MEANINGS if "date_source" in COLUMNS[level] else {},
     }
 
 

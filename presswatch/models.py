@@ -83,11 +83,16 @@ def tone_of_sentences(scored: Mapping[str, float]) -> tuple[float, str]:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A theme of the taxonomy found in an article, with the sentence it stands in."""
+    """A theme of the taxonomy in an article for one company: the keyword and the sentence
+    naming the company it rests on, its weight and its rank (1: the article's main theme
+    for that company)."""
 
     topic: str
     keyword: str
     sentence: str
+    company: str = ""
+    weight: float = 0.0
+    rank: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,8 @@ class Article:
     tone_label: str | None = field(default=None, compare=False)
     company_tones: tuple[CompanyTone, ...] = field(default=(), compare=False)
     topics: tuple[Topic, ...] = field(default=(), compare=False)
+    # Key messages carried, as Topics whose topic is the message and keyword its phrasing.
+    messages: tuple[Topic, ...] = field(default=(), compare=False)
     signature: bytes | None = field(default=None, compare=False, repr=False)
 
     @property

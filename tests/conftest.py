@@ -197,6 +197,10 @@ class Route:
     # this many seconds between bytes (no Content-Length: the body ends when they stop).
     endless: bool = False
     trickle: float = 0.0
+    # A server that trickles its status line and headers: a byte every this many seconds,
+    # the headers padded with this many bytes (then the body at once).
+    header_trickle: float = 0.0
+    header_pad: int = 0
 
 
 @dataclass
@@ -242,6 +246,9 @@ def feed_server() -> Iterator[FeedServer]:
                 self.send_header("ETag", route.etag)
                 self.end_headers()
                 return
+            if route.header_trickle:
+                self._send_headers_slowly(route)
+                return
             self.send_response(route.status)
             for name, value in route.headers.items():
                 self.send_header(name, value)
@@ -254,6 +261,21 @@ def feed_server() -> Iterator[FeedServer]:
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             self.wfile.write(route.body)
+
+        def _send_headers_slowly(self, route: Route) -> None:
+            head = (
+                f"HTTP/1.1 {route.status} OK\r\nX-Padding: {'a' * route.header_pad}\r\n"
+                + "".join(f"{name}: {value}\r\n" for name, value in route.headers.items())
+                + f"Content-Length: {len(route.body)}\r\n\r\n"
+            ).encode()
+            try:
+                for index in range(len(head)):
+                    self.wfile.write(head[index : index + 1])
+                    self.wfile.flush()
+                    time.sleep(route.header_trickle)
+                self.wfile.write(route.body)
+            except OSError:
+                return  # the client gave up: what the test wants
 
         def _send_badly(self, route: Route) -> None:
             pieces = [route.body[i : i + 1] for i in range(len(route.body))]

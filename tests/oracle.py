@@ -61,7 +61,9 @@ class Frames:
         default_factory=lambda: _empty(["article_id", "company", "score", "label", "evidence"])
     )
     topics: pd.DataFrame = field(
-        default_factory=lambda: _empty(["article_id", "topic", "keyword", "sentence"])
+        default_factory=lambda: _empty(
+            ["article_id", "topic", "keyword", "sentence", "company", "weight", "theme_rank"]
+        )
     )
     corrections: pd.DataFrame = field(
         default_factory=lambda: _empty(
@@ -231,8 +233,9 @@ def _by_tone(filters: Filters, frames: Frames) -> Frames:
 
 
 def _by_topic(filters: Filters, frames: Frames) -> Frames:
-    wanted = frames.topics.loc[frames.topics["topic"].isin(filters.topics), "article_id"]
-    return frames.keep_articles(isin(frames.articles["id"], wanted))
+    # A theme is about one company: the (article, company) pairs carrying it are kept.
+    wanted = frames.topics[frames.topics["topic"].isin(filters.topics)]
+    return frames.keep_pairs(wanted[["article_id", "company"]])
 
 
 def isin(values: pd.Series, among: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
@@ -555,10 +558,10 @@ def topics_over_time(
         return pd.DataFrame(columns=columns)
     dated = articles[articles["date_precision"].isin(PLACEABLE[frequency])]
     dated = dated.assign(period=_period_start(dated["published"], frequency))
-    per_article = topics[["article_id", "topic"]].drop_duplicates()
+    per_pair = topics[["article_id", "company", "topic"]].drop_duplicates()
     joined = (
         pairs[["article_id", "company"]]
-        .merge(per_article, on="article_id")
+        .merge(per_pair, on=["article_id", "company"])
         .merge(dated[["id", "period"]], left_on="article_id", right_on="id")
     )
     if joined.empty:
@@ -583,8 +586,8 @@ def topic_counts(
     pairs = article_companies(articles, mentions)
     if pairs.empty or topics.empty:
         return pd.DataFrame(columns=["company", "topic", "articles"])
-    per_article = topics[["article_id", "topic"]].drop_duplicates()
-    joined = pairs[["article_id", "company"]].merge(per_article, on="article_id")
+    per_pair = topics[["article_id", "company", "topic"]].drop_duplicates()
+    joined = pairs[["article_id", "company"]].merge(per_pair, on=["article_id", "company"])
     counted = joined.groupby(["company", "topic"])["article_id"].nunique().rename("articles")
     return rank_topic_counts(counted.reset_index())
 

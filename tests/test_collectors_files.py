@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from collectors import CollectContext
 from collectors.files import collect_folder
@@ -256,7 +259,7 @@ def test_more_bad_input_is_reported(tmp_path: Path) -> None:
     assert "bad.jsonl: line 2 is not JSON" in problems
     assert "huge.txt: larger than 50 MB (500 MB): not read" in problems
     assert result.articles == []  # type: ignore[attr-defined]
-    assert "link.txt" not in problems  # skipped silently: it leads out of the folder
+    assert "link.txt: not read: a link leads out of the folder" in problems
 
 
 def test_latin1_text(tmp_path: Path) -> None:
@@ -283,3 +286,118 @@ def test_furniture_of_seed_003_is_left_out(seeds_dir: Path) -> None:
         assert furniture not in tribune.text
     original = (seeds_dir / "003_bac9d4bfc824f801.txt").read_text(encoding="utf-8")
     assert "Sujets les + lus" in original  # the file itself is never modified
+
+
+def test_one_hostile_file_is_one_note_and_the_others_are_stored(tmp_path: Path) -> None:
+    # A loop of links made the whole source fail (RuntimeError), and so did a JSON export
+    # nested 100,000 deep (RecursionError), on every run.
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Titre\nMistral AI recrute à Paris.", encoding="utf-8")
+    (folder / "loop-a.txt").symlink_to(folder / "loop-b.txt")
+    (folder / "loop-b.txt").symlink_to(folder / "loop-a.txt")
+    (folder / "nested.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    deep = {"text": "Un texte.", "extra": {}}
+    inner = deep["extra"]
+    for _ in range(40):  # readable by Python, deeper than any export needs
+        inner["next"] = {}
+        inner = inner["next"]
+    (folder / "deep.json").write_text(json.dumps([deep]), encoding="utf-8")
+    result = collect(folder)
+    assert result.status == "ok"  # type: ignore[attr-defined]
+    assert [a.entry_key for a in result.articles] == ["good.txt"]  # type: ignore[attr-defined]
+    problems = "\n".join(result.problems)  # type: ignore[attr-defined]
+    assert "loop-a.txt: not read: the link loops or leads nowhere" in problems
+    assert "nested.json: the file nests JSON more than 32 levels deep: not read" in problems
+    assert "deep.json: the file nests JSON more than 32 levels deep" in problems
+
+
+def test_a_reader_crash_in_one_file_is_one_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import collectors.files as files
+
+    def explode(data: bytes, suffix: str) -> list[files.Fields]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(files.SINGLE_READERS, ".md", explode)
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Titre\nMistral AI recrute.", encoding="utf-8")
+    (folder / "bad.md").write_text("# Titre\nTexte.", encoding="utf-8")
+    result = collect(folder)
+    assert [a.entry_key for a in result.articles] == ["good.txt"]  # type: ignore[attr-defined]
+    assert result.problems == [  # type: ignore[attr-defined]
+        "bad.md: cannot be read (RecursionError: maximum recursion depth exceeded): "
+        "skipped, the other files are collected"
+    ]
+
+
+BILLION_LAUGHS = """title: &a0 "lol"
+l1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]
+l2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]
+l3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]
+l4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]
+l5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]
+l6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]
+l7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]
+l8: &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]
+notes: *a8
+"""
+
+
+def test_yaml_aliases_are_refused_in_front_matter_and_sidecars(tmp_path: Path) -> None:
+    # 1 KB of aliases; each level multiplies by ten. The title must never expand.
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "front.md").write_text(
+        "---\n" + BILLION_LAUGHS + "---\nLe corps du texte sur Mistral AI.", encoding="utf-8"
+    )
+    (folder / "side.txt").write_text("Titre\nLe texte sur Mistral AI.", encoding="utf-8")
+    (folder / "side.meta.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    (folder / "short.txt").write_text("Titre\nLe texte.", encoding="utf-8")
+    (folder / "short.meta.yaml").write_text("outlet: &o Le Journal\nauthor: *o\n", encoding="utf-8")
+    (folder / "good.txt").write_text("Titre\nMistral AI recrute.", encoding="utf-8")
+    result = collect(folder)
+    assert [a.entry_key for a in result.articles] == ["good.txt"]  # type: ignore[attr-defined]
+    problems = "\n".join(result.problems)  # type: ignore[attr-defined]
+    assert "front.md: its front matter uses a YAML alias (*a0, line 2)" in problems
+    assert "side.txt: its metadata file side.meta.yaml uses a YAML alias (*a0, line 2)" in problems
+    assert "short.txt: its metadata file short.meta.yaml uses a YAML alias (*o, line 2)" in problems
+    assert "write the value out" in problems
+
+
+def test_a_linked_folder_leading_outside_stores_nothing_from_outside(tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Titre\nNe doit pas sortir.", encoding="utf-8")
+    folder = tmp_path / "clips"
+    (folder / "inside").mkdir(parents=True)
+    (folder / "inside" / "ok.txt").write_text("Titre\nMistral AI recrute.", encoding="utf-8")
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    (folder / "alias").symlink_to(folder / "inside", target_is_directory=True)
+    result = collect(folder, glob="*/*.txt")
+    keys = sorted(a.entry_key for a in result.articles)  # type: ignore[attr-defined]
+    assert keys == ["alias/ok.txt", "inside/ok.txt"]  # a link inside the folder is followed
+    problems = "\n".join(result.problems)  # type: ignore[attr-defined]
+    assert "linked/secret.txt: not read: a link leads out of the folder" in problems
+    assert all("Ne doit pas sortir" not in a.text for a in result.articles)  # type: ignore[attr-defined]
+
+
+def test_a_file_over_the_limit_is_refused_and_a_large_one_read_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    line = "Mistral AI a presente un modele de langage a Paris, mardi matin.\n"
+    # cp1252, whose first accented letter lies past the start that the encoding is
+    # guessed from: the guess looks where the text stops being UTF-8.
+    big = ("Titre\n" + line * 12_000 + "Dernière ligne à lire, l’été.").encode("cp1252")
+    (folder / "big.txt").write_bytes(big)
+    (folder / "over.txt").write_bytes(b"Titre\n" + b"x" * (2 * 1024 * 1024))
+    result = collect(folder, max_file_mb=1)
+    assert result.problems == [  # type: ignore[attr-defined]
+        "over.txt: larger than 1 MB (2 MB): not read; raise max_file_mb for this source "
+        "if it is really an article"
+    ]
+    (article,) = result.articles  # type: ignore[attr-defined]
+    assert article.title == "Titre" and article.text.endswith("Dernière ligne à lire, l’été.")
+    assert article.text.count("\n") == 12_000

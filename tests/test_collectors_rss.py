@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -427,3 +428,176 @@ def test_identity_rules_of_feed_entries() -> None:
         "several entries share the guid 'https://same.example.com/' under different links: "
         "each is identified by its link"
     ]
+
+
+RSS_DATES = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Jornal</title><language>pt-BR</language>
+<item><title>Data impossível</title><link>https://jornal.example.com/a</link>
+  <pubDate>Sun, 22 Nov 2026 10:05:00 +9900</pubDate><description>Texto.</description></item>
+<item><title>Data relativa</title><link>https://jornal.example.com/b</link>
+  <pubDate>hier</pubDate><description>Texto.</description></item>
+<item><title>Data em português</title><link>https://jornal.example.com/c</link>
+  <pubDate>sáb, 21 nov 2026 10:05:00 -0300</pubDate><description>Texto.</description></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_feed_dates_refused_relative_and_portuguese(fast: bool) -> None:
+    from collectors.rss import parse_feed
+
+    result = parse_feed(RSS_DATES.encode(), "Jornal", context(), fast=fast)
+    impossible, relative, portuguese = result.articles
+    # Refused, not moved by 99 hours: the collection time stands in, and says so.
+    assert impossible.date_source == "first_seen"
+    assert "unreadable_date" in impossible.flags
+    assert any(
+        p.startswith("entry 1: its published date") and "+9900 does not exist" in p
+        for p in result.problems
+    )
+    # "hier" is the day before the collection, with no invented hour.
+    assert (relative.published, relative.date_precision) == (
+        datetime(2026, 11, 21, tzinfo=UTC),
+        "day",
+    )
+    assert relative.date_source == "feed"
+    assert portuguese.published == datetime(2026, 11, 21, 13, 5, tzinfo=UTC)
+    assert portuguese.date_source == "feed"
+
+
+def test_a_server_trickling_its_headers_stops_at_the_deadline(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The deadline covers the whole fetch: status line and headers sent a byte every 50 ms
+    # (about 25 s of headers) used to be waited for, and the body deadline began after.
+    monkeypatch.setattr(http, "FETCH_DEADLINE_SECONDS", 1.0)
+    feed_server.routes["/slow-headers"] = Route(FEED_BYTES, header_trickle=0.05, header_pad=400)
+    result = collect_feed(source(feed_server, "/slow-headers"), context())
+    assert result.status == "failed"
+    assert result.error == (
+        "the server sent the feed too slowly (0 KB in 1 s): stopped; it is asked again next time"
+    )
+
+
+@pytest.fixture
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The addresses every socket of the test tries to connect to."""
+    attempts: list[str] = []
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def record(self: socket.socket, address: object) -> None:
+        attempts.append(str(address[0]) if isinstance(address, tuple) else str(address))
+        connect(self, address)
+
+    def record_ex(self: socket.socket, address: object) -> int:
+        attempts.append(str(address[0]) if isinstance(address, tuple) else str(address))
+        return connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", record)
+    monkeypatch.setattr(socket.socket, "connect_ex", record_ex)
+    return attempts
+
+
+def test_redirects_to_internal_addresses_are_refused_before_connecting(
+    feed_server: FeedServer, connections: list[str]
+) -> None:
+    # A feed on 127.0.0.1 may redirect to 127.0.0.1 (or localhost): the source is there
+    # itself. Not to another kind of internal address, and never to a metadata service.
+    port = feed_server.base_url.rsplit(":", 1)[1]
+    targets = {
+        "/metadata": ("http://169.254.169.254/latest/meta-data/", "a cloud metadata address"),
+        "/intranet": ("http://10.20.30.40/feed.xml", "a private address"),
+        "/ula": ("http://[fd00::1]/feed.xml", "a private address"),
+        "/link-local": ("http://169.254.1.1/feed.xml", "a link-local address"),
+    }
+    for path, (location, _kind) in targets.items():
+        feed_server.routes[path] = Route(status=302, headers={"Location": location})
+    feed_server.routes["/local"] = Route(
+        status=302, headers={"Location": f"http://localhost:{port}/feed.xml"}
+    )
+    feed_server.routes["/feed.xml"] = Route(FEED_BYTES)
+    for path, (location, kind) in targets.items():
+        result = collect_feed(source(feed_server, path), context())
+        address = location.split("/")[2].strip("[]")
+        assert result.status == "failed", path
+        assert result.error == (
+            f"refused to fetch {location}: it leads to {address}, {kind}; presswatch reaches "
+            "internal addresses only for a source that is itself on one, or with "
+            "allow_private_addresses: true on the source 'Test feed' in config.yaml"
+        )
+    assert result.http_status is None
+    assert set(connections) <= {"127.0.0.1", "::1"}  # no attempt anywhere else
+    assert collect_feed(source(feed_server, "/local"), context()).status == "ok"
+
+    allowed = RssSourceConfig(
+        name="Intranet",
+        kind="rss",
+        url=feed_server.url("/intranet"),
+        allow_private_addresses=True,
+    )
+    result = collect_feed(allowed, context())
+    # Allowed: the connection is attempted (and refused by the tests' own guard).
+    assert "10.20.30.40" in connections
+    assert (result.error or "").endswith("tests may only reach 127.0.0.1, not 10.20.30.40")
+
+
+def test_every_kind_of_internal_address_is_named() -> None:
+    import ipaddress
+
+    kinds = {
+        "127.0.0.1": "a loopback address",
+        "::1": "a loopback address",
+        "0.0.0.0": "a loopback address",
+        "10.1.2.3": "a private address",
+        "192.168.1.1": "a private address",
+        "fd00::1": "a private address",
+        "::ffff:10.0.0.1": "a private address",
+        "169.254.10.1": "a link-local address",
+        "fe80::1": "a link-local address",
+        "169.254.169.254": "a cloud metadata address",
+        "fd00:ec2::254": "a cloud metadata address",
+        "100.64.0.1": "a reserved address",
+        "93.184.215.14": None,
+        "2a00:1450:4007:80e::200e": None,
+    }
+    for text, kind in kinds.items():
+        assert http.address_kind(ipaddress.ip_address(text)) == kind, text
+    # A feed on 127.0.0.1 may reach loopback addresses only; metadata needs the key.
+    policy = http.AddressPolicy.for_source("http://127.0.0.1:8080/feed.xml", "Local")
+    assert policy.allowed == {"a loopback address"}
+    policy.check("http://[::1]/", [ipaddress.ip_address("::1")])
+    with pytest.raises(http.AddressRefused, match="allow_private_addresses: true on the source"):
+        policy.check("http://10.0.0.1/", [ipaddress.ip_address("10.0.0.1")])
+    anything = http.AddressPolicy.for_source("http://127.0.0.1/", "Local", allow_private=True)
+    anything.check("http://169.254.169.254/", [ipaddress.ip_address("169.254.169.254")])
+
+
+def test_a_cancelled_collection_cuts_a_fetch_in_the_middle_of_its_headers(
+    feed_server: FeedServer,
+) -> None:
+    import dataclasses
+    import threading
+
+    # Headers a byte every 0.2 s (about 100 s of them): the stop must not wait for them.
+    feed_server.routes["/stalled"] = Route(FEED_BYTES, header_trickle=0.2, header_pad=400)
+    stop = threading.Event()
+    results: list[object] = []
+    cancellable = dataclasses.replace(context(), cancel=stop)
+    fetching = threading.Thread(
+        target=lambda: results.append(collect_feed(source(feed_server, "/stalled"), cancellable))
+    )
+    fetching.start()
+    assert wait_until(lambda: any(p == "/stalled" for p, _ in feed_server.requests))
+    stop.set()
+    assert http.abort_fetches(stop) == 1
+    fetching.join(timeout=30)
+    assert not fetching.is_alive()
+    (result,) = results
+    assert result.error == "the feed was not fetched: the collection is stopping"  # type: ignore[attr-defined]
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.05)
+    return condition()

@@ -25,7 +25,29 @@ def to_csv_bytes(frame: pd.DataFrame, *, delimiter: str = ",", bom: bool = True)
     return sink.getvalue()
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1",
+        "+33 1 23",
+        "-2",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "\nx",
+        # Fullwidth and small forms, which spreadsheets may fold to = + - @.
+        '＝HYPERLINK("http://evil.test")',
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        "﹦1",
+        # Behind a space, a right-to-left override or a zero-width space.
+        " =1+1",
+        "\u202e=1+1",
+        "\u200b@SUM(A1)",
+        "|cmd",
+    ],
+)
 def test_cells_that_would_be_formulas_are_neutralized(value: str) -> None:
     assert neutralize_cell(value) == "'" + value
 
@@ -33,6 +55,13 @@ def test_cells_that_would_be_formulas_are_neutralized(value: str) -> None:
 def test_plain_cells_are_untouched() -> None:
     assert neutralize_cell("Mistral AI lève 600 M€") == "Mistral AI lève 600 M€"
     assert neutralize_cell(3) == 3
+
+
+def test_every_written_cell_that_a_spreadsheet_would_run_is_neutralized() -> None:
+    hostile = ["＝1+1", "\u202e=cmd|' /C calc'!A0", " -2+3", "Mistral AI – 600 M€"]
+    frame = pd.DataFrame({"title": hostile})
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), encoding="utf-8-sig")
+    assert back["title"].tolist() == ["'" + v for v in hostile[:3]] + [hostile[3]]
 
 
 def test_csv_round_trips_with_accents_and_no_formula() -> None:

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -196,3 +197,37 @@ def test_a_preview_is_the_first_rows_of_the_export(store: Store, tmp_path: Path)
         whole = list(export.export_rows(store, FILTERS[0], config, level))
         assert len(whole) > 12, level
         assert list(export.export_rows(store, FILTERS[0], config, level, limit=12)) == whole[:12]
+
+
+def test_a_collection_time_is_never_exported_as_a_publication_date(
+    store: Store, tmp_path: Path
+) -> None:
+    """An article dated by its collection time has an empty date, a date_source saying
+    so and its first_seen; a dated one keeps its date and says where it comes from; the
+    story's date is its first copy with a date of its own."""
+    config = _config(tmp_path)
+    dated, undated = generated_articles(3)[1:3]
+    dated = dataclasses.replace(dated, date_source="feed")
+    collected = datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+    undated = dataclasses.replace(
+        undated,
+        published=collected,
+        date_precision="datetime",
+        date_source="first_seen",
+        story_id=dated.story_id or dated.id,
+    )
+    store.save_articles([dated, undated])
+    for level in ("articles", "mentions"):
+        rows = _rows(store, FILTERS[0], config, level).drop_duplicates("article_id")
+        cells = rows.set_index("article_id")
+        assert cells.loc[undated.id, "date"] == ""
+        assert pd.isna(cells.loc[undated.id, "date_precision"])
+        assert cells.loc[undated.id, "date_source"] == "collection time"
+        assert cells.loc[undated.id, "first_seen"].startswith(str(datetime.now(UTC).year))
+        assert cells.loc[dated.id, "date"] == export.format_date(dated.published, "datetime")
+        assert cells.loc[dated.id, "date_source"] == "feed"
+    stories = _rows(store, FILTERS[0], config, "stories")
+    assert set(stories["date"]) <= {export.format_date(dated.published, "datetime"), ""}
+    assert export.format_date(collected, "datetime") not in set(stories["date"])
+    manifest, _path = export.export_to_file(store, FILTERS[0], config, tmp_path / "a.csv")
+    assert "collection time" in manifest["date_sources"]

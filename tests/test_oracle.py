@@ -56,6 +56,8 @@ def build(rows: list[tuple[str | None, str | None, str | None, str, list[str], s
                 "topic": "funding" if index % 2 else "talent",
                 "keyword": "k",
                 "sentence": "s",
+                # A theme is about one company: the article's first, when it names one.
+                "company": row[4][0] if row[4] else "",
             }
         )
     return Frames(
@@ -64,7 +66,9 @@ def build(rows: list[tuple[str | None, str | None, str | None, str, list[str], s
             mentions, columns=["id", "article_id", "company", "prominence", "start", "sentence"]
         ),
         tones=pd.DataFrame(tones, columns=["article_id", "company", "score", "label", "evidence"]),
-        topics=pd.DataFrame(topics, columns=["article_id", "topic", "keyword", "sentence"]),
+        topics=pd.DataFrame(
+            topics, columns=["article_id", "topic", "keyword", "sentence", "company"]
+        ),
     )
 
 

@@ -7,9 +7,16 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from collectors.schedule import BACKOFF_CAP, is_due, next_collection, parse_retry_after
+from collectors.schedule import (
+    BACKOFF_CAP,
+    is_due,
+    next_collection,
+    parse_retry_after,
+    read_retry_after,
+)
 from presswatch.collect import collect
 from presswatch.config import Config
+from presswatch.models import CollectionRecord
 from presswatch.store import Store
 from tests.conftest import FeedServer, Route
 from tests.test_collectors_rss import ATOM_EN
@@ -121,3 +128,68 @@ def test_at_most_two_requests_at_once_per_host(
     summary = collect(config, store)
     assert len(summary.outcomes) == 6 and not summary.failed
     assert feed_server.concurrency[1] == 2
+
+
+def test_absurd_retry_after_values_are_capped_or_told_in_words() -> None:
+    # 99999999999 s was a wait until year 5195; 300000000000 s an OverflowError.
+    for value in ("99999999999", "300000000000", "Thu, 01 Jan 5195 00:00:00 GMT"):
+        assert parse_retry_after(value, NOW) == NOW + BACKOFF_CAP, value
+    when, note = read_retry_after("3e11", NOW)
+    assert when is None and "neither seconds nor an HTTP date" in note
+    when, note = read_retry_after("Thu, 01 Jan 5195 00:00:00 GMT", NOW)
+    assert note == "it asked to wait until 5195-01-01: waiting 24 hours at most"
+    asked = NOW + timedelta(days=365 * 3000)
+    upcoming = next_collection(now=NOW, every=EVERY, failures=1, http_status=429, retry_after=asked)
+    assert upcoming.next_due == NOW + BACKOFF_CAP
+
+
+def test_every_backoff_is_capped_even_after_many_failures() -> None:
+    for failures in (40, 64, 1000, 10**6):
+        upcoming = next_collection(now=NOW, every=EVERY, failures=failures, http_status=500)
+        assert upcoming.next_due is not None
+        assert upcoming.next_due - NOW <= BACKOFF_CAP * 1.1
+
+
+def test_a_huge_retry_after_is_one_failure_in_words_and_a_day_at_most(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    feed_server.routes["/huge.xml"] = Route(status=429, headers={"Retry-After": "300000000000"})
+    feed_server.routes["/year.xml"] = Route(status=503, headers={"Retry-After": "99999999999"})
+    config = write_config(
+        sources=[
+            {"name": "Huge", "kind": "rss", "url": feed_server.url("/huge.xml")},
+            {"name": "Year", "kind": "rss", "url": feed_server.url("/year.xml")},
+        ]
+    )
+    summary = collect(config, store)
+    errors = {o.name: o.error or "" for o in summary.failed}
+    assert "internal error" not in errors["Huge"] and "waiting 24 hours at most" in errors["Huge"]
+    for name in ("Huge", "Year"):
+        state = store.source_state(name)
+        assert state is not None and state.next_due is not None
+        assert state.next_due - datetime.now(UTC) <= BACKOFF_CAP + timedelta(minutes=1)
+
+
+def test_a_wait_stored_before_the_cap_is_over(
+    write_config: Callable[..., Config], feed_server: FeedServer, store: Store
+) -> None:
+    feed_server.routes["/feed.xml"] = Route(ATOM_EN.encode())
+    config = write_config(
+        sources=[{"name": "Feed", "kind": "rss", "url": feed_server.url("/feed.xml")}]
+    )
+    store.sync_sources((s.name, s.kind, s.location) for s in config.sources)
+    far = datetime(5195, 1, 1, tzinfo=UTC)
+    store.record_collections(
+        [
+            CollectionRecord(
+                "Feed",
+                {"http_status": 429, "next_due": far, "consecutive_failures": 1},
+                datetime.now(UTC),
+                ok=False,
+                http_status=429,
+                error="asked to wait",
+            )
+        ]
+    )
+    summary = collect(config, store, due_only=True)
+    assert [o.status for o in summary.outcomes] == ["ok"] and not summary.skipped

@@ -72,9 +72,14 @@ def generated_articles(count: int = 300) -> list[Article]:
                     CompanyTone(c, 0.0, rng.choice(["positive", "neutral", "negative"]), "…")
                     for c in companies
                 ),
+                # Themes are about one company each: the first, and the last for Modèles.
                 topics=(
-                    ((Topic("Funding", "levée", "…"),) if n % 4 == 0 else ())
-                    + ((Topic("Modèles", "modèle", "…"),) if n % 6 == 0 else ())
+                    ((Topic("Funding", "levée", "…", companies[0], 2.0, 1),) if n % 4 == 0 else ())
+                    + (
+                        (Topic("Modèles", "modèle", "…", companies[-1], 3.0, 1),)
+                        if n % 6 == 0
+                        else ()
+                    )
                 ),
             )
         )
@@ -306,6 +311,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
         "migrated schema 10 -> 11",
         "migrated schema 11 -> 12",
         "migrated schema 12 -> 13",
+        "migrated schema 13 -> 14",
     ]
     assert rows() == current
     assert _rollups(store) == before

@@ -79,6 +79,52 @@ def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
     assert stored() == 2
 
 
+def test_a_stalled_source_holds_neither_the_others_articles_nor_the_stop(
+    write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
+) -> None:
+    # A server trickling its headers (200 s of them) kept the healthy feed's articles
+    # unwritten until it ended, and SIGTERM waited for it too.
+    feed_server.routes["/feed.xml"] = Route(rss(["Premier article"]))
+    feed_server.routes["/stalled.xml"] = Route(
+        rss(["Jamais écrit"]), header_trickle=0.5, header_pad=400
+    )
+    config = write_config(
+        sources=[
+            {"name": "Journal", "kind": "rss", "url": feed_server.url("/feed.xml"), "every": "2s"},
+            {
+                "name": "Stalled",
+                "kind": "rss",
+                "url": feed_server.url("/stalled.xml"),
+                "every": "2s",
+            },
+        ]
+    )
+    database = tmp_path / "data" / "test.db"
+
+    def stored() -> int:
+        if not database.exists():
+            return 0
+        with Store(f"sqlite:///{database}") as store:
+            return store.count_articles()
+
+    watcher = start_watcher(config)
+    try:
+        assert wait_for(lambda: stored() == 1, 40), "the healthy feed waited for the stalled one"
+        assert any(path == "/stalled.xml" for path, _ in feed_server.requests)
+        started = time.monotonic()
+        watcher.send_signal(signal.SIGTERM)
+        _out, err = watcher.communicate(timeout=60)
+        stopped_after = time.monotonic() - started
+        assert watcher.returncode == 0, err
+        # Within 2 s on an idle machine; the bound leaves room for a shared one, and is far
+        # below the 200 s the stalled server would take.
+        assert stopped_after < 6, f"stopped {stopped_after:.1f} s after SIGTERM"
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    assert stored() == 1
+
+
 def test_collect_refuses_while_a_collector_holds_the_database(
     write_config: Callable[..., Config], tmp_path: Path
 ) -> None:

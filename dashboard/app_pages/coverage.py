@@ -13,6 +13,7 @@ from dashboard.data import (
     load_article,
     load_article_reviews,
     load_article_tones,
+    load_collection_dated,
     load_listing,
     load_other_languages,
     load_republished,
@@ -21,7 +22,17 @@ from dashboard.data import (
     save_correction,
     save_review,
 )
-from dashboard.render import SEARCH_COLOR, article_html, company_colors, highlight
+from dashboard.render import (
+    SEARCH_COLOR,
+    article_html,
+    company_colors,
+    date_line,
+    highlight,
+    md,
+    one_line,
+    plain,
+    table,
+)
 from dashboard.view import View
 from presswatch.export import format_date
 from presswatch.models import MentionKey
@@ -75,13 +86,18 @@ else:
 
 if undated is not None and undated_total:
     with st.expander(
-        view.t("Undated articles ({count}): outside any period, listed here", count=undated_total)
+        view.t(
+            "Undated articles ({count}): outside any period, listed here",
+            count=f"{undated_total:d}",
+        )
     ):
         if undated_total > len(undated):
             st.caption(view.t("The {shown} collected last:", shown=f"{len(undated):,}"))
         st.dataframe(
-            undated[["outlet", "title", "source"]].fillna(
-                {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+            table(
+                undated[["outlet", "title", "source"]].fillna(
+                    {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+                )
             ),
             hide_index=True,
             column_config={
@@ -106,8 +122,10 @@ if not other_languages.empty:
             )
         )
         st.dataframe(
-            other_languages[["language", "outlet", "title", "companies"]].fillna(
-                {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+            table(
+                other_languages[["language", "outlet", "title", "companies"]].fillna(
+                    {"title": view.t("(untitled)"), "outlet": view.t("(unknown outlet)")}
+                )
             ),
             hide_index=True,
             column_config={
@@ -135,10 +153,16 @@ if listing.empty:
     )
     st.stop()
 
+# A collection time is no publication date: it says so (the article view says more).
+collection_dated = load_collection_dated(view.database, tuple(listing["id"]))
 listing = listing.assign(
     date=[
-        format_date(p, q) or view.t("(undated)")
-        for p, q in zip(listing["published"], listing["date_precision"], strict=True)
+        view.t("first seen {date}", date=format_date(p, "day"))
+        if article_id in collection_dated
+        else format_date(p, q) or view.t("(undated)")
+        for article_id, p, q in zip(
+            listing["id"], listing["published"], listing["date_precision"], strict=True
+        )
     ],
     title=listing["title"].fillna(view.t("(untitled)")),
     # Each company's tone, in the order of the companies.
@@ -160,19 +184,21 @@ if total > len(listing):
         )
     )
 st.dataframe(
-    listing[
-        [
-            "date",
-            "outlet",
-            "title",
-            "companies",
-            "tones",
-            "topics",
-            "mentions",
-            "pickups",
-            "language",
+    table(
+        listing[
+            [
+                "date",
+                "outlet",
+                "title",
+                "companies",
+                "tones",
+                "topics",
+                "mentions",
+                "pickups",
+                "language",
+            ]
         ]
-    ],
+    ),
     hide_index=True,
     column_config={
         "date": view.t("Date"),
@@ -202,12 +228,12 @@ if total > STORIES_WITHOUT_ASKING and not st.toggle(
 else:
     republished, republished_total = load_republished(view.database, view.filters, LISTED, typed)
 if republished is not None and republished_total:
-    with st.expander(view.t("Republished stories ({count})", count=republished_total)):
+    with st.expander(view.t("Republished stories ({count})", count=f"{republished_total:d}")):
         st.caption(
             view.t("Copies of one story (wire copy, one piece under several URLs) count once.")
         )
         st.dataframe(
-            republished.head(LISTED)[["title", "pickups", "outlets", "companies"]],
+            table(republished.head(LISTED)[["title", "pickups", "outlets", "companies"]]),
             hide_index=True,
             column_config={
                 "title": view.t("First copy's title"),
@@ -217,8 +243,40 @@ if republished is not None and republished_total:
             },
         )
 
+
+def _tone_form(tones: pd.DataFrame, article_id: str) -> None:
+    """Correct a company's tone in the article, recorded under the signed-in reader's
+    name (else the name typed)."""
+    with st.form("correct_tone", clear_on_submit=True):
+        st.caption(view.t("Correct a tone: a person's label always wins over the model."))
+        left, middle, right = st.columns(3)
+        company = left.selectbox(
+            view.t("Company"), tones["company"].tolist(), key="correct_company"
+        )
+        label = middle.selectbox(
+            view.t("Tone"),
+            ["positive", "neutral", "negative"],
+            format_func=view.t,
+            key="correct_label",
+        )
+        # Signed in: the correction is recorded under that name, never a typed one.
+        author = view.user or right.text_input(view.t("Your name"), key="correct_author")
+        if st.form_submit_button(view.t("Save the correction")):
+            if not author.strip():
+                st.error(view.t("Give your name: each correction is kept with who made it."))
+            else:
+                save_correction(view.database, article_id, label, author.strip(), company, None)
+                st.success(
+                    view.t(
+                        "Tone of {company} set to {label}.",
+                        company=md(company),
+                        label=md(view.t(label)),
+                    )
+                )
+
+
 labels: dict[str, str] = {
-    str(key): f"{date} · {outlet} · {str(title)[:90]}"
+    str(key): one_line(f"{date} · {outlet} · {str(title)[:90]}")
     for key, date, outlet, title in zip(
         listing["id"], listing["date"], listing["outlet"], listing["title"], strict=True
     )
@@ -247,17 +305,17 @@ shown = [
 unknown = view.t("unknown")
 meta = [
     view.t("Outlet: {outlet}", outlet=article.outlet or unknown),
-    view.t("Date: {date}", date=format_date(article.published, article.date_precision) or unknown),
+    date_line(article.published, article.date_precision, article.date_source, view.t),
     view.t("Language: {language}", language=article.language or unknown),
 ]
 if article.url:
     meta.append(view.t("URL: {url}", url=article.url))
-st.text(" · ".join(meta))
+st.text(plain(" · ".join(meta)))
 counts = pd.Series([m.company for m in shown]).value_counts()
 st.text(
     view.t(
         "Mentions: {counts}",
-        counts=", ".join(f"{name} ({count})" for name, count in counts.items()),
+        counts=plain(", ".join(f"{name} ({count})" for name, count in counts.items())),
     )
 )
 
@@ -272,8 +330,10 @@ if article.tone_label:
     )
 if not tones.empty:
     st.dataframe(
-        tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
-            tone=tones["tone"].map(view.t)
+        table(
+            tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
+                tone=tones["tone"].map(view.t)
+            )
         ),
         hide_index=True,
         column_config={
@@ -285,32 +345,18 @@ if not tones.empty:
         },
         key="tones",
     )
-    with st.form("correct_tone", clear_on_submit=True):
-        st.caption(view.t("Correct a tone: a person's label always wins over the model."))
-        left, middle, right = st.columns(3)
-        company = left.selectbox(
-            view.t("Company"), tones["company"].tolist(), key="correct_company"
+    if view.may_edit:
+        _tone_form(tones, article.id)
+    else:
+        st.caption(
+            view.t(
+                "Only the editors named in dashboard.auth.editors may correct a tone or "
+                "mark a mention."
+            )
         )
-        label = middle.selectbox(
-            view.t("Tone"),
-            ["positive", "neutral", "negative"],
-            format_func=view.t,
-            key="correct_label",
-        )
-        author = right.text_input(view.t("Your name"), key="correct_author")
-        if st.form_submit_button(view.t("Save the correction")):
-            if not author.strip():
-                st.error(view.t("Give your name: each correction is kept with who made it."))
-            else:
-                save_correction(view.database, article.id, label, author.strip(), company, None)
-                st.success(
-                    view.t(
-                        "Tone of {company} set to {label}.", company=company, label=view.t(label)
-                    )
-                )
 topic_names = sorted({t.topic for t in article.topics})
 if topic_names:
-    st.text(view.t("Topics: {topics}", topics=", ".join(topic_names)))
+    st.text(view.t("Topics: {topics}", topics=plain(", ".join(topic_names))))
 
 title_spans = [(m.start, m.end, m.company) for m in shown if m.field == "title"]
 text_spans = [(m.start, m.end, m.company) for m in shown if m.field == "text"]
@@ -334,7 +380,7 @@ def _review_panel() -> None:
     """A random sample of a company's mentions, each marked right or wrong by a button:
     the estimate beside the company moves, and a wrong mention leaves every figure."""
     company = st.selectbox(view.t("Company"), view.companies, key="review_company")
-    reviewer = st.text_input(view.t("Your name"), key="review_author")
+    reviewer = view.user or st.text_input(view.t("Your name"), key="review_author")
     st.text(
         view.t(
             "Precision of {company}: {estimate}",
@@ -358,12 +404,12 @@ def _review_panel() -> None:
     sample: pd.DataFrame = drawn[1]
     verdicts: dict[int, str] = drawn[2]
     if sample.empty:
-        st.info(view.t("Every mention of {company} has been reviewed.", company=company))
+        st.info(view.t("Every mention of {company} has been reviewed.", company=md(company)))
         return
     st.caption(
         view.t(
             "Is {company} meant? Each answer is saved at once (a new one replaces it).",
-            company=company,
+            company=md(company),
         )
     )
     for number, row in enumerate(sample.to_dict("records")):
@@ -394,7 +440,7 @@ def _review_panel() -> None:
                 on_click=_mark,
                 args=(None, *arguments),
             )
-            st.caption(view.t("Marked {verdict}.", verdict=view.t(verdicts[number])))
+            st.caption(view.t("Marked {verdict}.", verdict=md(view.t(verdicts[number]))))
     if st.session_state.pop("review_unnamed", False):
         st.error(view.t("Give your name: each mark is kept with who made it."))
 
@@ -403,7 +449,8 @@ def _mark(
     verdict: str | None, key: MentionKey, number: int, reviewer: str, verdicts: dict[int, str]
 ) -> None:
     """A button's click: save the verdict (None: remove it) before the page runs again."""
-    name = str(st.session_state.get("review_author", reviewer)).strip()
+    # Signed in: the mark is recorded under that name, never a typed one.
+    name = view.user or str(st.session_state.get("review_author", reviewer)).strip()
     if not name:
         st.session_state["review_unnamed"] = True
         return
@@ -414,5 +461,5 @@ def _mark(
         verdicts[number] = verdict
 
 
-if st.toggle(view.t("Review the mentions of a company"), key="review"):
+if view.may_edit and st.toggle(view.t("Review the mentions of a company"), key="review"):
     _review_panel()

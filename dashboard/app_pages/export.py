@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from dashboard.data import build_export_file, load_export_count, load_export_preview
+from dashboard.render import plain, table
 from dashboard.view import View
 from presswatch.export import LEVELS
 
@@ -42,7 +43,8 @@ st.text(
     view.t(
         "{rows} rows · filters: {filters}",
         rows=rows,
-        filters=json.dumps(filters.as_dict(), ensure_ascii=False),
+        # The chosen outlets and topics come from the data.
+        filters=plain(json.dumps(filters.as_dict(), ensure_ascii=False)),
     )
 )
 # The CSV is built when asked for, not at every rerun of the page, and then served as
@@ -76,8 +78,8 @@ if prepared and prepared[0] == signature:
         on_click="ignore",
     )
 if rows > PREVIEW_ROWS:
-    st.caption(view.t("The first {count} rows:", count=PREVIEW_ROWS))
+    st.caption(view.t("The first {count} rows:", count=f"{PREVIEW_ROWS:d}"))
 st.dataframe(
-    load_export_preview(view.database, filters, level, view.config.sha256, PREVIEW_ROWS),
+    table(load_export_preview(view.database, filters, level, view.config.sha256, PREVIEW_ROWS)),
     hide_index=True,
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.charts import outlets_figure
 from dashboard.data import load_outlet_counts, load_prominence
+from dashboard.render import table
 from dashboard.view import View
 
 view: View = st.session_state["view"]
@@ -21,7 +22,7 @@ if outlets.empty:
 st.subheader(view.t("Top outlets"))
 st.plotly_chart(outlets_figure(outlets, "outlet", view.t), key="outlets_chart")
 st.dataframe(
-    outlets,
+    table(outlets),
     hide_index=True,
     column_config={
         "company": view.t("Company"),
@@ -34,7 +35,7 @@ st.dataframe(
 
 st.subheader(view.t("Top authors"))
 st.dataframe(
-    authors,
+    table(authors),
     hide_index=True,
     column_config={
         "company": view.t("Company"),
@@ -50,7 +51,7 @@ st.caption(
     view.t("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
 )
 st.dataframe(
-    prominence,
+    table(prominence),
     hide_index=True,
     column_config={
         "company": view.t("Company"),

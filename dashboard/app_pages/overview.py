@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
+from dashboard.render import md, table
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.models import UNKNOWN_OUTLET
@@ -44,21 +45,23 @@ def delta(now: float, before: float | None, unit: str = "") -> str | None:
 
 cards = st.columns(5)
 cards[0].metric(
-    view.t("Articles"), now.articles, delta(now.articles, before.articles if before else None)
+    view.t("Articles"),
+    f"{now.articles:d}",
+    delta(now.articles, before.articles if before else None),
 )
 cards[1].metric(
     view.t("Mentions"),
-    now.mentions,
+    f"{now.mentions:d}",
     delta(now.mentions, before.mentions if before else None),
     # How far the count can be trusted: the tracked companies' precision, as reviewed.
     help=view.t(
         "Precision (reviewed) of {companies}",
-        companies="; ".join(f"{name}: {view.precision_label(name)}" for name in tracked),
+        companies=md("; ".join(f"{name}: {view.precision_label(name)}" for name in tracked)),
     ),
 )
 own_share = now.share_of(tracked) or 0.0
 cards[2].metric(
-    view.t("Share of voice of {companies}", companies=", ".join(tracked)),
+    view.t("Share of voice of {companies}", companies=md(", ".join(tracked))),
     f"{own_share:.0f}%",
     delta(own_share, before.share_of(tracked) if before else None, " pts"),
 )
@@ -73,7 +76,10 @@ cards[3].metric(
     help=view.t("(positive - negative) / articles, towards the tracked company"),
 )
 known = figures.outlets[figures.outlets["outlet"] != UNKNOWN_OUTLET]
-cards[4].metric(view.t("Top outlet"), known.iloc[0]["outlet"] if not known.empty else view.t("n/a"))
+# The outlet is the feed's own title for RSS: data, never Markdown.
+cards[4].metric(
+    view.t("Top outlet"), md(known.iloc[0]["outlet"]) if not known.empty else view.t("n/a")
+)
 
 frequency = figures.frequency
 st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
@@ -97,7 +103,9 @@ if view.filters.start is not None and figures.undated:
     notes.append(view.t("{count} undated (outside any period)", count=figures.undated))
 if notes:
     st.caption(
-        view.t("Not on this chart: {notes}; listed on the Coverage page.", notes=", ".join(notes))
+        view.t(
+            "Not on this chart: {notes}; listed on the Coverage page.", notes=md(", ".join(notes))
+        )
     )
 
 if not now.tones.empty:
@@ -124,12 +132,12 @@ if not now.tones.empty:
     )
     model = load_tone_model(view.database)
     if model:
-        st.caption(view.t("Tone model: {model}.", model=model))
+        st.caption(view.t("Tone model: {model}.", model=md(model)))
 
 st.subheader(view.t("Share of voice"))
 st.plotly_chart(share_of_voice_figure(now.share, view.companies, view.t), key="share_of_voice")
 st.dataframe(
-    now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]]),
+    table(now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]])),
     hide_index=True,
     column_config={
         "company": view.t("Company"),

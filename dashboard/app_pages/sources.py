@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import load_sources
+from dashboard.render import table
 from dashboard.view import View
 from presswatch import analytics
 
@@ -17,7 +18,7 @@ if sources.empty:
     st.info(view.t("No source collected yet: run `presswatch collect` (or `presswatch run`)."))
     st.stop()
 
-table = sources.assign(
+states = sources.assign(
     health=[
         "disabled"
         if isinstance(d, str) and d
@@ -25,26 +26,28 @@ table = sources.assign(
         for d, e in zip(sources["disabled_reason"], sources["error"], strict=True)
     ],
 )
-failing = int((table["health"] != "ok").sum())
+failing = int((states["health"] != "ok").sum())
 left, right = st.columns(2)
-left.metric(view.t("Sources"), len(table))
-right.metric(view.t("Failing or disabled"), failing)
+left.metric(view.t("Sources"), len(states))
+right.metric(view.t("Failing or disabled"), f"{failing:d}")
 st.dataframe(
-    table[
-        [
-            "name",
-            "kind",
-            "health",
-            "last_success",
-            "last_attempt",
-            "next_due",
-            "consecutive_failures",
-            "error",
-            "disabled_reason",
-            "articles",
-            "location",
+    table(
+        states[
+            [
+                "name",
+                "kind",
+                "health",
+                "last_success",
+                "last_attempt",
+                "next_due",
+                "consecutive_failures",
+                "error",
+                "disabled_reason",
+                "articles",
+                "location",
+            ]
         ]
-    ],
+    ),
     hide_index=True,
     column_config={
         "name": view.t("Source"),
@@ -79,7 +82,7 @@ if gaps.empty:
     st.success(view.t("No coverage gap: every source has been collected since its first run."))
 else:
     st.dataframe(
-        gaps,
+        table(gaps),
         hide_index=True,
         column_config={
             "source": view.t("Source"),

@@ -7,17 +7,29 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
-from dashboard.charts import topics_figure
+from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
     load_daily_topics,
+    load_message_shares,
     load_texts,
+    load_theme_sentences,
     load_topic_counts,
 )
-from dashboard.view import PERIODS, View
+from dashboard.render import md, table
+from dashboard.view import View
 from presswatch import analytics
 
+# How a period of the themes chart is named, in the interface language (Babel's patterns).
+PERIOD_FORMATS = {"day": "d MMM y", "week": "d MMM y", "month": "LLLL y", "year": "y"}
+NEXT_PERIOD = {
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "year": pd.DateOffset(years=1),
+}
 # Articles per period whose texts the emerging terms read at most.
 EMERGING_SAMPLE = 2000
 
@@ -40,36 +52,102 @@ else:
     frequency = view.overview.frequency
     over_time = analytics.topics_from_daily(daily, frequency)
     if not over_time.empty:
-        st.subheader(view.t("Topics per {period}", period=view.t(frequency)))
+        st.subheader(view.t("Themes per company and {period}", period=view.t(frequency)))
+        starts = sorted(over_time["period"].unique())
+        labels = {
+            pd.Timestamp(p): format_date(
+                pd.Timestamp(p).date(), PERIOD_FORMATS[frequency], locale=view.language
+            )
+            for p in starts
+        }
+        st.plotly_chart(themes_over_time_figure(over_time, labels, view.t), key="themes_over_time")
+        # The sentences behind a bar: they name the company, and are shown as data.
+        st.caption(view.t("The sentences behind a bar:"))
+        left, middle, right = st.columns(3)
+        company = left.selectbox(
+            view.t("Company"), sorted(over_time["company"].unique()), key="theme_company"
+        )
+        mine = over_time[over_time["company"] == company]
+        topic = middle.selectbox(view.t("Topic"), sorted(mine["topic"].unique()), key="theme_topic")
+        periods = sorted(mine.loc[mine["topic"] == topic, "period"].unique(), reverse=True)
+        period = right.selectbox(
+            md(view.t(frequency).capitalize()),
+            periods,
+            format_func=lambda p: labels[pd.Timestamp(p)],
+            key="theme_period",
+        )
+        since = pd.Timestamp(period).tz_localize(UTC).to_pydatetime()
+        until = (pd.Timestamp(period) + NEXT_PERIOD[frequency]).tz_localize(UTC).to_pydatetime()
+        sentences = load_theme_sentences(view.database, view.filters, company, topic, since, until)
         st.dataframe(
-            over_time,
+            table(sentences),
             hide_index=True,
             column_config={
-                "period": st.column_config.DateColumn(view.t(frequency).capitalize()),
+                "published": st.column_config.DatetimeColumn(view.t("Date")),
+                "outlet": view.t("Outlet"),
+                "title": view.t("Title"),
+                "sentence": view.t("Evidence sentence (names the company)"),
+                "weight": st.column_config.NumberColumn(view.t("Weight"), format="%.0f"),
+            },
+        )
+
+if view.config.messages:
+    st.subheader(view.t("Key messages"))
+    st.caption(
+        view.t(
+            "The share of each company's articles carrying a message of config.yaml, in a "
+            "sentence naming the company."
+        )
+    )
+    shares = load_message_shares(view.database, view.filters)
+    if shares.empty:
+        st.info(view.t("No key message found in the articles of this view."))
+    else:
+        st.dataframe(
+            table(shares),
+            hide_index=True,
+            column_config={
                 "company": view.t("Company"),
-                "topic": view.t("Topic"),
+                "message": view.t("Message"),
                 "articles": view.t("Articles"),
+                "of": view.t("Of"),
+                "share": st.column_config.NumberColumn(view.t("Share (%)"), format="%.0f"),
+                "sentence": view.t("Evidence sentence (names the company)"),
             },
         )
 
 st.subheader(view.t("Emerging terms"))
 tracked = [c.name for c in view.config.tracked]
-days = PERIODS.get(view.period) or 30
-now = datetime.now(UTC)
-start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
-# The period before lies outside the view's own period: the other filters apply to both.
+# The view's own period against the one just before it; "All time" compares the last 30
+# days of the archive (not of the calendar) with the 30 before, so an old archive has terms.
 unbounded = dataclasses.replace(view.filters, start=None, end=None)
+if view.filters.start is not None and view.filters.end is not None:
+    first_day, last_day = view.filters.start, view.filters.end
+else:
+    newest = load_articles_about(
+        view.database, unbounded, tuple(tracked), datetime(1970, 1, 1, tzinfo=UTC)
+    )
+    last_day = newest["published"].max().date() if not newest.empty else datetime.now(UTC).date()
+    first_day = last_day - timedelta(days=29)
+days = (last_day - first_day).days + 1
+start = datetime.combine(first_day, datetime.min.time(), tzinfo=UTC)
+stop = start + timedelta(days=days)
+before = start - timedelta(days=days)
+# The period before lies outside the view's own period: the other filters apply to both.
 found = load_articles_about(view.database, unbounded, tuple(tracked), before)
 dated = found.rename(columns={"article_id": "id"})
-current = dated[dated["published"] >= start]
+current = dated[(dated["published"] >= start) & (dated["published"] < stop)]
 previous = dated[(dated["published"] < start) & (dated["published"] >= before)]
 current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
 st.caption(
     view.t(
-        "Words and phrases that rose most in articles about {companies}: the last {days} "
-        "days ({current} articles) against the {days} days before ({previous} articles).",
-        companies=", ".join(tracked),
-        days=days,
+        "Words and phrases that rose most in articles about {companies}: {first} to {last} "
+        "({current} articles) against the {days} days before ({previous} articles). Counted "
+        "in articles, at most 3 per outlet.",
+        companies=md(", ".join(tracked)),
+        first=md(format_date(first_day, format="medium", locale=view.language)),
+        last=md(format_date(last_day, format="medium", locale=view.language)),
+        days=f"{days:d}",
         current=len(current_ids),
         previous=len(previous_ids),
     )
@@ -77,20 +155,25 @@ st.caption(
 # The texts of a large view's periods are many: the terms come from the newest of each.
 if max(len(current_ids), len(previous_ids)) > EMERGING_SAMPLE:
     st.caption(
-        view.t("Terms from the newest {count} articles of each period.", count=EMERGING_SAMPLE)
+        view.t(
+            "Terms from the newest {count} articles of each period.", count=f"{EMERGING_SAMPLE:d}"
+        )
     )
-    current_ids = current.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
-    previous_ids = previous.nlargest(EMERGING_SAMPLE, "published")["id"].tolist()
+    current = current.nlargest(EMERGING_SAMPLE, "published")
+    previous = previous.nlargest(EMERGING_SAMPLE, "published")
+    current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
 texts = load_texts(view.database, tuple(current_ids + previous_ids)) if current_ids else {}
 terms = analytics.emerging_terms(
     pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
     pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
+    current_outlets=current["outlet"].reset_index(drop=True),
+    previous_outlets=previous["outlet"].reset_index(drop=True),
 )
 if terms.empty:
     st.info(view.t("Not enough recent articles to compare: emerging terms need two or more."))
 else:
     st.dataframe(
-        terms,
+        table(terms),
         hide_index=True,
         column_config={
             "term": view.t("Term"),

@@ -21,8 +21,8 @@ from presswatch.analysis.nlp.language import detect_language, primary_language
 from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
 from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
-from presswatch.analysis.nlp.topics import TopicMatcher
-from presswatch.analysis.stories import STORY_WINDOW, StoryIndex, signature
+from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher
+from presswatch.analysis.stories import StoryIndex, is_legacy, is_signature, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
 from presswatch.models import Article, CompanyTone, Mention, tone_of_sentences
@@ -41,6 +41,8 @@ class Analyzer:
         self.matcher = Matcher(config.companies, config.languages)
         self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
         self.topics = TopicMatcher(config.topics, config.languages)
+        # A key message is carried by one phrasing in a sentence naming the company.
+        self.messages = TopicMatcher(config.messages, config.languages, min_weight=1.0)
         self.languages = tuple(config.languages)
         description = "\n".join(
             [
@@ -50,6 +52,8 @@ class Analyzer:
                 # The model's own hash of its weights (a repr of them is cut short).
                 self.tone.model_name,
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
+                THEME_RULES,
+                repr(sorted((k, tuple(v)) for k, v in config.messages.items())),
                 repr(self.languages),
             ]
         )
@@ -73,19 +77,27 @@ class Analyzer:
         if stories is not None:
             # Stories group copies of coverage: an article that names no company is in no
             # figure, so it is not fingerprinted (MinHash was 40% of a first collection).
-            data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
-            changes.update(story_id=stories.assign(article.id, data), signature=data)
+            data = signature(article.text, article.title) if mentions else None
+            story = stories.assign(article.id, data, _story_date(article))
+            changes.update(story_id=story, signature=data)
         if mentions and not self.in_scope(language):
             # Listed with its mentions, but in no figure (the store counts only the
             # configured languages), and scored by no model of another language.
-            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+            changes.update(
+                tone_score=None, tone_label=None, company_tones=(), topics=(), messages=()
+            )
         elif mentions:
             changes.update(self._tone(article, mentions))
             changes["topics"] = tuple(
-                self.topics.find(article.title, article.text, article.language)
+                self.topics.themes(article.title, article.text, article.language, mentions)
+            )
+            changes["messages"] = tuple(
+                self.messages.themes(article.title, article.text, article.language, mentions)
             )
         else:
-            changes.update(tone_score=None, tone_label=None, company_tones=(), topics=())
+            changes.update(
+                tone_score=None, tone_label=None, company_tones=(), topics=(), messages=()
+            )
         return dataclasses.replace(article, **changes)
 
     def in_scope(self, language: str | None) -> bool:
@@ -174,9 +186,15 @@ def analyse(
     mentions = tuple(matcher.find(article.title, article.text))
     if stories is None:
         return dataclasses.replace(article, mentions=mentions)
-    data = signature(f"{article.title or ''}\n{article.text}") if mentions else None
-    story = stories.assign(article.id, data)
+    data = signature(article.text, article.title) if mentions else None
+    story = stories.assign(article.id, data, _story_date(article))
     return dataclasses.replace(article, mentions=mentions, story_id=story, signature=data)
+
+
+def _story_date(article: Article) -> datetime:
+    """The date an article is grouped into stories by: published, else now (it is being
+    collected: its first-seen date, as the store gives it for a stored one)."""
+    return article.published or datetime.now(UTC)
 
 
 # How many queued articles one transaction of the analysis stage writes: a kill loses at
@@ -200,7 +218,9 @@ def analyse_pending(
     batches (the rest waits). An article whose analysis fails is logged and stored without
     one: it stays listed and searchable, and never blocks the queue."""
     done = [] if done is None else done
-    stories = StoryIndex(known=lambda: store.story_rows(since=datetime.now(UTC) - STORY_WINDOW))
+    # Stored stories are read a STORY_WINDOW-long period at a time, around the dates of
+    # the articles analysed (a backfilled old article finds its own period's stories).
+    stories = StoryIndex(known=store.story_rows)
     while stop is None or not stop.is_set():
         queued = store.queued_articles(batch)
         if not queued:
@@ -255,15 +275,16 @@ def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, Comp
         before = dict(zip(keys, mentions["sentence"], strict=True))
     after: dict[tuple[str, str, str, int], str] = {}
     stories = StoryIndex()
+    dates = {row[0]: row[3] for row in store.story_rows()}
     for stored in list(store.iter_articles()):
         # Reuse the stored signature: the text did not change, only the rules did.
         article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
         data = stored.signature
-        if data is None and article.mentions:  # newly relevant: fingerprint it now
-            data = signature(f"{stored.title or ''}\n{stored.text}")
-        article = dataclasses.replace(
-            article, story_id=stories.assign(stored.id, data), signature=data
-        )
+        if article.mentions and (data is None or is_legacy(data) or not is_signature(data)):
+            # Newly relevant, or signed before teasers were: fingerprint it now.
+            data = signature(stored.text, stored.title)
+        story = stories.assign(stored.id, data, dates.get(stored.id))
+        article = dataclasses.replace(article, story_id=story, signature=data)
         after.update(
             ((stored.id, m.company, m.field, m.start), m.sentence) for m in article.mentions
         )

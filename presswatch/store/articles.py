@@ -20,9 +20,13 @@ from presswatch.store.schema import (
     articles_table,
     coverage_table,
     mentions_table,
+    messages_table,
     tones_table,
     topics_table,
 )
+
+# The flag of an article whose text is its page's full text (collectors/fulltext.py).
+FULLTEXT_FLAG = "fulltext"
 
 
 class ArticlesMixin(StoreBase):
@@ -67,13 +71,23 @@ class ArticlesMixin(StoreBase):
         with self._begin() as conn:
             # FOR UPDATE (PostgreSQL): a concurrent batch touching the same articles waits
             # for this one, so their mentions are never written twice.
-            existing = dict(
-                conn.execute(
-                    sa.select(articles_table.c.id, articles_table.c.content_hash)
-                    .where(articles_table.c.id.in_(list(copies)))
-                    .order_by(articles_table.c.id)
-                    .with_for_update()
-                ).all()
+            stored_rows = conn.execute(
+                sa.select(
+                    articles_table.c.id, articles_table.c.content_hash, articles_table.c.flags
+                )
+                .where(articles_table.c.id.in_(list(copies)))
+                .order_by(articles_table.c.id)
+                .with_for_update()
+            ).all()
+            existing = {row.id: row.content_hash for row in stored_rows}
+            full_texts = _stored_full_texts(
+                conn,
+                [
+                    row.id
+                    for row in stored_rows
+                    if FULLTEXT_FLAG in (row.flags or "").split(",")
+                    and any(FULLTEXT_FLAG not in a.flags for a in copies[row.id])
+                ],
             )
             known_links: set[tuple[str, str]] = {
                 (row[0], row[1])
@@ -98,6 +112,8 @@ class ArticlesMixin(StoreBase):
                     counts.unchanged += 1
                     continue
                 article = own[-1]
+                if article.id in full_texts and FULLTEXT_FLAG not in article.flags:
+                    article = _with_stored_full_text(article, full_texts[article.id])
                 digest = article.content_hash
                 values = _article_values(article, digest)
                 previous = existing.get(article.id)
@@ -170,7 +186,7 @@ class ArticlesMixin(StoreBase):
             return
         ids = [a.id for a in articles]
         if replace:
-            for table in (mentions_table, tones_table, topics_table):
+            for table in (mentions_table, tones_table, topics_table, messages_table):
                 conn.execute(sa.delete(table).where(table.c.article_id.in_(ids)))
         mentions = [_mention_row(a.id, m) for a in articles for m in a.mentions]
         tones = [
@@ -190,14 +206,29 @@ class ArticlesMixin(StoreBase):
                 "topic": t.topic,
                 "keyword": _clean(t.keyword),
                 "sentence": _clean(t.sentence),
+                "company": t.company,
+                "weight": t.weight,
+                "theme_rank": t.rank,
             }
             for a in articles
             for t in a.topics
+        ]
+        messages = [
+            {
+                "article_id": a.id,
+                "company": m.company,
+                "message": m.topic,
+                "phrasing": _clean(m.keyword),
+                "sentence": _clean(m.sentence),
+            }
+            for a in articles
+            for m in a.messages
         ]
         for table, rows in (
             (mentions_table, mentions),
             (tones_table, tones),
             (topics_table, topics),
+            (messages_table, messages),
         ):
             if rows:
                 conn.execute(sa.insert(table), rows)
@@ -331,6 +362,20 @@ class ArticlesMixin(StoreBase):
                 owners.update(_owners(conn, wanted[start : start + 500]))
         return owners
 
+    def collection_dated(self, ids: Iterable[str]) -> set[str]:
+        """The ids, among these, of the articles dated by their collection time: no source
+        gave them a date, so their date is when they were first seen, not published."""
+        wanted = list(dict.fromkeys(ids))
+        a = articles_table.c
+        found: set[str] = set()
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                query = sa.select(a.id).where(
+                    a.id.in_(wanted[start : start + 500]), a.date_source == "first_seen"
+                )
+                found.update(conn.execute(query).scalars())
+        return found
+
     def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""
         wanted = list(ids)
@@ -347,15 +392,43 @@ class ArticlesMixin(StoreBase):
                 )
         return found
 
-    def story_rows(self, since: datetime | None = None) -> list[tuple[str, str, bytes | None]]:
-        """(article id, story id, signature) of articles first seen since a time, oldest first."""
-        query = sa.select(
-            articles_table.c.id, articles_table.c.story_id, articles_table.c.signature
-        ).order_by(articles_table.c.first_seen, articles_table.c.id)
+    def story_rows(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[str, str, bytes | None, datetime | None, int | None]]:
+        """(article id, story id, signature, date, signature's length) of the articles
+        dated in [since, until), oldest first. The date is the publication date, else the
+        first-seen one; the signature is given for each story's first signed article in
+        the range only (the one a story index compares with), the length for every one."""
+        a = articles_table.c
+        when = sa.func.coalesce(a.published, a.first_seen)
+        story = sa.func.coalesce(a.story_id, a.id)
+        rank = sa.func.row_number().over(
+            partition_by=story, order_by=(sa.case((a.signature.is_(None), 1), else_=0), when, a.id)
+        )
+        rows = sa.select(
+            a.id,
+            story.label("story"),
+            a.signature,
+            when.label("when"),
+            sa.func.length(a.signature).label("length"),
+            rank.label("rank"),
+        )
+        # Dated articles by the published index, undated ones by their first-seen date.
         if since is not None:
-            query = query.where(articles_table.c.first_seen >= since)
+            rows = rows.where(
+                sa.or_(a.published >= since, sa.and_(a.published.is_(None), a.first_seen >= since))
+            )
+        if until is not None:
+            rows = rows.where(
+                sa.or_(a.published < until, sa.and_(a.published.is_(None), a.first_seen < until))
+            )
+        ranked = rows.subquery("ranked")
+        r = ranked.c
+        query = sa.select(
+            r.id, r.story, sa.case((r.rank == 1, r.signature)), r.when, r.length
+        ).order_by(r.when, r.id)
         with self._begin() as conn:
-            return [(r.id, r.story_id or r.id, r.signature) for r in conn.execute(query)]
+            return [tuple(row) for row in conn.execute(query)]
 
     def replace_analysis(self, article: Article) -> None:
         """Replace an article's mentions, tones, topics and story (after a reanalysis)."""
@@ -411,7 +484,7 @@ class ArticlesMixin(StoreBase):
                 )
             )
             topics = tuple(
-                Topic(t.topic, t.keyword, t.sentence)
+                Topic(t.topic, t.keyword, t.sentence, t.company, t.weight, t.theme_rank)
                 for t in conn.execute(
                     sa.select(topics_table)
                     .where(topics_table.c.article_id == article_id)
@@ -514,6 +587,34 @@ def _owners(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
     return {article_id: rank[1] for article_id, rank in best.items()}
 
 
+def _stored_full_texts(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """(text, outlet) of these stored articles, whose text is their page's full text."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(articles_table.c.id, articles_table.c.text, articles_table.c.outlet).where(
+                articles_table.c.id.in_(ids[start : start + 500])
+            )
+        )
+        found.update({row.id: (row.text, row.outlet) for row in rows})
+    return found
+
+
+def _with_stored_full_text(article: Article, stored: tuple[str, str | None]) -> Article:
+    """A feed's copy of an article whose page was fetched before, with that page's text.
+
+    A full-text source fetches an entry's page only when it is new: every later reading of
+    the feed gives the entry with its summary, which must not replace the full text. The
+    title, date and the rest come from the feed as usual; the outlet stays the page's site
+    name where the feed gave none of its own.
+    """
+    text, outlet = stored
+    changes: dict[str, Any] = {"text": text, "flags": (*article.flags, FULLTEXT_FLAG)}
+    if outlet and (not article.outlet or article.outlet == article.source):
+        changes["outlet"] = outlet
+    return dataclasses.replace(article, **changes)
+
+
 def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
     return {
         "article_id": article_id,
@@ -578,6 +679,7 @@ def _unanalysed(article: Article) -> Article:
         mentions=(),
         company_tones=(),
         topics=(),
+        messages=(),
         tone_score=None,
         tone_label=None,
         story_id=None,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from presswatch.errors import StoreError
 from presswatch.store.schema import meta_table
+from presswatch.urls import mask_url
 
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
 GROUPING_WORK_MEM = "64MB"
@@ -59,11 +60,11 @@ def _retryable(exc: BaseException) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """A database URL as it may be printed: without its password."""
+    """A database URL as it may be printed: without its password (nor a secret parameter)."""
     try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
+        return mask_url(sa.engine.make_url(url).render_as_string(hide_password=True))
     except sa.exc.ArgumentError:
-        return url
+        return mask_url(url)
 
 
 def sqlite_file(url: str) -> str | None:

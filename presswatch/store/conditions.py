@@ -65,9 +65,16 @@ def scope(filters: Filters) -> list[Any]:
         if values:
             conditions.append(column.in_(list(values)))
     if filters.topics:
-        t = topics_table.c
-        tagged = sa.select(t.article_id).where(t.topic.in_(list(filters.topics)))
-        conditions.append(c.article_id.in_(tagged))
+        # A theme is about one company: the filter keeps the (article, company) rows that
+        # carry it, not the article's other companies. An alias: the figure itself may
+        # join the topics table, which the subquery must not correlate with.
+        t = topics_table.alias("tagged").c
+        tagged = sa.exists().where(
+            t.article_id == c.article_id,
+            t.company == c.company,
+            t.topic.in_(list(filters.topics)),
+        )
+        conditions.append(tagged)
     return conditions
 
 

@@ -382,32 +382,42 @@ def _upsert_adding(
 
 def _mark_firsts(conn: Connection, stories: Sequence[str]) -> None:
     """Set the first-of-story flags on the rows of these stories: story_first on one row
-    per story and company, outlet_first on one per story, company and outlet."""
+    per story and company, outlet_first on one per story, company and outlet.
+
+    One UPDATE for every story (a window function ranks each story's rows, both flags at
+    once), not a subquery per row and flag: the statement's cost grows with the rows of
+    these stories only."""
     c = coverage_table.c
-    other = coverage_table.alias("other")
-    for flag, same_outlet in (("story_first", False), ("outlet_first", True)):
-        alike = [other.c.story_id == c.story_id, other.c.company == c.company]
-        if same_outlet:
-            unknown = sa.literal(UNKNOWN_OUTLET)
-            alike.append(
-                sa.func.coalesce(other.c.outlet, unknown) == sa.func.coalesce(c.outlet, unknown)
-            )
-        first = (
-            sa.select(other.c.article_id)
-            .where(*alike)
-            .order_by(_undated_last(other.c.published), other.c.published, other.c.article_id)
-            .limit(1)
-            .correlate(coverage_table)
-            .scalar_subquery()
+    order = (_undated_last(c.published), c.published, c.article_id)
+    outlet = sa.func.coalesce(c.outlet, UNKNOWN_OUTLET)
+    ranked = (
+        sa.select(
+            c.article_id,
+            c.company,
+            (
+                sa.func.row_number().over(partition_by=(c.story_id, c.company), order_by=order) == 1
+            ).label("is_story_first"),
+            (
+                sa.func.row_number().over(
+                    partition_by=(c.story_id, c.company, outlet), order_by=order
+                )
+                == 1
+            ).label("is_outlet_first"),
         )
-        is_first = c.article_id == first
-        # Only the rows whose flag changes are written (PostgreSQL rewrites every updated
-        # row).
-        conn.execute(
-            sa.update(coverage_table)
-            .where(c.story_id.in_(stories), c[flag] != is_first)
-            .values({flag: is_first})
+        .where(c.story_id.in_(stories))
+        .subquery("ranked")
+    )
+    r = ranked.c
+    # Only the rows whose flags change are written (PostgreSQL rewrites every updated row).
+    conn.execute(
+        sa.update(coverage_table)
+        .where(
+            c.article_id == r.article_id,
+            c.company == r.company,
+            sa.or_(c.story_first != r.is_story_first, c.outlet_first != r.is_outlet_first),
         )
+        .values(story_first=r.is_story_first, outlet_first=r.is_outlet_first)
+    )
 
 
 def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:

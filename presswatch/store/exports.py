@@ -24,7 +24,7 @@ from presswatch.store.conditions import (
     scope,
     text_order,
 )
-from presswatch.store.listings import article_topic_names
+from presswatch.store.listings import pair_topic_names
 from presswatch.store.schema import (
     articles_table,
     corrections_table,
@@ -125,22 +125,23 @@ class ExportsMixin(StoreBase):
             tones = _tones(conn, ids)
             corrected = _corrected_pairs(conn, ids)
             best = _best_mentions(conn, ids)
-            topics = article_topic_names(conn, ids)
+            # A row is one (article, company): the themes found about that company.
+            topics = pair_topic_names(conn, ids)
             rows = []
             for row in chunk:
-                title, url, author = articles[row.article_id]
+                title, url, author, dating = articles[row.article_id]
                 score, evidence = tones.get((row.article_id, row.company), (None, None))
                 prominence, sentence = best.get((row.article_id, row.company), ("", ""))
                 rows.append(
                     {
-                        **_pair_cells(row, title, url, author),
+                        **_pair_cells(row, title, url, author, dating),
                         "mention_count": row.mentions,
                         "prominence": prominence,
                         "tone": row.tone,
                         "tone_score": _score(score),
                         "tone_corrected": (row.article_id, row.company) in corrected,
                         "evidence_sentence": evidence if evidence is not None else sentence,
-                        "topics": topics.get(row.article_id, ""),
+                        "topics": topics.get((row.article_id, row.company), ""),
                         "pickups": row.pickups,
                     }
                 )
@@ -165,11 +166,11 @@ class ExportsMixin(StoreBase):
             mentions = _mention_details(conn, [row.id for row in chunk])
             rows = []
             for row in chunk:
-                title, url, author = articles[row.article_id]
+                title, url, author, dating = articles[row.article_id]
                 alias, matched, kind, prominence, label, score, sentence = mentions[row.id]
                 rows.append(
                     {
-                        **_pair_cells(row, title, url, author),
+                        **_pair_cells(row, title, url, author, dating),
                         "alias": alias,
                         "matched": matched,
                         "spokesperson": "yes" if kind == "person" else "no",
@@ -208,6 +209,7 @@ class ExportsMixin(StoreBase):
                     c.published,
                     c.date_precision,
                     a.title,
+                    a.date_source,
                     c.outlet,
                     c.mentions,
                     c.tone,
@@ -305,12 +307,16 @@ def _row_columns() -> list[Any]:
     return [c.company, c.published, c.date_precision, c.outlet, c.language, c.story_id]
 
 
-def _pair_cells(row: Any, title: Any, url: Any, author: Any) -> ExportRow:
+def _pair_cells(
+    row: Any, title: Any, url: Any, author: Any, dating: Any = (None, None)
+) -> ExportRow:
     """The cells of the article and mention levels that come from the (article, company)
-    pair: when, where, what and who."""
+    pair: when, where, what and who; ``dating`` is the article's (date_source, first_seen)."""
     return {
         "published": row.published,
         "date_precision": row.date_precision,
+        "date_source": dating[0],
+        "first_seen": dating[1],
         "outlet": row.outlet,
         "title": title,
         "url": url,
@@ -322,11 +328,18 @@ def _pair_cells(row: Any, title: Any, url: Any, author: Any) -> ExportRow:
     }
 
 
-def _article_details(conn: Connection, ids: list[str]) -> dict[str, tuple[Any, Any, Any]]:
-    """article id -> its title, URL and author."""
+def _article_details(
+    conn: Connection, ids: list[str]
+) -> dict[str, tuple[Any, Any, Any, tuple[Any, Any]]]:
+    """article id -> its title, URL, author, and (date source, first seen)."""
     a = articles_table.c
-    query = sa.select(a.id, a.title, a.url, a.author).where(a.id.in_(ids))
-    return {row.id: (row.title, row.url, row.author) for row in conn.execute(query)}
+    query = sa.select(a.id, a.title, a.url, a.author, a.date_source, a.first_seen).where(
+        a.id.in_(ids)
+    )
+    return {
+        row.id: (row.title, row.url, row.author, (row.date_source, row.first_seen))
+        for row in conn.execute(query)
+    }
 
 
 def _tones(conn: Connection, ids: list[str]) -> dict[tuple[str, str], tuple[float, str]]:
@@ -390,7 +403,10 @@ def _story_groups(kept: list[Any]) -> sa.Select[Any]:
 
 def _story(story_id: str, company: str, copies: list[sa.Row[Any]]) -> ExportRow:
     """A story's row from its copies, first copy first."""
-    dated = next((r for r in copies if r.published is not None), None)
+    # The first copy with a date of its own: a collection time is no publication date.
+    dated = next(
+        (r for r in copies if r.published is not None and r.date_source != "first_seen"), None
+    )
     title = next((r.title for r in copies if r.title is not None), None)
     tones: dict[str, int] = defaultdict(int)
     for copy in copies:

@@ -41,6 +41,7 @@ from presswatch.store.schema import (
     daily_coverage_table,
     daily_outlets_table,
     mentions_table,
+    messages_table,
     tones_table,
     topics_table,
 )
@@ -108,13 +109,18 @@ class FiguresMixin(StoreBase):
         return frame
 
     def topic_counts(self, filters: Filters) -> pd.DataFrame:
-        """Articles per company and topic, as the oracle's topic_counts."""
+        """Articles per company and topic (the themes found about that company), as the
+        oracle's topic_counts."""
         c, t = coverage_table.c, topics_table.c
         query = (
             sa.select(
                 c.company, t.topic, sa.func.count(sa.distinct(c.article_id)).label("articles")
             )
-            .select_from(coverage_table.join(topics_table, t.article_id == c.article_id))
+            .select_from(
+                coverage_table.join(
+                    topics_table, (t.article_id == c.article_id) & (t.company == c.company)
+                )
+            )
             .where(*scope(filters))
             .group_by(c.company, t.topic)
         )
@@ -132,7 +138,11 @@ class FiguresMixin(StoreBase):
         keys = [day, c.date_precision, c.company, t.topic]
         query = (
             sa.select(*keys, sa.func.count(sa.distinct(c.article_id)).label("articles"))
-            .select_from(coverage_table.join(topics_table, t.article_id == c.article_id))
+            .select_from(
+                coverage_table.join(
+                    topics_table, (t.article_id == c.article_id) & (t.company == c.company)
+                )
+            )
             .where(c.published.is_not(None), *scope(filters))
             .group_by(*keys)
         )
@@ -140,18 +150,90 @@ class FiguresMixin(StoreBase):
         frame["day"] = pd.to_datetime(frame["day"])
         return frame.astype({"articles": "int64", "date_precision": object})
 
+    def message_shares(self, filters: Filters) -> pd.DataFrame:
+        """Per company and key message: the articles carrying it, the company's articles,
+        their share (percent) and one sentence carrying it (naming the company). Columns:
+        company, message, articles, of, share, sentence."""
+        c, m = coverage_table.c, messages_table.c
+        columns = ["company", "message", "articles", "of", "share", "sentence"]
+        carried = (
+            sa.select(
+                c.company,
+                m.message,
+                sa.func.count(sa.distinct(c.article_id)).label("articles"),
+                sa.func.max(m.sentence).label("sentence"),
+            )
+            .select_from(
+                coverage_table.join(
+                    messages_table, (m.article_id == c.article_id) & (m.company == c.company)
+                )
+            )
+            .where(*scope(filters))
+            .group_by(c.company, m.message)
+        )
+        frame = self.read_frame(carried, grouping=True)
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+        totals = self.read_frame(
+            sa.select(c.company, sa.func.count(sa.distinct(c.article_id)).label("of"))
+            .where(*scope(filters))
+            .group_by(c.company),
+            grouping=True,
+        )
+        frame = frame.merge(totals, on="company").astype({"articles": "int64", "of": "int64"})
+        frame["share"] = 100.0 * frame["articles"] / frame["of"]
+        ordered = frame.sort_values(["company", "share", "message"], ascending=[True, False, True])
+        return ordered.reset_index(drop=True)[columns]
+
+    def theme_sentences(
+        self,
+        filters: Filters,
+        company: str,
+        topic: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+    ) -> pd.DataFrame:
+        """The sentences a company's theme rests on (newest first), published in [since,
+        until) under the filters: what one bar of the themes chart counts. Columns:
+        published, outlet, title, sentence, weight."""
+        c, t, a = coverage_table.c, topics_table.c, articles_table.c
+        conditions = [*scope(filters), c.company == company, t.topic == topic]
+        if since is not None:
+            conditions.append(c.published >= since)
+        if until is not None:
+            conditions.append(c.published < until)
+        query = (
+            sa.select(c.published, c.outlet, a.title, t.sentence, t.weight)
+            .select_from(
+                coverage_table.join(
+                    topics_table, (t.article_id == c.article_id) & (t.company == c.company)
+                ).join(articles_table, a.id == c.article_id)
+            )
+            .where(*conditions)
+            .order_by(c.published.desc(), c.article_id)
+            .limit(limit)
+        )
+        frame = self.read_frame(query)
+        frame["published"] = pd.to_datetime(frame["published"], utc=True, format="ISO8601")
+        return frame
+
     def articles_about(
         self, filters: Filters, companies: list[str], since: datetime
     ) -> pd.DataFrame:
         """The dated articles that mention one of ``companies`` (among the chosen ones) under
-        the filters, published since a moment. Columns: article_id, published."""
+        the filters, published since a moment. Columns: article_id, published, outlet."""
         chosen = [c for c in companies if not filters.companies or c in filters.companies]
         if not chosen:
-            return pd.DataFrame(columns=["article_id", "published"])
+            return pd.DataFrame(columns=["article_id", "published", "outlet"])
         c = coverage_table.c
         scoped = scope(dataclasses.replace(filters, companies=tuple(chosen)))
         query = (
-            sa.select(c.article_id, sa.func.min(c.published).label("published"))
+            sa.select(
+                c.article_id,
+                sa.func.min(c.published).label("published"),
+                sa.func.min(c.outlet).label("outlet"),
+            )
             .where(c.published >= since, *scoped)
             .group_by(c.article_id)
         )

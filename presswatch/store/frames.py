@@ -101,5 +101,5 @@ class FramesMixin(StoreBase):
     def topics_frame(
         self, since: datetime | None = None, seen_since: datetime | None = None
     ) -> pd.DataFrame:
-        """Topic hits, one row per (article, topic, sentence)."""
+        """Themes, one row per (article, company, topic) with its evidence sentence."""
         return self._hanging_frame(topics_table, since, seen_since)

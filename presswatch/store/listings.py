@@ -50,6 +50,23 @@ def article_topic_names(conn: Connection, ids: list[str]) -> dict[str, str]:
     return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
 
 
+def pair_topic_names(conn: Connection, ids: list[str]) -> dict[tuple[str, str], str]:
+    """(article id, company) -> the themes found about that company, the main one first,
+    comma-separated (what a row of the articles export, one per pair, shows)."""
+    t = topics_table.c
+    found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        query = sa.select(t.article_id, t.company, t.theme_rank, t.topic).where(
+            t.article_id.in_(ids[start : start + 500])
+        )
+        for article_id, company, rank, topic in conn.execute(query):
+            found[(article_id, company)].append((rank, topic))
+    return {
+        pair: ", ".join(dict.fromkeys(topic for _, topic in sorted(ranked)))
+        for pair, ranked in found.items()
+    }
+
+
 def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> dict[str, set[str]]:
     """story id -> the ids of its articles that meet the conditions ``kept``."""
     c = coverage_table.c

@@ -22,6 +22,7 @@ from presswatch.store.schema import (
     daily_outlets_table,
     files_table,
     mention_reviews_table,
+    messages_table,
     meta_table,
     metadata,
     source_events_table,
@@ -69,6 +70,37 @@ def _rebuild_with_rollups(conn: Connection) -> None:
     _rebuild_coverage(conn)
 
 
+def _topics_per_company(conn: Connection) -> None:
+    # Self-contained: themes were per article; from 14 each row is about one company. The
+    # rows of before are kept for every company their article covers (what the figures
+    # counted then) until the next analysis, which the new rules' fingerprint triggers.
+    present = {column["name"] for column in sa.inspect(conn).get_columns("topics")}
+    added = {
+        "company": f"{sa.String(200).compile(dialect=conn.dialect)} NOT NULL DEFAULT ''",
+        "weight": f"{sa.Float().compile(dialect=conn.dialect)} NOT NULL DEFAULT 0",
+        "theme_rank": "INTEGER NOT NULL DEFAULT 1",
+    }
+    for name, definition in added.items():
+        if name not in present:
+            conn.execute(sa.text(f"ALTER TABLE topics ADD COLUMN {name} {definition}"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO topics (article_id, topic, keyword, sentence, company, weight,"
+            " theme_rank) SELECT DISTINCT t.article_id, t.topic, t.keyword, t.sentence,"
+            " c.company, 0, 1 FROM topics t JOIN coverage c ON c.article_id = t.article_id"
+            " WHERE t.company = ''"
+        )
+    )
+    conn.execute(sa.text("DELETE FROM topics WHERE company = ''"))
+    indexes = {index["name"] for index in sa.inspect(conn).get_indexes("topics")}
+    if "ix_topics_article_company" not in indexes:
+        conn.execute(
+            sa.text("CREATE INDEX ix_topics_article_company ON topics (article_id, company)")
+        )
+    # The key messages carried per (article, company): found from the next analysis on.
+    messages_table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_story_columns,
     3: lambda conn: files_table.create(conn),
@@ -82,6 +114,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     11: create_index,
     12: lambda conn: mention_reviews_table.create(conn, checkfirst=True),
     13: lambda conn: analysis_queue_table.create(conn, checkfirst=True),
+    14: _topics_per_company,
 }
 
 

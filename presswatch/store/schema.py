@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from presswatch.errors import StoreError
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -149,8 +149,28 @@ topics_table = sa.Table(
     sa.Column("topic", sa.String(200), nullable=False),
     sa.Column("keyword", sa.Text, nullable=False),
     sa.Column("sentence", sa.Text, nullable=False),
+    # The company the theme is about (the sentence names it), how much it weighs in the
+    # article and its rank among that company's themes there (1: the main one). Schema 14.
+    sa.Column("company", sa.String(200), nullable=False, server_default=""),
+    sa.Column("weight", sa.Float, nullable=False, server_default="0"),
+    sa.Column("theme_rank", sa.Integer, nullable=False, server_default="1"),
     sa.Index("ix_topics_article", "article_id"),
     sa.Index("ix_topics_topic", "topic"),
+    sa.Index("ix_topics_article_company", "article_id", "company"),
+)
+
+# The key messages (config.yaml `messages`) an article carries about a company, with the
+# phrasing found and the sentence naming the company. Schema 14.
+messages_table = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _article_reference(),
+    sa.Column("company", sa.String(200), nullable=False),
+    sa.Column("message", sa.String(200), nullable=False),
+    sa.Column("phrasing", sa.Text, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Index("ix_messages_article_company", "article_id", "company"),
 )
 
 # One row per (article, company it mentions): what the overview's figures count. Written
@@ -344,6 +364,7 @@ COPY_ORDER: tuple[sa.Table, ...] = (
     mentions_table,
     tones_table,
     topics_table,
+    messages_table,
     corrections_table,
     mention_reviews_table,
     coverage_table,

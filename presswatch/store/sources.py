@@ -87,8 +87,12 @@ class SourcesMixin(StoreBase):
         lease: timedelta,
         *,
         due_only: bool = False,
+        longest_wait: timedelta | None = None,
     ) -> list[str]:
         """Claim sources for one worker until now + lease; return those it got.
+
+        With ``longest_wait``, a source that a server asked to wait (429, 503) for longer
+        than that is due all the same (a wait stored before waits were capped).
 
         A source held by another worker whose lease has not expired is skipped (with SKIP
         LOCKED on PostgreSQL, two workers claiming at once never wait on each other); with
@@ -109,7 +113,14 @@ class SourcesMixin(StoreBase):
                 )
             )
         if due_only:
-            conditions.append(sa.or_(table.c.next_due.is_(None), table.c.next_due <= now))
+            due = [table.c.next_due.is_(None), table.c.next_due <= now]
+            if longest_wait is not None:
+                due.append(
+                    sa.and_(
+                        table.c.http_status.in_((429, 503)), table.c.next_due > now + longest_wait
+                    )
+                )
+            conditions.append(sa.or_(*due))
         with self._begin() as conn:
             claimed = list(
                 conn.execute(

@@ -26,6 +26,9 @@ _FURNITURE_LINES = [
     r"(abonnez-vous|s'abonner|inscrivez-vous|subscribe)\b.*",
     r"(suivez-nous|follow us)\b.*",
     r"newsletter\b.{0,80}",
+    # A publisher's notice: "See our disclosure policy", "Consultez notre charte".
+    r"(see|read|view|consult) our\b.{0,50}\b(polic(y|ies)|terms|guidelines)\b.*",
+    r"(voir|lire|consultez|lisez) (notre|nos)\b.{0,50}\b(politique|charte|conditions)\b.*",
     r"[|\-–—•·*]+",
 ]
 # A photo caption ends with its credit: "... (Crédits : FM pour La Tribune)".

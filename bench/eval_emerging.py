@@ -1,0 +1,59 @@
+"""Emerging terms on a real archive: the top terms of month pairs, to judge by hand.
+
+Reads a collected SQLite archive (bench/RESULTS.md says how the corpus is collected), takes
+each month given against the month before it, the articles that name any company (their
+outlets with them), and prints the top 20 emerging terms with their article counts. The
+terms are printed, never written: they come from publisher text.
+
+    python -m bench.eval_emerging --db /tmp/themes/after.db 2017-06 2017-11 2018-02 ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+
+import pandas as pd
+
+from presswatch import analytics
+
+
+def month_articles(conn: sqlite3.Connection, month: str) -> pd.DataFrame:
+    """The articles naming a company published in a month (YYYY-MM): text and outlet."""
+    query = (
+        "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet FROM articles a"
+        " WHERE a.id IN (SELECT article_id FROM coverage"
+        " WHERE strftime('%Y-%m', published) = ?) ORDER BY a.id"
+    )
+    return pd.read_sql_query(query, conn, params=(month,))
+
+
+def previous_month(month: str) -> str:
+    """The month before a YYYY-MM month."""
+    return (pd.Period(month, "M") - 1).strftime("%Y-%m")
+
+
+def main() -> None:
+    """Print the top emerging terms of each month against the one before."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("months", nargs="+")
+    args = parser.parse_args()
+    with sqlite3.connect(args.db) as conn:
+        for month in args.months:
+            now, before = month_articles(conn, month), month_articles(conn, previous_month(month))
+            terms = analytics.emerging_terms(
+                now["text"],
+                before["text"],
+                current_outlets=now["outlet"],
+                previous_outlets=before["outlet"],
+            )
+            print(
+                f"== {month} ({len(now)} articles) against {previous_month(month)} ({len(before)})"
+            )
+            for row in terms.itertuples():
+                print(f"   {row.term} ({row.current}/{row.previous})")
+
+
+if __name__ == "__main__":
+    main()
