@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import signal
 import socket
 import tempfile
@@ -53,6 +54,47 @@ def lock_path(url: str) -> Path:
     # An in-memory database or another server: one lock per URL on this machine.
     digest = hashlib.sha256(redact_url(url).encode()).hexdigest()
     return Path(tempfile.gettempdir()) / f"presswatch-{digest[:16]}.collector.lock"
+
+
+# What a collector writes into the lock file it holds (and leaves there when it exits).
+_HOLDER = re.compile(r"pid (\d+) on (\S+)")
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process of that id runs on this machine (signal 0 only asks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, run by another user
+        return True
+    return True
+
+
+def lock_state(path: Path) -> str:
+    """The collector lock in words: free, held by a running process, or left by one gone.
+
+    The lock is the file's flock, which the system drops when its holder exits however it
+    ends; the text in the file (the last holder) stays, so it alone says nothing.
+    """
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        return "free"
+    with handle:
+        holder = handle.read().strip()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return f"held by {holder or 'another process'}"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    found = _HOLDER.fullmatch(holder)
+    if found is None:
+        return "free"
+    pid, host = int(found.group(1)), found.group(2)
+    if host == socket.gethostname() and not _process_exists(pid):
+        return f"free; its last holder, {holder}, is gone (the process has exited)"
+    return f"free; its last holder, {holder}, no longer holds it"
 
 
 @contextmanager
