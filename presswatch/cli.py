@@ -112,13 +112,17 @@ def _on_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _progress_bar(total: int, unit: str, description: str | None = None) -> Any:
-    """A tqdm bar on stderr for a long step, or None when no terminal shows it."""
+def _progress_bar(
+    total: int | None, unit: str, description: str | None = None, *, every_update: bool = False
+) -> Any:
+    """A tqdm bar on stderr for a long step (a counter without a total), or None when no
+    terminal shows it; ``every_update`` redraws it at each update (for rare updates)."""
     if not _on_terminal():
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=unit, desc=description, leave=False)
+    redraw = {"mininterval": 0, "miniters": 1} if every_update else {}
+    return tqdm(total=total, unit=unit, desc=description, leave=False, **redraw)
 
 
 def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> int:
@@ -939,15 +943,28 @@ def copy_command(source: str, target: str) -> None:
     from presswatch.store import copy_archive
 
     started = time.monotonic()
+    # Told once a batch of rows (thousands): each update is drawn.
+    bar = _progress_bar(None, " rows", "Copying", every_update=True)
+    done: dict[str, int] = {}
+
+    def copied(table: str, rows: int) -> None:
+        # Told the rows copied so far of the table being copied.
+        bar.set_description_str(f"Copying {table}", refresh=False)
+        bar.update(rows - done.get(table, 0))
+        done[table] = rows
+
     try:
         with (
             Store(database_url(None, source), create=False) as reader,
             Store(database_url(None, target)) as writer,
         ):
-            counts = copy_archive(reader, writer)
+            counts = copy_archive(reader, writer, progress=None if bar is None else copied)
     except PresswatchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.close()
     for table, rows in counts.items():
         click.echo(f"  {table}: {counted(rows, 'row', 'rows')}")
     click.echo(

@@ -458,8 +458,11 @@ def test_status_says_when_the_lock_holder_has_exited(
     assert f"(held by pid {os.getpid()} on {socket.gethostname()})" in status.output
 
 
-def test_reanalyze_draws_a_progress_bar_on_a_terminal(
-    write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_reanalyze_and_copy_draw_progress_bars_on_a_terminal(
+    write_config: Callable[..., Config],
+    seeds_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
     runner = CliRunner()
@@ -470,6 +473,13 @@ def test_reanalyze_draws_a_progress_bar_on_a_terminal(
     assert result.exit_code == 0, result.output
     assert "Reanalysing" in result.stderr and "2/2" in result.stderr
     assert "Reanalyzed 2 articles." in result.stdout
+
+    copy = tmp_path / "copy.db"
+    result = runner.invoke(
+        main, ["copy", "--from", str(config.path.parent / "data" / "test.db"), "--to", str(copy)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Copying articles" in result.stderr and "Copying mentions" in result.stderr
 
 
 def _seeded_article(config: Config) -> tuple[str, Store]:
