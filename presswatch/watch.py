@@ -17,6 +17,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -97,6 +98,22 @@ def lock_state(path: Path) -> str:
     return f"free; its last holder, {holder}, no longer holds it"
 
 
+def _take_lock(handle: IO[str], attempts: int = 5) -> None:
+    """Take the lock file's exclusive flock, or raise BlockingIOError if a holder keeps it.
+
+    A few tries a tenth of a second apart: `presswatch status` takes the lock for an
+    instant to see whether anyone holds it, and must not turn a collector away.
+    """
+    for attempt in range(attempts):
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 @contextmanager
 def collector_lock(url: str) -> Iterator[None]:
     """Hold the database's collector lock, or raise CollectorLocked naming the holder.
@@ -111,7 +128,7 @@ def collector_lock(url: str) -> Iterator[None]:
     handle: IO[str] = path.open("a+", encoding="utf-8")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _take_lock(handle)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"

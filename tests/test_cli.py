@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
 import re
@@ -456,6 +457,22 @@ def test_status_says_when_the_lock_holder_has_exited(
     with collector_lock(url):  # a live holder: this process
         status = runner.invoke(main, ["status", "--config", str(config.path)])
     assert f"(held by pid {os.getpid()} on {socket.gethostname()})" in status.output
+
+
+def test_a_look_at_the_lock_does_not_turn_a_collector_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    lock = lock_path(url)
+    lock.write_text("pid 1 on elsewhere", encoding="utf-8")
+    with lock.open(encoding="utf-8") as look:
+        fcntl.flock(look, fcntl.LOCK_SH | fcntl.LOCK_NB)  # what `status` holds for an instant
+        # The look ends while the collector waits to try again.
+        monkeypatch.setattr(
+            "presswatch.watch.time.sleep", lambda _: fcntl.flock(look, fcntl.LOCK_UN)
+        )
+        with collector_lock(url):
+            assert lock.read_text(encoding="utf-8").startswith(f"pid {os.getpid()} on")
 
 
 def test_reanalyze_and_copy_draw_progress_bars_on_a_terminal(
