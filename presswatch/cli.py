@@ -598,7 +598,8 @@ def reanalyze(config_path: Path | None, db: str | None) -> None:
         click.echo("No mention added or removed.")
     for company, change in changes.items():
         click.echo(
-            f"  {company}: +{change.added} -{counted(change.removed, 'mention', 'mentions')}"
+            f"  {company}: +{counted(change.added, 'mention', 'mentions')}, "
+            f"-{counted(change.removed, 'mention', 'mentions')}"
         )
         for sign, sentences in (("+", change.added_sentences), ("-", change.removed_sentences)):
             for sentence in sentences:
