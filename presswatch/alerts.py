@@ -29,6 +29,7 @@ from presswatch import analytics, untrusted
 from presswatch.config import Config
 from presswatch.export import format_date
 from presswatch.models import Filters
+from presswatch.plurals import counted
 from presswatch.store import Store
 from presswatch.urls import mask_urls_in
 
@@ -286,7 +287,8 @@ def _spike_events(store: Store, company: str, now: datetime) -> list[Event]:
             Event(
                 "spike",
                 f"{company}:{day}",
-                f"Spike for {company}: {row['mentions']} mentions on {day} "
+                f"Spike for {company}: {counted(int(row['mentions']), 'mention', 'mentions')} "
+                f"on {day} "
                 f"(usual: {row['baseline']:.0f})",
                 "\n".join(_article_line(rows[i]) for i in ids if i in rows),
             )
@@ -319,8 +321,9 @@ def build_digest(config: Config, store: Store, day: date) -> tuple[str, str]:
     # Article text is data in both outputs: escaped for Markdown and for HTML, and a link
     # only when it is http(s) (never javascript:).
     md = untrusted.markdown
-    markdown = [f"# {md(title)}", "", f"{len(today)} articles."]
-    html_parts = [f"<h1>{html.escape(title)}</h1>", f"<p>{len(today)} articles.</p>"]
+    count = counted(len(today), "article", "articles", config.interface_language or "en")
+    markdown = [f"# {md(title)}", "", f"{count}."]
+    html_parts = [f"<h1>{html.escape(title)}</h1>", f"<p>{count}.</p>"]
     for topic in sorted(by_topic):
         markdown += ["", f"## {md(topic)}", ""]
         html_parts.append(f"<h2>{untrusted.html_text(topic)}</h2><ul>")

@@ -18,6 +18,7 @@ import click
 from presswatch import __version__
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.errors import ConfigError, PresswatchError
+from presswatch.plurals import counted
 from presswatch.store import Store
 from presswatch.urls import MaskingFormatter, mask_url, mask_urls_in
 
@@ -97,12 +98,31 @@ def check_config(config_path: Path | None, db: str | None) -> None:
     config = load_config(config_path)
     tracked = ", ".join(c.name for c in config.tracked)
     click.echo(
-        f"{config.path}: valid: {len(config.companies)} companies (tracked: {tracked}), "
-        f"{len(config.sources)} sources, {len(config.topics)} topics; "
+        f"{config.path}: valid: {counted(len(config.companies), 'company', 'companies')} "
+        f"(tracked: {tracked}), {counted(len(config.sources), 'source', 'sources')}, "
+        f"{counted(len(config.topics), 'topic', 'topics')}; "
         f"database {mask_url(database_url(config, db))}"
     )
     for line in ambiguity_warnings(config.companies, config.languages):
         click.echo(line)
+
+
+def _on_terminal() -> bool:
+    """Whether a person watches the output (progress bars are drawn only for them)."""
+    return sys.stdout.isatty()
+
+
+def _progress_bar(
+    total: int | None, unit: str, description: str | None = None, *, every_update: bool = False
+) -> Any:
+    """A tqdm bar on stderr for a long step (a counter without a total), or None when no
+    terminal shows it; ``every_update`` redraws it at each update (for rare updates)."""
+    if not _on_terminal():
+        return None
+    from tqdm import tqdm
+
+    redraw = {"mininterval": 0, "miniters": 1} if every_update else {}
+    return tqdm(total=total, unit=unit, desc=description, leave=False, **redraw)
 
 
 def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> int:
@@ -113,12 +133,8 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
     if unknown:
         raise ConfigError(str(config.path), [f"no source named '{name}'" for name in unknown])
 
-    bar = None
-    if sys.stdout.isatty():
-        from tqdm import tqdm
-
-        enabled = [s for s in config.sources if s.enabled and (not only or s.name in only)]
-        bar = tqdm(total=len(enabled), unit="source", leave=False)
+    enabled = [s for s in config.sources if s.enabled and (not only or s.name in only)]
+    bar = _progress_bar(len(enabled), "source")
     say = bar.write if bar is not None else click.echo
 
     def report(outcome: SourceOutcome) -> None:
@@ -126,10 +142,14 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
             say(f"  FAILED       {outcome.name}: {outcome.error}")
         else:
             label = "not modified" if outcome.status == "not_modified" else "ok"
-            unit = "files" if outcome.kind == "files" else "entries"
+            seen = (
+                counted(outcome.seen, "file", "files")
+                if outcome.kind == "files"
+                else counted(outcome.seen, "entry", "entries")
+            )
             read = f" ({outcome.files_read} read)" if outcome.kind == "files" else ""
             say(
-                f"  {label:<12} {outcome.name}: {outcome.seen} {unit}{read}, "
+                f"  {label:<12} {outcome.name}: {seen}{read}, "
                 f"{outcome.new} new, {outcome.updated} updated ({outcome.seconds:.1f}s)"
             )
         for problem in outcome.problems[:20]:
@@ -144,17 +164,16 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
     def analysed(done: int, waiting: int) -> None:
         # The analysis stage's own bar (on a terminal), once the sources are written.
         nonlocal analysing
-        if not sys.stdout.isatty():
-            return
         if analysing is None:
-            from tqdm import tqdm
-
             if bar is not None:
                 bar.close()
-            analysing = tqdm(total=waiting, unit="article", desc="Analysing", leave=False)
+            analysing = _progress_bar(waiting, "article", "Analysing")
+            if analysing is None:
+                return
         analysing.update(done - analysing.n)
 
-    click.echo(f"Collecting {len(config.sources)} sources into {store.display_url}")
+    # What this run collects: the enabled sources, or those named with --source.
+    click.echo(f"Collecting {counted(len(enabled), 'source', 'sources')} into {store.display_url}")
     try:
         summary = collect(
             config, store, only=only or None, on_source_done=report, on_analysis=analysed
@@ -168,13 +187,15 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
         click.echo(f"  {'skipped':<12} {name}: {reason}")
     if summary.reanalyzed:
         click.echo(
-            f"Aliases changed: mentions recomputed over {summary.reanalyzed} stored articles."
+            "Aliases changed: mentions recomputed over "
+            f"{counted(summary.reanalyzed, 'stored article', 'stored articles')}."
         )
     ok = len(summary.outcomes) - len(summary.failed)
     waiting = f"; {summary.pending} still to analyse" if summary.pending else ""
     click.echo(
-        f"Done in {summary.seconds:.1f}s: {ok} sources ok, {len(summary.failed)} failed; "
-        f"{summary.new} new articles, {summary.updated} updated; "
+        f"Done in {summary.seconds:.1f}s: {counted(ok, 'source', 'sources')} ok, "
+        f"{len(summary.failed)} failed; {counted(summary.new, 'new article', 'new articles')}, "
+        f"{summary.updated} updated; "
         f"{len(summary.analysed_ids)} analysed{waiting}."
     )
     return len(summary.failed)
@@ -190,8 +211,10 @@ def collect(config_path: Path | None, db: str | None, only: tuple[str, ...]) -> 
     config, store = _open(config_path, db)
     with store, collector_lock(store.url):
         failed = run_collection(config, store, only)
-    # A failing source is reported, not fatal: the exit code tells scripts something failed.
-    sys.exit(1 if failed and failed == len(config.sources) else 0)
+    # A failing source is reported, not fatal: the exit code tells scripts when every
+    # source this run collected failed.
+    collected = [s for s in config.sources if s.enabled and (not only or s.name in only)]
+    sys.exit(1 if failed and failed == len(collected) else 0)
 
 
 def _dashboard_command(port: int, address: str) -> list[str]:
@@ -283,10 +306,11 @@ def _watch(config: Config, store: Store) -> None:
         watcher = Watcher(config, store, on_source_done=_log_outcome)
         install_signal_handlers(watcher)
         click.echo(
-            f"Watching {len(config.sources)} sources into {store.display_url} (Ctrl-C to stop)"
+            f"Watching {counted(len(config.sources), 'source', 'sources')} into "
+            f"{store.display_url} (Ctrl-C to stop)"
         )
         runs = watcher.run()
-    click.echo(f"Stopped after {runs} collection runs.")
+    click.echo(f"Stopped after {counted(runs, 'collection run', 'collection runs')}.")
 
 
 @main.command()
@@ -341,7 +365,7 @@ def digest(config_path: Path | None, db: str | None, day: str | None) -> None:
 @common_options
 def status(config_path: Path | None, db: str | None) -> None:
     """Sources and their health, the last run, the next due times, the database size."""
-    from presswatch.watch import lock_path
+    from presswatch.watch import lock_path, lock_state
 
     config, store = _open(config_path, db)
     with store:
@@ -349,7 +373,7 @@ def status(config_path: Path | None, db: str | None) -> None:
         runs = store.runs_frame(limit=1)
         articles = store.count_articles()
         size = store.database_size()
-    click.echo(f"Database: {store.display_url} ({articles} articles)")
+    click.echo(f"Database: {store.display_url} ({counted(articles, 'article', 'articles')})")
     if size is not None:
         click.echo(f"Size on disk: {size / 1024 / 1024:.1f} MB")
     if store.shares_work:
@@ -364,13 +388,13 @@ def status(config_path: Path | None, db: str | None) -> None:
         click.echo(f"Collector workers collecting now: {', '.join(workers) or 'none'}")
     else:
         lock = lock_path(store.url)
-        holder = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
-        click.echo(f"Collector lock: {lock} ({holder or 'free'})")
+        click.echo(f"Collector lock: {lock} ({lock_state(lock)})")
     if not runs.empty:
         last = runs.iloc[0]
         click.echo(
             f"Last run: started {last['started_at']}, {last['sources_ok']} ok, "
-            f"{last['sources_failed']} failed, {last['articles_new']} new articles"
+            f"{last['sources_failed']} failed, "
+            f"{counted(int(last['articles_new']), 'new article', 'new articles')}"
         )
     for source in config.sources:
         state = states.get(source.name)
@@ -380,6 +404,42 @@ def status(config_path: Path | None, db: str | None) -> None:
         health = "disabled" if state.disabled_reason else ("failing" if state.error else "ok")
         due = state.next_due.strftime("%Y-%m-%d %H:%M UTC") if state.next_due else "now"
         click.echo(f"  {source.name}: {health}; next due {due}")
+
+
+# The tone labels a person may type, in English and French (accents and case aside).
+TONE_WORDS = {
+    "positive": "positive",
+    "neutral": "neutral",
+    "negative": "negative",
+    "positif": "positive",
+    "neutre": "neutral",
+    "negatif": "negative",
+}
+
+
+class ToneLabel(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 only
+    """A tone label: positive, neutral or negative, or French positif, neutre, négatif."""
+
+    name = "tone"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """How --help shows the accepted labels."""
+        return "[positive|neutral|negative]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The English label stored for what was typed, or a usage error listing them."""
+        from presswatch.analysis.nlp.text import fold
+
+        # The feminine French forms ("négative", "positive") fold to the English labels.
+        label = TONE_WORDS.get(fold(str(value).strip()))
+        if label is None:
+            self.fail(
+                f"'{value}' is not a tone: use positive, neutral or negative "
+                "(or in French positif, neutre, négatif; accents optional)",
+                param,
+                ctx,
+            )
+        return label
 
 
 def _date_option(value: str | None, name: str) -> date | None:
@@ -418,8 +478,8 @@ def _date_option(value: str | None, name: str) -> date | None:
     "--tone",
     "tones",
     multiple=True,
-    type=click.Choice(["positive", "neutral", "negative"]),
-    help="Only this tone towards the company (repeatable).",
+    type=ToneLabel(),
+    help="Only this tone towards the company (repeatable; French labels too).",
 )
 @click.option("--topic", "topics", multiple=True, help="Only articles on these topics.")
 @click.option(
@@ -464,11 +524,13 @@ def export(
         manifest, manifest_path = export_to_file(
             store, filters, config, out, level=level, delimiter=delimiter, bom=not no_bom
         )
-    click.echo(f"Wrote {manifest['rows']} rows to {out} (manifest: {manifest_path})")
-    if manifest["undated_articles_left_out"]:
+    rows = counted(manifest["rows"], "row", "rows")
+    click.echo(f"Wrote {rows} to {out} (manifest: {manifest_path})")
+    undated = manifest["undated_articles_left_out"]
+    if undated:
         click.echo(
-            f"{manifest['undated_articles_left_out']} undated articles are outside any period "
-            "and left out; export without --from/--to to include them."
+            f"{counted(undated, 'undated article is', 'undated articles are')} outside any "
+            "period and left out; export without --from/--to to include them."
         )
 
 
@@ -521,12 +583,24 @@ def reanalyze(config_path: Path | None, db: str | None) -> None:
     config, store = _open(config_path, db)
     with store:
         total = store.count_articles()
-        changes = reanalyze_archive(store, Analyzer(config))
-    click.echo(f"Reanalyzed {total} articles.")
+        bar = _progress_bar(total, "article", "Reanalysing")
+        try:
+            changes = reanalyze_archive(
+                store,
+                Analyzer(config),
+                progress=None if bar is None else lambda done, _total: bar.update(done - bar.n),
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+    click.echo(f"Reanalyzed {counted(total, 'article', 'articles')}.")
     if not changes:
         click.echo("No mention added or removed.")
     for company, change in changes.items():
-        click.echo(f"  {company}: +{change.added} -{change.removed} mentions")
+        click.echo(
+            f"  {company}: +{counted(change.added, 'mention', 'mentions')}, "
+            f"-{counted(change.removed, 'mention', 'mentions')}"
+        )
         for sign, sentences in (("+", change.added_sentences), ("-", change.removed_sentences)):
             for sentence in sentences:
                 click.echo(f"    {sign} {_one_line(sentence)}")
@@ -542,7 +616,7 @@ def _one_line(text: str, width: int = 160) -> str:
 @main.command("set-tone")
 @common_options
 @click.argument("article_id")
-@click.argument("label", type=click.Choice(["positive", "neutral", "negative"]))
+@click.argument("label", type=ToneLabel())
 @click.option(
     "--company", default=None, help="The company whose tone this is (else the article's)."
 )
@@ -643,7 +717,8 @@ def review(
             click.echo(f"Every mention of {company} has been reviewed, or it has none.")
         else:
             click.echo(
-                f"Reviewing {len(sample)} mentions of {company} nobody reviewed yet "
+                f"Reviewing {counted(len(sample), 'mention', 'mentions')} of {company} "
+                "nobody reviewed yet "
                 f"(seed {seed}, reviewer {reviewer}). Is {company} meant? r: right, "
                 "w: wrong, s: skip, q: quit. Each answer is saved at once."
             )
@@ -740,7 +815,10 @@ def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]
                 if row.get("text") and row.get("label"):
                     sentences.append(row["text"])
                     labels.append(row["label"].strip().lower())
-    click.echo(f"Training on {len(sentences)} sentences ({from_team} from corrections)...")
+    click.echo(
+        f"Training on {counted(len(sentences), 'sentence', 'sentences')} "
+        f"({from_team} from corrections)..."
+    )
     trained = train_tone_model(sentences, labels)
     target = config.resolve_path(config.tone.model)
     trained.save(target)
@@ -825,15 +903,16 @@ def test_query(
 
     if company is not None:
         click.echo(
-            f"{company} with the query {query}: +{len(changes.added)} articles, "
-            f"-{len(changes.removed)} articles"
+            f"{company} with the query {query}: "
+            f"+{counted(len(changes.added), 'article', 'articles')}, "
+            f"-{counted(len(changes.removed), 'article', 'articles')}"
         )
         for hit in changes.added[:limit]:
             show(hit, "+ ")
         for hit in changes.removed[:limit]:
             show(hit, "- ")
         return
-    click.echo(f"{len(hits)} of {searched} articles match {query}")
+    click.echo(f"{len(hits)} of {counted(searched, 'article', 'articles')} match {query}")
     for hit in hits[:limit]:
         show(hit)
 
@@ -865,19 +944,33 @@ def copy_command(source: str, target: str) -> None:
     from presswatch.store import copy_archive
 
     started = time.monotonic()
+    # Told once a batch of rows (thousands): each update is drawn.
+    bar = _progress_bar(None, " rows", "Copying", every_update=True)
+    done: dict[str, int] = {}
+
+    def copied(table: str, rows: int) -> None:
+        # Told the rows copied so far of the table being copied.
+        bar.set_description_str(f"Copying {table}", refresh=False)
+        bar.update(rows - done.get(table, 0))
+        done[table] = rows
+
     try:
         with (
             Store(database_url(None, source), create=False) as reader,
             Store(database_url(None, target)) as writer,
         ):
-            counts = copy_archive(reader, writer)
+            counts = copy_archive(reader, writer, progress=None if bar is None else copied)
     except PresswatchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.close()
     for table, rows in counts.items():
-        click.echo(f"  {table}: {rows} rows")
+        click.echo(f"  {table}: {counted(rows, 'row', 'rows')}")
     click.echo(
-        f"Copied {sum(counts.values())} rows from {reader.display_url} to {writer.display_url} "
+        f"Copied {counted(sum(counts.values()), 'row', 'rows')} from {reader.display_url} "
+        f"to {writer.display_url} "
         f"in {time.monotonic() - started:.1f} s; the counts were read back and match"
     )
 

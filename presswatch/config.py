@@ -558,6 +558,104 @@ def parse_config(raw: object, source: str = "config") -> Config:
     return config
 
 
+# PyYAML's problems (its parser's words) and what they mean for a person editing the file.
+_YAML_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"expected <block end>, but found '<block sequence start>'"),
+        "a list item is not indented like the others before it; line the '-' up with them",
+    ),
+    (
+        re.compile(r"expected <block end>, but found '<block mapping start>'"),
+        "a key is not indented like the keys before it; line it up with them",
+    ),
+    (
+        re.compile(r"expected <block end>, but found '<scalar>'"),
+        "more text after a value in quotes; put the whole value in the quotes",
+    ),
+    (
+        re.compile(r"expected <block end>"),
+        "this line is not indented like the lines before it",
+    ),
+    (
+        re.compile(r"mapping values are not allowed here"),
+        "a ':' where no key can start; a value holding ': ' goes in quotes, and a key "
+        "under another is indented by more spaces",
+    ),
+    (
+        re.compile(r"found character '\\t' that cannot start any token"),
+        "a tab; indent with spaces only",
+    ),
+    (
+        re.compile(r"found character '(.)' that cannot start any token"),
+        "a value cannot start with '{0}'; put the value in quotes",
+    ),
+    (
+        re.compile(r"found unexpected end of stream"),
+        "a quote is opened and never closed; close it at the end of its value",
+    ),
+    (
+        re.compile(r"found unknown escape character '(.+)'"),
+        "'\\{0}' is not an escape in double quotes; use single quotes, or write '\\\\'",
+    ),
+    (
+        re.compile(r"expected ',' or '\]'"),
+        "a list in [brackets] is not closed with ']', or two of its items lack a comma",
+    ),
+    (
+        re.compile(r"expected ',' or '\}'"),
+        "a mapping in {{braces}} is not closed with '}}', or two of its items lack a comma",
+    ),
+    (
+        re.compile(r"found undefined alias '(.+)'"),
+        "'*{0}' names no anchor '&{0}'; put a value starting with '*' in quotes",
+    ),
+    (
+        re.compile(r"could not find expected ':'"),
+        "a key without ':' after it, or a line that goes on without being indented",
+    ),
+    (
+        re.compile(r"did not find expected key"),
+        "a line is not indented like the keys around it",
+    ),
+    (
+        re.compile(r"did not find expected '-' indicator"),
+        "a list item is not indented like the others before it; line the '-' up with them",
+    ),
+    (
+        re.compile(r"found unhashable key"),
+        "a key must be plain text, not a list or a mapping",
+    ),
+]
+
+
+def yaml_problem(exc: yaml.YAMLError, file_name: str, text: str) -> str:
+    """A YAML syntax error as ``config.yaml, line 12, column 5: what is wrong, and the fix``.
+
+    PyYAML's own words are kept after the plain ones, for an error the table misses.
+    """
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        character = exc.character
+        code = f"U+{character if isinstance(character, int) else ord(character):04X}"
+        words = f"a control character ({code}) that YAML does not allow; delete it"
+        return f"{file_name}, line {line}, column {column}: {words}"
+    mark = getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc)
+    where = f"{file_name}, line {mark.line + 1}, column {mark.column + 1}" if mark else file_name
+    for pattern, words in _YAML_PROBLEMS:
+        found = pattern.search(problem)
+        if found:
+            context = getattr(exc, "context_mark", None)
+            started = (
+                f" (the block or value started on line {context.line + 1})"
+                if context is not None and mark is not None and context.line != mark.line
+                else ""
+            )
+            return f"{where}: {words.format(*found.groups())}{started}"
+    return f"{where}: not valid YAML ({problem})"
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read and validate a config file (default: $PRESSWATCH_CONFIG or ./config.yaml)."""
     chosen = Path(path) if path else Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
@@ -571,14 +669,13 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(str(chosen), [f"cannot be read: {exc.strerror}"]) from None
     try:
-        raw = yaml.safe_load(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(str(chosen), ["is not UTF-8 text; save it as UTF-8"]) from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(str(chosen), [f"{where}invalid YAML: {problem}"]) from None
+        raise ConfigError(str(chosen), [yaml_problem(exc, chosen.name, text)]) from None
     config = parse_config(raw, str(chosen))
     config._path = chosen.resolve()
     config._sha256 = hashlib.sha256(data).hexdigest()

@@ -12,10 +12,12 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import signal
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -55,6 +57,63 @@ def lock_path(url: str) -> Path:
     return Path(tempfile.gettempdir()) / f"presswatch-{digest[:16]}.collector.lock"
 
 
+# What a collector writes into the lock file it holds (and leaves there when it exits).
+_HOLDER = re.compile(r"pid (\d+) on (\S+)")
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process of that id runs on this machine (signal 0 only asks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, run by another user
+        return True
+    return True
+
+
+def lock_state(path: Path) -> str:
+    """The collector lock in words: free, held by a running process, or left by one gone.
+
+    The lock is the file's flock, which the system drops when its holder exits however it
+    ends; the text in the file (the last holder) stays, so it alone says nothing.
+    """
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        return "free"
+    with handle:
+        holder = handle.read().strip()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return f"held by {holder or 'another process'}"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    found = _HOLDER.fullmatch(holder)
+    if found is None:
+        return "free"
+    pid, host = int(found.group(1)), found.group(2)
+    if host == socket.gethostname() and not _process_exists(pid):
+        return f"free; its last holder, {holder}, is gone (the process has exited)"
+    return f"free; its last holder, {holder}, no longer holds it"
+
+
+def _take_lock(handle: IO[str], attempts: int = 5) -> None:
+    """Take the lock file's exclusive flock, or raise BlockingIOError if a holder keeps it.
+
+    A few tries a tenth of a second apart: `presswatch status` takes the lock for an
+    instant to see whether anyone holds it, and must not turn a collector away.
+    """
+    for attempt in range(attempts):
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 @contextmanager
 def collector_lock(url: str) -> Iterator[None]:
     """Hold the database's collector lock, or raise CollectorLocked naming the holder.
@@ -69,7 +128,7 @@ def collector_lock(url: str) -> Iterator[None]:
     handle: IO[str] = path.open("a+", encoding="utf-8")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _take_lock(handle)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"

@@ -167,6 +167,7 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
     store.save_articles([analyzer.analyse(a) for a in (good, evil, other_day)])
     markdown, page = build_digest(config, store, day)
     assert "2 articles." in markdown
+    assert "\n1 article.\n" in build_digest(config, store, day + timedelta(days=2))[0]
     assert "## funding" in markdown and "## talent" in markdown
     assert "**Mistral AI réussit une levée de fonds record** (Les Échos, positive)" in markdown
     assert "> Mistral AI réussit une levée de fonds remarquable" in markdown

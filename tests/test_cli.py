@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
 import re
@@ -19,7 +20,9 @@ from click.testing import CliRunner
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.models import Filters
+from presswatch.plurals import counted
 from presswatch.store import Store
+from presswatch.watch import collector_lock, lock_path
 from tests.conftest import FeedServer, Route
 from tests.processes import free_port, presswatch, wait_healthy
 
@@ -45,7 +48,7 @@ def test_collect_then_export_the_seeds(
     result = runner.invoke(main, ["collect", *args])
     assert result.exit_code == 0, result.output
     assert "FAILED       Offline feed: 127.0.0.1 refused the connection" in result.output
-    assert "1 sources ok, 1 failed; 2 new articles" in result.output
+    assert "1 source ok, 1 failed; 2 new articles" in result.output
     assert (tmp_path / "data" / "test.db").exists()
 
     out = tmp_path / "export.csv"
@@ -121,7 +124,7 @@ def test_reanalyze_and_test_query(
     near = 'Mensch NEAR/5 "Mistral AI"'
     result = runner.invoke(main, ["test-query", *args, "--company", "Mistral AI", near])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Mistral AI with the query {near}: +0 articles, -1 articles")
+    assert result.output.startswith(f"Mistral AI with the query {near}: +0 articles, -1 article\n")
     assert "\n- " in result.output and "Mistral" in result.output.split("\n- ", 1)[1]
     result = runner.invoke(main, ["test-query", *args, "--company", "Nobody", "Mensch"])
     assert result.exit_code == 2 and "configured: " in result.output
@@ -388,3 +391,195 @@ def test_review_stops_cleanly_and_refuses_an_unknown_company(
         bad.output
     )
     assert runner.invoke(main, ["review", *args]).exit_code == 2  # no company, no --list
+
+
+def test_counted_follows_each_languages_plural_rule() -> None:
+    assert [counted(n, "source", "sources") for n in (0, 1, 2)] == [
+        "0 sources",
+        "1 source",
+        "2 sources",
+    ]
+    # French takes the singular for 0 and below 2, and the plural from 2 on.
+    assert [counted(n, "article", "articles", "fr") for n in (0, 1, 1.5, 2, 1_000_000)] == [
+        "0 article",
+        "1 article",
+        "1.5 article",
+        "2 articles",
+        "1000000 articles",
+    ]
+
+
+def test_collect_one_source_counts_what_it_collects_in_the_singular(
+    write_config: Callable[..., Config], seeds_dir: Path
+) -> None:
+    config = write_config(
+        sources=[
+            {"name": "Seeds", "kind": "files", "path": "seeds"},
+            {"name": "Offline feed", "kind": "rss", "url": "http://127.0.0.1:9/rss.xml"},
+            {"name": "Off", "kind": "rss", "url": "http://127.0.0.1:9/off.xml", "enabled": False},
+        ]
+    )
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    result = runner.invoke(main, ["collect", *args, "--source", "Seeds"])
+    assert result.exit_code == 0, result.output
+    assert "Collecting 1 source into" in result.output
+    assert "1 source ok, 0 failed; 2 new articles" in result.output
+    assert not re.search(r"\b1 (sources|articles|entries|files)\b", result.output), result.output
+
+    # Every source this run collects failed: the exit code says so, though others exist.
+    result = runner.invoke(main, ["collect", *args, "--source", "Offline feed"])
+    assert "Collecting 1 source into" in result.output
+    assert result.exit_code == 1, result.output
+    # A plain collect counts the enabled sources, not the disabled one.
+    result = runner.invoke(main, ["collect", *args])
+    assert "Collecting 2 sources into" in result.output
+    assert "0 new articles" in result.output and result.exit_code == 0, result.output
+
+
+def test_status_says_when_the_lock_holder_has_exited(
+    write_config: Callable[..., Config],
+) -> None:
+    config = write_config()
+    runner = CliRunner()
+    collector = presswatch("collect", config.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output, _ = collector.communicate(timeout=120)
+    assert collector.returncode == 0, output
+    url = f"sqlite:///{config.resolve_path(config.database)}"
+    lock = lock_path(url)
+    assert f"pid {collector.pid} on" in lock.read_text(encoding="utf-8")
+
+    status = runner.invoke(main, ["status", "--config", str(config.path)])
+    assert status.exit_code == 0, status.output
+    assert f"pid {collector.pid} on {socket.gethostname()}, is gone" in status.output
+    assert "held by" not in status.output
+
+    with collector_lock(url):  # a live holder: this process
+        status = runner.invoke(main, ["status", "--config", str(config.path)])
+    assert f"(held by pid {os.getpid()} on {socket.gethostname()})" in status.output
+
+
+def test_a_look_at_the_lock_does_not_turn_a_collector_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    lock = lock_path(url)
+    lock.write_text("pid 1 on elsewhere", encoding="utf-8")
+    with lock.open(encoding="utf-8") as look:
+        fcntl.flock(look, fcntl.LOCK_SH | fcntl.LOCK_NB)  # what `status` holds for an instant
+        # The look ends while the collector waits to try again.
+        monkeypatch.setattr(
+            "presswatch.watch.time.sleep", lambda _: fcntl.flock(look, fcntl.LOCK_UN)
+        )
+        with collector_lock(url):
+            assert lock.read_text(encoding="utf-8").startswith(f"pid {os.getpid()} on")
+
+
+def test_reanalyze_and_copy_draw_progress_bars_on_a_terminal(
+    write_config: Callable[..., Config],
+    seeds_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    assert runner.invoke(main, ["collect", *args]).exit_code == 0
+    monkeypatch.setattr("presswatch.cli._on_terminal", lambda: True)
+    result = runner.invoke(main, ["reanalyze", *args])
+    assert result.exit_code == 0, result.output
+    assert "Reanalysing" in result.stderr and "2/2" in result.stderr
+    assert "Reanalyzed 2 articles." in result.stdout
+
+    copy = tmp_path / "copy.db"
+    result = runner.invoke(
+        main, ["copy", "--from", str(config.path.parent / "data" / "test.db"), "--to", str(copy)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Copying articles" in result.stderr and "Copying mentions" in result.stderr
+
+
+def _seeded_article(config: Config) -> tuple[str, Store]:
+    """Collect the seeds; the id of the article that names Aleph Alpha, and its store."""
+    args = ["--config", str(config.path)]
+    assert CliRunner().invoke(main, ["collect", *args]).exit_code == 0
+    store = Store(f"sqlite:///{config.resolve_path(config.database)}")
+    with store:
+        mentions = store.mentions_frame()
+    return str(mentions[mentions["company"] == "Aleph Alpha"]["article_id"].iloc[0]), store
+
+
+def test_set_tone_takes_french_labels_and_lists_the_accepted_ones(
+    write_config: Callable[..., Config], seeds_dir: Path
+) -> None:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    article_id, store = _seeded_article(config)
+    runner = CliRunner()
+    args = ["--config", str(config.path), article_id]
+    for typed, stored in (("négatif", "negative"), ("Neutre", "neutral"), ("POSITIF", "positive")):
+        result = runner.invoke(main, ["set-tone", *args, typed, "--by", "claire"])
+        assert result.exit_code == 0, result.output
+        assert f"set to {stored} by claire" in result.output
+    result = runner.invoke(main, ["set-tone", *args, "negatif", "--by", "claire"])
+    assert "set to negative" in result.output  # accents optional
+    bad = runner.invoke(main, ["set-tone", *args, "mitigé", "--by", "claire"])
+    assert bad.exit_code == 2
+    assert "'mitigé' is not a tone: use positive, neutral or negative" in bad.output
+    assert "positif, neutre, négatif" in bad.output
+    with store:
+        assert store.corrections_frame()["label"].tolist() == [
+            "negative",
+            "neutral",
+            "positive",
+            "negative",
+        ]
+
+
+def test_set_tone_refuses_a_position_where_no_mention_starts(
+    write_config: Callable[..., Config], seeds_dir: Path
+) -> None:
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    article_id, store = _seeded_article(config)
+    with store:
+        mentions = store.mentions_frame()
+    mine = mentions[(mentions["article_id"] == article_id)].sort_values(["field", "start"])
+    first = mine[mine["field"] == "text"].iloc[0]
+    runner = CliRunner()
+    args = ["set-tone", "--config", str(config.path), article_id, "negative", "--by", "claire"]
+    bad = runner.invoke(main, [*args, "--mention", "text:999999"])
+    assert bad.exit_code == 1, bad.output
+    assert f"no mention starts at text:999999 in article {article_id}" in bad.output
+    assert "its mentions start at " in bad.output
+    assert f"text:{first['start']} ({first['company']})" in bad.output
+    # Another company's mention is not this company's.
+    other = "OpenAI" if first["company"] != "OpenAI" else "Mistral AI"
+    bad = runner.invoke(main, [*args, "--mention", f"text:{first['start']}", "--company", other])
+    assert bad.exit_code == 1 and f"no mention of {other} starts at" in bad.output
+    with store:
+        assert store.corrections_frame().empty  # nothing recorded for a refused position
+
+    good = runner.invoke(main, [*args, "--mention", f"text:{first['start']}"])
+    assert good.exit_code == 0, good.output
+    assert "Tone of a mention in article" in good.output
+
+
+def test_yaml_syntax_errors_name_the_line_and_column_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "companies:\n  - name: Mistral AI\n    role: tracked\n   - name: OpenAI\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check-config", "--config", str(path)])
+    assert result.exit_code == 2
+    assert (
+        "config.yaml, line 4, column 4: a list item is not indented like the others"
+        in result.output
+    )
+    assert "<block" not in result.output and "expected" not in result.output
+
+    path.write_text("companies:\n\t- name: Mistral AI\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-config", "--config", str(path)])
+    assert "config.yaml, line 2, column 1: a tab; indent with spaces only" in result.output
+    path.write_text('companies:\n  - name: "Mistral AI\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-config", "--config", str(path)])
+    assert "a quote is opened and never closed" in result.output

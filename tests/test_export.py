@@ -142,7 +142,7 @@ def test_every_level_and_the_manifest(tmp_path, write_config, seeds_dir) -> None
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "1 undated articles are outside any period" in result.output
+    assert "1 undated article is outside any period" in result.output
     manifest = json.loads((tmp_path / "period.manifest.json").read_text(encoding="utf-8"))
     assert manifest["csv_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert (

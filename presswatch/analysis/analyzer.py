@@ -257,8 +257,16 @@ class CompanyChanges:
     removed_sentences: list[str] = dataclasses.field(default_factory=list)
 
 
-def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, CompanyChanges]:
-    """Recompute every stored article's analysis and stories; what changed per company."""
+def reanalyze(
+    store: Store,
+    analyzer: Analyzer,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, CompanyChanges]:
+    """Recompute every stored article's analysis and stories; what changed per company.
+
+    ``progress`` is told (articles done, articles in all) after each article.
+    """
     store.set_figure_languages(analyzer.languages)
     mentions = store.mentions_frame()
     # A mention is the same before and after when it names the same company at the same
@@ -276,7 +284,8 @@ def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, Comp
     after: dict[tuple[str, str, str, int], str] = {}
     stories = StoryIndex()
     dates = {row[0]: row[3] for row in store.story_rows()}
-    for stored in list(store.iter_articles()):
+    archive = list(store.iter_articles())
+    for done, stored in enumerate(archive, start=1):
         # Reuse the stored signature: the text did not change, only the rules did.
         article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
         data = stored.signature
@@ -289,6 +298,8 @@ def reanalyze(store: Store, analyzer: Analyzer, seed: int = 0) -> dict[str, Comp
             ((stored.id, m.company, m.field, m.start), m.sentence) for m in article.mentions
         )
         store.replace_analysis(article)
+        if progress is not None:
+            progress(done, len(archive))
     store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
     store.set_tone_model(analyzer.tone.model_name)
     added: dict[str, list[str]] = {}

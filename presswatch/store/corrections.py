@@ -8,7 +8,10 @@ import sqlalchemy as sa
 from presswatch.errors import StoreError
 from presswatch.store.base import StoreBase, _now
 from presswatch.store.coverage import _refresh_coverage
-from presswatch.store.schema import articles_table, corrections_table
+from presswatch.store.schema import articles_table, corrections_table, mentions_table
+
+# How many of an article's mentions an error lists when a correction names none of them.
+LISTED_MENTIONS = 20
 
 
 class CorrectionsMixin(StoreBase):
@@ -44,6 +47,8 @@ class CorrectionsMixin(StoreBase):
             ).first()
             if exists is None:
                 raise StoreError(f"no article with id {article_id}: copy the id from an export")
+            if field is not None or start is not None:
+                _check_mention(conn, article_id, company, field, start)
             result = conn.execute(
                 sa.insert(corrections_table).values(
                     article_id=article_id,
@@ -61,3 +66,24 @@ class CorrectionsMixin(StoreBase):
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+
+def _check_mention(
+    conn: sa.Connection, article_id: str, company: str | None, field: str | None, start: int | None
+) -> None:
+    """Refuse a mention correction where no mention (of that company) starts, listing the
+    positions where the article's mentions do start."""
+    rows = conn.execute(
+        sa.select(mentions_table.c.field, mentions_table.c.start, mentions_table.c.company)
+        .where(mentions_table.c.article_id == article_id)
+        .order_by(mentions_table.c.field.desc(), mentions_table.c.start)  # title, then text
+    ).all()
+    if any(r.field == field and r.start == start and company in (None, r.company) for r in rows):
+        return
+    whose = f" of {company}" if company else ""
+    problem = f"no mention{whose} starts at {field}:{start} in article {article_id}"
+    if not rows:
+        raise StoreError(f"{problem}: it has no mention; correct its tone without --mention")
+    listed = ", ".join(f"{r.field}:{r.start} ({r.company})" for r in rows[:LISTED_MENTIONS])
+    more = f" and {len(rows) - LISTED_MENTIONS} more" if len(rows) > LISTED_MENTIONS else ""
+    raise StoreError(f"{problem}; its mentions start at {listed}{more}")
