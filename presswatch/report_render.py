@@ -13,7 +13,7 @@ import html
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     chart: tuple[str, list[tuple[str, float]]] | None = None  # series name, (label, value)
+    empty: str = "Nothing to show for this period."  # said instead of a table without rows
 
 
 @dataclass
@@ -299,7 +300,7 @@ def sections(report: Report, language: str) -> list[Section]:
             )
         )
 
-    basis = Table([t("Figure"), t("This period")])
+    basis = Table([t("Item"), t("Value")])
     basis.rows += [
         _cells(t("Period"), f"{now.period.code} ({now.period.label(language)})"),
         _cells(t("Companies"), ", ".join(report.companies) or t("all companies")),
@@ -312,7 +313,10 @@ def sections(report: Report, language: str) -> list[Section]:
         _cells(t("Config SHA-256"), report.config_sha256 or t("none")),
         _cells(t("Database"), report.database),
     ]
-    sources = Table([t("Source"), t("Kind"), t("Last success"), t("Collection gaps in the period")])
+    sources = Table(
+        [t("Source"), t("Kind"), t("Last success"), t("Collection gaps in the period")],
+        empty="No source has been collected yet.",
+    )
     for row in _records(report.sources):
         last = row["last_success"]
         sources.rows.append(
@@ -379,7 +383,7 @@ def to_html(report: Report, language: str) -> str:
         parts += [f'<p class="note">{untrusted.html_text(note)}</p>' for note in section.notes]
         for table in section.tables:
             if not table.rows:
-                empty = translate("Nothing to show for this period.", language)
+                empty = translate(table.empty, language)
                 parts.append(f'<p class="note">{untrusted.html_text(empty)}</p>')
                 continue
             head = "".join(_html_cell(Cell(h), "th") for h in table.headers)
@@ -418,7 +422,7 @@ def to_markdown(report: Report, language: str) -> str:
         for table in section.tables:
             if not table.rows:
                 lines += [
-                    untrusted.markdown(translate("Nothing to show for this period.", language)),
+                    untrusted.markdown(translate(table.empty, language)),
                     "",
                 ]
                 continue
@@ -439,7 +443,7 @@ def office_text(value: Any) -> str:
 
 
 def _add_table(slide: Any, table: Table, top: int, height: int, width: int, language: str) -> None:
-    empty = translate("Nothing to show for this period.", language)
+    empty = translate(table.empty, language)
     rows = table.rows or [[Cell(empty)] + [Cell("")] * (len(table.headers) - 1)]
     shape = slide.shapes.add_table(
         len(rows) + 1, len(table.headers), Inches(0.4), top, width, height
@@ -486,7 +490,7 @@ def to_pptx(report: Report, language: str) -> bytes:
         tables = section.tables
         space = int((slide_height - top - Inches(0.3)) / max(len(tables), 1))
         for table in tables:
-            shown = Table(table.headers, table.rows[:ROWS_PER_SLIDE], table.chart)
+            shown = replace(table, rows=table.rows[:ROWS_PER_SLIDE])
             if table.chart and table.chart[1]:
                 half = int(width / 2)
                 _add_table(slide, shown, top, Inches(0.4) * (len(shown.rows) + 1), half, language)

@@ -214,6 +214,8 @@ def _translated_texts() -> set[str]:
             arguments = node.args[:1] if called in ("t", "translate") else []
             if called == "plural":
                 arguments = node.args[1:3]
+            # A table's words for "no rows" are translated where they are said.
+            arguments += [k.value for k in node.keywords if k.arg == "empty"]
             for argument in arguments:
                 if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                     texts.add(argument.value)
