@@ -464,51 +464,75 @@ def _add_table(slide: Any, table: Table, top: int, height: int, width: int, lang
                     run.font.size = Pt(10)
 
 
+ROW_HEIGHT = Inches(0.33)
+MARGIN = Inches(0.4)
+
+
+def _title(slide: Any, text: str, width: int, size: int) -> None:
+    """The slide's title placeholder across the slide (the default template is 4:3)."""
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = MARGIN, Inches(0.25), width, Inches(1.0)
+    title.text = office_text(text)
+    for paragraph in title.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+
+
+def _add_chart(
+    slide: Any, chart: tuple[str, list[tuple[str, float]]], box: tuple[int, ...]
+) -> None:
+    """A bar chart of shares (percent) from zero, first category on top, values labelled."""
+    data = CategoryChartData()  # type: ignore[no-untyped-call]
+    data.categories = [office_text(label) for label, _ in chart[1]]
+    values = [value for _, value in chart[1]]
+    data.add_series(office_text(chart[0]), values)  # type: ignore[no-untyped-call]
+    drawn = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data).chart
+    drawn.has_legend = False
+    # From zero: an axis starting at the smallest share would make a small gap look large.
+    drawn.value_axis.minimum_scale = 0
+    drawn.category_axis.reverse_order = True
+    plot = drawn.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = "0.0"
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.font.size = Pt(11)
+
+
 def to_pptx(report: Report, language: str) -> bytes:
     """The report as a PowerPoint deck: one slide per section, editable text and tables,
     share of voice as a native chart."""
     deck = Presentation()
     slide_width, slide_height = Inches(13.333), Inches(7.5)
     deck.slide_width, deck.slide_height = slide_width, slide_height
-    width = int(slide_width - Inches(0.8))
+    width = int(slide_width - 2 * MARGIN)
     laid = sections(report, language)
     for number, section in enumerate(laid):
         if number == 0:
             slide = deck.slides.add_slide(deck.slide_layouts[0])
-            slide.shapes.title.text = office_text(section.title)
-            slide.placeholders[1].text = "\n".join(office_text(n) for n in section.notes)
+            _title(slide, section.title, width, 36)
+            slide.shapes.title.top, slide.shapes.title.height = Inches(2.0), Inches(2.0)
+            subtitle = slide.placeholders[1]
+            subtitle.left, subtitle.top, subtitle.width = MARGIN, Inches(4.2), width
+            subtitle.text = "\n".join(office_text(n) for n in section.notes)
             continue
         slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
-        slide.shapes.title.text = office_text(section.title)
-        top = int(Inches(1.4))
+        _title(slide, section.title, width, 28)
+        top = int(Inches(1.3))
         if section.notes:
-            box = slide.shapes.add_textbox(Inches(0.4), top, width, Inches(0.4))
+            box = slide.shapes.add_textbox(MARGIN, top, width, Inches(0.5))
             box.text_frame.word_wrap = True
             box.text_frame.text = " ".join(office_text(n) for n in section.notes)
-            box.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
+            box.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
             top = int(Inches(1.9))
-        tables = section.tables
-        space = int((slide_height - top - Inches(0.3)) / max(len(tables), 1))
-        for table in tables:
+        for table in section.tables:
             shown = replace(table, rows=table.rows[:ROWS_PER_SLIDE])
+            height = int(ROW_HEIGHT * (max(len(shown.rows), 1) + 1))
+            _add_table(slide, shown, top, height, width, language)
+            top += height + int(Inches(0.3))
             if table.chart and table.chart[1]:
-                half = int(width / 2)
-                _add_table(slide, shown, top, Inches(0.4) * (len(shown.rows) + 1), half, language)
-                data = CategoryChartData()  # type: ignore[no-untyped-call]
-                data.categories = [office_text(label) for label, _ in table.chart[1]]
-                values = [v for _, v in table.chart[1]]
-                data.add_series(office_text(table.chart[0]), values)  # type: ignore[no-untyped-call]
-                slide.shapes.add_chart(
-                    XL_CHART_TYPE.BAR_CLUSTERED,
-                    Inches(0.6) + half,
-                    top,
-                    half - Inches(0.2),
-                    Inches(4.5),
-                    data,
-                )
-            else:
-                _add_table(slide, shown, top, Inches(0.35) * (len(shown.rows) + 1), width, language)
-            top += space
+                room = int(slide_height - top - Inches(0.2))
+                _add_chart(slide, table.chart, (MARGIN, top, int(width * 0.6), room))
+                top += room
     sink = io.BytesIO()
     deck.save(sink)
     return sink.getvalue()
