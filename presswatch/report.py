@@ -37,9 +37,6 @@ TONES = ("positive", "neutral", "negative")
 TOP_OUTLETS = 5
 TOP_THEMES = 5
 TOP_ARTICLES = 5
-# The newest articles of a company among which its top articles (most picked up) are
-# chosen: the Coverage page's listing, read newest first.
-ARTICLE_POOL = 500
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -360,34 +357,49 @@ def period_report(store: Store, period: Period, filters: Filters) -> PeriodRepor
 
 
 def top_articles(store: Store, filters: Filters, company: str) -> pd.DataFrame:
-    """A company's top articles of the view: one per story (its first copy among the
-    Coverage page's listing), most picked up first, then newest; with link, tone and the
-    sentence the tone rests on (as the alerts give them)."""
-    listing = store.coverage_listing(replace(filters, companies=(company,)), ARTICLE_POOL)
-    if listing.empty:
+    """A company's top articles of the view, one per story: its most picked-up stories
+    (the Coverage page's republished stories, shown by their first copy), then its newest
+    articles (the Coverage page's listing); with link, tone and the sentence the tone
+    rests on (as the alerts give them)."""
+    own = replace(filters, companies=(company,))
+    stories, _ = store.republished_stories(own, TOP_ARTICLES)
+    firsts = store.first_copies(own, stories["story_id"])
+    chosen = [
+        (firsts[story], story, int(pickups))
+        for story, pickups in zip(stories["story_id"], stories["pickups"], strict=True)
+        if story in firsts
+    ]
+    if len(chosen) < TOP_ARTICLES:
+        # Every republished story is chosen already: the rest are single copies, newest first.
+        taken = {story for _, story, _ in chosen}
+        most = TOP_ARTICLES + sum(pickups for _, _, pickups in chosen)
+        newest = store.coverage_listing(own, most)
+        for article_id, story, pickups in zip(
+            newest["id"], newest["story_id"], newest["pickups"], strict=True
+        ):
+            if len(chosen) == TOP_ARTICLES:
+                break
+            if story not in taken:
+                taken.add(story)
+                chosen.append((article_id, story, int(pickups)))
+    if not chosen:
         return pd.DataFrame(columns=TOP_ARTICLE_COLUMNS)
-    # A story is shown by its first copy (the original, as the Coverage page's stories are).
-    earliest = listing.sort_values(["published", "id"], na_position="last", kind="stable")
-    one_per_story = earliest.drop_duplicates("story_id", keep="first")
-    ranked = one_per_story.sort_values(
-        ["pickups", "published", "id"], ascending=[False, False, True], na_position="last"
-    ).head(TOP_ARTICLES)
-    details = store.coverage_of_articles(ranked["id"])
-    own = details[details["company"] == company].set_index("article_id")
+    details = store.coverage_of_articles([article_id for article_id, _, _ in chosen])
+    facts = details[details["company"] == company].set_index("article_id")
     rows = []
-    for item in ranked.to_dict("records"):
-        fact = own.loc[item["id"]] if item["id"] in own.index else None
+    for article_id, _, pickups in chosen:
+        fact = facts.loc[article_id]
         rows.append(
             {
-                "article_id": item["id"],
-                "title": item["title"],
-                "outlet": item["outlet"],
-                "published": item["published"],
-                "date_precision": item["date_precision"],
-                "url": fact["url"] if fact is not None else None,
-                "tone": fact["tone"] if fact is not None else None,
-                "evidence": fact["evidence"] if fact is not None else None,
-                "pickups": int(item["pickups"]),
+                "article_id": article_id,
+                "title": fact["title"],
+                "outlet": fact["outlet"],
+                "published": fact["published"],
+                "date_precision": fact["date_precision"],
+                "url": fact["url"],
+                "tone": fact["tone"],
+                "evidence": fact["evidence"],
+                "pickups": pickups,
             }
         )
     return pd.DataFrame.from_records(rows, columns=TOP_ARTICLE_COLUMNS)

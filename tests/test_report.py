@@ -165,6 +165,20 @@ def test_the_report_has_the_dashboards_figures_in_both_languages(
         assert dashboard.previous is not None
         assert report.previous.figures.articles == dashboard.previous.articles
 
+    # Top articles: the Coverage page's most picked-up stories by their first copy, then
+    # the newest single copies; one per story.
+    for company in report.companies:
+        top = report.top_articles[company]
+        own = replace(report.current.filters, companies=(company,))
+        stories, _ = store.republished_stories(own, 5)
+        assert list(top["pickups"][: len(stories)]) == list(stories["pickups"]), company
+        assert list(top["title"][: len(stories)]) == list(stories["title"]), company
+        assert (top["pickups"][len(stories) :] == 1).all(), company
+        assert len(top) == min(
+            5, report.current.figures.share.set_index("company").loc[company, "stories"]
+        )
+        ids = set(top["article_id"])
+        assert set(store.coverage_of_articles(ids)["company"]) >= {company}
     share = analytics.share_from_counts(store.company_counts(report.current.filters))
     for language in ("en", "fr"):
         laid = sections(report, language)
