@@ -28,6 +28,7 @@ from presswatch.analytics import coverage_gaps
 from presswatch.config import Config
 from presswatch.errors import PresswatchError
 from presswatch.models import UNKNOWN_OUTLET, Filters
+from presswatch.review import manifest_estimates
 from presswatch.store import Store
 
 LANGUAGES = ("en", "fr")
@@ -111,8 +112,17 @@ FRENCH: dict[str, str] = {
     "Nothing to show for this period.": "Rien à montrer pour cette période.",
     "No source has been collected yet.": "Aucune source n'a encore été collectée.",
     "Item": "Élément",
+    "Mention precision (reviewed)": "Précision des mentions (revue)",
+    "Precision": "Précision",
+    "95% interval": "Intervalle à 95 %",
+    "Mentions reviewed": "Mentions revues",
+    "not reviewed": "non revue",
+    "No mention has been reviewed yet (presswatch review).": (
+        "Aucune mention n'a encore été revue (presswatch review)."
+    ),
     "Value": "Valeur",
     "What the figures rest on": "Sur quoi reposent ces chiffres",
+    "What the figures rest on: sources": "Sur quoi reposent ces chiffres : les sources",
     "Period": "Période",
     "Filters": "Filtres",
     "Companies": "Entreprises",
@@ -323,6 +333,7 @@ class Report:
     focus: list[str]  # whose net tone the key figures give (--company, else tracked)
     top_articles: dict[str, pd.DataFrame]  # per company: TOP_ARTICLE_COLUMNS
     sources: pd.DataFrame  # name, kind, last_success, gaps
+    precision: list[dict[str, Any]]  # review.manifest_estimates: each company's mentions
     tone_model: str | None
     config_path: str | None
     config_sha256: str
@@ -441,6 +452,7 @@ def build_report(
         focus=focus,
         top_articles={name: top_articles(store, current.filters, name) for name in shown},
         sources=_sources(store, period),
+        precision=manifest_estimates(store.precision_estimates(), shown),
         tone_model=store.tone_model(),
         config_path=str(config.path) if config.path else None,
         config_sha256=config.sha256,

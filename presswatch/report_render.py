@@ -329,6 +329,23 @@ def sections(report: Report, language: str) -> list[Section]:
                 format_count(int(row["gaps"]), language) if row["gaps"] else t("none"),
             )
         )
+    precision = Table(
+        [t("Company"), t("Precision"), t("95% interval"), t("Mentions reviewed")],
+        empty="No mention has been reviewed yet (presswatch review).",
+    )
+    for estimate in report.precision:
+        if not estimate["reviewed"]:
+            precision.rows.append(_cells(estimate["company"], t("not reviewed"), "", "0"))
+            continue
+        low, high = estimate["interval_95"]
+        precision.rows.append(
+            _cells(
+                estimate["company"],
+                format_share(100 * estimate["precision"], language),
+                f"{format_share(100 * low, language)} – {format_share(100 * high, language)}",
+                format_count(int(estimate["reviewed"]), language),
+            )
+        )
     basis_section = Section(
         t("What the figures rest on"),
         notes=[
@@ -338,8 +355,9 @@ def sections(report: Report, language: str) -> list[Section]:
                 "any period."
             )
         ],
-        tables=[basis, sources],
+        tables=[basis, precision],
     )
+    sources_section = Section(t("What the figures rest on: sources"), tables=[sources])
     return [
         intro,
         key_figures,
@@ -348,6 +366,7 @@ def sections(report: Report, language: str) -> list[Section]:
         outlet_section,
         theme_section,
         *article_sections,
+        sources_section,
         basis_section,
     ]
 

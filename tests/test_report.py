@@ -21,7 +21,7 @@ from pptx import Presentation
 from presswatch import analytics, overview, untrusted
 from presswatch.cli import main
 from presswatch.config import Config
-from presswatch.models import Article, CompanyTone, Filters, Mention
+from presswatch.models import Article, CompanyTone, Filters, Mention, MentionKey
 from presswatch.report import (
     FRENCH,
     Period,
@@ -106,6 +106,8 @@ def _seeded(store: Store) -> Store:
     store.save_articles([*generated_articles(), *_hostile_articles()])
     store.add_correction("a2", "positive", "Camille", company="Mistral AI")
     store.set_tone_model("press-test-model")
+    mention = MentionKey("hostile", "Mistral AI", "body", 0, "Mistral AI")
+    store.mark_mention(mention, "right", "Camille")
     return store
 
 
@@ -358,6 +360,16 @@ def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: A
             for cell in shape.table.iter_cells()
         ]
         assert "press-test-model" in basis and config.sha256 in basis
+        # Each company's mention precision as reviewed (one right mark for Mistral AI).
+        precision = [
+            [cell.text for cell in row.cells]
+            for shape in last.shapes
+            if shape.has_table
+            for row in shape.table.rows
+        ]
+        mistral = ["Mistral AI", format_share(100.0, language)]
+        assert any(row[:2] == mistral and row[3] == "1" for row in precision)
+        assert any(row[:2] == ["OpenAI", translate("not reviewed", language)] for row in precision)
 
 
 def test_the_command_writes_each_format(tmp_path: Path, write_config: Any) -> None:
