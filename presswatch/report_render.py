@@ -65,6 +65,7 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     chart: tuple[str, list[tuple[str, float]]] | None = None  # series name, (label, value)
     empty: str = "Nothing to show for this period."  # said instead of a table without rows
+    caption: str = ""  # a heading of its own, when a section has several tables
 
 
 @dataclass
@@ -332,6 +333,7 @@ def sections(report: Report, language: str) -> list[Section]:
     precision = Table(
         [t("Company"), t("Precision"), t("95% interval"), t("Mentions reviewed")],
         empty="No mention has been reviewed yet (presswatch review).",
+        caption=t("Mention precision (reviewed)"),
     )
     for estimate in report.precision:
         if not estimate["reviewed"]:
@@ -380,7 +382,7 @@ _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;"
     "color:#111827}table{border-collapse:collapse;margin:0.5rem 0 1.5rem;width:100%}"
     "th,td{border:1px solid #d1d5db;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}"
-    "th{background:#f3f4f6}.note{color:#4b5563}"
+    "th{background:#f3f4f6}.note{color:#4b5563}h3{font-size:1rem}"
 )
 
 
@@ -401,6 +403,8 @@ def to_html(report: Report, language: str) -> str:
         parts.append(f"<section><{tag}>{untrusted.html_text(section.title)}</{tag}>")
         parts += [f'<p class="note">{untrusted.html_text(note)}</p>' for note in section.notes]
         for table in section.tables:
+            if table.caption:
+                parts.append(f"<h3>{untrusted.html_text(table.caption)}</h3>")
             if not table.rows:
                 empty = translate(table.empty, language)
                 parts.append(f'<p class="note">{untrusted.html_text(empty)}</p>')
@@ -439,6 +443,8 @@ def to_markdown(report: Report, language: str) -> str:
         for note in section.notes:
             lines += [untrusted.markdown(note), ""]
         for table in section.tables:
+            if table.caption:
+                lines += ["### " + untrusted.markdown(table.caption), ""]
             if not table.rows:
                 lines += [
                     untrusted.markdown(translate(table.empty, language)),

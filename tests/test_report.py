@@ -273,7 +273,7 @@ class _Tags(HTMLParser):
         self.text.append(data)
 
 
-SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "p"}
+SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "h3", "p"}
 SAFE_TAGS |= {"table", "thead", "tbody", "tr", "th", "td", "a"}
 
 
