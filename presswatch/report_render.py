@@ -474,6 +474,14 @@ def _add_table(slide: Any, table: Table, top: int, height: int, width: int, lang
         len(rows) + 1, len(table.headers), Inches(0.4), top, width, height
     )
     grid = shape.table
+    # Columns as wide as what they hold (a title or a sentence wider than a count), within
+    # bounds so that no column vanishes and none takes the whole slide.
+    needs = [
+        min(max(len(text) for text in [header] + [row[n].text for row in rows]), 60) + 6
+        for n, header in enumerate(table.headers)
+    ]
+    for n, need in enumerate(needs):
+        grid.columns[n].width = int(width * need / sum(needs))
     for column, header in enumerate(table.headers):
         grid.cell(0, column).text = office_text(header)
     for r, row in enumerate(rows, start=1):
