@@ -536,6 +536,58 @@ def export(
 
 @main.command()
 @common_options
+@click.option(
+    "--period",
+    required=True,
+    help="A week (2024-W12), a month (2024-03) or days (2024-03-01..2024-03-31).",
+)
+@click.option("--company", "companies", multiple=True, help="Only these companies (repeatable).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["html", "md", "pptx"]),
+    default=None,
+    help="The document's format (default: from --out's extension, else html).",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="The report's language (default: the config's interface_language, else the locale).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write.",
+)
+def report(
+    config_path: Path | None,
+    db: str | None,
+    period: str,
+    companies: tuple[str, ...],
+    output: str | None,
+    language: str | None,
+    out: Path,
+) -> None:
+    """Write a period's report (the dashboard's figures against the previous period)."""
+    from presswatch.report import build_report, interface_language, parse_period
+    from presswatch.report_render import FORMATS, write_report
+
+    chosen = parse_period(period)
+    suffix = out.suffix.lower().lstrip(".")
+    kind = output or (suffix if suffix in FORMATS else "html")
+    config, store = _open(config_path, db)
+    _check_companies(config, companies)
+    with store:
+        made = build_report(store, config, chosen, companies)
+    written = write_report(made, language or interface_language(config), kind, out)
+    click.echo(f"Wrote the {kind} report of {chosen.code} to {written}")
+
+
+@main.command()
+@common_options
 def sources(config_path: Path | None, db: str | None) -> None:
     """Each source and its collection state."""
     config, store = _open(config_path, db)

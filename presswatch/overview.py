@@ -78,6 +78,13 @@ def _period_from_database(
     )
 
 
+def period_figures(store: Store, filters: Filters) -> PeriodFigures:
+    """The key figures of one view (the overview's cards), from the same three queries."""
+    return _period_from_database(
+        store.company_counts(filters), store.article_counts(filters), store.tone_counts(filters)
+    )
+
+
 def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overview:
     """The overview of a filtered view: only grouped rows are read from the database."""
     earlier = filters.previous()

@@ -244,6 +244,28 @@ class ListingsMixin(FiguresMixin):
         frame["first_published"] = pd.to_datetime(frame["first_published"], utc=True)
         return frame.astype({"pickups": "int64"}), len(found)
 
+    def first_copies(self, filters: Filters, story_ids: Iterable[str]) -> dict[str, str]:
+        """Each story's first copy that the filters keep, in republished_stories' order of
+        copies (dated before undated, then by date and collection): story id -> article id."""
+        c, a = coverage_table.c, articles_table.c
+        wanted = sorted(set(story_ids))
+        found: dict[str, str] = {}
+        with self.reading() as conn:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    sa.select(c.story_id, c.article_id)
+                    .join(articles_table, a.id == c.article_id)
+                    .where(c.story_id.in_(wanted[start : start + 500]), *scope(filters))
+                    .order_by(
+                        c.published.nulls_last(),
+                        a.first_seen,
+                        text_order(self.backend, c.article_id),
+                    )
+                )
+                for row in conn.execute(query):
+                    found.setdefault(row.story_id, row.article_id)
+        return found
+
     def undated_listing(
         self, filters: Filters, limit: int, search: Search | None = None
     ) -> pd.DataFrame:
