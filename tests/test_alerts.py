@@ -170,7 +170,8 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
     assert "\n1 article.\n" in build_digest(config, store, day + timedelta(days=2))[0]
     assert "## funding" in markdown and "## talent" in markdown
     assert "**Mistral AI réussit une levée de fonds record** (Les Échos, positive)" in markdown
-    assert "> Mistral AI réussit une levée de fonds remarquable" in markdown
+    # The evidence is the company's most telling sentence (here its title or its text).
+    assert "  > Mistral AI réussit une levée de fonds " in markdown
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="javascript' not in page and "&lt;b&gt;X&lt;/b&gt;" in page
 
