@@ -392,7 +392,7 @@ def test_the_interface_speaks_french(
     app = open_app()
     assert app.title[0].value == "Vue d'ensemble"
     labels = [m.label for m in app.metric]
-    assert "Part de voix de Mistral AI" in labels and "Tonalité nette" in labels
+    assert "Part de voix (articles) de Mistral AI" in labels and "Tonalité" in labels
     assert app.sidebar.header[0].value == "Filtres"
     assert app.selectbox(key="period").value == "All time"  # values stay stable in links
     assert set(app.dataframe[0].value["precision"]) == {"non vérifiée"}
