@@ -29,16 +29,6 @@ class PeriodFigures:
     share: pd.DataFrame  # analytics.SHARE_COLUMNS
     tones: pd.DataFrame  # company, tone, articles (a person's correction wins)
 
-    def net_tone(self, companies: list[str]) -> float | None:
-        """(positive - negative) / articles with a tone, towards these companies."""
-        own = self.tones[self.tones["company"].isin(companies)]
-        total = int(own["articles"].sum())
-        if total == 0:
-            return None
-        positive = int(own.loc[own["tone"] == "positive", "articles"].sum())
-        negative = int(own.loc[own["tone"] == "negative", "articles"].sum())
-        return (positive - negative) / total
-
     def tone_counts(self, companies: list[str]) -> tuple[int, int, int]:
         """Positive articles, negative articles and articles with a tone, towards these
         companies: what the overview's tone card shows as shares with their counts."""

@@ -68,6 +68,8 @@ def test_overview_shows_timeline_and_share_of_voice(seeded: tuple[Config, str]) 
     assert app.title[0].value == "Overview"
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Articles"] == "2"
+    # One or two articles are no share of tone (it would read 0% or 100%).
+    assert metrics["Tone"] == "Too few articles"
     charts = app.get("plotly_chart")
     assert [c.key for c in charts] == ["timeline", "tone", "share_of_voice"]
     captions = " ".join(c.value for c in app.caption)
