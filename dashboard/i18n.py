@@ -287,7 +287,9 @@ FRENCH: dict[str, str] = {
         "nombre de fois où il nomme l'entreprise. En sujets distincts, les reprises d'un même "
         "sujet comptent une fois ; en mentions, chaque citation compte."
     ),
-    "{positive}% positive, {negative}% negative": "{positive} % positifs, {negative} % négatifs",
+    "Positive / negative": "Positifs / négatifs",
+    "{positive}% / {negative}%": "{positive} % / {negative} %",
+    "Too few": "Trop peu",
     "Too few articles": "Trop peu d'articles",
     "{positive} positive and {negative} negative of {total} articles with a tone towards "
     "the tracked company (a share needs at least {minimum})": (

@@ -63,12 +63,12 @@ COMPANY_COLORS = [
     "#ea580c",  # orange
     "#7c3aed",  # violet
     "#0891b2",  # cyan
-    "#ca8a04",  # amber
     "#db2777",  # pink
+    "#ca8a04",  # amber
     "#475569",  # slate
     "#78716c",  # stone
 ]
-PALETTE = ["#bfdbfe", "#fed7aa", "#ddd6fe", "#a5f3fc", "#fef08a", "#fbcfe8", "#e2e8f0", "#e7e5e4"]
+PALETTE = ["#bfdbfe", "#fed7aa", "#ddd6fe", "#a5f3fc", "#fbcfe8", "#fef08a", "#e2e8f0", "#e7e5e4"]
 # A company the config no longer names (its articles are still stored).
 OTHER_COMPANY_COLOR = "#9ca3af"
 # The words a search found (no company has it).

@@ -69,7 +69,7 @@ def test_overview_shows_timeline_and_share_of_voice(seeded: tuple[Config, str]) 
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Articles"] == "2"
     # One or two articles are no share of tone (it would read 0% or 100%).
-    assert metrics["Tone"] == "Too few articles"
+    assert metrics["Positive / negative"] == "Too few"
     charts = app.get("plotly_chart")
     assert [c.key for c in charts] == ["timeline", "tone", "share_of_voice"]
     captions = " ".join(c.value for c in app.caption)
@@ -397,7 +397,7 @@ def test_the_interface_speaks_french(
     app = open_app()
     assert app.title[0].value == "Vue d'ensemble"
     labels = [m.label for m in app.metric]
-    assert "Part de voix (articles) de Mistral AI" in labels and "Tonalité" in labels
+    assert "Part de voix (articles) de Mistral AI" in labels and "Positifs / négatifs" in labels
     assert app.sidebar.header[0].value == "Filtres"
     assert app.selectbox(key="period").value == "All time"  # values stay stable in links
     assert set(app.dataframe[0].value["precision"]) == {"non vérifiée"}

@@ -75,15 +75,15 @@ cards[2].metric(
 )
 positive, negative, toned = now.tone_counts(tracked)
 cards[3].metric(
-    view.t("Tone"),
+    view.t("Positive / negative"),
     # Shares of one or two articles swing from 0 to 100%: below the minimum, "too few".
     view.t(
-        "{positive}% positive, {negative}% negative",
+        "{positive}% / {negative}%",
         positive=f"{100 * positive / toned:.0f}",
         negative=f"{100 * negative / toned:.0f}",
     )
     if toned >= MIN_ARTICLES_FOR_TONE_SHARE
-    else view.t("Too few articles"),
+    else view.t("Too few"),
     help=view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
         "the tracked company (a share needs at least {minimum})",
