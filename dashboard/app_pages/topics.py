@@ -71,7 +71,7 @@ else:
         topic = middle.selectbox(view.t("Topic"), sorted(mine["topic"].unique()), key="theme_topic")
         periods = sorted(mine.loc[mine["topic"] == topic, "period"].unique(), reverse=True)
         period = right.selectbox(
-            view.t(frequency).capitalize(),
+            md(view.t(frequency).capitalize()),
             periods,
             format_func=lambda p: labels[pd.Timestamp(p)],
             key="theme_period",
@@ -145,8 +145,8 @@ st.caption(
         "({current} articles) against the {days} days before ({previous} articles). Counted "
         "in articles, at most 3 per outlet.",
         companies=md(", ".join(tracked)),
-        first=format_date(first_day, format="medium", locale=view.language),
-        last=format_date(last_day, format="medium", locale=view.language),
+        first=md(format_date(first_day, format="medium", locale=view.language)),
+        last=md(format_date(last_day, format="medium", locale=view.language)),
         days=f"{days:d}",
         current=len(current_ids),
         previous=len(previous_ids),
