@@ -8,20 +8,24 @@ hover: every text, from the data, the config or the translations, goes through `
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.render import chart_text as label
+from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
 
-Translate = Callable[[str], str]
+
+class Translate(Protocol):
+    """The interface's translation (View.t): the text, its {placeholders} filled."""
+
+    def __call__(self, text: str, /, **values: object) -> str: ...
 
 
-def _english(text: str) -> str:
-    return text
+def _english(text: str, /, **values: object) -> str:
+    return text.format(**values) if values else text
 
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend_title_text": ""}
@@ -33,9 +37,15 @@ _PERIOD_MONTHS = {"month": 1, "year": 12}
 # A label per period over two years of weeks is 105 labels, whose measuring and overlap
 # checks took 0.4 s of the browser's drawing (bench/RESULTS.md): one every few periods.
 MAX_TICKS = 12
-# Below this many periods a line says little: grouped bars read better.
-MIN_PERIODS_FOR_LINES = 4
-MAX_PERIODS_WITH_MARKERS = 60
+# Counts per period are bars up to this many periods; past it, bars get too thin to read
+# and a line (zero-filled: it falls to 0 in a period without coverage) with a marker only
+# where there is coverage reads better.
+MAX_PERIODS_FOR_BARS = 36
+# A count axis up to this value gets a tick per unit: plotly's own ticks would otherwise
+# fall on halves ("1.5 mentions").
+MAX_COUNT_FOR_UNIT_TICKS = 10
+# A company the view's colours do not know (no longer in the config).
+OTHER_COLOR = "#9ca3af"
 
 
 def _period_ticks(unit: str, periods: pd.Series) -> dict[str, Any]:
@@ -54,6 +64,18 @@ def _period_ticks(unit: str, periods: pd.Series) -> dict[str, Any]:
     return ticks
 
 
+def _count_axis(largest: float) -> dict[str, Any]:
+    """An axis of counts: whole numbers only, from zero."""
+    axis: dict[str, Any] = {"rangemode": "tozero", "tickformat": "d"}
+    if largest <= MAX_COUNT_FOR_UNIT_TICKS:
+        axis["dtick"] = 1
+    return axis
+
+
+def _largest(values: pd.Series) -> float:
+    return float(values.max()) if len(values) else 0.0
+
+
 def _in_order(present: list[str], companies: list[str]) -> list[str]:
     """The companies present, in config order, then any other in name order."""
     known = [c for c in companies if c in present]
@@ -65,28 +87,32 @@ def timeline_figure(
     companies: list[str],
     unit: str,
     *,
+    colors: dict[str, str] | None = None,
     spikes: pd.DataFrame | None = None,
     gaps: pd.DataFrame | None = None,
     titles: dict[str, str] | None = None,
     t: Translate = _english,
 ) -> go.Figure:
-    """Mentions per period and company, in config order: lines, or bars for a few periods.
+    """Mentions per period and company, in config order, each in its colour: bars, or past
+    MAX_PERIODS_FOR_BARS periods lines with a marker only where there is coverage.
 
+    The timeline has every period, zeros included (analytics.fill_periods): a period
+    without coverage is drawn at 0. Counts are whole numbers on the axis and in the hover.
     Spikes are marked (hovering one lists the articles behind it) and coverage gaps, when
     a source was failing, are shaded.
     """
     # Built with graph_objects, not plotly express: px took 0.25 s of a redraw for the
     # overview's three figures, these take a few milliseconds (bench/bench_dashboard.py).
     periods = timeline["period"].nunique()
-    bars = periods < MIN_PERIODS_FOR_LINES
-    # Markers help read a few dozen points; past that they only cost drawing time.
-    mode = "lines" if periods > MAX_PERIODS_WITH_MARKERS else "lines+markers"
+    bars = periods <= MAX_PERIODS_FOR_BARS
+    palette = colors or {}
     period_label = label(t(unit).capitalize())
     figure = go.Figure()
     groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
     for company in _in_order(list(groups), companies):
         rows = groups[company]
         name = label(company)
+        color = palette.get(company, OTHER_COLOR)
         common: dict[str, Any] = {
             "x": rows["period"],
             "y": rows["mentions"],
@@ -94,17 +120,25 @@ def timeline_figure(
             "legendgroup": name,
             "customdata": rows[["articles"]].to_numpy(),
             "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{x}}"
-            f"<br>{label(t('Mentions'))}=%{{y}}"
-            f"<br>{label(t('Articles'))}=%{{customdata[0]}}<extra></extra>",
+            f"<br>{label(t('Mentions'))}=%{{y:d}}"
+            f"<br>{label(t('Articles'))}=%{{customdata[0]:d}}<extra></extra>",
         }
-        # No colour set: the dashboard theme's colour sequence, in config order.
         if bars:
-            figure.add_trace(go.Bar(**common))
+            figure.add_trace(go.Bar(marker_color=color, **common))
         else:
-            figure.add_trace(go.Scatter(mode=mode, **common))
+            # A marker where the company has coverage, none on the zeros between.
+            sizes = [6 if count > 0 else 0 for count in rows["mentions"]]
+            figure.add_trace(
+                go.Scatter(
+                    mode="lines+markers",
+                    line={"color": color, "width": 1.5},
+                    marker={"color": color, "size": sizes},
+                    **common,
+                )
+            )
     figure.update_layout(barmode="group")
     figure.update_xaxes(title_text=t(unit).capitalize())
-    figure.update_yaxes(title_text=t("Mentions"))
+    figure.update_yaxes(title_text=t("Mentions"), **_count_axis(_largest(timeline["mentions"])))
     figure.update_xaxes(**_period_ticks(unit, timeline["period"]))
     if spikes is not None and not spikes.empty:
         names = titles or {}
@@ -122,7 +156,7 @@ def timeline_figure(
                 name=t("Spike"),
                 text=hover,
                 customdata=spikes["company"].map(label),
-                hovertemplate="%{customdata}: %{y} "
+                hovertemplate="%{customdata}: %{y:d} "
                 + t("mentions")
                 + "<br>%{text}<extra>"
                 + t("spike")
@@ -149,34 +183,58 @@ def timeline_figure(
     return figure
 
 
+# The measures of share of voice, headline first: comms teams count articles.
+SHARE_MEASURES = [
+    ("articles", "By articles", "{count} of {total} articles"),
+    ("stories", "By unique stories", "{count} of {total} unique stories"),
+    ("mentions", "By mentions", "{count} of {total} mentions"),
+]
+
+
 def share_of_voice_figure(
-    share: pd.DataFrame, companies: list[str], t: Translate = _english
+    share: pd.DataFrame,
+    companies: list[str],
+    t: Translate = _english,
+    *,
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Share of voice by mentions, as horizontal bars summing to 100%."""
+    """Share of voice as three stacked bars of 100%, each labelled: by articles (the
+    headline, on top), by unique stories and by mentions; a company per colour, in config
+    order, each segment's hover giving its count ("12 of 40 articles")."""
     ordered = share.set_index("company").loc[_in_order(list(share["company"]), companies)]
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["share_mentions"],
-            y=[label(c) for c in ordered.index],
-            orientation="h",
-            text=[f"{v:.0f}%" for v in ordered["share_mentions"]],
-            customdata=ordered[["mentions", "articles"]].to_numpy(),
-            hovertemplate="%{y}<br>"
-            + label(t("Share of mentions (%)"))
-            + "=%{x:.1f}<br>"
-            + label(t("Mentions"))
-            + "=%{customdata[0]}<br>"
-            + label(t("Articles"))
-            + "=%{customdata[1]}<extra></extra>",
+    palette = colors or {}
+    measures = [label(t(name)) for _, name, _ in SHARE_MEASURES]
+    totals = {column: int(ordered[column].sum()) for column, _, _ in SHARE_MEASURES}
+    figure = go.Figure()
+    for company, row in ordered.iterrows():
+        name = label(company)
+        shares = [float(row[f"share_{column}"]) for column, _, _ in SHARE_MEASURES]
+        counts = [
+            label(t(text, count=int(row[column]), total=totals[column]))
+            for column, _, text in SHARE_MEASURES
+        ]
+        figure.add_trace(
+            go.Bar(
+                x=shares,
+                y=measures,
+                orientation="h",
+                name=name,
+                marker_color=palette.get(str(company), OTHER_COLOR),
+                text=[f"{v:.0f}%" if v >= 5 else "" for v in shares],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=counts,
+                hovertemplate=f"{name}<br>%{{y}}: %{{x:.1f}}%<br>%{{customdata}}<extra></extra>",
+            )
         )
-    )
-    figure.update_xaxes(title_text=t("Share of mentions (%)"))
-    figure.update_yaxes(autorange="reversed")  # the first company on top
-    figure.update_layout(**_LAYOUT, showlegend=False)
+    figure.update_xaxes(title_text=t("Share of voice (%)"), range=[0, 100])
+    figure.update_yaxes(autorange="reversed")  # by articles, the headline, on top
+    figure.update_layout(**_LAYOUT, barmode="stack", legend_traceorder="normal")
     return figure
 
 
 TONE_COLORS = {"positive": "#16a34a", "neutral": "#9ca3af", "negative": "#dc2626"}
+TOO_FEW_COLOR = "#9ca3af"
 
 
 def tone_figure(
@@ -185,42 +243,95 @@ def tone_figure(
     companies: list[str],
     unit: str,
     t: Translate = _english,
+    *,
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Tone in one figure: articles per tone for each company, stacked (left), and each
-    company's net tone per period, (positive - negative) / articles, over time (right)."""
+    """Tone in one figure: articles per tone for each company, stacked (left), and for each
+    company (a row each, right) the share of positive articles (up) and of negative ones
+    (down) per period, their counts in the hover ("12 of 40 articles").
+
+    ``timeline`` is analytics.tone_from_daily's: a period with too few articles has no
+    share (NaN) and shows as a grey "too few" mark at 0, never as a 100% swing.
+    """
     # Imported by the one figure that needs it: plotly.subplots takes 0.3 s to import.
     from plotly.subplots import make_subplots
 
+    palette = colors or {}
+    groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
+    rows_of = _in_order(list(groups), companies) or [""]
     # One figure, not two: every plot costs the browser a draw (bench/bench_dashboard.py).
+    specs: list[list[dict[str, Any] | None]] = [[{"rowspan": len(rows_of)}, {}]]
+    specs += [[None, {}] for _ in rows_of[1:]]
     figure = make_subplots(
-        rows=1,
+        rows=len(rows_of),
         cols=2,
+        specs=specs,
         column_widths=[0.4, 0.6],
         horizontal_spacing=0.12,
-        subplot_titles=(t("Articles by tone"), t("Net tone per {period}").format(period=t(unit))),
+        vertical_spacing=min(0.08, 0.3 / len(rows_of)),
+        shared_xaxes=True,
+        subplot_titles=[t("Articles by tone"), *(label(c) for c in rows_of)],
     )
     period_label = label(t(unit).capitalize())
-    groups = {str(key): rows for key, rows in timeline.groupby("company", sort=False)}
-    # The companies' lines come first, uncoloured: the theme gives company n the colour of
-    # the timeline's trace n.
-    for company in _in_order(list(groups), companies):
+    of_articles = label(
+        t("{count} of {total} articles", count="%{customdata[0]:d}", total="%{customdata[1]:d}")
+    )
+    too_few_shown = False
+    for row, company in enumerate(rows_of, start=1):
+        if company not in groups:
+            continue
         rows = groups[company]
         name = label(company)
-        figure.add_trace(
-            go.Scatter(
-                x=rows["period"],
-                y=rows["net_tone"],
-                mode="lines+markers" if len(rows) <= MAX_PERIODS_WITH_MARKERS else "lines",
-                name=name,
-                legendgroup=name,
-                customdata=rows[["total"]].to_numpy(),
-                hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
-                + label(t("Net tone"))
-                + "=%{y:+.2f}<br>"
-                + label(t("Articles"))
-                + "=%{customdata[0]}<extra></extra>",
-            ),
-            row=1,
+        enough = rows[rows["positive_share"].notna()]
+        for kind, sign in (("positive", 1), ("negative", -1)):
+            kind_name = label(t(kind))
+            figure.add_trace(
+                go.Bar(
+                    x=enough["period"],
+                    y=sign * enough[f"{kind}_share"],
+                    name=kind_name,
+                    legendgroup=kind,
+                    showlegend=False,
+                    marker_color=TONE_COLORS[kind],
+                    customdata=enough[[kind, "total", f"{kind}_share"]].to_numpy(),
+                    hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>{kind_name}: "
+                    f"%{{customdata[2]:.0f}}% ({of_articles})<extra></extra>",
+                ),
+                row=row,
+                col=2,
+            )
+        few = rows[rows["positive_share"].isna()]
+        if not few.empty:
+            figure.add_trace(
+                go.Scatter(
+                    x=few["period"],
+                    y=[0] * len(few),
+                    mode="markers",
+                    marker={"symbol": "circle-open", "size": 8, "color": TOO_FEW_COLOR},
+                    name=label(t("Too few articles")),
+                    legendgroup="too few",
+                    showlegend=not too_few_shown,
+                    customdata=few[["total"]].to_numpy(),
+                    hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
+                    + label(
+                        t(
+                            "Too few articles for a share: {count} (at least {minimum})",
+                            count="%{customdata[0]:d}",
+                            minimum=MIN_ARTICLES_FOR_TONE_SHARE,
+                        )
+                    )
+                    + "<extra></extra>",
+                ),
+                row=row,
+                col=2,
+            )
+            too_few_shown = True
+        figure.update_yaxes(
+            range=[-105, 105],
+            tickvals=[-100, -50, 0, 50, 100],
+            ticktext=["100%", "50%", "0", "50%", "100%"],
+            zeroline=True,
+            row=row,
             col=2,
         )
     tones = ["positive", "neutral", "negative"]
@@ -234,29 +345,44 @@ def tone_figure(
                 y=[label(c) for c in totals.index],
                 orientation="h",
                 name=name,
-                legendgroup="tone",
+                legendgroup=kind,
                 marker_color=TONE_COLORS[kind],
                 hovertemplate="%{y}<br>"
                 + name
-                + ": %{x} "
+                + ": %{x:d} "
                 + label(t("Articles").lower())
                 + "<extra></extra>",
             ),
             row=1,
             col=1,
         )
-    figure.update_xaxes(title_text=t("Articles"), row=1, col=1)
+    largest = float(totals.sum(axis=1).max()) if not totals.empty else 0.0
+    figure.update_xaxes(title_text=t("Articles"), **_count_axis(largest), row=1, col=1)
     figure.update_yaxes(autorange="reversed", row=1, col=1)  # the first company on top
     periods = timeline["period"] if not timeline.empty else pd.Series([], dtype=object)
-    figure.update_xaxes(**_period_ticks(unit, periods), row=1, col=2)
-    figure.update_yaxes(range=[-1.05, 1.05], zeroline=True, row=1, col=2)
-    figure.update_layout(**_LAYOUT, barmode="stack", legend_traceorder="normal")
-    figure.update_layout(margin={"t": 50})
+    figure.update_xaxes(**_period_ticks(unit, periods), row=len(rows_of), col=2)
+    # Each company's row title in its colour, as on every other chart.
+    for annotation, company in zip(figure.layout.annotations[1:], rows_of, strict=False):
+        annotation.font = {"color": palette.get(company, OTHER_COLOR)}
+    figure.update_layout(**_LAYOUT, barmode="relative", legend_traceorder="normal")
+    figure.update_layout(margin={"t": 50}, height=max(360, 150 * len(rows_of) + 80))
     return figure
 
 
-def topics_figure(counts: pd.DataFrame, companies: list[str], t: Translate = _english) -> go.Figure:
-    """Articles per topic for each company, grouped bars."""
+def _color_map(colors: dict[str, str] | None, present: pd.Series) -> dict[str, str]:
+    """plotly express's colour per (labelled) company: the view's colour of each."""
+    palette = colors or {}
+    return {label(c): palette.get(str(c), OTHER_COLOR) for c in present.unique()}
+
+
+def topics_figure(
+    counts: pd.DataFrame,
+    companies: list[str],
+    t: Translate = _english,
+    *,
+    colors: dict[str, str] | None = None,
+) -> go.Figure:
+    """Articles per topic for each company, grouped bars, a company per colour."""
     figure = px.bar(
         counts.assign(topic=counts["topic"].map(label), company=counts["company"].map(label)),
         x="articles",
@@ -265,8 +391,10 @@ def topics_figure(counts: pd.DataFrame, companies: list[str], t: Translate = _en
         orientation="h",
         barmode="group",
         category_orders={"company": [label(c) for c in companies]},
+        color_discrete_map=_color_map(colors, counts["company"]),
         labels={"articles": t("Articles"), "topic": "", "company": t("Company")},
     )
+    figure.update_xaxes(**_count_axis(_largest(counts["articles"])))
     figure.update_layout(**_LAYOUT)
     return figure
 
@@ -291,8 +419,16 @@ def themes_over_time_figure(
     return figure
 
 
-def outlets_figure(outlets: pd.DataFrame, column: str, t: Translate = _english) -> go.Figure:
-    """Articles per outlet (or author) for each company, horizontal bars."""
+def outlets_figure(
+    outlets: pd.DataFrame,
+    column: str,
+    t: Translate = _english,
+    *,
+    companies: list[str] | None = None,
+    colors: dict[str, str] | None = None,
+) -> go.Figure:
+    """Articles per outlet (or author) for each company, horizontal bars, a company per
+    colour (in config order)."""
     figure = px.bar(
         outlets.assign(
             **{column: outlets[column].map(label)}, company=outlets["company"].map(label)
@@ -302,8 +438,13 @@ def outlets_figure(outlets: pd.DataFrame, column: str, t: Translate = _english) 
         color="company",
         orientation="h",
         barmode="group",
+        category_orders={
+            "company": [label(c) for c in _in_order(list(outlets["company"]), companies or [])]
+        },
+        color_discrete_map=_color_map(colors, outlets["company"]),
         labels={"articles": t("Articles"), column: "", "company": t("Company")},
     )
+    figure.update_xaxes(**_count_axis(_largest(outlets["articles"])))
     figure.update_layout(**_LAYOUT)
     figure.update_yaxes(categoryorder="total ascending")
     return figure

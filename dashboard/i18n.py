@@ -54,7 +54,6 @@ FRENCH: dict[str, str] = {
     "Export": "Export",
     "Articles": "Articles",
     "Mentions": "Mentions",
-    "Net tone": "Tonalité nette",
     "Top outlet": "Premier média",
     "Share of voice": "Part de voix",
     "vs previous period": "par rapport à la période précédente",
@@ -87,7 +86,6 @@ FRENCH: dict[str, str] = {
         "Aucune mention des entreprises choisies avec ces filtres : élargissez la période "
         "ou les filtres."
     ),
-    "(positive - negative) / articles, towards the tracked company": "(positifs - négatifs) / articles, envers l'entreprise suivie",
     "Address or folder": "Adresse ou dossier",
     "Author": "Auteur",
     "Body": "Corps",
@@ -132,10 +130,8 @@ FRENCH: dict[str, str] = {
     "Republished stories ({count})": "Histoires reprises ({count})",
     "Rise (z)": "Hausse (z)",
     "Score": "Score",
-    "Share of articles": "Part des articles",
     "Share of mentions": "Part des mentions",
     "Share of stories": "Part des histoires",
-    "Share of voice of {companies}": "Part de voix de {companies}",
     "Source": "Source",
     "Term": "Terme",
     "The CSV of the current filters for spreadsheets, with its manifest.": "Le CSV des filtres en cours pour les tableurs, avec son manifeste.",
@@ -194,7 +190,6 @@ FRENCH: dict[str, str] = {
     "Terms from the newest {count} articles of each period.": (
         "Termes tirés des {count} articles les plus récents de chaque période."
     ),
-    "Share of mentions (%)": "Part des mentions (%)",
     "Spike": "Pic",
     "mentions": "mentions",
     "spike": "pic",
@@ -241,13 +236,7 @@ FRENCH: dict[str, str] = {
     "positive": "positive",
     "neutral": "neutre",
     "negative": "négative",
-    "Articles by their tone towards each company, and net tone (positive - negative) "
-    "/ articles per {period}; a person's correction wins.": (
-        "Articles selon leur tonalité envers chaque entreprise, et tonalité nette (positifs - "
-        "négatifs) / articles par {period} ; une correction humaine l’emporte."
-    ),
     "Articles by tone": "Articles par tonalité",
-    "Net tone per {period}": "Tonalité nette par {period}",
     "Precision (reviewed)": "Précision (vérifiée)",
     "Precision (reviewed) of {companies}": "Précision (vérifiée) de {companies}",
     "Precision of {company}: {estimate}": "Précision de {company} : {estimate}",
@@ -276,6 +265,48 @@ FRENCH: dict[str, str] = {
     "Marked {verdict}.": "Marquée « {verdict} ».",
     "Give your name: each mark is kept with who made it.": (
         "Indiquez votre nom : chaque marque est conservée avec son auteur."
+    ),
+    # Figures that do not mislead: share of voice by articles first, tone as shares with
+    # their counts.
+    "Share of voice (articles) of {companies}": "Part de voix (articles) de {companies}",
+    "By articles; by unique stories: {stories}%; by mentions: {mentions}%": (
+        "En articles ; en sujets distincts : {stories} % ; en mentions : {mentions} %"
+    ),
+    "Share of voice by articles": "Part de voix en articles",
+    "Share of voice (%)": "Part de voix (%)",
+    "By articles": "En articles",
+    "By unique stories": "En sujets distincts",
+    "By mentions": "En mentions",
+    "{count} of {total} articles": "{count} sur {total} articles",
+    "{count} of {total} unique stories": "{count} sur {total} sujets distincts",
+    "{count} of {total} mentions": "{count} sur {total} mentions",
+    "By articles, the headline: an article counts once however often it names the "
+    "company. By unique stories, republished copies count once; by mentions, every "
+    "naming counts.": (
+        "En articles, le chiffre de référence : un article compte une fois, quel que soit le "
+        "nombre de fois où il nomme l'entreprise. En sujets distincts, les reprises d'un même "
+        "sujet comptent une fois ; en mentions, chaque citation compte."
+    ),
+    "Positive / negative": "Positifs / négatifs",
+    "{positive}% / {negative}%": "{positive} % / {negative} %",
+    "Too few": "Trop peu",
+    "Too few articles": "Trop peu d'articles",
+    "{positive} positive and {negative} negative of {total} articles with a tone towards "
+    "the tracked company (a share needs at least {minimum})": (
+        "{positive} positifs et {negative} négatifs sur {total} articles ayant une tonalité "
+        "envers l'entreprise suivie (une part demande au moins {minimum} articles)"
+    ),
+    "Too few articles for a share: {count} (at least {minimum})": (
+        "Trop peu d'articles pour une part : {count} (au moins {minimum})"
+    ),
+    "Articles by their tone towards each company; per {period}, the share of positive "
+    "(up) and negative (down) articles with their count; a {period} with fewer than "
+    "{minimum} articles is marked too few, not given a share. A person's correction "
+    "wins.": (
+        "Articles selon leur tonalité envers chaque entreprise ; par {period}, la part "
+        "d'articles positifs (en haut) et négatifs (en bas) avec leur nombre ; une période de "
+        "moins de {minimum} articles est marquée « trop peu », sans part. Une correction "
+        "humaine l'emporte."
     ),
 }
 

@@ -55,8 +55,22 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# One colour per company slot, readable on light and dark themes.
-PALETTE = ["#fde68a", "#bfdbfe", "#fecaca", "#bbf7d0", "#ddd6fe", "#fed7aa", "#a5f3fc", "#e5e7eb"]
+# One hue per company slot, in the config's order of companies, on every page: a strong
+# shade for charts and a light tint of the same hue to mark its mentions in a text. No
+# green or red: they say positive and negative tone (dashboard/charts.py's TONE_COLORS).
+COMPANY_COLORS = [
+    "#2563eb",  # blue
+    "#ea580c",  # orange
+    "#7c3aed",  # violet
+    "#0891b2",  # cyan
+    "#db2777",  # pink
+    "#ca8a04",  # amber
+    "#475569",  # slate
+    "#78716c",  # stone
+]
+PALETTE = ["#bfdbfe", "#fed7aa", "#ddd6fe", "#a5f3fc", "#fbcfe8", "#fef08a", "#e2e8f0", "#e7e5e4"]
+# A company the config no longer names (its articles are still stored).
+OTHER_COMPANY_COLOR = "#9ca3af"
 # The words a search found (no company has it).
 SEARCH_COLOR = "#f5d0fe"
 
@@ -94,7 +108,13 @@ def article_html(title_html: str | None, body_html: str) -> str:
 
 
 def company_colors(companies: list[str]) -> dict[str, str]:
-    """A stable colour per company, in config order."""
+    """Each company's chart colour, by its place in the config's order of companies (pass
+    every configured company, not the chosen ones, so that a filter never repaints one)."""
+    return {name: COMPANY_COLORS[i % len(COMPANY_COLORS)] for i, name in enumerate(companies)}
+
+
+def company_mark_colors(companies: list[str]) -> dict[str, str]:
+    """Each company's highlight tint in a text: the light shade of its chart colour."""
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(companies)}
 
 

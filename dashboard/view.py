@@ -19,6 +19,7 @@ from dashboard.data import (
     load_source_events,
 )
 from dashboard.i18n import interface_language, translate
+from dashboard.render import company_colors
 from presswatch.config import Config
 from presswatch.models import Filters
 from presswatch.overview import Overview
@@ -109,6 +110,12 @@ class View:
     def source_events(self) -> pd.DataFrame:
         """Every source's collection history (coverage gaps)."""
         return load_source_events(self.database)
+
+    @property
+    def colors(self) -> dict[str, str]:
+        """Each company's chart colour, from the config's order of every company: the same
+        on every page and chart, whichever companies the sidebar chooses."""
+        return company_colors(self.all_companies)
 
     @property
     def companies(self) -> list[str]:

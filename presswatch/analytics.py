@@ -80,7 +80,10 @@ def share_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
     for column in ("articles", "stories", "mentions"):
         out[f"share_{column}"] = 100.0 * out[column] / out[column].sum()
     out = out[SHARE_COLUMNS]
-    return out.sort_values(["mentions", "company"], ascending=[False, True]).reset_index(drop=True)
+    # Articles first: a comms team counts articles ("retombées"), and one piece naming a
+    # company twenty times is still one article.
+    ranked = out.sort_values(["articles", "mentions", "company"], ascending=[False, False, True])
+    return ranked.reset_index(drop=True)
 
 
 # The normal quantile of a two-sided 95% interval.
@@ -231,18 +234,35 @@ def correction_agreement(
     return out[AGREEMENT_COLUMNS].reset_index(drop=True)
 
 
-TONE_TABLE_COLUMNS = ["period", "company", "positive", "neutral", "negative", "total", "net_tone"]
+TONE_TABLE_COLUMNS = [
+    "period",
+    "company",
+    "positive",
+    "neutral",
+    "negative",
+    "total",
+    "positive_share",
+    "negative_share",
+]
+# Below this many articles with a tone, a period's shares say more about one article than
+# about the coverage (one article is 100% either way): they are left empty, "too few".
+MIN_ARTICLES_FOR_TONE_SHARE = 5
 
 
 def tone_table(counts: pd.Series) -> pd.DataFrame:
-    """Articles per (period, company, tone) as tone_over_time's table, net tone added."""
+    """Articles per (period, company, tone) as tone_over_time's table, with the shares of
+    positive and negative articles in percent (NaN for fewer than
+    MIN_ARTICLES_FOR_TONE_SHARE articles: too few to give a share)."""
     table = counts.unstack("tone", fill_value=0)
     for label in ("positive", "neutral", "negative"):
         if label not in table.columns:
             table[label] = 0
     table = table.reset_index()
     table["total"] = table[["positive", "neutral", "negative"]].sum(axis=1)
-    table["net_tone"] = (table["positive"] - table["negative"]) / table["total"]
+    enough = table["total"] >= MIN_ARTICLES_FOR_TONE_SHARE
+    for label in ("positive", "negative"):
+        share = 100.0 * table[label] / table["total"]
+        table[f"{label}_share"] = share.where(enough)
     return table[TONE_TABLE_COLUMNS].sort_values(["period", "company"]).reset_index(drop=True)
 
 
@@ -596,6 +616,38 @@ def tone_from_daily(daily_tones: pd.DataFrame, frequency: Frequency = "month") -
     return tone_table(
         placed.assign(period=period).groupby(["period", "company", "tone"])["articles"].sum()
     )
+
+
+def fill_periods(
+    timeline: pd.DataFrame,
+    frequency: Frequency,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """A timeline (period, company, mentions, articles) with every period of its span for
+    every company, a period without coverage at zero: a chart then draws the gap as 0
+    instead of a line across it. The span runs from the first period with coverage (or the
+    one holding ``start``, if earlier) to the last (or the one holding ``end``, if later).
+    Same columns, counts as integers."""
+    columns = ["period", "company", "mentions", "articles"]
+    if timeline.empty:
+        return pd.DataFrame(columns=columns)
+    unit = _PANDAS_PERIOD[frequency]
+    first, last = timeline["period"].min(), timeline["period"].max()
+    if start is not None:
+        first = min(first, pd.Timestamp(start).to_period(unit).start_time)
+    if end is not None:
+        last = max(last, pd.Timestamp(end).to_period(unit).start_time)
+    periods = pd.period_range(first, last, freq=unit).start_time
+    companies = sorted(timeline["company"].unique())
+    full = pd.MultiIndex.from_product([periods, companies], names=["period", "company"])
+    filled = (
+        timeline.set_index(["period", "company"])[["mentions", "articles"]]
+        .reindex(full, fill_value=0)
+        .astype("int64")
+        .reset_index()
+    )
+    return filled[columns]
 
 
 def fill_days(timeline: pd.DataFrame) -> pd.DataFrame:

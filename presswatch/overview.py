@@ -29,21 +29,22 @@ class PeriodFigures:
     share: pd.DataFrame  # analytics.SHARE_COLUMNS
     tones: pd.DataFrame  # company, tone, articles (a person's correction wins)
 
-    def net_tone(self, companies: list[str]) -> float | None:
-        """(positive - negative) / articles with a tone, towards these companies."""
+    def tone_counts(self, companies: list[str]) -> tuple[int, int, int]:
+        """Positive articles, negative articles and articles with a tone, towards these
+        companies: what the overview's tone card shows as shares with their counts."""
         own = self.tones[self.tones["company"].isin(companies)]
-        total = int(own["articles"].sum())
-        if total == 0:
-            return None
         positive = int(own.loc[own["tone"] == "positive", "articles"].sum())
         negative = int(own.loc[own["tone"] == "negative", "articles"].sum())
-        return (positive - negative) / total
+        return positive, negative, int(own["articles"].sum())
 
-    def share_of(self, companies: list[str]) -> float | None:
-        """The share of mentions of these companies, in percent (None: no mention)."""
+    def share_of(self, companies: list[str], by: str = "articles") -> float | None:
+        """The share of voice of these companies in percent, by articles (the headline, as
+        comms teams count), "stories" or "mentions" (None: no mention)."""
+        if by not in ("articles", "stories", "mentions"):
+            raise ValueError(f"share of voice by '{by}': use articles, stories or mentions")
         if self.share.empty:
             return None
-        return float(self.share[self.share["company"].isin(companies)]["share_mentions"].sum())
+        return float(self.share[self.share["company"].isin(companies)][f"share_{by}"].sum())
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,9 @@ class Overview:
     previous: PeriodFigures | None  # the period of the same length before; None if unbounded
     outlets: pd.DataFrame  # company, outlet, articles, stories: the tracked companies' top
     frequency: analytics.Frequency
-    timeline: pd.DataFrame  # period, company, mentions, articles (timeline_from_daily)
+    # period, company, mentions, articles (timeline_from_daily), every period of the view
+    # for every company, zeros included (analytics.fill_periods)
+    timeline: pd.DataFrame
     tone_timeline: pd.DataFrame  # analytics.TONE_TABLE_COLUMNS, same frequency
     spikes: pd.DataFrame  # detect_spikes' columns, article_ids and articles (daily only)
     titles: dict[str, str]  # the titles of the spikes' articles, for the hover
@@ -114,11 +117,14 @@ def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overvi
         undated_query = pool.submit(store.undated_articles, filters) if bounded else None
         daily = daily_query.result()
         frequency = analytics.frequency_from_daily(daily)
-        timeline = analytics.timeline_from_daily(daily, frequency)
+        placed = analytics.timeline_from_daily(daily, frequency)
+        # A period without coverage is a zero on the chart, from the view's first day to
+        # its last (the spikes' baseline keeps the span of the coverage itself).
+        timeline = analytics.fill_periods(placed, frequency, filters.start, filters.end)
         spikes = pd.DataFrame(columns=["company", "day", "mentions", "articles", "article_ids"])
         titles: dict[str, str] = {}
         if frequency == "day":
-            found = analytics.detect_spikes(analytics.fill_days(timeline))
+            found = analytics.detect_spikes(analytics.fill_days(placed))
             behind = store.articles_of_days(
                 filters, zip(found["company"], found["day"], strict=True)
             )

@@ -33,6 +33,7 @@ from presswatch.analytics import (
     company_tones,
     detect_spikes,
     fill_days,
+    fill_periods,
     frequency_of_dates,
     prominence_from_counts,
     rank_topic_counts,
@@ -512,10 +513,10 @@ def tone_over_time(
     frequency: Frequency = "month",
     corrections: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Shares of positive, neutral and negative articles per period and company, and net tone.
+    """Articles per period, company and tone, with the shares of positive and negative ones.
 
-    Columns: period, company, positive, neutral, negative (counts), total, net_tone
-    ((positive - negative) / total, in [-1, 1]).
+    Columns: period, company, positive, neutral, negative (counts), total, positive_share
+    and negative_share (percent; NaN below MIN_ARTICLES_FOR_TONE_SHARE articles).
     """
     columns = TONE_TABLE_COLUMNS
     toned = company_tones(tones, corrections)
@@ -719,7 +720,9 @@ def overview(
         previous=previous,
         outlets=top_outlets(articles, mentions[mentions["company"].isin(tracked)], top=10),
         frequency=frequency,
-        timeline=mentions_over_time(articles, mentions, frequency),
+        timeline=fill_periods(
+            mentions_over_time(articles, mentions, frequency), frequency, filters.start, filters.end
+        ),
         tone_timeline=tone_over_time(articles, view.tones, frequency, corrections),
         spikes=found,
         titles={str(k): str(v) for k, v in zip(shown["id"], shown["title"], strict=True)},

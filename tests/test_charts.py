@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
-from dashboard.charts import timeline_figure, tone_figure
+from dashboard.charts import (
+    TONE_COLORS,
+    outlets_figure,
+    share_of_voice_figure,
+    timeline_figure,
+    tone_figure,
+)
+from dashboard.render import COMPANY_COLORS, PALETTE, company_colors, company_mark_colors
+from presswatch import analytics
+from presswatch.overview import PeriodFigures
 
 
 def _timeline(periods: int, freq: str) -> pd.DataFrame:
@@ -38,12 +49,195 @@ def test_period_axes_carry_a_few_labels_on_period_starts(
     assert pd.Timestamp(axis.tick0) == timeline["period"].min()
 
 
-def test_the_net_tone_panel_uses_the_same_ticks() -> None:
+def test_the_tone_panel_uses_the_same_ticks() -> None:
     timeline = _timeline(105, "W-MON").assign(
-        positive=1, neutral=0, negative=0, total=1, net_tone=1.0
+        positive=5, neutral=0, negative=0, total=5, positive_share=100.0, negative_share=0.0
     )
     counts = pd.DataFrame(
         {"company": ["Mistral AI"], "positive": [1], "neutral": [0], "negative": [0]}
     ).assign(total=1)
     figure = tone_figure(counts, timeline, ["Mistral AI", "OpenAI"], "week")
-    assert figure.layout.xaxis2.dtick == 9 * 7 * 86_400_000
+    # Each company has its row of the right column; the last row carries the period ticks.
+    assert figure.layout.xaxis3.dtick == 9 * 7 * 86_400_000
+
+
+COMPANIES = ["Mistral AI", "OpenAI", "Google DeepMind"]
+
+
+def _sparse_months() -> pd.DataFrame:
+    """Google DeepMind covered in April 2012 and September 2015 only, 3 mentions each."""
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2012-04-01", "2015-09-01", "2012-04-01"]),
+            "company": ["Google DeepMind", "Google DeepMind", "Mistral AI"],
+            "mentions": [3, 3, 1],
+            "articles": [1, 2, 1],
+        }
+    )
+
+
+def test_a_month_without_coverage_is_drawn_at_zero() -> None:
+    filled = analytics.fill_periods(_sparse_months(), "month")
+    figure = timeline_figure(filled, COMPANIES, "month")
+    deepmind = next(trace for trace in figure.data if trace.name == "Google DeepMind")
+    points = dict(zip(pd.to_datetime(deepmind.x), deepmind.y, strict=True))
+    # April 2012 to September 2015 is 42 months: every one is a point, the empty ones at 0,
+    # so no line runs flat at 3 across three years without coverage.
+    assert len(points) == 42
+    assert points[pd.Timestamp("2013-06-01")] == 0
+    assert points[pd.Timestamp("2012-04-01")] == points[pd.Timestamp("2015-09-01")] == 3
+    # Past MAX_PERIODS_FOR_BARS a line, with a marker only where there is coverage.
+    assert deepmind.type == "scatter"
+    sizes = dict(zip(pd.to_datetime(deepmind.x), deepmind.marker.size, strict=True))
+    assert sizes[pd.Timestamp("2013-06-01")] == 0
+    assert sizes[pd.Timestamp("2012-04-01")] > 0
+
+
+def test_a_few_periods_are_bars_and_a_bounded_view_fills_its_whole_span() -> None:
+    daily = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2024-03-04"]),
+            "company": ["Mistral AI"],
+            "date_precision": ["day"],
+            "mentions": [2],
+            "articles": [1],
+        }
+    )
+    timeline = analytics.timeline_from_daily(daily, "week")
+    # A view from 1 February to 31 March 2024 by week: every week of it, zeros included.
+    filled = analytics.fill_periods(timeline, "week", date(2024, 2, 1), date(2024, 3, 31))
+    assert filled["mentions"].tolist().count(0) == len(filled) - 1
+    assert filled["period"].min() <= pd.Timestamp("2024-02-01")
+    assert filled["period"].max() >= pd.Timestamp("2024-03-25")
+    figure = timeline_figure(filled, COMPANIES, "week")
+    assert [trace.type for trace in figure.data] == ["bar"]
+
+
+def test_counts_are_whole_numbers_on_the_axis_and_in_the_hover() -> None:
+    filled = analytics.fill_periods(_sparse_months(), "month")
+    assert filled["mentions"].dtype == "int64"
+    figure = timeline_figure(filled, COMPANIES, "month")
+    axis = figure.layout.yaxis
+    # Counts up to 3: a tick per unit, never 0.5 or 1.5.
+    assert (axis.dtick, axis.tickformat, axis.rangemode) == (1, "d", "tozero")
+    for trace in figure.data:
+        assert "%{y:d}" in trace.hovertemplate
+        assert "%{customdata[0]:d}" in trace.hovertemplate
+    # The other count charts too.
+    outlets = pd.DataFrame(
+        {"company": ["Mistral AI"], "outlet": ["Le Monde"], "articles": [2], "stories": [2]}
+    )
+    assert outlets_figure(outlets, "outlet").layout.xaxis.dtick == 1
+
+
+def _daily_tones(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """Articles per (day, tone) for Mistral AI, as Store.daily_tones gives them."""
+    return pd.DataFrame(
+        [
+            {
+                "day": pd.Timestamp(day),
+                "company": "Mistral AI",
+                "date_precision": "day",
+                "tone": tone,
+                "articles": articles,
+            }
+            for (day, tone), articles in counts.items()
+        ]
+    )
+
+
+def test_tone_over_time_is_shares_with_their_counts_and_too_few_is_no_share() -> None:
+    daily = _daily_tones(
+        {
+            ("2024-03-05", "positive"): 12,
+            ("2024-03-06", "negative"): 8,
+            ("2024-03-07", "neutral"): 20,
+            # April: one positive article, which a net score would draw as +1.
+            ("2024-04-02", "positive"): 1,
+        }
+    )
+    tones = analytics.tone_from_daily(daily, "month").set_index("period")
+    march, april = tones.loc[pd.Timestamp("2024-03-01")], tones.loc[pd.Timestamp("2024-04-01")]
+    assert (march["positive_share"], march["negative_share"], march["total"]) == (30.0, 20.0, 40)
+    assert pd.isna(april["positive_share"]) and pd.isna(april["negative_share"])
+    assert april["total"] == 1 < analytics.MIN_ARTICLES_FOR_TONE_SHARE
+    assert "net_tone" not in tones.columns
+
+    counts = pd.DataFrame(
+        {"company": ["Mistral AI"], "positive": [13], "neutral": [20], "negative": [8]}
+    )
+    figure = tone_figure(counts, tones.reset_index(), COMPANIES, "month")
+    positive = next(t for t in figure.data if t.name == "positive" and t.xaxis == "x2")
+    negative = next(t for t in figure.data if t.name == "negative" and t.xaxis == "x2")
+    # March only: 30% up, 20% down, each with its count of the period's articles.
+    assert list(positive.y) == [30.0] and list(negative.y) == [-20.0]
+    assert positive.customdata.tolist() == [[12, 40, 30.0]]
+    assert negative.customdata.tolist() == [[8, 40, 20.0]]
+    hover = positive.hovertemplate.replace("%{customdata[0]:d}", "12").replace(
+        "%{customdata[1]:d}", "40"
+    )
+    assert "(12 of 40 articles)" in hover
+    # April is marked too few at 0, with its count, never plotted as a share.
+    few = next(t for t in figure.data if t.name == "Too few articles")
+    assert list(pd.to_datetime(few.x)) == [pd.Timestamp("2024-04-01")]
+    assert list(few.y) == [0] and few.customdata.tolist() == [[1]]
+    assert all(abs(v) < 100 for t in (positive, negative) for v in t.y)
+
+
+def test_the_headline_share_of_voice_counts_articles() -> None:
+    # One piece naming Mistral AI 22 times: 1 article of 4, 22 mentions of 25.
+    counts = pd.DataFrame(
+        {
+            "company": ["Mistral AI", "OpenAI"],
+            "articles": [1, 3],
+            "stories": [1, 2],
+            "mentions": [22, 3],
+        }
+    )
+    share = analytics.share_from_counts(counts)
+    assert share["company"].tolist() == ["OpenAI", "Mistral AI"]  # most articles first
+    period = PeriodFigures(articles=4, mentions=25, share=share, tones=pd.DataFrame())
+    assert period.share_of(["Mistral AI"]) == 25.0
+    assert period.share_of(["Mistral AI"], "stories") == pytest.approx(100 / 3)
+    assert period.share_of(["Mistral AI"], "mentions") == 88.0
+    with pytest.raises(ValueError, match="use articles, stories or mentions"):
+        period.share_of(["Mistral AI"], "words")
+
+    figure = share_of_voice_figure(share, COMPANIES, colors=company_colors(COMPANIES))
+    mistral = next(t for t in figure.data if t.name == "Mistral AI")
+    # Three labelled bars, by articles (the headline) on top.
+    assert list(mistral.y) == ["By articles", "By unique stories", "By mentions"]
+    assert figure.layout.yaxis.autorange == "reversed"
+    assert list(mistral.x) == pytest.approx([25.0, 100 / 3, 88.0])
+    assert list(mistral.customdata) == [
+        "1 of 4 articles",
+        "1 of 3 unique stories",
+        "22 of 25 mentions",
+    ]
+    assert [t.name for t in figure.data] == ["Mistral AI", "OpenAI"]  # config order
+
+
+def test_a_company_keeps_its_colour_whichever_companies_are_chosen() -> None:
+    colors = company_colors(COMPANIES)
+    assert len(set(colors.values())) == len(COMPANIES)
+    assert not set(colors.values()) & set(TONE_COLORS.values())  # never a tone's colour
+    filled = analytics.fill_periods(_sparse_months(), "month")
+    only_deepmind = filled[filled["company"] == "Google DeepMind"]
+    # Google DeepMind alone (a filter) keeps the colour of its place in the config.
+    figure = timeline_figure(only_deepmind, ["Google DeepMind"], "month", colors=colors)
+    assert figure.data[0].marker.color == colors["Google DeepMind"] == COMPANY_COLORS[2]
+    outlets = pd.DataFrame(
+        {
+            "company": ["Google DeepMind", "Mistral AI"],
+            "outlet": ["Le Monde", "Les Echos"],
+            "articles": [2, 1],
+            "stories": [2, 1],
+        }
+    )
+    bars = outlets_figure(outlets, "outlet", companies=COMPANIES, colors=colors)
+    assert {t.name: t.marker.color for t in bars.data} == {
+        "Google DeepMind": COMPANY_COLORS[2],
+        "Mistral AI": COMPANY_COLORS[0],
+    }
+    # Its mentions are marked in a text with the light tint of the same hue.
+    assert company_mark_colors(COMPANIES)["Google DeepMind"] == PALETTE[2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import io
 import json
 import re
@@ -10,12 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
 from dashboard.i18n import interface_language
-from dashboard.render import md
+from dashboard.render import COMPANY_COLORS, md
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
@@ -65,6 +68,8 @@ def test_overview_shows_timeline_and_share_of_voice(seeded: tuple[Config, str]) 
     assert app.title[0].value == "Overview"
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Articles"] == "2"
+    # One or two articles are no share of tone (it would read 0% or 100%).
+    assert metrics["Positive / negative"] == "Too few"
     charts = app.get("plotly_chart")
     assert [c.key for c in charts] == ["timeline", "tone", "share_of_voice"]
     captions = " ".join(c.value for c in app.caption)
@@ -392,7 +397,7 @@ def test_the_interface_speaks_french(
     app = open_app()
     assert app.title[0].value == "Vue d'ensemble"
     labels = [m.label for m in app.metric]
-    assert "Part de voix de Mistral AI" in labels and "Tonalité nette" in labels
+    assert "Part de voix (articles) de Mistral AI" in labels and "Positifs / négatifs" in labels
     assert app.sidebar.header[0].value == "Filtres"
     assert app.selectbox(key="period").value == "All time"  # values stay stable in links
     assert set(app.dataframe[0].value["precision"]) == {"non vérifiée"}
@@ -729,3 +734,117 @@ MARKDOWN_ELEMENTS = [
     "error",
     "success",
 ]
+
+
+def _chart(app: AppTest, key: str) -> list[dict[str, Any]]:
+    """The traces of a plotly chart as Streamlit sends it, their arrays decoded (plotly
+    sends numbers as typed base64 arrays)."""
+    chart = next(c for c in app.get("plotly_chart") if c.key == key)
+    return [_decoded(trace) for trace in json.loads(chart.proto.spec)["data"]]
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    if isinstance(value, dict):
+        return {k: _decoded(v) for k, v in value.items()}
+    return value
+
+
+def _dated(key: str, outlet: str, title: str, text: str, published: datetime) -> Article:
+    return dataclasses.replace(
+        article(key, outlet, title, text), published=published, date_precision="day"
+    )
+
+
+@pytest.fixture
+def sparse(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Config:
+    """Google DeepMind covered in April 2012 and September 2015 only; one September 2015
+    piece names Mistral AI 22 times, three others name OpenAI once each."""
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'sparse.db'}"
+    repeated = " ".join(f"Mistral AI détaille le point numéro {n}." for n in range(22))
+    pieces = [
+        _dated(
+            "dm1",
+            "quotidien",
+            "Un laboratoire de recherche",
+            "Google DeepMind présente ses travaux sur le jeu de go.",
+            datetime(2012, 4, 10, 9, tzinfo=UTC),
+        ),
+        _dated(
+            "dm2",
+            "hebdo",
+            "Un nouveau bureau",
+            "Google DeepMind ouvre un bureau dans une grande ville.",
+            datetime(2015, 9, 14, 9, tzinfo=UTC),
+        ),
+        _dated("m1", "economie", "Un long entretien", repeated, datetime(2015, 9, 15, tzinfo=UTC)),
+        *(
+            _dated(
+                f"o{n}",
+                f"site{n}",
+                f"Une annonce {n}",
+                f"OpenAI publie la note technique numéro {n} sur un sujet différent.",
+                datetime(2015, 9, 16 + n, 9, tzinfo=UTC),
+            )
+            for n in range(3)
+        ),
+    ]
+    index, matcher = StoryIndex(), Matcher(config.companies)
+    with Store(url) as store:
+        store.save_articles(analyse(a, matcher, index) for a in pieces)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    return config
+
+
+def test_the_overview_draws_empty_months_at_zero_and_heads_with_articles(
+    sparse: Config,
+) -> None:
+    app = open_app()
+    timeline = {trace["name"]: trace for trace in _chart(app, "timeline")}
+    deepmind = timeline["Google DeepMind"]
+    # April 2012 to September 2015: 42 months, the 40 without coverage at 0, never a line
+    # running at the last value across them.
+    assert len(deepmind["x"]) == len(deepmind["y"]) == 42
+    assert deepmind["y"].count(0) == 40
+    assert all(isinstance(y, int) for y in deepmind["y"])
+    # A marker only where there is coverage.
+    assert [size > 0 for size in deepmind["marker"]["size"]].count(True) == 2
+    # The headline share of voice counts articles: 1 of the companies' 6, whatever the 22
+    # mentions (the share by mentions, beside it, is above 80%).
+    share = app.dataframe[0].value.set_index("company")
+    assert share.loc["Mistral AI", "mentions"] >= 20
+    metric = next(m for m in app.metric if m.label == "Share of voice (articles) of Mistral AI")
+    assert metric.value == "17%"
+    assert share.loc["Mistral AI", "share_mentions"] > 80
+    assert f"by mentions: {share.loc['Mistral AI', 'share_mentions']:.0f}%" in metric.help
+    measures = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
+    assert measures["Mistral AI"]["y"][0] == "By articles"
+    assert measures["Mistral AI"]["customdata"][0] == "1 of 6 articles"
+
+
+def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
+    expected = {name: COMPANY_COLORS[n] for n, name in enumerate(c.name for c in sparse.companies)}
+
+    def colours(app: AppTest, key: str) -> dict[str, str]:
+        return {
+            trace["name"]: trace["marker"]["color"]
+            for trace in _chart(app, key)
+            if trace.get("name") in expected
+        }
+
+    app = open_app()
+    timeline, share = colours(app, "timeline"), colours(app, "share_of_voice")
+    app.switch_page("app_pages/outlets.py").run()
+    assert not app.exception, app.exception
+    outlets = colours(app, "outlets_chart")
+    assert set(timeline) == set(outlets) == {"Mistral AI", "OpenAI", "Google DeepMind"}
+    for company in timeline:
+        assert timeline[company] == share[company] == outlets[company] == expected[company]
+    # Choosing one company never repaints it: its colour is its place in the config.
+    app.multiselect(key="companies").set_value(["Google DeepMind"]).run()
+    assert colours(app, "outlets_chart") == {"Google DeepMind": expected["Google DeepMind"]}

@@ -57,6 +57,7 @@ def test_both_ways_give_the_same_overview(store: Store) -> None:
             assert (mine.articles, mine.mentions) == (theirs.articles, theirs.mentions), name
             _same(mine.share, theirs.share, ["company"], name)
             _same(mine.tones, theirs.tones, ["company", "tone"], name)
-            assert mine.net_tone(TRACKED) == theirs.net_tone(TRACKED)
-            assert mine.share_of(TRACKED) == theirs.share_of(TRACKED)
+            assert mine.tone_counts(TRACKED) == theirs.tone_counts(TRACKED)
+            for by in ("articles", "stories", "mentions"):
+                assert mine.share_of(TRACKED, by) == theirs.share_of(TRACKED, by)
     assert spiked > 0  # the comparison covered spikes and their articles

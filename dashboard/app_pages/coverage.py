@@ -25,7 +25,7 @@ from dashboard.data import (
 from dashboard.render import (
     SEARCH_COLOR,
     article_html,
-    company_colors,
+    company_mark_colors,
     date_line,
     highlight,
     md,
@@ -289,7 +289,7 @@ if article is None:
     st.warning(view.t("This article is no longer in the database: reload the page."))
     st.stop()
 
-colors = company_colors([c.name for c in view.config.companies])
+colors = company_mark_colors(view.all_companies)
 # A mention a person marked wrong is in no figure: it is not highlighted either.
 marks = load_article_reviews(view.database, article.id)
 wrong = {

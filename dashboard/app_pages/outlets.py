@@ -20,7 +20,10 @@ if outlets.empty:
     st.stop()
 
 st.subheader(view.t("Top outlets"))
-st.plotly_chart(outlets_figure(outlets, "outlet", view.t), key="outlets_chart")
+st.plotly_chart(
+    outlets_figure(outlets, "outlet", view.t, companies=view.companies, colors=view.colors),
+    key="outlets_chart",
+)
 st.dataframe(
     table(outlets),
     hide_index=True,

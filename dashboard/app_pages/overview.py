@@ -9,6 +9,7 @@ from dashboard.data import load_tone_model
 from dashboard.render import md, table
 from dashboard.view import View
 from presswatch import analytics
+from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
 from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
@@ -59,21 +60,38 @@ cards[1].metric(
         companies=md("; ".join(f"{name}: {view.precision_label(name)}" for name in tracked)),
     ),
 )
+# The headline share of voice counts articles, as comms teams do ("retombées"); unique
+# stories and mentions are beside it (the card's help, the chart and the table).
 own_share = now.share_of(tracked) or 0.0
 cards[2].metric(
-    view.t("Share of voice of {companies}", companies=md(", ".join(tracked))),
+    view.t("Share of voice (articles) of {companies}", companies=md(", ".join(tracked))),
     f"{own_share:.0f}%",
     delta(own_share, before.share_of(tracked) if before else None, " pts"),
+    help=view.t(
+        "By articles; by unique stories: {stories}%; by mentions: {mentions}%",
+        stories=f"{now.share_of(tracked, 'stories') or 0.0:.0f}",
+        mentions=f"{now.share_of(tracked, 'mentions') or 0.0:.0f}",
+    ),
 )
-tone_now = now.net_tone(tracked)
-tone_before = before.net_tone(tracked) if before else None
+positive, negative, toned = now.tone_counts(tracked)
 cards[3].metric(
-    view.t("Net tone"),
-    f"{tone_now:+.2f}" if tone_now is not None else view.t("n/a"),
-    f"{tone_now - tone_before:+.2f} {view.t('vs previous period')}"
-    if tone_now is not None and tone_before is not None
-    else None,
-    help=view.t("(positive - negative) / articles, towards the tracked company"),
+    view.t("Positive / negative"),
+    # Shares of one or two articles swing from 0 to 100%: below the minimum, "too few".
+    view.t(
+        "{positive}% / {negative}%",
+        positive=f"{100 * positive / toned:.0f}",
+        negative=f"{100 * negative / toned:.0f}",
+    )
+    if toned >= MIN_ARTICLES_FOR_TONE_SHARE
+    else view.t("Too few"),
+    help=view.t(
+        "{positive} positive and {negative} negative of {total} articles with a tone towards "
+        "the tracked company (a share needs at least {minimum})",
+        positive=int(positive),
+        negative=int(negative),
+        total=int(toned),
+        minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
+    ),
 )
 known = figures.outlets[figures.outlets["outlet"] != UNKNOWN_OUTLET]
 # The outlet is the feed's own title for RSS: data, never Markdown.
@@ -91,6 +109,7 @@ else:
             figures.timeline,
             view.companies,
             frequency,
+            colors=view.colors,
             spikes=figures.spikes,
             gaps=analytics.coverage_gaps(view.source_events),
             titles=figures.titles,
@@ -121,13 +140,19 @@ if not now.tones.empty:
         if label not in counts.columns:
             counts[label] = 0
     st.plotly_chart(
-        tone_figure(counts, figures.tone_timeline, view.companies, frequency, view.t), key="tone"
+        tone_figure(
+            counts, figures.tone_timeline, view.companies, frequency, view.t, colors=view.colors
+        ),
+        key="tone",
     )
     st.caption(
         view.t(
-            "Articles by their tone towards each company, and net tone (positive - negative) "
-            "/ articles per {period}; a person's correction wins.",
+            "Articles by their tone towards each company; per {period}, the share of positive "
+            "(up) and negative (down) articles with their count; a {period} with fewer than "
+            "{minimum} articles is marked too few, not given a share. A person's correction "
+            "wins.",
             period=view.t(frequency),
+            minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
         )
     )
     model = load_tone_model(view.database)
@@ -135,10 +160,30 @@ if not now.tones.empty:
         st.caption(view.t("Tone model: {model}.", model=md(model)))
 
 st.subheader(view.t("Share of voice"))
-st.plotly_chart(share_of_voice_figure(now.share, view.companies, view.t), key="share_of_voice")
+st.plotly_chart(
+    share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors),
+    key="share_of_voice",
+)
+st.caption(
+    view.t(
+        "By articles, the headline: an article counts once however often it names the "
+        "company. By unique stories, republished copies count once; by mentions, every "
+        "naming counts."
+    )
+)
 st.dataframe(
     table(now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]])),
     hide_index=True,
+    column_order=[
+        "company",
+        "share_articles",
+        "share_stories",
+        "share_mentions",
+        "articles",
+        "stories",
+        "mentions",
+        "precision",
+    ],
     column_config={
         "company": view.t("Company"),
         "articles": view.t("Articles"),
@@ -147,7 +192,7 @@ st.dataframe(
         ),
         "mentions": view.t("Mentions"),
         "share_articles": st.column_config.NumberColumn(
-            view.t("Share of articles"), format="%.1f%%"
+            view.t("Share of voice by articles"), format="%.1f%%"
         ),
         "share_stories": st.column_config.NumberColumn(view.t("Share of stories"), format="%.1f%%"),
         "share_mentions": st.column_config.NumberColumn(

@@ -46,7 +46,7 @@ if counts.empty:
     )
 else:
     st.subheader(view.t("Topics per company"))
-    st.plotly_chart(topics_figure(counts, view.companies, view.t), key="topics")
+    st.plotly_chart(topics_figure(counts, view.companies, view.t, colors=view.colors), key="topics")
     daily = load_daily_topics(view.database, view.filters)
     # The overview's grain (its figures are cached for these filters).
     frequency = view.overview.frequency
