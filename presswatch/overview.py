@@ -37,6 +37,15 @@ class PeriodFigures:
         negative = int(own.loc[own["tone"] == "negative", "articles"].sum())
         return positive, negative, int(own["articles"].sum())
 
+    def tone_shares(self, companies: list[str]) -> tuple[float, float] | None:
+        """The shares in percent of positive and of negative articles among those with a
+        tone towards these companies; None below analytics.MIN_ARTICLES_FOR_TONE_SHARE
+        articles with a tone (too few for a share)."""
+        positive, negative, toned = self.tone_counts(companies)
+        if toned < analytics.MIN_ARTICLES_FOR_TONE_SHARE:
+            return None
+        return 100 * positive / toned, 100 * negative / toned
+
     def share_of(self, companies: list[str], by: str = "articles") -> float | None:
         """The share of voice of these companies in percent, by articles (the headline, as
         comms teams count), "stories" or "mentions" (None: no mention)."""

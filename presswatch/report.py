@@ -66,7 +66,8 @@ FRENCH: dict[str, str] = {
     "Articles": "Articles",
     "Mentions": "Mentions",
     "Unique stories": "Histoires uniques",
-    "Net tone": "Tonalité nette",
+    "Positive / negative": "Positifs / négatifs",
+    "too few": "trop peu",
     "n/a": "n.d.",
     "Share of voice": "Part de voix",
     "Company": "Entreprise",
@@ -86,11 +87,12 @@ FRENCH: dict[str, str] = {
     "neutral": "neutre",
     "negative": "négative",
     "no tone": "sans tonalité",
-    "Articles by their tone towards each company; net tone is (positive - negative) / "
-    "articles with a tone. A person's correction wins over the model.": (
-        "Articles selon leur tonalité envers chaque entreprise ; la tonalité nette est "
-        "(positifs - négatifs) / articles ayant une tonalité. La correction d'une personne "
-        "l'emporte sur le modèle."
+    "Articles by their tone towards each company; positive / negative are their shares of "
+    "the articles with a tone (none below {minimum} articles). A person's correction wins "
+    "over the model.": (
+        "Articles selon leur tonalité envers chaque entreprise ; positifs / négatifs sont "
+        "leurs parts parmi les articles ayant une tonalité (aucune sous {minimum} articles). "
+        "La correction d'une personne l'emporte sur le modèle."
     ),
     "Top outlets": "Principaux médias",
     "Outlet": "Média",
@@ -330,7 +332,7 @@ class Report:
     current: PeriodReport
     previous: PeriodReport
     companies: list[str]  # the companies the report is about, in share-of-voice order
-    focus: list[str]  # whose net tone the key figures give (--company, else tracked)
+    focus: list[str]  # whose tone shares the key figures give (--company, else tracked)
     top_articles: dict[str, pd.DataFrame]  # per company: TOP_ARTICLE_COLUMNS
     sources: pd.DataFrame  # name, kind, last_success, gaps
     precision: list[dict[str, Any]]  # review.manifest_estimates: each company's mentions
@@ -463,11 +465,22 @@ def build_report(
 
 def tone_table(figures: overview.PeriodFigures, companies: list[str]) -> pd.DataFrame:
     """Articles per company and tone (Store.tone_counts) as one row per company: positive,
-    neutral, negative, and the overview's net tone towards it."""
+    neutral, negative, and the shares of positive and negative articles (the overview's tone
+    card; empty with too few articles)."""
     tones = figures.tones
     rows = []
     for company in companies:
         own = tones[tones["company"] == company]
         counts = {tone: int(own.loc[own["tone"] == tone, "articles"].sum()) for tone in TONES}
-        rows.append({"company": company, **counts, "net": figures.net_tone([company])})
-    return pd.DataFrame.from_records(rows, columns=["company", *TONES, "net"])
+        shares = figures.tone_shares([company])
+        rows.append(
+            {
+                "company": company,
+                **counts,
+                "positive_share": shares[0] if shares else None,
+                "negative_share": shares[1] if shares else None,
+            }
+        )
+    return pd.DataFrame.from_records(
+        rows, columns=["company", *TONES, "positive_share", "negative_share"]
+    )

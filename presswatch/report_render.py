@@ -25,6 +25,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
 from presswatch import __version__, untrusted
+from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
 from presswatch.report import (
     TONES,
     TOP_THEMES,
@@ -111,8 +112,16 @@ def sections(report: Report, language: str) -> list[Section]:
             return t("n/a")
         return format_signed(current - previous, language, decimals)
 
-    def net(value: float | None) -> str:
-        return t("n/a") if value is None else format_signed(value, language, 2)
+    def tone_pair(shares: tuple[float, float] | None) -> str:
+        """Positive and negative shares as the dashboard's tone card shows them."""
+        if shares is None:
+            return t("too few")
+        return f"{format_share(shares[0], language)} / {format_share(shares[1], language)}"
+
+    def tone_change(now: tuple[float, float] | None, before: tuple[float, float] | None) -> str:
+        if now is None or before is None:
+            return t("n/a")
+        return " / ".join(format_points(a - b, language) for a, b in zip(now, before, strict=True))
 
     def share_of_articles(share: pd.DataFrame, names: list[str]) -> float | None:
         own = share[share["company"].isin(names)]
@@ -160,13 +169,13 @@ def sections(report: Report, language: str) -> list[Section]:
             else t("n/a"),
         )
     )
-    tone_now, tone_before = now.figures.net_tone(focus), before.figures.net_tone(focus)
+    tone_now, tone_before = now.figures.tone_shares(focus), before.figures.tone_shares(focus)
     key.rows.append(
         _cells(
-            f"{t('Net tone')} ({', '.join(focus)})",
-            net(tone_now),
-            net(tone_before),
-            change(tone_now, tone_before, 2),
+            f"{t('Positive / negative')} ({', '.join(focus)})",
+            tone_pair(tone_now),
+            tone_pair(tone_before),
+            tone_change(tone_now, tone_before),
         )
     )
     key_figures = Section(t("Key figures"), tables=[key])
@@ -218,7 +227,14 @@ def sections(report: Report, language: str) -> list[Section]:
     )
 
     tones = Table(
-        [t("Company"), t("Positive"), t("Neutral"), t("Negative"), t("Net tone"), t("Change")]
+        [
+            t("Company"),
+            t("Positive"),
+            t("Neutral"),
+            t("Negative"),
+            t("Positive / negative"),
+            t("Change"),
+        ]
     )
     tones_now = tone_table(now.figures, companies)
     for row in _records(tones_now):
@@ -227,16 +243,21 @@ def sections(report: Report, language: str) -> list[Section]:
             _cells(
                 row["company"],
                 *counts,
-                net(row["net"]),
-                change(row["net"], before.figures.net_tone([row["company"]]), 2),
+                tone_pair(now.figures.tone_shares([row["company"]])),
+                tone_change(
+                    now.figures.tone_shares([row["company"]]),
+                    before.figures.tone_shares([row["company"]]),
+                ),
             )
         )
     tone_section = Section(
         t("Tone"),
         notes=[
             t(
-                "Articles by their tone towards each company; net tone is (positive - negative) "
-                "/ articles with a tone. A person's correction wins over the model."
+                "Articles by their tone towards each company; positive / negative are their "
+                "shares of the articles with a tone (none below {minimum} articles). A person's "
+                "correction wins over the model.",
+                minimum=MIN_ARTICLES_FOR_TONE_SHARE,
             )
         ],
         tables=[tones],

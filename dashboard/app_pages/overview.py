@@ -74,15 +74,17 @@ cards[2].metric(
     ),
 )
 positive, negative, toned = now.tone_counts(tracked)
+# Shares of one or two articles swing from 0 to 100%: below the minimum, "too few" (the
+# same rule as the report's, in PeriodFigures.tone_shares).
+tone_shares = now.tone_shares(tracked)
 cards[3].metric(
     view.t("Positive / negative"),
-    # Shares of one or two articles swing from 0 to 100%: below the minimum, "too few".
     view.t(
         "{positive}% / {negative}%",
-        positive=f"{100 * positive / toned:.0f}",
-        negative=f"{100 * negative / toned:.0f}",
+        positive=f"{tone_shares[0]:.0f}",
+        negative=f"{tone_shares[1]:.0f}",
     )
-    if toned >= MIN_ARTICLES_FOR_TONE_SHARE
+    if tone_shares is not None
     else view.t("Too few"),
     help=view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
