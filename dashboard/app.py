@@ -15,9 +15,10 @@ from dashboard.data import (
     load_filter_options,
     load_pending_analysis,
 )
-from dashboard.i18n import interface_language, translate
+from dashboard.i18n import translate
 from dashboard.render import md, one_line
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
+from presswatch.config import interface_language
 from presswatch.errors import PresswatchError
 
 # An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import locale
-import os
-
-from presswatch.config import Config
-
 # English text -> French. Text not listed shows in English (never a blank label).
 FRENCH: dict[str, str] = {
     "Sign-in is on (dashboard.auth.mode: oidc) but .streamlit/secrets.toml has no [auth] "
@@ -309,18 +304,6 @@ FRENCH: dict[str, str] = {
         "humaine l'emporte."
     ),
 }
-
-
-def interface_language(config: Config | None) -> str:
-    """'fr' or 'en': the config's interface_language, else the system locale."""
-    if config is not None and config.interface_language:
-        return config.interface_language
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    code = locale.getlocale()[0] or ""
-    return "fr" if code.lower().startswith("fr") else "en"
 
 
 def translate(text: str, language: str, /, **values: object) -> str:

@@ -18,9 +18,9 @@ from dashboard.data import (
     load_precision_estimates,
     load_source_events,
 )
-from dashboard.i18n import interface_language, translate
+from dashboard.i18n import translate
 from dashboard.render import company_colors
-from presswatch.config import Config
+from presswatch.config import Config, interface_language
 from presswatch.models import Filters
 from presswatch.overview import Overview
 from presswatch.review import estimate_text, estimates_by_company

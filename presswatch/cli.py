@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from presswatch import __version__
-from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
+from presswatch.config import (
+    CONFIG_ENV,
+    DATABASE_ENV,
+    Config,
+    database_url,
+    interface_language,
+    load_config,
+)
 from presswatch.errors import ConfigError, PresswatchError
 from presswatch.plurals import counted
 from presswatch.store import Store
@@ -572,7 +579,7 @@ def report(
     out: Path,
 ) -> None:
     """Write a period's report (the dashboard's figures against the previous period)."""
-    from presswatch.report import build_report, interface_language, parse_period
+    from presswatch.report import build_report, parse_period
     from presswatch.report_render import FORMATS, write_report
 
     chosen = parse_period(period)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import locale
 import os
 import re
 from collections import Counter
@@ -699,3 +700,16 @@ def database_url(config: Config | None, override: str | None = None) -> str:
     if not path.is_absolute():
         path = base / path
     return f"sqlite:///{path}"
+
+
+def interface_language(config: Config | None) -> str:
+    """'fr' or 'en': the config's interface_language, else the system locale (the
+    dashboard's and the report's rule)."""
+    if config is not None and config.interface_language:
+        return config.interface_language
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    code = locale.getlocale()[0] or ""
+    return "fr" if code.lower().startswith("fr") else "en"

@@ -10,8 +10,6 @@ here: tests/test_report.py holds the report's figures equal to the dashboard's.
 from __future__ import annotations
 
 import calendar
-import locale
-import os
 import re
 import string
 from dataclasses import dataclass, replace
@@ -154,19 +152,6 @@ FRENCH: dict[str, str] = {
     "week {week} of {year}": "semaine {week} de {year}",
     "{start} to {end}": "du {start} au {end}",
 }
-
-
-def interface_language(config: Config | None) -> str:
-    """'fr' or 'en': the config's interface_language, else the system locale (the
-    dashboard's rule, dashboard/i18n.py)."""
-    if config is not None and config.interface_language:
-        return config.interface_language
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    code = locale.getlocale()[0] or ""
-    return "fr" if code.lower().startswith("fr") else "en"
 
 
 def translate(text: str, language: str, /, **values: object) -> str:

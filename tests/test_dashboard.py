@@ -17,13 +17,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
-from dashboard.i18n import interface_language
 from dashboard.render import COMPANY_COLORS, md
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
 from presswatch.collect import collect
-from presswatch.config import Config
+from presswatch.config import Config, interface_language
 from presswatch.export import COLUMNS, export_rows, write_csv
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
