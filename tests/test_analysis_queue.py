@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from presswatch.analysis.analyzer import Analyzer, analyse_pending
-from presswatch.analysis.nlp.sentiment import VaderBackend
+from presswatch.analysis.nlp.sentiment import ToneLabel, VaderBackend
+from presswatch.analysis.nlp.targets import Target
 from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.models import Article, make_article_id
@@ -113,21 +114,58 @@ def test_the_dashboard_says_how_many_articles_wait(
     assert "Articles still being analysed: 1 (in no figure yet)" in captions
 
 
+class FailingOn(VaderBackend):
+    """Vader, but the model breaks on any sentence holding ``marker`` (as a model bug met by
+    one text would), and counts its calls."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+        self.calls: list[int] = []
+
+    def classify_targets(
+        self, targets: Sequence[Target], language: str | None
+    ) -> list[tuple[float, ToneLabel]]:
+        self.calls.append(len(targets))
+        if any(self.marker in t.sentence for t in targets):
+            raise ValueError("a bug met by one sentence")
+        return super().classify_targets(targets, language)
+
+
 def test_an_article_whose_analysis_fails_never_blocks_the_queue(
     write_config: Callable[..., Config], store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bad = clip("bad", "").id
-
-    class Failing(Analyzer):
-        def analyse(self, article: Article, stories: object = None) -> Article:  # type: ignore[override]
-            if article.id == bad:
-                raise ValueError("a bug met by one article")
-            return super().analyse(article, stories)  # type: ignore[arg-type]
-
-    analyzer = Failing(write_config(), tone=VaderBackend())
-    articles = [clip(key, "Mistral AI ouvre un bureau à Lyon.") for key in ("a", "bad", "b")]
+    analyzer = Analyzer(write_config(), tone=FailingOn("Grenoble"))
+    texts = {
+        "a": "Mistral AI ouvre un bureau à Lyon.",
+        "bad": "Mistral AI ouvre un bureau à Grenoble.",
+        "b": "Mistral AI ouvre un bureau à Lille.",
+    }
+    articles = [clip(key, text) for key, text in texts.items()]
     store.save_articles(articles, queue=True)
     done = analyse_pending(store, analyzer)
     assert len(done) == 3 and store.count_pending_analysis() == 0
+    # The bad article is stored without analysis; the others keep theirs and their tone.
     assert set(store.mentions_frame()["article_id"]) == {articles[0].id, articles[2].id}
     assert "analysing article" in caplog.text and "failed" in caplog.text
+    assert articles[1].id in caplog.text
+
+
+def test_a_batch_of_articles_is_toned_in_one_call_per_language(
+    write_config: Callable[..., Config], store: Store
+) -> None:
+    backend = FailingOn("(never)")
+    analyzer = Analyzer(write_config(), tone=backend)
+    french = [clip(f"fr{i}", f"Mistral AI ouvre son bureau numéro {i} à Lyon.") for i in range(5)]
+    english = [
+        dataclasses.replace(
+            clip(f"en{i}", f"Mistral AI opens office number {i} in London."), language="en"
+        )
+        for i in range(4)
+    ]
+    store.save_articles([*french, *english], queue=True)
+    analyse_pending(store, analyzer)
+    # Two calls (French, English) for nine articles, each with every article's target.
+    assert sorted(backend.calls) == [4, 5]
+    tones = store.mentions_frame().groupby("article_id")["tone_label"].first()
+    assert len(tones) == 9 and tones.notna().all()

@@ -12,13 +12,13 @@ import hashlib
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.language import detect_language, primary_language
-from presswatch.analysis.nlp.sentiment import ToneBackend, aggregate, get_backend
+from presswatch.analysis.nlp.sentiment import ToneBackend, ToneLabel, aggregate, get_backend
 from presswatch.analysis.nlp.targets import Target
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher
@@ -61,6 +61,56 @@ class Analyzer:
 
     def analyse(self, article: Article, stories: StoryIndex | None = None) -> Article:
         """The article with its mentions, tones, topics and (given an index) its story."""
+        result = self.analyse_many([article], stories)[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def analyse_many(
+        self, articles: Sequence[Article], stories: StoryIndex | None = None
+    ) -> list[Article | Exception]:
+        """Each article analysed, in order (stories are assigned in that order), or the
+        error its analysis raised: one bad article never loses the others.
+
+        The tone of every article is classified in one call per language: the embedding
+        model computes a batch of texts far more cheaply than the same texts a few at a
+        time (bench/RESULTS.md, the analysis stage)."""
+        prepared: list[_Prepared | Exception] = []
+        for article in articles:
+            try:
+                prepared.append(self._prepare(article, stories))
+            except StoreError:
+                raise  # the database is away (stories are read from it): the batch waits
+            except Exception as error:  # returned to the caller, who logs it
+                prepared.append(error)
+        ready = [p for p in prepared if isinstance(p, _Prepared)]
+        try:
+            scored = self._classify(ready)
+        except StoreError:
+            raise
+        except Exception:
+            # One article's text broke the batch: classify each alone to find it.
+            scored = {}
+            for index, item in enumerate(prepared):
+                if isinstance(item, _Prepared):
+                    try:
+                        scored.update(self._classify([item]))
+                    except Exception as error:  # returned to the caller, who logs it
+                        prepared[index] = error
+        results: list[Article | Exception] = []
+        for item in prepared:
+            if isinstance(item, Exception):
+                results.append(item)
+                continue
+            try:
+                results.append(self._finish(item, scored))
+            except Exception as error:  # returned to the caller, who logs it
+                results.append(error)
+        return results
+
+    def _prepare(self, article: Article, stories: StoryIndex | None) -> _Prepared:
+        """Everything but the tone: mentions, language, story, topics, key messages, and
+        the targets (company, sentence) whose tone is to be classified."""
         mentions = self.matcher.find(article.title, article.text, screen=False)
         language = primary_language(article.language)
         if mentions and language is None:
@@ -80,14 +130,10 @@ class Analyzer:
             data = signature(article.text, article.title) if mentions else None
             story = stories.assign(article.id, data, _story_date(article))
             changes.update(story_id=story, signature=data)
-        if mentions and not self.in_scope(language):
-            # Listed with its mentions, but in no figure (the store counts only the
-            # configured languages), and scored by no model of another language.
-            changes.update(
-                tone_score=None, tone_label=None, company_tones=(), topics=(), messages=()
-            )
-        elif mentions:
-            changes.update(self._tone(article, mentions))
+        keys: list[TargetKey] = []
+        targets: dict[TargetKey, Target] = {}
+        if mentions and self.in_scope(language):
+            keys, targets = _targets(article, mentions)
             changes["topics"] = tuple(
                 self.topics.themes(article.title, article.text, article.language, mentions)
             )
@@ -95,56 +141,82 @@ class Analyzer:
                 self.messages.themes(article.title, article.text, article.language, mentions)
             )
         else:
+            # No company named, or listed with its mentions but in no figure (the store
+            # counts only the configured languages) and scored by no model of another
+            # language.
             changes.update(
                 tone_score=None, tone_label=None, company_tones=(), topics=(), messages=()
             )
-        return dataclasses.replace(article, **changes)
+        return _Prepared(dataclasses.replace(article, **changes), keys, targets)
 
-    def in_scope(self, language: str | None) -> bool:
-        """Whether an article in this language counts in the figures (unknown ones do)."""
-        return language is None or language in self.languages
+    def _classify(
+        self, prepared: Sequence[_Prepared]
+    ) -> dict[tuple[str | None, Target], tuple[float, ToneLabel]]:
+        """The score and label of every target of the articles, one backend call per
+        language (the same sentence and company in two articles is classified once)."""
+        by_language: dict[str | None, dict[Target, None]] = {}
+        for item in prepared:
+            chosen = by_language.setdefault(item.article.language, {})
+            chosen.update(dict.fromkeys(item.targets.values()))
+        scored: dict[tuple[str | None, Target], tuple[float, ToneLabel]] = {}
+        for language, chosen in by_language.items():
+            targets = list(chosen)
+            results = self.tone.classify_targets(targets, language)
+            scored.update(((language, t), r) for t, r in zip(targets, results, strict=True))
+        return scored
 
-    def _tone(self, article: Article, mentions: list[Mention]) -> dict[str, Any]:
-        """Tone toward each company in each sentence that names it, and per article.
+    def _finish(
+        self, item: _Prepared, scored: dict[tuple[str | None, Target], tuple[float, ToneLabel]]
+    ) -> Article:
+        """The prepared article with its tones.
 
         One rule gives every label, the backend's cut-offs on a score: a mention's label
         is its score's, and a company's label in the article is the label of the mean of
         its sentences' scores (so a company with one mention carries that mention's label).
         The article's own tone is the mean over the companies it names.
         """
+        article = item.article
+        if not item.targets:
+            return article
         language = article.language
-        keys, targets = _targets(article, mentions)
-        unique = list(targets)
-        results = dict(
-            zip(
-                unique,
-                self.tone.classify_targets([targets[k] for k in unique], language),
-                strict=True,
-            )
-        )
+        results = {k: scored[(language, t)] for k, t in item.targets.items()}
         toned = tuple(
             dataclasses.replace(m, tone_score=results[k][0], tone_label=results[k][1])
-            for m, k in zip(mentions, keys, strict=True)
+            for m, k in zip(article.mentions, item.keys, strict=True)
         )
         company_tones = []
-        for company in dict.fromkeys(m.company for m in mentions):
+        for company in dict.fromkeys(m.company for m in article.mentions):
             # Each sentence once: the same sentence twice (a title repeated as the first
             # line) weighs once.
-            scored = {targets[k].sentence: results[k][0] for k in unique if k[0] == company}
-            score, evidence = tone_of_sentences(scored)
+            chosen = {item.targets[k].sentence: results[k][0] for k in results if k[0] == company}
+            score, evidence = tone_of_sentences(chosen)
             company_tones.append(
                 CompanyTone(company, score, self.tone.label(score, language), evidence)
             )
         overall = aggregate([t.score for t in company_tones])
-        return {
-            "mentions": toned,
-            "company_tones": tuple(company_tones),
-            "tone_score": overall,
-            "tone_label": self.tone.label(overall, language),
-        }
+        return dataclasses.replace(
+            article,
+            mentions=toned,
+            company_tones=tuple(company_tones),
+            tone_score=overall,
+            tone_label=self.tone.label(overall, language),
+        )
+
+    def in_scope(self, language: str | None) -> bool:
+        """Whether an article in this language counts in the figures (unknown ones do)."""
+        return language is None or language in self.languages
 
 
 TargetKey = tuple[str, str, int]  # company, field, where the sentence starts
+
+
+@dataclasses.dataclass(frozen=True)
+class _Prepared:
+    """An article analysed but for its tone: each mention's target key and the targets."""
+
+    article: Article
+    keys: list[TargetKey]
+    targets: dict[TargetKey, Target]
 
 
 def _targets(
@@ -226,14 +298,17 @@ def analyse_pending(
         if not queued:
             break
         analysed = []
-        for article, digest in queued:
-            try:
-                analysed.append((analyzer.analyse(article, stories), digest))
-            except StoreError:
-                raise  # the database is away (stories are read from it): the batch waits
-            except Exception:  # one bad article must not stop the stage
-                log.exception("analysing article %s failed: stored without analysis", article.id)
+        results = analyzer.analyse_many([article for article, _ in queued], stories)
+        for (article, digest), result in zip(queued, results, strict=True):
+            if isinstance(result, Exception):  # one bad article must not stop the stage
+                log.error(
+                    "analysing article %s failed: stored without analysis",
+                    article.id,
+                    exc_info=result,
+                )
                 analysed.append((article, digest))
+            else:
+                analysed.append((result, digest))
         # An article another worker finished, or edited since it was read (its new text
         # is queued), is not written: the next read of the queue moves on.
         done += store.finish_analysis(analysed)
@@ -265,7 +340,8 @@ def reanalyze(
 ) -> dict[str, CompanyChanges]:
     """Recompute every stored article's analysis and stories; what changed per company.
 
-    ``progress`` is told (articles done, articles in all) after each article.
+    ``progress`` is told (articles done, articles in all) after each article. Articles are
+    analysed ANALYSIS_BATCH at a time, so their tone is classified in one batch.
     """
     store.set_figure_languages(analyzer.languages)
     mentions = store.mentions_frame()
@@ -285,21 +361,27 @@ def reanalyze(
     stories = StoryIndex()
     dates = {row[0]: row[3] for row in store.story_rows()}
     archive = list(store.iter_articles())
-    for done, stored in enumerate(archive, start=1):
+    done = 0
+    for first in range(0, len(archive), ANALYSIS_BATCH):
+        chunk = archive[first : first + ANALYSIS_BATCH]
         # Reuse the stored signature: the text did not change, only the rules did.
-        article = analyzer.analyse(dataclasses.replace(stored, signature=None), None)
-        data = stored.signature
-        if article.mentions and (data is None or is_legacy(data) or not is_signature(data)):
-            # Newly relevant, or signed before teasers were: fingerprint it now.
-            data = signature(stored.text, stored.title)
-        story = stories.assign(stored.id, data, dates.get(stored.id))
-        article = dataclasses.replace(article, story_id=story, signature=data)
-        after.update(
-            ((stored.id, m.company, m.field, m.start), m.sentence) for m in article.mentions
-        )
-        store.replace_analysis(article)
-        if progress is not None:
-            progress(done, len(archive))
+        results = analyzer.analyse_many([dataclasses.replace(s, signature=None) for s in chunk])
+        for stored, result in zip(chunk, results, strict=True):
+            if isinstance(result, Exception):
+                raise result
+            data = stored.signature
+            if result.mentions and (data is None or is_legacy(data) or not is_signature(data)):
+                # Newly relevant, or signed before teasers were: fingerprint it now.
+                data = signature(stored.text, stored.title)
+            story = stories.assign(stored.id, data, dates.get(stored.id))
+            article = dataclasses.replace(result, story_id=story, signature=data)
+            after.update(
+                ((stored.id, m.company, m.field, m.start), m.sentence) for m in article.mentions
+            )
+            store.replace_analysis(article)
+            done += 1
+            if progress is not None:
+                progress(done, len(archive))
     store.set_meta(ANALYSIS_KEY, analyzer.fingerprint)
     store.set_tone_model(analyzer.tone.model_name)
     added: dict[str, list[str]] = {}
