@@ -19,9 +19,11 @@ from presswatch import analytics
 
 
 def month_articles(conn: sqlite3.Connection, month: str) -> pd.DataFrame:
-    """The articles naming a company published in a month (YYYY-MM): text and outlet."""
+    """The articles naming a company published in a month (YYYY-MM): text, outlet and
+    author."""
     query = (
-        "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet FROM articles a"
+        "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet,"
+        " coalesce(a.author, '') AS author FROM articles a"
         " WHERE a.id IN (SELECT article_id FROM coverage"
         " WHERE strftime('%Y-%m', published) = ?) ORDER BY a.id"
     )
@@ -37,6 +39,12 @@ def main() -> None:
     """Print the top emerging terms of each month against the one before."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", required=True)
+    parser.add_argument(
+        "--min-articles",
+        type=int,
+        default=None,
+        help="the fewest articles a month needs (default: the Topics page's)",
+    )
     parser.add_argument("months", nargs="+")
     args = parser.parse_args()
     with sqlite3.connect(args.db) as conn:
@@ -47,12 +55,14 @@ def main() -> None:
                 before["text"],
                 current_outlets=now["outlet"],
                 previous_outlets=before["outlet"],
+                authors=pd.concat([now["author"], before["author"]]),
+                min_articles=args.min_articles,
             )
             print(
                 f"== {month} ({len(now)} articles) against {previous_month(month)} ({len(before)})"
             )
             for row in terms.itertuples():
-                print(f"   {row.term} ({row.current}/{row.previous})")
+                print(f"   {row.term} ({row.current}/{row.previous}, z {row.z:.1f})")
 
 
 if __name__ == "__main__":

@@ -295,6 +295,12 @@ def load_texts(url: str, ids: tuple[str, ...]) -> dict[str, str]:
     return _store(url).texts(ids)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_authors(url: str, ids: tuple[str, ...]) -> list[str]:
+    """The author fields of these articles (emerging terms leave their names out)."""
+    return _store(url).authors(ids)
+
+
 def _clear_figures() -> None:
     """Drop every cached frame a person's input changes, so that it shows at once."""
     load_overview.clear()

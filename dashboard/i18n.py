@@ -115,7 +115,6 @@ FRENCH: dict[str, str] = {
     "No source collected yet: run `presswatch collect` (or `presswatch run`).": "Aucune source collectée pour l'instant : lancez `presswatch collect` (ou `presswatch run`).",
     "No topic found yet: add keywords under `topics` in config.yaml, then run `presswatch reanalyze`.": "Aucun thème trouvé pour l'instant : ajoutez des mots-clés sous `topics` dans config.yaml, puis lancez `presswatch reanalyze`.",
     "None of these articles has a date precise enough to place on a chart.": "Aucun de ces articles n'a une date assez précise pour figurer sur un graphique.",
-    "Not enough recent articles to compare: emerging terms need two or more.": "Pas assez d'articles récents pour comparer : les termes émergents en demandent au moins deux.",
     "Not on this chart: {notes}; listed on the Coverage page.": "Absents de ce graphique : {notes} ; listés sur la page Retombées.",
     "Outlet": "Média",
     "Period before": "Période précédente",
@@ -302,6 +301,15 @@ FRENCH: dict[str, str] = {
         "d'articles positifs (en haut) et négatifs (en bas) avec leur nombre ; une période de "
         "moins de {minimum} articles est marquée « trop peu », sans part. Une correction "
         "humaine l'emporte."
+    ),
+    "Too few articles in this period for emerging terms ({count}; at least {least}): with "
+    "a handful of articles, a shared phrase is chance, not news.": (
+        "Trop peu d'articles sur cette période pour des termes émergents ({count} ; il en "
+        "faut au moins {least}) : sur une poignée d'articles, une expression partagée tient "
+        "du hasard, pas de l'actualité."
+    ),
+    "No term rose in this period against the one before.": (
+        "Aucun terme n'a progressé sur cette période par rapport à la précédente."
     ),
 }
 

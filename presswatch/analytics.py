@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -338,6 +339,8 @@ def emerging_terms(
     *,
     current_outlets: pd.Series | None = None,
     previous_outlets: pd.Series | None = None,
+    authors: Iterable[str] = (),
+    min_articles: int | None = None,
 ) -> pd.DataFrame:
     """Words and phrases of two or three words that rose most from ``previous`` texts to
     ``current``, counted in articles (not occurrences).
@@ -348,19 +351,29 @@ def emerging_terms(
     (``*_outlets``: the outlet of each text, aligned). Left out: the stop words of every
     language an archive meets (stopwords-iso) and month and day names (Babel), URLs, hosts
     and e-mail addresses, numbers, possessive "'s", the outlets' own names, page furniture
-    ("Lire aussi" lines, credits), single common words (not names) and three-word passages
-    of one outlet only. A term needs two articles (three from a single outlet); a phrase is
-    preferred to the words it holds, and terms found in exactly the same articles count
-    once. Columns: term, current, previous (articles), z (how surely it rose).
-    """
+    ("Lire aussi" lines, credits), single common words (not names), three-word passages
+    of one outlet only, and people who write or host rather than make the news: the
+    ``authors`` of the articles, names in credit positions ("Jane Roe, reporting for the
+    Times:", "par Jean Dupont", "(via Tim Roe)"), the outlets they write for, and a first
+    name standing alone. A term needs two articles (three from a single outlet); a phrase
+    is preferred to the words it holds, and terms found in exactly the same articles count
+    once; newsroom words (roles, "people familiar", "blog post") are no news. Under
+    ``min_articles`` (MIN_PERIOD_ARTICLES) texts in ``current`` there is no term: a
+    handful of texts makes noise, not news. Columns: term, current, previous (articles),
+    z (how surely it rose)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     columns = ["term", "current", "previous", "z"]
     now = _terms_input(current, current_outlets)
     before = _terms_input(previous, previous_outlets)
-    if len(now) < 2:
+    least = MIN_PERIOD_ARTICLES if min_articles is None else min_articles
+    if len(now) < max(least, 2):
         return pd.DataFrame(columns=columns)
     outlet_words = {w for o in pd.concat([now["outlet"], before["outlet"]]) for w in _words(str(o))}
+    people = credited_people(now["text"]) | {
+        name for author in authors for name in _author_names(author)
+    }
+    outlets_cited = cited_outlets(now["text"])
     skip = stop_words_all() | outlet_words
     vectorizer = CountVectorizer(
         ngram_range=(1, 3),
@@ -421,7 +434,13 @@ def emerging_terms(
     frame = frame[keep].sort_values(["score", "term"], ascending=[False, True])
     # Among the best, single common words are left out (judged on the current texts).
     shortlist = frame.head(top * 10)
-    common = [_is_common_word(t, now["text"]) for t in shortlist["term"]]
+    common = [
+        _is_common_word(t, now["text"])
+        or t in NEWSROOM_WORDS
+        or _is_credited(t, people, outlets_cited)
+        or _is_first_name_alone(t, now["text"])
+        for t in shortlist["term"]
+    ]
     frame = shortlist[~np.array(common, dtype=bool)]
     chosen: list[str] = []
     counts = dict(zip(frame["term"], frame["current"], strict=True))
@@ -480,12 +499,172 @@ def _is_common_word(term: str, texts: pd.Series) -> bool:
     """Whether a term is one dictionary word mostly written in lower case in the texts."""
     if " " in term or not is_word(term):
         return False
-    # Only where a lower-case word stands before it: a sentence's first word and a title
-    # in Title Case are capitalised whatever they are.
+    # Only where a lower-case letter stands before it, and not in a line in Title Case
+    # ("Why the iPad Is Capable Of More"): a sentence's first word and a title's words are
+    # capitalised whatever they are.
     pattern = re.compile(rf"(?<=[a-z,] ){re.escape(term)}\b", re.IGNORECASE)
-    found = [m.group() for text in texts for m in pattern.finditer(text)]
+    lines = [line for text in texts for line in text.splitlines()]
+    found = [
+        m.group() for line in lines if not _is_title_case(line) for m in pattern.finditer(line)
+    ]
+    if not found:  # seen in titles only: they are all the evidence there is
+        found = [m.group() for line in lines for m in pattern.finditer(line)]
     capitalised = sum(1 for f in found if f[:1].isupper())
     return capitalised < NAME_SHARE * max(len(found), 1)
+
+
+# A line is in Title Case when at least this share of its words of four letters or more
+# start with a capital.
+TITLE_CASE_SHARE = 0.7
+
+
+def _is_title_case(line: str) -> bool:
+    """Whether a line is a title in Title Case ("Why the iPad Is Capable Of More")."""
+    words = re.findall(r"[^\W\d_]{4,}", line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+# A part of a person's name: a capitalised word (with a particle: "de", "van").
+_NAME = r"[A-ZÀ-Ý][\w'’.-]+(?:\s(?:de|van|von|da|du|le|la)?\s?[A-ZÀ-Ý][\w'’-]+){1,2}"
+# Where a text names who wrote, reported, hosted or passed on a piece rather than who
+# made the news: "Jane Roe, reporting for the Times:", "Jane Roe and John Doe, writing
+# in ...", "Jane Roe writes:", a line "Jane Roe:" before a quote, "By Jane Roe", "par
+# Jean Dupont", "(via Tim Roe)", "with special guest Jane Roe", "animé par Jean Dupont".
+# Each with whether the name must start with a known first name (where a company or an
+# outlet could stand in the same place: "Pew Research Center:" before a quote).
+_CREDITS = [
+    (
+        re.compile(
+            rf"({_NAME})(?:,?\s(?:and|et|&)\s({_NAME}))?,\s(?:reporting|writing|writes|"
+            r"reports|wrote)\s(?:for|in|at|on)\b"
+        ),
+        False,
+    ),
+    (
+        re.compile(rf"({_NAME})(?:\s(?:and|et|&)\s({_NAME}))?\s(?:writes|wrote|reports|écrit):"),
+        False,
+    ),
+    (
+        re.compile(
+            rf"(?m)(?:^|:\s)({_NAME})(?:\s(?:and|et|&)\s({_NAME}))?(?:,[^\n:]{{0,60}})?:\s*$"
+        ),
+        True,
+    ),
+    (
+        re.compile(
+            rf"(?m)^\s*(?:[Bb]y|[Pp]ar|[Ww]ritten by|[Pp]osted by|[ÉéEe]crit par"
+            rf"|[Pp]ropos recueillis par)\s({_NAME})"
+        ),
+        True,
+    ),
+    (
+        re.compile(
+            rf"\b(?i:via|(?:special\s)?guests?|hosts?|hosted\sby|présenté\spar|animé\spar"
+            rf"|avec\snotre\sinvitée?)\s({_NAME})(?:\s(?:and|et|&)\s({_NAME}))?"
+        ),
+        True,
+    ),
+]
+# A first name (from Faker's lists of English and French first names) standing alone is
+# a host's or a guest's ("David and Katie", "Tim Wood"); "Alexa", "Sierra" or "Claude"
+# are first names too but stand alone as products: a first name is left out when at
+# least this share of its occurrences run on into a surname or another name.
+NAME_RUN_SHARE = 0.5
+# The fewest articles a period needs for its emerging terms (the Topics page says so
+# under it): with fewer, two articles sharing a phrase is chance.
+MIN_PERIOD_ARTICLES = 20
+# Words of how news is told, not of what happened: roles without their holder, sourcing
+# and publishing formulas. A term that is exactly one of them is left out.
+NEWSROOM_WORDS = frozenset(
+    {"ceo", "chief executive", "president", "founder", "spokesperson", "spokesman"}
+    | {"spokeswoman", "people familiar", "sources familiar", "press release", "blog post"}
+    | {"statement", "main reason", "pdg", "président", "fondateur", "porte-parole"}
+    | {"directeur général", "communiqué", "proches dossier", "billet blog"}
+)
+
+
+# An outlet a text cites as the one a journalist writes for: "reporting for the NYT",
+# "writing in The Verge", "Jane Roe, at BuzzFeed:", "écrit dans Le Monde".
+_OUTLET = r"[A-ZÀ-Ý][\w'’&.-]*(?:\s[A-ZÀ-Ý][\w'’&.-]*){0,3}"
+_WRITES_FOR = [
+    re.compile(
+        r"\b(?:reporting|writing|writes|reports|wrote|reported|column|piece|op-ed)\s(?:for|in|at)"
+        r"\s(?:the\s|The\s)?"
+        rf"({_OUTLET})"
+    ),
+    re.compile(rf"(?m){_NAME},\s(?:at|for|in)\s(?:the\s|The\s)?({_OUTLET}):\s*$"),
+    re.compile(
+        rf"\b(?:écrit|écrivait|rapporte)\s(?:dans|pour)\s((?:Le\s|La\s|Les\s|L')?{_OUTLET})"
+    ),
+]
+
+
+def cited_outlets(texts: Iterable[str]) -> set[str]:
+    """Outlets (lower case, "the" left out) that texts name as the one a journalist writes
+    for ("reporting for the NYT", "Jane Roe, at BuzzFeed:", "écrit dans Le Monde")."""
+    found: set[str] = set()
+    for text in texts:
+        for pattern in _WRITES_FOR:
+            for match in pattern.finditer(text):
+                words = [w for w in _words(match.group(1)) if w not in {"the", "les"}]
+                if words:
+                    found.add(" ".join(words))
+    return found
+
+
+def credited_people(texts: Iterable[str]) -> set[str]:
+    """Names (lower case) that texts give in credit positions: who wrote, reported, hosted
+    or passed on a piece ("Jane Roe, reporting for the Times:", "par Jean Dupont")."""
+    found: set[str] = set()
+    for text in texts:
+        for pattern, needs_first_name in _CREDITS:
+            for match in pattern.finditer(text):
+                names = (" ".join(_words(n)) for n in match.groups() if n)
+                found.update(
+                    n for n in names if not needs_first_name or n.split(" ")[0] in first_names()
+                )
+    return {name for name in found if " " in name}
+
+
+def _author_names(author: str) -> set[str]:
+    """The person's names in an author field ("jane@x.org (Jane Roe)", "Jane Roe, John
+    Doe"): whole names in lower case."""
+    cleaned = re.sub(r"\S+@\S+", " ", author)
+    parts = re.split(r"[,;()/&]|\band\b|\bet\b", cleaned)
+    return {" ".join(_words(p)) for p in parts if len(_words(p)) >= 2}
+
+
+def _is_credited(term: str, people: set[str], outlets: set[str]) -> bool:
+    """Whether a term is a credited person's name or an outlet's, part of one, or holds
+    one; or holds a credited person's surname ("holt reporting")."""
+    padded = f" {term} "
+    return any(padded in f" {name} " or f" {name} " in padded for name in people | outlets) or any(
+        f" {name.rsplit(' ', 1)[-1]} " in padded for name in people
+    )
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """English and French first names (lower case), from Faker's person providers."""
+    from faker.providers.person.en_GB import Provider as British
+    from faker.providers.person.en_US import Provider as American
+    from faker.providers.person.fr_FR import Provider as French
+
+    return frozenset(
+        name.lower() for provider in (American, British, French) for name in provider.first_names
+    )
+
+
+def _is_first_name_alone(term: str, texts: pd.Series) -> bool:
+    """Whether a term is one first name that mostly runs on into a surname or another
+    name ("Tim Wood", "David and Katie"): a host or a guest, not news."""
+    if " " in term or term not in first_names():
+        return False
+    # The name in any case; what follows it with a capital (case matters there).
+    pattern = re.compile(rf"\b(?i:{re.escape(term)})\b(\s+(?:(?:and|et|&)\s+)?[A-ZÀ-Ý][\w'’-]+)?")
+    found = [m for text in texts for m in pattern.finditer(text) if m.group()[:1].isupper()]
+    running = sum(1 for m in found if m.group(1))
+    return bool(found) and running >= NAME_RUN_SHARE * len(found)
 
 
 def _capped_counts(

@@ -153,18 +153,20 @@ def test_emerging_terms_rise_against_the_period_before() -> None:
             "Mistral AI recrute à Paris et à Londres.",
         ]
     )
-    terms = analytics.emerging_terms(now, before)
+    terms = analytics.emerging_terms(now, before, min_articles=2)
     top = terms["term"].tolist()
     # A name rose; a single common word ("partenariat") is no emerging term on its own.
     assert top[0] == "nvidia"
     assert "paris" not in top and "mistral" not in top  # did not rise
     assert not {"le", "avec", "des", "the"} & set(top)  # function words left out
     assert (terms["z"] > 0).all()
-    assert analytics.emerging_terms(pd.Series(["seul"]), before).empty
+    assert analytics.emerging_terms(pd.Series(["seul"]), before, min_articles=1).empty
     # One term in every text: nothing to rise against (and no division by zero).
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert analytics.emerging_terms(pd.Series(["Titre", "Titre"]), pd.Series(["Titre"])).empty
+        assert analytics.emerging_terms(
+            pd.Series(["Titre", "Titre"]), pd.Series(["Titre"]), min_articles=2
+        ).empty
 
 
 def test_topic_counts_and_over_time() -> None:
@@ -330,7 +332,11 @@ def test_emerging_terms_count_articles_cap_outlets_and_drop_junk() -> None:
     )
     before = pd.Series(["Mistral AI recrute à Paris.", "Mistral AI ouvre un bureau à Londres."])
     terms = analytics.emerging_terms(
-        now, before, current_outlets=outlets, previous_outlets=pd.Series(["Le Monde"] * 2)
+        now,
+        before,
+        current_outlets=outlets,
+        previous_outlets=pd.Series(["Le Monde"] * 2),
+        min_articles=2,
     )
     top = terms["term"].tolist()
     assert top and top[0] == "levée fonds"  # a phrase, before its words
@@ -340,3 +346,89 @@ def test_emerging_terms_count_articles_cap_outlets_and_drop_junk() -> None:
     assert not {"der", "die", "und", "das", "cryptographe", "échos"} & set(top)
     assert not any(any(ch.isdigit() for ch in t) for t in top)
     assert terms.loc[0, "current"] == 3  # articles, not occurrences; furniture left out
+
+
+def _period(stories: list[tuple[int, str]], outlets: int = 10) -> tuple[pd.Series, pd.Series]:
+    """Texts (each story repeated n times, numbered so no two texts are equal) and their
+    outlets spread over ``outlets`` names."""
+    texts = [f"{story}\n{n}." for count, story in stories for n in range(count)]
+    names = [f"Outlet {chr(65 + i % outlets)}" for i in range(len(texts))]
+    return pd.Series(texts, dtype=object), pd.Series(names, dtype=object)
+
+
+QUIET = [(10, "Markets were calm and the weather was mild across the region.")]
+
+
+def test_emerging_terms_leave_out_who_writes_hosts_or_publishes() -> None:
+    """Journalists in credit positions, the outlets they write for, the articles' authors
+    and a host's lone first name are no news; a first name standing alone as a product is."""
+    now, outlets = _period(
+        [
+            (
+                6,
+                "Katie Holt, reporting for the Daily Ledger:\nThe Justice Department opened "
+                "an antitrust probe.",
+            ),
+            (5, "On this week's show, Tim and Dana discuss the Nimbus headset."),
+            (5, "Alexa now speaks."),
+            (
+                4,
+                "Regulators in Europe joined the antitrust probe of the Nimbus headset, and Alexa.",
+            ),
+            (3, "Jordan Blake"),
+        ]
+    )
+    before, before_outlets = _period(QUIET)
+    kwargs = {"current_outlets": outlets, "previous_outlets": before_outlets}
+    terms = analytics.emerging_terms(now, before, **kwargs)["term"].tolist()
+    assert {"antitrust probe", "nimbus headset"} <= set(terms)
+    assert any("justice department" in t for t in terms)
+    assert "alexa" in terms  # mostly alone: a product, not a host
+    assert not {"katie holt", "katie", "holt", "daily ledger", "ledger"} & set(terms)
+    assert not {"tim", "dana"} & set(terms)
+    # The author field's names: left out only when given.
+    assert "jordan blake" in terms
+    authored = analytics.emerging_terms(now, before, **kwargs, authors=["Jordan Blake"])
+    assert not {"jordan blake", "jordan", "blake"} & set(authored["term"])
+
+
+def test_emerging_terms_leave_out_french_credits_and_newsroom_words() -> None:
+    now, outlets = _period(
+        [
+            (
+                6,
+                "Par Jean Dupont\nLa CNIL ouvre une enquête sur la messagerie Hublot, "
+                "selon une porte-parole.",
+            ),
+            (5, "Avec notre invitée Claire Martin, la messagerie Hublot en débat."),
+            (5, "Comme l'écrit dans Le Quotidien du Port Claire Martin, Hublot inquiète."),
+            (4, "La porte-parole de Hublot se tait, selon des proches du dossier."),
+        ]
+    )
+    before, before_outlets = _period(
+        [(10, "Le marché est resté calme et le temps doux dans toute la région.")]
+    )
+    terms = analytics.emerging_terms(
+        now, before, current_outlets=outlets, previous_outlets=before_outlets
+    )["term"].tolist()
+    assert "hublot" in terms and any("cnil" in t for t in terms)
+    assert not {"jean dupont", "dupont", "claire martin", "martin"} & set(terms)
+    assert not {"quotidien", "quotidien port"} & set(terms)
+    assert not {"porte-parole", "proches dossier"} & set(terms)
+
+
+def test_emerging_terms_need_enough_articles_and_read_titles_as_titles() -> None:
+    """Under MIN_PERIOD_ARTICLES texts a period has no term; a word capitalised only in
+    Title Case headlines is still a common word."""
+    title = "Why The Nimbus Headset Is Capable Of More"
+    now, outlets = _period(
+        [
+            (analytics.MIN_PERIOD_ARTICLES - 3, f"{title}\nReviewers like the Nimbus headset."),
+            (2, f"{title}\nThe Nimbus headset is capable of more, reviewers say."),
+        ]
+    )
+    before, before_outlets = _period(QUIET)
+    kwargs = {"current_outlets": outlets, "previous_outlets": before_outlets}
+    assert analytics.emerging_terms(now, before, **kwargs).empty
+    terms = analytics.emerging_terms(now, before, **kwargs, min_articles=2)["term"].tolist()
+    assert any("nimbus headset" in t for t in terms) and "capable" not in terms

@@ -281,7 +281,7 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
     # The seeds are from 2024: "All time" compares the archive's own last 30 days (not the
     # calendar's), which hold too few articles here, and the page says so.
     assert "2024" in " ".join(c.value for c in app.caption)
-    assert "Not enough recent articles" in " ".join(i.value for i in app.info)
+    assert "Too few articles in this period" in " ".join(i.value for i in app.info)
 
 
 def test_topics_page_names_months_in_french(

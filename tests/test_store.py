@@ -258,3 +258,28 @@ def test_sqlite_gets_planner_statistics_as_the_archive_grows(tmp_path: Path) -> 
     store.save_articles(articles[20:])
     assert store.refresh_statistics() is True
     store.close()
+
+
+def test_authors_of_some_articles_are_their_distinct_author_fields(store: Store) -> None:
+    first = make_article(author="Jeanne Roux")
+    second = make_article(
+        id=make_article_id("https://example.com/b", "Feed", "guid-2"),
+        entry_key="guid-2",
+        url="https://example.com/b",
+        author="Jeanne Roux",
+    )
+    third = make_article(
+        id=make_article_id("https://example.com/c", "Feed", "guid-3"),
+        entry_key="guid-3",
+        url="https://example.com/c",
+        author="Sam Lee",
+    )
+    unsigned = make_article(
+        id=make_article_id("https://example.com/d", "Feed", "guid-4"),
+        entry_key="guid-4",
+        url="https://example.com/d",
+    )
+    store.save_articles([first, second, third, unsigned])
+    assert store.authors([first.id, second.id, unsigned.id]) == ["Jeanne Roux"]
+    assert store.authors([a.id for a in (first, third, unsigned)]) == ["Jeanne Roux", "Sam Lee"]
+    assert store.authors([]) == []

@@ -5,6 +5,7 @@ Every text here is written for the tests (no publisher text)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -12,11 +13,13 @@ from presswatch.analysis.analyzer import Analyzer
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.sentiment import VaderBackend
 from presswatch.analysis.nlp.topics import TopicMatcher, keyword_languages
-from presswatch.config import Config
+from presswatch.config import Config, load_config
 from presswatch.export import COLUMNS, export_rows
 from presswatch.models import Article, Filters, Topic
 from presswatch.store import Store
+from tests.conftest import COMPANIES
 
+PROJECT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
 TAXONOMY = {
     "funding": ["levée de fonds", "tour de table", "valorisation", "funding round", "raised"],
     "partnerships": ["partenariat", "accord de partenariat", "partnership", "partner"],
@@ -276,3 +279,96 @@ def test_key_messages_carried_per_company_with_their_share(
     assert round(shares.loc[("Mistral AI", "European sovereignty"), "share"]) == 33
     assert "Mistral AI" in shares.loc[("Mistral AI", "European sovereignty"), "sentence"]
     assert "OpenAI" not in shares.index.get_level_values("company")
+
+
+def project_themes(config: Config, title: str, text: str, language: str) -> dict[str, list[str]]:
+    """Each company's theme names with the project's own taxonomy (config.yaml)."""
+    taxonomy = load_config(PROJECT_CONFIG).topics
+    mentions = Matcher(config.companies).find(title, text)
+    out: dict[str, list[str]] = {}
+    for topic in TopicMatcher(taxonomy).themes(title, text, language, mentions):
+        out.setdefault(topic.company, []).append(topic.topic)
+    return out
+
+
+def test_the_news_source_is_not_the_subject(write_config: Callable[..., Config]) -> None:
+    press = [
+        *COMPANIES,
+        {"name": "Reuters", "role": "competitor", "aliases": ["Reuters"]},
+        {"name": "Le Monde", "role": "competitor", "aliases": ["Le Monde"]},
+    ]
+    config = write_config(companies=press)
+    english = project_themes(
+        config,
+        "Reuters: regulators open an antitrust probe into Mistral AI's cloud deal",
+        "The European Commission is looking at the deal, according to Reuters, and "
+        "lawmakers want answers.\n\nMistral AI said it would cooperate with the probe.",
+        "en",
+    )
+    assert "Reuters" not in english
+    assert english["Mistral AI"] == ["regulation and policy"]
+    french = project_themes(
+        config,
+        "Mistral AI : la CNIL ouvre une enquête",
+        "Selon Le Monde, la CNIL a ouvert une enquête préliminaire visant Mistral AI.\n\n"
+        "« Nous répondrons à la justice », a indiqué la start-up.",
+        "fr",
+    )
+    # A French title's "Mistral AI :" names the subject, the source is "selon Le Monde".
+    assert "Le Monde" not in french
+    assert french["Mistral AI"] == ["regulation and policy"]
+
+
+def test_the_project_taxonomy_finds_legal_and_product_news_in_both_languages(
+    write_config: Callable[..., Config],
+) -> None:
+    config = write_config()
+    lawsuit = project_themes(
+        config,
+        "The Justice Department sued Meta over its ad targeting",
+        "Meta was sued on Tuesday; a federal judge will hear the lawsuit in June.",
+        "en",
+    )
+    assert lawsuit["Meta AI"] == ["regulation and policy"]
+    perquisition = project_themes(
+        config,
+        "Perquisition chez Aleph Alpha",
+        "Les enquêteurs ont mené une perquisition dans les locaux d'Aleph Alpha lundi, "
+        "dans le cadre d'une enquête préliminaire.",
+        "fr",
+    )
+    assert perquisition["Aleph Alpha"] == ["regulation and policy"]
+    features = project_themes(
+        config,
+        "Google brings new features to its Gemini app",
+        "Google unveiled three new features for Gemini on Monday.",
+        "en",
+    )
+    assert features["Google DeepMind"] == ["products and models"]
+    layoffs = project_themes(
+        config,
+        "Aleph Alpha annonce un plan social",
+        "Aleph Alpha prévoit des suppressions de postes dans son équipe de Heidelberg.",
+        "fr",
+    )
+    assert layoffs["Aleph Alpha"] == ["talent and hiring"]
+
+
+def test_journalism_and_leaked_code_are_no_theme(write_config: Callable[..., Config]) -> None:
+    config = write_config()
+    # A newsroom's "enquête" is journalism, not a judicial inquiry.
+    inquiry = project_themes(
+        config,
+        "Notre enquête : une semaine dans les bureaux parisiens de Mistral AI",
+        "Pendant une semaine, notre enquête a suivi les équipes de Mistral AI à Paris.",
+        "fr",
+    )
+    assert "regulation and policy" not in inquiry.get("Mistral AI", [])
+    # Source code that leaked is not open source.
+    leak = project_themes(
+        config,
+        "OpenAI's source code leaked by a contractor",
+        "A contractor copied OpenAI's source code to a personal drive, the company said.",
+        "en",
+    )
+    assert "open source" not in leak.get("OpenAI", [])

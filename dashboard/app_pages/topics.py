@@ -12,6 +12,7 @@ from babel.dates import format_date
 from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
+    load_authors,
     load_daily_topics,
     load_message_shares,
     load_texts,
@@ -162,16 +163,29 @@ if max(len(current_ids), len(previous_ids)) > EMERGING_SAMPLE:
     current = current.nlargest(EMERGING_SAMPLE, "published")
     previous = previous.nlargest(EMERGING_SAMPLE, "published")
     current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
-texts = load_texts(view.database, tuple(current_ids + previous_ids)) if current_ids else {}
-terms = analytics.emerging_terms(
-    pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
-    pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
-    current_outlets=current["outlet"].reset_index(drop=True),
-    previous_outlets=previous["outlet"].reset_index(drop=True),
-)
-if terms.empty:
-    st.info(view.t("Not enough recent articles to compare: emerging terms need two or more."))
+if len(current_ids) < analytics.MIN_PERIOD_ARTICLES:
+    terms = pd.DataFrame()
+    st.info(
+        view.t(
+            "Too few articles in this period for emerging terms ({count}; at least {least}): "
+            "with a handful of articles, a shared phrase is chance, not news.",
+            count=f"{len(current_ids):d}",
+            least=f"{analytics.MIN_PERIOD_ARTICLES:d}",
+        )
+    )
 else:
+    ids = tuple(current_ids + previous_ids)
+    texts = load_texts(view.database, ids)
+    terms = analytics.emerging_terms(
+        pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
+        pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
+        current_outlets=current["outlet"].reset_index(drop=True),
+        previous_outlets=previous["outlet"].reset_index(drop=True),
+        authors=load_authors(view.database, ids),
+    )
+    if terms.empty:
+        st.info(view.t("No term rose in this period against the one before."))
+if not terms.empty:
     st.dataframe(
         table(terms),
         hide_index=True,

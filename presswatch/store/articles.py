@@ -509,6 +509,22 @@ class ArticlesMixin(StoreBase):
                 found.update({r.id: f"{r.title or ''}\n{r.text}" for r in rows})
         return found
 
+    def authors(self, ids: Iterable[str]) -> list[str]:
+        """The distinct author fields of these articles (emerging terms leave them out)."""
+        wanted = list(ids)
+        found: set[str] = set()
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                found.update(
+                    conn.execute(
+                        sa.select(articles_table.c.author)
+                        .where(articles_table.c.id.in_(wanted[start : start + 500]))
+                        .where(articles_table.c.author.is_not(None))
+                        .distinct()
+                    ).scalars()
+                )
+        return sorted(found)
+
     def article_ids(self) -> list[str]:
         """Every stored article id."""
         with self._begin() as conn:

@@ -33,6 +33,19 @@ from presswatch.models import Mention, Topic
 # A name used as a likeness: "Amazon-like", "TikTok-style", "Uber-esque".
 _LIKENESS = re.compile(r"-(?:like|style|esque|type)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# A name standing as the source of the news, not its subject: "according to Reuters",
+# "reporting for the NYT", "selon Le Monde", "peut-on lire dans Libération", "(via The
+# Verge)". What the sentence says is about someone else.
+_SOURCE_BEFORE = re.compile(
+    r"(?:\baccording\s+to|\breport(?:s|ed|ing)?\s+(?:for|by|in)|\bwrit(?:es|ing|ten)\s+(?:for|in|by)"
+    r"|\btold|\binterview\s+with|\bvia|\bselon|\bd['’]apr[eè]s|\blire\s+dans|\bconfi[ée]\s+[àa]"
+    r"|\brapport[ée]\s+par|\br[ée]v[ée]l[ée]\s+par|\binterrog[ée]e?s?\s+par)"
+    r"\s+(?:the\s+|le\s+|la\s+|les\s+|l['’])?\W*$",
+    re.IGNORECASE,
+)
+# A linkblog's "Reuters: ..." at the start of a sentence: the source, then its news (a
+# French title's "Mistral AI : ..." has a space before the colon and is the subject).
+_SOURCE_COLON = re.compile(r"[’']?s?:(?=\s)")
 # Function words skipped on both sides: "levée de fonds" matches "lever des fonds".
 _SKIP = frozenset(
     {"de", "des", "du", "d", "la", "le", "les", "l", "un", "une", "au", "aux", "à", "en"}
@@ -61,6 +74,7 @@ THEME_RULES = repr(
         "near": NEAR_WORDS,
         "list": LIST_COMMAS,
         "min": MIN_WEIGHT,
+        "source": _SOURCE_BEFORE.pattern + _SOURCE_COLON.pattern,
     }
 )
 
@@ -186,6 +200,14 @@ def by_theme(hits: Sequence[Hit]) -> list[tuple[_Keyword, int]]:
     return [(keyword, len(distinct[topic])) for topic, keyword in best.items()]
 
 
+def is_source(sentence: str, start: int, end: int) -> bool:
+    """Whether the name at [start, end) of a sentence stands as the news's source ("according
+    to Reuters", "selon Le Monde", "Reuters: ...") rather than its subject."""
+    if _SOURCE_BEFORE.search(sentence[:start]):
+        return True
+    return not sentence[:start].strip(" \"“‘'«") and bool(_SOURCE_COLON.match(sentence, end))
+
+
 def is_furniture(sentence: str) -> bool:
     """Whether a sentence is page furniture (a "read also" link, a policy notice...)."""
     return not strip_furniture(sentence)[0]
@@ -245,6 +267,8 @@ class TopicMatcher:
                 continue  # "Amazon-like valuations" are someone else's
             start, end = indexes[m.field].span_at(m.start)
             sentence = contents[m.field][start:end]
+            if is_source(sentence, m.start - start, m.end - start):
+                continue  # "according to Reuters, ..." is Reuters' news of someone else
             named.setdefault(m.company, {})[(m.field, start)] = (sentence, place(m.field, start))
             spans.setdefault((m.company, m.field, start), []).append(
                 (m.start - start, m.end - start)
