@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from pydantic import BaseModel
 
 from presswatch.cli import main
-from presswatch.config import Config
+from presswatch.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # Options every command takes, documented once above the table of commands.
@@ -171,3 +171,25 @@ def test_the_link_check_sees_links_images_and_anchors(tmp_path: Path) -> None:
 def test_every_relative_link_and_image_leads_somewhere() -> None:
     broken = [problem for page in pages() for problem in broken_links(page)]
     assert not broken, "links of README.md and docs/*.md that lead nowhere: " + "; ".join(broken)
+
+
+def yaml_examples(text: str) -> list[str]:
+    """The ```yaml blocks of a page that are whole configs (they name the companies)."""
+    blocks = [t.content for t in MarkdownIt().parse(text) if t.type == "fence" and t.info == "yaml"]
+    return [block for block in blocks if block.startswith("companies:")]
+
+
+def test_the_config_examples_are_valid_configs(tmp_path: Path) -> None:
+    # The quick start's example is what a newcomer copies first: it must load as written.
+    examples = {
+        page.name: yaml_examples(page.read_text(encoding="utf-8"))
+        for page in (ROOT / "README.md", ROOT / "docs" / "configuration.md")
+    }
+    assert all(examples.values()), f"a page lost its config example: {examples}"
+    for name, blocks in examples.items():
+        for number, block in enumerate(blocks):
+            path = tmp_path / f"{name}-{number}.yaml"
+            path.write_text(block, encoding="utf-8")
+            config = load_config(path)
+            assert any(c.role == "tracked" for c in config.companies), name
+            assert config.sources, name
