@@ -1,7 +1,8 @@
 """Every config key and every command-line command and option is documented (datasette's
 habit): a key added to presswatch/config.py or a command added to the CLI without a word in
 README.md or docs/*.md fails here, naming it. Every relative link and image of those pages
-leads to a file that exists, and every #anchor to one of its headings."""
+leads to a file that exists, and every #anchor to one of its headings; every module and test
+they name exists, and their config examples load."""
 
 from __future__ import annotations
 
@@ -193,3 +194,23 @@ def test_the_config_examples_are_valid_configs(tmp_path: Path) -> None:
             config = load_config(path)
             assert any(c.role == "tracked" for c in config.companies), name
             assert config.sources, name
+
+
+# Paths the pages name in the repository's own folders (not /srv/presswatch/...), and tests
+# named as file::function.
+NAMED_PATH = re.compile(
+    r"(?<![\w/.-])(?:presswatch|collectors|dashboard|bench|tests|training)/[\w/]+\.\w+"
+)
+NAMED_TEST = re.compile(r"\b(test_\w+\.py)::(test_\w+)")
+
+
+def test_every_module_and_test_the_pages_name_exists() -> None:
+    text = documentation()
+    missing = [path for path in set(NAMED_PATH.findall(text)) if not (ROOT / path).exists()]
+    for module, function in set(NAMED_TEST.findall(text)):
+        source = ROOT / "tests" / module
+        if not source.exists() or f"def {function}(" not in source.read_text(encoding="utf-8"):
+            missing.append(f"tests/{module}::{function}")
+    assert not missing, "README.md and docs/*.md name what does not exist: " + ", ".join(
+        sorted(missing)
+    )
