@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -431,7 +432,7 @@ class ToneLabel(click.ParamType):  # type: ignore[type-arg]  # generic from clic
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         """How --help shows the accepted labels."""
-        return "[positive|neutral|negative]"
+        return "[positive|neutral|negative|positif|neutre|négatif]"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         """The English label stored for what was typed, or a usage error listing them."""
@@ -845,16 +846,34 @@ def _print_estimates(config: Config, store: Store, company: str | None) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A CSV of labelled sentences (columns text,label) to train on as well; repeatable.",
 )
-def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]) -> None:
-    """Train the embedding tone backend on the team's corrections (and labelled CSVs)."""
+@click.option(
+    "--backend",
+    type=click.Choice(["press-tuned", "embedding"]),
+    default="press-tuned",
+    show_default=True,
+    help="press-tuned: the shipped press model fine-tuned on the corrections (toward each "
+    "company); embedding: a sentence-level model trained on them alone.",
+)
+def train_tone(
+    config_path: Path | None, db: str | None, extra: tuple[Path, ...], backend: str
+) -> None:
+    """Fine-tune the tone model on the team's corrections (and labelled CSVs)."""
     import csv
 
-    from presswatch.analysis.nlp.sentiment import train_tone_model
+    from presswatch.analysis.nlp.sentiment import (
+        PRESS_MODEL,
+        PressBackend,
+        ToneModel,
+        fine_tune_press_model,
+        train_tone_model,
+    )
+    from presswatch.analysis.nlp.targets import Target
+    from presswatch.analysis.nlp.text import fold
     from presswatch.analytics import correction_agreement
 
     config, store = _open(config_path, db)
     with store:
-        sentences, labels = correction_examples(store)
+        targets, labels = correction_targets(store)
         agreement = correction_agreement(
             store.corrections_frame(), store.tones_frame(), store.mentions_frame()
         )
@@ -867,32 +886,78 @@ def train_tone(config_path: Path | None, db: str | None, extra: tuple[Path, ...]
                 f"  {_one_line(str(row['company']))}: overruled {row['overruled']} of "
                 f"{row['corrections']} ({row['overruled_share']:.0%})"
             )
-    from_team = len(sentences)
+    from_team = len(targets)
     for path in extra:
         with path.open(encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
+            for number, row in enumerate(csv.DictReader(handle), start=2):
                 if row.get("text") and row.get("label"):
-                    sentences.append(row["text"])
-                    labels.append(row["label"].strip().lower())
+                    label = TONE_WORDS.get(fold(row["label"].strip()))
+                    if label is None:
+                        raise click.ClickException(
+                            f"{path}, line {number}: the label {row['label']!r} is not a tone; "
+                            "write positive, neutral or negative (or positif, neutre, négatif)"
+                        )
+                    targets.append(Target(row["text"]))
+                    labels.append(label)
     click.echo(
-        f"Training on {counted(len(sentences), 'sentence', 'sentences')} "
+        f"Training on {counted(len(targets), 'sentence', 'sentences')} "
         f"({from_team} from corrections)..."
     )
-    trained = train_tone_model(sentences, labels)
     target = config.resolve_path(config.tone.model)
+    if backend == "embedding":
+        trained = train_tone_model([t.sentence for t in targets], labels)
+    else:
+        shipped = ToneModel.load(PRESS_MODEL)
+        trained = fine_tune_press_model(shipped, targets, labels)
+        before = PressBackend(shipped).classify_targets(targets, None)
+        after = PressBackend(trained, tuned=True).classify_targets(targets, None)
+        # Agreement on the sentences it was tuned on: what the tuning learnt, not a test.
+        click.echo(
+            "The corrected labels, as the model gives them: "
+            f"{sum(b[1] == g for b, g in zip(before, labels, strict=True))} of {len(labels)} "
+            f"shipped, {sum(a[1] == g for a, g in zip(after, labels, strict=True))} of "
+            f"{len(labels)} fine-tuned."
+        )
     trained.save(target)
     click.echo(
         f"Saved the tone model to {target} (cut-offs {trained.cutoffs.negative:+.2f} / "
-        f"{trained.cutoffs.positive:+.2f}). Set tone.backend: embedding in config.yaml, then run "
-        "presswatch reanalyze."
+        f"{trained.cutoffs.positive:+.2f}). Set tone.backend: {backend} in config.yaml, then "
+        "run presswatch reanalyze."
     )
 
 
-def correction_examples(store: Store) -> tuple[list[str], list[str]]:
-    """(sentence, label) pairs from corrections: of a company's tone, or of one mention."""
+def correction_targets(store: Store) -> tuple[list[Any], list[str]]:
+    """Each corrected tone as a target (the sentence, where it names the company and where
+    it names the others, from the archive's mentions) and its label."""
+    from presswatch.analysis.nlp.targets import Target
+
     corrections = store.corrections_frame()
     if corrections.empty:
         return [], []
+    mentions = store.mentions_frame()
+    named: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for row in mentions.to_dict("records"):
+        key = (str(row["article_id"]), str(row["sentence"]))
+        named.setdefault(key, set()).add((str(row["company"]), str(row["matched"])))
+    targets: list[Target] = []
+    labels: list[str] = []
+    for (article_id, company, sentence), label in _corrected_sentences(store, mentions):
+        spans: list[tuple[int, int]] = []
+        others: list[tuple[int, int]] = []
+        for who, text in named.get((article_id, sentence), set()):
+            found = [(m.start(), m.end()) for m in re.finditer(re.escape(text), sentence)]
+            (spans if who == company else others).extend(found)
+        # "Meta" inside "Meta AI" is the company's own mention, not another's.
+        others = [o for o in others if not any(a <= o[0] < b for a, b in spans)]
+        targets.append(Target(sentence, tuple(sorted(spans)), tuple(sorted(others))))
+        labels.append(label)
+    return targets, labels
+
+
+def _corrected_sentences(store: Store, mentions: Any) -> list[tuple[tuple[str, str, str], str]]:
+    """((article, company, sentence), label) of each latest correction that rests on a
+    sentence: a mention's, or the evidence of a company's tone in an article."""
+    corrections = store.corrections_frame()
     latest = corrections.drop_duplicates(["article_id", "company", "field", "start"], keep="last")
     tones: dict[tuple[str, str], str] = {
         (r["article_id"], r["company"]): str(r["evidence"])
@@ -900,10 +965,9 @@ def correction_examples(store: Store) -> tuple[list[str], list[str]]:
     }
     by_place: dict[tuple[str, str, int], str] = {
         (r["article_id"], r["field"], int(r["start"])): str(r["sentence"])
-        for r in store.mentions_frame().to_dict("records")
+        for r in mentions.to_dict("records")
     }
-    sentences: list[str] = []
-    labels: list[str] = []
+    found: list[tuple[tuple[str, str, str], str]] = []
     for row in latest.to_dict("records"):
         field, start, company = row["field"], row["start"], row["company"]
         sentence: str | None
@@ -913,10 +977,9 @@ def correction_examples(store: Store) -> tuple[list[str], list[str]]:
             sentence = tones.get((row["article_id"], company))
         else:
             sentence = None  # an article's overall tone rests on no single sentence
-        if sentence:
-            sentences.append(sentence)
-            labels.append(str(row["label"]))
-    return sentences, labels
+        if sentence and isinstance(company, str):
+            found.append(((str(row["article_id"]), company, sentence), str(row["label"])))
+    return found
 
 
 @main.command("test-query")

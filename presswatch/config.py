@@ -237,7 +237,7 @@ SOURCE_KINDS = ("files", "rss", "news")
 class ToneConfig(_Strict):
     """Which tone backend scores sentences, and where the trained model lives."""
 
-    backend: Literal["press", "vader", "embedding"] = "press"
+    backend: Literal["press", "press-tuned", "vader", "embedding"] = "press"
     model: str = "data/tone-model.npz"
 
 

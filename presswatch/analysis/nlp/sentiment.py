@@ -403,10 +403,16 @@ class PressBackend:
 
     name = "press"
 
-    def __init__(self, model: ToneModel | None = None) -> None:
+    def __init__(self, model: ToneModel | None = None, *, tuned: bool = False) -> None:
         self.model = model or ToneModel.load(PRESS_MODEL)
         self.cutoffs = {"*": self.model.cutoffs}
-        self.model_name = f"press {self.model.digest} (shipped with presswatch)"
+        if tuned:
+            self.name = "press-tuned"
+            self.model_name = (
+                f"press-tuned {self.model.digest} (fine-tuned by presswatch train-tone)"
+            )
+        else:
+            self.model_name = f"press {self.model.digest} (shipped with presswatch)"
 
     def classify_targets(
         self, targets: Sequence[Target], language: str | None
@@ -466,6 +472,56 @@ def train_tone_model(
     return ToneModel(classifier.coef_, classifier.intercept_, list(classifier.classes_), cutoffs)
 
 
+# How strongly a fine-tuned press model keeps to the shipped weights: the L2 penalty on its
+# change. Chosen among 0.03 to 3 on the project's own test split, taking rows of it as
+# corrections (bench/RESULTS.md): the model follows most corrections and keeps most other
+# tones, where a weaker hold follows every correction but changes many other tones.
+FINE_TUNE_PENALTY = 0.3
+
+
+def fine_tune_press_model(
+    base: ToneModel,
+    targets: Sequence[Target],
+    labels: Sequence[str],
+    *,
+    penalty: float = FINE_TUNE_PENALTY,
+) -> ToneModel:
+    """The press model moved toward a team's labelled targets: the logistic loss on them
+    plus ``penalty`` times the squared change of the weights, so the model starts from the
+    shipped one and stays near it (a few corrections never replace what it learnt from the
+    project's thousands of rows). The cut-offs are the shipped model's."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    unknown = sorted(set(labels) - set(base.classes))
+    if unknown:
+        raise PresswatchError(f"labels must be positive, neutral or negative, not {unknown}")
+    if not targets:
+        raise PresswatchError("no labelled sentence to fine-tune on: correct some tones first")
+    features = np.asarray(target_features(targets), dtype=np.float64)
+    rows, width = features.shape
+    classes = len(base.classes)
+    truth = np.zeros((rows, classes))
+    truth[np.arange(rows), [base.classes.index(label) for label in labels]] = 1.0
+    start = np.concatenate([base.coef.ravel(), base.intercept.ravel()])
+
+    def loss(flat: Any) -> tuple[float, Any]:
+        coef = flat[: classes * width].reshape(classes, width)
+        intercept = flat[classes * width :]
+        logits = features @ coef.T + intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        log_probabilities = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        change = flat - start
+        value = -(truth * log_probabilities).sum() + penalty * float(change @ change)
+        error = np.exp(log_probabilities) - truth
+        gradient = np.concatenate([(error.T @ features).ravel(), error.sum(axis=0)])
+        return float(value), gradient + 2 * penalty * change
+
+    fitted = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    coef = fitted.x[: classes * width].reshape(classes, width)
+    return ToneModel(coef, fitted.x[classes * width :], base.classes, base.cutoffs)
+
+
 def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
     """The mean over the three labels of each label's F1."""
     scores = []
@@ -500,13 +556,17 @@ def aggregate(scores: Sequence[float]) -> float:
     return sum(scores) / len(scores) if scores else 0.0
 
 
-BACKEND_NAMES = ("press", "vader", "embedding")
+BACKEND_NAMES = ("press", "press-tuned", "vader", "embedding")
 
 
 def get_backend(name: str = "press", model_path: Path | None = None) -> ToneBackend:
-    """The tone backend of that name (the embedding one loads its trained model)."""
+    """The tone backend of that name (press-tuned and embedding load their trained model)."""
     if name == "press":
         return PressBackend()
+    if name == "press-tuned":
+        if model_path is None:
+            raise PresswatchError("the press-tuned tone backend needs tone.model in config.yaml")
+        return PressBackend(ToneModel.load(model_path), tuned=True)
     if name == "vader":
         return VaderBackend()
     if name == "embedding":
