@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -326,6 +326,8 @@ class Report:
     config_sha256: str
     database: str
     created_at: datetime
+    # Every company of the config in its order: each one's chart colour, as the dashboard.
+    all_companies: list[str] = field(default_factory=list)
 
 
 TOP_ARTICLE_COLUMNS = [
@@ -445,6 +447,7 @@ def build_report(
         config_sha256=config.sha256,
         database=store.display_url,
         created_at=datetime.now(UTC),
+        all_companies=[c.name for c in config.companies],
     )
 
 

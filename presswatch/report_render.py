@@ -9,6 +9,7 @@ only when it is http(s) (untrusted.web_link).
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import re
@@ -41,8 +42,9 @@ from presswatch.report import (
     tone_table,
     translate,
 )
+from presswatch.report_browser import Chart, draw, print_pdf
 
-FORMATS = ("html", "md", "pptx")
+FORMATS = ("html", "md", "pptx", "pdf")
 # Characters XML 1.0 cannot hold (python-pptx refuses them): control characters but tab
 # and line breaks, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -76,6 +78,7 @@ class Section:
     title: str
     notes: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    chart: str = ""  # the report_browser chart drawn for it ("share", "tone"), if any
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -224,6 +227,7 @@ def sections(report: Report, language: str) -> list[Section]:
         t("Share of voice"),
         notes=[t("Copies of one story (wire copy, one piece under several URLs) count once.")],
         tables=[share],
+        chart="share",
     )
 
     tones = Table(
@@ -261,6 +265,7 @@ def sections(report: Report, language: str) -> list[Section]:
             )
         ],
         tables=[tones],
+        chart="tone",
     )
 
     outlets = Table([t("Company"), t("Outlet"), t("Articles"), t("Unique stories")])
@@ -404,6 +409,9 @@ _STYLE = (
     "color:#111827}table{border-collapse:collapse;margin:0.5rem 0 1.5rem;width:100%}"
     "th,td{border:1px solid #d1d5db;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}"
     "th{background:#f3f4f6}.note{color:#4b5563}h3{font-size:1rem}"
+    "figure{margin:0 0 1.5rem}img{max-width:100%}"
+    "@media print{body{margin:0;max-width:none}section{break-inside:auto}"
+    "tr,figure{break-inside:avoid}h2{break-after:avoid}}"
 )
 
 
@@ -415,9 +423,18 @@ def _html_cell(cell: Cell, tag: str) -> str:
     return f"<{tag}>{text}</{tag}>"
 
 
-def to_html(report: Report, language: str) -> str:
-    """The report as one self-contained HTML page."""
+def _html_chart(chart: Chart) -> str:
+    """A chart as an image inside the page (a data: URL: no outside request)."""
+    data = base64.b64encode(chart.png).decode("ascii")
+    alt = html.escape(untrusted.one_line(chart.title), quote=True)
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>'
+
+
+def to_html(report: Report, language: str, charts: list[Chart] | None = None) -> str:
+    """The report as one self-contained HTML page, with its charts when given (report
+    _browser.draw)."""
     laid = sections(report, language)
+    drawn = {chart.section: chart for chart in charts or []}
     parts = []
     for number, section in enumerate(laid):
         tag = "h1" if number == 0 else "h2"
@@ -436,6 +453,8 @@ def to_html(report: Report, language: str) -> str:
                 for row in table.rows
             )
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        if section.chart in drawn:
+            parts.append(_html_chart(drawn[section.chart]))
         parts.append("</section>")
     title = untrusted.html_text(laid[0].title)
     return (
@@ -552,9 +571,11 @@ def _add_chart(
     plot.data_labels.font.size = Pt(11)
 
 
-def to_pptx(report: Report, language: str) -> bytes:
+def to_pptx(report: Report, language: str, charts: list[Chart] | None = None) -> bytes:
     """The report as a PowerPoint deck: one slide per section, editable text and tables,
-    share of voice as a native chart."""
+    share of voice as a native chart; the other charts given (report_browser.draw) as
+    images, as the dashboard draws them."""
+    drawn = {chart.section: chart for chart in charts or [] if chart.section != "share"}
     deck = Presentation()
     slide_width, slide_height = Inches(13.333), Inches(7.5)
     deck.slide_width, deck.slide_height = slide_width, slide_height
@@ -587,21 +608,36 @@ def to_pptx(report: Report, language: str) -> bytes:
                 room = int(slide_height - top - Inches(0.2))
                 _add_chart(slide, table.chart, (MARGIN, top, int(width * 0.6), room))
                 top += room
+        if section.chart in drawn:
+            room = int(slide_height - top - Inches(0.2))
+            if room > Inches(1.5):
+                picture = io.BytesIO(drawn[section.chart].png)
+                slide.shapes.add_picture(picture, MARGIN, top, height=room)
     sink = io.BytesIO()
     deck.save(sink)
     return sink.getvalue()
 
 
-def write_report(report: Report, language: str, output: str, path: Path) -> Path:
-    """Write the report in a format (html, md, pptx) to a file, atomically."""
+def render(report: Report, language: str, output: str, *, charts: bool = True) -> bytes:
+    """The report's bytes in a format (html, md, pptx, pdf); HTML, PDF and PowerPoint with
+    their charts (drawn by the system's Chromium) unless ``charts`` is False."""
+    drawn = draw(report, language) if charts and output in ("html", "pdf", "pptx") else []
     if output == "pptx":
-        data = to_pptx(report, language)
-    elif output == "html":
-        data = to_html(report, language).encode("utf-8")
-    elif output == "md":
-        data = to_markdown(report, language).encode("utf-8")
-    else:
-        raise ValueError(f"report format '{output}': use one of {', '.join(FORMATS)}")
+        return to_pptx(report, language, drawn)
+    if output == "html":
+        return to_html(report, language, drawn).encode("utf-8")
+    if output == "pdf":
+        return print_pdf(to_html(report, language, drawn))
+    if output == "md":
+        return to_markdown(report, language).encode("utf-8")
+    raise ValueError(f"report format '{output}': use one of {', '.join(FORMATS)}")
+
+
+def write_report(
+    report: Report, language: str, output: str, path: Path, *, charts: bool = True
+) -> Path:
+    """Write the report in a format (html, md, pptx, pdf) to a file, atomically."""
+    data = render(report, language, output, charts=charts)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
     temporary.write_bytes(data)
