@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 import json
 import logging
+import mimetypes
 import os
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -196,8 +197,15 @@ def _post_webhook(url: str, alert: dict[str, Any], style: str = "auto") -> None:
         raise ValueError(f"the webhook answered {response.status_code}")
 
 
-def send_email(config: Config, subject: str, text: str, html_body: str | None = None) -> None:
-    """Send one message over SMTP; credentials from the environment variables named."""
+def send_email(
+    config: Config,
+    subject: str,
+    text: str,
+    html_body: str | None = None,
+    attachments: Sequence[Path] = (),
+) -> None:
+    """Send one message over SMTP (with files attached); credentials from the environment
+    variables named."""
     email = config.alerts.email
     if email is None:
         raise ValueError("no alerts.email in config.yaml")
@@ -209,6 +217,10 @@ def send_email(config: Config, subject: str, text: str, html_body: str | None = 
     message.set_content(text)
     if html_body:
         message.add_alternative(html_body, subtype="html")
+    for path in attachments:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        main, sub = kind.split("/", 1)
+        message.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
     with smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=15) as smtp:
         if email.starttls:
             smtp.starttls()
