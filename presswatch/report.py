@@ -295,6 +295,18 @@ def parse_period(text: str) -> Period:
     )
 
 
+def period_between(start: date, end: date) -> Period:
+    """The period of two days (inclusive): an ISO week or a calendar month when the days are
+    exactly one (so that the previous period is the week or month before), else a range."""
+    if end < start:
+        raise ReportError(f"the period {start}..{end} ends before it starts")
+    if start.weekday() == 0 and end == start + timedelta(days=6):
+        return Period("week", start, end)
+    if start.day == 1 and end == start.replace(day=calendar.monthrange(start.year, start.month)[1]):
+        return Period("month", start, end)
+    return Period("range", start, end)
+
+
 # -- the figures ----------------------------------------------------------------------------
 
 
