@@ -151,6 +151,8 @@ FRENCH: dict[str, str] = {
     "{count} pts": "{count} pts",
     "week {week} of {year}": "semaine {week} de {year}",
     "{start} to {end}": "du {start} au {end}",
+    "Press review — {companies} — {day}": "Revue de presse — {companies} — {day}",
+    "No theme": "Sans thème",
 }
 
 

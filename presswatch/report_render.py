@@ -433,7 +433,11 @@ def _html_chart(chart: Chart) -> str:
 def to_html(report: Report, language: str, charts: list[Chart] | None = None) -> str:
     """The report as one self-contained HTML page, with its charts when given (report
     _browser.draw)."""
-    laid = sections(report, language)
+    return sections_html(sections(report, language), language, charts)
+
+
+def sections_html(laid: list[Section], language: str, charts: list[Chart] | None = None) -> str:
+    """Sections (the first one's title heads the page) as one self-contained HTML page."""
     drawn = {chart.section: chart for chart in charts or []}
     parts = []
     for number, section in enumerate(laid):
@@ -476,7 +480,11 @@ def _markdown_cell(cell: Cell) -> str:
 
 def to_markdown(report: Report, language: str) -> str:
     """The report as Markdown (CommonMark with GFM tables), every value escaped."""
-    laid = sections(report, language)
+    return sections_markdown(sections(report, language), language)
+
+
+def sections_markdown(laid: list[Section], language: str) -> str:
+    """Sections as Markdown (CommonMark with GFM tables), every value escaped."""
     lines: list[str] = []
     for number, section in enumerate(laid):
         lines += [("# " if number == 0 else "## ") + untrusted.markdown(section.title), ""]

@@ -221,7 +221,7 @@ def test_numbers_and_plurals_follow_the_language() -> None:
 
 def _translated_texts() -> set[str]:
     texts = set()
-    for name in ("report.py", "report_render.py"):
+    for name in ("report.py", "report_render.py", "alerts.py"):
         tree = ast.parse((ROOT / "presswatch" / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not node.args:
