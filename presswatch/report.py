@@ -151,6 +151,17 @@ FRENCH: dict[str, str] = {
     "{count} pts": "{count} pts",
     "week {week} of {year}": "semaine {week} de {year}",
     "{start} to {end}": "du {start} au {end}",
+    "Top authors": "Principaux auteurs",
+    "Author": "Auteur",
+    "Key messages": "Messages clés",
+    "Key message": "Message clé",
+    "Share of the company's articles": "Part des articles de l'entreprise",
+    "Sentence carrying it": "Phrase qui le porte",
+    "Each key message's articles among the company's articles of the period (the Topics "
+    "page's figures), with a sentence that carries it.": (
+        "Les articles portant chaque message clé parmi les articles de l'entreprise sur la "
+        "période (les chiffres de la page Thèmes), avec une phrase qui le porte."
+    ),
     "Press review — {companies} — {day}": "Revue de presse — {companies} — {day}",
     "No theme": "Sans thème",
 }
@@ -322,6 +333,12 @@ class PeriodReport:
     outlets: pd.DataFrame  # Store.outlet_counts: company, outlet, articles, stories
     themes: pd.DataFrame  # Store.topic_counts: company, topic, articles
     undated: int  # Store.undated_articles: outside the period, left out
+    # Store.outlet_counts(by="author"): company, author, articles, stories (empty when the
+    # sources give no authors).
+    authors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Store.message_shares: company, message, articles, of, share, sentence (the Topics
+    # page's key messages; empty without `messages:` in the config).
+    messages: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -367,6 +384,8 @@ def period_report(store: Store, period: Period, filters: Filters) -> PeriodRepor
         outlets=store.outlet_counts(chosen, top=TOP_OUTLETS),
         themes=store.topic_counts(chosen),
         undated=store.undated_articles(chosen),
+        authors=store.outlet_counts(chosen, top=TOP_OUTLETS, by="author"),
+        messages=store.message_shares(chosen),
     )
 
 

@@ -280,6 +280,60 @@ def sections(report: Report, language: str) -> list[Section]:
         )
     outlet_section = Section(t("Top outlets"), tables=[outlets])
 
+    optional = []
+    if not now.authors.empty:
+        authors = Table([t("Company"), t("Author"), t("Articles"), t("Unique stories")])
+        for row in _records(now.authors):
+            authors.rows.append(
+                _cells(
+                    row["company"],
+                    row["author"],
+                    format_count(int(row["articles"]), language),
+                    format_count(int(row["stories"]), language),
+                )
+            )
+        optional.append(Section(t("Top authors"), tables=[authors]))
+    if not now.messages.empty:
+        messages = Table(
+            [
+                t("Company"),
+                t("Key message"),
+                t("Articles"),
+                t("Share of the company's articles"),
+                t("Change"),
+                t("Sentence carrying it"),
+            ]
+        )
+        earlier_messages = (
+            before.messages.set_index(["company", "message"])["share"]
+            if not before.messages.empty
+            else pd.Series(dtype="float64")
+        )
+        for row in _records(now.messages):
+            previous_share = float(earlier_messages.get((row["company"], row["message"]), 0.0))
+            messages.rows.append(
+                _cells(
+                    row["company"],
+                    row["message"],
+                    format_count(int(row["articles"]), language),
+                    format_share(float(row["share"]), language),
+                    format_points(float(row["share"]) - previous_share, language),
+                    row["sentence"] if isinstance(row["sentence"], str) else "",
+                )
+            )
+        optional.append(
+            Section(
+                t("Key messages"),
+                notes=[
+                    t(
+                        "Each key message's articles among the company's articles of the "
+                        "period (the Topics page's figures), with a sentence that carries it."
+                    )
+                ],
+                tables=[messages],
+            )
+        )
+
     themes = Table([t("Company"), t("Theme"), t("Articles")])
     for _, group in now.themes.groupby("company", sort=True):
         for row in _records(group.head(TOP_THEMES)):
@@ -393,6 +447,7 @@ def sections(report: Report, language: str) -> list[Section]:
         tone_section,
         outlet_section,
         theme_section,
+        *optional,
         *article_sections,
         sources_section,
         basis_section,
