@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -42,7 +43,9 @@ from presswatch.report import (
     tone_table,
     translate,
 )
-from presswatch.report_browser import Chart, draw, print_pdf
+from presswatch.report_browser import Chart, ChartError, draw, print_pdf
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("html", "md", "pptx", "pdf")
 # Characters XML 1.0 cannot hold (python-pptx refuses them): control characters but tab
@@ -684,7 +687,16 @@ def to_pptx(report: Report, language: str, charts: list[Chart] | None = None) ->
 def render(report: Report, language: str, output: str, *, charts: bool = True) -> bytes:
     """The report's bytes in a format (html, md, pptx, pdf); HTML, PDF and PowerPoint with
     their charts (drawn by the system's Chromium) unless ``charts`` is False."""
-    drawn = draw(report, language) if charts and output in ("html", "pdf", "pptx") else []
+    drawn: list[Chart] = []
+    if charts and output == "pdf":
+        drawn = draw(report, language)
+    elif charts and output in ("html", "pptx"):
+        try:
+            drawn = draw(report, language)
+        except ChartError as exc:
+            # The figures and tables are the report: a machine without a browser still
+            # gets them (share of voice stays a native chart in the deck).
+            log.warning("the %s report is written without its chart images: %s", output, exc)
     if output == "pptx":
         return to_pptx(report, language, drawn)
     if output == "html":

@@ -105,8 +105,11 @@ def test_without_a_browser_the_error_names_the_install(
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     with pytest.raises(ChartError, match="apt-get install chromium"):
         render(report, "en", "pdf")
-    # Markdown needs no browser.
+    # Markdown needs no browser; HTML and the deck are written without their chart images.
     assert render(report, "en", "md")
+    page = render(report, "en", "html").decode("utf-8")
+    assert "Key figures" in page and "<img" not in page
+    assert Presentation(io.BytesIO(render(report, "en", "pptx"))).slides
 
 
 def test_the_command_writes_a_pdf(tmp_path: Path, write_config: Any) -> None:
