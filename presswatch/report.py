@@ -34,6 +34,7 @@ TONES = ("positive", "neutral", "negative")
 # Per company: the outlets, themes and articles a report lists (the dashboard's top 10
 # outlets, cut to what a slide holds).
 TOP_OUTLETS = 5
+SPIKE_TITLES = 3  # titles named per spike; the rest are counted
 TOP_THEMES = 5
 TOP_ARTICLES = 5
 
@@ -161,6 +162,16 @@ FRENCH: dict[str, str] = {
     "page's figures), with a sentence that carries it.": (
         "Les articles portant chaque message clé parmi les articles de l'entreprise sur la "
         "période (les chiffres de la page Thèmes), avec une phrase qui le porte."
+    ),
+    "Spikes": "Pics",
+    "Day": "Jour",
+    "Usual": "Habituel",
+    "Articles behind it": "Articles à l'origine",
+    "and {count} more": "et {count} de plus",
+    "Days when a company's mentions rose far above their usual level (the Overview's "
+    "detector), with the articles of that day.": (
+        "Jours où les mentions d'une entreprise ont dépassé de loin leur niveau habituel (le "
+        "détecteur de la Vue d'ensemble), avec les articles de ce jour."
     ),
     "Press review — {companies} — {day}": "Revue de presse — {companies} — {day}",
     "No theme": "Sans thème",
@@ -359,6 +370,11 @@ class Report:
     created_at: datetime
     # Every company of the config in its order: each one's chart colour, as the dashboard.
     all_companies: list[str] = field(default_factory=list)
+    # The Overview's spikes for the period's filters (overview.build_overview: company,
+    # day, mentions, baseline, z, article_ids, articles) and the titles of the articles
+    # behind them; empty when the view is not drawn by day.
+    spikes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    spike_titles: dict[str, str] = field(default_factory=dict)
 
 
 TOP_ARTICLE_COLUMNS = [
@@ -467,6 +483,10 @@ def build_report(
     if companies:
         shown = [c for c in companies if c in shown] + [c for c in companies if c not in shown]
     focus = list(companies) or [c.name for c in config.tracked]
+    # The Overview's own loader for the same filters: its spikes are the dashboard's.
+    shown_overview = overview.build_overview(
+        store, current.filters, [c.name for c in config.tracked]
+    )
     return Report(
         current=current,
         previous=previous,
@@ -481,6 +501,8 @@ def build_report(
         database=store.display_url,
         created_at=datetime.now(UTC),
         all_companies=[c.name for c in config.companies],
+        spikes=shown_overview.spikes,
+        spike_titles=shown_overview.titles,
     )
 
 

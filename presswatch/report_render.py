@@ -29,6 +29,7 @@ from pptx.util import Inches, Pt
 from presswatch import __version__, untrusted
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
 from presswatch.report import (
+    SPIKE_TITLES,
     TONES,
     TOP_THEMES,
     Report,
@@ -334,6 +335,35 @@ def sections(report: Report, language: str) -> list[Section]:
                     )
                 ],
                 tables=[messages],
+            )
+        )
+
+    if not report.spikes.empty:
+        spikes = Table([t("Company"), t("Day"), t("Mentions"), t("Usual"), t("Articles behind it")])
+        for row in _records(report.spikes.sort_values(["day", "company"])):
+            ids = list(row["article_ids"])
+            titles = [report.spike_titles.get(str(i)) or t("untitled") for i in ids[:SPIKE_TITLES]]
+            if len(ids) > SPIKE_TITLES:
+                titles.append(t("and {count} more", count=len(ids) - SPIKE_TITLES))
+            spikes.rows.append(
+                _cells(
+                    row["company"],
+                    format_date(pd.Timestamp(row["day"]).date(), "medium", locale=language),
+                    format_count(int(row["mentions"]), language),
+                    format_count(round(float(row["baseline"])), language),
+                    " · ".join(titles),
+                )
+            )
+        optional.append(
+            Section(
+                t("Spikes"),
+                notes=[
+                    t(
+                        "Days when a company's mentions rose far above their usual level (the "
+                        "Overview's detector), with the articles of that day."
+                    )
+                ],
+                tables=[spikes],
             )
         )
 

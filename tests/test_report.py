@@ -470,3 +470,43 @@ def test_key_messages_are_the_topics_pages_with_their_change(
         # Week 43 had no article carrying it: +50 points.
         assert row[4].startswith("+50")
         assert "modèles ouverts" in row[5]
+
+
+def test_spikes_are_the_overviews_with_the_articles_behind_them(
+    store: Store, write_config: Any
+) -> None:
+    config: Config = write_config(topics={})
+    analyzer = Analyzer(config, tone=VaderBackend())
+
+    def clip(key: str, day: int, hour: int) -> Article:
+        return Article(
+            id=key,
+            source="Clips",
+            entry_key=key,
+            title=f"Mistral AI, épisode {key}",
+            text=f"Mistral AI publie une note ({key}).",
+            published=datetime(2026, 10, day, hour, tzinfo=UTC),
+            date_precision="datetime",
+            language="fr",
+        )
+
+    # One article a day through October, then eight on the 28th.
+    daily = [clip(f"d{day}", day, 9) for day in range(1, 32)]
+    burst = [clip(f"s{n}", 28, 10 + n) for n in range(8)]
+    store.save_articles([analyzer.analyse(a) for a in daily + burst])
+    report = build_report(store, config, parse_period("2026-10"), ("Mistral AI",))
+    shown = overview.build_overview(store, report.current.filters, TRACKED)
+    _same(
+        report.spikes.drop(columns=["article_ids"]),
+        shown.spikes.drop(columns=["article_ids"]),
+        ["company", "day"],
+        "spikes",
+    )
+    assert list(report.spikes["day"]) == [pd.Timestamp("2026-10-28")]
+    for language in ("en", "fr"):
+        table = _table(sections(report, language), translate("Spikes", language))
+        (row,) = [[cell.text for cell in r] for r in table.rows]
+        assert row[0] == "Mistral AI" and row[2] == format_count(18, language)
+        named = row[4].split(" · ")
+        assert len(named) == 4 and named[-1] == translate("and {count} more", language, count=6)
+        assert all(title.startswith("Mistral AI, épisode ") for title in named[:3])
