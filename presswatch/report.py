@@ -154,6 +154,7 @@ FRENCH: dict[str, str] = {
     "{start} to {end}": "du {start} au {end}",
     "Top authors": "Principaux auteurs",
     "Author": "Auteur",
+    "unknown author": "auteur inconnu",
     "Key messages": "Messages clés",
     "Key message": "Message clé",
     "Share of the company's articles": "Part des articles de l'entreprise",

@@ -122,7 +122,9 @@ def figures(report: Report, language: str) -> list[tuple[str, str, Any]]:
         title = t("Share of voice")
         figure.update_xaxes(title_text=label(t("Share of voice")) + " (%)", range=[0, 100])
         figure.update_yaxes(autorange="reversed")
-        figure.update_layout(**layout, barmode="stack", title_text=label(title))
+        figure.update_layout(
+            **layout, barmode="stack", title_text=label(title), legend_traceorder="normal"
+        )
         made.append(("share", title, figure))
     tones = tone_table(report.current.figures, report.companies)
     if not tones.empty and int(tones[list(TONES)].to_numpy().sum()) > 0:

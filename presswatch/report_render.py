@@ -28,6 +28,7 @@ from pptx.util import Inches, Pt
 
 from presswatch import __version__, untrusted
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
+from presswatch.models import UNKNOWN_OUTLET
 from presswatch.report import (
     SPIKE_TITLES,
     TONES,
@@ -291,7 +292,10 @@ def sections(report: Report, language: str) -> list[Section]:
             authors.rows.append(
                 _cells(
                     row["company"],
-                    row["author"],
+                    # The store's "(unknown)" for articles without an author, in words.
+                    row["author"]
+                    if isinstance(row["author"], str) and row["author"] not in ("", UNKNOWN_OUTLET)
+                    else t("unknown author"),
                     format_count(int(row["articles"]), language),
                     format_count(int(row["stories"]), language),
                 )

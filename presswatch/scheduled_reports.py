@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -71,7 +72,7 @@ def _state(store: Store, key: str) -> dict[str, Any] | None:
 
 
 def run_scheduled_reports(
-    config: Config, store: Store, now: datetime, sleep: Any = time.sleep
+    config: Config, store: Store, now: datetime, sleep: Callable[[float], None] = time.sleep
 ) -> list[Outcome]:
     """Make and send each scheduled report whose period has ended, once the analysis queue
     is empty; each period's report once, its e-mail retried until sent."""
@@ -99,7 +100,7 @@ def _run_one(
     entry: ScheduledReportConfig,
     period: Period,
     key: str,
-    sleep: Any,
+    sleep: Callable[[float], None],
 ) -> Outcome:
     """One entry's report of one period: made unless recorded, e-mailed unless sent."""
     state = _state(store, key)
