@@ -23,6 +23,7 @@ import pandas as pd
 from babel.dates import format_date
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
@@ -45,7 +46,14 @@ from presswatch.report import (
     tone_table,
     translate,
 )
-from presswatch.report_browser import Chart, ChartError, draw, print_pdf
+from presswatch.report_browser import (
+    OTHER_COLOR,
+    Chart,
+    ChartError,
+    company_colors,
+    draw,
+    print_pdf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -652,9 +660,13 @@ def _title(slide: Any, text: str, width: int, size: int) -> None:
 
 
 def _add_chart(
-    slide: Any, chart: tuple[str, list[tuple[str, float]]], box: tuple[int, ...]
+    slide: Any,
+    chart: tuple[str, list[tuple[str, float]]],
+    box: tuple[int, ...],
+    colors: dict[str, str] | None = None,
 ) -> None:
-    """A bar chart of shares (percent) from zero, first category on top, values labelled."""
+    """A bar chart of shares (percent) from zero, first category on top, values labelled,
+    each bar in its company's dashboard colour."""
     data = CategoryChartData()  # type: ignore[no-untyped-call]
     data.categories = [office_text(label) for label, _ in chart[1]]
     values = [value for _, value in chart[1]]
@@ -669,6 +681,10 @@ def _add_chart(
     plot.data_labels.number_format = "0.0"
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.font.size = Pt(11)
+    for point, (label, _) in zip(plot.series[0].points, chart[1], strict=False):
+        point.format.fill.solid()
+        shade = (colors or {}).get(label, OTHER_COLOR).lstrip("#")
+        point.format.fill.fore_color.rgb = RGBColor.from_string(shade)  # type: ignore[no-untyped-call]
 
 
 def to_pptx(report: Report, language: str, charts: list[Chart] | None = None) -> bytes:
@@ -706,7 +722,8 @@ def to_pptx(report: Report, language: str, charts: list[Chart] | None = None) ->
             top += height + int(Inches(0.3))
             if table.chart and table.chart[1]:
                 room = int(slide_height - top - Inches(0.2))
-                _add_chart(slide, table.chart, (MARGIN, top, int(width * 0.6), room))
+                palette = company_colors(report.all_companies or report.companies)
+                _add_chart(slide, table.chart, (MARGIN, top, int(width * 0.6), room), palette)
                 top += room
         if section.chart in drawn:
             room = int(slide_height - top - Inches(0.2))

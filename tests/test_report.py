@@ -36,9 +36,11 @@ from presswatch.report import (
     plural,
     translate,
 )
+from presswatch.report_browser import company_colors
 from presswatch.report_render import sections, to_html, to_markdown, to_pptx
 from presswatch.store import Store
 from tests import oracle
+from tests.conftest import COMPANIES
 from tests.oracle import Frames, apply_filters
 from tests.test_store_aggregates import generated_articles
 
@@ -377,6 +379,11 @@ def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: A
         assert first[0] == top["company"]
         assert first[1] == format_count(int(top["articles"]), language)
         assert list(charts[0].plots[0].categories) == list(report.current.figures.share["company"])
+        # Each bar in its company's dashboard colour (by the config's order of companies).
+        palette = company_colors([c["name"] for c in COMPANIES])
+        series = charts[0].plots[0].series[0]
+        shades = [f"#{point.format.fill.fore_color.rgb}".lower() for point in series.points]
+        assert shades == [palette[c] for c in report.current.figures.share["company"]]
         last = slides[-1]
         basis = [
             cell.text
