@@ -18,6 +18,8 @@ from presswatch.analysis.nlp.sentiment import get_backend
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
 from presswatch.errors import PresswatchError
 from presswatch.models import Article, Filters, MentionKey
+from presswatch.report import build_report, period_between
+from presswatch.report_render import render
 from presswatch.search import parse_search
 from presswatch.store import Store
 from presswatch.urls import mask_urls_in
@@ -367,3 +369,12 @@ def save_review(url: str, key: MentionKey, verdict: str | None, reviewer: str) -
     load_precision_estimates.clear()
     load_article_reviews.clear()
     _clear_figures()
+
+
+def build_report_file(
+    url: str, start: date, end: date, companies: tuple[str, ...], output: str, language: str
+) -> bytes:
+    """The Export page's report: `presswatch report` for the sidebar's period and companies."""
+    store, config = _store(url), get_config()
+    made = build_report(store, config, period_between(start, end), companies)
+    return render(made, language, output)

@@ -311,6 +311,24 @@ FRENCH: dict[str, str] = {
     "No term rose in this period against the one before.": (
         "Aucun terme n'a progressé sur cette période par rapport à la précédente."
     ),
+    "Report": "Rapport",
+    "Choose a period in the sidebar to make its report.": (
+        "Choisissez une période dans la barre latérale pour en faire le rapport."
+    ),
+    "The report of {period} for the chosen companies, as `presswatch report` makes it: key "
+    "figures against the previous period, share of voice, tone, outlets, themes, top "
+    "articles and what the figures rest on. Outlet, language, tone and theme filters do not "
+    "apply to it.": (
+        "Le rapport de {period} pour les entreprises choisies, tel que `presswatch report` le "
+        "fait : chiffres clés face à la période précédente, part de voix, tonalité, médias, "
+        "thèmes, principaux articles et ce sur quoi reposent les chiffres. Les filtres de "
+        "média, de langue, de tonalité et de thème ne s'y appliquent pas."
+    ),
+    "Format": "Format",
+    "Report language": "Langue du rapport",
+    "Prepare the report": "Préparer le rapport",
+    "Building the report…": "Préparation du rapport…",
+    "Download the report": "Télécharger le rapport",
 }
 
 

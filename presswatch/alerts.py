@@ -8,13 +8,13 @@ retried with backoff, then recorded as failed: never lost silently.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
+import mimetypes
 import os
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -24,12 +24,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import pandas as pd
+from babel.dates import format_date as babel_date
 
 from presswatch import analytics, untrusted
-from presswatch.config import Config
+from presswatch.config import Config, interface_language
 from presswatch.export import format_date
 from presswatch.models import Filters
 from presswatch.plurals import counted
+from presswatch.report import outlet_label, plural, tone_label, translate
+from presswatch.report_render import Cell, Section, Table, sections_html, sections_markdown
 from presswatch.store import Store
 from presswatch.urls import mask_urls_in
 
@@ -196,8 +199,15 @@ def _post_webhook(url: str, alert: dict[str, Any], style: str = "auto") -> None:
         raise ValueError(f"the webhook answered {response.status_code}")
 
 
-def send_email(config: Config, subject: str, text: str, html_body: str | None = None) -> None:
-    """Send one message over SMTP; credentials from the environment variables named."""
+def send_email(
+    config: Config,
+    subject: str,
+    text: str,
+    html_body: str | None = None,
+    attachments: Sequence[Path] = (),
+) -> None:
+    """Send one message over SMTP (with files attached); credentials from the environment
+    variables named."""
     email = config.alerts.email
     if email is None:
         raise ValueError("no alerts.email in config.yaml")
@@ -209,6 +219,10 @@ def send_email(config: Config, subject: str, text: str, html_body: str | None = 
     message.set_content(text)
     if html_body:
         message.add_alternative(html_body, subtype="html")
+    for path in attachments:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        main, sub = kind.split("/", 1)
+        message.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
     with smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=15) as smtp:
         if email.starttls:
             smtp.starttls()
@@ -296,11 +310,14 @@ def _spike_events(store: Store, company: str, now: datetime) -> list[Event]:
     return events
 
 
-def build_digest(config: Config, store: Store, day: date) -> tuple[str, str]:
-    """The day's articles about the tracked company, by topic, with tone and evidence.
+def digest_sections(config: Config, store: Store, day: date, language: str) -> list[Section]:
+    """The day's articles about the tracked company as report sections, in one language:
+    each article once, under its main theme about the company, with outlet, tone and the
+    sentence its tone rests on."""
 
-    Returns (markdown, html); every piece of article text is escaped in the HTML.
-    """
+    def t(text: str, **values: object) -> str:
+        return translate(text, language, **values)
+
     tracked = [c.name for c in config.tracked]
     start = pd.Timestamp(day, tz="UTC")
     end = start + pd.Timedelta(days=1)
@@ -313,53 +330,56 @@ def build_digest(config: Config, store: Store, day: date) -> tuple[str, str]:
     details = store.coverage_of_articles(today["id"])
     own = details[details["company"].isin(tracked)].drop_duplicates("article_id")
     facts = own.set_index("article_id")
-    by_topic: dict[str, list[str]] = {}
-    for article_id, names in zip(today["id"], today["topics"], strict=True):
-        for name in [n for n in str(names).split(", ") if n] or ["other"]:
-            by_topic.setdefault(name, []).append(article_id)
-    title = f"Revue de presse — {', '.join(tracked)} — {day.isoformat()}"
-    # Article text is data in both outputs: escaped for Markdown and for HTML, and a link
-    # only when it is http(s) (never javascript:).
-    md = untrusted.markdown
-    count = counted(len(today), "article", "articles", config.interface_language or "en")
-    markdown = [f"# {md(title)}", "", f"{count}."]
-    html_parts = [f"<h1>{html.escape(title)}</h1>", f"<p>{count}.</p>"]
-    for topic in sorted(by_topic):
-        markdown += ["", f"## {md(topic)}", ""]
-        html_parts.append(f"<h2>{untrusted.html_text(topic)}</h2><ul>")
-        for article_id in by_topic[topic]:
-            article = facts.loc[article_id].to_dict()
-            label = article["tone"] if isinstance(article["tone"], str) else "no tone"
-            evidence = article["evidence"] if isinstance(article["evidence"], str) else ""
-            outlet = article.get("outlet") or "unknown outlet"
-            head = article.get("title") or "(untitled)"
-            url = untrusted.web_link(article.get("url"))
-            markdown.append(
-                f"- **{md(head)}** ({md(outlet)}, {md(label)}){f' <{url}>' if url else ''}"
-            )
-            if evidence:
-                markdown.append(f"  > {md(evidence)}")
-            link = (
-                f'<a href="{html.escape(url, quote=True)}">{untrusted.html_text(head)}</a>'
-                if url
-                else untrusted.html_text(head)
-            )
-            html_parts.append(
-                f"<li>{link} ({untrusted.html_text(outlet)}, {html.escape(label)})"
-                + (f"<blockquote>{untrusted.html_text(evidence)}</blockquote>" if evidence else "")
-                + "</li>"
-            )
-        html_parts.append("</ul>")
-    page = (
-        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}'
-        f"</title></head><body>{''.join(html_parts)}</body></html>"
+    themes = store.main_themes(today["id"], tracked)
+    by_theme: dict[str, list[str]] = {}
+    for article_id in today["id"]:
+        by_theme.setdefault(themes.get(article_id, ""), []).append(article_id)
+    title = t(
+        "Press review — {companies} — {day}",
+        companies=", ".join(tracked),
+        day=babel_date(day, "long", locale=language),
     )
-    return "\n".join(markdown) + "\n", page
+    laid = [
+        Section(title, notes=[plural(len(today), "{count} article", "{count} articles", language)])
+    ]
+    # Themes by name, the articles without one last.
+    for theme in sorted(name for name in by_theme if name) + [""] * ("" in by_theme):
+        table = Table([t("Title"), t("Outlet"), t("Tone"), t("Evidence sentence")])
+        for article_id in by_theme[theme]:
+            article = facts.loc[article_id].to_dict()
+            head = article.get("title")
+            evidence = article.get("evidence")
+            table.rows.append(
+                [
+                    Cell(
+                        head if isinstance(head, str) and head else t("untitled"),
+                        untrusted.web_link(article.get("url")),
+                    ),
+                    Cell(outlet_label(article.get("outlet"), language)),
+                    Cell(tone_label(article.get("tone"), language)),
+                    Cell(evidence if isinstance(evidence, str) else ""),
+                ]
+            )
+        laid.append(Section(theme or t("No theme"), tables=[table]))
+    return laid
+
+
+def build_digest(
+    config: Config, store: Store, day: date, language: str | None = None
+) -> tuple[str, str]:
+    """The day's press review of the tracked company on the report's engine, in the
+    interface language unless ``language`` is given: (markdown, html), every piece of
+    article text escaped and links http(s) only."""
+    chosen = language or interface_language(config)
+    laid = digest_sections(config, store, day, chosen)
+    return sections_markdown(laid, chosen), sections_html(laid, chosen)
 
 
 def write_digest(config: Config, store: Store, day: date) -> tuple[Path, Path]:
     """Write the day's digest as markdown and HTML in the digest folder (and e-mail it)."""
-    markdown, page = build_digest(config, store, day)
+    language = interface_language(config)
+    laid = digest_sections(config, store, day, language)
+    markdown, page = sections_markdown(laid, language), sections_html(laid, language)
     folder = config.resolve_path(config.digest.folder)
     folder.mkdir(parents=True, exist_ok=True)
     md_path = folder / f"revue-de-presse-{day.isoformat()}.md"
@@ -367,8 +387,9 @@ def write_digest(config: Config, store: Store, day: date) -> tuple[Path, Path]:
     md_path.write_text(markdown, encoding="utf-8")
     html_path.write_text(page, encoding="utf-8")
     if config.digest.email and config.alerts.email is not None:
+        subject = laid[0].title
         ok, _, error = _with_retries(
-            lambda: send_email(config, f"Revue de presse {day.isoformat()}", markdown, page),
+            lambda: send_email(config, subject, markdown, page),
             time.sleep,
         )
         if not ok:

@@ -553,7 +553,7 @@ def export(
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["html", "md", "pptx"]),
+    type=click.Choice(["html", "md", "pptx", "pdf"]),
     default=None,
     help="The document's format (default: from --out's extension, else html).",
 )

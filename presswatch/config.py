@@ -281,6 +281,25 @@ class DigestConfig(_Strict):
     email: bool = False
 
 
+ReportFormat = Literal["pdf", "pptx", "html", "md"]
+
+
+def _pdf_only() -> list[ReportFormat]:
+    return ["pdf"]
+
+
+class ScheduledReportConfig(_Strict):
+    """A report the watcher makes once each week or month has ended (`reports:`), saved in
+    a folder and e-mailed with the alerts' SMTP settings when ``email`` is true."""
+
+    every: Literal["week", "month"]
+    formats: list[ReportFormat] = Field(default_factory=_pdf_only, min_length=1)
+    lang: Literal["en", "fr"] | None = None  # None: the interface_language
+    company: str | None = None  # None: every company
+    folder: str = "reports"
+    email: bool = False
+
+
 class AuthConfig(_Strict):
     """Who may open the dashboard and who may correct (``dashboard.auth``).
 
@@ -368,6 +387,7 @@ class Config(_Strict):
     # No longer used: every view is grouped by the database. Still accepted so
     # that configs written before keep loading.
     aggregate_in_database_above: int | None = Field(default=None, ge=0)
+    reports: list[ScheduledReportConfig] = Field(default_factory=list)
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str = PrivateAttr(default="")
@@ -440,6 +460,8 @@ def _known_fields(loc: tuple[int | str, ...], raw: Any) -> list[str]:
         return list(AlertsConfig.model_fields)
     if parent[0] == "digest":
         return list(DigestConfig.model_fields)
+    if parent[0] == "reports":
+        return list(ScheduledReportConfig.model_fields)
     if parent[0] == "companies":
         if "aliases" in parent:
             return list(AliasConfig.model_fields)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ TONES = ("positive", "neutral", "negative")
 # Per company: the outlets, themes and articles a report lists (the dashboard's top 10
 # outlets, cut to what a slide holds).
 TOP_OUTLETS = 5
+SPIKE_TITLES = 3  # titles named per spike; the rest are counted
 TOP_THEMES = 5
 TOP_ARTICLES = 5
 
@@ -151,6 +152,30 @@ FRENCH: dict[str, str] = {
     "{count} pts": "{count} pts",
     "week {week} of {year}": "semaine {week} de {year}",
     "{start} to {end}": "du {start} au {end}",
+    "Top authors": "Principaux auteurs",
+    "Author": "Auteur",
+    "unknown author": "auteur inconnu",
+    "Key messages": "Messages clés",
+    "Key message": "Message clé",
+    "Share of the company's articles": "Part des articles de l'entreprise",
+    "Sentence carrying it": "Phrase qui le porte",
+    "Each key message's articles among the company's articles of the period (the Topics "
+    "page's figures), with a sentence that carries it.": (
+        "Les articles portant chaque message clé parmi les articles de l'entreprise sur la "
+        "période (les chiffres de la page Thèmes), avec une phrase qui le porte."
+    ),
+    "Spikes": "Pics",
+    "Day": "Jour",
+    "Usual": "Habituel",
+    "Articles behind it": "Articles à l'origine",
+    "and {count} more": "et {count} de plus",
+    "Days when a company's mentions rose far above their usual level (the Overview's "
+    "detector), with the articles of that day.": (
+        "Jours où les mentions d'une entreprise ont dépassé de loin leur niveau habituel (le "
+        "détecteur de la Vue d'ensemble), avec les articles de ce jour."
+    ),
+    "Press review — {companies} — {day}": "Revue de presse — {companies} — {day}",
+    "No theme": "Sans thème",
 }
 
 
@@ -295,6 +320,18 @@ def parse_period(text: str) -> Period:
     )
 
 
+def period_between(start: date, end: date) -> Period:
+    """The period of two days (inclusive): an ISO week or a calendar month when the days are
+    exactly one (so that the previous period is the week or month before), else a range."""
+    if end < start:
+        raise ReportError(f"the period {start}..{end} ends before it starts")
+    if start.weekday() == 0 and end == start + timedelta(days=6):
+        return Period("week", start, end)
+    if start.day == 1 and end == start.replace(day=calendar.monthrange(start.year, start.month)[1]):
+        return Period("month", start, end)
+    return Period("range", start, end)
+
+
 # -- the figures ----------------------------------------------------------------------------
 
 
@@ -308,6 +345,12 @@ class PeriodReport:
     outlets: pd.DataFrame  # Store.outlet_counts: company, outlet, articles, stories
     themes: pd.DataFrame  # Store.topic_counts: company, topic, articles
     undated: int  # Store.undated_articles: outside the period, left out
+    # Store.outlet_counts(by="author"): company, author, articles, stories (empty when the
+    # sources give no authors).
+    authors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Store.message_shares: company, message, articles, of, share, sentence (the Topics
+    # page's key messages; empty without `messages:` in the config).
+    messages: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -326,6 +369,13 @@ class Report:
     config_sha256: str
     database: str
     created_at: datetime
+    # Every company of the config in its order: each one's chart colour, as the dashboard.
+    all_companies: list[str] = field(default_factory=list)
+    # The Overview's spikes for the period's filters (overview.build_overview: company,
+    # day, mentions, baseline, z, article_ids, articles) and the titles of the articles
+    # behind them; empty when the view is not drawn by day.
+    spikes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    spike_titles: dict[str, str] = field(default_factory=dict)
 
 
 TOP_ARTICLE_COLUMNS = [
@@ -351,6 +401,8 @@ def period_report(store: Store, period: Period, filters: Filters) -> PeriodRepor
         outlets=store.outlet_counts(chosen, top=TOP_OUTLETS),
         themes=store.topic_counts(chosen),
         undated=store.undated_articles(chosen),
+        authors=store.outlet_counts(chosen, top=TOP_OUTLETS, by="author"),
+        messages=store.message_shares(chosen),
     )
 
 
@@ -432,6 +484,10 @@ def build_report(
     if companies:
         shown = [c for c in companies if c in shown] + [c for c in companies if c not in shown]
     focus = list(companies) or [c.name for c in config.tracked]
+    # The Overview's own loader for the same filters: its spikes are the dashboard's.
+    shown_overview = overview.build_overview(
+        store, current.filters, [c.name for c in config.tracked]
+    )
     return Report(
         current=current,
         previous=previous,
@@ -445,6 +501,9 @@ def build_report(
         config_sha256=config.sha256,
         database=store.display_url,
         created_at=datetime.now(UTC),
+        all_companies=[c.name for c in config.companies],
+        spikes=shown_overview.spikes,
+        spike_titles=shown_overview.titles,
     )
 
 

@@ -9,8 +9,10 @@ only when it is http(s) (untrusted.web_link).
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,12 +23,15 @@ import pandas as pd
 from babel.dates import format_date
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
 from presswatch import __version__, untrusted
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
+from presswatch.models import UNKNOWN_OUTLET
 from presswatch.report import (
+    SPIKE_TITLES,
     TONES,
     TOP_THEMES,
     Report,
@@ -41,8 +46,18 @@ from presswatch.report import (
     tone_table,
     translate,
 )
+from presswatch.report_browser import (
+    OTHER_COLOR,
+    Chart,
+    ChartError,
+    company_colors,
+    draw,
+    print_pdf,
+)
 
-FORMATS = ("html", "md", "pptx")
+log = logging.getLogger(__name__)
+
+FORMATS = ("html", "md", "pptx", "pdf")
 # Characters XML 1.0 cannot hold (python-pptx refuses them): control characters but tab
 # and line breaks, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -76,6 +91,7 @@ class Section:
     title: str
     notes: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    chart: str = ""  # the report_browser chart drawn for it ("share", "tone"), if any
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -224,6 +240,7 @@ def sections(report: Report, language: str) -> list[Section]:
         t("Share of voice"),
         notes=[t("Copies of one story (wire copy, one piece under several URLs) count once.")],
         tables=[share],
+        chart="share",
     )
 
     tones = Table(
@@ -261,6 +278,7 @@ def sections(report: Report, language: str) -> list[Section]:
             )
         ],
         tables=[tones],
+        chart="tone",
     )
 
     outlets = Table([t("Company"), t("Outlet"), t("Articles"), t("Unique stories")])
@@ -274,6 +292,92 @@ def sections(report: Report, language: str) -> list[Section]:
             )
         )
     outlet_section = Section(t("Top outlets"), tables=[outlets])
+
+    optional = []
+    if not now.authors.empty:
+        authors = Table([t("Company"), t("Author"), t("Articles"), t("Unique stories")])
+        for row in _records(now.authors):
+            authors.rows.append(
+                _cells(
+                    row["company"],
+                    # The store's "(unknown)" for articles without an author, in words.
+                    row["author"]
+                    if isinstance(row["author"], str) and row["author"] not in ("", UNKNOWN_OUTLET)
+                    else t("unknown author"),
+                    format_count(int(row["articles"]), language),
+                    format_count(int(row["stories"]), language),
+                )
+            )
+        optional.append(Section(t("Top authors"), tables=[authors]))
+    if not now.messages.empty:
+        messages = Table(
+            [
+                t("Company"),
+                t("Key message"),
+                t("Articles"),
+                t("Share of the company's articles"),
+                t("Change"),
+                t("Sentence carrying it"),
+            ]
+        )
+        earlier_messages = (
+            before.messages.set_index(["company", "message"])["share"]
+            if not before.messages.empty
+            else pd.Series(dtype="float64")
+        )
+        for row in _records(now.messages):
+            previous_share = float(earlier_messages.get((row["company"], row["message"]), 0.0))
+            messages.rows.append(
+                _cells(
+                    row["company"],
+                    row["message"],
+                    format_count(int(row["articles"]), language),
+                    format_share(float(row["share"]), language),
+                    format_points(float(row["share"]) - previous_share, language),
+                    row["sentence"] if isinstance(row["sentence"], str) else "",
+                )
+            )
+        optional.append(
+            Section(
+                t("Key messages"),
+                notes=[
+                    t(
+                        "Each key message's articles among the company's articles of the "
+                        "period (the Topics page's figures), with a sentence that carries it."
+                    )
+                ],
+                tables=[messages],
+            )
+        )
+
+    if not report.spikes.empty:
+        spikes = Table([t("Company"), t("Day"), t("Mentions"), t("Usual"), t("Articles behind it")])
+        for row in _records(report.spikes.sort_values(["day", "company"])):
+            ids = list(row["article_ids"])
+            titles = [report.spike_titles.get(str(i)) or t("untitled") for i in ids[:SPIKE_TITLES]]
+            if len(ids) > SPIKE_TITLES:
+                titles.append(t("and {count} more", count=len(ids) - SPIKE_TITLES))
+            spikes.rows.append(
+                _cells(
+                    row["company"],
+                    format_date(pd.Timestamp(row["day"]).date(), "medium", locale=language),
+                    format_count(int(row["mentions"]), language),
+                    format_count(round(float(row["baseline"])), language),
+                    " · ".join(titles),
+                )
+            )
+        optional.append(
+            Section(
+                t("Spikes"),
+                notes=[
+                    t(
+                        "Days when a company's mentions rose far above their usual level (the "
+                        "Overview's detector), with the articles of that day."
+                    )
+                ],
+                tables=[spikes],
+            )
+        )
 
     themes = Table([t("Company"), t("Theme"), t("Articles")])
     for _, group in now.themes.groupby("company", sort=True):
@@ -388,6 +492,7 @@ def sections(report: Report, language: str) -> list[Section]:
         tone_section,
         outlet_section,
         theme_section,
+        *optional,
         *article_sections,
         sources_section,
         basis_section,
@@ -404,6 +509,9 @@ _STYLE = (
     "color:#111827}table{border-collapse:collapse;margin:0.5rem 0 1.5rem;width:100%}"
     "th,td{border:1px solid #d1d5db;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}"
     "th{background:#f3f4f6}.note{color:#4b5563}h3{font-size:1rem}"
+    "figure{margin:0 0 1.5rem}img{max-width:100%}"
+    "@media print{body{margin:0;max-width:none}section{break-inside:auto}"
+    "tr,figure{break-inside:avoid}h2{break-after:avoid}}"
 )
 
 
@@ -415,9 +523,22 @@ def _html_cell(cell: Cell, tag: str) -> str:
     return f"<{tag}>{text}</{tag}>"
 
 
-def to_html(report: Report, language: str) -> str:
-    """The report as one self-contained HTML page."""
-    laid = sections(report, language)
+def _html_chart(chart: Chart) -> str:
+    """A chart as an image inside the page (a data: URL: no outside request)."""
+    data = base64.b64encode(chart.png).decode("ascii")
+    alt = html.escape(untrusted.one_line(chart.title), quote=True)
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>'
+
+
+def to_html(report: Report, language: str, charts: list[Chart] | None = None) -> str:
+    """The report as one self-contained HTML page, with its charts when given (report
+    _browser.draw)."""
+    return sections_html(sections(report, language), language, charts)
+
+
+def sections_html(laid: list[Section], language: str, charts: list[Chart] | None = None) -> str:
+    """Sections (the first one's title heads the page) as one self-contained HTML page."""
+    drawn = {chart.section: chart for chart in charts or []}
     parts = []
     for number, section in enumerate(laid):
         tag = "h1" if number == 0 else "h2"
@@ -436,6 +557,8 @@ def to_html(report: Report, language: str) -> str:
                 for row in table.rows
             )
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        if section.chart in drawn:
+            parts.append(_html_chart(drawn[section.chart]))
         parts.append("</section>")
     title = untrusted.html_text(laid[0].title)
     return (
@@ -457,7 +580,11 @@ def _markdown_cell(cell: Cell) -> str:
 
 def to_markdown(report: Report, language: str) -> str:
     """The report as Markdown (CommonMark with GFM tables), every value escaped."""
-    laid = sections(report, language)
+    return sections_markdown(sections(report, language), language)
+
+
+def sections_markdown(laid: list[Section], language: str) -> str:
+    """Sections as Markdown (CommonMark with GFM tables), every value escaped."""
     lines: list[str] = []
     for number, section in enumerate(laid):
         lines += [("# " if number == 0 else "## ") + untrusted.markdown(section.title), ""]
@@ -533,9 +660,13 @@ def _title(slide: Any, text: str, width: int, size: int) -> None:
 
 
 def _add_chart(
-    slide: Any, chart: tuple[str, list[tuple[str, float]]], box: tuple[int, ...]
+    slide: Any,
+    chart: tuple[str, list[tuple[str, float]]],
+    box: tuple[int, ...],
+    colors: dict[str, str] | None = None,
 ) -> None:
-    """A bar chart of shares (percent) from zero, first category on top, values labelled."""
+    """A bar chart of shares (percent) from zero, first category on top, values labelled,
+    each bar in its company's dashboard colour."""
     data = CategoryChartData()  # type: ignore[no-untyped-call]
     data.categories = [office_text(label) for label, _ in chart[1]]
     values = [value for _, value in chart[1]]
@@ -550,11 +681,17 @@ def _add_chart(
     plot.data_labels.number_format = "0.0"
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.font.size = Pt(11)
+    for point, (label, _) in zip(plot.series[0].points, chart[1], strict=False):
+        point.format.fill.solid()
+        shade = (colors or {}).get(label, OTHER_COLOR).lstrip("#")
+        point.format.fill.fore_color.rgb = RGBColor.from_string(shade)  # type: ignore[no-untyped-call]
 
 
-def to_pptx(report: Report, language: str) -> bytes:
+def to_pptx(report: Report, language: str, charts: list[Chart] | None = None) -> bytes:
     """The report as a PowerPoint deck: one slide per section, editable text and tables,
-    share of voice as a native chart."""
+    share of voice as a native chart; the other charts given (report_browser.draw) as
+    images, as the dashboard draws them."""
+    drawn = {chart.section: chart for chart in charts or [] if chart.section != "share"}
     deck = Presentation()
     slide_width, slide_height = Inches(13.333), Inches(7.5)
     deck.slide_width, deck.slide_height = slide_width, slide_height
@@ -585,23 +722,48 @@ def to_pptx(report: Report, language: str) -> bytes:
             top += height + int(Inches(0.3))
             if table.chart and table.chart[1]:
                 room = int(slide_height - top - Inches(0.2))
-                _add_chart(slide, table.chart, (MARGIN, top, int(width * 0.6), room))
+                palette = company_colors(report.all_companies or report.companies)
+                _add_chart(slide, table.chart, (MARGIN, top, int(width * 0.6), room), palette)
                 top += room
+        if section.chart in drawn:
+            room = int(slide_height - top - Inches(0.2))
+            if room > Inches(1.5):
+                picture = io.BytesIO(drawn[section.chart].png)
+                slide.shapes.add_picture(picture, MARGIN, top, height=room)
     sink = io.BytesIO()
     deck.save(sink)
     return sink.getvalue()
 
 
-def write_report(report: Report, language: str, output: str, path: Path) -> Path:
-    """Write the report in a format (html, md, pptx) to a file, atomically."""
+def render(report: Report, language: str, output: str, *, charts: bool = True) -> bytes:
+    """The report's bytes in a format (html, md, pptx, pdf); HTML, PDF and PowerPoint with
+    their charts (drawn by the system's Chromium) unless ``charts`` is False."""
+    drawn: list[Chart] = []
+    if charts and output == "pdf":
+        drawn = draw(report, language)
+    elif charts and output in ("html", "pptx"):
+        try:
+            drawn = draw(report, language)
+        except ChartError as exc:
+            # The figures and tables are the report: a machine without a browser still
+            # gets them (share of voice stays a native chart in the deck).
+            log.warning("the %s report is written without its chart images: %s", output, exc)
     if output == "pptx":
-        data = to_pptx(report, language)
-    elif output == "html":
-        data = to_html(report, language).encode("utf-8")
-    elif output == "md":
-        data = to_markdown(report, language).encode("utf-8")
-    else:
-        raise ValueError(f"report format '{output}': use one of {', '.join(FORMATS)}")
+        return to_pptx(report, language, drawn)
+    if output == "html":
+        return to_html(report, language, drawn).encode("utf-8")
+    if output == "pdf":
+        return print_pdf(to_html(report, language, drawn))
+    if output == "md":
+        return to_markdown(report, language).encode("utf-8")
+    raise ValueError(f"report format '{output}': use one of {', '.join(FORMATS)}")
+
+
+def write_report(
+    report: Report, language: str, output: str, path: Path, *, charts: bool = True
+) -> Path:
+    """Write the report in a format (html, md, pptx, pdf) to a file, atomically."""
+    data = render(report, language, output, charts=charts)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
     temporary.write_bytes(data)

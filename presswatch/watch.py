@@ -29,6 +29,7 @@ from presswatch.alerts import check_and_deliver, write_digest
 from presswatch.collect import RunSummary, SourceOutcome, collect
 from presswatch.config import Config
 from presswatch.errors import StoreError
+from presswatch.scheduled_reports import run_scheduled_reports
 from presswatch.store import Store, redact_url, shares_work, sqlite_file
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ class Watcher:
                 except Exception:  # an alert problem must not stop the collector
                     log.exception("alerts could not be checked; collection goes on")
             self._daily_digest(datetime.now(UTC))
+            self._scheduled_reports(datetime.now(UTC))
             try:
                 wait = self.seconds_until_due(datetime.now(UTC))
             except StoreError as exc:  # the database went away between two runs
@@ -245,6 +247,17 @@ class Watcher:
             )
         except Exception:  # the digest must not stop the collector either
             log.exception("the digest of %s could not be written", day)
+
+    def _scheduled_reports(self, now: datetime) -> None:
+        """The reports of `reports:` whose period ended, once analysis has caught up."""
+        try:
+            run_scheduled_reports(self.config, self.store, now)
+        except StoreError as exc:  # the database went away: tried again next time
+            log.error(
+                "scheduled reports could not be checked, retrying after the next run: %s", exc
+            )
+        except Exception:  # a report must not stop the collector
+            log.exception("scheduled reports could not be made")
 
 
 def install_signal_handlers(watcher: Watcher) -> None:

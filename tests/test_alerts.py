@@ -21,7 +21,7 @@ from presswatch.alerts import (
 )
 from presswatch.analysis.analyzer import Analyzer
 from presswatch.config import Config
-from presswatch.models import Article, make_article_id
+from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests.conftest import Inbox, Receiver, alert_settings
 
@@ -149,7 +149,8 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
         language="fr",
         url="https://good.example.com/",
         title="Mistral AI réussit une levée de fonds record",
-        text="Mistral AI réussit une levée de fonds remarquable, un succès brillant.",
+        text="Mistral AI réussit une levée de fonds remarquable, un succès brillant. "
+        "Mistral AI prévoit un recrutement.",
     )
     evil = Article(
         id="evil",
@@ -166,14 +167,31 @@ def test_daily_digest_groups_by_topic_with_tone_and_escapes(
     other_day = dataclasses_replace(good, id="late", published=when + timedelta(days=2))
     store.save_articles([analyzer.analyse(a) for a in (good, evil, other_day)])
     markdown, page = build_digest(config, store, day)
-    assert "2 articles." in markdown
-    assert "\n1 article.\n" in build_digest(config, store, day + timedelta(days=2))[0]
+    assert markdown.startswith("# Press review — Mistral AI — June 11, 2024")
+    assert "\n2 articles\n" in markdown
+    # Babel's plural rules: "1 article", in English and in French.
+    assert "\n1 article\n" in build_digest(config, store, day + timedelta(days=2))[0]
+    assert "\n1 article\n" in build_digest(config, store, day + timedelta(days=2), "fr")[0]
     assert "## funding" in markdown and "## talent" in markdown
-    assert "**Mistral AI réussit une levée de fonds record** (Les Échos, positive)" in markdown
+    # The good article carries both themes: listed once, under its main one (funding).
+    listed = store.coverage_listing(Filters(start=day, end=day), 10).set_index("id")
+    assert listed.loc["good", "topics"] == "funding, talent"
+    assert markdown.count("[Mistral AI réussit une levée de fonds record](") == 1
+    assert page.count("Mistral AI réussit une levée de fonds record</a>") == 1
+    funding = markdown.split("## funding")[1].split("## talent")[0]
+    assert "[Mistral AI réussit une levée de fonds record](https://good.example.com/)" in funding
+    assert "| Les Échos | positive |" in funding
     # The evidence is the company's most telling sentence (here its title or its text).
-    assert "  > Mistral AI réussit une levée de fonds " in markdown
+    assert "| Mistral AI réussit une levée de fonds " in funding
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="javascript' not in page and "&lt;b&gt;X&lt;/b&gt;" in page
+
+    # One language throughout: French words, French tone labels, French date.
+    french, french_page = build_digest(config, store, day, "fr")
+    assert french.startswith("# Revue de presse — Mistral AI — 11 juin 2024")
+    assert "| Titre | Média | Tonalité | Phrase justificative |" in french
+    assert "| négative |" in french and "| negative |" not in french
+    assert '<html lang="fr">' in french_page
 
 
 def test_a_hostile_title_reaches_slack_and_teams_as_text(

@@ -19,6 +19,8 @@ from markdown_it import MarkdownIt
 from pptx import Presentation
 
 from presswatch import analytics, overview, untrusted
+from presswatch.analysis.analyzer import Analyzer
+from presswatch.analysis.nlp.sentiment import VaderBackend
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.models import Article, CompanyTone, Filters, Mention, MentionKey
@@ -34,9 +36,11 @@ from presswatch.report import (
     plural,
     translate,
 )
+from presswatch.report_browser import company_colors
 from presswatch.report_render import sections, to_html, to_markdown, to_pptx
 from presswatch.store import Store
 from tests import oracle
+from tests.conftest import COMPANIES
 from tests.oracle import Frames, apply_filters
 from tests.test_store_aggregates import generated_articles
 
@@ -122,6 +126,12 @@ def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str], name: str) -
     )
 
 
+def view_of(filters: Filters, everything: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The oracle's articles and mentions under the filters."""
+    view = apply_filters(filters, everything)
+    return view.articles, view.mentions
+
+
 def _table(laid: list[Any], title: str) -> Any:
     return next(section for section in laid if section.title == title).tables[0]
 
@@ -153,6 +163,13 @@ def test_the_report_has_the_dashboards_figures_in_both_languages(
         # The Outlets and Topics pages' loaders.
         _same(mine.outlets, store.outlet_counts(filters, top=5), ["company", "outlet"], name)
         _same(mine.themes, store.topic_counts(filters), ["company", "topic"], name)
+        # Top authors: the Outlets page's loader by author, and the oracle.
+        _same(
+            mine.authors,
+            oracle.top_outlets(*view_of(filters, everything), by="author", top=5),
+            ["company", "author"],
+            name,
+        )
         # And the oracle, every row in pandas: the figures are right, not merely the same.
         view = apply_filters(filters, everything)
         expected_share = oracle.share_of_voice(view.articles, view.mentions)
@@ -182,8 +199,18 @@ def test_the_report_has_the_dashboards_figures_in_both_languages(
         ids = set(top["article_id"])
         assert set(store.coverage_of_articles(ids)["company"]) >= {company}
     share = analytics.share_from_counts(store.company_counts(report.current.filters))
+    assert not report.current.authors.empty
     for language in ("en", "fr"):
         laid = sections(report, language)
+        authors = _table(laid, translate("Top authors", language))
+        unknown = translate("unknown author", language)
+        assert [(r[0].text, r[1].text) for r in authors.rows] == [
+            (company, unknown if author == "(unknown)" else author)
+            for company, author in zip(
+                report.current.authors["company"], report.current.authors["author"], strict=True
+            )
+        ]
+        assert any(r[1].text == unknown for r in authors.rows)
         table = _table(laid, translate("Share of voice", language))
         markdown = to_markdown(report, language)
         assert [row[0].text for row in table.rows] == list(share["company"])
@@ -221,7 +248,7 @@ def test_numbers_and_plurals_follow_the_language() -> None:
 
 def _translated_texts() -> set[str]:
     texts = set()
-    for name in ("report.py", "report_render.py"):
+    for name in ("report.py", "report_render.py", "alerts.py"):
         tree = ast.parse((ROOT / "presswatch" / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not node.args:
@@ -352,6 +379,11 @@ def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: A
         assert first[0] == top["company"]
         assert first[1] == format_count(int(top["articles"]), language)
         assert list(charts[0].plots[0].categories) == list(report.current.figures.share["company"])
+        # Each bar in its company's dashboard colour (by the config's order of companies).
+        palette = company_colors([c["name"] for c in COMPANIES])
+        series = charts[0].plots[0].series[0]
+        shades = [f"#{point.format.fill.fore_color.rgb}".lower() for point in series.points]
+        assert shades == [palette[c] for c in report.current.figures.share["company"]]
         last = slides[-1]
         basis = [
             cell.text
@@ -408,3 +440,85 @@ def test_the_report_of_an_empty_period_says_so(store: Store, write_config: Any) 
     assert "Rien à montrer pour cette période" in to_markdown(report, "fr")
     assert replace(report.current.filters, start=None, end=None) == Filters()
     Presentation(io.BytesIO(to_pptx(report, "fr")))  # an empty deck still opens
+
+
+def test_key_messages_are_the_topics_pages_with_their_change(
+    store: Store, write_config: Any
+) -> None:
+    config: Config = write_config(
+        messages={"open models": ["modèles ouverts", "open weights"]}, topics={}
+    )
+    analyzer = Analyzer(config, tone=VaderBackend())
+    written = [
+        ("o1", date(2026, 10, 27), "Mistral AI défend les modèles ouverts devant la presse."),
+        ("o2", date(2026, 10, 28), "Mistral AI présente un nouveau bureau à Lyon."),
+        ("o3", date(2026, 10, 20), "Mistral AI présente un nouveau bureau à Nice."),
+    ]
+    store.save_articles(
+        [
+            analyzer.analyse(
+                Article(
+                    id=key,
+                    source="Clips",
+                    entry_key=key,
+                    title=f"Dépêche {key}",
+                    text=text,
+                    published=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+                    date_precision="datetime",
+                    language="fr",
+                )
+            )
+            for key, day, text in written
+        ]
+    )
+    report = build_report(store, config, parse_period("2026-W44"), ("Mistral AI",))
+    expected = store.message_shares(report.current.filters)
+    _same(report.current.messages, expected, ["company", "message"], "messages")
+    assert list(expected["share"]) == [50.0]
+    for language in ("en", "fr"):
+        table = _table(sections(report, language), translate("Key messages", language))
+        row = [cell.text for cell in table.rows[0]]
+        assert row[:4] == ["Mistral AI", "open models", "1", format_share(50.0, language)]
+        # Week 43 had no article carrying it: +50 points.
+        assert row[4].startswith("+50")
+        assert "modèles ouverts" in row[5]
+
+
+def test_spikes_are_the_overviews_with_the_articles_behind_them(
+    store: Store, write_config: Any
+) -> None:
+    config: Config = write_config(topics={})
+    analyzer = Analyzer(config, tone=VaderBackend())
+
+    def clip(key: str, day: int, hour: int) -> Article:
+        return Article(
+            id=key,
+            source="Clips",
+            entry_key=key,
+            title=f"Mistral AI, épisode {key}",
+            text=f"Mistral AI publie une note ({key}).",
+            published=datetime(2026, 10, day, hour, tzinfo=UTC),
+            date_precision="datetime",
+            language="fr",
+        )
+
+    # One article a day through October, then eight on the 28th.
+    daily = [clip(f"d{day}", day, 9) for day in range(1, 32)]
+    burst = [clip(f"s{n}", 28, 10 + n) for n in range(8)]
+    store.save_articles([analyzer.analyse(a) for a in daily + burst])
+    report = build_report(store, config, parse_period("2026-10"), ("Mistral AI",))
+    shown = overview.build_overview(store, report.current.filters, TRACKED)
+    _same(
+        report.spikes.drop(columns=["article_ids"]),
+        shown.spikes.drop(columns=["article_ids"]),
+        ["company", "day"],
+        "spikes",
+    )
+    assert list(report.spikes["day"]) == [pd.Timestamp("2026-10-28")]
+    for language in ("en", "fr"):
+        table = _table(sections(report, language), translate("Spikes", language))
+        (row,) = [[cell.text for cell in r] for r in table.rows]
+        assert row[0] == "Mistral AI" and row[2] == format_count(18, language)
+        named = row[4].split(" · ")
+        assert len(named) == 4 and named[-1] == translate("and {count} more", language, count=6)
+        assert all(title.startswith("Mistral AI, épisode ") for title in named[:3])

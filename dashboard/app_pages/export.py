@@ -7,12 +7,25 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard.data import build_export_file, load_export_count, load_export_preview
-from dashboard.render import plain, table
+from dashboard.data import (
+    build_export_file,
+    build_report_file,
+    load_export_count,
+    load_export_preview,
+)
+from dashboard.render import md, plain, table
 from dashboard.view import View
+from presswatch.errors import PresswatchError
 from presswatch.export import LEVELS
+from presswatch.report import period_between
 
 PREVIEW_ROWS = 200
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "html": "text/html",
+    "md": "text/markdown",
+}
 
 view: View = st.session_state["view"]
 st.title(view.t("Export"))
@@ -83,3 +96,56 @@ st.dataframe(
     table(load_export_preview(view.database, filters, level, view.config.sha256, PREVIEW_ROWS)),
     hide_index=True,
 )
+
+# The report of `presswatch report` for the sidebar's period and companies: built when
+# asked for and served as bytes, as the CSV above.
+st.subheader(view.t("Report"))
+if filters.start is None or filters.end is None:
+    st.info(view.t("Choose a period in the sidebar to make its report."))
+else:
+    period = period_between(filters.start, filters.end)
+    st.caption(
+        view.t(
+            "The report of {period} for the chosen companies, as `presswatch report` makes "
+            "it: key figures against the previous period, share of voice, tone, outlets, "
+            "themes, top articles and what the figures rest on. Outlet, language, tone and "
+            "theme filters do not apply to it.",
+            period=md(period.code),
+        )
+    )
+    left, right = st.columns(2)
+    report_format = left.selectbox(view.t("Format"), list(REPORT_FORMATS), key="report_format")
+    languages = ["fr", "en"] if view.language == "fr" else ["en", "fr"]
+    report_language = right.selectbox(
+        view.t("Report language"),
+        languages,
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        key="report_language",
+    )
+    wanted = json.dumps(
+        [period.code, filters.companies, report_format, report_language], default=str
+    )
+    if st.button(view.t("Prepare the report"), key="report_prepare"):
+        with st.spinner(view.t("Building the report…")):
+            try:
+                made = build_report_file(
+                    view.database,
+                    filters.start,
+                    filters.end,
+                    filters.companies,
+                    report_format,
+                    report_language,
+                )
+                st.session_state["report_file"] = (wanted, made)
+            except PresswatchError as exc:  # no chromium for a PDF: the error says the fix
+                st.error(md(str(exc)))
+    ready = st.session_state.get("report_file")
+    if ready and ready[0] == wanted:
+        st.download_button(
+            view.t("Download the report"),
+            data=ready[1],
+            file_name=f"presswatch-{period.code}-{report_language}.{report_format}",
+            mime=REPORT_FORMATS[report_format],
+            key="download_report",
+            on_click="ignore",
+        )

@@ -173,6 +173,23 @@ class ListingsMixin(FiguresMixin):
         frame["published"] = pd.to_datetime(frame["published"], utc=True)
         return frame.astype({"mentions": "int64", "pickups": "int64"})
 
+    def main_themes(self, ids: Iterable[str], companies: Iterable[str]) -> dict[str, str]:
+        """article id -> its main theme about these companies (its rank 1 theme, the heaviest
+        when several companies have one); articles without a theme are left out."""
+        t = topics_table.c
+        wanted, names = sorted(set(ids)), sorted(set(companies))
+        chosen: dict[str, tuple[int, float, str]] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                query = sa.select(t.article_id, t.theme_rank, t.weight, t.topic).where(
+                    t.article_id.in_(wanted[start : start + 500]), t.company.in_(names)
+                )
+                for article_id, rank, weight, topic in conn.execute(query):
+                    key = (int(rank), -float(weight), str(topic))
+                    if article_id not in chosen or key < chosen[article_id]:
+                        chosen[article_id] = key
+        return {article_id: key[2] for article_id, key in chosen.items()}
+
     def republished_stories(
         self, filters: Filters, limit: int, search: Search | None = None
     ) -> tuple[pd.DataFrame, int]:

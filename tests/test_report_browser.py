@@ -1,0 +1,125 @@
+"""The report's charts and PDF, made by the system's Chromium: the PDF read back with
+pypdf holds the figures and the French text; article text stays text (no script runs)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pypdf import PdfReader
+
+from dashboard.charts import TONE_COLORS
+from dashboard.render import COMPANY_COLORS
+from presswatch import report_browser, untrusted
+from presswatch.cli import main
+from presswatch.config import Config
+from presswatch.report import build_report, format_count, parse_period, translate
+from presswatch.report_browser import ChartError, draw, print_pdf
+from presswatch.report_render import render, sections, to_html, to_pptx
+from presswatch.store import Store
+from tests.test_report import HOSTILE_OUTLET, HOSTILE_TITLE, _seeded
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
+    reason="chromium is not installed (apt-get install chromium)",
+)
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    """Text extracted from a PDF with its line breaks, spacing and ligatures (ﬀ) ignored."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_the_charts_have_the_dashboards_colours() -> None:
+    assert report_browser.COMPANY_COLORS == COMPANY_COLORS
+    assert report_browser.TONE_COLORS == TONE_COLORS
+
+
+def test_the_pdf_holds_the_figures_and_the_french_text(store: Store, write_config: Any) -> None:
+    config: Config = write_config()
+    _seeded(store)
+    report = build_report(store, config, parse_period("2026-W44"), ("Mistral AI",))
+    pdf = render(report, "fr", "pdf")
+    assert pdf.startswith(b"%PDF")
+    text = _flat(_text(pdf))
+    for words in ("Chiffres clés", "Part de voix", "Tonalité", "Sur quoi reposent ces chiffres"):
+        assert _flat(words) in text
+    articles = format_count(report.current.figures.articles, "fr")
+    key = next(s for s in sections(report, "fr") if s.title == "Chiffres clés").tables[0]
+    assert key.rows[0][1].text == articles
+    assert _flat(f"Articles{articles}") in text
+    assert config.sha256 in text
+    # The hostile title and outlet printed as the text they are.
+    assert _flat(untrusted.one_line(HOSTILE_TITLE)) in text
+    assert _flat(HOSTILE_OUTLET) in text
+    # The charts are images in the PDF, and no JavaScript is in it.
+    reader = PdfReader(io.BytesIO(pdf))
+    assert sum(len(page.images) for page in reader.pages) == 2
+    assert b"/JavaScript" not in pdf and b"/JS" not in pdf
+
+
+def test_a_script_in_the_page_never_runs_when_printed() -> None:
+    # Even if an escape were ever missed: JavaScript is off when the page is printed.
+    page = (
+        "<!DOCTYPE html><html><body><p id=x>left as written</p>"
+        "<script>document.getElementById('x').textContent='script ran'</script></body></html>"
+    )
+    text = _text(print_pdf(page))
+    assert "left as written" in text and "script ran" not in text
+
+
+def test_html_and_deck_show_the_charts(store: Store, write_config: Any) -> None:
+    config: Config = write_config()
+    _seeded(store)
+    report = build_report(store, config, parse_period("2026-10"))
+    charts = draw(report, "en")
+    assert [chart.section for chart in charts] == ["share", "tone"]
+    assert all(chart.png.startswith(b"\x89PNG") for chart in charts)
+    page = to_html(report, "en", charts)
+    assert page.count('<img src="data:image/png;base64,') == 2
+    deck = Presentation(io.BytesIO(to_pptx(report, "en", charts)))
+    titled = {slide.shapes.title.text: slide for slide in deck.slides}
+    tone_slide = titled[translate("Tone", "en")]
+    assert any(shape.shape_type == 13 for shape in tone_slide.shapes)  # a picture
+
+
+def test_without_a_browser_the_error_names_the_install(
+    store: Store, write_config: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config: Config = write_config()
+    _seeded(store)
+    report = build_report(store, config, parse_period("2026-W44"))
+    monkeypatch.setattr(report_browser, "BROWSERS", ())
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    with pytest.raises(ChartError, match="apt-get install chromium"):
+        render(report, "en", "pdf")
+    # Markdown needs no browser; HTML and the deck are written without their chart images.
+    assert render(report, "en", "md")
+    page = render(report, "en", "html").decode("utf-8")
+    assert "Key figures" in page and "<img" not in page
+    assert Presentation(io.BytesIO(render(report, "en", "pptx"))).slides
+
+
+def test_the_command_writes_a_pdf(tmp_path: Path, write_config: Any) -> None:
+    config: Config = write_config()
+    database = tmp_path / "data" / "test.db"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with Store(f"sqlite:///{database}") as opened:
+        _seeded(opened)
+    out = tmp_path / "revue.pdf"
+    arguments = ["report", "--config", str(config.path), "--period", "2026-W44"]
+    result = CliRunner().invoke(main, [*arguments, "--lang", "en", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _flat("Key figures") in _flat(_text(out.read_bytes()))
