@@ -303,6 +303,19 @@ FRENCH: dict[str, str] = {
         "moins de {minimum} articles est marquée « trop peu », sans part. Une correction "
         "humaine l'emporte."
     ),
+    # Click-through from a figure to its articles, and the articles as cards.
+    "Article": "Article",
+    "The articles behind this figure": "Les articles derrière ce chiffre",
+    "{count} articles: {what}. Click elsewhere on the chart, or another bar, to change the list.": (
+        "{count} articles : {what}. Cliquez ailleurs sur le graphique, ou sur une autre "
+        "barre, pour changer la liste."
+    ),
+    "Page (of {pages})": "Page (sur {pages})",
+    "Articles {first} to {last} of {count}": "Articles {first} à {last} sur {count}",
+    "{outlet} · {date}": "{outlet} · {date}",
+    "{company}: {tone}": "{company} : {tone}",
+    "no tone": "sans tonalité",
+    "Read the full text": "Lire le texte intégral",
 }
 
 

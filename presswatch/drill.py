@@ -56,13 +56,17 @@ class Drill:
     unit: str | None = None
 
     def key(self) -> str:
-        """The drill as a text a chart carries in a point's customdata (JSON)."""
+        """The drill as a text a chart carries in a point's customdata (JSON, with <, >
+        and & escaped)."""
         values = {k: v for k, v in asdict(self).items() if v not in (None, ())}
         if self.period is not None:
             values["period"] = self.period.isoformat()
         if self.tones:
             values["tones"] = list(self.tones)
-        return json.dumps(values, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        # No markup character in a chart's data, even where nothing shows it: JSON reads
+        # the escapes back.
+        return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     @classmethod
     def from_key(cls, text: object) -> Drill | None:

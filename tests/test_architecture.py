@@ -291,6 +291,9 @@ MARKDOWN_WIDGETS = {
     "date_input",
     "spinner",
     "status",
+    "badge",
+    "dialog",
+    "number_input",
 }
 # Their arguments that hold text: the first positional one (a metric's first three) and
 # these keywords.
@@ -299,11 +302,13 @@ METRIC_KEYWORDS = {"label", "value", "delta", "help"}
 # Functions whose result is safe in Markdown: the escaper, the translation (whose values
 # are checked in turn; its key may be a name: keys are chosen by the code), numbers, and
 # the Overview's change against the previous period (a number and translated words).
-SAFE_CALLS = {"md", "len", "int", "float", "round", "delta"}
+# markdown_link escapes its title with md() and keeps only an http(s) address.
+SAFE_CALLS = {"md", "len", "int", "float", "round", "delta", "markdown_link"}
 TRANSLATIONS = {"t", "translate"}
 DASHBOARD_PAGES = [
     ROOT / "dashboard" / "access.py",
     ROOT / "dashboard" / "app.py",
+    ROOT / "dashboard" / "articles.py",
     *sorted((ROOT / "dashboard" / "app_pages").glob("*.py")),
 ]
 

@@ -823,7 +823,7 @@ def test_the_overview_draws_empty_months_at_zero_and_heads_with_articles(
     assert f"by mentions: {share.loc['Mistral AI', 'share_mentions']:.0f}%" in metric.help
     measures = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
     assert measures["Mistral AI"]["y"][0] == "By articles"
-    assert measures["Mistral AI"]["customdata"][0] == "1 of 6 articles"
+    assert measures["Mistral AI"]["customdata"][0][0] == "1 of 6 articles"
 
 
 def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
@@ -847,3 +847,58 @@ def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
     # Choosing one company never repaints it: its colour is its place in the config.
     app.multiselect(key="companies").set_value(["Google DeepMind"]).run()
     assert colours(app, "outlets_chart") == {"Google DeepMind": expected["Google DeepMind"]}
+
+
+def _click(app: AppTest, key: str, trace: dict[str, Any], index: int) -> None:
+    """Select one point of a chart as the browser's click does (Streamlit's event)."""
+    point = {
+        "curve_number": 0,
+        "point_number": index,
+        "point_index": index,
+        "x": trace["x"][index],
+        "y": trace["y"][index],
+        "customdata": trace["customdata"][index],
+    }
+    app.session_state[key] = {
+        "selection": {"points": [point], "point_indices": [index], "box": [], "lasso": []}
+    }
+    app.run()
+    assert not app.exception, app.exception
+
+
+def _cards(app: AppTest, key: str) -> list[str]:
+    """The articles listed as cards under a chart: their "Read" buttons' article ids."""
+    prefix = f"{key}_read_"
+    return [b.key[len(prefix) :] for b in app.button if b.key and b.key.startswith(prefix)]
+
+
+def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
+    app = open_app()
+    timeline = {trace["name"]: trace for trace in _chart(app, "timeline")}
+    openai = timeline["OpenAI"]
+    # The month of OpenAI's three articles, and a month without any.
+    busy = max(range(len(openai["y"])), key=lambda i: openai["customdata"][i][0])
+    assert openai["customdata"][busy][0] == 3
+    _click(app, "timeline", openai, busy)
+    assert len(_cards(app, "timeline_articles")) == 3
+    titles = [m.value for m in app.markdown if "Une annonce" in m.value]
+    assert sorted(t[: t.index("]") + 1] for t in titles) == [f"[Une annonce {n}]" for n in range(3)]
+    assert any(c.value.startswith("3 articles: OpenAI · September 2015") for c in app.caption)
+    empty = openai["y"].index(0)
+    _click(app, "timeline", openai, empty)
+    assert _cards(app, "timeline_articles") == []
+    assert any(c.value.startswith("0 articles: OpenAI") for c in app.caption)
+    # A share of voice segment, and a row of its table, list the company's articles.
+    share = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
+    _click(app, "share_of_voice", share["Google DeepMind"], 0)
+    assert len(_cards(app, "share_articles")) == 2
+    app.session_state["share_of_voice"] = {
+        "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+    }
+    table = app.dataframe[0].value
+    row = table.index[table["company"] == "OpenAI"][0]
+    app.session_state["share_table"] = {
+        "selection": {"rows": [int(row)], "columns": [], "cells": []}
+    }
+    app.run()
+    assert len(_cards(app, "share_articles")) == int(table.loc[row, "articles"]) == 3

@@ -109,6 +109,7 @@ def test_the_unknown_outlet_lists_the_articles_without_one(filled: Store) -> Non
 def test_a_drill_survives_its_trip_through_a_chart() -> None:
     drill = Drill(company="L’Usine <b>", tones=("negative",), period=date(2026, 2, 1), unit="month")
     assert Drill.from_key(drill.key()) == drill
+    assert "<" not in drill.key() and "&" not in Drill(outlet="A & B").key()
     # As Streamlit gives a clicked point: the drill is the customdata's last value.
     assert Drill.from_point({"x": "2026-02-01", "customdata": [3, drill.key()]}) == drill
     assert Drill.from_point({"x": "2026-02-01", "customdata": drill.key()}) == drill
