@@ -17,11 +17,13 @@ import streamlit as st
 
 from dashboard.data import load_article, load_card_details, load_drilled
 from dashboard.render import (
+    MARK_BACKGROUNDS,
     article_date,
     article_html,
     company_mark_colors,
     highlight,
     markdown_link,
+    marked_sentence,
     md,
     period_name,
     plain,
@@ -150,7 +152,6 @@ def article_cards(
     )
     details = load_card_details(view.database, tuple(shown["id"]))
     by_article = {str(k): rows for k, rows in details.groupby("article_id", sort=False)}
-    marks = company_mark_colors(view.all_companies)
     order = {name: i for i, name in enumerate(view.all_companies)}
     shown_dates = dates[first : first + PAGE_SIZE] if dates is not None else None
     for number, row in enumerate(shown.to_dict("records")):
@@ -196,8 +197,8 @@ def article_cards(
             )
             if evidence is not None:
                 company, sentence, named = evidence
-                spans = [(s, e, company) for s, e in _evidence_spans(sentence, named)]
-                st.html(article_html(None, highlight(sentence, spans, marks)))
+                background = MARK_BACKGROUNDS[order.get(company, 0) % len(MARK_BACKGROUNDS)]
+                st.markdown(marked_sentence(sentence, _evidence_spans(sentence, named), background))
             if st.button(view.t("Read the full text"), key=f"{key}_read_{article_id}"):
                 (read or (lambda chosen: _read(view, chosen)))(article_id)
 

@@ -316,6 +316,8 @@ FRENCH: dict[str, str] = {
     "{company}: {tone}": "{company} : {tone}",
     "no tone": "sans tonalité",
     "Read the full text": "Lire le texte intégral",
+    "The listed articles as a table": "Les articles listés sous forme de tableau",
+    "Full text": "Texte intégral",
 }
 
 

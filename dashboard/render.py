@@ -46,6 +46,26 @@ def markdown_link(text: object, url: object) -> str:
     return f"[{shown}]({address})" if address else shown
 
 
+# Streamlit's Markdown background colours for a company's mention in a card's sentence, in
+# the config's order of companies (no green or red: they say tone).
+MARK_BACKGROUNDS = ["blue", "orange", "violet", "gray"]
+
+
+def marked_sentence(sentence: str, spans: Iterable[tuple[int, int]], background: str) -> str:
+    """Markdown of a sentence shown literally, each (start, end) span in bold on the
+    Streamlit ``background`` colour (overlapping spans keep the first)."""
+    out: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor or start >= end or end > len(sentence):
+            continue
+        out.append(md(sentence[cursor:start]))
+        out.append(f"**:{background}-background[{md(sentence[start:end])}]**")
+        cursor = end
+    out.append(md(sentence[cursor:]))
+    return "".join(out)
+
+
 def chart_text(value: object) -> str:
     """A value for a plotly label, legend, annotation or hover: shown literally."""
     return plotly_text(value)

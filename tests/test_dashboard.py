@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
-from dashboard.render import COMPANY_COLORS, md
+from dashboard.render import COMPANY_COLORS, markdown_link, marked_sentence, md
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
@@ -107,7 +107,15 @@ def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Conf
     _, url = seeded
     with Store(url) as store:
         undated = store.articles_frame().query("published.isna()")["id"].iloc[0]
-    app.selectbox(key="article").set_value(undated).run()
+    # Each article is a card; its button opens the full text below the cards.
+    cards = _cards(app, "coverage")
+    assert len(cards) == 2 and undated in cards
+    shown = [m.value for m in app.markdown]
+    assert any(m.startswith("Mistral, le champion français") for m in shown)  # no URL: no link
+    # Each company's tone as a chip, the evidence sentence with the mention marked.
+    assert ":red-badge[Aleph Alpha: negative]" in shown
+    assert any(m.startswith("**:blue-background[Mistral AI]**, du nom") for m in shown)
+    app.button(key=f"coverage_read_{undated}").click().run()
     second = app.html[0].value
     assert "Aleph Alpha</mark>" in second and "<h3>" not in second  # no invented title
     assert any("Date: unknown" in t.value for t in app.text)
@@ -222,12 +230,15 @@ def test_republished_copies_are_grouped_on_coverage(
     share = app.dataframe[0].value.set_index("company")
     assert share.loc["Mistral AI", "articles"] == 2 and share.loc["Mistral AI", "stories"] == 1
     app.switch_page("app_pages/coverage.py").run()
-    assert app.expander[0].label == "Republished stories (1)"
+    assert [e.label for e in app.expander] == [
+        "The listed articles as a table",
+        "Republished stories (1)",
+    ]
     assert set(app.dataframe[0].value["pickups"]) == {2}
     assert app.dataframe[1].value.iloc[0]["outlets"] == "agence, regional"
     # A search keeps the stories of which more than one copy matches.
     app.text_input(key="search").set_value("Lample").run()
-    assert [e.label for e in app.expander] == ["Republished stories (1)"]
+    assert [e.label for e in app.expander][1:] == ["Republished stories (1)"]
     app.text_input(key="search").set_value("analystes").run()  # the wire copy's last words
     assert not app.exception, app.exception
     assert len(app.dataframe[0].value) == 1
@@ -246,7 +257,7 @@ def test_a_tone_is_corrected_on_coverage(seeded: tuple[Config, str]) -> None:
     app.selectbox(key="correct_company").set_value("Mistral AI")
     app.selectbox(key="correct_label").set_value("negative")
     app.text_input(key="correct_author").set_value("Claire")
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == "Save the correction").click().run()
     assert not app.exception, app.exception
     _, url = seeded
     with Store(url) as store:
@@ -902,3 +913,12 @@ def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
     }
     app.run()
     assert len(_cards(app, "share_articles")) == int(table.loc[row, "articles"]) == 3
+
+
+def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
+    link = markdown_link("Un [titre](x)", "https://example.com/a b(c)")
+    assert link == f"[{md('Un [titre](x)')}](https://example.com/a%20b%28c%29)"
+    for hostile_url in ("javascript:alert(1)", "data:text/html,x", None, "//example.com"):
+        assert markdown_link("Titre", hostile_url) == "Titre"
+    marked = marked_sentence("Selon **Mistral AI**, :red[oui].", [(8, 18)], "blue")
+    assert marked == (md("Selon **") + "**:blue-background[Mistral AI]**" + md("**, :red[oui]."))
