@@ -318,6 +318,9 @@ FRENCH: dict[str, str] = {
     "Read the full text": "Lire le texte intégral",
     "The listed articles as a table": "Les articles listés sous forme de tableau",
     "Full text": "Texte intégral",
+    "{change} pts positive vs previous period": (
+        "{change} pts de positifs par rapport à la période précédente"
+    ),
 }
 
 

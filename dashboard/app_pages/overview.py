@@ -88,6 +88,11 @@ cards[3].metric(
     )
     if tone_shares is not None
     else view.t("Too few"),
+    # The change of the positive share against the previous period (when both have enough
+    # articles with a tone for a share).
+    view.t("{change} pts positive vs previous period", change=f"{change:+.0f}")
+    if (change := now.positive_change(before, tracked)) is not None
+    else None,
     help=view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
         "the tracked company (a share needs at least {minimum})",
