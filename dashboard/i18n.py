@@ -318,6 +318,9 @@ FRENCH: dict[str, str] = {
     "Read the full text": "Lire le texte intégral",
     "The listed articles as a table": "Les articles listés sous forme de tableau",
     "Full text": "Texte intégral",
+    "Find a source": "Trouver une source",
+    "A name, an address, an error": "Un nom, une adresse, une erreur",
+    "Sources found: {count} of {total}": "Sources trouvées : {count} sur {total}",
     "{change} pts positive vs previous period": (
         "{change} pts de positifs par rapport à la période précédente"
     ),

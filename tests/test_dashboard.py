@@ -352,10 +352,47 @@ def test_outlets_and_sources_pages(seeded: tuple[Config, str]) -> None:
     assert "(unknown)" in set(outlets["outlet"])  # seed 000 names no outlet
     prominence = app.dataframe[2].value.set_index("company")
     assert prominence.loc["Mistral AI", "lead"] >= 1
+    # A bar of the outlets chart, the row of the unknown outlet and an author's row each
+    # list the articles they count.
+    bars = {trace["name"]: trace for trace in _chart(app, "outlets_chart")}
+    mistral = bars["Mistral AI"]
+    index = list(mistral["y"]).index("La Tribune")
+    _click(app, "outlets_chart", mistral, index)
+    assert len(_cards(app, "outlet_articles")) == mistral["x"][index] >= 1
+    unknown = int(outlets.index[outlets["outlet"] == "(unknown)"][0])
+    app.session_state["outlets_chart"] = {
+        "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+    }
+    app.session_state["outlets_table"] = {
+        "selection": {"rows": [unknown], "columns": [], "cells": []}
+    }
+    app.run()
+    assert len(_cards(app, "outlet_articles")) == outlets.loc[unknown, "articles"] >= 1
+    authors = app.dataframe[1].value
+    app.session_state["authors_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert len(_cards(app, "author_articles")) == authors.loc[0, "articles"] >= 1
+
+    _, url = seeded
+    with Store(url) as store:
+        store.sync_sources(
+            [
+                ("Seeds", "files", "seeds"),
+                ("Agence", "rss", "http://127.0.0.1/agence.xml"),
+                ("Blog", "rss", "http://127.0.0.1/blog.xml"),
+            ]
+        )
+        store.update_source_state("Blog", error="HTTP 503 from the server", consecutive_failures=4)
     app.switch_page("app_pages/sources.py").run()
     assert not app.exception, app.exception
-    sources = app.dataframe[0].value.set_index("name")
+    shown = app.dataframe[0].value
+    sources = shown.set_index("name")
     assert sources.loc["Seeds", "health"] == "ok" and sources.loc["Seeds", "articles"] == 2
+    assert shown["name"].iloc[0] == "Blog"  # failing first
+    assert sources.loc["Agence", "error"] == ""  # an empty cell, never "None"
+    app.text_input(key="sources_search").set_value("agence.XML").run()
+    assert not app.exception, app.exception
+    assert app.dataframe[0].value["name"].tolist() == ["Agence"]
 
 
 def test_filters_come_from_and_go_to_the_url(seeded: tuple[Config, str]) -> None:
