@@ -959,3 +959,44 @@ def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
         assert markdown_link("Titre", hostile_url) == "Titre"
     marked = marked_sentence("Selon **Mistral AI**, :red[oui].", [(8, 18)], "blue")
     assert marked == (md("Selon **") + "**:blue-background[Mistral AI]**" + md("**, :red[oui]."))
+
+
+def test_a_clicked_theme_lists_the_articles_it_counts(seeded: tuple[Config, str]) -> None:
+    app = open_app()
+    app.switch_page("app_pages/topics.py").run()
+    assert not app.exception, app.exception
+    clicked = 0
+    for key, cards in (("topics", "topic_articles"), ("themes_over_time", "theme_articles")):
+        for trace in _chart(app, key):
+            counts = trace["x"] if key == "topics" else trace["y"]
+            for index, count in enumerate(counts):
+                _click(app, key, trace, index)
+                assert len(_cards(app, cards)) == count, (key, trace["name"], index)
+                clicked += 1
+        app.session_state[key] = {
+            "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+        }
+    assert clicked >= 3
+
+
+def test_the_cards_come_a_page_at_a_time(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config()
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        store.save_articles(generated_articles(60))
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    first = _cards(app, "coverage")
+    assert len(first) == 20
+    listed = len(app.dataframe[0].value)
+    app.number_input(key="coverage_page").set_value(3).run()
+    assert not app.exception, app.exception
+    third = _cards(app, "coverage")
+    assert len(third) == listed - 40 > 0 and not set(first) & set(third)
+    assert any(c.value == f"Articles 41 to {listed} of {listed}" for c in app.caption)
