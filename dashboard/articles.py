@@ -30,6 +30,7 @@ from dashboard.render import (
 )
 from dashboard.view import View
 from presswatch.drill import Drill
+from presswatch.plurals import counted
 
 # Cards per page: a screen or two of reading.
 PAGE_SIZE = 20
@@ -210,9 +211,8 @@ def drill_panel(view: View, drill: Drill, key: str) -> None:
     st.subheader(view.t("The articles behind this figure"))
     st.caption(
         view.t(
-            "{count} articles: {what}. Click elsewhere on the chart, or another bar, to "
-            "change the list.",
-            count=int(total),
+            "{articles}: {what}. Click elsewhere on the chart, or another bar, to change the list.",
+            articles=md(counted(total, view.t("article"), view.t("articles"), view.language)),
             what=md(describe(view, drill)),
         )
     )

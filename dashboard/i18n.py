@@ -306,10 +306,12 @@ FRENCH: dict[str, str] = {
     # Click-through from a figure to its articles, and the articles as cards.
     "Article": "Article",
     "The articles behind this figure": "Les articles derrière ce chiffre",
-    "{count} articles: {what}. Click elsewhere on the chart, or another bar, to change the list.": (
-        "{count} articles : {what}. Cliquez ailleurs sur le graphique, ou sur une autre "
+    "{articles}: {what}. Click elsewhere on the chart, or another bar, to change the list.": (
+        "{articles} : {what}. Cliquez ailleurs sur le graphique, ou sur une autre "
         "barre, pour changer la liste."
     ),
+    "article": "article",
+    "articles": "articles",
     "Page (of {pages})": "Page (sur {pages})",
     "Articles {first} to {last} of {count}": "Articles {first} à {last} sur {count}",
     "{outlet} · {date}": "{outlet} · {date}",
