@@ -935,6 +935,11 @@ def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
     titles = [m.value for m in app.markdown if "Une annonce" in m.value]
     assert sorted(t[: t.index("]") + 1] for t in titles) == [f"[Une annonce {n}]" for n in range(3)]
     assert any(c.value.startswith("3 articles: OpenAI · September 2015") for c in app.caption)
+    # A card's button opens the article's full text, its mentions marked.
+    app.button(key=f"timeline_articles_read_{_cards(app, 'timeline_articles')[0]}").click().run()
+    assert not app.exception, app.exception
+    full = app.html[0].value
+    assert "OpenAI</mark> publie la note technique" in full and "<h3>Une annonce" in full
     empty = openai["y"].index(0)
     _click(app, "timeline", openai, empty)
     assert _cards(app, "timeline_articles") == []
