@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from dashboard.render import chart_text as label
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
+from presswatch.drill import Drill
 
 
 class Translate(Protocol):
@@ -76,6 +77,20 @@ def _largest(values: pd.Series) -> float:
     return float(values.max()) if len(values) else 0.0
 
 
+def _drills(rows: pd.DataFrame, unit: str | None = None, **fixed: Any) -> list[str]:
+    """Each row's group as a clickable point carries it (Drill.key, the customdata's last
+    value): the row's company, topic, outlet or author columns, its period of ``unit``,
+    and the ``fixed`` values."""
+    columns = [c for c in ("company", "topic", "outlet", "author") if c in rows.columns]
+    keys = []
+    for record in rows.to_dict("records"):
+        values: dict[str, Any] = {c: str(record[c]) for c in columns}
+        if unit is not None and "period" in record:
+            values.update(period=pd.Timestamp(record["period"]).date(), unit=unit)
+        keys.append(Drill(**{**values, **fixed}).key())
+    return keys
+
+
 def _in_order(present: list[str], companies: list[str]) -> list[str]:
     """The companies present, in config order, then any other in name order."""
     known = [c for c in companies if c in present]
@@ -118,7 +133,8 @@ def timeline_figure(
             "y": rows["mentions"],
             "name": name,
             "legendgroup": name,
-            "customdata": rows[["articles"]].to_numpy(),
+            # The count, then the group a click lists (presswatch.drill).
+            "customdata": rows[["articles"]].assign(drill=_drills(rows, unit)).to_numpy(),
             "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{x}}"
             f"<br>{label(t('Mentions'))}=%{{y:d}}"
             f"<br>{label(t('Articles'))}=%{{customdata[0]:d}}<extra></extra>",
@@ -155,8 +171,14 @@ def timeline_figure(
                 marker={"symbol": "star", "size": 14, "color": "#dc2626"},
                 name=t("Spike"),
                 text=hover,
-                customdata=spikes["company"].map(label),
-                hovertemplate="%{customdata}: %{y:d} "
+                customdata=list(
+                    zip(
+                        spikes["company"].map(label),
+                        _drills(spikes.rename(columns={"day": "period"}), "day"),
+                        strict=True,
+                    )
+                ),
+                hovertemplate="%{customdata[0]}: %{y:d} "
                 + t("mentions")
                 + "<br>%{text}<extra>"
                 + t("spike")
@@ -209,8 +231,9 @@ def share_of_voice_figure(
     for company, row in ordered.iterrows():
         name = label(company)
         shares = [float(row[f"share_{column}"]) for column, _, _ in SHARE_MEASURES]
+        drill = Drill(company=str(company)).key()
         counts = [
-            label(t(text, count=int(row[column]), total=totals[column]))
+            [label(t(text, count=int(row[column]), total=totals[column])), drill]
             for column, _, text in SHARE_MEASURES
         ]
         figure.add_trace(
@@ -224,7 +247,7 @@ def share_of_voice_figure(
                 textposition="inside",
                 insidetextanchor="middle",
                 customdata=counts,
-                hovertemplate=f"{name}<br>%{{y}}: %{{x:.1f}}%<br>%{{customdata}}<extra></extra>",
+                hovertemplate=f"{name}<br>%{{y}}: %{{x:.1f}}%<br>%{{customdata[0]}}<extra></extra>",
             )
         )
     figure.update_xaxes(title_text=t("Share of voice (%)"), range=[0, 100])
@@ -293,7 +316,9 @@ def tone_figure(
                     legendgroup=kind,
                     showlegend=False,
                     marker_color=TONE_COLORS[kind],
-                    customdata=enough[[kind, "total", f"{kind}_share"]].to_numpy(),
+                    customdata=enough[[kind, "total", f"{kind}_share"]]
+                    .assign(drill=_drills(enough, unit, tones=(kind,)))
+                    .to_numpy(),
                     hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>{kind_name}: "
                     f"%{{customdata[2]:.0f}}% ({of_articles})<extra></extra>",
                 ),
@@ -311,7 +336,9 @@ def tone_figure(
                     name=label(t("Too few articles")),
                     legendgroup="too few",
                     showlegend=not too_few_shown,
-                    customdata=few[["total"]].to_numpy(),
+                    customdata=few[["total"]]
+                    .assign(drill=_drills(few, unit, tones=("positive", "neutral", "negative")))
+                    .to_numpy(),
                     hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
                     + label(
                         t(
@@ -347,6 +374,7 @@ def tone_figure(
                 name=name,
                 legendgroup=kind,
                 marker_color=TONE_COLORS[kind],
+                customdata=[Drill(company=str(c), tones=(kind,)).key() for c in totals.index],
                 hovertemplate="%{y}<br>"
                 + name
                 + ": %{x:d} "
@@ -384,10 +412,15 @@ def topics_figure(
 ) -> go.Figure:
     """Articles per topic for each company, grouped bars, a company per colour."""
     figure = px.bar(
-        counts.assign(topic=counts["topic"].map(label), company=counts["company"].map(label)),
+        counts.assign(
+            topic=counts["topic"].map(label),
+            company=counts["company"].map(label),
+            drill=_drills(counts),
+        ),
         x="articles",
         y="topic",
         color="company",
+        custom_data=["drill"],
         orientation="h",
         barmode="group",
         category_orders={"company": [label(c) for c in companies]},
@@ -400,17 +433,21 @@ def topics_figure(
 
 
 def themes_over_time_figure(
-    over_time: pd.DataFrame, labels: dict[pd.Timestamp, str], t: Translate = _english
+    over_time: pd.DataFrame,
+    labels: dict[pd.Timestamp, str],
+    t: Translate = _english,
+    unit: str = "month",
 ) -> go.Figure:
-    """Articles per period and theme, one panel per company: stacked bars whose periods
-    are named by ``labels`` (the interface language's month names, from Babel)."""
-    shown = over_time.assign(label=over_time["period"].map(labels))
+    """Articles per period of ``unit`` and theme, one panel per company: stacked bars whose
+    periods are named by ``labels`` (the interface language's month names, from Babel)."""
+    shown = over_time.assign(label=over_time["period"].map(labels), drill=_drills(over_time, unit))
     order = [labels[p] for p in sorted(labels)]
     figure = px.bar(
         shown,
         x="label",
         y="articles",
         color="topic",
+        custom_data=["drill"],
         facet_row="company",
         category_orders={"label": order},
         labels={"articles": t("Articles"), "label": "", "topic": t("Topic"), "company": ""},
@@ -431,11 +468,14 @@ def outlets_figure(
     colour (in config order)."""
     figure = px.bar(
         outlets.assign(
-            **{column: outlets[column].map(label)}, company=outlets["company"].map(label)
+            **{column: outlets[column].map(label)},
+            company=outlets["company"].map(label),
+            drill=_drills(outlets),
         ),
         x="articles",
         y=column,
         color="company",
+        custom_data=["drill"],
         orientation="h",
         barmode="group",
         category_orders={

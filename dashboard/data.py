@@ -16,6 +16,7 @@ import streamlit as st
 from presswatch import analytics, export, overview
 from presswatch.analysis.nlp.sentiment import get_backend
 from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, load_config
+from presswatch.drill import Drill
 from presswatch.errors import PresswatchError
 from presswatch.models import Article, Filters, MentionKey
 from presswatch.report import build_report, period_between
@@ -155,6 +156,19 @@ def load_listing(url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, 
     store = _store(url)
     total = int(store.article_counts(filters)["articles"].sum())
     return store.coverage_listing(filters, limit), total
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_drilled(url: str, filters: Filters, drill: Drill, limit: int) -> tuple[pd.DataFrame, int]:
+    """The articles behind one clicked number of a view (the newest ``limit``, as the
+    Coverage page lists them), and how many: the number clicked."""
+    return _store(url).drilled_articles(filters, drill, limit)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_card_details(url: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    """What the cards of these articles show per company (Store.card_details)."""
+    return _store(url).card_details(ids)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -309,6 +323,8 @@ def _clear_figures() -> None:
     load_article.clear()
     load_article_tones.clear()
     load_listing.clear()
+    load_drilled.clear()
+    load_card_details.clear()
     load_search.clear()
     load_republished.clear()
     load_undated.clear()

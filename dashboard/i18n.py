@@ -329,6 +329,29 @@ FRENCH: dict[str, str] = {
     "Prepare the report": "Préparer le rapport",
     "Building the report…": "Préparation du rapport…",
     "Download the report": "Télécharger le rapport",
+    # Click-through from a figure to its articles, and the articles as cards.
+    "Article": "Article",
+    "The articles behind this figure": "Les articles derrière ce chiffre",
+    "{articles}: {what}. Click elsewhere on the chart, or another bar, to change the list.": (
+        "{articles} : {what}. Cliquez ailleurs sur le graphique, ou sur une autre "
+        "barre, pour changer la liste."
+    ),
+    "article": "article",
+    "articles": "articles",
+    "Page (of {pages})": "Page (sur {pages})",
+    "Articles {first} to {last} of {count}": "Articles {first} à {last} sur {count}",
+    "{outlet} · {date}": "{outlet} · {date}",
+    "{company}: {tone}": "{company} : {tone}",
+    "no tone": "sans tonalité",
+    "Read the full text": "Lire le texte intégral",
+    "The listed articles as a table": "Les articles listés sous forme de tableau",
+    "Full text": "Texte intégral",
+    "Find a source": "Trouver une source",
+    "A name, an address, an error": "Un nom, une adresse, une erreur",
+    "Sources found: {count} of {total}": "Sources trouvées : {count} sur {total}",
+    "{change} pts positive vs previous period": (
+        "{change} pts de positifs par rapport à la période précédente"
+    ),
 }
 
 

@@ -24,16 +24,46 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
+from babel.dates import format_date as babel_date
 
 from presswatch.export import format_date
-from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text
+from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text, web_link
 
-__all__ = ["chart_text", "md", "one_line", "plain", "table"]
+__all__ = ["chart_text", "markdown_link", "md", "one_line", "plain", "table"]
 
 
 def md(value: object) -> str:
     """A value for a Streamlit widget that renders Markdown: shown literally."""
     return markdown(value)
+
+
+def markdown_link(text: object, url: object) -> str:
+    """Markdown of a title as a link to its original: the title shown literally, the
+    address only when it is an http(s) link (javascript:, data: and the like are no link);
+    without one, the title alone."""
+    address = web_link(url)
+    shown = md(text)
+    return f"[{shown}]({address})" if address else shown
+
+
+# Streamlit's Markdown background colours for a company's mention in a card's sentence, in
+# the config's order of companies (no green or red: they say tone).
+MARK_BACKGROUNDS = ["blue", "orange", "violet", "gray"]
+
+
+def marked_sentence(sentence: str, spans: Iterable[tuple[int, int]], background: str) -> str:
+    """Markdown of a sentence shown literally, each (start, end) span in bold on the
+    Streamlit ``background`` colour (overlapping spans keep the first)."""
+    out: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor or start >= end or end > len(sentence):
+            continue
+        out.append(md(sentence[cursor:start]))
+        out.append(f"**:{background}-background[{md(sentence[start:end])}]**")
+        cursor = end
+    out.append(md(sentence[cursor:]))
+    return "".join(out)
 
 
 def chart_text(value: object) -> str:
@@ -139,3 +169,29 @@ def date_line(published: Any, precision: Any, source: str | None, t: Callable[..
     if origin is None:
         return t("Date: {date}", date=date)
     return t("Date: {date} ({origin})", date=date, origin=t(origin))
+
+
+# How a period of a chart is named, in the interface language (Babel's patterns).
+PERIOD_FORMATS = {"day": "d MMM y", "week": "d MMM y", "month": "LLLL y", "year": "y"}
+
+
+def period_name(first_day: Any, unit: str, language: str) -> str:
+    """A chart's period as a reader names it ("mars 2024", "12 mars 2024"): the one place
+    that formats periods (the locale's formatting replaces it)."""
+    day = pd.Timestamp(first_day).date()
+    return str(babel_date(day, PERIOD_FORMATS.get(unit, "d MMM y"), locale=language))
+
+
+# An article's date on its card, as far as it is known.
+CARD_DATE_FORMATS = {"datetime": "d MMM y", "day": "d MMM y", "month": "LLLL y", "year": "y"}
+
+
+def article_date(published: Any, precision: Any, language: str) -> str:
+    """An article's date as its card shows it ("25 juil. 2024", "juillet 2024"; empty when
+    undated): the one place the cards format a date (the locale's formatting, with the
+    configured time zone, replaces it)."""
+    pattern = CARD_DATE_FORMATS.get(precision) if isinstance(precision, str) else None
+    if pattern is None or published is None or pd.isna(published):
+        return ""
+    day = pd.Timestamp(published).date()
+    return str(babel_date(day, pattern, locale=language))

@@ -46,6 +46,16 @@ class PeriodFigures:
             return None
         return 100 * positive / toned, 100 * negative / toned
 
+    def positive_change(self, previous: PeriodFigures | None, companies: list[str]) -> float | None:
+        """The change, in points, of the share of positive articles towards these companies
+        against the ``previous`` period's (None when either period has too few articles
+        with a tone for a share, or there is no previous period)."""
+        now = self.tone_shares(companies)
+        before = previous.tone_shares(companies) if previous is not None else None
+        if now is None or before is None:
+            return None
+        return now[0] - before[0]
+
     def share_of(self, companies: list[str], by: str = "articles") -> float | None:
         """The share of voice of these companies in percent, by articles (the headline, as
         comms teams count), "stories" or "mentions" (None: no mention)."""

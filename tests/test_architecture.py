@@ -292,6 +292,9 @@ MARKDOWN_WIDGETS = {
     "date_input",
     "spinner",
     "status",
+    "badge",
+    "dialog",
+    "number_input",
 }
 # Their arguments that hold text: the first positional one (a metric's first three) and
 # these keywords.
@@ -300,11 +303,14 @@ METRIC_KEYWORDS = {"label", "value", "delta", "help"}
 # Functions whose result is safe in Markdown: the escaper, the translation (whose values
 # are checked in turn; its key may be a name: keys are chosen by the code), numbers, and
 # the Overview's change against the previous period (a number and translated words).
-SAFE_CALLS = {"md", "len", "int", "float", "round", "delta"}
+# markdown_link and marked_sentence escape the text with md() (a link keeps only an
+# http(s) address; a mark is our own Markdown around escaped text).
+SAFE_CALLS = {"md", "len", "int", "float", "round", "delta", "markdown_link", "marked_sentence"}
 TRANSLATIONS = {"t", "translate"}
 DASHBOARD_PAGES = [
     ROOT / "dashboard" / "access.py",
     ROOT / "dashboard" / "app.py",
+    ROOT / "dashboard" / "articles.py",
     *sorted((ROOT / "dashboard" / "app_pages").glob("*.py")),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -71,6 +72,28 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         )
         assert "Mistral AI" in legend_before
         page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+
+        # Click the timeline's tallest bar: the articles it counts are listed under it.
+        bars = page.locator(".js-plotly-plot").first.locator(".barlayer .point path")
+        heights = [box["height"] if (box := bar.bounding_box()) else 0 for bar in bars.all()]
+        tallest = bars.nth(heights.index(max(heights)))
+        box = tallest.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
+        listed = page.get_by_text(re.compile(r"^\d+ articles?: "))
+        listed.first.wait_for(timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
+        count = int(listed.first.inner_text().split(" ")[0])
+        assert count >= 1
+        cards = page.get_by_role("button", name="Read the full text")
+        cards.first.wait_for(timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
+        assert cards.count() == min(count, 20)
+        page.screenshot(path=str(tmp_path / "overview-click.png"), full_page=True)
 
         # Change a filter: leave Mistral AI out; the figures and the chart follow.
         page.get_by_role("button", name="Remove Mistral AI").click()

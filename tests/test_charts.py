@@ -16,6 +16,7 @@ from dashboard.charts import (
 )
 from dashboard.render import COMPANY_COLORS, PALETTE, company_colors, company_mark_colors
 from presswatch import analytics
+from presswatch.drill import Drill
 from presswatch.overview import PeriodFigures
 
 
@@ -171,8 +172,11 @@ def test_tone_over_time_is_shares_with_their_counts_and_too_few_is_no_share() ->
     negative = next(t for t in figure.data if t.name == "negative" and t.xaxis == "x2")
     # March only: 30% up, 20% down, each with its count of the period's articles.
     assert list(positive.y) == [30.0] and list(negative.y) == [-20.0]
-    assert positive.customdata.tolist() == [[12, 40, 30.0]]
-    assert negative.customdata.tolist() == [[8, 40, 20.0]]
+    # The counts the hover shows, then the group a click lists (presswatch.drill).
+    assert [row[:3] for row in positive.customdata.tolist()] == [[12, 40, 30.0]]
+    assert [row[:3] for row in negative.customdata.tolist()] == [[8, 40, 20.0]]
+    clicked = Drill.from_point({"customdata": positive.customdata.tolist()[0]})
+    assert clicked is not None and clicked.tones == ("positive",) and clicked.unit == "month"
     hover = positive.hovertemplate.replace("%{customdata[0]:d}", "12").replace(
         "%{customdata[1]:d}", "40"
     )
@@ -180,7 +184,7 @@ def test_tone_over_time_is_shares_with_their_counts_and_too_few_is_no_share() ->
     # April is marked too few at 0, with its count, never plotted as a share.
     few = next(t for t in figure.data if t.name == "Too few articles")
     assert list(pd.to_datetime(few.x)) == [pd.Timestamp("2024-04-01")]
-    assert list(few.y) == [0] and few.customdata.tolist() == [[1]]
+    assert list(few.y) == [0] and [row[:1] for row in few.customdata.tolist()] == [[1]]
     assert all(abs(v) < 100 for t in (positive, negative) for v in t.y)
 
 
@@ -209,11 +213,15 @@ def test_the_headline_share_of_voice_counts_articles() -> None:
     assert list(mistral.y) == ["By articles", "By unique stories", "By mentions"]
     assert figure.layout.yaxis.autorange == "reversed"
     assert list(mistral.x) == pytest.approx([25.0, 100 / 3, 88.0])
-    assert list(mistral.customdata) == [
+    assert [row[0] for row in mistral.customdata] == [
         "1 of 4 articles",
         "1 of 3 unique stories",
         "22 of 25 mentions",
     ]
+    # Each bar opens Mistral AI's articles.
+    assert {Drill.from_point({"customdata": list(row)}) for row in mistral.customdata} == {
+        Drill(company="Mistral AI")
+    }
     assert [t.name for t in figure.data] == ["Mistral AI", "OpenAI"]  # config order
 
 

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
-from dashboard.render import COMPANY_COLORS, md
+from dashboard.render import COMPANY_COLORS, markdown_link, marked_sentence, md
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
@@ -107,7 +107,15 @@ def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Conf
     _, url = seeded
     with Store(url) as store:
         undated = store.articles_frame().query("published.isna()")["id"].iloc[0]
-    app.selectbox(key="article").set_value(undated).run()
+    # Each article is a card; its button opens the full text below the cards.
+    cards = _cards(app, "coverage")
+    assert len(cards) == 2 and undated in cards
+    shown = [m.value for m in app.markdown]
+    assert any(m.startswith("Mistral, le champion français") for m in shown)  # no URL: no link
+    # Each company's tone as a chip, the evidence sentence with the mention marked.
+    assert ":red-badge[Aleph Alpha: negative]" in shown
+    assert any(m.startswith("**:blue-background[Mistral AI]**, du nom") for m in shown)
+    app.button(key=f"coverage_read_{undated}").click().run()
     second = app.html[0].value
     assert "Aleph Alpha</mark>" in second and "<h3>" not in second  # no invented title
     assert any("Date: unknown" in t.value for t in app.text)
@@ -222,12 +230,15 @@ def test_republished_copies_are_grouped_on_coverage(
     share = app.dataframe[0].value.set_index("company")
     assert share.loc["Mistral AI", "articles"] == 2 and share.loc["Mistral AI", "stories"] == 1
     app.switch_page("app_pages/coverage.py").run()
-    assert app.expander[0].label == "Republished stories (1)"
+    assert [e.label for e in app.expander] == [
+        "The listed articles as a table",
+        "Republished stories (1)",
+    ]
     assert set(app.dataframe[0].value["pickups"]) == {2}
     assert app.dataframe[1].value.iloc[0]["outlets"] == "agence, regional"
     # A search keeps the stories of which more than one copy matches.
     app.text_input(key="search").set_value("Lample").run()
-    assert [e.label for e in app.expander] == ["Republished stories (1)"]
+    assert [e.label for e in app.expander][1:] == ["Republished stories (1)"]
     app.text_input(key="search").set_value("analystes").run()  # the wire copy's last words
     assert not app.exception, app.exception
     assert len(app.dataframe[0].value) == 1
@@ -246,7 +257,7 @@ def test_a_tone_is_corrected_on_coverage(seeded: tuple[Config, str]) -> None:
     app.selectbox(key="correct_company").set_value("Mistral AI")
     app.selectbox(key="correct_label").set_value("negative")
     app.text_input(key="correct_author").set_value("Claire")
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == "Save the correction").click().run()
     assert not app.exception, app.exception
     _, url = seeded
     with Store(url) as store:
@@ -341,10 +352,47 @@ def test_outlets_and_sources_pages(seeded: tuple[Config, str]) -> None:
     assert "(unknown)" in set(outlets["outlet"])  # seed 000 names no outlet
     prominence = app.dataframe[2].value.set_index("company")
     assert prominence.loc["Mistral AI", "lead"] >= 1
+    # A bar of the outlets chart, the row of the unknown outlet and an author's row each
+    # list the articles they count.
+    bars = {trace["name"]: trace for trace in _chart(app, "outlets_chart")}
+    mistral = bars["Mistral AI"]
+    index = list(mistral["y"]).index("La Tribune")
+    _click(app, "outlets_chart", mistral, index)
+    assert len(_cards(app, "outlet_articles")) == mistral["x"][index] >= 1
+    unknown = int(outlets.index[outlets["outlet"] == "(unknown)"][0])
+    app.session_state["outlets_chart"] = {
+        "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+    }
+    app.session_state["outlets_table"] = {
+        "selection": {"rows": [unknown], "columns": [], "cells": []}
+    }
+    app.run()
+    assert len(_cards(app, "outlet_articles")) == outlets.loc[unknown, "articles"] >= 1
+    authors = app.dataframe[1].value
+    app.session_state["authors_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert len(_cards(app, "author_articles")) == authors.loc[0, "articles"] >= 1
+
+    _, url = seeded
+    with Store(url) as store:
+        store.sync_sources(
+            [
+                ("Seeds", "files", "seeds"),
+                ("Agence", "rss", "http://127.0.0.1/agence.xml"),
+                ("Blog", "rss", "http://127.0.0.1/blog.xml"),
+            ]
+        )
+        store.update_source_state("Blog", error="HTTP 503 from the server", consecutive_failures=4)
     app.switch_page("app_pages/sources.py").run()
     assert not app.exception, app.exception
-    sources = app.dataframe[0].value.set_index("name")
+    shown = app.dataframe[0].value
+    sources = shown.set_index("name")
     assert sources.loc["Seeds", "health"] == "ok" and sources.loc["Seeds", "articles"] == 2
+    assert shown["name"].iloc[0] == "Blog"  # failing first
+    assert sources.loc["Agence", "error"] == ""  # an empty cell, never "None"
+    app.text_input(key="sources_search").set_value("agence.XML").run()
+    assert not app.exception, app.exception
+    assert app.dataframe[0].value["name"].tolist() == ["Agence"]
 
 
 def test_filters_come_from_and_go_to_the_url(seeded: tuple[Config, str]) -> None:
@@ -697,7 +745,10 @@ def test_a_hostile_archive_is_shown_as_text_on_every_page(
             *(e.label for e in app.expander),
         ]
         for text in markdown:
-            assert not any(bad in text for bad in hostile.MARKUP), (page, text)
+            # A backslash before a character makes it literal in Markdown (md() escapes).
+            assert not any(
+                re.search(r"(?<!\\)" + re.escape(bad), text) for bad in hostile.MARKUP
+            ), (page, text)
         plain = [
             *(t.value for t in app.text),
             *(o for s in app.selectbox for o in s.options),
@@ -823,7 +874,7 @@ def test_the_overview_draws_empty_months_at_zero_and_heads_with_articles(
     assert f"by mentions: {share.loc['Mistral AI', 'share_mentions']:.0f}%" in metric.help
     measures = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
     assert measures["Mistral AI"]["y"][0] == "By articles"
-    assert measures["Mistral AI"]["customdata"][0] == "1 of 6 articles"
+    assert measures["Mistral AI"]["customdata"][0][0] == "1 of 6 articles"
 
 
 def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
@@ -847,3 +898,113 @@ def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
     # Choosing one company never repaints it: its colour is its place in the config.
     app.multiselect(key="companies").set_value(["Google DeepMind"]).run()
     assert colours(app, "outlets_chart") == {"Google DeepMind": expected["Google DeepMind"]}
+
+
+def _click(app: AppTest, key: str, trace: dict[str, Any], index: int) -> None:
+    """Select one point of a chart as the browser's click does (Streamlit's event)."""
+    point = {
+        "curve_number": 0,
+        "point_number": index,
+        "point_index": index,
+        "x": trace["x"][index],
+        "y": trace["y"][index],
+        "customdata": trace["customdata"][index],
+    }
+    app.session_state[key] = {
+        "selection": {"points": [point], "point_indices": [index], "box": [], "lasso": []}
+    }
+    app.run()
+    assert not app.exception, app.exception
+
+
+def _cards(app: AppTest, key: str) -> list[str]:
+    """The articles listed as cards under a chart: their "Read" buttons' article ids."""
+    prefix = f"{key}_read_"
+    return [b.key[len(prefix) :] for b in app.button if b.key and b.key.startswith(prefix)]
+
+
+def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
+    app = open_app()
+    timeline = {trace["name"]: trace for trace in _chart(app, "timeline")}
+    openai = timeline["OpenAI"]
+    # The month of OpenAI's three articles, and a month without any.
+    busy = max(range(len(openai["y"])), key=lambda i: openai["customdata"][i][0])
+    assert openai["customdata"][busy][0] == 3
+    _click(app, "timeline", openai, busy)
+    assert len(_cards(app, "timeline_articles")) == 3
+    titles = [m.value for m in app.markdown if "Une annonce" in m.value]
+    assert sorted(t[: t.index("]") + 1] for t in titles) == [f"[Une annonce {n}]" for n in range(3)]
+    assert any(c.value.startswith("3 articles: OpenAI · September 2015") for c in app.caption)
+    # A card's button opens the article's full text, its mentions marked.
+    app.button(key=f"timeline_articles_read_{_cards(app, 'timeline_articles')[0]}").click().run()
+    assert not app.exception, app.exception
+    full = app.html[0].value
+    assert "OpenAI</mark> publie la note technique" in full and "<h3>Une annonce" in full
+    empty = openai["y"].index(0)
+    _click(app, "timeline", openai, empty)
+    assert _cards(app, "timeline_articles") == []
+    assert any(c.value.startswith("0 articles: OpenAI") for c in app.caption)
+    # A share of voice segment, and a row of its table, list the company's articles.
+    share = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
+    _click(app, "share_of_voice", share["Google DeepMind"], 0)
+    assert len(_cards(app, "share_articles")) == 2
+    app.session_state["share_of_voice"] = {
+        "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+    }
+    table = app.dataframe[0].value
+    row = table.index[table["company"] == "OpenAI"][0]
+    app.session_state["share_table"] = {
+        "selection": {"rows": [int(row)], "columns": [], "cells": []}
+    }
+    app.run()
+    assert len(_cards(app, "share_articles")) == int(table.loc[row, "articles"]) == 3
+
+
+def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
+    link = markdown_link("Un [titre](x)", "https://example.com/a b(c)")
+    assert link == f"[{md('Un [titre](x)')}](https://example.com/a%20b%28c%29)"
+    for hostile_url in ("javascript:alert(1)", "data:text/html,x", None, "//example.com"):
+        assert markdown_link("Titre", hostile_url) == "Titre"
+    marked = marked_sentence("Selon **Mistral AI**, :red[oui].", [(8, 18)], "blue")
+    assert marked == (md("Selon **") + "**:blue-background[Mistral AI]**" + md("**, :red[oui]."))
+
+
+def test_a_clicked_theme_lists_the_articles_it_counts(seeded: tuple[Config, str]) -> None:
+    app = open_app()
+    app.switch_page("app_pages/topics.py").run()
+    assert not app.exception, app.exception
+    clicked = 0
+    for key, cards in (("topics", "topic_articles"), ("themes_over_time", "theme_articles")):
+        for trace in _chart(app, key):
+            counts = trace["x"] if key == "topics" else trace["y"]
+            for index, count in enumerate(counts):
+                _click(app, key, trace, index)
+                assert len(_cards(app, cards)) == count, (key, trace["name"], index)
+                clicked += 1
+        app.session_state[key] = {
+            "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+        }
+    assert clicked >= 3
+
+
+def test_the_cards_come_a_page_at_a_time(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config()
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        store.save_articles(generated_articles(60))
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    first = _cards(app, "coverage")
+    assert len(first) == 20
+    listed = len(app.dataframe[0].value)
+    app.number_input(key="coverage_page").set_value(3).run()
+    assert not app.exception, app.exception
+    third = _cards(app, "coverage")
+    assert len(third) == listed - 40 > 0 and not set(first) & set(third)
+    assert any(c.value == f"Articles 41 to {listed} of {listed}" for c in app.caption)

@@ -61,3 +61,24 @@ def test_both_ways_give_the_same_overview(store: Store) -> None:
             for by in ("articles", "stories", "mentions"):
                 assert mine.share_of(TRACKED, by) == theirs.share_of(TRACKED, by)
     assert spiked > 0  # the comparison covered spikes and their articles
+
+
+def _tones(positive: int, neutral: int, negative: int) -> overview.PeriodFigures:
+    tones = pd.DataFrame(
+        {
+            "company": ["Mistral AI"] * 3,
+            "tone": ["positive", "neutral", "negative"],
+            "articles": [positive, neutral, negative],
+        }
+    )
+    share = pd.DataFrame(columns=["company"])
+    return overview.PeriodFigures(articles=0, mentions=0, share=share, tones=tones)
+
+
+def test_the_tone_card_changes_against_the_previous_period() -> None:
+    now, before = _tones(6, 2, 2), _tones(2, 4, 4)  # 60% positive against 20%
+    assert now.positive_change(before, TRACKED) == 40.0
+    assert now.positive_change(None, TRACKED) is None
+    # Too few articles with a tone for a share, in either period: no change is given.
+    assert now.positive_change(_tones(1, 1, 0), TRACKED) is None
+    assert _tones(1, 0, 0).positive_change(now, TRACKED) is None

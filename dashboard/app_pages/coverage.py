@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.articles import article_cards, selected_row
 from dashboard.data import (
     draw_review_sample,
     load_article,
@@ -24,12 +25,12 @@ from dashboard.data import (
 )
 from dashboard.render import (
     SEARCH_COLOR,
+    article_date,
     article_html,
     company_mark_colors,
     date_line,
     highlight,
     md,
-    one_line,
     plain,
     table,
 )
@@ -172,6 +173,21 @@ listing = listing.assign(
     ],
     outlet=listing["outlet"].fillna(view.t("(unknown outlet)")),
 )
+
+
+def _choose(article_id: str) -> None:
+    """Open an article's full text below the cards."""
+    st.session_state["article_id"] = article_id
+
+
+def _choose_row(ids: list[str]) -> None:
+    """A row selected in the table opens its article (a callback, before the page runs)."""
+    event = st.session_state.get("listing_table")
+    row = selected_row(event)
+    if row is not None and row < len(ids):
+        _choose(ids[row])
+
+
 if search is not None:
     st.caption(view.t("Articles that match the search: {total}", total=f"{total:,}"))
 if total > len(listing):
@@ -183,40 +199,55 @@ if total > len(listing):
             total=f"{total:,}",
         )
     )
-st.dataframe(
-    table(
-        listing[
-            [
-                "date",
-                "outlet",
-                "title",
-                "companies",
-                "tones",
-                "topics",
-                "mentions",
-                "pickups",
-                "language",
+# The articles as cards, a page at a time; "Read the full text" opens one below. The
+# table of the same articles is one click away, a row opening its article too.
+card_dates = [
+    view.t("first seen {date}", date=article_date(p, "day", view.language))
+    if article_id in collection_dated
+    else article_date(p, q, view.language) or view.t("(undated)")
+    for article_id, p, q in zip(
+        listing["id"], listing["published"], listing["date_precision"], strict=True
+    )
+]
+article_cards(view, listing, "coverage", read=_choose, dates=card_dates)
+with st.expander(view.t("The listed articles as a table")):
+    st.dataframe(
+        table(
+            listing[
+                [
+                    "date",
+                    "outlet",
+                    "title",
+                    "companies",
+                    "tones",
+                    "topics",
+                    "mentions",
+                    "pickups",
+                    "language",
+                ]
             ]
-        ]
-    ),
-    hide_index=True,
-    column_config={
-        "date": view.t("Date"),
-        "outlet": view.t("Outlet"),
-        "title": view.t("Title"),
-        "companies": view.t("Companies"),
-        "tones": st.column_config.TextColumn(
-            view.t("Tone"), help=view.t("Each company's tone, in the order of the companies")
         ),
-        "topics": view.t("Topics"),
-        "mentions": view.t("Mentions"),
-        "pickups": st.column_config.NumberColumn(
-            view.t("Pickups"),
-            help=view.t("Copies of this story in this view (same story, other outlets)"),
-        ),
-        "language": view.t("Language"),
-    },
-)
+        hide_index=True,
+        column_config={
+            "date": view.t("Date"),
+            "outlet": view.t("Outlet"),
+            "title": view.t("Title"),
+            "companies": view.t("Companies"),
+            "tones": st.column_config.TextColumn(
+                view.t("Tone"), help=view.t("Each company's tone, in the order of the companies")
+            ),
+            "topics": view.t("Topics"),
+            "mentions": view.t("Mentions"),
+            "pickups": st.column_config.NumberColumn(
+                view.t("Pickups"),
+                help=view.t("Copies of this story in this view (same story, other outlets)"),
+            ),
+            "language": view.t("Language"),
+        },
+        key="listing_table",
+        on_select=lambda: _choose_row(listing["id"].tolist()),
+        selection_mode="single-row",
+    )
 
 republished: pd.DataFrame | None
 if total > STORIES_WITHOUT_ASKING and not st.toggle(
@@ -275,16 +306,12 @@ def _tone_form(tones: pd.DataFrame, article_id: str) -> None:
                 )
 
 
-labels: dict[str, str] = {
-    str(key): one_line(f"{date} · {outlet} · {str(title)[:90]}")
-    for key, date, outlet, title in zip(
-        listing["id"], listing["date"], listing["outlet"], listing["title"], strict=True
-    )
-}
-chosen = st.selectbox(
-    view.t("Read an article"), list(labels), format_func=lambda key: labels[key], key="article"
-)
-article = load_article(view.database, chosen) if chosen else None
+# The article a card's button or a table's row chose, else the newest listed.
+chosen = str(st.session_state.get("article_id"))
+if chosen not in set(listing["id"]):
+    chosen = str(listing["id"].iloc[0])
+st.subheader(view.t("Full text"))
+article = load_article(view.database, chosen)
 if article is None:
     st.warning(view.t("This article is no longer in the database: reload the page."))
     st.stop()

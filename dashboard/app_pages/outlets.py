@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.articles import chart_drill, drill_panel, selected_row
 from dashboard.charts import outlets_figure
 from dashboard.data import load_outlet_counts, load_prominence
 from dashboard.render import table
 from dashboard.view import View
+from presswatch.drill import Drill
 
 view: View = st.session_state["view"]
 st.title(view.t("Outlets"))
@@ -20,11 +22,14 @@ if outlets.empty:
     st.stop()
 
 st.subheader(view.t("Top outlets"))
-st.plotly_chart(
+clicked = st.plotly_chart(
     outlets_figure(outlets, "outlet", view.t, companies=view.companies, colors=view.colors),
     key="outlets_chart",
+    on_select="rerun",
+    selection_mode="points",
 )
-st.dataframe(
+outlet_drill = chart_drill(clicked)
+chosen = st.dataframe(
     table(outlets),
     hide_index=True,
     column_config={
@@ -34,10 +39,19 @@ st.dataframe(
         "stories": st.column_config.NumberColumn(view.t("Unique stories")),
     },
     key="outlets_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
+row = selected_row(chosen)
+if row is not None and row < len(outlets):
+    outlet_drill = Drill(
+        company=str(outlets["company"].iloc[row]), outlet=str(outlets["outlet"].iloc[row])
+    )
+if outlet_drill is not None:
+    drill_panel(view, outlet_drill, "outlet_articles")
 
 st.subheader(view.t("Top authors"))
-st.dataframe(
+chosen = st.dataframe(
     table(authors),
     hide_index=True,
     column_config={
@@ -47,7 +61,16 @@ st.dataframe(
         "stories": st.column_config.NumberColumn(view.t("Unique stories")),
     },
     key="authors_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
+row = selected_row(chosen)
+if row is not None and row < len(authors):
+    drill_panel(
+        view,
+        Drill(company=str(authors["company"].iloc[row]), author=str(authors["author"].iloc[row])),
+        "author_articles",
+    )
 
 st.subheader(view.t("Prominence"))
 st.caption(

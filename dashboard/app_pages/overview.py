@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.articles import chart_drill, drill_panel, selected_row
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
 from dashboard.render import md, table
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
+from presswatch.drill import Drill
 from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
@@ -86,6 +88,11 @@ cards[3].metric(
     )
     if tone_shares is not None
     else view.t("Too few"),
+    # The change of the positive share against the previous period (when both have enough
+    # articles with a tone for a share).
+    view.t("{change} pts positive vs previous period", change=f"{change:+.0f}")
+    if (change := now.positive_change(before, tracked)) is not None
+    else None,
     help=view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
         "the tracked company (a share needs at least {minimum})",
@@ -106,7 +113,7 @@ st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
 if figures.timeline.empty:
     st.info(view.t("None of these articles has a date precise enough to place on a chart."))
 else:
-    st.plotly_chart(
+    clicked = st.plotly_chart(
         timeline_figure(
             figures.timeline,
             view.companies,
@@ -118,7 +125,12 @@ else:
             t=view.t,
         ),
         key="timeline",
+        on_select="rerun",
+        selection_mode="points",
     )
+    timeline_drill = chart_drill(clicked)
+    if timeline_drill is not None:
+        drill_panel(view, timeline_drill, "timeline_articles")
 notes = [f"{row.articles} {view.t(str(row.reason))}" for row in figures.unplaced.itertuples()]
 if view.filters.start is not None and figures.undated:
     notes.append(view.t("{count} undated (outside any period)", count=figures.undated))
@@ -141,12 +153,17 @@ if not now.tones.empty:
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0
-    st.plotly_chart(
+    clicked = st.plotly_chart(
         tone_figure(
             counts, figures.tone_timeline, view.companies, frequency, view.t, colors=view.colors
         ),
         key="tone",
+        on_select="rerun",
+        selection_mode="points",
     )
+    tone_drill = chart_drill(clicked)
+    if tone_drill is not None:
+        drill_panel(view, tone_drill, "tone_articles")
     st.caption(
         view.t(
             "Articles by their tone towards each company; per {period}, the share of positive "
@@ -162,10 +179,13 @@ if not now.tones.empty:
         st.caption(view.t("Tone model: {model}.", model=md(model)))
 
 st.subheader(view.t("Share of voice"))
-st.plotly_chart(
+clicked = st.plotly_chart(
     share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors),
     key="share_of_voice",
+    on_select="rerun",
+    selection_mode="points",
 )
+share_drill = chart_drill(clicked)
 st.caption(
     view.t(
         "By articles, the headline: an article counts once however often it names the "
@@ -173,7 +193,7 @@ st.caption(
         "naming counts."
     )
 )
-st.dataframe(
+chosen_row = st.dataframe(
     table(now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]])),
     hide_index=True,
     column_order=[
@@ -210,4 +230,12 @@ st.dataframe(
             ),
         ),
     },
+    key="share_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
+row = selected_row(chosen_row)
+if row is not None and row < len(now.share):
+    share_drill = Drill(company=str(now.share["company"].iloc[row]))
+if share_drill is not None:
+    drill_panel(view, share_drill, "share_articles")

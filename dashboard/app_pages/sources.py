@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.data import load_sources
 from dashboard.render import table
 from dashboard.view import View
 from presswatch import analytics
+
+HEALTH_ORDER = {"failing": 0, "disabled": 1, "ok": 2}
+SEARCHED = ["name", "kind", "location", "error", "disabled_reason"]
+# Pixels of the table's header and of a row (Streamlit's defaults), and the tallest table.
+TABLE_HEADER, ROW_HEIGHT, MAX_TABLE_HEIGHT = 38, 35, 2000
+
+
+def matches(sources: pd.DataFrame, text: str) -> pd.Series:
+    """The sources with every word of ``text`` in their name, kind, address, error or
+    reason (case and accents as typed, in any case)."""
+    words = text.casefold().split()
+    haystack = sources[SEARCHED].fillna("").astype(str).agg(" ".join, axis=1).str.casefold()
+    return haystack.map(lambda found: all(word in found for word in words))
+
+
+def empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its missing texts empty (a table shows "None" for them)."""
+    texts = [
+        c
+        for c in frame.columns
+        if (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype))
+        and all(isinstance(v, str) for v in frame[c].dropna())
+    ]
+    return frame.assign(**{str(c): frame[c].where(frame[c].notna(), "") for c in texts})
+
 
 view: View = st.session_state["view"]
 st.title(view.t("Sources"))
@@ -30,25 +56,43 @@ failing = int((states["health"] != "ok").sum())
 left, right = st.columns(2)
 left.metric(view.t("Sources"), len(states))
 right.metric(view.t("Failing or disabled"), f"{failing:d}")
+# Failing sources first (the longest failing on top), then disabled ones, then the rest.
+states = states.assign(
+    rank=states["health"].map(HEALTH_ORDER),
+    failures=states["consecutive_failures"].fillna(0),
+    order=states["name"].astype(str).str.casefold(),
+).sort_values(["rank", "failures", "order"], ascending=[True, False, True], kind="stable")
+found = st.text_input(
+    view.t("Find a source"),
+    key="sources_search",
+    placeholder=view.t("A name, an address, an error"),
+)
+shown = states[matches(states, found)] if found.strip() else states
+if found.strip():
+    st.caption(view.t("Sources found: {count} of {total}", count=len(shown), total=len(states)))
 st.dataframe(
     table(
-        states[
-            [
-                "name",
-                "kind",
-                "health",
-                "last_success",
-                "last_attempt",
-                "next_due",
-                "consecutive_failures",
-                "error",
-                "disabled_reason",
-                "articles",
-                "location",
+        empty_cells(
+            shown[
+                [
+                    "name",
+                    "kind",
+                    "health",
+                    "last_success",
+                    "last_attempt",
+                    "next_due",
+                    "consecutive_failures",
+                    "error",
+                    "disabled_reason",
+                    "articles",
+                    "location",
+                ]
             ]
-        ]
+        )
     ),
     hide_index=True,
+    # Every source in view (the page scrolls), not a box of ten rows.
+    height=min(TABLE_HEADER + ROW_HEIGHT * max(len(shown), 1), MAX_TABLE_HEIGHT),
     column_config={
         "name": view.t("Source"),
         "kind": view.t("Kind"),
@@ -82,7 +126,7 @@ if gaps.empty:
     st.success(view.t("No coverage gap: every source has been collected since its first run."))
 else:
     st.dataframe(
-        table(gaps),
+        table(empty_cells(gaps)),
         hide_index=True,
         column_config={
             "source": view.t("Source"),

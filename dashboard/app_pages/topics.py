@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
+from dashboard.articles import chart_drill, drill_panel
 from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
@@ -47,7 +48,15 @@ if counts.empty:
     )
 else:
     st.subheader(view.t("Topics per company"))
-    st.plotly_chart(topics_figure(counts, view.companies, view.t, colors=view.colors), key="topics")
+    clicked = st.plotly_chart(
+        topics_figure(counts, view.companies, view.t, colors=view.colors),
+        key="topics",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    topic_drill = chart_drill(clicked)
+    if topic_drill is not None:
+        drill_panel(view, topic_drill, "topic_articles")
     daily = load_daily_topics(view.database, view.filters)
     # The overview's grain (its figures are cached for these filters).
     frequency = view.overview.frequency
@@ -61,7 +70,15 @@ else:
             )
             for p in starts
         }
-        st.plotly_chart(themes_over_time_figure(over_time, labels, view.t), key="themes_over_time")
+        clicked = st.plotly_chart(
+            themes_over_time_figure(over_time, labels, view.t, frequency),
+            key="themes_over_time",
+            on_select="rerun",
+            selection_mode="points",
+        )
+        theme_drill = chart_drill(clicked)
+        if theme_drill is not None:
+            drill_panel(view, theme_drill, "theme_articles")
         # The sentences behind a bar: they name the company, and are shown as data.
         st.caption(view.t("The sentences behind a bar:"))
         left, middle, right = st.columns(3)

@@ -4,7 +4,7 @@ republished stories) and the full-text search that narrows them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,14 +13,22 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from presswatch.analytics import LISTING_COLUMNS, STORY_COLUMNS, UNDATED_COLUMNS
-from presswatch.models import Filters
+from presswatch.drill import Drill, is_unknown
+from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search
-from presswatch.store.conditions import _undated_rows, kept_flag, scope, text_order
+from presswatch.store.conditions import (
+    _undated_rows,
+    kept_flag,
+    not_marked_wrong,
+    scope,
+    text_order,
+)
 from presswatch.store.figures import FiguresMixin
 from presswatch.store.schema import (
     article_sources_table,
     articles_table,
     coverage_table,
+    mentions_table,
     topics_table,
 )
 from presswatch.store.search import count_matches, coverage_matches, matching_ids
@@ -83,6 +91,35 @@ def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> d
     return copies
 
 
+def drill_conditions(drill: Drill) -> list[Any]:
+    """The conditions on coverage rows a drill adds to its narrowed filters: the date
+    precisions its timeline period places, an unknown outlet, an author, a theme."""
+    c, a = coverage_table.c, articles_table.c
+    conditions: list[Any] = []
+    precisions = drill.precisions()
+    if precisions is not None:
+        conditions.append(c.date_precision.in_(list(precisions)))
+    if drill.outlet is not None and is_unknown(drill.outlet):
+        conditions.append(sa.or_(c.outlet.is_(None), c.outlet == ""))
+    if drill.author is not None:
+        # As Store.outlet_counts groups authors: no author is "(unknown)".
+        author = (
+            sa.or_(a.author.is_(None), a.author == UNKNOWN_OUTLET)
+            if is_unknown(drill.author)
+            else a.author == drill.author
+        )
+        conditions.append(c.article_id.in_(sa.select(a.id).where(author)))
+    if drill.topic is not None:
+        # On top of the view's themes, as Store.topic_counts counts a pair's other themes.
+        t = topics_table.alias("clicked").c
+        conditions.append(
+            sa.exists().where(
+                t.article_id == c.article_id, t.company == c.company, t.topic == drill.topic
+            )
+        )
+    return conditions
+
+
 class ListingsMixin(FiguresMixin):
     """The newest articles, undated articles and republished stories of a view, and
     their full-text search."""
@@ -94,15 +131,17 @@ class ListingsMixin(FiguresMixin):
         search: Search | None = None,
         *,
         sizes: tuple[int, int] | None = None,
+        extra: Sequence[Any] = (),
     ) -> pd.DataFrame:
         """The first ``limit`` articles of the oracle's coverage_listing, read from the coverage
         rows newest first: the database stops after them instead of sorting the view.
 
         With ``search``, only the articles whose title or text match it (their pickups still
-        count the story's copies the filters keep); ``sizes`` as for search_condition.
+        count the story's copies the filters keep); ``sizes`` as for search_condition;
+        ``extra``: more conditions on the coverage rows (drill_conditions).
         """
         c = coverage_table.c
-        kept = scope(filters)
+        kept = [*scope(filters), *extra]
         if search is not None:
             kept.append(self.search_condition(filters, search, listing=True, sizes=sizes))
         # Dated rows, then undated ones: with the nulls left out, a descending read of the
@@ -372,3 +411,53 @@ class ListingsMixin(FiguresMixin):
         )
         with self.reading() as conn:
             return int(conn.execute(query).scalar_one())
+
+    def drilled_articles(
+        self, filters: Filters, drill: Drill, limit: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The articles behind one clicked number (Drill) of a view, newest first (the
+        first ``limit``, coverage_listing's columns), and how many there are: the number
+        clicked."""
+        narrowed = drill.filters(filters)
+        extra = drill_conditions(drill)
+        c = coverage_table.c
+        query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(*scope(narrowed), *extra)
+        with self.reading() as conn:
+            total = int(conn.execute(query).scalar_one())
+        return self.coverage_listing(narrowed, limit, extra=extra), total
+
+    def card_details(self, ids: Iterable[str]) -> pd.DataFrame:
+        """What an article's card shows of each of its companies: tone, the tone's evidence
+        sentence (else the first sentence naming it) and the words that named it.
+
+        Columns: article_id, company, title, url, tone, evidence, matched (a list).
+        """
+        rows = self.coverage_of_articles(ids)
+        columns = ["article_id", "company", "title", "url", "tone", "evidence", "matched"]
+        if rows.empty:
+            return pd.DataFrame(columns=columns)
+        m = mentions_table.c
+        wanted = sorted(set(rows["article_id"]))
+        named: dict[tuple[str, str], list[str]] = defaultdict(list)
+        sentences: dict[tuple[str, str], str] = {}
+        with self.reading() as conn:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    sa.select(m.article_id, m.company, m.matched, m.sentence)
+                    .where(m.article_id.in_(wanted[start : start + 500]), not_marked_wrong())
+                    .order_by(m.article_id, m.company, m.field.desc(), m.start)
+                )
+                for row in conn.execute(query):
+                    pair = (row.article_id, row.company)
+                    if row.matched not in named[pair]:
+                        named[pair].append(row.matched)
+                    sentences.setdefault(pair, row.sentence)
+        pairs = list(zip(rows["article_id"], rows["company"], strict=True))
+        evidence = [
+            e if isinstance(e, str) and e else sentences.get(pair)
+            for e, pair in zip(rows["evidence"], pairs, strict=True)
+        ]
+        matched = pd.Series([named.get(pair, []) for pair in pairs], index=rows.index, dtype=object)
+        return rows.assign(
+            evidence=pd.Series(evidence, index=rows.index, dtype=object), matched=matched
+        )[columns]

@@ -1,0 +1,228 @@
+"""The articles behind a figure, as readable cards: what a clicked bar, point or row opens.
+
+Every chart of dashboard/charts.py carries, in each clickable point's customdata, the
+group its number counts (presswatch.drill.Drill); a table's row names it by its columns.
+The pages turn the selection into a Drill and call ``drill_panel``: the articles listed
+are the ones the number counts, and their count is that number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import load_article, load_card_details, load_drilled
+from dashboard.render import (
+    MARK_BACKGROUNDS,
+    article_date,
+    article_html,
+    company_mark_colors,
+    highlight,
+    markdown_link,
+    marked_sentence,
+    md,
+    period_name,
+    plain,
+)
+from dashboard.view import View
+from presswatch.drill import Drill
+from presswatch.plurals import counted
+
+# Cards per page: a screen or two of reading.
+PAGE_SIZE = 20
+# The articles behind a figure listed at most (newest first); the count is always whole.
+LISTED = 1000
+TONE_BADGES = {"positive": "green", "neutral": "gray", "negative": "red"}
+
+
+def chart_drill(event: Any) -> Drill | None:
+    """The group behind the first selected point of a chart's selection event (None: no
+    point selected, or one that carries no group, such as a shaded gap)."""
+    points = event["selection"]["points"] if event else []
+    for point in points:
+        drill = Drill.from_point(point)
+        if drill is not None:
+            return drill
+    return None
+
+
+def selected_row(event: Any) -> int | None:
+    """The position of the row selected in a table's selection event, if any."""
+    rows = event["selection"]["rows"] if event else []
+    return int(rows[0]) if rows else None
+
+
+def describe(view: View, drill: Drill) -> str:
+    """What a drill counts, in words ("Mistral AI · mars 2024 · Le Monde · positive")."""
+    parts: list[str] = []
+    if drill.company:
+        parts.append(drill.company)
+    if drill.period is not None and drill.unit:
+        parts.append(period_name(drill.period, drill.unit, view.language))
+    for value in (drill.outlet, drill.author, drill.topic):
+        if value:
+            parts.append(value)
+    if drill.tones:
+        parts.append(" / ".join(view.t(tone) for tone in drill.tones))
+    return " · ".join(plain(p) for p in parts)
+
+
+def _read(view: View, article_id: str) -> None:
+    """One article's full text with its mentions marked, in a dialog over the page."""
+
+    @st.dialog(view.t("Article"), width="large")
+    def show() -> None:
+        article = load_article(view.database, article_id)
+        if article is None:
+            st.warning(view.t("This article is no longer in the database: reload the page."))
+            return
+        colors = company_mark_colors(view.all_companies)
+        shown = [m for m in article.mentions if m.company in view.companies]
+        st.markdown(markdown_link(article.title or view.t("(untitled)"), article.url))
+        st.caption(
+            view.t(
+                "{outlet} · {date}",
+                outlet=md(article.outlet or view.t("(unknown outlet)")),
+                date=md(
+                    article_date(article.published, article.date_precision, view.language)
+                    or view.t("(undated)")
+                ),
+            )
+        )
+        title_spans = [(m.start, m.end, m.company) for m in shown if m.field == "title"]
+        text_spans = [(m.start, m.end, m.company) for m in shown if m.field == "text"]
+        title_html = highlight(article.title, title_spans, colors) if article.title else None
+        st.html(article_html(title_html, highlight(article.text, text_spans, colors)))
+
+    show()
+
+
+def _evidence_spans(evidence: str, named: list[str]) -> list[tuple[int, int]]:
+    """Where the words that named the company stand in its evidence sentence."""
+    spans: list[tuple[int, int]] = []
+    for word in named:
+        if not word:
+            continue
+        start = evidence.find(word)
+        while start != -1:
+            spans.append((start, start + len(word)))
+            start = evidence.find(word, start + len(word))
+    return spans
+
+
+def article_cards(
+    view: View,
+    listing: pd.DataFrame,
+    key: str,
+    *,
+    read: Callable[[str], None] | None = None,
+    dates: list[str] | None = None,
+) -> None:
+    """The articles of a listing (coverage_listing's columns) as cards, a page at a time:
+    the title as a link to the original, outlet and date, each company's tone, the evidence
+    sentence with the mention marked, and a button for the full text (``read``, else a
+    dialog). ``dates``: each row's date as the page words it (else the card's own)."""
+    if listing.empty:
+        return
+    pages = math.ceil(len(listing) / PAGE_SIZE)
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(
+                view.t("Page (of {pages})", pages=int(pages)),
+                min_value=1,
+                max_value=pages,
+                value=1,
+                step=1,
+                key=f"{key}_page",
+            )
+        )
+    first = (page - 1) * PAGE_SIZE
+    shown = listing.iloc[first : first + PAGE_SIZE]
+    st.caption(
+        view.t(
+            "Articles {first} to {last} of {count}",
+            first=int(first + 1),
+            last=int(first + len(shown)),
+            count=len(listing),
+        )
+    )
+    details = load_card_details(view.database, tuple(shown["id"]))
+    by_article = {str(k): rows for k, rows in details.groupby("article_id", sort=False)}
+    order = {name: i for i, name in enumerate(view.all_companies)}
+    shown_dates = dates[first : first + PAGE_SIZE] if dates is not None else None
+    for number, row in enumerate(shown.to_dict("records")):
+        article_id = str(row["id"])
+        mine = by_article.get(article_id, details.iloc[0:0])
+        mine = mine.assign(rank=mine["company"].map(lambda c: order.get(c, len(order))))
+        mine = mine.sort_values(["rank", "company"])
+        url = next((u for u in mine["url"] if isinstance(u, str)), None)
+        title = row["title"] if isinstance(row["title"], str) and row["title"] else None
+        when = (
+            shown_dates[number]
+            if shown_dates is not None
+            else article_date(row["published"], row["date_precision"], view.language)
+        )
+        with st.container(border=True):
+            st.markdown(markdown_link(title or view.t("(untitled)"), url))
+            st.caption(
+                view.t(
+                    "{outlet} · {date}",
+                    outlet=md(row["outlet"] if row["outlet"] else view.t("(unknown outlet)")),
+                    date=md(when or view.t("(undated)")),
+                )
+            )
+            if not mine.empty:
+                with st.container(horizontal=True):
+                    for company, tone in zip(mine["company"], mine["tone"], strict=True):
+                        label = (
+                            view.t(tone) if isinstance(tone, str) and tone else view.t("no tone")
+                        )
+                        st.badge(
+                            view.t("{company}: {tone}", company=md(company), tone=md(label)),
+                            color=TONE_BADGES.get(str(tone), "gray"),  # type: ignore[arg-type]
+                        )
+            evidence = next(
+                (
+                    (str(c), str(e), list(m))
+                    for c, e, m in zip(
+                        mine["company"], mine["evidence"], mine["matched"], strict=True
+                    )
+                    if c in view.companies and isinstance(e, str) and e
+                ),
+                None,
+            )
+            if evidence is not None:
+                company, sentence, named = evidence
+                background = MARK_BACKGROUNDS[order.get(company, 0) % len(MARK_BACKGROUNDS)]
+                st.markdown(marked_sentence(sentence, _evidence_spans(sentence, named), background))
+            if st.button(view.t("Read the full text"), key=f"{key}_read_{article_id}"):
+                (read or (lambda chosen: _read(view, chosen)))(article_id)
+
+
+def drill_panel(view: View, drill: Drill, key: str) -> None:
+    """The articles behind one clicked number, as cards, with their count and what the
+    number counts."""
+    listing, total = load_drilled(view.database, view.filters, drill, LISTED)
+    st.subheader(view.t("The articles behind this figure"))
+    st.caption(
+        view.t(
+            "{articles}: {what}. Click elsewhere on the chart, or another bar, to change the list.",
+            articles=md(counted(total, view.t("article"), view.t("articles"), view.language)),
+            what=md(describe(view, drill)),
+        )
+    )
+    if total > len(listing):
+        st.caption(
+            view.t(
+                "The newest {shown} of {total} articles: narrow the period or the filters to "
+                "list the others.",
+                shown=f"{len(listing):,}",
+                total=f"{total:,}",
+            )
+        )
+    article_cards(view, listing, key)

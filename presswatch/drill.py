@@ -1,0 +1,132 @@
+"""The articles behind one number: a chart's bar or point, a table's row, as filters.
+
+Every figure of the dashboard is grouped by the database from coverage rows (an article
+and a company). A clicked number names the group it counts (a company, a period of the
+timeline, an outlet, an author, a theme, a tone); ``Drill`` narrows the view's filters to
+that group, so that the articles listed are exactly the ones the number counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, timedelta
+from typing import Any
+
+from presswatch.analytics import PLACEABLE
+from presswatch.models import UNKNOWN_OUTLET, Filters
+
+# The grains of the timelines (analytics.Frequency), each period's length.
+UNITS = ("day", "week", "month", "year")
+
+
+def period_end(start: date, unit: str) -> date:
+    """The last day of the period of ``unit`` starting on ``start``."""
+    if unit == "day":
+        return start
+    if unit == "week":
+        return start + timedelta(days=6)
+    if unit == "month":
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    if unit == "year":
+        return date(start.year, 12, 31)
+    raise ValueError(f"period of '{unit}': use one of {', '.join(UNITS)}")
+
+
+def is_unknown(name: str | None) -> bool:
+    """Whether an outlet or author as a figure names it stands for none ("(unknown)")."""
+    return name is not None and name in ("", UNKNOWN_OUTLET)
+
+
+@dataclass(frozen=True)
+class Drill:
+    """The group one clicked number counts, on top of the view's filters.
+
+    ``period`` is the first day of a timeline's period of ``unit``: only the articles the
+    timeline places in it count (those dated precisely enough for that grain).
+    """
+
+    company: str | None = None
+    outlet: str | None = None  # UNKNOWN_OUTLET: the articles without an outlet
+    author: str | None = None  # UNKNOWN_OUTLET: the articles without an author
+    topic: str | None = None
+    tones: tuple[str, ...] = ()
+    period: date | None = None
+    unit: str | None = None
+
+    def key(self) -> str:
+        """The drill as a text a chart carries in a point's customdata (JSON, with <, >
+        and & escaped)."""
+        values = {k: v for k, v in asdict(self).items() if v not in (None, ())}
+        if self.period is not None:
+            values["period"] = self.period.isoformat()
+        if self.tones:
+            values["tones"] = list(self.tones)
+        text = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        # No markup character in a chart's data, even where nothing shows it: JSON reads
+        # the escapes back.
+        return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+    @classmethod
+    def from_key(cls, text: object) -> Drill | None:
+        """The drill a chart's point carries (Drill.key), or None when it carries none."""
+        if not isinstance(text, str):
+            return None
+        try:
+            values = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(values, dict):
+            return None
+        known = {f.name for f in fields(cls)}
+        try:
+            kept: dict[str, Any] = {k: v for k, v in values.items() if k in known}
+            if "period" in kept:
+                kept["period"] = date.fromisoformat(str(kept["period"]))
+            if "tones" in kept:
+                kept["tones"] = tuple(str(t) for t in kept["tones"])
+            drill = cls(**kept)
+        except (TypeError, ValueError):
+            return None
+        if drill.period is not None and drill.unit not in UNITS:
+            return None
+        return drill
+
+    @classmethod
+    def from_point(cls, point: dict[str, Any]) -> Drill | None:
+        """The drill of a plotly point as Streamlit's selection event gives it: the last
+        value of its customdata (every clickable trace of dashboard/charts.py puts it
+        there)."""
+        data = point.get("customdata")
+        if isinstance(data, list | tuple):
+            data = data[-1] if data else None
+        return cls.from_key(data)
+
+    def filters(self, view: Filters) -> Filters:
+        """The view's filters narrowed to this group (the precision, an unknown outlet, an
+        author and a theme, which the view's own themes keep, are conditions of their own:
+        store.listings.drill_conditions)."""
+        narrowed = view
+        if self.company is not None:
+            narrowed = replace(narrowed, companies=(self.company,))
+        if self.outlet is not None and not is_unknown(self.outlet):
+            narrowed = replace(narrowed, outlets=(self.outlet,))
+        if self.tones:
+            kept = tuple(t for t in self.tones if not view.tones or t in view.tones)
+            narrowed = replace(narrowed, tones=kept or ("",))
+        if self.period is not None and self.unit is not None:
+            first, last = self.period, period_end(self.period, self.unit)
+            # The clicked period as far as the view's own period covers it.
+            if view.start is not None:
+                first = max(first, view.start)
+            if view.end is not None:
+                last = min(last, view.end)
+            narrowed = replace(narrowed, start=first, end=last)
+        return narrowed
+
+    def precisions(self) -> tuple[str, ...] | None:
+        """The date precisions a timeline's period places (None: any, or undated)."""
+        if self.period is None or self.unit is None:
+            return None
+        return tuple(sorted(PLACEABLE[self.unit]))

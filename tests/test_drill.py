@@ -1,0 +1,141 @@
+"""A clicked number lists exactly the articles it counts (presswatch.drill)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from presswatch import analytics
+from presswatch.drill import Drill, period_end
+from presswatch.models import Filters
+from presswatch.store import Store
+from tests.test_store_aggregates import FILTERS, generated_articles
+
+LIMIT = 1000
+
+
+def _drilled(store: Store, filters: Filters, drill: Drill) -> int:
+    """How many articles a drill says there are, checked against the ones it lists."""
+    listing, total = store.drilled_articles(filters, drill, LIMIT)
+    assert len(listing) == total == listing["id"].nunique()
+    return total
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.save_articles(generated_articles())
+    store.add_correction("a2", "positive", "Camille", company="Mistral AI")
+    return store
+
+
+def test_a_timeline_period_lists_the_articles_it_counts(filled: Store) -> None:
+    """Each bar of the timeline, at every grain, for every kind of filter (periods cut by
+    the view, month-precision articles on monthly charts, undated ones never)."""
+    checked = 0
+    for number, filters in enumerate(FILTERS):
+        daily = filled.daily_counts(filters)
+        # Days for every filter; the longer grains for a few (they cover the same rows).
+        for unit in ("day", "week", "month", "year") if number < 3 else ("day",):
+            placed = analytics.timeline_from_daily(daily, unit)
+            timeline = analytics.fill_periods(placed, unit, filters.start, filters.end)
+            # Every period with coverage, and a few without.
+            shown = pd.concat([timeline[timeline["articles"] > 0], timeline.head(3)])
+            for row in shown.itertuples():
+                drill = Drill(company=str(row.company), period=row.period.date(), unit=unit)
+                assert _drilled(filled, filters, drill) == row.articles, (filters, unit, row)
+                checked += int(row.articles > 0)
+    assert checked > 100
+
+
+def test_tones_outlets_authors_and_themes_list_the_articles_they_count(filled: Store) -> None:
+    for filters in FILTERS:
+        name = str(filters.as_dict())
+        for row in filled.tone_counts(filters).itertuples():
+            drill = Drill(company=str(row.company), tones=(str(row.tone),))
+            assert _drilled(filled, filters, drill) == row.articles, name
+        tones = analytics.tone_from_daily(filled.daily_tones(filters), "week")
+        for row in tones.itertuples():
+            for kind in ("positive", "negative"):
+                drill = Drill(
+                    company=str(row.company),
+                    tones=(kind,),
+                    period=row.period.date(),
+                    unit="week",
+                )
+                assert _drilled(filled, filters, drill) == getattr(row, kind), name
+            toned = Drill(
+                company=str(row.company),
+                tones=("positive", "neutral", "negative"),
+                period=row.period.date(),
+                unit="week",
+            )
+            assert _drilled(filled, filters, toned) == row.total, name
+        for by in ("outlet", "author"):
+            counts = filled.outlet_counts(filters, top=50, by=by)
+            for record in counts.to_dict("records"):
+                drill = Drill(company=record["company"], **{by: record[by]})
+                assert _drilled(filled, filters, drill) == record["articles"], (name, by)
+        for record in filled.topic_counts(filters).to_dict("records"):
+            drill = Drill(company=record["company"], topic=record["topic"])
+            assert _drilled(filled, filters, drill) == record["articles"], name
+        themes = analytics.topics_from_daily(filled.daily_topics(filters), "month")
+        for record in themes.to_dict("records"):
+            drill = Drill(
+                company=record["company"],
+                topic=record["topic"],
+                period=record["period"].date(),
+                unit="month",
+            )
+            assert _drilled(filled, filters, drill) == record["articles"], name
+        for record in filled.company_counts(filters).to_dict("records"):
+            drill = Drill(company=record["company"])
+            assert _drilled(filled, filters, drill) == record["articles"], name
+
+
+def test_the_unknown_outlet_lists_the_articles_without_one(filled: Store) -> None:
+    counts = filled.outlet_counts(Filters(), top=50)
+    unknown = counts[counts["outlet"] == "(unknown)"]
+    assert not unknown.empty
+    row = unknown.iloc[0]
+    listing, total = filled.drilled_articles(
+        Filters(), Drill(company=row["company"], outlet=row["outlet"]), LIMIT
+    )
+    assert total == row["articles"] > 0
+    assert listing["outlet"].isna().all()
+
+
+def test_a_drill_survives_its_trip_through_a_chart() -> None:
+    drill = Drill(company="L’Usine <b>", tones=("negative",), period=date(2026, 2, 1), unit="month")
+    assert Drill.from_key(drill.key()) == drill
+    assert "<" not in drill.key() and "&" not in Drill(outlet="A & B").key()
+    # As Streamlit gives a clicked point: the drill is the customdata's last value.
+    assert Drill.from_point({"x": "2026-02-01", "customdata": [3, drill.key()]}) == drill
+    assert Drill.from_point({"x": "2026-02-01", "customdata": drill.key()}) == drill
+    for broken in (None, "", "[]", "{", '{"period": "2026-13-01", "unit": "month"}', 4):
+        assert Drill.from_key(broken) is None
+    assert Drill.from_key('{"period": "2026-02-01", "unit": "fortnight"}') is None
+
+
+def test_a_period_ends_on_its_last_day() -> None:
+    assert period_end(date(2024, 2, 1), "month") == date(2024, 2, 29)
+    assert period_end(date(2026, 12, 1), "month") == date(2026, 12, 31)
+    assert period_end(date(2026, 1, 1), "year") == date(2026, 12, 31)
+    assert period_end(date(2026, 3, 3), "week") == date(2026, 3, 9)
+    with pytest.raises(ValueError, match="fortnight"):
+        period_end(date(2026, 3, 3), "fortnight")
+
+
+def test_a_period_is_cut_by_the_view() -> None:
+    view = Filters(start=date(2026, 10, 20), end=date(2026, 10, 31), companies=("A", "B"))
+    narrowed = Drill(company="B", period=date(2026, 10, 1), unit="month").filters(view)
+    assert (narrowed.start, narrowed.end, narrowed.companies) == (
+        date(2026, 10, 20),
+        date(2026, 10, 31),
+        ("B",),
+    )
+    assert pd.Series(Drill(period=date(2026, 10, 1), unit="day").precisions()).tolist() == [
+        "datetime",
+        "day",
+    ]
