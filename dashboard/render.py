@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from presswatch.export import format_date
+from presswatch.formatting import Formatting
 from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text
 
 __all__ = ["chart_text", "md", "one_line", "plain", "table"]
@@ -127,12 +127,20 @@ DATE_ORIGINS = {
 }
 
 
-def date_line(published: Any, precision: Any, source: str | None, t: Callable[..., str]) -> str:
-    """The article view's date: its value and where it comes from; a collection time is
-    said to be one ("date unknown, first seen ..."), never shown as the publication date."""
+def date_line(
+    published: Any,
+    precision: Any,
+    source: str | None,
+    t: Callable[..., str],
+    fmt: Formatting | None = None,
+) -> str:
+    """The article view's date, in the interface's language and time zone: its value and
+    where it comes from; a collection time is said to be one ("date unknown, first seen
+    ..."), never shown as the publication date."""
+    fmt = fmt or Formatting()
     if source == "first_seen":
-        return t("Date: unknown, first seen {when}", when=format_date(published, "datetime"))
-    date = format_date(published, precision)
+        return t("Date: unknown, first seen {when}", when=fmt.datetime(published))
+    date = fmt.date(published, precision if isinstance(precision, str) else None)
     if not date:
         return t("Date: {date}", date=t("unknown"))
     origin = DATE_ORIGINS.get(source or "")

@@ -46,7 +46,10 @@ if counts.empty:
     )
 else:
     st.subheader(view.t("Topics per company"))
-    st.plotly_chart(topics_figure(counts, view.companies, view.t, colors=view.colors), key="topics")
+    st.plotly_chart(
+        topics_figure(counts, view.companies, view.t, colors=view.colors, fmt=view.fmt),
+        key="topics",
+    )
     daily = load_daily_topics(view.database, view.filters)
     # The overview's grain (its figures are cached for these filters).
     frequency = view.overview.frequency
@@ -60,7 +63,9 @@ else:
             )
             for p in starts
         }
-        st.plotly_chart(themes_over_time_figure(over_time, labels, view.t), key="themes_over_time")
+        st.plotly_chart(
+            themes_over_time_figure(over_time, labels, view.t, view.fmt), key="themes_over_time"
+        )
         # The sentences behind a bar: they name the company, and are shown as data.
         st.caption(view.t("The sentences behind a bar:"))
         left, middle, right = st.columns(3)
