@@ -226,11 +226,12 @@ def collect(config_path: Path | None, db: str | None, only: tuple[str, ...]) -> 
 
 def _dashboard_command(port: int, address: str) -> list[str]:
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    # dashboard.serve imports the first page's modules, then runs `streamlit run`: the
+    # first reader of a new server no longer waits for them (a cold start).
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "dashboard.serve",
         str(app),
         "--server.address",
         address,
