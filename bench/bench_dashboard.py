@@ -238,6 +238,36 @@ def bare_streamlit(script: Path, port: int) -> subprocess.Popen[bytes]:
     )
 
 
+def cold_first_chart(
+    browser: object, ours_command: list[str], floor_script: Path, runs: int
+) -> tuple[list[float], list[float]]:
+    """Seconds from opening the page to its first chart drawn, each server just started
+    (nothing imported, nothing cached) and a fresh browser context: the overview against
+    the bare page with one chart, side by side, alternating which goes first."""
+    ours_times, floor_times = [], []
+    for run in range(runs):
+        order = ["floor", "ours"] if run % 2 == 0 else ["ours", "floor"]
+        for which in order:
+            port = free_port()
+            command = (
+                [*ours_command, "--port", str(port)]
+                if which == "ours"
+                else streamlit_command(floor_script, port)
+            )
+            server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_healthy(f"http://127.0.0.1:{port}")
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+                page = context.new_page()
+                seconds = time_page(page, f"http://127.0.0.1:{port}/", 1)
+                context.close()
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            (ours_times if which == "ours" else floor_times).append(seconds)
+    return ours_times, floor_times
+
+
 def main() -> None:
     """Run the measurement and print a results block."""
     from playwright.sync_api import sync_playwright
@@ -245,6 +275,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument(
+        "--cold-runs", type=int, default=3, help="Fresh servers per side for the cold start."
+    )
+    parser.add_argument(
+        "--cold-only", action="store_true", help="Only the cold first chart against the bare page."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -267,24 +303,38 @@ def main() -> None:
         (folder / "floor.py").write_text(
             FLOOR_PAGE.format(weeks=105, companies=COMPANIES), encoding="utf-8"
         )
-        (folder / "replay.json").write_text(
-            json.dumps(overview_elements(folder / "config.yaml")), encoding="utf-8"
-        )
+        if not args.cold_only:
+            (folder / "replay.json").write_text(
+                json.dumps(overview_elements(folder / "config.yaml")), encoding="utf-8"
+            )
         (folder / "replay.py").write_text(
             REPLAY_PAGE.format(path=str(folder / "replay.json")), encoding="utf-8"
         )
+        ours_command = [
+            sys.executable,
+            "-m",
+            "presswatch.cli",
+            "dashboard",
+            "--config",
+            str(folder / "config.yaml"),
+        ]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            cold_ours, cold_floor = cold_first_chart(
+                browser, ours_command, folder / "floor.py", args.cold_runs
+            )
+            browser.close()
+        cold_ratio = statistics.median(cold_ours) / statistics.median(cold_floor)
+        print(
+            f"cold first chart, overview / bare page: {cold_ratio:.2f}x (goal: <= 1.25x); "
+            f"overview {', '.join(f'{v:.2f}' for v in cold_ours)} s, bare page "
+            f"{', '.join(f'{v:.2f}' for v in cold_floor)} s ({args.cold_runs} fresh servers each)"
+        )
+        if args.cold_only:
+            return
         ours_port, floor_port, replay_port = free_port(), free_port(), free_port()
         ours = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "presswatch.cli",
-                "dashboard",
-                "--config",
-                str(folder / "config.yaml"),
-                "--port",
-                str(ours_port),
-            ],
+            [*ours_command, "--port", str(ours_port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

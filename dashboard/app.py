@@ -20,6 +20,7 @@ from dashboard.render import md, one_line
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.config import interface_language
 from presswatch.errors import PresswatchError
+from presswatch.models import UNKNOWN_OUTLET
 
 # An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.
 st.set_page_config(page_title="presswatch", page_icon="📰", layout="wide")
@@ -126,7 +127,14 @@ with st.sidebar:
         default=from_url("company", company_names) or company_names,
         help=t("All companies when none is chosen."),
     )
-    outlets = choose(t("Outlets"), outlet_names, "outlet", "outlets")
+    outlets = choose(
+        t("Outlets"),
+        outlet_names,
+        "outlet",
+        "outlets",
+        # The stored "(unknown)" stays the value (links keep working); it reads translated.
+        format_func=lambda o: t("(unknown outlet)") if o == UNKNOWN_OUTLET else one_line(o),
+    )
     languages = choose(t("Languages"), language_names, "language", "languages")
     tones = choose(t("Tone"), tone_names, "tone", "tones", format_func=t)
     topics = choose(t("Topics"), topic_names, "topic", "topics_filter")

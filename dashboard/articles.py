@@ -62,7 +62,7 @@ def describe(view: View, drill: Drill) -> str:
     if drill.company:
         parts.append(drill.company)
     if drill.period is not None and drill.unit:
-        parts.append(period_name(drill.period, drill.unit, view.language))
+        parts.append(period_name(drill.period, drill.unit, view.fmt))
     for value in (drill.outlet, drill.author, drill.topic):
         if value:
             parts.append(value)
@@ -88,7 +88,7 @@ def _read(view: View, article_id: str) -> None:
                 "{outlet} · {date}",
                 outlet=md(article.outlet or view.t("(unknown outlet)")),
                 date=md(
-                    article_date(article.published, article.date_precision, view.language)
+                    article_date(article.published, article.date_precision, view.fmt)
                     or view.t("(undated)")
                 ),
             )
@@ -165,7 +165,7 @@ def article_cards(
         when = (
             shown_dates[number]
             if shown_dates is not None
-            else article_date(row["published"], row["date_precision"], view.language)
+            else article_date(row["published"], row["date_precision"], view.fmt)
         )
         with st.container(border=True):
             st.markdown(markdown_link(title or view.t("(untitled)"), url))

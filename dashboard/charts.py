@@ -11,12 +11,12 @@ import math
 from typing import Any, Protocol
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.render import chart_text as label
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
 from presswatch.drill import Drill
+from presswatch.formatting import Formatting
 
 
 class Translate(Protocol):
@@ -30,11 +30,16 @@ def _english(text: str, /, **values: object) -> str:
 
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend_title_text": ""}
+# English, times in UTC: the figures' default when no view gives its own.
+_ENGLISH = Formatting()
 
 
-_TICK_FORMAT = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
-_PERIOD_MS = {"day": 86_400_000, "week": 7 * 86_400_000}
-_PERIOD_MONTHS = {"month": 1, "year": 12}
+def _layout(fmt: Formatting) -> dict[str, Any]:
+    """The common layout, with the language's decimal sign and thousands separator for
+    every number plotly formats itself (axes, hovers)."""
+    return {**_LAYOUT, "separators": fmt.plotly_separators}
+
+
 # A label per period over two years of weeks is 105 labels, whose measuring and overlap
 # checks took 0.4 s of the browser's drawing (bench/RESULTS.md): one every few periods.
 MAX_TICKS = 12
@@ -49,20 +54,22 @@ MAX_COUNT_FOR_UNIT_TICKS = 10
 OTHER_COLOR = "#9ca3af"
 
 
-def _period_ticks(unit: str, periods: pd.Series) -> dict[str, Any]:
-    """Axis ticks on period starts, a whole number of periods apart, at most MAX_TICKS."""
-    ticks: dict[str, Any] = {"tickformat": _TICK_FORMAT.get(unit, "%d %b %Y")}
+def _period_ticks(unit: str, periods: pd.Series, fmt: Formatting) -> dict[str, Any]:
+    """Axis ticks on period starts, a whole number of periods apart, at most MAX_TICKS,
+    named by Babel in the interface language ("févr. 2024"): Streamlit's plotly.js has
+    no locale but English, so plotly never names a month itself."""
     if periods.empty:
-        return ticks
-    step = max(1, math.ceil(periods.nunique() / MAX_TICKS))
-    if unit in _PERIOD_MS:
-        ticks["dtick"] = step * _PERIOD_MS[unit]
-    elif unit in _PERIOD_MONTHS:
-        ticks["dtick"] = f"M{step * _PERIOD_MONTHS[unit]}"
-    else:
-        return ticks
-    ticks["tick0"] = periods.min()
-    return ticks
+        return {}
+    starts = sorted(pd.Series(periods.unique()).map(pd.Timestamp))
+    step = max(1, math.ceil(len(starts) / MAX_TICKS))
+    shown = starts[::step]
+    return {"tickvals": shown, "ticktext": [label(fmt.period(p, unit)) for p in shown]}
+
+
+def _period_names(periods: pd.Series, unit: str, fmt: Formatting) -> list[str]:
+    """Each period's name for a hover, in the interface language."""
+    names = {p: label(fmt.period(p, unit)) for p in periods.unique()}
+    return [names[p] for p in periods]
 
 
 def _count_axis(largest: float) -> dict[str, Any]:
@@ -107,6 +114,7 @@ def timeline_figure(
     gaps: pd.DataFrame | None = None,
     titles: dict[str, str] | None = None,
     t: Translate = _english,
+    fmt: Formatting = _ENGLISH,
 ) -> go.Figure:
     """Mentions per period and company, in config order, each in its colour: bars, or past
     MAX_PERIODS_FOR_BARS periods lines with a marker only where there is coverage.
@@ -133,9 +141,16 @@ def timeline_figure(
             "y": rows["mentions"],
             "name": name,
             "legendgroup": name,
-            # The count, then the group a click lists (presswatch.drill).
-            "customdata": rows[["articles"]].assign(drill=_drills(rows, unit)).to_numpy(),
-            "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{x}}"
+            # The count, the period's name, then the group a click lists (presswatch.drill).
+            "customdata": list(
+                zip(
+                    rows["articles"],
+                    _period_names(rows["period"], unit, fmt),
+                    _drills(rows, unit),
+                    strict=True,
+                )
+            ),
+            "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{customdata[1]}}"
             f"<br>{label(t('Mentions'))}=%{{y:d}}"
             f"<br>{label(t('Articles'))}=%{{customdata[0]:d}}<extra></extra>",
         }
@@ -155,7 +170,7 @@ def timeline_figure(
     figure.update_layout(barmode="group")
     figure.update_xaxes(title_text=t(unit).capitalize())
     figure.update_yaxes(title_text=t("Mentions"), **_count_axis(_largest(timeline["mentions"])))
-    figure.update_xaxes(**_period_ticks(unit, timeline["period"]))
+    figure.update_xaxes(**_period_ticks(unit, timeline["period"], fmt))
     if spikes is not None and not spikes.empty:
         names = titles or {}
         hover = [
@@ -201,7 +216,7 @@ def timeline_figure(
                 annotation_text=label(t("{source} failing")).format(source=label(source)),
                 annotation_position="top left",
             )
-    figure.update_layout(**_LAYOUT)
+    figure.update_layout(**_layout(fmt))
     return figure
 
 
@@ -219,6 +234,7 @@ def share_of_voice_figure(
     t: Translate = _english,
     *,
     colors: dict[str, str] | None = None,
+    fmt: Formatting = _ENGLISH,
 ) -> go.Figure:
     """Share of voice as three stacked bars of 100%, each labelled: by articles (the
     headline, on top), by unique stories and by mentions; a company per colour, in config
@@ -233,8 +249,12 @@ def share_of_voice_figure(
         shares = [float(row[f"share_{column}"]) for column, _, _ in SHARE_MEASURES]
         drill = Drill(company=str(company)).key()
         counts = [
-            [label(t(text, count=int(row[column]), total=totals[column])), drill]
-            for column, _, text in SHARE_MEASURES
+            [
+                label(t(text, count=int(row[column]), total=totals[column])),
+                label(fmt.percent(share, 1)),
+                drill,
+            ]
+            for (column, _, text), share in zip(SHARE_MEASURES, shares, strict=True)
         ]
         figure.add_trace(
             go.Bar(
@@ -243,16 +263,22 @@ def share_of_voice_figure(
                 orientation="h",
                 name=name,
                 marker_color=palette.get(str(company), OTHER_COLOR),
-                text=[f"{v:.0f}%" if v >= 5 else "" for v in shares],
+                text=[fmt.percent(v) if v >= 5 else "" for v in shares],
                 textposition="inside",
                 insidetextanchor="middle",
                 customdata=counts,
-                hovertemplate=f"{name}<br>%{{y}}: %{{x:.1f}}%<br>%{{customdata[0]}}<extra></extra>",
+                hovertemplate=f"{name}<br>%{{y}}: %{{customdata[1]}}<br>%{{customdata[0]}}"
+                "<extra></extra>",
             )
         )
-    figure.update_xaxes(title_text=t("Share of voice (%)"), range=[0, 100])
+    figure.update_xaxes(
+        title_text=t("Share of voice (%)"),
+        range=[0, 100],
+        tickvals=list(range(0, 101, 20)),
+        ticktext=[fmt.percent(v) for v in range(0, 101, 20)],
+    )
     figure.update_yaxes(autorange="reversed")  # by articles, the headline, on top
-    figure.update_layout(**_LAYOUT, barmode="stack", legend_traceorder="normal")
+    figure.update_layout(**_layout(fmt), barmode="stack", legend_traceorder="normal")
     return figure
 
 
@@ -268,6 +294,7 @@ def tone_figure(
     t: Translate = _english,
     *,
     colors: dict[str, str] | None = None,
+    fmt: Formatting = _ENGLISH,
 ) -> go.Figure:
     """Tone in one figure: articles per tone for each company, stacked (left), and for each
     company (a row each, right) the share of positive articles (up) and of negative ones
@@ -316,11 +343,18 @@ def tone_figure(
                     legendgroup=kind,
                     showlegend=False,
                     marker_color=TONE_COLORS[kind],
-                    customdata=enough[[kind, "total", f"{kind}_share"]]
-                    .assign(drill=_drills(enough, unit, tones=(kind,)))
-                    .to_numpy(),
-                    hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>{kind_name}: "
-                    f"%{{customdata[2]:.0f}}% ({of_articles})<extra></extra>",
+                    customdata=list(
+                        zip(
+                            enough[kind],
+                            enough["total"],
+                            [label(fmt.percent(v)) for v in enough[f"{kind}_share"]],
+                            _period_names(enough["period"], unit, fmt),
+                            _drills(enough, unit, tones=(kind,)),
+                            strict=True,
+                        )
+                    ),
+                    hovertemplate=f"{name}<br>{period_label}=%{{customdata[3]}}<br>{kind_name}: "
+                    f"%{{customdata[2]}} ({of_articles})<extra></extra>",
                 ),
                 row=row,
                 col=2,
@@ -336,10 +370,15 @@ def tone_figure(
                     name=label(t("Too few articles")),
                     legendgroup="too few",
                     showlegend=not too_few_shown,
-                    customdata=few[["total"]]
-                    .assign(drill=_drills(few, unit, tones=("positive", "neutral", "negative")))
-                    .to_numpy(),
-                    hovertemplate=f"{name}<br>{period_label}=%{{x}}<br>"
+                    customdata=list(
+                        zip(
+                            few["total"],
+                            _period_names(few["period"], unit, fmt),
+                            _drills(few, unit, tones=("positive", "neutral", "negative")),
+                            strict=True,
+                        )
+                    ),
+                    hovertemplate=f"{name}<br>{period_label}=%{{customdata[1]}}<br>"
                     + label(
                         t(
                             "Too few articles for a share: {count} (at least {minimum})",
@@ -356,7 +395,7 @@ def tone_figure(
         figure.update_yaxes(
             range=[-105, 105],
             tickvals=[-100, -50, 0, 50, 100],
-            ticktext=["100%", "50%", "0", "50%", "100%"],
+            ticktext=[fmt.percent(100), fmt.percent(50), "0", fmt.percent(50), fmt.percent(100)],
             zeroline=True,
             row=row,
             col=2,
@@ -388,11 +427,11 @@ def tone_figure(
     figure.update_xaxes(title_text=t("Articles"), **_count_axis(largest), row=1, col=1)
     figure.update_yaxes(autorange="reversed", row=1, col=1)  # the first company on top
     periods = timeline["period"] if not timeline.empty else pd.Series([], dtype=object)
-    figure.update_xaxes(**_period_ticks(unit, periods), row=len(rows_of), col=2)
+    figure.update_xaxes(**_period_ticks(unit, periods, fmt), row=len(rows_of), col=2)
     # Each company's row title in its colour, as on every other chart.
     for annotation, company in zip(figure.layout.annotations[1:], rows_of, strict=False):
         annotation.font = {"color": palette.get(company, OTHER_COLOR)}
-    figure.update_layout(**_LAYOUT, barmode="relative", legend_traceorder="normal")
+    figure.update_layout(**_layout(fmt), barmode="relative", legend_traceorder="normal")
     figure.update_layout(margin={"t": 50}, height=max(360, 150 * len(rows_of) + 80))
     return figure
 
@@ -409,8 +448,13 @@ def topics_figure(
     t: Translate = _english,
     *,
     colors: dict[str, str] | None = None,
+    fmt: Formatting = _ENGLISH,
 ) -> go.Figure:
     """Articles per topic for each company, grouped bars, a company per colour."""
+    # plotly express is imported by the pages that draw with it (Topics, Outlets), not by
+    # the first page: its import is a noticeable part of a cold start.
+    import plotly.express as px
+
     figure = px.bar(
         counts.assign(
             topic=counts["topic"].map(label),
@@ -428,7 +472,7 @@ def topics_figure(
         labels={"articles": t("Articles"), "topic": "", "company": t("Company")},
     )
     figure.update_xaxes(**_count_axis(_largest(counts["articles"])))
-    figure.update_layout(**_LAYOUT)
+    figure.update_layout(**_layout(fmt))
     return figure
 
 
@@ -437,11 +481,16 @@ def themes_over_time_figure(
     labels: dict[pd.Timestamp, str],
     t: Translate = _english,
     unit: str = "month",
+    fmt: Formatting = _ENGLISH,
 ) -> go.Figure:
     """Articles per period of ``unit`` and theme, one panel per company: stacked bars whose
     periods are named by ``labels`` (the interface language's month names, from Babel)."""
     shown = over_time.assign(label=over_time["period"].map(labels), drill=_drills(over_time, unit))
     order = [labels[p] for p in sorted(labels)]
+    # plotly express is imported by the pages that draw with it (Topics, Outlets), not by
+    # the first page: its import is a noticeable part of a cold start.
+    import plotly.express as px
+
     figure = px.bar(
         shown,
         x="label",
@@ -452,7 +501,7 @@ def themes_over_time_figure(
         category_orders={"label": order},
         labels={"articles": t("Articles"), "label": "", "topic": t("Topic"), "company": ""},
     )
-    figure.update_layout(**_LAYOUT)
+    figure.update_layout(**_layout(fmt))
     return figure
 
 
@@ -463,9 +512,14 @@ def outlets_figure(
     *,
     companies: list[str] | None = None,
     colors: dict[str, str] | None = None,
+    fmt: Formatting = _ENGLISH,
 ) -> go.Figure:
     """Articles per outlet (or author) for each company, horizontal bars, a company per
     colour (in config order)."""
+    # plotly express is imported by the pages that draw with it (Topics, Outlets), not by
+    # the first page: its import is a noticeable part of a cold start.
+    import plotly.express as px
+
     figure = px.bar(
         outlets.assign(
             **{column: outlets[column].map(label)},
@@ -485,6 +539,6 @@ def outlets_figure(
         labels={"articles": t("Articles"), column: "", "company": t("Company")},
     )
     figure.update_xaxes(**_count_axis(_largest(outlets["articles"])))
-    figure.update_layout(**_LAYOUT)
+    figure.update_layout(**_layout(fmt))
     figure.update_yaxes(categoryorder="total ascending")
     return figure

@@ -62,11 +62,21 @@ def load_export_count(url: str, filters: Filters, level: str) -> int:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def load_export_preview(
-    url: str, filters: Filters, level: str, config_sha256: str, rows: int = 200
+    url: str,
+    filters: Filters,
+    level: str,
+    config_sha256: str,
+    rows: int = 200,
+    locale: str = "en",
 ) -> pd.DataFrame:
-    """The first rows of the Export page's CSV, as the file has them."""
-    head = list(export.export_rows(_store(url), filters, get_config(), level, limit=rows))
-    return pd.DataFrame.from_records(head, columns=export.COLUMNS[level])
+    """The first rows of the Export page's CSV, as the file has them (in its spreadsheet
+    mode: French headers, values and decimal commas with "fr")."""
+    columns = export.COLUMNS[level]
+    head = export.export_rows(_store(url), filters, get_config(), level, limit=rows)
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in export.spreadsheet_rows(columns, head, locale)],
+        columns=export.spreadsheet_columns(columns, locale),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,20 +91,28 @@ class ExportFile:
 # buttons: the CSV of a 30-day view of 10 million mentions is about 100 MB.
 @st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=1)
 def build_export_file(
-    url: str, filters: Filters, level: str, delimiter: str, config_sha256: str
+    url: str,
+    filters: Filters,
+    level: str,
+    delimiter: str,
+    config_sha256: str,
+    locale: str = "en",
 ) -> ExportFile:
-    """The Export page's CSV and manifest, streamed from the database."""
+    """The Export page's CSV (in its spreadsheet mode) and manifest, streamed from the
+    database."""
     store, config = _store(url), get_config()
     sink = io.BytesIO()
+    columns = export.COLUMNS[level]
     written = export.write_csv(
-        export.COLUMNS[level],
-        export.export_rows(store, filters, config, level),
+        export.spreadsheet_columns(columns, locale),
+        export.spreadsheet_rows(columns, export.export_rows(store, filters, config, level), locale),
         sink,
         delimiter=delimiter,
     )
     manifest = export.build_manifest(
         store=store, filters=filters, config=config, level=level, written=written
     )
+    manifest["spreadsheet_locale"] = locale
     text = json.dumps(manifest, ensure_ascii=False, indent=2)
     return ExportFile(sink.getvalue(), text.encode("utf-8"))
 

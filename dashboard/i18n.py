@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from presswatch.formatting import french_typography
+
 # English text -> French. Text not listed shows in English (never a blank label).
 FRENCH: dict[str, str] = {
     "Sign-in is on (dashboard.auth.mode: oidc) but .streamlit/secrets.toml has no [auth] "
@@ -352,11 +356,52 @@ FRENCH: dict[str, str] = {
     "{change} pts positive vs previous period": (
         "{change} pts de positifs par rapport à la période précédente"
     ),
+    # Session 14: locale (times name their zone).
+    "Prepared at {time}, with these filters.": "Préparé à {time}, avec ces filtres.",
+    "disabled": "désactivée",
+    "failing": "en échec",
+    "Last success ({zone})": "Dernier succès ({zone})",
+    "Last attempt ({zone})": "Dernière tentative ({zone})",
+    "Next due ({zone})": "Prochaine collecte ({zone})",
+    "From ({zone})": "Du ({zone})",
+    "To ({zone}; empty: still failing)": "Au ({zone} ; vide : échoue encore)",
+    "(unknown)": "(inconnu)",
+    "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); in the French format "
+    "a French spreadsheet reads its numbers and dates as figures. The manifest records the "
+    "filters, the config's hash, the sources and their coverage gaps, the row count and "
+    "the CSV's SHA-256.": (
+        "Le CSV s'ouvre correctement dans Excel et LibreOffice (UTF-8 avec BOM) ; au format "
+        "français, un tableur français lit ses nombres et ses dates comme des chiffres. Le "
+        "manifeste consigne les filtres, l'empreinte de la configuration, les sources et "
+        "leurs trous de collecte, le nombre de lignes et le SHA-256 du CSV."
+    ),
+    "article and company": "article et entreprise",
+    "mention": "mention",
+    "story and company": "sujet et entreprise",
+    "day and company": "jour et entreprise",
+    "Spreadsheet format": "Format du tableur",
+    "French (';', decimal commas)": "Français (« ; », virgules décimales)",
+    "English (',', decimal points)": "Anglais (« , », points décimaux)",
+    "Period: {start} to {end}": "Période : du {start} au {end}",
+    "Companies: {names}": "Entreprises : {names}",
+    "Outlets: {names}": "Médias : {names}",
+    "Languages: {names}": "Langues : {names}",
+    "Tones: {names}": "Tonalités : {names}",
+    "Topics: {names}": "Thèmes : {names}",
+    "none (every article)": "aucun (tous les articles)",
 }
 
 
 def translate(text: str, language: str, /, **values: object) -> str:
     """The text in the interface language (English when no translation is known), its
     {placeholders} filled with ``values`` (so that French can order them its own way)."""
-    chosen = FRENCH.get(text, text) if language == "fr" else text
+    # French typography (a narrow no-break space before ; : ! ?) goes on the sentence
+    # before its values are filled: a value (a title, a URL) is never retouched.
+    chosen = _french(text) if language == "fr" else text
     return chosen.format(**values) if values else chosen
+
+
+@cache
+def _french(text: str) -> str:
+    """The French of an interface text, with its typography."""
+    return french_typography(FRENCH.get(text, text))

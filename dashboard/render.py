@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date as babel_date
 
-from presswatch.export import format_date
+from presswatch.formatting import Formatting
 from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text, web_link
 
 __all__ = ["chart_text", "markdown_link", "md", "one_line", "plain", "table"]
@@ -157,12 +156,20 @@ DATE_ORIGINS = {
 }
 
 
-def date_line(published: Any, precision: Any, source: str | None, t: Callable[..., str]) -> str:
-    """The article view's date: its value and where it comes from; a collection time is
-    said to be one ("date unknown, first seen ..."), never shown as the publication date."""
+def date_line(
+    published: Any,
+    precision: Any,
+    source: str | None,
+    t: Callable[..., str],
+    fmt: Formatting | None = None,
+) -> str:
+    """The article view's date, in the interface's language and time zone: its value and
+    where it comes from; a collection time is said to be one ("date unknown, first seen
+    ..."), never shown as the publication date."""
+    fmt = fmt or Formatting()
     if source == "first_seen":
-        return t("Date: unknown, first seen {when}", when=format_date(published, "datetime"))
-    date = format_date(published, precision)
+        return t("Date: unknown, first seen {when}", when=fmt.datetime(published))
+    date = fmt.date(published, precision if isinstance(precision, str) else None)
     if not date:
         return t("Date: {date}", date=t("unknown"))
     origin = DATE_ORIGINS.get(source or "")
@@ -171,27 +178,23 @@ def date_line(published: Any, precision: Any, source: str | None, t: Callable[..
     return t("Date: {date} ({origin})", date=date, origin=t(origin))
 
 
-# How a period of a chart is named, in the interface language (Babel's patterns).
-PERIOD_FORMATS = {"day": "d MMM y", "week": "d MMM y", "month": "LLLL y", "year": "y"}
+def period_name(first_day: Any, unit: str, fmt: Formatting) -> str:
+    """A chart's period as a reader names it ("mars 2024", "12 mars 2024"): the locale's
+    formatting, as the chart's own axis and hover name it."""
+    return fmt.period(first_day, unit)
 
 
-def period_name(first_day: Any, unit: str, language: str) -> str:
-    """A chart's period as a reader names it ("mars 2024", "12 mars 2024"): the one place
-    that formats periods (the locale's formatting replaces it)."""
-    day = pd.Timestamp(first_day).date()
-    return str(babel_date(day, PERIOD_FORMATS.get(unit, "d MMM y"), locale=language))
-
-
-# An article's date on its card, as far as it is known.
-CARD_DATE_FORMATS = {"datetime": "d MMM y", "day": "d MMM y", "month": "LLLL y", "year": "y"}
-
-
-def article_date(published: Any, precision: Any, language: str) -> str:
-    """An article's date as its card shows it ("25 juil. 2024", "juillet 2024"; empty when
-    undated): the one place the cards format a date (the locale's formatting, with the
-    configured time zone, replaces it)."""
-    pattern = CARD_DATE_FORMATS.get(precision) if isinstance(precision, str) else None
-    if pattern is None or published is None or pd.isna(published):
+def article_date(published: Any, precision: Any, fmt: Formatting) -> str:
+    """An article's date as its card shows it ("25 juil. 2024", "juil. 2024"; empty when
+    undated): the day of a dated moment is the day in the configured time zone."""
+    if not isinstance(precision, str) or published is None or pd.isna(published):
         return ""
-    day = pd.Timestamp(published).date()
-    return str(babel_date(day, pattern, locale=language))
+    if precision == "datetime":
+        moment = pd.Timestamp(published)
+        if moment.tzinfo is None:
+            # The store keeps UTC.
+            moment = moment.tz_localize("UTC")
+        return fmt.day(moment.tz_convert(fmt.zone))
+    if precision in ("day", "month", "year"):
+        return fmt.date(published, precision)
+    return ""

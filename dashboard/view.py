@@ -21,6 +21,7 @@ from dashboard.data import (
 from dashboard.i18n import translate
 from dashboard.render import company_colors
 from presswatch.config import Config, interface_language
+from presswatch.formatting import Formatting, machine_timezone
 from presswatch.models import Filters
 from presswatch.overview import Overview
 from presswatch.review import estimate_text, estimates_by_company
@@ -83,6 +84,12 @@ class View:
         return translate(text, self.language, **values)
 
     @cached_property
+    def fmt(self) -> Formatting:
+        """Numbers, dates and times in the interface language and the config's time zone
+        (else the machine's)."""
+        return Formatting(self.language, self.config.timezone or machine_timezone())
+
+    @cached_property
     def overview(self) -> Overview:
         """The overview's figures for the view's filters."""
         tracked = [c.name for c in self.config.tracked]
@@ -99,7 +106,16 @@ class View:
         row = self.precision.get(company)
         if row is None:
             return self.t("not reviewed")
-        return estimate_text(row, self.t("reviewed"))
+        if self.language == "en":
+            return estimate_text(row, self.t("reviewed"))
+        fmt = self.fmt
+        last = row.get("last_review")
+        day = "" if last is None or pd.isna(last) else f", {fmt.day(last)}"
+        return (
+            f"{fmt.number(row['precision'], 2)} ({fmt.number(row['low'], 2)}–"
+            f"{fmt.number(row['high'], 2)}), {fmt.integer(row['reviewed'])} "
+            f"{self.t('reviewed')}{day}"
+        )
 
     @property
     def has_articles(self) -> bool:

@@ -227,11 +227,12 @@ def collect(config_path: Path | None, db: str | None, only: tuple[str, ...]) -> 
 
 def _dashboard_command(port: int, address: str) -> list[str]:
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    # dashboard.serve imports the first page's modules, then runs `streamlit run`: the
+    # first reader of a new server no longer waits for them (a cold start).
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "dashboard.serve",
         str(app),
         "--server.address",
         address,
@@ -493,11 +494,19 @@ def _date_option(value: str | None, name: str) -> date | None:
 @click.option(
     "--delimiter",
     type=click.Choice([",", ";"]),
-    default=",",
-    show_default=True,
-    help="Use ';' for spreadsheets in French locales.",
+    default=None,
+    help="The separator (default: ',', or ';' with --locale fr).",
 )
 @click.option("--no-bom", is_flag=True, help="Leave out the UTF-8 BOM that Excel needs.")
+@click.option(
+    "--locale",
+    "spreadsheet_locale",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="fr: a French spreadsheet's figures (';', decimal commas, dates it reads as "
+    "dates, French headers and values).",
+)
 def export(
     config_path: Path | None,
     db: str | None,
@@ -510,8 +519,9 @@ def export(
     languages: tuple[str, ...],
     tones: tuple[str, ...],
     topics: tuple[str, ...],
-    delimiter: str,
+    delimiter: str | None,
     no_bom: bool,
+    spreadsheet_locale: str,
 ) -> None:
     """Write a CSV for spreadsheets, with a manifest that makes its figures traceable."""
     from presswatch.export import export_to_file
@@ -530,7 +540,14 @@ def export(
     )
     with store:
         manifest, manifest_path = export_to_file(
-            store, filters, config, out, level=level, delimiter=delimiter, bom=not no_bom
+            store,
+            filters,
+            config,
+            out,
+            level=level,
+            delimiter=delimiter,
+            bom=not no_bom,
+            locale=spreadsheet_locale,
         )
     rows = counted(manifest["rows"], "row", "rows")
     click.echo(f"Wrote {rows} to {out} (manifest: {manifest_path})")

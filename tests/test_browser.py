@@ -259,3 +259,48 @@ def test_a_hostile_archive_in_a_real_browser(hostile_dashboard: str, tmp_path: P
     outlets_chart = " ".join(found["outlets"]["svgText"])
     assert "<b>Gras</b><br>Brisé" in outlets_chart and hostile.LINKED in outlets_chart
     assert hosts == {"127.0.0.1"}, hosts  # nothing fetched from evil.test
+
+
+def test_the_french_overview_names_its_axis_months_in_french_in_a_real_browser(
+    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+) -> None:
+    """The axes as the browser draws them: Streamlit's plotly.js has no French locale, so
+    the period labels come from Babel; no English month name is drawn."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None, "CI must install chromium"
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
+        interface_language="fr",
+        timezone="Europe/Paris",
+    )
+    with Store(f"sqlite:///{tmp_path / 'data' / 'test.db'}") as store:
+        collect(config, store)
+    port = free_port()
+    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
+    process = presswatch(
+        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}")
+            page.wait_for_selector(".js-plotly-plot .xtick text", timeout=60_000)
+            ticks = page.locator(".js-plotly-plot").first.locator(".xtick text")
+            labels = ticks.all_text_contents()
+            metrics = page.locator("[data-testid=stMetricValue]").all_text_contents()
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+    french = re.compile(r"(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.)")
+    english = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+    assert labels and any(french.search(label) for label in labels), labels
+    assert not any(english.search(label) for label in labels), labels
+    # The share of voice card: Babel's French percent, a no-break space before the sign.
+    assert any(value.endswith("\u00a0%") for value in metrics), metrics

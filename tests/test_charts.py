@@ -17,6 +17,7 @@ from dashboard.charts import (
 from dashboard.render import COMPANY_COLORS, PALETTE, company_colors, company_mark_colors
 from presswatch import analytics
 from presswatch.drill import Drill
+from presswatch.formatting import Formatting
 from presswatch.overview import PeriodFigures
 
 
@@ -31,23 +32,24 @@ def _timeline(periods: int, freq: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
-    ("periods", "freq", "unit", "dtick"),
+    ("periods", "freq", "unit", "step"),
     [
         # at most 12 labels, a whole number of periods apart: two years of weeks, every 9
-        (105, "W-MON", "week", 9 * 7 * 86_400_000),
-        (6, "W-MON", "week", 7 * 86_400_000),
-        (90, "D", "day", 8 * 86_400_000),
-        (30, "MS", "month", "M3"),
-        (3, "YS", "year", "M12"),
+        (105, "W-MON", "week", 9),
+        (6, "W-MON", "week", 1),
+        (90, "D", "day", 8),
+        (30, "MS", "month", 3),
+        (3, "YS", "year", 1),
     ],
 )
 def test_period_axes_carry_a_few_labels_on_period_starts(
-    periods: int, freq: str, unit: str, dtick: int | str
+    periods: int, freq: str, unit: str, step: int
 ) -> None:
     timeline = _timeline(periods, freq)
     axis = timeline_figure(timeline, ["Mistral AI", "OpenAI"], unit).layout.xaxis
-    assert axis.dtick == dtick
-    assert pd.Timestamp(axis.tick0) == timeline["period"].min()
+    starts = sorted(timeline["period"].unique())
+    assert [pd.Timestamp(v) for v in axis.tickvals] == [pd.Timestamp(p) for p in starts[::step]]
+    assert len(axis.ticktext) == len(axis.tickvals) <= 12
 
 
 def test_the_tone_panel_uses_the_same_ticks() -> None:
@@ -59,7 +61,36 @@ def test_the_tone_panel_uses_the_same_ticks() -> None:
     ).assign(total=1)
     figure = tone_figure(counts, timeline, ["Mistral AI", "OpenAI"], "week")
     # Each company has its row of the right column; the last row carries the period ticks.
-    assert figure.layout.xaxis3.dtick == 9 * 7 * 86_400_000
+    main = timeline_figure(timeline, ["Mistral AI", "OpenAI"], "week").layout.xaxis
+    assert figure.layout.xaxis3.tickvals == main.tickvals
+
+
+def test_french_axes_name_months_in_french_with_decimal_commas() -> None:
+    """Streamlit's plotly.js has only English month names: the axes' labels, the hovers'
+    periods and every percentage come from Babel in the interface language."""
+    french = Formatting("fr", "Europe/Paris")
+    timeline = _timeline(14, "MS")
+    figure = timeline_figure(timeline, ["Mistral AI", "OpenAI"], "month", fmt=french)
+    assert list(figure.layout.xaxis.ticktext[:3]) == ["janv. 2024", "mars 2024", "mai 2024"]
+    assert figure.layout.separators == ",\u202f"
+    assert figure.data[0].customdata[1][1] == "févr. 2024"
+    assert "%{x}" not in figure.data[0].hovertemplate
+    english = timeline_figure(timeline, ["Mistral AI", "OpenAI"], "month").layout.xaxis
+    assert list(english.ticktext[:2]) == ["Jan 2024", "Mar 2024"]
+
+    counts = pd.DataFrame(
+        {
+            "company": ["Mistral AI", "OpenAI"],
+            "articles": [797, 203],
+            "stories": [1, 1],
+            "mentions": [1, 1],
+        }
+    )
+    shares = analytics.share_from_counts(counts)
+    bars = share_of_voice_figure(shares, ["Mistral AI", "OpenAI"], fmt=french)
+    assert bars.data[0].text[0] == "80\u00a0%"
+    assert bars.data[0].customdata[0][1] == "79,7\u00a0%"
+    assert "100\u00a0%" in bars.layout.xaxis.ticktext
 
 
 COMPANIES = ["Mistral AI", "OpenAI", "Google DeepMind"]
@@ -172,10 +203,10 @@ def test_tone_over_time_is_shares_with_their_counts_and_too_few_is_no_share() ->
     negative = next(t for t in figure.data if t.name == "negative" and t.xaxis == "x2")
     # March only: 30% up, 20% down, each with its count of the period's articles.
     assert list(positive.y) == [30.0] and list(negative.y) == [-20.0]
-    # The counts the hover shows, then the group a click lists (presswatch.drill).
-    assert [row[:3] for row in positive.customdata.tolist()] == [[12, 40, 30.0]]
-    assert [row[:3] for row in negative.customdata.tolist()] == [[8, 40, 20.0]]
-    clicked = Drill.from_point({"customdata": positive.customdata.tolist()[0]})
+    # The counts and period the hover shows, then the group a click lists (presswatch.drill).
+    assert [list(row)[:4] for row in positive.customdata] == [[12, 40, "30%", "Mar 2024"]]
+    assert [list(row)[:4] for row in negative.customdata] == [[8, 40, "20%", "Mar 2024"]]
+    clicked = Drill.from_point({"customdata": list(positive.customdata[0])})
     assert clicked is not None and clicked.tones == ("positive",) and clicked.unit == "month"
     hover = positive.hovertemplate.replace("%{customdata[0]:d}", "12").replace(
         "%{customdata[1]:d}", "40"
@@ -184,7 +215,7 @@ def test_tone_over_time_is_shares_with_their_counts_and_too_few_is_no_share() ->
     # April is marked too few at 0, with its count, never plotted as a share.
     few = next(t for t in figure.data if t.name == "Too few articles")
     assert list(pd.to_datetime(few.x)) == [pd.Timestamp("2024-04-01")]
-    assert list(few.y) == [0] and [row[:1] for row in few.customdata.tolist()] == [[1]]
+    assert list(few.y) == [0] and [list(row)[:2] for row in few.customdata] == [[1, "Apr 2024"]]
     assert all(abs(v) < 100 for t in (positive, negative) for v in t.y)
 
 
@@ -213,10 +244,10 @@ def test_the_headline_share_of_voice_counts_articles() -> None:
     assert list(mistral.y) == ["By articles", "By unique stories", "By mentions"]
     assert figure.layout.yaxis.autorange == "reversed"
     assert list(mistral.x) == pytest.approx([25.0, 100 / 3, 88.0])
-    assert [row[0] for row in mistral.customdata] == [
-        "1 of 4 articles",
-        "1 of 3 unique stories",
-        "22 of 25 mentions",
+    assert [list(row)[:2] for row in mistral.customdata] == [
+        ["1 of 4 articles", "25.0%"],
+        ["1 of 3 unique stories", "33.3%"],
+        ["22 of 25 mentions", "88.0%"],
     ]
     # Each bar opens Mistral AI's articles.
     assert {Drill.from_point({"customdata": list(row)}) for row in mistral.customdata} == {

@@ -155,3 +155,13 @@ def test_a_config_written_for_the_pandas_engine_still_loads() -> None:
                 "aggregate_in_database_above": -1,
             }
         )
+
+
+def test_the_time_zone_is_an_iana_name_and_a_wrong_one_says_how_to_fix_it() -> None:
+    companies = [{"name": "Mistral AI", "role": "tracked"}]
+    assert parse_config({"companies": companies, "timezone": "Europe/Paris"}).timezone == (
+        "Europe/Paris"
+    )
+    assert parse_config({"companies": companies}).timezone is None
+    with pytest.raises(ConfigError, match=r"unknown time zone 'Paris'.*Europe/Paris"):
+        parse_config({"companies": companies, "timezone": "Paris"})

@@ -672,6 +672,7 @@ def test_the_article_view_says_where_its_date_comes_from() -> None:
     says whether the feed, the page or the file gave it; in English and French."""
     from dashboard.i18n import translate
     from dashboard.render import date_line
+    from presswatch.formatting import Formatting
 
     when = datetime(2026, 11, 22, 9, 5, tzinfo=UTC)
 
@@ -681,12 +682,16 @@ def test_the_article_view_says_where_its_date_comes_from() -> None:
     def french(text: str, /, **values: object) -> str:
         return translate(text, "fr", **values)
 
+    paris = Formatting("fr", "Europe/Paris")
     collected = date_line(when, "datetime", "first_seen", english)
-    assert collected == "Date: unknown, first seen 2026-11-22T09:05:00Z"
-    assert date_line(when, "datetime", "first_seen", french).startswith("Date : inconnue, vu ")
-    assert date_line(when, "day", "feed", english) == "Date: 2026-11-22 (from the feed)"
-    assert date_line(when, "day", "page", french) == (
-        "Date : 2026-11-22 (tirée des métadonnées de la page)"
+    assert collected == "Date: unknown, first seen Nov 22, 2026, 9:05:00\u202fAM (UTC)"
+    # In French and the configured zone, the zone named: never an ISO timestamp.
+    assert date_line(when, "datetime", "first_seen", french, paris) == (
+        "Date\u202f: inconnue, vu pour la première fois le 22 nov. 2026, 10:05:00 (Europe/Paris)"
+    )
+    assert date_line(when, "day", "feed", english) == "Date: Nov 22, 2026 (from the feed)"
+    assert date_line(when, "day", "page", french, paris) == (
+        "Date\u202f: 22 nov. 2026 (tirée des métadonnées de la page)"
     )
     assert date_line(None, None, None, english) == "Date: unknown"
 
@@ -710,11 +715,14 @@ def test_a_collection_time_shows_as_first_seen_in_the_coverage_page(
         store.save_articles([analyse(undated, Matcher(config.companies))])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
+    monkeypatch.setenv("TZ", "UTC")
     app = open_app()
     app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
-    assert list(app.dataframe[0].value["date"]) == ["first seen 2024-06-03"]
-    assert any("Date: unknown, first seen 2024-06-03T07:45:00Z" in t.value for t in app.text)
+    assert list(app.dataframe[0].value["date"]) == ["first seen Jun 3, 2024"]
+    # A moment names its time zone (no timezone in this config: the machine's, TZ here).
+    shown = "Date: unknown, first seen Jun 3, 2024, 7:45:00\u202fAM (UTC)"
+    assert any(shown in t.value for t in app.text)
 
 
 def test_a_hostile_archive_is_shown_as_text_on_every_page(
@@ -870,11 +878,14 @@ def test_the_overview_draws_empty_months_at_zero_and_heads_with_articles(
     assert share.loc["Mistral AI", "mentions"] >= 20
     metric = next(m for m in app.metric if m.label == "Share of voice (articles) of Mistral AI")
     assert metric.value == "17%"
-    assert share.loc["Mistral AI", "share_mentions"] > 80
-    assert f"by mentions: {share.loc['Mistral AI', 'share_mentions']:.0f}%" in metric.help
+    # The table's shares as the interface writes them (Babel: "88.0%", "88,0 %" in French).
+    by_mentions = float(share.loc["Mistral AI", "share_mentions"].removesuffix("%"))
+    assert by_mentions > 80
+    exact = 100 * share.loc["Mistral AI", "mentions"] / share["mentions"].sum()
+    assert f"by mentions: {exact:.0f}%" in metric.help
     measures = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
     assert measures["Mistral AI"]["y"][0] == "By articles"
-    assert measures["Mistral AI"]["customdata"][0][0] == "1 of 6 articles"
+    assert measures["Mistral AI"]["customdata"][0][:2] == ["1 of 6 articles", "16.7%"]
 
 
 def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
@@ -1008,3 +1019,89 @@ def test_the_cards_come_a_page_at_a_time(
     third = _cards(app, "coverage")
     assert len(third) == listed - 40 > 0 and not set(first) & set(third)
     assert any(c.value == f"Articles 41 to {listed} of {listed}" for c in app.caption)
+
+
+# English that a French page must not show: words of the interface, English month names
+# before a year, a decimal point in a percentage, an ISO timestamp.
+ENGLISH_ON_A_FRENCH_PAGE = [
+    # ("positive" is French too.)
+    re.compile(r"\b(unknown|Unknown|negative|neutral|failing|disabled|Prepared|Share of)\b"),
+    re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"),
+    re.compile(r"\d\.\d+ ?%"),
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
+    re.compile(r"(?<!\()UTC"),
+]
+# What a chart shows a reader: labels, texts, hovers, titles (not its coordinates, trace
+# types or legend groups).
+SHOWN_CHART_KEYS = {"text", "ticktext", "hovertemplate", "name", "customdata", "title"}
+
+
+def _shown_in_chart(node: Any, shown: bool = False) -> list[str]:
+    if isinstance(node, str):
+        return [node] if shown else []
+    if isinstance(node, dict):
+        return [
+            s for k, v in node.items() for s in _shown_in_chart(v, shown or k in SHOWN_CHART_KEYS)
+        ]
+    if isinstance(node, list):
+        return [s for item in node for s in _shown_in_chart(item, shown)]
+    return []
+
+
+FRENCH_MONTHS = re.compile(
+    r"\b(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}\b"
+)
+
+
+def test_the_french_pages_show_no_english_and_name_months_in_french(
+    write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every text a French page shows (widgets, tables' text, charts' labels and hovers)
+    is French: Babel's month names and decimal commas, times in the configured zone."""
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
+        topics={"funding": ["levée de fonds", "lever des fonds"]},
+        interface_language="fr",
+        timezone="Europe/Paris",
+    )
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        collect(config, store)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    months: set[str] = set()
+    for page in ["overview", "coverage", "topics", "outlets", "sources", "export"]:
+        if page != "overview":
+            app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, (page, app.exception)
+        if page == "export":
+            # The French spreadsheet mode by default, the filters in words, not JSON.
+            assert app.selectbox(key="export_locale").value == "fr"
+            assert any("filtres\u202f: aucun (tous les articles)" in t.value for t in app.text)
+            assert "score_tonalité" in app.dataframe[0].value.columns
+            app.button(key="export_prepare").click().run()
+            _, served, _ = app.session_state["export_file"]
+            assert served.data.decode("utf-8-sig").startswith("date;précision_date;")
+        shown = [
+            *(e.value for kind in MARKDOWN_ELEMENTS for e in getattr(app, kind)),
+            *(m.label for m in app.metric),
+            *(str(m.value) for m in app.metric),
+            *(t.value for t in app.text),
+            *(
+                str(cell)
+                for d in app.dataframe
+                for column in d.value.columns
+                if d.value[column].dtype == object
+                for cell in d.value[column]
+            ),
+        ]
+        for chart in app.get("plotly_chart"):
+            strings = _shown_in_chart(json.loads(chart.proto.spec))
+            shown += strings
+            months |= {m.group(0) for s in strings for m in FRENCH_MONTHS.finditer(s)}
+        for text in shown:
+            for english in ENGLISH_ON_A_FRENCH_PAGE:
+                assert not english.search(text), (page, english.pattern, text)
+    # The seeds are dated: the timelines' axes name their months in French.
+    assert months, "no French month name on any chart"

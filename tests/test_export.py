@@ -227,3 +227,67 @@ def test_the_manifest_carries_each_companys_precision_and_wrong_mentions_leave_t
         "last_review": "2026-11-24T09:00:00+00:00",
     }
     assert precision["OpenAI"]["precision"] is None and precision["OpenAI"]["reviewed"] == 0
+
+
+def test_the_french_spreadsheet_mode_writes_figures_a_french_spreadsheet_reads(
+    tmp_path, write_config, seeds_dir
+) -> None:  # type: ignore[no-untyped-def]
+    """--locale fr: ';', French headers and words, decimal commas, moments without the ISO
+    'T' and 'Z' (a French LibreOffice reads them as dates), formulas still neutralized."""
+    config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
+    runner = CliRunner()
+    args = ["--config", str(config.path)]
+    runner.invoke(main, ["collect", *args])
+    english, french = tmp_path / "en.csv", tmp_path / "fr.csv"
+    runner.invoke(main, ["export", *args, "--out", str(english)])
+    result = runner.invoke(main, ["export", *args, "--out", str(french), "--locale", "fr"])
+    assert result.exit_code == 0, result.output
+    before = list(csv_module.DictReader(english.open(encoding="utf-8-sig")))
+    after = list(csv_module.DictReader(french.open(encoding="utf-8-sig"), delimiter=";"))
+    assert len(after) == len(before) > 0
+    assert list(after[0])[:6] == [
+        "date",
+        "précision_date",
+        "origine_date",
+        "vu_le_utc",
+        "média",
+        "titre",
+    ]
+    for old, new in zip(before, after, strict=True):
+        if old["tone_score"]:
+            assert new["score_tonalité"] == old["tone_score"].replace(".", ",")
+            assert "." not in new["score_tonalité"]
+        assert new["vu_le_utc"] == old["first_seen"].replace("T", " ").removesuffix("Z")
+        assert new["rôle"] == {"tracked": "suivie", "competitor": "concurrent"}[old["role"]]
+        assert (
+            new["tonalité"]
+            == {
+                "": "",
+                "positive": "positive",
+                "neutral": "neutre",
+                "negative": "négative",
+            }[old["tone"]]
+        )
+    assert any("," in row["score_tonalité"] for row in after)
+    manifest = json.loads((tmp_path / "fr.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["spreadsheet_locale"] == "fr"
+
+
+def test_french_cells_keep_formula_neutralization_and_words() -> None:
+    from presswatch.export import spreadsheet_columns, spreadsheet_rows
+
+    columns = ["title", "tone_score", "first_seen", "spokesperson", "net_tone", "mention_count"]
+    rows = [("=1+1", 0.361, "2024-03-05T14:00:00Z", "yes", -0.25, 3)]
+    written = list(spreadsheet_rows(columns, rows, "fr"))
+    assert written == [("=1+1", "0,361", "2024-03-05 14:00:00", "oui", "-0,25", 3)]
+    sink = io.BytesIO()
+    write_csv(spreadsheet_columns(columns, "fr"), written, sink, delimiter=";")
+    text = sink.getvalue().decode("utf-8-sig")
+    # The formula is neutralized, the negative number the export wrote is not (it would
+    # become text); the same text from the data is.
+    assert text.splitlines()[1] == "'=1+1;0,361;2024-03-05 14:00:00;oui;-0,25;3"
+    sink = io.BytesIO()
+    write_csv(["a"], [("-0,25",)], sink, delimiter=";")
+    assert sink.getvalue().decode("utf-8-sig").splitlines()[1] == "'-0,25"
+    with pytest.raises(ValueError, match="unknown spreadsheet locale 'de': use one of en, fr"):
+        list(spreadsheet_rows(columns, rows, "de"))

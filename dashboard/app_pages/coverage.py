@@ -35,7 +35,6 @@ from dashboard.render import (
     table,
 )
 from dashboard.view import View
-from presswatch.export import format_date
 from presswatch.models import MentionKey
 from presswatch.review import clean_text, sampled_excerpt, sampled_key
 from presswatch.search import SearchError, hits, parse_search
@@ -158,9 +157,9 @@ if listing.empty:
 collection_dated = load_collection_dated(view.database, tuple(listing["id"]))
 listing = listing.assign(
     date=[
-        view.t("first seen {date}", date=format_date(p, "day"))
+        view.t("first seen {date}", date=view.fmt.date(p, "day"))
         if article_id in collection_dated
-        else format_date(p, q) or view.t("(undated)")
+        else view.fmt.date(p, q) or view.t("(undated)")
         for article_id, p, q in zip(
             listing["id"], listing["published"], listing["date_precision"], strict=True
         )
@@ -202,9 +201,9 @@ if total > len(listing):
 # The articles as cards, a page at a time; "Read the full text" opens one below. The
 # table of the same articles is one click away, a row opening its article too.
 card_dates = [
-    view.t("first seen {date}", date=article_date(p, "day", view.language))
+    view.t("first seen {date}", date=article_date(p, "datetime", view.fmt))
     if article_id in collection_dated
-    else article_date(p, q, view.language) or view.t("(undated)")
+    else article_date(p, q, view.fmt) or view.t("(undated)")
     for article_id, p, q in zip(
         listing["id"], listing["published"], listing["date_precision"], strict=True
     )
@@ -332,7 +331,7 @@ shown = [
 unknown = view.t("unknown")
 meta = [
     view.t("Outlet: {outlet}", outlet=article.outlet or unknown),
-    date_line(article.published, article.date_precision, article.date_source, view.t),
+    date_line(article.published, article.date_precision, article.date_source, view.t, view.fmt),
     view.t("Language: {language}", language=article.language or unknown),
 ]
 if article.url:
@@ -352,21 +351,22 @@ if article.tone_label:
         view.t(
             "Overall tone: {label} ({score})",
             label=view.t(article.tone_label),
-            score=f"{article.tone_score:+.2f}",
+            score=view.fmt.signed(article.tone_score),
         )
     )
 if not tones.empty:
     st.dataframe(
         table(
             tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
-                tone=tones["tone"].map(view.t)
+                tone=tones["tone"].map(view.t),
+                tone_score=tones["tone_score"].map(view.fmt.signed),
             )
         ),
         hide_index=True,
         column_config={
             "company": view.t("Company"),
             "tone": view.t("Tone"),
-            "tone_score": st.column_config.NumberColumn(view.t("Score"), format="%+.2f"),
+            "tone_score": st.column_config.TextColumn(view.t("Score")),
             "evidence": st.column_config.TextColumn(view.t("Evidence sentence"), width="large"),
             "corrected_by": view.t("Corrected by"),
         },
@@ -440,7 +440,7 @@ def _review_panel() -> None:
         )
     )
     for number, row in enumerate(sample.to_dict("records")):
-        when = format_date(row["published"], row["date_precision"]) or view.t("(undated)")
+        when = view.fmt.date(row["published"], row["date_precision"]) or view.t("(undated)")
         outlet = clean_text(row["outlet"]) or view.t("(unknown outlet)")
         title = clean_text(row["title"]) or view.t("(untitled)")
         st.text(f"{when} · {outlet} · {title}")

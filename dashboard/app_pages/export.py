@@ -16,7 +16,8 @@ from dashboard.data import (
 from dashboard.render import md, plain, table
 from dashboard.view import View
 from presswatch.errors import PresswatchError
-from presswatch.export import LEVELS
+from presswatch.export import LEVELS, default_delimiter
+from presswatch.models import Filters
 from presswatch.report import period_between
 
 PREVIEW_ROWS = 200
@@ -31,48 +32,87 @@ view: View = st.session_state["view"]
 st.title(view.t("Export"))
 st.caption(
     view.t(
-        "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); choose ';' for French "
-        "spreadsheets. The manifest records the filters, the config's hash, the sources and "
-        "their coverage gaps, the row count and the CSV's SHA-256."
+        "The CSV opens right in Excel and LibreOffice (UTF-8 with BOM); in the French format "
+        "a French spreadsheet reads its numbers and dates as figures. The manifest records the "
+        "filters, the config's hash, the sources and their coverage gaps, the row count and "
+        "the CSV's SHA-256."
     )
 )
 left, right = st.columns(2)
 level = left.selectbox(
     view.t("One row per"),
     LEVELS,
-    format_func=lambda value: {
-        "articles": "article and company",
-        "mentions": "mention",
-        "stories": "story and company",
-        "daily": "day and company",
-    }[value],
+    format_func=lambda value: view.t(
+        {
+            "articles": "article and company",
+            "mentions": "mention",
+            "stories": "story and company",
+            "daily": "day and company",
+        }[value]
+    ),
     key="export_level",
 )
-delimiter = right.selectbox(view.t("Delimiter"), [",", ";"], key="export_delimiter")
+# The interface's own spreadsheet mode first: French (';', decimal commas, dates a
+# French spreadsheet reads as dates, French headers) in French.
+modes = ["fr", "en"] if view.language == "fr" else ["en", "fr"]
+locale = right.selectbox(
+    view.t("Spreadsheet format"),
+    modes,
+    format_func=lambda mode: view.t(
+        "French (';', decimal commas)" if mode == "fr" else "English (',', decimal points)"
+    ),
+    key="export_locale",
+)
+delimiter = default_delimiter(locale)
+
+
+def filters_in_words(filters: Filters) -> str:
+    """The view's filters as a sentence ("Period: 5 Feb 2024 to 4 Mar 2024; Companies: ...")."""
+    parts = []
+    if filters.start or filters.end:
+        parts.append(
+            view.t(
+                "Period: {start} to {end}",
+                start=view.fmt.day(filters.start) if filters.start else "…",
+                end=view.fmt.day(filters.end) if filters.end else "…",
+            )
+        )
+    named = [
+        ("Companies: {names}", filters.companies),
+        ("Outlets: {names}", filters.outlets),
+        ("Languages: {names}", filters.languages),
+        ("Tones: {names}", tuple(view.t(tone) for tone in filters.tones)),
+        ("Topics: {names}", filters.topics),
+    ]
+    parts += [view.t(text, names=", ".join(values)) for text, values in named if values]
+    return "; ".join(parts) if parts else view.t("none (every article)")
+
 
 filters = view.filters
 rows = load_export_count(view.database, filters, level)
 st.text(
     view.t(
         "{rows} rows · filters: {filters}",
-        rows=rows,
-        # The chosen outlets and topics come from the data.
-        filters=plain(json.dumps(filters.as_dict(), ensure_ascii=False)),
+        rows=view.fmt.integer(rows),
+        # The chosen outlets and topics come from the data: plain text.
+        filters=plain(filters_in_words(filters)),
     )
 )
 # The CSV is built when asked for, not at every rerun of the page, and then served as
 # bytes: a download button whose data is a callable (built on the server at the click)
 # was left dead by a quick rerun of the page in about 1 run of 7 of the browser test, the
 # server having dropped the callable the browser still pointed to.
-signature = json.dumps([filters.as_dict(), level, delimiter], sort_keys=True, default=str)
+signature = json.dumps([filters.as_dict(), level, locale], sort_keys=True, default=str)
 if st.button(view.t("Prepare the CSV"), key="export_prepare"):
     with st.spinner(view.t("Building the CSV…")):
-        built = build_export_file(view.database, filters, level, delimiter, view.config.sha256)
+        built = build_export_file(
+            view.database, filters, level, delimiter, view.config.sha256, locale
+        )
     st.session_state["export_file"] = (signature, built, datetime.now(UTC))
 prepared = st.session_state.get("export_file")
 if prepared and prepared[0] == signature:
     _, built, at = prepared
-    st.caption(view.t("Prepared at {time} UTC, with these filters.", time=f"{at:%H:%M:%S}"))
+    st.caption(view.t("Prepared at {time}, with these filters.", time=view.fmt.time(at)))
     # Two calls, not a loop: the labels stay literal, for the translations' check.
     st.download_button(
         view.t("Download the CSV"),
@@ -91,9 +131,11 @@ if prepared and prepared[0] == signature:
         on_click="ignore",
     )
 if rows > PREVIEW_ROWS:
-    st.caption(view.t("The first {count} rows:", count=f"{PREVIEW_ROWS:d}"))
+    st.caption(view.t("The first {count} rows:", count=view.fmt.integer(PREVIEW_ROWS)))
 st.dataframe(
-    table(load_export_preview(view.database, filters, level, view.config.sha256, PREVIEW_ROWS)),
+    table(
+        load_export_preview(view.database, filters, level, view.config.sha256, PREVIEW_ROWS, locale)
+    ),
     hide_index=True,
 )
 

@@ -10,12 +10,16 @@ from dashboard.data import load_outlet_counts, load_prominence
 from dashboard.render import table
 from dashboard.view import View
 from presswatch.drill import Drill
+from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
 st.title(view.t("Outlets"))
 
+# The store's "(unknown)" outlet or author reads in the interface's language.
 outlets = load_outlet_counts(view.database, view.filters, "outlet")
+outlets = outlets.assign(outlet=outlets["outlet"].replace(UNKNOWN_OUTLET, view.t("(unknown)")))
 authors = load_outlet_counts(view.database, view.filters, "author")
+authors = authors.assign(author=authors["author"].replace(UNKNOWN_OUTLET, view.t("(unknown)")))
 prominence = load_prominence(view.database, view.filters)
 if outlets.empty:
     st.info(view.t("No mentions with these filters: widen the period or the filters."))
@@ -23,7 +27,9 @@ if outlets.empty:
 
 st.subheader(view.t("Top outlets"))
 clicked = st.plotly_chart(
-    outlets_figure(outlets, "outlet", view.t, companies=view.companies, colors=view.colors),
+    outlets_figure(
+        outlets, "outlet", view.t, companies=view.companies, colors=view.colors, fmt=view.fmt
+    ),
     key="outlets_chart",
     on_select="rerun",
     selection_mode="points",

@@ -43,18 +43,18 @@ def delta(now: float, before: float | None, unit: str = "") -> str | None:
     """The change against the previous period, as Streamlit shows it under a metric."""
     if before is None:
         return None
-    return f"{now - before:+.0f}{unit} {view.t('vs previous period')}"
+    return f"{view.fmt.signed(now - before, 0)}{unit} {view.t('vs previous period')}"
 
 
 cards = st.columns(5)
 cards[0].metric(
     view.t("Articles"),
-    f"{now.articles:d}",
+    view.fmt.integer(now.articles),
     delta(now.articles, before.articles if before else None),
 )
 cards[1].metric(
     view.t("Mentions"),
-    f"{now.mentions:d}",
+    view.fmt.integer(now.mentions),
     delta(now.mentions, before.mentions if before else None),
     # How far the count can be trusted: the tracked companies' precision, as reviewed.
     help=view.t(
@@ -67,12 +67,12 @@ cards[1].metric(
 own_share = now.share_of(tracked) or 0.0
 cards[2].metric(
     view.t("Share of voice (articles) of {companies}", companies=md(", ".join(tracked))),
-    f"{own_share:.0f}%",
+    view.fmt.percent(own_share),
     delta(own_share, before.share_of(tracked) if before else None, " pts"),
     help=view.t(
         "By articles; by unique stories: {stories}%; by mentions: {mentions}%",
-        stories=f"{now.share_of(tracked, 'stories') or 0.0:.0f}",
-        mentions=f"{now.share_of(tracked, 'mentions') or 0.0:.0f}",
+        stories=view.fmt.integer(now.share_of(tracked, "stories") or 0.0),
+        mentions=view.fmt.integer(now.share_of(tracked, "mentions") or 0.0),
     ),
 )
 positive, negative, toned = now.tone_counts(tracked)
@@ -83,8 +83,8 @@ cards[3].metric(
     view.t("Positive / negative"),
     view.t(
         "{positive}% / {negative}%",
-        positive=f"{tone_shares[0]:.0f}",
-        negative=f"{tone_shares[1]:.0f}",
+        positive=view.fmt.integer(tone_shares[0]),
+        negative=view.fmt.integer(tone_shares[1]),
     )
     if tone_shares is not None
     else view.t("Too few"),
@@ -123,6 +123,7 @@ else:
             gaps=analytics.coverage_gaps(view.source_events),
             titles=figures.titles,
             t=view.t,
+            fmt=view.fmt,
         ),
         key="timeline",
         on_select="rerun",
@@ -155,7 +156,13 @@ if not now.tones.empty:
             counts[label] = 0
     clicked = st.plotly_chart(
         tone_figure(
-            counts, figures.tone_timeline, view.companies, frequency, view.t, colors=view.colors
+            counts,
+            figures.tone_timeline,
+            view.companies,
+            frequency,
+            view.t,
+            colors=view.colors,
+            fmt=view.fmt,
         ),
         key="tone",
         on_select="rerun",
@@ -180,7 +187,7 @@ if not now.tones.empty:
 
 st.subheader(view.t("Share of voice"))
 clicked = st.plotly_chart(
-    share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors),
+    share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors, fmt=view.fmt),
     key="share_of_voice",
     on_select="rerun",
     selection_mode="points",
@@ -194,7 +201,17 @@ st.caption(
     )
 )
 chosen_row = st.dataframe(
-    table(now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]])),
+    # Shares as the interface writes them ("37,5 %"): Streamlit's number formats know
+    # only the browser's locale, not the interface language.
+    table(
+        now.share.assign(
+            precision=[view.precision_label(c) for c in now.share["company"]],
+            **{
+                column: now.share[column].map(lambda v: view.fmt.percent(v, 1))
+                for column in ("share_articles", "share_stories", "share_mentions")
+            },
+        )
+    ),
     hide_index=True,
     column_order=[
         "company",
@@ -213,13 +230,9 @@ chosen_row = st.dataframe(
             view.t("Unique stories"), help=view.t("Republished copies of one story count once")
         ),
         "mentions": view.t("Mentions"),
-        "share_articles": st.column_config.NumberColumn(
-            view.t("Share of voice by articles"), format="%.1f%%"
-        ),
-        "share_stories": st.column_config.NumberColumn(view.t("Share of stories"), format="%.1f%%"),
-        "share_mentions": st.column_config.NumberColumn(
-            view.t("Share of mentions"), format="%.1f%%"
-        ),
+        "share_articles": st.column_config.TextColumn(view.t("Share of voice by articles")),
+        "share_stories": st.column_config.TextColumn(view.t("Share of stories")),
+        "share_mentions": st.column_config.TextColumn(view.t("Share of mentions")),
         "precision": st.column_config.TextColumn(
             view.t("Precision (reviewed)"),
             help=view.t(

@@ -44,21 +44,27 @@ if sources.empty:
     st.info(view.t("No source collected yet: run `presswatch collect` (or `presswatch run`)."))
     st.stop()
 
+healths = [
+    "disabled" if isinstance(d, str) and d else ("failing" if isinstance(e, str) and e else "ok")
+    for d, e in zip(sources["disabled_reason"], sources["error"], strict=True)
+]
+# Shown in the interface's language; times in its time zone, which the columns name.
 states = sources.assign(
     health=[
-        "disabled"
-        if isinstance(d, str) and d
-        else ("failing" if isinstance(e, str) and e else "ok")
-        for d, e in zip(sources["disabled_reason"], sources["error"], strict=True)
-    ],
+        view.t("disabled") if h == "disabled" else view.t("failing") if h == "failing" else "ok"
+        for h in healths
+    ]
 )
-failing = int((states["health"] != "ok").sum())
+failing = sum(h != "ok" for h in healths)
+zone = view.fmt.timezone
+when = "DD/MM/YYYY HH:mm" if view.language == "fr" else "YYYY-MM-DD HH:mm"
 left, right = st.columns(2)
 left.metric(view.t("Sources"), len(states))
-right.metric(view.t("Failing or disabled"), f"{failing:d}")
-# Failing sources first (the longest failing on top), then disabled ones, then the rest.
+right.metric(view.t("Failing or disabled"), view.fmt.integer(failing))
+# Failing sources first (the longest failing on top), then disabled ones, then the rest
+# (ranked by the state itself: the shown health is translated).
 states = states.assign(
-    rank=states["health"].map(HEALTH_ORDER),
+    rank=[HEALTH_ORDER[h] for h in healths],
     failures=states["consecutive_failures"].fillna(0),
     order=states["name"].astype(str).str.casefold(),
 ).sort_values(["rank", "failures", "order"], ascending=[True, False, True], kind="stable")
@@ -69,7 +75,13 @@ found = st.text_input(
 )
 shown = states[matches(states, found)] if found.strip() else states
 if found.strip():
-    st.caption(view.t("Sources found: {count} of {total}", count=len(shown), total=len(states)))
+    st.caption(
+        view.t(
+            "Sources found: {count} of {total}",
+            count=view.fmt.integer(len(shown)),
+            total=view.fmt.integer(len(states)),
+        )
+    )
 st.dataframe(
     table(
         empty_cells(
@@ -98,12 +110,14 @@ st.dataframe(
         "kind": view.t("Kind"),
         "health": view.t("Health"),
         "last_success": st.column_config.DatetimeColumn(
-            view.t("Last success"), format="YYYY-MM-DD HH:mm"
+            view.t("Last success ({zone})", zone=zone), format=when, timezone=zone
         ),
         "last_attempt": st.column_config.DatetimeColumn(
-            view.t("Last attempt"), format="YYYY-MM-DD HH:mm"
+            view.t("Last attempt ({zone})", zone=zone), format=when, timezone=zone
         ),
-        "next_due": st.column_config.DatetimeColumn(view.t("Next due"), format="YYYY-MM-DD HH:mm"),
+        "next_due": st.column_config.DatetimeColumn(
+            view.t("Next due ({zone})", zone=zone), format=when, timezone=zone
+        ),
         "consecutive_failures": view.t("Failures in a row"),
         "error": st.column_config.TextColumn(view.t("Error"), width="large"),
         "disabled_reason": view.t("Disabled because"),
@@ -130,9 +144,11 @@ else:
         hide_index=True,
         column_config={
             "source": view.t("Source"),
-            "start": st.column_config.DatetimeColumn(view.t("From"), format="YYYY-MM-DD HH:mm"),
+            "start": st.column_config.DatetimeColumn(
+                view.t("From ({zone})", zone=zone), format=when, timezone=zone
+            ),
             "end": st.column_config.DatetimeColumn(
-                view.t("To (empty: still failing)"), format="YYYY-MM-DD HH:mm"
+                view.t("To ({zone}; empty: still failing)", zone=zone), format=when, timezone=zone
             ),
             "failures": view.t("Failed collections"),
             "error": st.column_config.TextColumn(view.t("Last error"), width="large"),

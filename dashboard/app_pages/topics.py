@@ -49,7 +49,7 @@ if counts.empty:
 else:
     st.subheader(view.t("Topics per company"))
     clicked = st.plotly_chart(
-        topics_figure(counts, view.companies, view.t, colors=view.colors),
+        topics_figure(counts, view.companies, view.t, colors=view.colors, fmt=view.fmt),
         key="topics",
         on_select="rerun",
         selection_mode="points",
@@ -71,7 +71,7 @@ else:
             for p in starts
         }
         clicked = st.plotly_chart(
-            themes_over_time_figure(over_time, labels, view.t, frequency),
+            themes_over_time_figure(over_time, labels, view.t, frequency, view.fmt),
             key="themes_over_time",
             on_select="rerun",
             selection_mode="points",

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from simplemma.strategies.dictionaries import DefaultDictionaryFactory
-from simplemma.strategies.dictionaries.dictionary_factory import DictionaryFactory
+if TYPE_CHECKING:
+    from simplemma.strategies.dictionaries.dictionary_factory import DictionaryFactory
 
 # The languages whose words a French and English press archive meets most, including
 # in quotes, names and the foreign-language items of aggregated feeds.
@@ -25,7 +26,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 @lru_cache(maxsize=1)
 def _factory() -> DictionaryFactory:
-    # One factory keeps each language's dictionary once loaded (it caches them itself).
+    # Imported here: the dashboard's first page imports this module (through analytics)
+    # and never asks it a word. One factory keeps each language's dictionary once loaded.
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
     return DefaultDictionaryFactory(cache_max_size=len(COMMON_WORD_LANGUAGES))
 
 
