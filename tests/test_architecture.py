@@ -31,6 +31,7 @@ PACKAGES = ("presswatch", "collectors", "dashboard")
 # and optional ones (an extra) that may not be installed.
 LAZY_THIRD_PARTY = {
     "dateparser": "heavy: its language data loads in seconds, only free-text dates need it",
+    "faker": "its first-name lists: the emerging terms only, not the first page",
     "fcntl": "POSIX only: the collector lock on SQLite",
     "htmldate": "imported by trafilatura anyway: pages and HTML clippings only",
     "lingua": "heavy: the language models load only when an article needs a language",
@@ -41,6 +42,7 @@ LAZY_THIRD_PARTY = {
     "kaleido": "plotly's static export: only when a report's charts are drawn",
     "pypdf": "PDF clippings only",
     "simplemma": "its dictionaries' code: names and emerging terms only, not the first page",
+    "scipy": "heavy: its optimizer fine-tunes the tone model (train-tone) only",
     "sklearn": "heavy: the emerging terms and the tone model",
     "stopwordsiso": "the stop word lists of many languages, read by the emerging terms only",
     "trafilatura": "heavy: pages and HTML clippings only",
