@@ -13,17 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
-from dashboard.render import COMPANY_COLORS, markdown_link, marked_sentence, md
+from dashboard.render import (
+    COMPANY_COLORS,
+    article_date,
+    markdown_link,
+    marked_sentence,
+    md,
+    period_name,
+)
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
 from presswatch.collect import collect
 from presswatch.config import Config, interface_language
+from presswatch.drill import Drill
 from presswatch.export import COLUMNS, export_rows, write_csv
+from presswatch.formatting import Formatting
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests import hostile, oracle
@@ -945,7 +955,7 @@ def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
     assert len(_cards(app, "timeline_articles")) == 3
     titles = [m.value for m in app.markdown if "Une annonce" in m.value]
     assert sorted(t[: t.index("]") + 1] for t in titles) == [f"[Une annonce {n}]" for n in range(3)]
-    assert any(c.value.startswith("3 articles: OpenAI · September 2015") for c in app.caption)
+    assert any(c.value.startswith("3 articles: OpenAI · Sep 2015") for c in app.caption)
     # A card's button opens the article's full text, its mentions marked.
     app.button(key=f"timeline_articles_read_{_cards(app, 'timeline_articles')[0]}").click().run()
     assert not app.exception, app.exception
@@ -978,6 +988,22 @@ def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
         assert markdown_link("Titre", hostile_url) == "Titre"
     marked = marked_sentence("Selon **Mistral AI**, :red[oui].", [(8, 18)], "blue")
     assert marked == (md("Selon **") + "**:blue-background[Mistral AI]**" + md("**, :red[oui]."))
+
+
+def test_cards_and_drilled_periods_are_written_in_the_readers_locale_and_zone() -> None:
+    """A card's date and a drilled period's name come from Formatting: the interface
+    language's names, and a dated moment's day in the configured time zone."""
+    paris = Formatting("fr", "Europe/Paris")
+    # 22:30 UTC on 25 July is already 26 July in Paris.
+    assert article_date(pd.Timestamp("2024-07-25 22:30"), "datetime", paris) == "26 juil. 2024"
+    assert article_date(pd.Timestamp("2024-07-25 22:30"), "datetime", Formatting()) == (
+        "Jul 25, 2024"
+    )
+    assert article_date(pd.Timestamp("2024-02-01"), "month", paris) == "févr. 2024"
+    assert article_date(pd.Timestamp("2024-02-01"), "year", paris) == "2024"
+    assert article_date(None, "day", paris) == ""
+    assert period_name(pd.Timestamp("2024-02-01"), "month", paris) == "févr. 2024"
+    assert period_name(pd.Timestamp("2024-02-05"), "week", Formatting()) == "Feb 5, 2024"
 
 
 def test_a_clicked_theme_lists_the_articles_it_counts(seeded: tuple[Config, str]) -> None:
@@ -1038,7 +1064,10 @@ SHOWN_CHART_KEYS = {"text", "ticktext", "hovertemplate", "name", "customdata", "
 
 def _shown_in_chart(node: Any, shown: bool = False) -> list[str]:
     if isinstance(node, str):
-        return [node] if shown else []
+        # A point's drill (the last customdata value, JSON) is what a click lists, never
+        # shown: no hover template reads it.
+        is_drill = node.startswith("{") and Drill.from_key(node) is not None
+        return [node] if shown and not is_drill else []
     if isinstance(node, dict):
         return [
             s for k, v in node.items() for s in _shown_in_chart(v, shown or k in SHOWN_CHART_KEYS)
