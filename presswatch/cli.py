@@ -669,6 +669,10 @@ def reanalyze(config_path: Path | None, db: str | None) -> None:
             )
         finally:
             if bar is not None:
+                # tqdm skips a redraw within 0.1 s of the last: the first article, which
+                # loads the models, is slow and the rest fast, so the final count would
+                # never show.
+                bar.refresh()
                 bar.close()
     click.echo(f"Reanalyzed {counted(total, 'article', 'articles')}.")
     if not changes:
