@@ -146,9 +146,9 @@ def article_cards(
     st.caption(
         view.t(
             "Articles {first} to {last} of {count}",
-            first=int(first + 1),
-            last=int(first + len(shown)),
-            count=len(listing),
+            first=view.fmt.integer(first + 1),
+            last=view.fmt.integer(first + len(shown)),
+            count=view.fmt.integer(len(listing)),
         )
     )
     details = load_card_details(view.database, tuple(shown["id"]))
@@ -221,8 +221,8 @@ def drill_panel(view: View, drill: Drill, key: str) -> None:
             view.t(
                 "The newest {shown} of {total} articles: narrow the period or the filters to "
                 "list the others.",
-                shown=f"{len(listing):,}",
-                total=f"{total:,}",
+                shown=view.fmt.integer(len(listing)),
+                total=view.fmt.integer(total),
             )
         )
     article_cards(view, listing, key)

@@ -88,11 +88,11 @@ if undated is not None and undated_total:
     with st.expander(
         view.t(
             "Undated articles ({count}): outside any period, listed here",
-            count=f"{undated_total:d}",
+            count=view.fmt.integer(undated_total),
         )
     ):
         if undated_total > len(undated):
-            st.caption(view.t("The {shown} collected last:", shown=f"{len(undated):,}"))
+            st.caption(view.t("The {shown} collected last:", shown=view.fmt.integer(len(undated))))
         st.dataframe(
             table(
                 undated[["outlet", "title", "source"]].fillna(
@@ -188,14 +188,14 @@ def _choose_row(ids: list[str]) -> None:
 
 
 if search is not None:
-    st.caption(view.t("Articles that match the search: {total}", total=f"{total:,}"))
+    st.caption(view.t("Articles that match the search: {total}", total=view.fmt.integer(total)))
 if total > len(listing):
     st.caption(
         view.t(
             "The newest {shown} of {total} articles: narrow the period or the filters to "
             "list the others.",
-            shown=f"{len(listing):,}",
-            total=f"{total:,}",
+            shown=view.fmt.integer(len(listing)),
+            total=view.fmt.integer(total),
         )
     )
 # The articles as cards, a page at a time; "Read the full text" opens one below. The
@@ -258,7 +258,9 @@ if total > STORIES_WITHOUT_ASKING and not st.toggle(
 else:
     republished, republished_total = load_republished(view.database, view.filters, LISTED, typed)
 if republished is not None and republished_total:
-    with st.expander(view.t("Republished stories ({count})", count=f"{republished_total:d}")):
+    with st.expander(
+        view.t("Republished stories ({count})", count=view.fmt.integer(republished_total))
+    ):
         st.caption(
             view.t("Copies of one story (wire copy, one piece under several URLs) count once.")
         )
