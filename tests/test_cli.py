@@ -196,6 +196,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_dashboard_and_leaves_no_process(
     write_config: Callable[..., Config],
 ) -> None:
@@ -437,6 +438,7 @@ def test_collect_one_source_counts_what_it_collects_in_the_singular(
     assert "0 new articles" in result.output and result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_status_says_when_the_lock_holder_has_exited(
     write_config: Callable[..., Config],
 ) -> None:

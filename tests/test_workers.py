@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from presswatch.config import Config
@@ -19,6 +20,9 @@ from presswatch.store import Store
 from tests import pgserver
 from tests.conftest import FeedServer, Route
 from tests.processes import presswatch, wait_for
+
+# Real worker processes, one killed with SIGKILL; a PostgreSQL server stopped and restarted.
+pytestmark = pytest.mark.slow
 
 FEEDS = 100
 ITEMS_PER_FEED = 3
@@ -126,6 +130,7 @@ def test_three_workers_share_the_feeds_and_survive_one_killed(
     )
 
 
+@pytest.mark.postgresql
 def test_a_worker_rides_out_a_postgresql_restart(
     write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
 ) -> None:
