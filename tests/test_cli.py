@@ -477,6 +477,7 @@ def test_a_look_at_the_lock_does_not_turn_a_collector_away(
             assert lock.read_text(encoding="utf-8").startswith(f"pid {os.getpid()} on")
 
 
+@pytest.mark.slow  # among the longest in-process tests
 def test_reanalyze_and_copy_draw_progress_bars_on_a_terminal(
     write_config: Callable[..., Config],
     seeds_dir: Path,
