@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,7 +27,7 @@ from aiosmtpd.controller import Controller
 from presswatch.config import Config, load_config
 from presswatch.store import Store
 from tests import pgserver
-from tests.processes import free_port
+from tests.processes import find_chromium, find_soffice, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -125,7 +125,8 @@ def seeds_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """A real PostgreSQL server: $PRESSWATCH_TEST_POSTGRES (.ci/run starts one), else our own."""
+    """A real PostgreSQL server: $PRESSWATCH_TEST_POSTGRES, else a throwaway one of our own
+    (one per pytest-xdist worker), stopped when the session ends."""
     given = os.environ.get("PRESSWATCH_TEST_POSTGRES")
     if given:
         yield given
@@ -136,7 +137,12 @@ def postgres_server() -> Iterator[str]:
     try:
         url = pgserver.start(folder)
     except (RuntimeError, subprocess.CalledProcessError) as exc:
-        pytest.fail(f"cannot start a PostgreSQL server for the tests: {exc}")
+        log = folder / "server.log"
+        detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        pytest.fail(
+            f"cannot start a PostgreSQL server for the tests: {exc}\n{detail}\n"
+            f"To run them: {pgserver.INSTALL_HINT}; `pytest -m 'not postgresql'` runs the rest."
+        )
     try:
         yield url
     finally:
@@ -372,6 +378,52 @@ def smtp() -> Iterator[tuple[int, Inbox]]:
     controller.start()
     yield port, inbox
     controller.stop()
+
+
+def pytest_report_header() -> str:
+    """Say in the header which PostgreSQL the tests use (CI checks it is the wheel's)."""
+    if os.environ.get("PRESSWATCH_TEST_POSTGRES"):
+        return "postgresql: the server in PRESSWATCH_TEST_POSTGRES"
+    binaries = pgserver.find_binaries()
+    if binaries is None:
+        return f"postgresql: no server binaries ({pgserver.INSTALL_HINT})"
+    return f"postgresql: {pgserver.server_version(binaries)} from {binaries}"
+
+
+# Tests that need a program which may be missing: marker -> (program, how to find it, the
+# one command that installs it). Without it they are skipped with that command.
+PROGRAMS: dict[str, tuple[str, Callable[[], str | None], str]] = {
+    "browser": ("chromium", find_chromium, "apt-get install chromium"),
+    "spreadsheet": ("LibreOffice", find_soffice, "apt-get install libreoffice-calc-nogui"),
+}
+# Under CI=true a skip of a test with one of these markers is a failure: CI proves them.
+MUST_RUN_IN_CI = ("postgresql", *PROGRAMS)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip a test whose program is missing, naming the command that installs it."""
+    for marker, (program, find, command) in PROGRAMS.items():
+        if item.get_closest_marker(marker) and find() is None:
+            pytest.skip(f"{program} is not installed: `{command}`")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Under CI=true, turn the skip of a test CI must prove into a failure saying why."""
+    report: pytest.TestReport = yield
+    needed = [m for m in MUST_RUN_IN_CI if item.get_closest_marker(m)]
+    if (
+        report.skipped
+        and needed
+        and os.environ.get("CI") == "true"
+        and not hasattr(report, "wasxfail")
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but under CI=true a {'/'.join(needed)} test must run: {reason}"
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

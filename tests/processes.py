@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +25,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def find_chromium() -> str | None:
+    """Chromium on PATH (Debian's real binary behind its wrapper script), else None."""
+    found = shutil.which("chromium")
+    behind_wrapper = Path("/usr/lib/chromium/chromium")
+    if found and os.path.realpath(found) == "/usr/bin/chromium" and behind_wrapper.exists():
+        return str(behind_wrapper)
+    return found
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's soffice on PATH, else None."""
+    return shutil.which("soffice")
 
 
 def free_port() -> int:

@@ -109,6 +109,7 @@ def test_a_failing_webhook_is_retried_then_recorded(
     assert last["state"] == "failed" and "500" in last["last_error"]  # kept, never lost
 
 
+@pytest.mark.slow  # among the longest in-process tests
 def test_spike_and_failing_source_rules(write_config: Callable[..., Config], store: Store) -> None:
     config = write_config(
         alerts={"rules": [{"kind": "spike"}, {"kind": "source_failing", "after": "1h"}]}

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,6 +138,7 @@ def test_shares_sum_to_100_and_days_sum_to_the_total(
     )
 
 
+@pytest.mark.slow  # among the longest in-process tests
 def test_emerging_terms_rise_against_the_period_before() -> None:
     now = pd.Series(
         [

@@ -196,6 +196,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_dashboard_and_leaves_no_process(
     write_config: Callable[..., Config],
 ) -> None:
@@ -438,6 +439,7 @@ def test_collect_one_source_counts_what_it_collects_in_the_singular(
     assert "0 new articles" in result.output and result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_status_says_when_the_lock_holder_has_exited(
     write_config: Callable[..., Config],
 ) -> None:
@@ -476,6 +478,7 @@ def test_a_look_at_the_lock_does_not_turn_a_collector_away(
             assert lock.read_text(encoding="utf-8").startswith(f"pid {os.getpid()} on")
 
 
+@pytest.mark.slow  # among the longest in-process tests
 def test_reanalyze_and_copy_draw_progress_bars_on_a_terminal(
     write_config: Callable[..., Config],
     seeds_dir: Path,

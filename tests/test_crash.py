@@ -12,8 +12,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from presswatch.config import Config
 from presswatch.store import Store
+
+# Each test kills a real collector process with SIGKILL.
+pytestmark = pytest.mark.slow
 
 # Articles neither analysed (no mention: each one names Mistral AI) nor waiting for it.
 LOST = (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -12,14 +10,12 @@ import pandas as pd
 import pytest
 
 from presswatch.export import write_csv
+from tests.processes import find_soffice
 
-SOFFICE = shutil.which("soffice")
-# CI installs LibreOffice (.ci/run): there the test must run, never skip.
-if SOFFICE is None and os.environ.get("CI") != "true":
-    pytest.skip(
-        "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
-        allow_module_level=True,
-    )
+# Without LibreOffice these tests are skipped saying how to install it, and fail under
+# CI=true (tests/conftest.py); each starts LibreOffice: slow.
+pytestmark = [pytest.mark.spreadsheet, pytest.mark.slow]
+SOFFICE = find_soffice()
 
 ROWS = pd.DataFrame(
     {

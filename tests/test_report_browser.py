@@ -4,7 +4,6 @@ pypdf holds the figures and the French text; article text stays text (no script 
 from __future__ import annotations
 
 import io
-import shutil
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,9 @@ from presswatch.report_render import render, sections, to_html, to_pptx
 from presswatch.store import Store
 from tests.test_report import HOSTILE_OUTLET, HOSTILE_TITLE, _seeded
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
-    reason="chromium is not installed (apt-get install chromium)",
-)
+# Skipped without chromium, naming its install, and a failure then under CI=true
+# (tests/conftest.py); slow: each test starts chromium.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _text(pdf: bytes) -> str:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from presswatch.cli import main
@@ -19,6 +20,7 @@ PASSWORD = "pa55w0rd-feed"
 TOKEN = "t0k3n-s3cr3t"
 
 
+@pytest.mark.slow
 def test_a_feeds_credentials_and_token_are_masked_everywhere(
     write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
 ) -> None:

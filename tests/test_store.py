@@ -129,6 +129,7 @@ def test_source_state_is_kept(store: Store) -> None:
     assert moved is not None and moved.etag is None  # a new address forgets old validators
 
 
+@pytest.mark.slow
 def test_processes_opening_a_new_database_at_once_take_turns(db_url: str) -> None:
     url = db_url
     code = f"from presswatch.store import Store; Store({url!r}).close()"

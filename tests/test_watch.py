@@ -38,6 +38,7 @@ def start_watcher(config: Config, **popen: Any) -> subprocess.Popen[str]:
     return presswatch("watch", config.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 
+@pytest.mark.slow
 def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
     write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
 ) -> None:
@@ -79,6 +80,7 @@ def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
     assert stored() == 2
 
 
+@pytest.mark.slow
 def test_a_stalled_source_holds_neither_the_others_articles_nor_the_stop(
     write_config: Callable[..., Config], feed_server: FeedServer, tmp_path: Path
 ) -> None:
@@ -186,6 +188,7 @@ def hostile_feed(keys: list[str]) -> bytes:
     ).encode()
 
 
+@pytest.mark.slow
 def test_the_watcher_alerts_by_webhook_and_email_once_per_event(
     write_config: Callable[..., Config],
     feed_server: FeedServer,
