@@ -39,8 +39,8 @@ PRESS = ROOT.parent / "shared" / "eval" / "press"
 OWN = ROOT / "training" / "tone"
 LANGUAGES = ("fr", "en")
 # The default backend's macro-F1 on the press set when the gate was last raised (issue 23,
-# session 13, 0.565 and 0.527), with a margin: CI fails below them.
-FLOORS = {"fr": 0.53, "en": 0.50}
+# session 14, 0.557 and 0.556), with a margin: CI fails below them.
+FLOORS = {"fr": 0.53, "en": 0.53}
 
 Row = tuple[str, str, Target, str]  # language, company, target, gold label
 
