@@ -46,8 +46,24 @@ def feed(number: int) -> bytes:
     ).encode()
 
 
-def start_worker(config: Config) -> subprocess.Popen[str]:
-    return presswatch("watch", config.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def start_worker(config: Config, name: str) -> subprocess.Popen[str]:
+    """A `presswatch watch` worker writing its output to files beside the config: a pipe
+    nobody reads during the test fills up and blocks a worker in the middle of its work."""
+    folder = config.path.parent
+    with (
+        (folder / f"{name}.out").open("w", encoding="utf-8") as out,
+        (folder / f"{name}.err").open("w", encoding="utf-8") as err,
+    ):
+        return presswatch("watch", config.path, stdout=out, stderr=err)
+
+
+def worker_output(config: Config, name: str) -> tuple[str, str]:
+    """What a worker started by start_worker wrote to its standard output and error."""
+    folder = config.path.parent
+    return (
+        (folder / f"{name}.out").read_text(encoding="utf-8"),
+        (folder / f"{name}.err").read_text(encoding="utf-8"),
+    )
 
 
 def test_three_workers_share_the_feeds_and_survive_one_killed(
@@ -76,7 +92,7 @@ def test_three_workers_share_the_feeds_and_survive_one_killed(
         with Store(postgres_url) as store:
             return sum(1 for s in store.source_states() if s.last_success is not None)
 
-    workers = [start_worker(config) for _ in range(3)]
+    workers = [start_worker(config, f"worker{index}") for index in range(3)]
     try:
         victim = workers[0]
 
@@ -105,7 +121,9 @@ def test_three_workers_share_the_feeds_and_survive_one_killed(
     finally:
         for worker in workers[1:]:
             worker.send_signal(signal.SIGTERM)
-        outputs = [worker.communicate(timeout=120) for worker in workers[1:]]
+        for worker in workers[1:]:
+            worker.wait(timeout=120)
+        outputs = [worker_output(config, f"worker{index}") for index in (1, 2)]
     assert [w.returncode for w in workers[1:]] == [0, 0], outputs
 
     hits = collections.Counter(path for path, _headers in feed_server.requests)
