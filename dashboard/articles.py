@@ -216,13 +216,18 @@ def drill_panel(view: View, drill: Drill, key: str) -> None:
             what=md(describe(view, drill)),
         )
     )
-    if total > len(listing):
+    listing_cut_note(view, len(listing), total)
+    article_cards(view, listing, key)
+
+
+def listing_cut_note(view: View, shown: int, total: int) -> None:
+    """Say so when a list shows only the newest of its articles."""
+    if total > shown:
         st.caption(
             view.t(
                 "The newest {shown} of {total} articles: narrow the period or the filters to "
                 "list the others.",
-                shown=view.fmt.integer(len(listing)),
+                shown=view.fmt.integer(shown),
                 total=view.fmt.integer(total),
             )
         )
-    article_cards(view, listing, key)

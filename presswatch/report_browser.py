@@ -187,9 +187,9 @@ def draw(report: Report, language: str) -> list[Chart]:
             os.environ["BROWSER_PATH"] = previous
 
 
-# Debian's chromium headless, as root, without the background requests to Google and
-# without the printed header and footer (the file's path and date).
-PRINT_ARGS = [
+# Debian's chromium headless, as root, and without the background requests to Google that
+# a closed network refuses (the tests and benchmarks start it with the same flags).
+HEADLESS_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -198,6 +198,10 @@ PRINT_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+]
+# Printing also leaves out extensions and the printed header and footer (path and date).
+PRINT_ARGS = [
+    *HEADLESS_ARGS,
     "--disable-extensions",
     "--no-pdf-header-footer",
     "--print-to-pdf-no-header",

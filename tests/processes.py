@@ -13,18 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# How Debian's chromium runs here: headless, as root, and without the background requests
-# to Google that this machine's closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from presswatch.report_browser import HEADLESS_ARGS
+
+# How Debian's chromium runs here: the flags the report's PDF printing uses.
+CHROMIUM_ARGS = HEADLESS_ARGS
 
 
 def find_chromium() -> str | None:

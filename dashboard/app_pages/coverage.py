@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.articles import article_cards, selected_row
+from dashboard.articles import article_cards, listing_cut_note, selected_row
 from dashboard.data import (
     draw_review_sample,
     load_article,
@@ -189,15 +189,7 @@ def _choose_row(ids: list[str]) -> None:
 
 if search is not None:
     st.caption(view.t("Articles that match the search: {total}", total=view.fmt.integer(total)))
-if total > len(listing):
-    st.caption(
-        view.t(
-            "The newest {shown} of {total} articles: narrow the period or the filters to "
-            "list the others.",
-            shown=view.fmt.integer(len(listing)),
-            total=view.fmt.integer(total),
-        )
-    )
+listing_cut_note(view, len(listing), total)
 # The articles as cards, a page at a time; "Read the full text" opens one below. The
 # table of the same articles is one click away, a row opening its article too.
 card_dates = [
