@@ -523,6 +523,29 @@ LANGUAGE_TEXTS = 2
 FRAGMENT_SHARE = 0.8
 
 
+# How many articles of the archive's other periods emerging terms read as background.
+BACKGROUND_SAMPLE = 1000
+
+
+def background_sample(
+    articles: pd.DataFrame, start: Any, stop: Any, size: int = BACKGROUND_SAMPLE
+) -> pd.DataFrame:
+    """The archive's articles (id, published, outlet) outside [start, stop), at most
+    ``size`` spread evenly over time, with their month (YYYY-MM): emerging terms'
+    background."""
+    columns = ["id", "published", "outlet", "month"]
+    outside = articles[(articles["published"] < start) | (articles["published"] >= stop)]
+    outside = outside.sort_values(["published", "id"]).reset_index(drop=True)
+    if outside.empty:
+        return pd.DataFrame(columns=columns)
+    if len(outside) > size:
+        picks = np.unique(np.linspace(0, len(outside) - 1, size).round().astype(int))
+        outside = outside.iloc[picks].reset_index(drop=True)
+    months = pd.to_datetime(outside["published"], utc=True).dt.strftime("%Y-%m")
+    sampled: pd.DataFrame = outside.assign(month=months)[columns]
+    return sampled
+
+
 @lru_cache(maxsize=1)
 def _iso_stop_words() -> dict[str, frozenset[str]]:
     import stopwordsiso

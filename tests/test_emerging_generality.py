@@ -250,3 +250,25 @@ def test_an_idiom_in_two_articles_is_chance_an_issue_in_several_is_news(
         "elle a connu une forte hausse": "forte hausse",
     }[idiom]
     assert phrase not in terms
+
+
+def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -> None:
+    """At most ``size`` articles, none from the two periods compared, spread from the
+    oldest to the newest, each with its month."""
+    published = pd.date_range("2024-01-01", "2024-12-31", freq="D", tz="UTC")
+    articles = pd.DataFrame(
+        {
+            "id": [f"a{i}" for i in range(len(published))],
+            "published": published,
+            "outlet": ["Gazette"] * len(published),
+        }
+    )
+    start = pd.Timestamp("2024-06-01", tz="UTC")
+    stop = pd.Timestamp("2024-08-01", tz="UTC")
+    sample = analytics.background_sample(articles, start, stop, size=50)
+    assert len(sample) == 50
+    assert not ((sample["published"] >= start) & (sample["published"] < stop)).any()
+    assert sample["month"].iloc[0] == "2024-01" and sample["month"].iloc[-1] == "2024-12"
+    assert sample["month"].nunique() == 10  # every month outside June and July
+    everything = analytics.background_sample(articles, start, stop, size=1000)
+    assert len(everything) == len(articles) - 61
