@@ -38,16 +38,22 @@ def month_articles(
 def background_articles(
     conn: sqlite3.Connection, months: tuple[str, str], *, all_articles: bool = False
 ) -> pd.DataFrame:
-    """The archive's other articles (naming a company, or all): text, outlet and month,
-    what the Topics page reads as ordinary."""
-    where = "1" if all_articles else "a.id IN (SELECT article_id FROM coverage)"
+    """The archive's other articles (naming a company, or all) as the Topics page samples
+    them (analytics.background_sample): text, outlet and month."""
+    where = "a.published IS NOT NULL"
+    if not all_articles:
+        where += " AND a.id IN (SELECT article_id FROM coverage)"
     query = (
-        "SELECT coalesce(a.title, '') || '\n' || a.text AS text, a.outlet,"
-        " strftime('%Y-%m', a.published) AS month FROM articles a"
-        f" WHERE {where} AND a.published IS NOT NULL"
-        " AND strftime('%Y-%m', a.published) NOT IN (?, ?) ORDER BY a.id"
+        "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet,"
+        f" a.published FROM articles a WHERE {where} ORDER BY a.id"
     )
-    return pd.read_sql_query(query, conn, params=months)
+    articles = pd.read_sql_query(query, conn)
+    articles["published"] = pd.to_datetime(articles["published"], utc=True, format="ISO8601")
+    first = pd.Period(min(months), "M").start_time.tz_localize("UTC")
+    stop = (pd.Period(max(months), "M") + 1).start_time.tz_localize("UTC")
+    sample = analytics.background_sample(articles[["id", "published", "outlet"]], first, stop)
+    texts = dict(zip(articles["id"], articles["text"], strict=True))
+    return sample.assign(text=[texts[i] for i in sample["id"]])
 
 
 def previous_month(month: str) -> str:

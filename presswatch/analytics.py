@@ -461,6 +461,7 @@ def emerging_terms(
         or _is_credited(t, people, outlets_cited)
         or _is_first_name_alone(t, now["text"])
         or _is_name_fragment(t, now["text"], skip)
+        or _is_part_of_names(t, now["text"], skip)
         for t in shortlist["term"]
     ]
     frame = shortlist[~np.array(common, dtype=bool)]
@@ -638,6 +639,33 @@ def _period_furniture(matrix_now: Any, outlets_now: pd.Series) -> np.ndarray[Any
     in_now = np.asarray(held.sum(axis=0)).ravel()
     furniture: np.ndarray[Any, Any] = furniture_articles >= 0.5 * np.maximum(in_now, 1)
     return furniture
+
+
+# A common word capitalised, in at least this share of its capitalised occurrences, only
+# beside another capitalised word is part of names ("Loudoun County", "City Hall"), not one.
+PART_OF_NAMES_SHARE = 0.8
+
+
+def _is_part_of_names(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+    """Whether a single dictionary word is written with a capital only inside longer
+    names ("County" of "Fairfax County", "Department" of "Justice Department")."""
+    if " " in term or not is_word(term):
+        return False
+    capital = r"[A-ZÀ-Ý][\w'’-]*"
+    pattern = re.compile(rf"(?:({capital})\s+)?\b((?i:{re.escape(term)}))\b(?:\s+({capital}))?")
+    capitalised = 0
+    inside = 0
+    for text in texts:
+        for line in text.splitlines():
+            if _is_title_case(line):
+                continue
+            for match in pattern.finditer(line):
+                if not match.group(2)[:1].isupper():
+                    continue
+                capitalised += 1
+                beside = [w for w in (match.group(1), match.group(3)) if w]
+                inside += any(w.lower() not in stop for w in beside)
+    return capitalised > 0 and inside >= PART_OF_NAMES_SHARE * capitalised
 
 
 def _is_name_fragment(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:

@@ -272,3 +272,40 @@ def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -
     assert sample["month"].nunique() == 10  # every month outside June and July
     everything = analytics.background_sample(articles, start, stop, size=1000)
     assert len(everything) == len(articles) - 61
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "third", "word"),
+    [
+        (
+            "Volunteers from the area met yesterday at Fairfax County Library to discuss plans "
+            "for the Zorbak Festival.",
+            "The Loudoun County Fair opens this weekend with music, food and the Zorbak Festival.",
+            "Prince County Hospital is open to visitors every weekday morning.",
+            "county",
+        ),
+        (
+            "Le Conseil Départemental du Nord finance cette année encore une partie du Festival Zorbak.",
+            "Le Comité Départemental du Tourisme vante depuis longtemps les concerts du Festival Zorbak.",
+            "Un Service Départemental répond aux questions des habitants chaque matin.",
+            "départemental",
+        ),
+    ],
+)
+def test_a_common_word_capitalised_only_inside_names_is_no_name(
+    first: str, second: str, third: str, word: str
+) -> None:
+    """ "County" in "Fairfax County Library" is capitalised as part of a name: alone, it is
+    a common word; the longer names carry the news."""
+    now = _period(
+        [
+            (4, first, "*"),
+            (4, second, "*"),
+            (2, "Zorbak opens.", "*"),
+            (2, third, "*"),
+            (8, "Rain.", "*"),
+        ]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("zorbak" in t for t in terms)
+    assert word not in terms
