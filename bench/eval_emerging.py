@@ -2,8 +2,9 @@
 
 Reads a collected SQLite archive (bench/RESULTS.md says how the corpus is collected), takes
 each month given against the month before it, the articles that name any company (their
-outlets with them), and prints the top 20 emerging terms with their article counts. The
-terms are printed, never written: they come from publisher text.
+outlets with them; every article with --all-articles), with the archive's other months as
+background (sampled as the Topics page does), and prints the top 20 emerging terms with
+their article counts. The terms are printed, never written: they come from publisher text.
 
     python -m bench.eval_emerging --db /tmp/themes/after.db 2017-06 2017-11 2018-02 ...
 """
