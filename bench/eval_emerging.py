@@ -2,8 +2,9 @@
 
 Reads a collected SQLite archive (bench/RESULTS.md says how the corpus is collected), takes
 each month given against the month before it, the articles that name any company (their
-outlets with them), and prints the top 20 emerging terms with their article counts. The
-terms are printed, never written: they come from publisher text.
+outlets with them; every article with --all-articles), with the archive's other months as
+background (sampled as the Topics page does), and prints the top 20 emerging terms with
+their article counts. The terms are printed, never written: they come from publisher text.
 
     python -m bench.eval_emerging --db /tmp/themes/after.db 2017-06 2017-11 2018-02 ...
 """
@@ -18,16 +19,42 @@ import pandas as pd
 from presswatch import analytics
 
 
-def month_articles(conn: sqlite3.Connection, month: str) -> pd.DataFrame:
-    """The articles naming a company published in a month (YYYY-MM): text, outlet and
-    author."""
+def month_articles(
+    conn: sqlite3.Connection, month: str, *, all_articles: bool = False
+) -> pd.DataFrame:
+    """The articles naming a company (or, with ``all_articles``, every article) published
+    in a month (YYYY-MM): text, outlet and author."""
+    where = (
+        "strftime('%Y-%m', a.published) = ?"
+        if all_articles
+        else "a.id IN (SELECT article_id FROM coverage WHERE strftime('%Y-%m', published) = ?)"
+    )
     query = (
         "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet,"
-        " coalesce(a.author, '') AS author FROM articles a"
-        " WHERE a.id IN (SELECT article_id FROM coverage"
-        " WHERE strftime('%Y-%m', published) = ?) ORDER BY a.id"
+        f" coalesce(a.author, '') AS author FROM articles a WHERE {where} ORDER BY a.id"
     )
     return pd.read_sql_query(query, conn, params=(month,))
+
+
+def background_articles(
+    conn: sqlite3.Connection, months: tuple[str, str], *, all_articles: bool = False
+) -> pd.DataFrame:
+    """The archive's other articles (naming a company, or all) as the Topics page samples
+    them (analytics.background_sample): text, outlet and month."""
+    where = "a.published IS NOT NULL"
+    if not all_articles:
+        where += " AND a.id IN (SELECT article_id FROM coverage)"
+    query = (
+        "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet,"
+        f" a.published FROM articles a WHERE {where} ORDER BY a.id"
+    )
+    articles = pd.read_sql_query(query, conn)
+    articles["published"] = pd.to_datetime(articles["published"], utc=True, format="ISO8601")
+    first = pd.Period(min(months), "M").start_time.tz_localize("UTC")
+    stop = (pd.Period(max(months), "M") + 1).start_time.tz_localize("UTC")
+    sample = analytics.background_sample(articles[["id", "published", "outlet"]], first, stop)
+    texts = dict(zip(articles["id"], articles["text"], strict=True))
+    return sample.assign(text=[texts[i] for i in sample["id"]])
 
 
 def previous_month(month: str) -> str:
@@ -45,11 +72,22 @@ def main() -> None:
         default=None,
         help="the fewest articles a month needs (default: the Topics page's)",
     )
+    parser.add_argument(
+        "--all-articles",
+        action="store_true",
+        help="every article of the month, not only those naming a company",
+    )
+    parser.add_argument(
+        "--no-background",
+        action="store_true",
+        help="leave the archive's other months out (as before session 15)",
+    )
     parser.add_argument("months", nargs="+")
     args = parser.parse_args()
     with sqlite3.connect(args.db) as conn:
         for month in args.months:
-            now, before = month_articles(conn, month), month_articles(conn, previous_month(month))
+            now = month_articles(conn, month, all_articles=args.all_articles)
+            before = month_articles(conn, previous_month(month), all_articles=args.all_articles)
             terms = analytics.emerging_terms(
                 now["text"],
                 before["text"],
@@ -57,6 +95,11 @@ def main() -> None:
                 previous_outlets=before["outlet"],
                 authors=pd.concat([now["author"], before["author"]]),
                 min_articles=args.min_articles,
+                background=None
+                if args.no_background
+                else background_articles(
+                    conn, (month, previous_month(month)), all_articles=args.all_articles
+                ),
             )
             print(
                 f"== {month} ({len(now)} articles) against {previous_month(month)} ({len(before)})"

@@ -22,6 +22,7 @@ from babel.dates import get_day_names, get_month_names
 
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
+from presswatch.analysis.nlp.html import html_to_text
 from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES, is_word
 
 Frequency = Literal["day", "week", "month", "year"]
@@ -341,6 +342,7 @@ def emerging_terms(
     previous_outlets: pd.Series | None = None,
     authors: Iterable[str] = (),
     min_articles: int | None = None,
+    background: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Words and phrases of two or three words that rose most from ``previous`` texts to
     ``current``, counted in articles (not occurrences).
@@ -359,8 +361,14 @@ def emerging_terms(
     is preferred to the words it holds, and terms found in exactly the same articles count
     once; newsroom words (roles, "people familiar", "blog post") are no news. Under
     ``min_articles`` (MIN_PERIOD_ARTICLES) texts in ``current`` there is no term: a
-    handful of texts makes noise, not news. Columns: term, current, previous (articles),
-    z (how surely it rose)."""
+    handful of texts makes noise, not news. The stop words of each language the texts are
+    in (stopwords-iso) are left out too, and so are markup and "key = value" data lines.
+
+    ``background`` (columns text, outlet, month: other articles of the archive) says what
+    is ordinary: a term no more frequent now than BACKGROUND_RISE times its share of the
+    background is common, not emerging; a term an outlet prints in most of its months is
+    that outlet's furniture ("Image Credits") where most of its articles come from there.
+    Columns: term, current, previous (articles), z (how surely it rose)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     columns = ["term", "current", "previous", "z"]
@@ -374,7 +382,11 @@ def emerging_terms(
         name for author in authors for name in _author_names(author)
     }
     outlets_cited = cited_outlets(now["text"])
-    skip = stop_words_all() | outlet_words
+    skip = (
+        stop_words_all()
+        | outlet_words
+        | detected_stop_words(pd.concat([now["text"], before["text"]]))
+    )
     vectorizer = CountVectorizer(
         ngram_range=(1, 3),
         # Words of letters only, three or more: numbers and codes are no terms.
@@ -431,14 +443,25 @@ def emerging_terms(
         # A passage of three words repeated by one outlet only is its own blurb (a
         # sponsor's line, a show's credits), not news.
         keep &= (outlets_now >= 2) | (lengths < 3)
+    keep &= ~_period_furniture(matrix[:split], now["outlet"])
+    if background is not None and not background.empty:
+        keep &= ~_ordinary_terms(
+            vectorizer, background, in_articles_now / len(now), matrix[:split], now["outlet"]
+        )
     frame = frame[keep].sort_values(["score", "term"], ascending=[False, True])
     # Among the best, single common words are left out (judged on the current texts).
     shortlist = frame.head(top * 10)
+    articles_now = dict(zip(shortlist["term"], shortlist["current"], strict=True))
     common = [
-        _is_common_word(t, now["text"])
+        (
+            (" " not in t or articles_now[t] < COMMON_PHRASE_ARTICLES)
+            and _is_common_word(t, now["text"])
+        )
         or t in NEWSROOM_WORDS
         or _is_credited(t, people, outlets_cited)
         or _is_first_name_alone(t, now["text"])
+        or _is_name_fragment(t, now["text"], skip)
+        or _is_part_of_names(t, now["text"], skip)
         for t in shortlist["term"]
     ]
     frame = shortlist[~np.array(common, dtype=bool)]
@@ -468,6 +491,200 @@ def emerging_terms(
     return ordered[columns].reset_index(drop=True)
 
 
+# An HTML tag left in a text ("<a href=... rel=nofollow>"): its attributes are no words.
+_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
+# A line of machine data ("created_by = iD 2.30", "imagery_used = ..."): a changelog's or
+# a feed's fields, printed in every item, not prose.
+_DATA_LINE = re.compile(r"(?m)^[ \t]*[a-z][\w.-]*[ \t]*=[ \t]*\S.*$")
+# An image's credit, on its line or run into the text: "Image Credits: Jane Roe",
+# "Crédit photo : AFP" (strip_furniture takes "Photo: ..." lines, not these).
+_IMAGE_CREDIT = re.compile(
+    r"(?im)\b(?:(?:image|photo|picture|illustration|featured image)\s+credits?"
+    r"|crédits?\s+(?:photos?|images?))\s*:[ \t]*(?:[^\n]{0,60}$|(?:[A-ZÀ-Ý][\w'’.&-]*\s?){1,3})"
+)
+# An outlet with at least FURNITURE_ARTICLES articles in the period that prints a term in
+# PERIOD_FURNITURE_SHARE of them prints it on every page ("[link] [comments]", a show's
+# hosts): its furniture.
+FURNITURE_ARTICLES = 5
+PERIOD_FURNITURE_SHARE = 0.8
+# A term now must hold at least this many times its share of the background's articles:
+# "customers" or "week", in a tenth of any month's articles, never emerge (3 and 1.5
+# tried on the seen month pairs: 3 dropped Siri and the MacBook Pro of their months).
+BACKGROUND_RISE = 2.0
+# A term an outlet prints in at least this share of its months (with at least
+# FURNITURE_MONTHS months in the background) is its furniture ("Image Credits", "Link
+# comments").
+FURNITURE_SHARE = 0.5
+FURNITURE_MONTHS = 3
+# A text is in the stopwords-iso language whose stop words it holds most, when they are
+# at least this share of its words; a language needs this many texts for its list to join.
+LANGUAGE_STOP_SHARE = 0.2
+LANGUAGE_TEXTS = 2
+# A single word that follows one same capitalised stop word in this share of its
+# occurrences is part of a name ("York" of "New York", "Monde" of "Le Monde").
+FRAGMENT_SHARE = 0.8
+
+
+# How many articles of the archive's other periods emerging terms read as background.
+BACKGROUND_SAMPLE = 1000
+
+
+def background_sample(
+    articles: pd.DataFrame, start: Any, stop: Any, size: int = BACKGROUND_SAMPLE
+) -> pd.DataFrame:
+    """The archive's articles (id, published, outlet) outside [start, stop), at most
+    ``size`` spread evenly over time, with their month (YYYY-MM): emerging terms'
+    background."""
+    columns = ["id", "published", "outlet", "month"]
+    outside = articles[(articles["published"] < start) | (articles["published"] >= stop)]
+    outside = outside.sort_values(["published", "id"]).reset_index(drop=True)
+    if outside.empty:
+        return pd.DataFrame(columns=columns)
+    if len(outside) > size:
+        picks = np.unique(np.linspace(0, len(outside) - 1, size).round().astype(int))
+        outside = outside.iloc[picks].reset_index(drop=True)
+    months = pd.to_datetime(outside["published"], utc=True).dt.strftime("%Y-%m")
+    sampled: pd.DataFrame = outside.assign(month=months)[columns]
+    return sampled
+
+
+@lru_cache(maxsize=1)
+def _iso_stop_words() -> dict[str, frozenset[str]]:
+    import stopwordsiso
+
+    return {
+        code: frozenset(w.lower() for w in stopwordsiso.stopwords(code))
+        for code in sorted(stopwordsiso.langs())
+    }
+
+
+def detected_stop_words(texts: Iterable[str]) -> frozenset[str]:
+    """The stop words (stopwords-iso) of every language that at least LANGUAGE_TEXTS of
+    the texts are written in, told by which language's stop words each text holds most."""
+    lists = _iso_stop_words()
+    seen: dict[str, int] = {}
+    for text in texts:
+        words = _words(text) + re.findall(r"\b[^\W\d_]{1,2}\b", text.lower())
+        if not words:
+            continue
+        hits = {code: sum(w in stops for w in words) for code, stops in lists.items()}
+        best = max(hits, key=lambda code: hits[code])
+        if hits[best] >= LANGUAGE_STOP_SHARE * len(words):
+            seen[best] = seen.get(best, 0) + 1
+    found: set[str] = set()
+    for code, count in seen.items():
+        if count >= LANGUAGE_TEXTS:
+            found |= lists[code]
+    return frozenset(found)
+
+
+def _ordinary_terms(
+    vectorizer: Any,
+    background: pd.DataFrame,
+    share_now: np.ndarray[Any, Any],
+    matrix_now: Any,
+    outlets_now: pd.Series,
+) -> np.ndarray[Any, Any]:
+    """Per term of the vectorizer, whether the background shows it ordinary: common in the
+    archive (under BACKGROUND_RISE times its share now) or an outlet's furniture."""
+    kept = _terms_input(background["text"], background["outlet"])
+    months = (
+        background.loc[
+            background["text"].map(lambda t: isinstance(t, str) and bool(t.strip())), "month"
+        ]
+        .astype(str)
+        .reset_index(drop=True)
+    )
+    if kept.empty:
+        return np.zeros(len(share_now), dtype=bool)
+    held = vectorizer.transform(list(kept["text"])) > 0
+    share_background = (np.asarray(held.sum(axis=0)).ravel() + 0.5) / (len(kept) + 1)
+    common = share_now < BACKGROUND_RISE * share_background
+    # Each outlet's months in the background, and in how many of them each term appears.
+    furniture_articles = np.zeros(len(share_now))
+    held = held.tocsr()
+    codes = kept["outlet"].reset_index(drop=True)
+    now_codes = outlets_now.reset_index(drop=True)
+    for outlet in codes.unique():
+        rows = np.flatnonzero((codes == outlet).to_numpy())
+        outlet_months = months.iloc[rows]
+        if outlet_months.nunique() < FURNITURE_MONTHS:
+            continue
+        months_with = np.zeros(len(share_now))
+        for month in outlet_months.unique():
+            month_rows = rows[(outlet_months == month).to_numpy()]
+            months_with += np.asarray(held[month_rows].sum(axis=0)).ravel() > 0
+        furniture = months_with >= FURNITURE_SHARE * outlet_months.nunique()
+        now_rows = np.flatnonzero((now_codes == outlet).to_numpy())
+        if furniture.any() and len(now_rows):
+            per_term = np.asarray((matrix_now[now_rows] > 0).sum(axis=0)).ravel()
+            furniture_articles += np.where(furniture, per_term, 0)
+    in_now = np.asarray((matrix_now > 0).sum(axis=0)).ravel()
+    ordinary: np.ndarray[Any, Any] = common | (furniture_articles >= 0.5 * np.maximum(in_now, 1))
+    return ordinary
+
+
+def _period_furniture(matrix_now: Any, outlets_now: pd.Series) -> np.ndarray[Any, Any]:
+    """Per term, whether most of its articles now come from outlets that print it on
+    nearly every page of the period (PERIOD_FURNITURE_SHARE of at least
+    FURNITURE_ARTICLES articles)."""
+    held = matrix_now > 0
+    furniture_articles = np.zeros(held.shape[1])
+    codes = outlets_now.reset_index(drop=True)
+    for outlet in codes.unique():
+        rows = np.flatnonzero((codes == outlet).to_numpy())
+        if len(rows) < FURNITURE_ARTICLES:
+            continue
+        per_term = np.asarray(held[rows].sum(axis=0)).ravel()
+        furniture_articles += np.where(per_term >= PERIOD_FURNITURE_SHARE * len(rows), per_term, 0)
+    in_now = np.asarray(held.sum(axis=0)).ravel()
+    furniture: np.ndarray[Any, Any] = furniture_articles >= 0.5 * np.maximum(in_now, 1)
+    return furniture
+
+
+# A common word capitalised, in at least this share of its capitalised occurrences, only
+# beside another capitalised word is part of names ("Loudoun County", "City Hall"), not one.
+PART_OF_NAMES_SHARE = 0.8
+
+
+def _is_part_of_names(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+    """Whether a single dictionary word is written with a capital only inside longer
+    names ("County" of "Fairfax County", "Department" of "Justice Department")."""
+    if " " in term or not is_word(term):
+        return False
+    capital = r"[A-ZÀ-Ý][\w'’-]*"
+    pattern = re.compile(rf"(?:({capital})\s+)?\b((?i:{re.escape(term)}))\b(?:\s+({capital}))?")
+    capitalised = 0
+    inside = 0
+    for text in texts:
+        for line in text.splitlines():
+            if _is_title_case(line):
+                continue
+            for match in pattern.finditer(line):
+                if not match.group(2)[:1].isupper():
+                    continue
+                capitalised += 1
+                beside = [w for w in (match.group(1), match.group(3)) if w]
+                inside += any(w.lower() not in stop for w in beside)
+    return capitalised > 0 and inside >= PART_OF_NAMES_SHARE * capitalised
+
+
+def _is_name_fragment(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+    """Whether a single word mostly follows one same capitalised stop word: the rest of a
+    name whose first word was left out ("york" of "New York")."""
+    if " " in term:
+        return False
+    pattern = re.compile(rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b", re.IGNORECASE)
+    before = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    if not before:
+        return False
+    leading = [w for w in before if w and w[:1].isupper() and w.lower() in stop]
+    if not leading:
+        return False
+    most = max(leading.count(w) for w in set(leading))
+    return most >= FRAGMENT_SHARE * len(before)
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]{3,}", text.lower())
 
@@ -483,6 +700,9 @@ def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
     for text, outlet in zip(texts.reset_index(drop=True), outlet_values, strict=True):
         if not isinstance(text, str) or not text.strip():
             continue
+        if _MARKUP.search(text):
+            text = html_to_text(text)
+        text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", text))
         cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
         cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
         rows.append({"text": cleaned, "outlet": outlet if isinstance(outlet, str) else ""})
@@ -496,22 +716,29 @@ NAME_SHARE = 0.8
 
 
 def _is_common_word(term: str, texts: pd.Series) -> bool:
-    """Whether a term is one dictionary word mostly written in lower case in the texts."""
-    if " " in term or not is_word(term):
+    """Whether a term is dictionary words (one or a phrase) mostly written in lower case
+    in the texts: "wide range", not "Apple Pay"."""
+    words = term.split()
+    if not all(is_word(w) for w in words):
         return False
     # Only where a lower-case letter stands before it, and not in a line in Title Case
     # ("Why the iPad Is Capable Of More"): a sentence's first word and a title's words are
     # capitalised whatever they are.
-    pattern = re.compile(rf"(?<=[a-z,] ){re.escape(term)}\b", re.IGNORECASE)
+    spelled = r"\s+".join(re.escape(w) for w in words)
+    pattern = re.compile(rf"(?<=[a-z,] ){spelled}\b", re.IGNORECASE)
     lines = [line for text in texts for line in text.splitlines()]
     found = [
         m.group() for line in lines if not _is_title_case(line) for m in pattern.finditer(line)
     ]
     if not found:  # seen in titles only: they are all the evidence there is
         found = [m.group() for line in lines for m in pattern.finditer(line)]
-    capitalised = sum(1 for f in found if f[:1].isupper())
+    capitalised = sum(1 for f in found if any(w[:1].isupper() for w in f.split()))
     return capitalised < NAME_SHARE * max(len(found), 1)
 
+
+# A phrase of common words mostly written in lower case ("stumbling block", "wide range")
+# needs this many articles: two sharing an idiom is chance; "law enforcement" in ten is news.
+COMMON_PHRASE_ARTICLES = 3
 
 # A line is in Title Case when at least this share of its words of four letters or more
 # start with a capital.
@@ -580,6 +807,7 @@ NEWSROOM_WORDS = frozenset(
     | {"spokeswoman", "people familiar", "sources familiar", "press release", "blog post"}
     | {"statement", "main reason", "pdg", "président", "fondateur", "porte-parole"}
     | {"directeur général", "communiqué", "proches dossier", "billet blog"}
+    | {"editor note", "editors note", "note rédaction"}
 )
 
 

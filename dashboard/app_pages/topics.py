@@ -139,13 +139,14 @@ tracked = [c.name for c in view.config.tracked]
 # The view's own period against the one just before it; "All time" compares the last 30
 # days of the archive (not of the calendar) with the 30 before, so an old archive has terms.
 unbounded = dataclasses.replace(view.filters, start=None, end=None)
+# Every dated article about them: the archive that says which terms are ordinary.
+archive = load_articles_about(
+    view.database, unbounded, tuple(tracked), datetime(1970, 1, 1, tzinfo=UTC)
+)
 if view.filters.start is not None and view.filters.end is not None:
     first_day, last_day = view.filters.start, view.filters.end
 else:
-    newest = load_articles_about(
-        view.database, unbounded, tuple(tracked), datetime(1970, 1, 1, tzinfo=UTC)
-    )
-    last_day = newest["published"].max().date() if not newest.empty else datetime.now(UTC).date()
+    last_day = archive["published"].max().date() if not archive.empty else datetime.now(UTC).date()
     first_day = last_day - timedelta(days=29)
 days = (last_day - first_day).days + 1
 start = datetime.combine(first_day, datetime.min.time(), tzinfo=UTC)
@@ -193,12 +194,15 @@ if len(current_ids) < analytics.MIN_PERIOD_ARTICLES:
 else:
     ids = tuple(current_ids + previous_ids)
     texts = load_texts(view.database, ids)
+    sample = analytics.background_sample(archive.rename(columns={"article_id": "id"}), before, stop)
+    background_texts = load_texts(view.database, tuple(sample["id"]))
     terms = analytics.emerging_terms(
         pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
         pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
         current_outlets=current["outlet"].reset_index(drop=True),
         previous_outlets=previous["outlet"].reset_index(drop=True),
         authors=load_authors(view.database, ids),
+        background=sample.assign(text=[background_texts.get(i, "") for i in sample["id"]]),
     )
     if terms.empty:
         st.info(view.t("No term rose in this period against the one before."))

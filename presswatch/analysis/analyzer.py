@@ -41,8 +41,11 @@ class Analyzer:
         self.matcher = Matcher(config.companies, config.languages)
         self.tone = tone or get_backend(config.tone.backend, config.resolve_path(config.tone.model))
         self.topics = TopicMatcher(config.topics, config.languages)
-        # A key message is carried by one phrasing in a sentence naming the company.
-        self.messages = TopicMatcher(config.messages, config.languages, min_weight=1.0)
+        # A key message is carried by one phrasing in a sentence naming the company, and
+        # not under a negation ("n'est pas un champion européen").
+        self.messages = TopicMatcher(
+            config.messages, config.languages, min_weight=1.0, skip_negated=True
+        )
         self.languages = tuple(config.languages)
         description = "\n".join(
             [

@@ -64,6 +64,28 @@ NEAR_WORDS = 12
 LIST_COMMAS = 3
 # The weight a theme needs: more than one plain word in one sentence of the body.
 MIN_WEIGHT = 2.0
+# A negation in the clause before a phrasing: "Mistral AI n'est pas un champion
+# européen", "is not a European champion", "far from" denies the message.
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|hardly|far from|nor)\b|n['’]t\b"
+    r"|\b(?:n['’]|ne\s)(?:[^,;:]*?)\b(?:pas|plus|jamais|guère|nullement|point)\b"
+    r"|\bloin d['’]être\b|\bni\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(
+    r"[,;:()—–]|\b(?:but|mais|yet|however|pourtant|cependant)\b", re.IGNORECASE
+)
+
+
+def is_negated(sentence: str, start: int) -> bool:
+    """Whether the clause before ``start`` in a sentence negates what follows ("n'est pas
+    un champion européen", "is not a European champion")."""
+    before = sentence[:start]
+    clause_starts = [m.end() for m in _CLAUSE_END.finditer(before)]
+    clause = before[clause_starts[-1] :] if clause_starts else before
+    return bool(_NEGATION.search(clause))
+
+
 # Part of the analysis fingerprint: a change of these rules reanalyses the archive.
 THEME_RULES = repr(
     {
@@ -75,6 +97,7 @@ THEME_RULES = repr(
         "list": LIST_COMMAS,
         "min": MIN_WEIGHT,
         "source": _SOURCE_BEFORE.pattern + _SOURCE_COLON.pattern,
+        "negation": _NEGATION.pattern + _CLAUSE_END.pattern,
     }
 )
 
@@ -230,9 +253,12 @@ class TopicMatcher:
         topics: Mapping[str, Sequence[str]],
         languages: Sequence[str] = ("fr", "en"),
         min_weight: float = MIN_WEIGHT,
+        skip_negated: bool = False,
     ) -> None:
         self.languages = tuple(languages) or ("fr",)
         self.min_weight = min_weight
+        # Key messages: a phrasing under a negation is the message denied, not carried.
+        self.skip_negated = skip_negated
         self.index = LemmaIndex(
             ((topic, keyword) for topic, keywords in topics.items() for keyword in keywords),
             self.languages,
@@ -288,6 +314,8 @@ class TopicMatcher:
             if key not in found:
                 found[key] = [] if is_furniture(sentence) else self.index.find(sentence, language)
             hits = found[key]
+            if self.skip_negated:
+                hits = [h for h in hits if not is_negated(sentence, h.start)]
             where = spans.get((company, *key))
             if where:
                 # In a sentence naming the company, a keyword far from the name is about

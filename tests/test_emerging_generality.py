@@ -1,0 +1,311 @@
+"""Emerging terms that hold on periods never tuned on: what the archive shows as ordinary
+(common terms, an outlet's furniture), the stop words of every language met, markup and
+data lines, image credits, pieces of names and idioms. Sentences written for the tests."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from presswatch import analytics
+
+
+def _period(
+    stories: list[tuple[int, str, str]],
+) -> tuple[pd.Series, pd.Series]:
+    """Texts (each story repeated n times, numbered so no two texts are equal) and their
+    outlets: a story's own outlet, or "*" for outlets spread over ten names."""
+    texts: list[str] = []
+    outlets: list[str] = []
+    for count, story, outlet in stories:
+        for _n in range(count):
+            texts.append(f"{story}\n{len(texts)}.")
+            outlets.append(f"Outlet {chr(65 + len(texts) % 10)}" if outlet == "*" else outlet)
+    return pd.Series(texts, dtype=object), pd.Series(outlets, dtype=object)
+
+
+def _background(stories: list[tuple[str, int, str, str]]) -> pd.DataFrame:
+    """Background rows (month, n, text, outlet): n numbered copies of a text per month."""
+    rows = [
+        {"text": f"{text}\n{month} {n}.", "outlet": outlet, "month": month}
+        for month, count, text, outlet in stories
+        for n in range(count)
+    ]
+    return pd.DataFrame(rows, columns=["text", "outlet", "month"])
+
+
+def _terms(
+    now: tuple[pd.Series, pd.Series], before: tuple[pd.Series, pd.Series], **kw: object
+) -> list[str]:
+    found = analytics.emerging_terms(
+        now[0],
+        before[0],
+        current_outlets=now[1],
+        previous_outlets=before[1],
+        min_articles=2,
+        **kw,  # type: ignore[arg-type]
+    )
+    return found["term"].tolist()
+
+
+def _holds(terms: list[str], phrase: str) -> bool:
+    """Whether a term is the phrase or holds it ("lunar rover lands" holds "lunar rover")."""
+    return any(f" {phrase} " in f" {term} " for term in terms)
+
+
+QUIET_EN = [(10, "Markets were calm and the weather was mild across the region.", "*")]
+QUIET_FR = [(10, "Le marché est resté calme et le temps doux dans toute la région.", "*")]
+
+
+@pytest.mark.parametrize(
+    ("common", "news", "quiet"),
+    [
+        ("Customer Service", "Nimbus Headset", QUIET_EN),
+        ("Service Client", "Casque Nimbus", QUIET_FR),
+    ],
+)
+def test_a_term_common_in_the_whole_archive_is_not_emerging(
+    common: str, news: str, quiet: list[tuple[int, str, str]]
+) -> None:
+    """A term in a third of the archive's articles rose from nothing against the month
+    before, yet is ordinary; a name new to the archive still emerges."""
+    now = _period(
+        [(6, f"{common} and {news}.", "*"), (4, f"{common} desk.", "*"), (10, "Rain.", "*")]
+    )
+    before = _period(quiet)
+    background = _background(
+        [(f"2020-{m:02d}", 4, f"The {common} desk answers.", "Outlet A") for m in range(1, 7)]
+        + [(f"2020-{m:02d}", 8, "Nothing of note happened today.", "Outlet B") for m in range(1, 7)]
+    )
+    without = _terms(now, before)
+    assert _holds(without, common.lower())  # the old behaviour: it rose against the month before
+    with_background = _terms(now, before, background=background)
+    assert not _holds(with_background, common.lower())
+    assert _holds(with_background, news.lower())
+
+
+@pytest.mark.parametrize(
+    ("furniture", "news"),
+    [("Morning Digest", "Lunar Rover"), ("Revue Matinale", "Rover Lunaire")],
+)
+def test_a_term_one_outlet_prints_in_most_months_is_its_furniture(
+    furniture: str, news: str
+) -> None:
+    """An outlet's recurring banner, absent from the month before (the outlet was not
+    collected then), is furniture when the archive shows it in most of its months."""
+    now = _period(
+        [
+            (4, f"{furniture} — {news} lands.", "Gazette"),
+            (2, "Sports results.", "Gazette"),
+            (1, f"Our {furniture} is a fine read.", "Outlet X"),
+            (4, f"The {news} lands.", "*"),
+            (9, "Rain again.", "*"),
+        ]
+    )
+    before = _period(QUIET_EN)
+    background = _background(
+        [
+            (f"2021-{m:02d}", 3, f"{furniture} — weather and traffic.", "Gazette")
+            for m in range(1, 5)
+        ]
+        + [(f"2021-{m:02d}", 10, "Quiet day.", "Outlet C") for m in range(1, 5)]
+    )
+    assert _holds(_terms(now, before), furniture.lower())
+    terms = _terms(now, before, background=background)
+    assert not _holds(terms, furniture.lower())
+    assert _holds(terms, news.lower())
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["Submitted by a reader [link] [comments]", "Proposé par un lecteur [lien] [commentaires]"],
+)
+def test_a_footer_on_nearly_every_page_of_one_outlet_is_furniture(footer: str) -> None:
+    """Without any background, a term an outlet prints on 80% of its pages this period is
+    its furniture, however many of them there are."""
+    now = _period(
+        [
+            (6, f"A question about my server rack.\n{footer}", "Forum A"),
+            (5, f"My cables are a mess.\n{footer}", "Forum B"),
+            (3, "The Helios chip ships.", "*"),
+            (2, "Helios chip reviews.", "*"),
+            (4, "Rain.", "*"),
+        ]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert _holds(terms, "helios chip")
+    assert not any(_holds(terms, w) for w in ("reader", "lecteur", "link", "lien", "comments"))
+
+
+def test_stop_words_of_every_language_met_are_left_out() -> None:
+    """Swedish and Polish items (neither among the seven languages always read) lose their
+    function words; their names stay."""
+    swedish = (
+        "Det är inte lätt för regeringen, men alla som har väntat blir glada när Volvo Cars svarar."
+    )
+    polish = "To jest bardzo ważne dla nas, ponieważ Orlen Gdańsk także chce więcej, ale jeszcze nie teraz."
+    now = _period([(6, swedish, "*"), (6, polish, "*"), (8, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    assert _holds(terms, "volvo cars") and _holds(terms, "orlen gdańsk")
+    assert not {
+        "det",
+        "inte",
+        "alla",
+        "som",
+        "har",
+        "blir",
+        "men",
+        "jest",
+        "dla",
+        "nas",
+        "ale",
+        "nie",
+    } & set(terms)
+    assert not {"bardzo", "także", "jeszcze", "ponieważ", "więcej", "teraz"} & set(terms)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        'Host = <a href="https://example.org/edit" rel="nofollow">editor</a>\n'
+        "created_by = Mapper 2.30\nimagery_used = Orthophoto survey\nThe Delta Bridge reopened.",
+        '<p>Le <a href="https://exemple.fr/pont" rel="nofollow">pont Delta</a> rouvre.</p>\n'
+        "source_image = Relevé orthophoto\nLe pont Delta rouvre enfin.",
+    ],
+)
+def test_markup_and_data_lines_make_no_terms(page: str) -> None:
+    """HTML tags' attributes and "key = value" lines of a machine feed are no words."""
+    now = _period([(6, page, "*"), (3, "The Delta Bridge reopened.", "*"), (11, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    words = {w for t in terms for w in t.split()}
+    assert any("delta" in t for t in terms)
+    assert (
+        not {"href", "rel", "nofollow", "created_by", "imagery_used", "orthophoto", "source_image"}
+        & words
+    )
+    assert not {"mapper", "relevé", "survey"} & words
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["Image Credits: Studio Lumen", "Crédit photo : Studio Lumen", "Photo credit: Studio Lumen"],
+)
+def test_image_credits_make_no_terms(credit: str) -> None:
+    """An image's credit line, or one run into the text, is furniture."""
+    now = _period(
+        [
+            (5, f"The Quasar app launched.\n{credit}\nMore below.", "*"),
+            (3, f"Users like the Quasar app {credit} and its colours.", "*"),
+            (12, "Rain.", "*"),
+        ]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert _holds(terms, "quasar app")
+    assert not {"image credits", "credits", "studio lumen", "lumen", "crédit photo"} & set(terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "fragment"),
+    [
+        ("The mayor of New York met the Orbital Games team in New York.", "New York", "york"),
+        (
+            "Le maire de La Rochelle reçoit l'équipe des Jeux Orbitaux à La Rochelle.",
+            "La Rochelle",
+            "rochelle",
+        ),
+    ],
+)
+def test_the_rest_of_a_name_that_starts_with_a_stop_word_is_no_term(
+    text: str, place: str, fragment: str
+) -> None:
+    """ "New" and "La" are stop words: "York" or "Rochelle" alone is a piece of a name."""
+    now = _period([(6, text, "*"), (6, f"Seen from {place}.", "*"), (8, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("orbital" in t or "orbitaux" in t for t in terms)
+    assert fragment not in terms
+
+
+@pytest.mark.parametrize(
+    ("idiom", "issue"),
+    [
+        ("it was a stumbling block", "law enforcement"),
+        ("elle a connu une forte hausse", "protection civile"),
+    ],
+)
+def test_an_idiom_in_two_articles_is_chance_an_issue_in_several_is_news(
+    idiom: str, issue: str
+) -> None:
+    """A phrase of common words written in lower case needs COMMON_PHRASE_ARTICLES."""
+    now = _period(
+        [
+            (2, f"The startup said {idiom}.", "*"),
+            (4, f"The {issue} officials met.", "*"),
+            (14, "Rain.", "*"),
+        ]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert _holds(terms, issue)
+    phrase = {
+        "it was a stumbling block": "stumbling block",
+        "elle a connu une forte hausse": "forte hausse",
+    }[idiom]
+    assert phrase not in terms
+
+
+def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -> None:
+    """At most ``size`` articles, none from the two periods compared, spread from the
+    oldest to the newest, each with its month."""
+    published = pd.date_range("2024-01-01", "2024-12-31", freq="D", tz="UTC")
+    articles = pd.DataFrame(
+        {
+            "id": [f"a{i}" for i in range(len(published))],
+            "published": published,
+            "outlet": ["Gazette"] * len(published),
+        }
+    )
+    start = pd.Timestamp("2024-06-01", tz="UTC")
+    stop = pd.Timestamp("2024-08-01", tz="UTC")
+    sample = analytics.background_sample(articles, start, stop, size=50)
+    assert len(sample) == 50
+    assert not ((sample["published"] >= start) & (sample["published"] < stop)).any()
+    assert sample["month"].iloc[0] == "2024-01" and sample["month"].iloc[-1] == "2024-12"
+    assert sample["month"].nunique() == 10  # every month outside June and July
+    everything = analytics.background_sample(articles, start, stop, size=1000)
+    assert len(everything) == len(articles) - 61
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "third", "word"),
+    [
+        (
+            "Volunteers from the area met yesterday at Fairfax County Library to discuss plans "
+            "for the Zorbak Festival.",
+            "The Loudoun County Fair opens this weekend with music, food and the Zorbak Festival.",
+            "Prince County Hospital is open to visitors every weekday morning.",
+            "county",
+        ),
+        (
+            "Le Conseil Départemental du Nord finance cette année encore une partie du Festival Zorbak.",
+            "Le Comité Départemental du Tourisme vante depuis longtemps les concerts du Festival Zorbak.",
+            "Un Service Départemental répond aux questions des habitants chaque matin.",
+            "départemental",
+        ),
+    ],
+)
+def test_a_common_word_capitalised_only_inside_names_is_no_name(
+    first: str, second: str, third: str, word: str
+) -> None:
+    """ "County" in "Fairfax County Library" is capitalised as part of a name: alone, it is
+    a common word; the longer names carry the news."""
+    now = _period(
+        [
+            (4, first, "*"),
+            (4, second, "*"),
+            (2, "Zorbak opens.", "*"),
+            (2, third, "*"),
+            (8, "Rain.", "*"),
+        ]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("zorbak" in t for t in terms)
+    assert word not in terms
