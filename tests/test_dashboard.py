@@ -33,7 +33,7 @@ from presswatch.collect import collect
 from presswatch.config import Config, interface_language
 from presswatch.drill import Drill
 from presswatch.export import COLUMNS, export_rows, write_csv
-from presswatch.formatting import Formatting
+from presswatch.formatting import Formatting, machine_timezone
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests import hostile, oracle
@@ -318,6 +318,13 @@ def test_topics_page_names_months_in_french(
     assert not app.exception, app.exception
     labels = {x for trace in _chart(app, "themes_over_time") for x in trace["x"]}
     assert labels and all(FRENCH_MONTHS.fullmatch(x) for x in labels), labels
+    # The sentences' dates: the day, as French writes it, in the configured zone.
+    sentences = next(d for d in app.dataframe if "sentence" in d.value.columns)
+    published = json.loads(sentences.proto.columns)["published"]
+    assert (published["type_config"]["format"], published["type_config"]["timezone"]) == (
+        "DD/MM/YYYY",
+        machine_timezone(),
+    )
     # A clicked bar's list names its period as the axis does.
     trace = _chart(app, "themes_over_time")[0]
     _click(app, "themes_over_time", trace, 0)

@@ -96,7 +96,13 @@ else:
             table(sentences),
             hide_index=True,
             column_config={
-                "published": st.column_config.DatetimeColumn(view.t("Date")),
+                # The day in the configured zone, as the interface writes a date (the
+                # browser's own formats are English: numbers only).
+                "published": st.column_config.DatetimeColumn(
+                    view.t("Date"),
+                    format="DD/MM/YYYY" if view.language == "fr" else "YYYY-MM-DD",
+                    timezone=view.fmt.timezone,
+                ),
                 "outlet": view.t("Outlet"),
                 "title": view.t("Title"),
                 "sentence": view.t("Evidence sentence (names the company)"),
