@@ -20,6 +20,7 @@ from dashboard.render import md, one_line
 from dashboard.view import PERIODS, build_view, load_since, period_bounds
 from presswatch.config import interface_language
 from presswatch.errors import PresswatchError
+from presswatch.formatting import formatting_for
 from presswatch.models import UNKNOWN_OUTLET
 
 # An emoji icon is drawn locally; a :material/...: page icon would be fetched from Google.
@@ -141,11 +142,13 @@ with st.sidebar:
     # Collection stores articles first and analyses them after: until then they are in
     # the listings but in no figure, and the figures say so.
     pending = load_pending_analysis(database)
+    # Grouped as the interface language writes it ("12 345" in French).
+    fmt = formatting_for(config)
     if pending:
         st.caption(
             t(
                 "Articles still being analysed: {count} (in no figure yet).",
-                count=f"{pending:,}",
+                count=fmt.integer(pending),
             )
         )
 

@@ -19,8 +19,6 @@ from presswatch.config import CONFIG_ENV, DATABASE_ENV, Config, database_url, lo
 from presswatch.drill import Drill
 from presswatch.errors import PresswatchError
 from presswatch.models import Article, Filters, MentionKey
-from presswatch.report import build_report, period_between
-from presswatch.report_render import render
 from presswatch.search import parse_search
 from presswatch.store import Store
 from presswatch.urls import mask_urls_in
@@ -52,6 +50,11 @@ def get_database_url(config: Config) -> str:
 @st.cache_resource
 def _store(url: str) -> Store:
     return Store(url)
+
+
+def open_store(url: str) -> Store:
+    """The dashboard's one Store of a database, shared by every loader."""
+    return _store(url)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -403,12 +406,3 @@ def save_review(url: str, key: MentionKey, verdict: str | None, reviewer: str) -
     load_precision_estimates.clear()
     load_article_reviews.clear()
     _clear_figures()
-
-
-def build_report_file(
-    url: str, start: date, end: date, companies: tuple[str, ...], output: str, language: str
-) -> bytes:
-    """The Export page's report: `presswatch report` for the sidebar's period and companies."""
-    store, config = _store(url), get_config()
-    made = build_report(store, config, period_between(start, end), companies)
-    return render(made, language, output)

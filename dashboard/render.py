@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from presswatch.formatting import Formatting
 from presswatch.untrusted import html_text, markdown, one_line, plain, plotly_text, web_link
 
-__all__ = ["chart_text", "markdown_link", "md", "one_line", "plain", "table"]
+__all__ = ["chart_text", "markdown_link", "md", "numbers_shown_as", "one_line", "plain", "table"]
 
 
 def md(value: object) -> str:
@@ -82,6 +83,17 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(
         **{str(c): frame[c].map(lambda v: plain(v) if isinstance(v, str) else v) for c in texts}
     )
+
+
+def numbers_shown_as(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> Styler:
+    """A table (``table(frame)``) whose number columns in ``formats`` are shown as the
+    interface writes them ("37,5 %", "+0,12") and stay numbers: a click on the header
+    sorts them by value, not as text. Streamlit's own number formats know only the
+    browser's locale, not the interface language; a Styler's display values are shown
+    by st.dataframe (a column_config ``format`` would win over them: give none)."""
+    shown: dict[Any, str | Callable[[object], str] | None] = dict(formats)
+    # A missing cell of any column shows empty, never "None" or "nan".
+    return table(frame).style.format(na_rep="").format(shown, na_rep="")
 
 
 # One hue per company slot, in the config's order of companies, on every page: a strong

@@ -5,12 +5,25 @@ server used to wait for the imports of the whole stack (pandas, SQLAlchemy and t
 the analytics, plotly, Babel, pydantic and the config) before the first chart. Imported
 here, before the server listens, they are in memory when the first page runs: the same
 modules, since Streamlit runs the pages in this process.
+
+Some modules load only when first used (plotly's trace and layout classes and their
+validators, narwhals' pandas support, the sqlite3 driver, Streamlit's emoji table for the
+page icon): ``warm_up`` uses them once on made-up rows, so that the first page finds them
+loaded too.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
+import pandas as pd
+import plotly.io
+import plotly.subplots
+import pyarrow.pandas_compat
+import streamlit.delta_generator
+import streamlit.emojis
+import streamlit.material_icon_names
 from streamlit.web import cli as streamlit_cli
 
 # Not dashboard.data nor dashboard.view: their Streamlit caches belong to the runtime,
@@ -21,6 +34,7 @@ import presswatch.export
 import presswatch.overview
 import presswatch.review
 import presswatch.search
+from presswatch.formatting import Formatting
 
 PRELOADED = (
     dashboard.charts,
@@ -29,11 +43,71 @@ PRELOADED = (
     presswatch.overview,
     presswatch.review,
     presswatch.search,
+    plotly.subplots,
+    pyarrow.pandas_compat,
+    sqlite3,
+    streamlit.emojis,
+    streamlit.material_icon_names,
 )
+
+
+def warm_up() -> int:
+    """Draw the first page's charts once on made-up rows (the timeline as bars and as
+    lines) and serialise them as Streamlit does, so that the classes they use are loaded;
+    the characters sent."""
+    companies = ["A", "B"]
+    fmt = Formatting()
+    figures = []
+    for count in (2, dashboard.charts.MAX_PERIODS_FOR_BARS + 1):
+        months = pd.date_range("2024-01-01", periods=count, freq="MS")
+        timeline = pd.DataFrame(
+            {
+                "period": list(months) * 2,
+                "company": [c for c in companies for _ in months],
+                "mentions": [n % 3 for n in range(2 * count)],
+                "articles": [n % 2 for n in range(2 * count)],
+            }
+        )
+        figures.append(dashboard.charts.timeline_figure(timeline, companies, "month", fmt=fmt))
+    tone_timeline = timeline.assign(
+        positive=timeline["articles"],
+        negative=0,
+        total=timeline["articles"] * 4,
+        positive_share=[25.0 if a else float("nan") for a in timeline["articles"]],
+        negative_share=[0.0 if a else float("nan") for a in timeline["articles"]],
+    )
+    tones = pd.DataFrame(
+        {"company": companies, "positive": [1, 1], "neutral": [0, 1], "negative": [0, 1]}
+    )
+    share = pd.DataFrame(
+        {
+            "company": companies,
+            "articles": [1, 3],
+            "stories": [1, 2],
+            "mentions": [1, 5],
+            "share_articles": [25.0, 75.0],
+            "share_stories": [100 / 3, 200 / 3],
+            "share_mentions": [100 / 6, 500 / 6],
+        }
+    )
+    figures.append(dashboard.charts.tone_figure(tones, tone_timeline, companies, "month", fmt=fmt))
+    figures.append(dashboard.charts.share_of_voice_figure(share, companies, fmt=fmt))
+    return sum(len(plotly.io.to_json(figure, validate=False)) for figure in figures)
+
+
+def prepare() -> None:
+    """What the server does before it listens: the warm-up, and Streamlit's REPL check."""
+    warm_up()
+    # Streamlit's first element of a process checks, by walking the stack and reading every
+    # frame's source, whether it runs in a REPL, to warn that it is not under `streamlit
+    # run`: this process is `streamlit run`, so the check is marked done.
+    if hasattr(streamlit.delta_generator, "_use_warning_has_been_displayed"):
+        streamlit.delta_generator._use_warning_has_been_displayed = True
 
 
 def main() -> None:
     """Run `streamlit run` with this process's arguments (the app's path and options)."""
+    prepare()
     sys.argv = ["streamlit", "run", *sys.argv[1:]]
     streamlit_cli.main()
 

@@ -9,7 +9,7 @@ that group, so that the articles listed are exactly the ones the number counts.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -58,7 +58,19 @@ class Drill:
     def key(self) -> str:
         """The drill as a text a chart carries in a point's customdata (JSON, with <, >
         and & escaped)."""
-        values = {k: v for k, v in asdict(self).items() if v not in (None, ())}
+        # Field by field, not dataclasses.asdict (which deep-copies): a chart carries one key
+        # per point, and the first page's charts have hundreds of points.
+        values: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("company", self.company),
+                ("outlet", self.outlet),
+                ("author", self.author),
+                ("topic", self.topic),
+                ("unit", self.unit),
+            )
+            if value is not None
+        }
         if self.period is not None:
             values["period"] = self.period.isoformat()
         if self.tones:

@@ -388,8 +388,12 @@ def test_pages_show_untrusted_text_only_through_the_rule() -> None:
                     if not _safe_markdown(text)
                 ]
             elif name == "dataframe":
+                # numbers_shown_as() is table() with number formats.
                 shown = node.args[0] if node.args else None
-                if not (isinstance(shown, ast.Call) and _called_name(shown.func) == "table"):
+                if not (
+                    isinstance(shown, ast.Call)
+                    and _called_name(shown.func) in {"table", "numbers_shown_as"}
+                ):
                     bad.append(f"  {where}:{node.lineno} dataframe() without table()")
             if name in {"LinkColumn", "ImageColumn"}:
                 # A table's link or image from the data: javascript:, a phishing address.

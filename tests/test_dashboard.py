@@ -33,7 +33,7 @@ from presswatch.collect import collect
 from presswatch.config import Config, interface_language
 from presswatch.drill import Drill
 from presswatch.export import COLUMNS, export_rows, write_csv
-from presswatch.formatting import Formatting
+from presswatch.formatting import Formatting, machine_timezone
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests import hostile, oracle
@@ -287,10 +287,9 @@ def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Con
     assert [c.key for c in app.get("plotly_chart")] == ["topics", "themes_over_time"]
     # The months are named in the interface language, and the sentences behind a bar
     # (shown as data) name the company.
-    chart = app.get("plotly_chart")[1].proto.spec
-    assert " 2024" in chart and any(
-        month in chart for month in ("January", "February", "March", "April", "May", "June")
-    )
+    # Each bar's period named as the overview's axis and a clicked bar's list name it.
+    labels = {x for trace in _chart(app, "themes_over_time") for x in trace["x"]}
+    assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} 2024", x) for x in labels), labels
     app.selectbox(key="theme_company").set_value("Mistral AI").run()
     app.selectbox(key="theme_topic").set_value("models").run()
     shown = next(d.value for d in app.dataframe if "sentence" in d.value.columns)
@@ -317,8 +316,19 @@ def test_topics_page_names_months_in_french(
     app = open_app()
     app.switch_page("app_pages/topics.py").run()
     assert not app.exception, app.exception
-    chart = app.get("plotly_chart")[1].proto.spec
-    assert any(month in chart for month in ("janvier", "février", "mars", "avril", "mai", "juin"))
+    labels = {x for trace in _chart(app, "themes_over_time") for x in trace["x"]}
+    assert labels and all(FRENCH_MONTHS.fullmatch(x) for x in labels), labels
+    # The sentences' dates: the day, as French writes it, in the configured zone.
+    sentences = next(d for d in app.dataframe if "sentence" in d.value.columns)
+    published = json.loads(sentences.proto.columns)["published"]
+    assert (published["type_config"]["format"], published["type_config"]["timezone"]) == (
+        "DD/MM/YYYY",
+        machine_timezone(),
+    )
+    # A clicked bar's list names its period as the axis does.
+    trace = _chart(app, "themes_over_time")[0]
+    _click(app, "themes_over_time", trace, 0)
+    assert any(f"· {trace['x'][0]}" in c.value for c in app.caption), trace["x"][0]
 
 
 def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:
@@ -820,6 +830,16 @@ def _chart(app: AppTest, key: str) -> list[dict[str, Any]]:
     return [_decoded(trace) for trace in json.loads(chart.proto.spec)["data"]]
 
 
+def _displayed(element: Any) -> pd.DataFrame:
+    """A table's cells as the browser shows them: its Styler's display values (the
+    interface's number formats), the cells themselves where it has none."""
+    import pyarrow
+
+    values = element.proto.arrow_data.styler.display_values
+    shown = pyarrow.ipc.open_stream(values).read_all().to_pandas()
+    return shown.set_axis(element.value.columns, axis=1)
+
+
 def _decoded(value: Any) -> Any:
     if isinstance(value, dict) and "bdata" in value and "dtype" in value:
         return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
@@ -897,9 +917,17 @@ def test_the_overview_draws_empty_months_at_zero_and_heads_with_articles(
     assert share.loc["Mistral AI", "mentions"] >= 20
     metric = next(m for m in app.metric if m.label == "Share of voice (articles) of Mistral AI")
     assert metric.value == "17%"
-    # The table's shares as the interface writes them (Babel: "88.0%", "88,0 %" in French).
-    by_mentions = float(share.loc["Mistral AI", "share_mentions"].removesuffix("%"))
+    # The table's shares are numbers (a click on the header sorts them by value, not as
+    # text: "9.5%" after "88.0%"), shown as the interface writes them (Babel).
+    assert all(
+        pd.api.types.is_float_dtype(share[c])
+        for c in ("share_articles", "share_stories", "share_mentions")
+    )
+    by_mentions = share.loc["Mistral AI", "share_mentions"]
     assert by_mentions > 80
+    shown = _displayed(app.dataframe[0]).set_index("company")
+    assert shown.loc["Mistral AI", "share_mentions"] == f"{by_mentions:.1f}%"
+    assert shown.loc["Mistral AI", "share_articles"] == "16.7%"
     exact = 100 * share.loc["Mistral AI", "mentions"] / share["mentions"].sum()
     assert f"by mentions: {exact:.0f}%" in metric.help
     measures = {trace["name"]: trace for trace in _chart(app, "share_of_voice")}
@@ -1026,6 +1054,9 @@ def test_a_clicked_theme_lists_the_articles_it_counts(seeded: tuple[Config, str]
             for index, count in enumerate(counts):
                 _click(app, key, trace, index)
                 assert len(_cards(app, cards)) == count, (key, trace["name"], index)
+                if key == "themes_over_time":
+                    # The list names the period as the bar's axis does ("Feb 2024").
+                    assert any(f"· {trace['x'][index]}" in c.value for c in app.caption)
                 clicked += 1
         app.session_state[key] = {
             "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
@@ -1133,6 +1164,13 @@ def test_the_french_pages_show_no_english_and_name_months_in_french(
                 if d.value[column].dtype == object
                 for cell in d.value[column]
             ),
+            # Numbers as the tables show them ("16,7 %").
+            *(
+                str(cell)
+                for d in app.dataframe
+                if d.proto.arrow_data.styler.display_values
+                for cell in _displayed(d).to_numpy().ravel()
+            ),
         ]
         for chart in app.get("plotly_chart"):
             strings = _shown_in_chart(json.loads(chart.proto.spec))
@@ -1143,3 +1181,41 @@ def test_the_french_pages_show_no_english_and_name_months_in_french(
                 assert not english.search(text), (page, english.pattern, text)
     # The seeds are dated: the timelines' axes name their months in French.
     assert months, "no French month name on any chart"
+
+
+def test_french_tables_sort_numbers_by_value_and_write_them_in_french(
+    write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The share of voice table and an article's tone scores are numbers (sorted by value),
+    shown in French; the sidebar's count of articles waiting for analysis is grouped in
+    French."""
+    config = write_config(
+        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}], interface_language="fr"
+    )
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        collect(config, store)
+        store.save_articles(generated_articles(1234), queue=True)
+        assert store.count_pending_analysis() == 1234
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    waiting = [c.value for c in app.sidebar.caption if "1" in c.value]
+    assert any("1\u202f234" in c for c in waiting), waiting
+    assert not any("1,234" in c for c in waiting), waiting
+    # The queued articles are recent: the seeds, from 2024, are in "All time".
+    app.selectbox(key="period").set_value("All time").run()
+    share = app.dataframe[0]
+    assert pd.api.types.is_float_dtype(share.value["share_articles"])
+    shown = _displayed(share)
+    for value, text in zip(share.value["share_articles"], shown["share_articles"], strict=True):
+        assert text == Formatting("fr").percent(value, 1) and text.endswith("\u00a0%"), text
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    tones = next(d for d in app.dataframe if "evidence" in d.value.columns)
+    assert pd.api.types.is_float_dtype(tones.value["tone_score"])
+    scores = _displayed(tones)["tone_score"]
+    assert all(re.fullmatch(r"[+-]\d,\d\d", text) for text in scores), list(scores)
+    # Nobody corrected these tones: the cells are empty, not "None".
+    assert tones.value["corrected_by"].isna().all()
+    assert set(_displayed(tones)["corrected_by"]) == {""}

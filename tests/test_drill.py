@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import date
 
 import pandas as pd
@@ -116,6 +118,18 @@ def test_a_drill_survives_its_trip_through_a_chart() -> None:
     for broken in (None, "", "[]", "{", '{"period": "2026-13-01", "unit": "month"}', 4):
         assert Drill.from_key(broken) is None
     assert Drill.from_key('{"period": "2026-02-01", "unit": "fortnight"}') is None
+    # Every field of a drill travels in its key (key() names them one by one).
+    full = Drill(
+        company="A",
+        outlet="B",
+        author="C",
+        topic="D",
+        tones=("positive", "neutral"),
+        period=date(2026, 2, 2),
+        unit="week",
+    )
+    assert {f.name for f in dataclasses.fields(Drill)} == set(json.loads(full.key()))
+    assert Drill.from_key(full.key()) == full
 
 
 def test_a_period_ends_on_its_last_day() -> None:

@@ -31,6 +31,7 @@ from dashboard.render import (
     date_line,
     highlight,
     md,
+    numbers_shown_as,
     plain,
     table,
 )
@@ -350,17 +351,18 @@ if article.tone_label:
     )
 if not tones.empty:
     st.dataframe(
-        table(
+        # The score is a number (sorted by value), shown as the interface writes it.
+        numbers_shown_as(
             tones[["company", "tone", "tone_score", "evidence", "corrected_by"]].assign(
-                tone=tones["tone"].map(view.t),
-                tone_score=tones["tone_score"].map(view.fmt.signed),
-            )
+                tone=tones["tone"].map(view.t)
+            ),
+            {"tone_score": view.fmt.signed},
         ),
         hide_index=True,
         column_config={
             "company": view.t("Company"),
             "tone": view.t("Tone"),
-            "tone_score": st.column_config.TextColumn(view.t("Score")),
+            "tone_score": st.column_config.NumberColumn(view.t("Score")),
             "evidence": st.column_config.TextColumn(view.t("Evidence sentence"), width="large"),
             "corrected_by": view.t("Corrected by"),
         },

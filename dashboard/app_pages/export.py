@@ -9,11 +9,11 @@ import streamlit as st
 
 from dashboard.data import (
     build_export_file,
-    build_report_file,
     load_export_count,
     load_export_preview,
 )
 from dashboard.render import md, plain, table
+from dashboard.reports import build_report_file
 from dashboard.view import View
 from presswatch.errors import PresswatchError
 from presswatch.export import LEVELS, default_delimiter

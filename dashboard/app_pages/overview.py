@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.articles import chart_drill, drill_panel, selected_row
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
-from dashboard.render import md, table
+from dashboard.render import md, numbers_shown_as
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
@@ -200,17 +200,12 @@ st.caption(
         "naming counts."
     )
 )
+shares = ("share_articles", "share_stories", "share_mentions")
 chosen_row = st.dataframe(
-    # Shares as the interface writes them ("37,5 %"): Streamlit's number formats know
-    # only the browser's locale, not the interface language.
-    table(
-        now.share.assign(
-            precision=[view.precision_label(c) for c in now.share["company"]],
-            **{
-                column: now.share[column].map(lambda v: view.fmt.percent(v, 1))
-                for column in ("share_articles", "share_stories", "share_mentions")
-            },
-        )
+    # Shares are numbers (sorted by value), shown as the interface writes them ("37,5 %").
+    numbers_shown_as(
+        now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]]),
+        dict.fromkeys(shares, lambda v: view.fmt.percent(v, 1)),
     ),
     hide_index=True,
     column_order=[
@@ -230,9 +225,9 @@ chosen_row = st.dataframe(
             view.t("Unique stories"), help=view.t("Republished copies of one story count once")
         ),
         "mentions": view.t("Mentions"),
-        "share_articles": st.column_config.TextColumn(view.t("Share of voice by articles")),
-        "share_stories": st.column_config.TextColumn(view.t("Share of stories")),
-        "share_mentions": st.column_config.TextColumn(view.t("Share of mentions")),
+        "share_articles": st.column_config.NumberColumn(view.t("Share of voice by articles")),
+        "share_stories": st.column_config.NumberColumn(view.t("Share of stories")),
+        "share_mentions": st.column_config.NumberColumn(view.t("Share of mentions")),
         "precision": st.column_config.TextColumn(
             view.t("Precision (reviewed)"),
             help=view.t(

@@ -20,12 +20,10 @@ from dashboard.data import (
     load_theme_sentences,
     load_topic_counts,
 )
-from dashboard.render import md, table
+from dashboard.render import md, numbers_shown_as, period_name, table
 from dashboard.view import View
 from presswatch import analytics
 
-# How a period of the themes chart is named, in the interface language (Babel's patterns).
-PERIOD_FORMATS = {"day": "d MMM y", "week": "d MMM y", "month": "LLLL y", "year": "y"}
 NEXT_PERIOD = {
     "day": pd.DateOffset(days=1),
     "week": pd.DateOffset(weeks=1),
@@ -64,12 +62,9 @@ else:
     if not over_time.empty:
         st.subheader(view.t("Themes per company and {period}", period=view.t(frequency)))
         starts = sorted(over_time["period"].unique())
-        labels = {
-            pd.Timestamp(p): format_date(
-                pd.Timestamp(p).date(), PERIOD_FORMATS[frequency], locale=view.language
-            )
-            for p in starts
-        }
+        # Each period named as every chart's axis and a clicked bar's list name it
+        # ("févr. 2024"), in the interface language.
+        labels = {pd.Timestamp(p): period_name(p, frequency, view.fmt) for p in starts}
         clicked = st.plotly_chart(
             themes_over_time_figure(over_time, labels, view.t, frequency, view.fmt),
             key="themes_over_time",
@@ -101,7 +96,13 @@ else:
             table(sentences),
             hide_index=True,
             column_config={
-                "published": st.column_config.DatetimeColumn(view.t("Date")),
+                # The day in the configured zone, as the interface writes a date (the
+                # browser's own formats are English: numbers only).
+                "published": st.column_config.DatetimeColumn(
+                    view.t("Date"),
+                    format="DD/MM/YYYY" if view.language == "fr" else "YYYY-MM-DD",
+                    timezone=view.fmt.timezone,
+                ),
                 "outlet": view.t("Outlet"),
                 "title": view.t("Title"),
                 "sentence": view.t("Evidence sentence (names the company)"),
@@ -208,12 +209,13 @@ else:
         st.info(view.t("No term rose in this period against the one before."))
 if not terms.empty:
     st.dataframe(
-        table(terms),
+        # The rise is a number (sorted by value), with the interface's decimal sign.
+        numbers_shown_as(terms, {"z": lambda v: view.fmt.number(v, 1)}),
         hide_index=True,
         column_config={
             "term": view.t("Term"),
             "current": view.t("This period"),
             "previous": view.t("Period before"),
-            "z": st.column_config.NumberColumn(view.t("Rise (z)"), format="%.1f"),
+            "z": st.column_config.NumberColumn(view.t("Rise (z)")),
         },
     )
