@@ -235,10 +235,73 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    """An empty store, on SQLite (a real file) and on PostgreSQL (a real server)."""
-    with Store(db_url) as opened:
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite archive holding the whole schema and no data, made once per test process:
+    `store` copies it rather than running every migration for every test."""
+    path = tmp_path_factory.mktemp("migrated") / "store.db"
+    Store(f"sqlite:///{path}").close()  # the last connection closed: the WAL is folded in
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str | None]:
+    """A database holding the whole schema and no data, made once per test process on the
+    PostgreSQL server: `store` copies it (CREATE DATABASE ... TEMPLATE) rather than running
+    every migration for every test. None where the server's user may not create databases
+    (a PRESSWATCH_TEST_POSTGRES of limited rights): each test then migrates a new schema."""
+    name = f"presswatch_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))  # a killed run's
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    except sa.exc.DBAPIError:
+        admin.dispose()
+        yield None
+        return
+    # A copy needs the template free of connections: the store is closed at once.
+    Store(sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)).close()
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextmanager
+def database_from_template(server: str, template: str) -> Iterator[str]:
+    """The URL of a new database on this server, a copy of the template database."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    try:
+        yield sa.engine.make_url(server).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store with the whole schema and no data, on SQLite (a real file) and on PostgreSQL
+    (a real server). A copy of one migrated once per test process: the migrations have
+    tests of their own (db_url gives those an empty database)."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        with Store(f"sqlite:///{path}") as opened:
+            yield opened
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    with (
+        database_from_template(server, template) if template else fresh_schema(server) as url,
+        Store(url) as opened,
+    ):
         yield opened
 
 
@@ -484,7 +547,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if {"postgres_server", "postgres_url"} & set(names) or params.get("db_url") == "postgresql":
+        on_postgresql = "postgresql" in (params.get("db_url"), params.get("store"))
+        if {"postgres_server", "postgres_url"} & set(names) or on_postgresql:
             item.add_marker(pytest.mark.postgresql)
     # The longest tests start first, so that no worker begins a two-minute test when the
     # others have nothing left: pytest-xdist hands tests out in this order, one or two at a
