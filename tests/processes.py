@@ -72,3 +72,26 @@ def presswatch(command: str, config: Path, *extra: str, **popen: Any) -> subproc
         text=True,
         **popen,
     )
+
+
+def presswatch_logged(
+    command: str, config: Path, name: str, *extra: str, **popen: Any
+) -> subprocess.Popen[str]:
+    """`presswatch COMMAND` as presswatch() starts it, writing its standard output and error
+    to NAME.out and NAME.err beside the config: a pipe nobody reads while the test runs
+    fills up (64 KB) and blocks the process in the middle of its work."""
+    folder = config.parent
+    with (
+        (folder / f"{name}.out").open("w", encoding="utf-8") as out,
+        (folder / f"{name}.err").open("w", encoding="utf-8") as err,
+    ):
+        return presswatch(command, config, *extra, stdout=out, stderr=err, **popen)
+
+
+def logged_output(config: Path, name: str) -> tuple[str, str]:
+    """What a process started by presswatch_logged wrote to its standard output and error."""
+    folder = config.parent
+    return (
+        (folder / f"{name}.out").read_text(encoding="utf-8"),
+        (folder / f"{name}.err").read_text(encoding="utf-8"),
+    )

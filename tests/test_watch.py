@@ -22,7 +22,7 @@ from presswatch.errors import StoreError
 from presswatch.store import Store
 from presswatch.watch import Watcher, collector_lock
 from tests.conftest import FeedServer, Inbox, Receiver, Route, alert_settings
-from tests.processes import presswatch, wait_for
+from tests.processes import logged_output, presswatch_logged, wait_for
 
 
 def rss(items: list[str]) -> bytes:
@@ -34,8 +34,15 @@ def rss(items: list[str]) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Journal</title>{body}</channel></rss>'.encode()
 
 
-def start_watcher(config: Config, **popen: Any) -> subprocess.Popen[str]:
-    return presswatch("watch", config.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+def start_watcher(config: Config, name: str, **popen: Any) -> subprocess.Popen[str]:
+    """`presswatch watch` writing its output to files beside the config (NAME.out, NAME.err):
+    a pipe read only once the watcher has stopped can fill up and block it under load."""
+    return presswatch_logged("watch", config.path, name, **popen)
+
+
+def watcher_output(config: Config, name: str) -> tuple[str, str]:
+    """What the watcher started as NAME wrote to its standard output and error."""
+    return logged_output(config.path, name)
 
 
 @pytest.mark.slow
@@ -56,20 +63,22 @@ def test_watcher_collects_new_entries_stops_on_sigterm_and_is_alone(
         with Store(f"sqlite:///{database}") as store:
             return store.count_articles()
 
-    watcher = start_watcher(config)
+    watcher = start_watcher(config, "watcher")
     try:
         assert wait_for(lambda: stored() == 1, 30), "the first entry was not stored"
         feed_server.routes["/feed.xml"] = Route(rss(["Premier article", "Deuxième article"]))
-        assert wait_for(lambda: stored() == 2, 10), "an entry added while running was not stored"
+        assert wait_for(lambda: stored() == 2, 60), "an entry added while running was not stored"
 
-        second = start_watcher(config)
-        out, err = second.communicate(timeout=30)
+        second = start_watcher(config, "second")
+        second.wait(timeout=30)
+        _out, err = watcher_output(config, "second")
         assert second.returncode == 1
         assert "another collector (pid" in err and "already collects into this database" in err
 
         started = time.monotonic()
         watcher.send_signal(signal.SIGTERM)
-        out, err = watcher.communicate(timeout=15)
+        watcher.wait(timeout=15)
+        out, err = watcher_output(config, "watcher")
         assert watcher.returncode == 0, err
         assert time.monotonic() - started < 10
         assert "Stopped after" in out
@@ -109,15 +118,15 @@ def test_a_stalled_source_holds_neither_the_others_articles_nor_the_stop(
         with Store(f"sqlite:///{database}") as store:
             return store.count_articles()
 
-    watcher = start_watcher(config)
+    watcher = start_watcher(config, "watcher")
     try:
         assert wait_for(lambda: stored() == 1, 40), "the healthy feed waited for the stalled one"
         assert any(path == "/stalled.xml" for path, _ in feed_server.requests)
         started = time.monotonic()
         watcher.send_signal(signal.SIGTERM)
-        _out, err = watcher.communicate(timeout=60)
+        watcher.wait(timeout=60)
         stopped_after = time.monotonic() - started
-        assert watcher.returncode == 0, err
+        assert watcher.returncode == 0, watcher_output(config, "watcher")[1]
         # Within 2 s on an idle machine; the bound leaves room for a shared one, and is far
         # below the 200 s the stalled server would take.
         assert stopped_after < 6, f"stopped {stopped_after:.1f} s after SIGTERM"
@@ -204,24 +213,37 @@ def test_the_watcher_alerts_by_webhook_and_email_once_per_event(
                 "name": "Le Monde",
                 "kind": "rss",
                 "url": feed_server.url("/lemonde.xml"),
-                "every": "2s",
+                "every": "1s",
             }
         ],
         alerts=alert_settings(port),
     )
-    watcher = start_watcher(config, env={**os.environ, "PW_TEST_WEBHOOK": url})
+
+    def fetches() -> int:
+        return sum(1 for path, _headers in feed_server.requests if path == "/lemonde.xml")
+
+    def collected_again(times: int) -> bool:
+        # The watcher fetches, stores, then raises and sends alerts, in that order: once the
+        # feed has been fetched this many more times, as many collections have had their
+        # alerts looked at (the last one's perhaps not yet, hence one fetch more).
+        since = fetches()
+        return wait_for(lambda: fetches() >= since + times + 1, 60)
+
+    watcher = start_watcher(config, "watcher", env={**os.environ, "PW_TEST_WEBHOOK": url})
     try:
         # One article: a negative one, in a tier-1 outlet: two events, each sent both ways.
         assert wait_for(lambda: len(receiver.posts) >= 2 and len(inbox.messages) >= 2, 60)
-        time.sleep(6)  # three more collections of the same feed: no new event, no new alert
+        # Three more collections of the same feed: no new event, no new alert.
+        assert collected_again(3), "the watcher stopped collecting"
         assert len(receiver.posts) == 2 and len(inbox.messages) == 2
         feed_server.routes["/lemonde.xml"] = Route(hostile_feed(["un", "deux"]))
         assert wait_for(lambda: len(receiver.posts) >= 4 and len(inbox.messages) >= 4, 30)
-        time.sleep(4)
+        assert collected_again(2), "the watcher stopped collecting"
         assert len(receiver.posts) == 4 and len(inbox.messages) == 4
     finally:
         watcher.send_signal(signal.SIGTERM)
-        _out, err = watcher.communicate(timeout=30)
+        watcher.wait(timeout=30)
+    _out, err = watcher_output(config, "watcher")
     assert watcher.returncode == 0, err
     titles = sorted(post["title"] for post in receiver.posts)
     assert titles == [

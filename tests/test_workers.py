@@ -19,7 +19,7 @@ from presswatch.config import Config
 from presswatch.store import Store
 from tests import pgserver
 from tests.conftest import FeedServer, Route
-from tests.processes import presswatch, wait_for
+from tests.processes import logged_output, presswatch, presswatch_logged, wait_for
 
 # Real worker processes, one killed with SIGKILL; a PostgreSQL server stopped and restarted.
 pytestmark = pytest.mark.slow
@@ -44,26 +44,6 @@ def feed(number: int) -> bytes:
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Journal {number}</title>'
         f"{items}{wire}</channel></rss>"
     ).encode()
-
-
-def start_worker(config: Config, name: str) -> subprocess.Popen[str]:
-    """A `presswatch watch` worker writing its output to files beside the config: a pipe
-    nobody reads during the test fills up and blocks a worker in the middle of its work."""
-    folder = config.path.parent
-    with (
-        (folder / f"{name}.out").open("w", encoding="utf-8") as out,
-        (folder / f"{name}.err").open("w", encoding="utf-8") as err,
-    ):
-        return presswatch("watch", config.path, stdout=out, stderr=err)
-
-
-def worker_output(config: Config, name: str) -> tuple[str, str]:
-    """What a worker started by start_worker wrote to its standard output and error."""
-    folder = config.path.parent
-    return (
-        (folder / f"{name}.out").read_text(encoding="utf-8"),
-        (folder / f"{name}.err").read_text(encoding="utf-8"),
-    )
 
 
 def test_three_workers_share_the_feeds_and_survive_one_killed(
@@ -92,7 +72,7 @@ def test_three_workers_share_the_feeds_and_survive_one_killed(
         with Store(postgres_url) as store:
             return sum(1 for s in store.source_states() if s.last_success is not None)
 
-    workers = [start_worker(config, f"worker{index}") for index in range(3)]
+    workers = [presswatch_logged("watch", config.path, f"worker{index}") for index in range(3)]
     try:
         victim = workers[0]
 
@@ -123,7 +103,7 @@ def test_three_workers_share_the_feeds_and_survive_one_killed(
             worker.send_signal(signal.SIGTERM)
         for worker in workers[1:]:
             worker.wait(timeout=120)
-        outputs = [worker_output(config, f"worker{index}") for index in (1, 2)]
+        outputs = [logged_output(config.path, f"worker{index}") for index in (1, 2)]
     assert [w.returncode for w in workers[1:]] == [0, 0], outputs
 
     hits = collections.Counter(path for path, _headers in feed_server.requests)
