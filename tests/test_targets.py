@@ -122,6 +122,10 @@ def test_two_clauses_are_no_comparison() -> None:
          "OpenAI", "Anthropic"),
         ("en", "Mistral AI won a record contract, while OpenAI was fined by the regulator.",
          "Mistral AI", "OpenAI"),
+        ("fr", "Au classement des assistants de code, Anthropic passe devant OpenAI ce mois-ci.",
+         "Anthropic", "OpenAI"),
+        ("en", "In the new ranking of coding assistants, Aleph Alpha sits far behind Anthropic.",
+         "Anthropic", "Aleph Alpha"),
     ],
 )  # fmt: skip
 def test_two_companies_of_one_sentence_get_opposite_tones(
