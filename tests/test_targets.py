@@ -82,6 +82,30 @@ def test_a_comparison_has_a_winner_and_a_loser(sentence: str, winner: str, loser
     assert comparison_role(target(sentence, loser, winner)) == "loser"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "winner", "loser"),
+    [
+        ("Le classement place Vélonova en milieu de tableau, loin derrière Kerlann Logistique",
+         "Kerlann Logistique", "Vélonova"),
+        ("Au troisième trimestre, Foxglove Pay passe devant Qonto en nombre de comptes ouverts",
+         "Foxglove Pay", "Qonto"),
+        ("Dans notre comparatif, l'aspirateur de Halvorsen Robotics surclasse celui de Vélonova",
+         "Halvorsen Robotics", "Vélonova"),
+        ("Foxglove Pay has pulled ahead of Revolut in card payments among students",
+         "Foxglove Pay", "Revolut"),
+        ("In the latest survey Halvorsen Robotics falls far behind Kerlann Logistique on delivery",
+         "Kerlann Logistique", "Halvorsen Robotics"),
+        ("In our tests the new Vélonova bike outclasses the one from Foxglove Pay",
+         "Vélonova", "Foxglove Pay"),
+    ],
+)  # fmt: skip
+def test_distance_words_give_a_winner_and_a_loser(sentence: str, winner: str, loser: str) -> None:
+    # "far behind", "loin derrière", "passe devant" and "outclasses" side the companies;
+    # plain "behind" and "ahead of" still do not (see the test below).
+    assert comparison_role(target(sentence, winner, loser)) == "winner"
+    assert comparison_role(target(sentence, loser, winner)) == "loser"
+
+
 def test_two_clauses_are_no_comparison() -> None:
     sentence = "OpenAI overtakes Google in search, while Anthropic signs a deal with Amazon"
     assert comparison_role(target(sentence, "Anthropic", "OpenAI", "Google")) is None
@@ -98,6 +122,10 @@ def test_two_clauses_are_no_comparison() -> None:
          "OpenAI", "Anthropic"),
         ("en", "Mistral AI won a record contract, while OpenAI was fined by the regulator.",
          "Mistral AI", "OpenAI"),
+        ("fr", "Au classement des assistants de code, Anthropic passe devant OpenAI ce mois-ci.",
+         "Anthropic", "OpenAI"),
+        ("en", "In the new ranking of coding assistants, Aleph Alpha sits far behind Anthropic.",
+         "Anthropic", "Aleph Alpha"),
     ],
 )  # fmt: skip
 def test_two_companies_of_one_sentence_get_opposite_tones(

@@ -46,18 +46,21 @@ _CLAUSE_END = re.compile(
 _WINS_OVER = re.compile(
     r"\b(?:dépass\w*|devan[cç]\w*|surpass\w*|détrôn\w*|bat|battent|coiff\w* au poteau"
     r"|distanc\w*|supplant\w*|évinc\w*|éclips\w*|ringardis\w*"
-    r"|meilleure?s? qu(?:e\b|['’])|mieux qu(?:e\b|['’])"
+    r"|meilleure?s? qu(?:e\b|['’])|mieux qu(?:e\b|['’])|surclass\w*"
+    r"|(?:pass\w*|loin|largement|nettement) devant"
     r"|overtak\w*|overtook|beat|beats|beating|outperform\w*|outsell\w*|outpac\w*|outshin\w*"
-    r"|surpass\w*|dethron\w*|eclips\w*|better than|(?:faster|stronger|smarter) than)",
+    r"|surpass\w*|dethron\w*|eclips\w*|outclass\w*|better than|(?:faster|stronger|smarter) than"
+    r"|(?:far|well|way|pulls?|pulled|moves?|moved) ahead of)",
     re.IGNORECASE,
 )
 # ... and by which it loses ("X est à la traîne de Y", "X lags Y"). Words whose side
 # depends on the rest of the sentence ("more than", "behind", "ahead of", "plus ... que")
-# are not read as a comparison.
+# are not read as a comparison; "far behind", "loin derrière" and "passe devant" are.
 _LOSES_TO = re.compile(
     r"\b(?:à la traîne|en retard sur|distancé\w* par|dépassé\w* par|devancé\w* par"
-    r"|battu\w* par|pires? qu(?:e\b|['’])|lags?|lagg\w*|trails?|trail\w*|worse than"
-    r"|(?:slower|weaker) than|beaten by|overtaken by|outpaced by)",
+    r"|battu\w* par|pires? qu(?:e\b|['’])|(?:loin|largement|nettement) derrière"
+    r"|lags?|lagg\w*|trails?|trail\w*|worse than|(?:slower|weaker) than"
+    r"|beaten by|overtaken by|outpaced by|surclass\w* par|(?:far|well|way|falls?|fell) behind)",
     re.IGNORECASE,
 )
 # Between two companies, these keep them out of one comparison: they are in two clauses
