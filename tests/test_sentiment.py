@@ -117,6 +117,18 @@ def test_analyzer_fingerprint_changes_with_topics(write_config: Callable[..., Co
     assert first.fingerprint != second.fingerprint
 
 
+def test_analyzer_fingerprint_changes_with_the_comparison_rules(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new comparison word changes stored tones: the next run must re-analyse."""
+    import presswatch.analysis.analyzer as analyzer_module
+
+    config = write_config()
+    before = Analyzer(config, VaderBackend()).fingerprint
+    monkeypatch.setattr(analyzer_module, "TARGET_RULES", analyzer_module.TARGET_RULES + "|distance")
+    assert Analyzer(config, VaderBackend()).fingerprint != before
+
+
 class CountingVader(VaderBackend):
     """VADER that counts the sentences it scores."""
 

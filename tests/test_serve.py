@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from presswatch.config import Config
 
@@ -61,3 +64,23 @@ def test_the_first_page_imports_nothing_the_server_could_load_before(
         or name.startswith(("presswatch.report", "streamlit.emojis", "sqlite3"))
     ]
     assert heavy == [], heavy
+
+
+def test_a_failing_warm_up_is_logged_and_the_server_starts_all_the_same(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import dashboard.serve
+
+    def broken_warm_up() -> int:
+        raise TypeError("timeline_figure() got an unexpected keyword argument 'fmt'")
+
+    monkeypatch.setattr(dashboard.serve, "warm_up", broken_warm_up)
+    monkeypatch.setattr(dashboard.serve, "INTERNAL_PRELOADS", ("streamlit.no_such_module",))
+    with caplog.at_level(logging.WARNING, logger="dashboard.serve"):
+        dashboard.serve.prepare()
+    assert "dashboard warm-up skipped (ModuleNotFoundError" in caplog.text
+    monkeypatch.setattr(dashboard.serve, "INTERNAL_PRELOADS", ())
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="dashboard.serve"):
+        dashboard.serve.prepare()
+    assert "dashboard warm-up skipped (TypeError: timeline_figure()" in caplog.text

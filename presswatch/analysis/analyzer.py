@@ -19,7 +19,7 @@ from typing import Any
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.language import detect_language, primary_language
 from presswatch.analysis.nlp.sentiment import ToneBackend, ToneLabel, aggregate, get_backend
-from presswatch.analysis.nlp.targets import Target
+from presswatch.analysis.nlp.targets import TARGET_RULES, Target
 from presswatch.analysis.nlp.text import SentenceIndex
 from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher
 from presswatch.analysis.stories import StoryIndex, is_legacy, is_signature, signature
@@ -54,6 +54,7 @@ class Analyzer:
                 repr(getattr(self.tone, "cutoffs", "")),
                 # The model's own hash of its weights (a repr of them is cut short).
                 self.tone.model_name,
+                TARGET_RULES,
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
                 THEME_RULES,
                 repr(sorted((k, tuple(v)) for k, v in config.messages.items())),

@@ -204,3 +204,21 @@ def comparison_role(target: Target) -> ComparisonRole | None:
         if _WINS_OVER.search(between):
             return "winner" if before else "loser"
     return None
+
+
+# Everything above that decides which words a target's tone reads and which side of a
+# comparison it is on: part of the analysis fingerprint, so a change to any rule makes the
+# next run re-analyse the stored articles (presswatch/analysis/analyzer.py).
+TARGET_RULES = repr(
+    (
+        _CLAUSE_WORDS,
+        _COMPARATIVE_QUE,
+        _CLAUSE_END.pattern,
+        _WINS_OVER.pattern,
+        _LOSES_TO.pattern,
+        _SEPARATE.pattern,
+        _MIN_CLAUSE_WORDS,
+        MAX_WORDS,
+        AROUND_WORDS,
+    )
+)
