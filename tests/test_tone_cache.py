@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 
 from presswatch.analysis.analyzer import Analyzer
-from presswatch.analysis.nlp.sentiment import EmbeddingCache, PressBackend, press_texts
+from presswatch.analysis.nlp.sentiment import (
+    EmbeddingCache,
+    PressBackend,
+    embed,
+    press_texts,
+)
 from presswatch.analysis.nlp.targets import Target
 from presswatch.config import Config
 from presswatch.models import Article
@@ -107,3 +114,14 @@ def test_a_wire_copy_in_a_later_batch_is_not_embedded_again(
             [m.tone_score or 0.0 for m in want.mentions],
             atol=1e-6,
         )
+
+
+def test_the_engine_threads_wait_asleep_unless_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    embed(["Qonto ouvre un bureau à Milan."])
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    embed(["Qonto ouvre un bureau à Milan."])
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"

