@@ -525,18 +525,21 @@ LANGUAGE_TEXTS = 2
 FRAGMENT_SHARE = 0.8
 
 
-# How many articles of the archive's other periods emerging terms read as background.
+# How many articles of the archive before the compared periods emerging terms read as
+# background.
 BACKGROUND_SAMPLE = 1000
 
 
 def background_sample(
-    articles: pd.DataFrame, start: Any, stop: Any, size: int = BACKGROUND_SAMPLE
+    articles: pd.DataFrame, until: Any, size: int = BACKGROUND_SAMPLE
 ) -> pd.DataFrame:
-    """The archive's articles (id, published, outlet) outside [start, stop), at most
-    ``size`` spread evenly over time, with their month (YYYY-MM): emerging terms'
-    background."""
+    """The archive's articles (id, published, outlet) published before ``until`` (the
+    previous period's start), at most ``size`` spread evenly over time, with their month
+    (YYYY-MM): emerging terms' background."""
     columns = ["id", "published", "outlet", "month"]
-    outside = articles[(articles["published"] < start) | (articles["published"] >= stop)]
+    # Only the past: a story that stayed in the news after the period still emerged in
+    # it, and a past period's terms do not change as the archive grows.
+    outside = articles[articles["published"] < until]
     outside = outside.sort_values(["published", "id"]).reset_index(drop=True)
     if outside.empty:
         return pd.DataFrame(columns=columns)

@@ -252,9 +252,9 @@ def test_an_idiom_in_two_articles_is_chance_an_issue_in_several_is_news(
     assert phrase not in terms
 
 
-def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -> None:
-    """At most ``size`` articles, none from the two periods compared, spread from the
-    oldest to the newest, each with its month."""
+def test_the_background_is_the_archive_before_both_periods_spread_over_time() -> None:
+    """At most ``size`` articles, all published before the previous period (never the
+    periods compared nor anything after them), spread from the oldest on, with their month."""
     published = pd.date_range("2024-01-01", "2024-12-31", freq="D", tz="UTC")
     articles = pd.DataFrame(
         {
@@ -263,15 +263,37 @@ def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -
             "outlet": ["Gazette"] * len(published),
         }
     )
-    start = pd.Timestamp("2024-06-01", tz="UTC")
-    stop = pd.Timestamp("2024-08-01", tz="UTC")
-    sample = analytics.background_sample(articles, start, stop, size=50)
+    previous_start = pd.Timestamp("2024-06-01", tz="UTC")
+    sample = analytics.background_sample(articles, previous_start, size=50)
     assert len(sample) == 50
-    assert not ((sample["published"] >= start) & (sample["published"] < stop)).any()
-    assert sample["month"].iloc[0] == "2024-01" and sample["month"].iloc[-1] == "2024-12"
-    assert sample["month"].nunique() == 10  # every month outside June and July
-    everything = analytics.background_sample(articles, start, stop, size=1000)
-    assert len(everything) == len(articles) - 61
+    assert (sample["published"] < previous_start).all()
+    assert sample["month"].iloc[0] == "2024-01" and sample["month"].iloc[-1] == "2024-05"
+    assert sample["month"].nunique() == 5  # January to May, nothing from August on
+    everything = analytics.background_sample(articles, previous_start, size=1000)
+    assert len(everything) == 152  # the 152 days before June
+
+
+def test_a_story_that_stayed_in_the_news_later_still_emerged() -> None:
+    """A month's emerging story is no ordinary term because the archive kept printing it
+    in the months after: the background ends where the previous period starts."""
+    published = pd.date_range("2023-01-01", "2023-12-31", freq="D", tz="UTC")
+    articles = pd.DataFrame(
+        {
+            "id": [f"a{i}" for i in range(len(published))],
+            "published": published,
+            "outlet": ["Gazette"] * len(published),
+        }
+    )
+    sample = analytics.background_sample(articles, pd.Timestamp("2023-03-01", tz="UTC"))
+    # The story ran from April to December: every article after March names it.
+    texts = [
+        "The Zephyr Tunnel opened to traffic." if p.month >= 4 else "Quiet day in town."
+        for p in published
+    ]
+    by_id = dict(zip(articles["id"], texts, strict=True))
+    background = sample.assign(text=[by_id[i] for i in sample["id"]])
+    now = _period([(6, "The Zephyr Tunnel opened.", "*"), (14, "Rain.", "*")])
+    assert _holds(_terms(now, _period(QUIET_EN), background=background), "zephyr tunnel")
 
 
 @pytest.mark.parametrize(
