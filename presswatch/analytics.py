@@ -443,7 +443,7 @@ def emerging_terms(
         # A passage of three words repeated by one outlet only is its own blurb (a
         # sponsor's line, a show's credits), not news.
         keep &= (outlets_now >= 2) | (lengths < 3)
-    keep &= ~_period_furniture(matrix[:split], now["outlet"])
+    keep &= ~_period_furniture(matrix[:split], now["outlet"], matrix[split:], before["outlet"])
     if background is not None and not background.empty:
         keep &= ~_ordinary_terms(
             vectorizer, background, in_articles_now / len(now), matrix[:split], now["outlet"]
@@ -504,9 +504,13 @@ _IMAGE_CREDIT = re.compile(
 )
 # An outlet with at least FURNITURE_ARTICLES articles in the period that prints a term in
 # PERIOD_FURNITURE_SHARE of them prints it on every page ("[link] [comments]", a show's
-# hosts): its furniture.
+# hosts): its furniture...
 FURNITURE_ARTICLES = 5
 PERIOD_FURNITURE_SHARE = 0.8
+# ... and that it already printed in at least this share of its articles of the previous
+# period (of at least FURNITURE_PREVIOUS_ARTICLES): furniture stays, a story is new.
+FURNITURE_PERSISTS = 0.5
+FURNITURE_PREVIOUS_ARTICLES = 2
 # A term now must hold at least this many times its share of the background's articles:
 # "customers" or "week", in a tenth of any month's articles, never emerge (3 and 1.5
 # tried on the seen month pairs: 3 dropped Siri and the MacBook Pro of their months).
@@ -627,19 +631,33 @@ def _ordinary_terms(
     return ordinary
 
 
-def _period_furniture(matrix_now: Any, outlets_now: pd.Series) -> np.ndarray[Any, Any]:
+def _period_furniture(
+    matrix_now: Any, outlets_now: pd.Series, matrix_before: Any, outlets_before: pd.Series
+) -> np.ndarray[Any, Any]:
     """Per term, whether most of its articles now come from outlets that print it on
     nearly every page of the period (PERIOD_FURNITURE_SHARE of at least
-    FURNITURE_ARTICLES articles)."""
+    FURNITURE_ARTICLES articles) and already did in the previous period (in at least
+    FURNITURE_PERSISTS of its articles there)."""
     held = matrix_now > 0
+    held_before = matrix_before > 0
     furniture_articles = np.zeros(held.shape[1])
     codes = outlets_now.reset_index(drop=True)
+    codes_before = outlets_before.reset_index(drop=True)
     for outlet in codes.unique():
         rows = np.flatnonzero((codes == outlet).to_numpy())
         if len(rows) < FURNITURE_ARTICLES:
             continue
+        # An outlet following a story all period prints its name on most pages too:
+        # only a term that was already on its pages before is its furniture (one new
+        # this period is left to the background's check over months).
+        rows_before = np.flatnonzero((codes_before == outlet).to_numpy())
+        if len(rows_before) < FURNITURE_PREVIOUS_ARTICLES:
+            continue
         per_term = np.asarray(held[rows].sum(axis=0)).ravel()
-        furniture_articles += np.where(per_term >= PERIOD_FURNITURE_SHARE * len(rows), per_term, 0)
+        per_term_before = np.asarray(held_before[rows_before].sum(axis=0)).ravel()
+        persists = per_term_before >= FURNITURE_PERSISTS * len(rows_before)
+        every_page = (per_term >= PERIOD_FURNITURE_SHARE * len(rows)) & persists
+        furniture_articles += np.where(every_page, per_term, 0)
     in_now = np.asarray(held.sum(axis=0)).ravel()
     furniture: np.ndarray[Any, Any] = furniture_articles >= 0.5 * np.maximum(in_now, 1)
     return furniture

@@ -121,8 +121,8 @@ def test_a_term_one_outlet_prints_in_most_months_is_its_furniture(
     ["Submitted by a reader [link] [comments]", "Proposé par un lecteur [lien] [commentaires]"],
 )
 def test_a_footer_on_nearly_every_page_of_one_outlet_is_furniture(footer: str) -> None:
-    """Without any background, a term an outlet prints on 80% of its pages this period is
-    its furniture, however many of them there are."""
+    """Without any background, a term an outlet prints on 80% of its pages this period,
+    and already printed on most of its pages the period before, is its furniture."""
     now = _period(
         [
             (6, f"A question about my server rack.\n{footer}", "Forum A"),
@@ -132,9 +132,51 @@ def test_a_footer_on_nearly_every_page_of_one_outlet_is_furniture(footer: str) -
             (4, "Rain.", "*"),
         ]
     )
-    terms = _terms(now, _period(QUIET_EN))
+    before = _period(
+        [
+            (3, f"Which desk lamp?\n{footer}", "Forum A"),
+            (2, f"Fan noise again.\n{footer}", "Forum B"),
+            (15, "Markets were calm and the weather was mild across the region.", "*"),
+        ]
+    )
+    terms = _terms(now, before)
     assert _holds(terms, "helios chip")
     assert not any(_holds(terms, w) for w in ("reader", "lecteur", "link", "lien", "comments"))
+
+
+@pytest.mark.parametrize(
+    ("story", "follow_up", "other", "quiet"),
+    [
+        (
+            "The Kestrel Orbiter sent new images of the comet.",
+            "Engineers fixed a valve on the Kestrel Orbiter.",
+            "Council approves the new budget for schools.",
+            "Markets were calm and the weather was mild across the region.",
+        ),
+        (
+            "La sonde Kestrel Orbiter a envoyé de nouvelles images de la comète.",
+            "Les ingénieurs ont réparé une vanne sur le Kestrel Orbiter.",
+            "Le conseil adopte le nouveau budget des écoles.",
+            "Le marché est resté calme et le temps doux dans toute la région.",
+        ),
+    ],
+)
+def test_a_story_one_outlet_follows_all_period_stays_listed(
+    story: str, follow_up: str, other: str, quiet: str
+) -> None:
+    """An outlet printing a new story on 5 of its 6 pages this period (and never before)
+    follows the news: it is no furniture of that outlet."""
+    now = _period(
+        [
+            (3, story, "Space Daily"),
+            (2, follow_up, "Space Daily"),
+            (1, other, "Space Daily"),
+            (3, follow_up, "*"),
+            (14, "Rain.", "*"),
+        ]
+    )
+    before = _period([(4, other, "Space Daily"), (12, quiet, "*")])
+    assert _holds(_terms(now, before), "kestrel orbiter")
 
 
 def test_stop_words_of_every_language_met_are_left_out() -> None:
