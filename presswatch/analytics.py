@@ -515,6 +515,8 @@ FURNITURE_PREVIOUS_ARTICLES = 2
 # "customers" or "week", in a tenth of any month's articles, never emerge (3 and 1.5
 # tried on the seen month pairs: 3 dropped Siri and the MacBook Pro of their months).
 BACKGROUND_RISE = 2.0
+# ... and appear in at least this many of the background's articles.
+BACKGROUND_MIN_ARTICLES = 2
 # A term an outlet prints in at least this share of its months (with at least
 # FURNITURE_MONTHS months in the background) is its furniture ("Image Credits", "Link
 # comments").
@@ -593,7 +595,8 @@ def _ordinary_terms(
     outlets_now: pd.Series,
 ) -> np.ndarray[Any, Any]:
     """Per term of the vectorizer, whether the background shows it ordinary: common in the
-    archive (under BACKGROUND_RISE times its share now) or an outlet's furniture."""
+    archive (in BACKGROUND_MIN_ARTICLES of its articles at least, and under
+    BACKGROUND_RISE times its share now) or an outlet's furniture."""
     kept = _terms_input(background["text"], background["outlet"])
     months = (
         background.loc[
@@ -605,8 +608,13 @@ def _ordinary_terms(
     if kept.empty:
         return np.zeros(len(share_now), dtype=bool)
     held = vectorizer.transform(list(kept["text"])) > 0
-    share_background = (np.asarray(held.sum(axis=0)).ravel() + 0.5) / (len(kept) + 1)
-    common = share_now < BACKGROUND_RISE * share_background
+    in_background = np.asarray(held.sum(axis=0)).ravel()
+    share_background = (in_background + 0.5) / (len(kept) + 1)
+    # The smoothing alone must not make a term common: in a small background (a young
+    # archive) it would outweigh a term the background never holds.
+    common = (in_background >= BACKGROUND_MIN_ARTICLES) & (
+        share_now < BACKGROUND_RISE * share_background
+    )
     # Each outlet's months in the background, and in how many of them each term appears.
     furniture_articles = np.zeros(len(share_now))
     held = held.tocsr()

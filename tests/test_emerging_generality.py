@@ -85,6 +85,23 @@ def test_a_term_common_in_the_whole_archive_is_not_emerging(
 
 
 @pytest.mark.parametrize(
+    ("news", "quiet"),
+    [
+        ("The Vireo Dam project was approved.", QUIET_EN),
+        ("Le projet du barrage Vireo est approuvé.", QUIET_FR),
+    ],
+)
+def test_a_term_a_small_background_never_holds_still_emerges(
+    news: str, quiet: list[tuple[int, str, str]]
+) -> None:
+    """Against a young archive of three articles, a term in 4 of 23 articles that the
+    background never prints is new, not common."""
+    now = _period([(4, news, "*"), (19, "Rain.", "*")])
+    background = _background([("2020-01", 3, "Nothing of note happened today.", "Outlet B")])
+    assert _holds(_terms(now, _period(quiet), background=background), "vireo")
+
+
+@pytest.mark.parametrize(
     ("furniture", "news"),
     [("Morning Digest", "Lunar Rover"), ("Revue Matinale", "Rover Lunaire")],
 )
