@@ -498,9 +498,11 @@ _MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
 _DATA_LINE = re.compile(r"(?m)^[ \t]*[a-z][\w.-]*[ \t]*=[ \t]*\S.*$")
 # An image's credit, on its line or run into the text: "Image Credits: Jane Roe",
 # "Crédit photo : AFP" (strip_furniture takes "Photo: ..." lines, not these).
+# Only the keyword ignores case: a name credited is capitalised, and "Image credits: the
+# regulator fined..." run into the text keeps its words.
 _IMAGE_CREDIT = re.compile(
-    r"(?im)\b(?:(?:image|photo|picture|illustration|featured image)\s+credits?"
-    r"|crédits?\s+(?:photos?|images?))\s*:[ \t]*(?:[^\n]{0,60}$|(?:[A-ZÀ-Ý][\w'’.&-]*\s?){1,3})"
+    r"(?m)\b(?i:(?:image|photo|picture|illustration|featured image)\s+credits?"
+    r"|crédits?\s+(?:photos?|images?))\s*:[ \t]*(?:[^\n]{0,60}$|(?:[A-ZÀ-Ý][\w'’.&-]*\s?){0,3})"
 )
 # An outlet with at least FURNITURE_ARTICLES articles in the period that prints a term in
 # PERIOD_FURNITURE_SHARE of them prints it on every page ("[link] [comments]", a show's

@@ -264,6 +264,32 @@ def test_image_credits_make_no_terms(credit: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("credit", "other"),
+    [
+        (
+            "Image credits: eBay sellers protested the new listing fees, and the marketplace "
+            "answered them on Monday.",
+            "Many sellers on eBay are angry.",
+        ),
+        (
+            "Crédit photo : eBay a relevé ses frais de vente, et les vendeurs de la plateforme "
+            "protestent depuis lundi.",
+            "Les vendeurs sur eBay sont en colère.",
+        ),
+    ],
+)
+def test_text_run_into_an_image_credit_keeps_its_lower_case_words(credit: str, other: str) -> None:
+    """Only the credit's keyword ignores case: a name credited starts with a capital, so
+    the news run into it ("eBay sellers protested") is kept."""
+    now = _period(
+        [(3, f"The Quasar app launched.\n{credit}", "*"), (1, other, "*"), (16, "Rain.", "*")]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("ebay" in term.split() for term in terms)
+    assert not {"image credits", "credits", "crédit photo"} & set(terms)
+
+
+@pytest.mark.parametrize(
     ("text", "place", "fragment"),
     [
         ("The mayor of New York met the Orbital Games team in New York.", "New York", "york"),
