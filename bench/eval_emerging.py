@@ -2,7 +2,7 @@
 
 Reads a collected SQLite archive (bench/RESULTS.md says how the corpus is collected), takes
 each month given against the month before it, the articles that name any company (their
-outlets with them; every article with --all-articles), with the archive's other months as
+outlets with them; every article with --all-articles), with the archive's earlier months as
 background (sampled as the Topics page does), and prints the top 20 emerging terms with
 their article counts. The terms are printed, never written: they come from publisher text.
 
@@ -39,8 +39,8 @@ def month_articles(
 def background_articles(
     conn: sqlite3.Connection, months: tuple[str, str], *, all_articles: bool = False
 ) -> pd.DataFrame:
-    """The archive's other articles (naming a company, or all) as the Topics page samples
-    them (analytics.background_sample): text, outlet and month."""
+    """The archive's articles before both months (naming a company, or all) as the Topics
+    page samples them (analytics.background_sample): text, outlet and month."""
     where = "a.published IS NOT NULL"
     if not all_articles:
         where += " AND a.id IN (SELECT article_id FROM coverage)"
@@ -51,8 +51,7 @@ def background_articles(
     articles = pd.read_sql_query(query, conn)
     articles["published"] = pd.to_datetime(articles["published"], utc=True, format="ISO8601")
     first = pd.Period(min(months), "M").start_time.tz_localize("UTC")
-    stop = (pd.Period(max(months), "M") + 1).start_time.tz_localize("UTC")
-    sample = analytics.background_sample(articles[["id", "published", "outlet"]], first, stop)
+    sample = analytics.background_sample(articles[["id", "published", "outlet"]], first)
     texts = dict(zip(articles["id"], articles["text"], strict=True))
     return sample.assign(text=[texts[i] for i in sample["id"]])
 
@@ -80,7 +79,7 @@ def main() -> None:
     parser.add_argument(
         "--no-background",
         action="store_true",
-        help="leave the archive's other months out (as before session 15)",
+        help="leave the archive's earlier months out (as before session 15)",
     )
     parser.add_argument("months", nargs="+")
     args = parser.parse_args()

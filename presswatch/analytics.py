@@ -443,7 +443,7 @@ def emerging_terms(
         # A passage of three words repeated by one outlet only is its own blurb (a
         # sponsor's line, a show's credits), not news.
         keep &= (outlets_now >= 2) | (lengths < 3)
-    keep &= ~_period_furniture(matrix[:split], now["outlet"])
+    keep &= ~_period_furniture(matrix[:split], now["outlet"], matrix[split:], before["outlet"])
     if background is not None and not background.empty:
         keep &= ~_ordinary_terms(
             vectorizer, background, in_articles_now / len(now), matrix[:split], now["outlet"]
@@ -498,19 +498,27 @@ _MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
 _DATA_LINE = re.compile(r"(?m)^[ \t]*[a-z][\w.-]*[ \t]*=[ \t]*\S.*$")
 # An image's credit, on its line or run into the text: "Image Credits: Jane Roe",
 # "Crédit photo : AFP" (strip_furniture takes "Photo: ..." lines, not these).
+# Only the keyword ignores case: a name credited is capitalised, and "Image credits: the
+# regulator fined..." run into the text keeps its words.
 _IMAGE_CREDIT = re.compile(
-    r"(?im)\b(?:(?:image|photo|picture|illustration|featured image)\s+credits?"
-    r"|crédits?\s+(?:photos?|images?))\s*:[ \t]*(?:[^\n]{0,60}$|(?:[A-ZÀ-Ý][\w'’.&-]*\s?){1,3})"
+    r"(?m)\b(?i:(?:image|photo|picture|illustration|featured image)\s+credits?"
+    r"|crédits?\s+(?:photos?|images?))\s*:[ \t]*(?:[^\n]{0,60}$|(?:[A-ZÀ-Ý][\w'’.&-]*\s?){0,3})"
 )
 # An outlet with at least FURNITURE_ARTICLES articles in the period that prints a term in
 # PERIOD_FURNITURE_SHARE of them prints it on every page ("[link] [comments]", a show's
-# hosts): its furniture.
+# hosts): its furniture...
 FURNITURE_ARTICLES = 5
 PERIOD_FURNITURE_SHARE = 0.8
+# ... and that it already printed in at least this share of its articles of the previous
+# period (of at least FURNITURE_PREVIOUS_ARTICLES): furniture stays, a story is new.
+FURNITURE_PERSISTS = 0.5
+FURNITURE_PREVIOUS_ARTICLES = 2
 # A term now must hold at least this many times its share of the background's articles:
 # "customers" or "week", in a tenth of any month's articles, never emerge (3 and 1.5
 # tried on the seen month pairs: 3 dropped Siri and the MacBook Pro of their months).
 BACKGROUND_RISE = 2.0
+# ... and appear in at least this many of the background's articles.
+BACKGROUND_MIN_ARTICLES = 2
 # A term an outlet prints in at least this share of its months (with at least
 # FURNITURE_MONTHS months in the background) is its furniture ("Image Credits", "Link
 # comments").
@@ -525,18 +533,21 @@ LANGUAGE_TEXTS = 2
 FRAGMENT_SHARE = 0.8
 
 
-# How many articles of the archive's other periods emerging terms read as background.
+# How many articles of the archive before the compared periods emerging terms read as
+# background.
 BACKGROUND_SAMPLE = 1000
 
 
 def background_sample(
-    articles: pd.DataFrame, start: Any, stop: Any, size: int = BACKGROUND_SAMPLE
+    articles: pd.DataFrame, until: Any, size: int = BACKGROUND_SAMPLE
 ) -> pd.DataFrame:
-    """The archive's articles (id, published, outlet) outside [start, stop), at most
-    ``size`` spread evenly over time, with their month (YYYY-MM): emerging terms'
-    background."""
+    """The archive's articles (id, published, outlet) published before ``until`` (the
+    previous period's start), at most ``size`` spread evenly over time, with their month
+    (YYYY-MM): emerging terms' background."""
     columns = ["id", "published", "outlet", "month"]
-    outside = articles[(articles["published"] < start) | (articles["published"] >= stop)]
+    # Only the past: a story that stayed in the news after the period still emerged in
+    # it, and a past period's terms do not change as the archive grows.
+    outside = articles[articles["published"] < until]
     outside = outside.sort_values(["published", "id"]).reset_index(drop=True)
     if outside.empty:
         return pd.DataFrame(columns=columns)
@@ -586,7 +597,8 @@ def _ordinary_terms(
     outlets_now: pd.Series,
 ) -> np.ndarray[Any, Any]:
     """Per term of the vectorizer, whether the background shows it ordinary: common in the
-    archive (under BACKGROUND_RISE times its share now) or an outlet's furniture."""
+    archive (in BACKGROUND_MIN_ARTICLES of its articles at least, and under
+    BACKGROUND_RISE times its share now) or an outlet's furniture."""
     kept = _terms_input(background["text"], background["outlet"])
     months = (
         background.loc[
@@ -598,8 +610,13 @@ def _ordinary_terms(
     if kept.empty:
         return np.zeros(len(share_now), dtype=bool)
     held = vectorizer.transform(list(kept["text"])) > 0
-    share_background = (np.asarray(held.sum(axis=0)).ravel() + 0.5) / (len(kept) + 1)
-    common = share_now < BACKGROUND_RISE * share_background
+    in_background = np.asarray(held.sum(axis=0)).ravel()
+    share_background = (in_background + 0.5) / (len(kept) + 1)
+    # The smoothing alone must not make a term common: in a small background (a young
+    # archive) it would outweigh a term the background never holds.
+    common = (in_background >= BACKGROUND_MIN_ARTICLES) & (
+        share_now < BACKGROUND_RISE * share_background
+    )
     # Each outlet's months in the background, and in how many of them each term appears.
     furniture_articles = np.zeros(len(share_now))
     held = held.tocsr()
@@ -624,19 +641,33 @@ def _ordinary_terms(
     return ordinary
 
 
-def _period_furniture(matrix_now: Any, outlets_now: pd.Series) -> np.ndarray[Any, Any]:
+def _period_furniture(
+    matrix_now: Any, outlets_now: pd.Series, matrix_before: Any, outlets_before: pd.Series
+) -> np.ndarray[Any, Any]:
     """Per term, whether most of its articles now come from outlets that print it on
     nearly every page of the period (PERIOD_FURNITURE_SHARE of at least
-    FURNITURE_ARTICLES articles)."""
+    FURNITURE_ARTICLES articles) and already did in the previous period (in at least
+    FURNITURE_PERSISTS of its articles there)."""
     held = matrix_now > 0
+    held_before = matrix_before > 0
     furniture_articles = np.zeros(held.shape[1])
     codes = outlets_now.reset_index(drop=True)
+    codes_before = outlets_before.reset_index(drop=True)
     for outlet in codes.unique():
         rows = np.flatnonzero((codes == outlet).to_numpy())
         if len(rows) < FURNITURE_ARTICLES:
             continue
+        # An outlet following a story all period prints its name on most pages too:
+        # only a term that was already on its pages before is its furniture (one new
+        # this period is left to the background's check over months).
+        rows_before = np.flatnonzero((codes_before == outlet).to_numpy())
+        if len(rows_before) < FURNITURE_PREVIOUS_ARTICLES:
+            continue
         per_term = np.asarray(held[rows].sum(axis=0)).ravel()
-        furniture_articles += np.where(per_term >= PERIOD_FURNITURE_SHARE * len(rows), per_term, 0)
+        per_term_before = np.asarray(held_before[rows_before].sum(axis=0)).ravel()
+        persists = per_term_before >= FURNITURE_PERSISTS * len(rows_before)
+        every_page = (per_term >= PERIOD_FURNITURE_SHARE * len(rows)) & persists
+        furniture_articles += np.where(every_page, per_term, 0)
     in_now = np.asarray(held.sum(axis=0)).ravel()
     furniture: np.ndarray[Any, Any] = furniture_articles >= 0.5 * np.maximum(in_now, 1)
     return furniture

@@ -85,6 +85,23 @@ def test_a_term_common_in_the_whole_archive_is_not_emerging(
 
 
 @pytest.mark.parametrize(
+    ("news", "quiet"),
+    [
+        ("The Vireo Dam project was approved.", QUIET_EN),
+        ("Le projet du barrage Vireo est approuvé.", QUIET_FR),
+    ],
+)
+def test_a_term_a_small_background_never_holds_still_emerges(
+    news: str, quiet: list[tuple[int, str, str]]
+) -> None:
+    """Against a young archive of three articles, a term in 4 of 23 articles that the
+    background never prints is new, not common."""
+    now = _period([(4, news, "*"), (19, "Rain.", "*")])
+    background = _background([("2020-01", 3, "Nothing of note happened today.", "Outlet B")])
+    assert _holds(_terms(now, _period(quiet), background=background), "vireo")
+
+
+@pytest.mark.parametrize(
     ("furniture", "news"),
     [("Morning Digest", "Lunar Rover"), ("Revue Matinale", "Rover Lunaire")],
 )
@@ -121,8 +138,8 @@ def test_a_term_one_outlet_prints_in_most_months_is_its_furniture(
     ["Submitted by a reader [link] [comments]", "Proposé par un lecteur [lien] [commentaires]"],
 )
 def test_a_footer_on_nearly_every_page_of_one_outlet_is_furniture(footer: str) -> None:
-    """Without any background, a term an outlet prints on 80% of its pages this period is
-    its furniture, however many of them there are."""
+    """Without any background, a term an outlet prints on 80% of its pages this period,
+    and already printed on most of its pages the period before, is its furniture."""
     now = _period(
         [
             (6, f"A question about my server rack.\n{footer}", "Forum A"),
@@ -132,9 +149,51 @@ def test_a_footer_on_nearly_every_page_of_one_outlet_is_furniture(footer: str) -
             (4, "Rain.", "*"),
         ]
     )
-    terms = _terms(now, _period(QUIET_EN))
+    before = _period(
+        [
+            (3, f"Which desk lamp?\n{footer}", "Forum A"),
+            (2, f"Fan noise again.\n{footer}", "Forum B"),
+            (15, "Markets were calm and the weather was mild across the region.", "*"),
+        ]
+    )
+    terms = _terms(now, before)
     assert _holds(terms, "helios chip")
     assert not any(_holds(terms, w) for w in ("reader", "lecteur", "link", "lien", "comments"))
+
+
+@pytest.mark.parametrize(
+    ("story", "follow_up", "other", "quiet"),
+    [
+        (
+            "The Kestrel Orbiter sent new images of the comet.",
+            "Engineers fixed a valve on the Kestrel Orbiter.",
+            "Council approves the new budget for schools.",
+            "Markets were calm and the weather was mild across the region.",
+        ),
+        (
+            "La sonde Kestrel Orbiter a envoyé de nouvelles images de la comète.",
+            "Les ingénieurs ont réparé une vanne sur le Kestrel Orbiter.",
+            "Le conseil adopte le nouveau budget des écoles.",
+            "Le marché est resté calme et le temps doux dans toute la région.",
+        ),
+    ],
+)
+def test_a_story_one_outlet_follows_all_period_stays_listed(
+    story: str, follow_up: str, other: str, quiet: str
+) -> None:
+    """An outlet printing a new story on 5 of its 6 pages this period (and never before)
+    follows the news: it is no furniture of that outlet."""
+    now = _period(
+        [
+            (3, story, "Space Daily"),
+            (2, follow_up, "Space Daily"),
+            (1, other, "Space Daily"),
+            (3, follow_up, "*"),
+            (14, "Rain.", "*"),
+        ]
+    )
+    before = _period([(4, other, "Space Daily"), (12, quiet, "*")])
+    assert _holds(_terms(now, before), "kestrel orbiter")
 
 
 def test_stop_words_of_every_language_met_are_left_out() -> None:
@@ -205,6 +264,32 @@ def test_image_credits_make_no_terms(credit: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("credit", "other"),
+    [
+        (
+            "Image credits: eBay sellers protested the new listing fees, and the marketplace "
+            "answered them on Monday.",
+            "Many sellers on eBay are angry.",
+        ),
+        (
+            "Crédit photo : eBay a relevé ses frais de vente, et les vendeurs de la plateforme "
+            "protestent depuis lundi.",
+            "Les vendeurs sur eBay sont en colère.",
+        ),
+    ],
+)
+def test_text_run_into_an_image_credit_keeps_its_lower_case_words(credit: str, other: str) -> None:
+    """Only the credit's keyword ignores case: a name credited starts with a capital, so
+    the news run into it ("eBay sellers protested") is kept."""
+    now = _period(
+        [(3, f"The Quasar app launched.\n{credit}", "*"), (1, other, "*"), (16, "Rain.", "*")]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("ebay" in term.split() for term in terms)
+    assert not {"image credits", "credits", "crédit photo"} & set(terms)
+
+
+@pytest.mark.parametrize(
     ("text", "place", "fragment"),
     [
         ("The mayor of New York met the Orbital Games team in New York.", "New York", "york"),
@@ -252,9 +337,9 @@ def test_an_idiom_in_two_articles_is_chance_an_issue_in_several_is_news(
     assert phrase not in terms
 
 
-def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -> None:
-    """At most ``size`` articles, none from the two periods compared, spread from the
-    oldest to the newest, each with its month."""
+def test_the_background_is_the_archive_before_both_periods_spread_over_time() -> None:
+    """At most ``size`` articles, all published before the previous period (never the
+    periods compared nor anything after them), spread from the oldest on, with their month."""
     published = pd.date_range("2024-01-01", "2024-12-31", freq="D", tz="UTC")
     articles = pd.DataFrame(
         {
@@ -263,15 +348,37 @@ def test_the_background_is_the_archive_outside_both_periods_spread_over_time() -
             "outlet": ["Gazette"] * len(published),
         }
     )
-    start = pd.Timestamp("2024-06-01", tz="UTC")
-    stop = pd.Timestamp("2024-08-01", tz="UTC")
-    sample = analytics.background_sample(articles, start, stop, size=50)
+    previous_start = pd.Timestamp("2024-06-01", tz="UTC")
+    sample = analytics.background_sample(articles, previous_start, size=50)
     assert len(sample) == 50
-    assert not ((sample["published"] >= start) & (sample["published"] < stop)).any()
-    assert sample["month"].iloc[0] == "2024-01" and sample["month"].iloc[-1] == "2024-12"
-    assert sample["month"].nunique() == 10  # every month outside June and July
-    everything = analytics.background_sample(articles, start, stop, size=1000)
-    assert len(everything) == len(articles) - 61
+    assert (sample["published"] < previous_start).all()
+    assert sample["month"].iloc[0] == "2024-01" and sample["month"].iloc[-1] == "2024-05"
+    assert sample["month"].nunique() == 5  # January to May, nothing from August on
+    everything = analytics.background_sample(articles, previous_start, size=1000)
+    assert len(everything) == 152  # the 152 days before June
+
+
+def test_a_story_that_stayed_in_the_news_later_still_emerged() -> None:
+    """A month's emerging story is no ordinary term because the archive kept printing it
+    in the months after: the background ends where the previous period starts."""
+    published = pd.date_range("2023-01-01", "2023-12-31", freq="D", tz="UTC")
+    articles = pd.DataFrame(
+        {
+            "id": [f"a{i}" for i in range(len(published))],
+            "published": published,
+            "outlet": ["Gazette"] * len(published),
+        }
+    )
+    sample = analytics.background_sample(articles, pd.Timestamp("2023-03-01", tz="UTC"))
+    # The story ran from April to December: every article after March names it.
+    texts = [
+        "The Zephyr Tunnel opened to traffic." if p.month >= 4 else "Quiet day in town."
+        for p in published
+    ]
+    by_id = dict(zip(articles["id"], texts, strict=True))
+    background = sample.assign(text=[by_id[i] for i in sample["id"]])
+    now = _period([(6, "The Zephyr Tunnel opened.", "*"), (14, "Rain.", "*")])
+    assert _holds(_terms(now, _period(QUIET_EN), background=background), "zephyr tunnel")
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,44 @@ def test_a_phrasing_scattered_over_sentences_is_none(text: str, language: str) -
     assert carried(text, language) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mistral AI n'est pas cotée et défend la souveraineté européenne.", "fr"),
+        ("Mistral AI does not publish its data and defends European sovereignty.", "en"),
+        ("Mistral AI is not only a European champion but a global one.", "en"),
+        ("Mistral AI n'est pas seulement un champion européen.", "fr"),
+        ("Mistral AI est non seulement un champion européen, mais mondial.", "fr"),
+        ("Mistral AI has never been more of a European champion.", "en"),
+        ("Mistral AI ne s'est jamais autant affiché en champion européen.", "fr"),
+        ("Mistral AI n'a jamais été plus champion européen qu'aujourd'hui.", "fr"),
+        ("Mistral AI isn't just a European champion to its investors.", "en"),
+        ("Mistral AI ne lève pas de fonds, tandis qu'il défend la souveraineté européenne.", "fr"),
+        ("Mistral AI is not listed, while it defends European sovereignty.", "en"),
+        ("Mistral AI, which is not listed, is a European champion.", "en"),
+    ],
+)
+def test_an_affirmative_phrasing_with_a_negative_word_carries_the_message(
+    text: str, language: str
+) -> None:
+    """ "and" ends a negation's reach; "not only", "pas seulement", "never more" and
+    "jamais autant" affirm."""
+    assert carried(text, language) == {"European sovereignty"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mistral AI n'est pas et ne sera jamais un champion européen.", "fr"),
+        ("Mistral AI is not and never was a European champion.", "en"),
+        ("Mistral AI ne sera jamais plus un champion européen.", "fr"),
+    ],
+)
+def test_a_negation_after_and_still_denies(text: str, language: str) -> None:
+    """A negation repeated after "and", or "jamais plus" (never again), still denies."""
+    assert carried(text, language) == set()
+
+
 def test_negation_is_read_in_the_clause_before_the_phrasing() -> None:
     sentence = "Mistral AI n'est pas cotée, mais défend la souveraineté européenne."
     assert not is_negated(sentence, sentence.index("souveraineté"))

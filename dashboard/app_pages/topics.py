@@ -195,7 +195,7 @@ if len(current_ids) < analytics.MIN_PERIOD_ARTICLES:
 else:
     ids = tuple(current_ids + previous_ids)
     texts = load_texts(view.database, ids)
-    sample = analytics.background_sample(archive.rename(columns={"article_id": "id"}), before, stop)
+    sample = analytics.background_sample(archive.rename(columns={"article_id": "id"}), before)
     background_texts = load_texts(view.database, tuple(sample["id"]))
     terms = analytics.emerging_terms(
         pd.Series([texts.get(i, "") for i in current_ids], dtype=object),

@@ -72,8 +72,20 @@ _NEGATION = re.compile(
     r"|\bloin d['’]être\b|\bni\b",
     re.IGNORECASE,
 )
+# A negation's reach ends at a punctuation mark, a contrast, or a coordination or relative
+# pronoun: "n'est pas cotée et défend la souveraineté" affirms the second verb.
 _CLAUSE_END = re.compile(
-    r"[,;:()—–]|\b(?:but|mais|yet|however|pourtant|cependant)\b", re.IGNORECASE
+    r"[,;:()—–]|\b(?:but|mais|yet|however|pourtant|cependant)\b"
+    r"|\b(?:and|et|ainsi que|while|whereas|tandis que|which|qui)\b",
+    re.IGNORECASE,
+)
+# Negative words that affirm: "not only", "pas seulement", "non seulement", "never been
+# more", "jamais autant", "jamais été plus" (but "jamais plus", never again, denies).
+_AFFIRMING = re.compile(
+    r"(?:\b(?:not|non|pas)|n['’]t)\s+(?:only|just|merely|simply|seulement|uniquement)\b"
+    r"|\bnever\s+(?:[\w'’]+\s+){0,2}(?:more|better|so)\b"
+    r"|\bjamais\s+(?:[\w'’]+\s+)?(?:autant|aussi)\b|\bjamais\s+[\w'’]+\s+(?:plus|mieux)\b",
+    re.IGNORECASE,
 )
 
 
@@ -83,7 +95,7 @@ def is_negated(sentence: str, start: int) -> bool:
     before = sentence[:start]
     clause_starts = [m.end() for m in _CLAUSE_END.finditer(before)]
     clause = before[clause_starts[-1] :] if clause_starts else before
-    return bool(_NEGATION.search(clause))
+    return bool(_NEGATION.search(_AFFIRMING.sub(" ", clause)))
 
 
 # Part of the analysis fingerprint: a change of these rules reanalyses the archive.
@@ -97,7 +109,7 @@ THEME_RULES = repr(
         "list": LIST_COMMAS,
         "min": MIN_WEIGHT,
         "source": _SOURCE_BEFORE.pattern + _SOURCE_COLON.pattern,
-        "negation": _NEGATION.pattern + _CLAUSE_END.pattern,
+        "negation": _NEGATION.pattern + _CLAUSE_END.pattern + _AFFIRMING.pattern,
     }
 )
 
