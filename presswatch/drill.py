@@ -58,23 +58,18 @@ class Drill:
     def key(self) -> str:
         """The drill as a text a chart carries in a point's customdata (JSON, with <, >
         and & escaped)."""
-        # Field by field, not dataclasses.asdict (which deep-copies): a chart carries one key
-        # per point, and the first page's charts have hundreds of points.
-        values: dict[str, Any] = {
-            name: value
-            for name, value in (
-                ("company", self.company),
-                ("outlet", self.outlet),
-                ("author", self.author),
-                ("topic", self.topic),
-                ("unit", self.unit),
-            )
-            if value is not None
-        }
-        if self.period is not None:
-            values["period"] = self.period.isoformat()
-        if self.tones:
-            values["tones"] = list(self.tones)
+        # The fields read one by one, not dataclasses.asdict (which deep-copies): a chart
+        # carries one key per point, and the first page's charts have hundreds of points.
+        values: dict[str, Any] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None or value == ():
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            values[field.name] = value
         text = json.dumps(values, ensure_ascii=False, sort_keys=True)
         # No markup character in a chart's data, even where nothing shows it: JSON reads
         # the escapes back.
