@@ -152,6 +152,7 @@ FRENCH: dict[str, str] = {
     "Of": "Sur",
     "Share (%)": "Part (%)",
     "Evidence sentence (names the company)": "Phrase justificative (nomme l'entreprise)",
+    "Found by": "Trouvé par",
     "Weight": "Poids",
     "Undated articles ({count}): outside any period, listed here": "Articles non datés ({count}) : hors de toute période, listés ici",
     "Tone model: {model}.": "Modèle de tonalité : {model}.",

@@ -378,6 +378,10 @@ class Config(_Strict):
         Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)],
         list[Annotated[str, Field(min_length=1)]],
     ] = Field(default_factory=dict)
+    # Key messages also found by meaning (E5 similarity of the company's clause to a
+    # phrasing): true uses the calibrated threshold, a number is the threshold, false finds
+    # them by their phrasings' lemmas only.
+    message_similarity: bool | Annotated[float, Field(ge=-1.0, le=1.0)] = True
     tone: ToneConfig = Field(default_factory=ToneConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)

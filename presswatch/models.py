@@ -93,6 +93,9 @@ class Topic:
     company: str = ""
     weight: float = 0.0
     rank: int = 1
+    # A key message found by meaning: the similarity of the sentence to ``keyword``, its
+    # nearest phrasing (None: the phrasing stands in the sentence, found by its lemmas).
+    similarity: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,9 @@ FRENCH: dict[str, str] = {
     "Key message": "Message clé",
     "Share of the company's articles": "Part des articles de l'entreprise",
     "Sentence carrying it": "Phrase qui le porte",
+    "Found by": "Trouvé par",
+    "phrasing “{phrasing}”": "formulation « {phrasing} »",
+    "similarity {score} to “{phrasing}”": "similarité {score} avec « {phrasing} »",
     "Each key message's articles among the company's articles of the period (the Topics "
     "page's figures), with a sentence that carries it.": (
         "Les articles portant chaque message clé parmi les articles de l'entreprise sur la "
@@ -217,6 +220,16 @@ def format_points(value: float, language: str) -> str:
     """A change of a share, in percentage points: +3.2 pts."""
     points = format_signed(value, language, 1)
     return plural(2, "{count} pt", "{count} pts", language).replace("2", points, 1)
+
+
+def how_found(phrasing: object, similarity: object, language: str) -> str:
+    """How a key message was found in its sentence: its phrasing stands there, or the
+    sentence is similar to its nearest phrasing (with the score)."""
+    text = phrasing if isinstance(phrasing, str) else ""
+    if similarity is None or pd.isna(similarity):  # type: ignore[call-overload]
+        return translate("phrasing “{phrasing}”", language, phrasing=text)
+    score = format_decimal(round(float(similarity), 2), format="0.00", locale=language)  # type: ignore[arg-type]
+    return translate("similarity {score} to “{phrasing}”", language, score=score, phrasing=text)
 
 
 def format_day(value: Any, precision: Any, language: str) -> str:

@@ -40,6 +40,7 @@ from presswatch.report import (
     format_points,
     format_share,
     format_signed,
+    how_found,
     outlet_label,
     plural,
     tone_label,
@@ -318,6 +319,7 @@ def sections(report: Report, language: str) -> list[Section]:
                 t("Share of the company's articles"),
                 t("Change"),
                 t("Sentence carrying it"),
+                t("Found by"),
             ]
         )
         earlier_messages = (
@@ -335,6 +337,7 @@ def sections(report: Report, language: str) -> list[Section]:
                     format_share(float(row["share"]), language),
                     format_points(float(row["share"]) - previous_share, language),
                     row["sentence"] if isinstance(row["sentence"], str) else "",
+                    how_found(row.get("phrasing"), row.get("similarity"), language),
                 )
             )
         optional.append(

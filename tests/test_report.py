@@ -31,6 +31,7 @@ from presswatch.report import (
     build_report,
     format_count,
     format_share,
+    how_found,
     parse_period,
     placeholders,
     plural,
@@ -482,6 +483,9 @@ def test_key_messages_are_the_topics_pages_with_their_change(
         # Week 43 had no article carrying it: +50 points.
         assert row[4].startswith("+50")
         assert "modèles ouverts" in row[5]
+        # Found by its phrasing (the vader backend embeds no clause: lemmas only).
+        assert row[6] == how_found("modèles ouverts", None, language)
+        assert row[6] in ("phrasing “modèles ouverts”", "formulation « modèles ouverts »")
 
 
 def test_spikes_are_the_overviews_with_the_articles_behind_them(

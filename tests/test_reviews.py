@@ -240,6 +240,7 @@ def test_an_archive_of_schema_11_gets_the_table_of_marks(db_url: str) -> None:
             "migrated schema 11 -> 12",
             "migrated schema 12 -> 13",
             "migrated schema 13 -> 14",
+            "migrated schema 14 -> 15",
         ]
         assert store.precision_estimates().empty
 

@@ -196,6 +196,7 @@ def test_an_archive_of_schema_10_is_indexed_by_the_migration(store: Store) -> No
         "migrated schema 11 -> 12",
         "migrated schema 12 -> 13",
         "migrated schema 13 -> 14",
+        "migrated schema 14 -> 15",
     ]
     assert _found(store, "levee") == ["s1"]
     store.save_articles([_article(4, "Nouvelle levée", "Une levée encore.")])

@@ -312,6 +312,7 @@ def test_coverage_follows_corrections_stories_updates_and_migration(store: Store
         "migrated schema 11 -> 12",
         "migrated schema 12 -> 13",
         "migrated schema 13 -> 14",
+        "migrated schema 14 -> 15",
     ]
     assert rows() == current
     assert _rollups(store) == before

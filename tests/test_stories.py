@@ -152,6 +152,7 @@ def test_migration_from_schema_1_keeps_articles_and_gives_each_a_story(db_url: s
             "migrated schema 11 -> 12",
             "migrated schema 12 -> 13",
             "migrated schema 13 -> 14",
+            "migrated schema 14 -> 15",
         ]
         frame = store.articles_frame()
         assert frame["story_id"].tolist() == [saved.id]

@@ -201,7 +201,7 @@ def test_migration_keeps_old_themes_for_each_company_of_their_article(store: Sto
             )
         )
         conn.execute(sa.text("UPDATE meta SET value = '13' WHERE key = 'schema_version'"))
-    assert store.migrate() == ["migrated schema 13 -> 14"]
+    assert store.migrate() == ["migrated schema 13 -> 14", "migrated schema 14 -> 15"]
     rows = store.topics_frame()
     mentions = store.mentions_frame()
     named = set(mentions.loc[mentions["article_id"] == "a0", "company"])

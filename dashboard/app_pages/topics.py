@@ -23,6 +23,7 @@ from dashboard.data import (
 from dashboard.render import md, numbers_shown_as, period_name, table
 from dashboard.view import View
 from presswatch import analytics
+from presswatch.report import how_found
 
 NEXT_PERIOD = {
     "day": pd.DateOffset(days=1),
@@ -122,8 +123,13 @@ if view.config.messages:
     if shares.empty:
         st.info(view.t("No key message found in the articles of this view."))
     else:
+        # Whether the sentence holds a phrasing or is similar to one (with the score).
+        found_by = [
+            how_found(p, s, view.language)
+            for p, s in zip(shares["phrasing"], shares["similarity"], strict=True)
+        ]
         st.dataframe(
-            table(shares),
+            table(shares.drop(columns=["phrasing", "similarity"]).assign(found=found_by)),
             hide_index=True,
             column_config={
                 "company": view.t("Company"),
@@ -132,6 +138,7 @@ if view.config.messages:
                 "of": view.t("Of"),
                 "share": st.column_config.NumberColumn(view.t("Share (%)"), format="%.0f"),
                 "sentence": view.t("Evidence sentence (names the company)"),
+                "found": view.t("Found by"),
             },
         )
 

@@ -18,14 +18,21 @@ from typing import Any
 
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.nlp.language import detect_language, primary_language
-from presswatch.analysis.nlp.sentiment import ToneBackend, ToneLabel, aggregate, get_backend
+from presswatch.analysis.nlp.messages import MESSAGE_THRESHOLD, MessageSimilarity, Similar
+from presswatch.analysis.nlp.sentiment import (
+    ToneBackend,
+    ToneLabel,
+    aggregate,
+    get_backend,
+    press_texts,
+)
 from presswatch.analysis.nlp.targets import TARGET_RULES, Target
 from presswatch.analysis.nlp.text import SentenceIndex
-from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher
+from presswatch.analysis.nlp.topics import THEME_RULES, TopicMatcher, is_source
 from presswatch.analysis.stories import StoryIndex, is_legacy, is_signature, signature
 from presswatch.config import Config
 from presswatch.errors import StoreError
-from presswatch.models import Article, CompanyTone, Mention, tone_of_sentences
+from presswatch.models import Article, CompanyTone, Mention, Topic, tone_of_sentences
 from presswatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,8 @@ class Analyzer:
         self.messages = TopicMatcher(
             config.messages, config.languages, min_weight=1.0, skip_negated=True
         )
+        # ... and by meaning, where the tone model embeds each company's clause.
+        self.similarity = message_similarity(config, self.tone)
         self.languages = tuple(config.languages)
         description = "\n".join(
             [
@@ -58,6 +67,7 @@ class Analyzer:
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
                 THEME_RULES,
                 repr(sorted((k, tuple(v)) for k, v in config.messages.items())),
+                self.similarity.fingerprint if self.similarity else "message similarity off",
                 repr(self.languages),
             ]
         )
@@ -204,7 +214,42 @@ class Analyzer:
             company_tones=tuple(company_tones),
             tone_score=overall,
             tone_label=self.tone.label(overall, language),
+            messages=(*article.messages, *self._messages_by_meaning(article, item.targets)),
         )
+
+    def _messages_by_meaning(
+        self, article: Article, targets: dict[TargetKey, Target]
+    ) -> list[Topic]:
+        """The key messages the article's companies carry by meaning and not already by a
+        phrasing: one per company and message, with its most similar sentence. The clauses'
+        vectors are those the tone model embedded (no text is embedded again)."""
+        if self.similarity is None:
+            return []
+        # A company standing as the news's source ("selon Reuters") carries nothing.
+        chosen = [
+            (key[0], target)
+            for key, target in targets.items()
+            if target.spans and not is_source(target.sentence, *target.spans[0])
+        ]
+        if not chosen:
+            return []
+        vectors = self.tone.clause_vectors([t for _, t in chosen])  # type: ignore[attr-defined]
+        found = self.similarity.carried([press_texts(t)[0] for _, t in chosen], vectors)
+        carried = {(m.company, m.topic) for m in article.messages}
+        best: dict[tuple[str, str], tuple[Similar, str]] = {}
+        for (company, target), similar in zip(chosen, found, strict=True):
+            for match in similar:
+                pair = (company, match.message)
+                if pair not in carried and (pair not in best or match.score > best[pair][0].score):
+                    best[pair] = (match, target.sentence)
+        ranks = {m.company: m.rank for m in article.messages}
+        out = []
+        for (company, message), (match, sentence) in best.items():
+            ranks[company] = ranks.get(company, 0) + 1
+            score = round(match.score, 3)
+            rank = ranks[company]
+            out.append(Topic(message, match.phrasing, sentence, company, score, rank, score))
+        return out
 
     def in_scope(self, language: str | None) -> bool:
         """Whether an article in this language counts in the figures (unknown ones do)."""
@@ -212,6 +257,16 @@ class Analyzer:
 
 
 TargetKey = tuple[str, str, int]  # company, field, where the sentence starts
+
+
+def message_similarity(config: Config, tone: ToneBackend) -> MessageSimilarity | None:
+    """The key messages' matcher by meaning, or None (lemmas only): turned off in the
+    config, no message, or a tone backend that embeds no clause (vader, embedding)."""
+    setting = config.message_similarity
+    if not config.messages or setting is False or not hasattr(tone, "clause_vectors"):
+        return None
+    threshold = MESSAGE_THRESHOLD if setting is True else float(setting)
+    return MessageSimilarity(config.messages, threshold)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -220,6 +220,7 @@ class ArticlesMixin(StoreBase):
                 "message": m.topic,
                 "phrasing": _clean(m.keyword),
                 "sentence": _clean(m.sentence),
+                "similarity": m.similarity,
             }
             for a in articles
             for m in a.messages

@@ -152,35 +152,65 @@ class FiguresMixin(StoreBase):
 
     def message_shares(self, filters: Filters) -> pd.DataFrame:
         """Per company and key message: the articles carrying it, the company's articles,
-        their share (percent) and one sentence carrying it (naming the company). Columns:
-        company, message, articles, of, share, sentence."""
+        their share (percent) and one sentence carrying it (naming the company): one where
+        a phrasing stands if there is any, else the most similar one. Columns: company,
+        message, articles, of, share, sentence, phrasing (the one found, or the nearest),
+        similarity (NaN where the phrasing stands in the sentence)."""
         c, m = coverage_table.c, messages_table.c
         columns = ["company", "message", "articles", "of", "share", "sentence"]
+        columns += ["phrasing", "similarity"]
+        joined = coverage_table.join(
+            messages_table, (m.article_id == c.article_id) & (m.company == c.company)
+        )
         carried = (
             sa.select(
                 c.company,
                 m.message,
                 sa.func.count(sa.distinct(c.article_id)).label("articles"),
-                sa.func.max(m.sentence).label("sentence"),
             )
-            .select_from(
-                coverage_table.join(
-                    messages_table, (m.article_id == c.article_id) & (m.company == c.company)
-                )
-            )
+            .select_from(joined)
             .where(*scope(filters))
             .group_by(c.company, m.message)
         )
         frame = self.read_frame(carried, grouping=True)
         if frame.empty:
             return pd.DataFrame(columns=columns)
+        ranked = (
+            sa.select(
+                c.company,
+                m.message,
+                m.sentence,
+                m.phrasing,
+                m.similarity,
+                sa.func.row_number()
+                .over(
+                    partition_by=(c.company, m.message),
+                    order_by=(m.similarity.is_not(None), m.similarity.desc(), m.sentence.desc()),
+                )
+                .label("place"),
+            )
+            .select_from(joined)
+            .where(*scope(filters))
+            .subquery()
+        )
+        shown = self.read_frame(
+            sa.select(
+                ranked.c.company,
+                ranked.c.message,
+                ranked.c.sentence,
+                ranked.c.phrasing,
+                ranked.c.similarity,
+            ).where(ranked.c.place == 1),
+            grouping=True,
+        )
         totals = self.read_frame(
             sa.select(c.company, sa.func.count(sa.distinct(c.article_id)).label("of"))
             .where(*scope(filters))
             .group_by(c.company),
             grouping=True,
         )
-        frame = frame.merge(totals, on="company").astype({"articles": "int64", "of": "int64"})
+        frame = frame.merge(totals, on="company").merge(shown, on=["company", "message"])
+        frame = frame.astype({"articles": "int64", "of": "int64", "similarity": "float64"})
         frame["share"] = 100.0 * frame["articles"] / frame["of"]
         ordered = frame.sort_values(["company", "share", "message"], ascending=[True, False, True])
         return ordered.reset_index(drop=True)[columns]

@@ -101,6 +101,14 @@ def _topics_per_company(conn: Connection) -> None:
     messages_table.create(conn, checkfirst=True)
 
 
+def _add_message_similarity(conn: Connection) -> None:
+    # A database created at 14 by this version's metadata already has the column.
+    present = {column["name"] for column in sa.inspect(conn).get_columns("messages")}
+    if "similarity" not in present:
+        real = sa.Float().compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE messages ADD COLUMN similarity {real}"))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_story_columns,
     3: lambda conn: files_table.create(conn),
@@ -115,6 +123,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     12: lambda conn: mention_reviews_table.create(conn, checkfirst=True),
     13: lambda conn: analysis_queue_table.create(conn, checkfirst=True),
     14: _topics_per_company,
+    15: _add_message_similarity,
 }
 
 

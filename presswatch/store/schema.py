@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from presswatch.errors import StoreError
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -170,6 +170,9 @@ messages_table = sa.Table(
     sa.Column("message", sa.String(200), nullable=False),
     sa.Column("phrasing", sa.Text, nullable=False),
     sa.Column("sentence", sa.Text, nullable=False),
+    # Found by meaning: the sentence's similarity to the phrasing (NULL: the phrasing
+    # stands in the sentence).
+    sa.Column("similarity", sa.Float, nullable=True),
     sa.Index("ix_messages_article_company", "article_id", "company"),
 )
 

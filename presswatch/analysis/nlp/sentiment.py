@@ -485,6 +485,11 @@ class PressBackend:
         adjusted = [with_comparison(s, t) for s, t in zip(scores, targets, strict=True)]
         return [(s, self.label(s, language)) for s in adjusted]
 
+    def clause_vectors(self, targets: Sequence[Target]) -> Any:
+        """The E5 vector of each target's clause, as ``classify_targets`` embedded it (from
+        the cache: the key messages read the clauses the tone model already embedded)."""
+        return self.embeddings.embed([press_texts(t)[0] for t in targets])
+
     def score(self, sentences: Sequence[str], language: str | None) -> list[float]:
         """The tone of whole sentences, no company singled out."""
         return [s for s, _ in self.classify_targets([Target(s) for s in sentences], language)]
