@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal
@@ -23,7 +24,11 @@ from babel.dates import get_day_names, get_month_names
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
 from presswatch.analysis.nlp.html import html_to_text
-from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES, is_word
+from presswatch.analysis.nlp.lexicon import (
+    COMMON_WORD_LANGUAGES,
+    is_german_common_noun,
+    is_word,
+)
 
 Frequency = Literal["day", "week", "month", "year"]
 
@@ -343,6 +348,8 @@ def emerging_terms(
     authors: Iterable[str] = (),
     min_articles: int | None = None,
     background: pd.DataFrame | None = None,
+    current_languages: pd.Series | None = None,
+    previous_languages: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Words and phrases of two or three words that rose most from ``previous`` texts to
     ``current``, counted in articles (not occurrences).
@@ -363,6 +370,9 @@ def emerging_terms(
     ``min_articles`` (MIN_PERIOD_ARTICLES) texts in ``current`` there is no term: a
     handful of texts makes noise, not news. The stop words of each language the texts are
     in (stopwords-iso) are left out too, and so are markup and "key = value" data lines.
+    ``*_languages`` (aligned with the texts) are their stored languages (lingua's): a text
+    without one is told by its stop words. In a language that capitalises every noun
+    (German), a capital is no sign of a name: its common nouns are common words.
 
     ``background`` (columns text, outlet, month: other articles of the archive) says what
     is ordinary: a term no more frequent now than BACKGROUND_RISE times its share of the
@@ -372,8 +382,8 @@ def emerging_terms(
     from sklearn.feature_extraction.text import CountVectorizer
 
     columns = ["term", "current", "previous", "z"]
-    now = _terms_input(current, current_outlets)
-    before = _terms_input(previous, previous_outlets)
+    now = _terms_input(current, current_outlets, current_languages)
+    before = _terms_input(previous, previous_outlets, previous_languages)
     least = MIN_PERIOD_ARTICLES if min_articles is None else min_articles
     if len(now) < max(least, 2):
         return pd.DataFrame(columns=columns)
@@ -385,7 +395,7 @@ def emerging_terms(
     skip = (
         stop_words_all()
         | outlet_words
-        | detected_stop_words(pd.concat([now["text"], before["text"]]))
+        | _stop_words_of(pd.concat([now["language"], before["language"]]))
     )
     vectorizer = CountVectorizer(
         ngram_range=(1, 3),
@@ -452,16 +462,17 @@ def emerging_terms(
     # Among the best, single common words are left out (judged on the current texts).
     shortlist = frame.head(top * 10)
     articles_now = dict(zip(shortlist["term"], shortlist["current"], strict=True))
+    nouns_capitalised = now["language"].isin(NOUN_CAPITALISING_LANGUAGES)
     common = [
         (
             (" " not in t or articles_now[t] < COMMON_PHRASE_ARTICLES)
-            and _is_common_word(t, now["text"])
+            and _is_common_word(t, now["text"], nouns_capitalised)
         )
         or t in NEWSROOM_WORDS
         or _is_credited(t, people, outlets_cited)
         or _is_first_name_alone(t, now["text"])
         or _is_name_fragment(t, now["text"], skip)
-        or _is_part_of_names(t, now["text"], skip)
+        or _is_part_of_names(t, now["text"], skip, nouns_capitalised)
         for t in shortlist["term"]
     ]
     frame = shortlist[~np.array(common, dtype=bool)]
@@ -569,19 +580,51 @@ def _iso_stop_words() -> dict[str, frozenset[str]]:
     }
 
 
-def detected_stop_words(texts: Iterable[str]) -> frozenset[str]:
-    """The stop words (stopwords-iso) of every language that at least LANGUAGE_TEXTS of
-    the texts are written in, told by which language's stop words each text holds most."""
+# Stored language codes (ISO 639-1) that stopwords-iso files under another code.
+_STOP_LIST_CODES = {"nb": "no", "nn": "no"}
+# Languages that write every noun with a capital: there a capital is no sign of a name.
+NOUN_CAPITALISING_LANGUAGES = frozenset({"de", "lb"})
+
+
+def text_languages(
+    texts: Iterable[str], stored: Iterable[str | None] | None = None
+) -> list[str | None]:
+    """Each text's language: its stored one (lingua's or the feed's, ``stored`` aligned
+    with ``texts``) where stopwords-iso has a list for it; else the language whose stop
+    words it holds most, when they are at least LANGUAGE_STOP_SHARE of its words."""
     lists = _iso_stop_words()
-    seen: dict[str, int] = {}
-    for text in texts:
-        words = _words(text) + re.findall(r"\b[^\W\d_]{1,2}\b", text.lower())
-        if not words:
+    texts = list(texts)
+    known = list(stored) if stored is not None else [None] * len(texts)
+    found: list[str | None] = []
+    for text, language in zip(texts, known, strict=True):
+        code = _STOP_LIST_CODES.get(language, language) if isinstance(language, str) else None
+        if code in lists:
+            found.append(code)
             continue
-        hits = {code: sum(w in stops for w in words) for code, stops in lists.items()}
+        words = Counter(_words(text) + re.findall(r"\b[^\W\d_]{1,2}\b", text.lower()))
+        if not words:
+            found.append(None)
+            continue
+        hits = {
+            code: sum(n for w, n in words.items() if w in stops) for code, stops in lists.items()
+        }
         best = max(hits, key=lambda code: hits[code])
-        if hits[best] >= LANGUAGE_STOP_SHARE * len(words):
-            seen[best] = seen.get(best, 0) + 1
+        found.append(best if hits[best] >= LANGUAGE_STOP_SHARE * words.total() else None)
+    return found
+
+
+def detected_stop_words(
+    texts: Iterable[str], stored: Iterable[str | None] | None = None
+) -> frozenset[str]:
+    """The stop words (stopwords-iso) of every language that at least LANGUAGE_TEXTS of
+    the texts are written in (text_languages: the stored language, else a stop-word count)."""
+    return _stop_words_of(text_languages(texts, stored))
+
+
+def _stop_words_of(languages: Iterable[str | None]) -> frozenset[str]:
+    """The stop words of every language at least LANGUAGE_TEXTS texts are in."""
+    lists = _iso_stop_words()
+    seen = Counter(code for code in languages if code is not None)
     found: set[str] = set()
     for code, count in seen.items():
         if count >= LANGUAGE_TEXTS:
@@ -599,7 +642,7 @@ def _ordinary_terms(
     """Per term of the vectorizer, whether the background shows it ordinary: common in the
     archive (in BACKGROUND_MIN_ARTICLES of its articles at least, and under
     BACKGROUND_RISE times its share now) or an outlet's furniture."""
-    kept = _terms_input(background["text"], background["outlet"])
+    kept = _terms_input(background["text"], background["outlet"], detect=False)
     months = (
         background.loc[
             background["text"].map(lambda t: isinstance(t, str) and bool(t.strip())), "month"
@@ -678,21 +721,24 @@ def _period_furniture(
 PART_OF_NAMES_SHARE = 0.8
 
 
-def _is_part_of_names(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+def _is_part_of_names(
+    term: str, texts: pd.Series, stop: frozenset[str], nouns_capitalised: pd.Series | None = None
+) -> bool:
     """Whether a single dictionary word is written with a capital only inside longer
     names ("County" of "Fairfax County", "Department" of "Justice Department")."""
     if " " in term or not is_word(term):
         return False
+    flags = nouns_capitalised.tolist() if nouns_capitalised is not None else [False] * len(texts)
     capital = r"[A-ZÀ-Ý][\w'’-]*"
     pattern = re.compile(rf"(?:({capital})\s+)?\b((?i:{re.escape(term)}))\b(?:\s+({capital}))?")
     capitalised = 0
     inside = 0
-    for text in texts:
+    for text, flag in zip(texts, flags, strict=True):
         for line in text.splitlines():
             if _is_title_case(line):
                 continue
             for match in pattern.finditer(line):
-                if not match.group(2)[:1].isupper():
+                if not _capital_names(match.group(2), flag):
                     continue
                 capitalised += 1
                 beside = [w for w in (match.group(1), match.group(3)) if w]
@@ -720,15 +766,29 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]{3,}", text.lower())
 
 
-def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
-    """The texts worth reading (furniture and addresses out) beside their outlets."""
+def _terms_input(
+    texts: pd.Series,
+    outlets: pd.Series | None,
+    languages: pd.Series | None = None,
+    *,
+    detect: bool = True,
+) -> pd.DataFrame:
+    """The texts worth reading (furniture and addresses out) beside their outlets and, with
+    ``detect``, languages (text_languages: the stored one, else a stop-word count)."""
     outlet_values = (
         outlets.reset_index(drop=True).astype(object)
         if outlets is not None
         else pd.Series([None] * len(texts), dtype=object)
     )
+    stored = (
+        languages.reset_index(drop=True).astype(object)
+        if languages is not None
+        else pd.Series([None] * len(texts), dtype=object)
+    )
     rows = []
-    for text, outlet in zip(texts.reset_index(drop=True), outlet_values, strict=True):
+    for text, outlet, language in zip(
+        texts.reset_index(drop=True), outlet_values, stored, strict=True
+    ):
         if not isinstance(text, str) or not text.strip():
             continue
         if _MARKUP.search(text):
@@ -736,8 +796,17 @@ def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
         text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", text))
         cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
         cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
-        rows.append({"text": cleaned, "outlet": outlet if isinstance(outlet, str) else ""})
-    return pd.DataFrame(rows, columns=["text", "outlet"])
+        rows.append(
+            {
+                "text": cleaned,
+                "outlet": outlet if isinstance(outlet, str) else "",
+                "stored": language if isinstance(language, str) else None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["text", "outlet", "stored"])
+    found = text_languages(frame["text"], frame["stored"]) if detect else frame["stored"]
+    frame["language"] = pd.Series(list(found), index=frame.index, dtype=object)
+    return frame.drop(columns="stored")
 
 
 # The share of a period's articles an outlet needs for a term of its own to count.
@@ -746,24 +815,39 @@ HOME_SHARE = 0.5
 NAME_SHARE = 0.8
 
 
-def _is_common_word(term: str, texts: pd.Series) -> bool:
+def _capital_names(word: str, nouns_capitalised: bool) -> bool:
+    """Whether a word's capital is a sign of a name: it has one, and the text's language
+    does not capitalise the common noun it is ("Regierung" in German)."""
+    return word[:1].isupper() and not (nouns_capitalised and is_german_common_noun(word))
+
+
+def _is_common_word(
+    term: str, texts: pd.Series, nouns_capitalised: pd.Series | None = None
+) -> bool:
     """Whether a term is dictionary words (one or a phrase) mostly written in lower case
-    in the texts: "wide range", not "Apple Pay"."""
+    in the texts: "wide range", not "Apple Pay". In a text whose language capitalises
+    every noun (``nouns_capitalised``, aligned), a common noun's capital does not count."""
     words = term.split()
-    if not all(is_word(w) for w in words):
+    if not all(is_word(w) or is_german_common_noun(w) for w in words):
         return False
+    flags = nouns_capitalised.tolist() if nouns_capitalised is not None else [False] * len(texts)
     # Only where a lower-case letter stands before it, and not in a line in Title Case
     # ("Why the iPad Is Capable Of More"): a sentence's first word and a title's words are
     # capitalised whatever they are.
     spelled = r"\s+".join(re.escape(w) for w in words)
     pattern = re.compile(rf"(?<=[a-z,] ){spelled}\b", re.IGNORECASE)
-    lines = [line for text in texts for line in text.splitlines()]
+    lines = [
+        (line, flag) for text, flag in zip(texts, flags, strict=True) for line in text.splitlines()
+    ]
     found = [
-        m.group() for line in lines if not _is_title_case(line) for m in pattern.finditer(line)
+        (m.group(), flag)
+        for line, flag in lines
+        if not _is_title_case(line)
+        for m in pattern.finditer(line)
     ]
     if not found:  # seen in titles only: they are all the evidence there is
-        found = [m.group() for line in lines for m in pattern.finditer(line)]
-    capitalised = sum(1 for f in found if any(w[:1].isupper() for w in f.split()))
+        found = [(m.group(), flag) for line, flag in lines for m in pattern.finditer(line)]
+    capitalised = sum(1 for f, flag in found if any(_capital_names(w, flag) for w in f.split()))
     return capitalised < NAME_SHARE * max(len(found), 1)
 
 

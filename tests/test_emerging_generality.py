@@ -416,3 +416,76 @@ def test_a_common_word_capitalised_only_inside_names_is_no_name(
     terms = _terms(now, _period(QUIET_EN))
     assert any("zorbak" in t for t in terms)
     assert word not in terms
+
+
+def test_a_texts_stored_language_decides_its_stop_words() -> None:
+    """The language the store holds (lingua's) is the text's; the stop-word count tells
+    only a text the store has none for, or one stopwords-iso has no list for."""
+    swedish = "Det är inte lätt för regeringen, men alla som har väntat blir glada nu."
+    english = "The council met on Monday and the budget was approved after a long debate."
+    assert analytics.text_languages([swedish, english], [None, None]) == ["sv", "en"]
+    # A feed that says its items are Danish is believed; "nb" is stopwords-iso's "no".
+    assert analytics.text_languages([swedish, english], ["da", "nb"]) == ["da", "no"]
+    # A code stopwords-iso has no list for is no language to read stop words in.
+    assert analytics.text_languages([english], ["xx"]) == ["en"]
+    # A short line of names holds no stop words: only the store can tell its language.
+    names = "Volvo Cars, Göteborg."
+    assert analytics.text_languages([names], [None]) == [None]
+    stored = analytics.detected_stop_words([names, names], ["sv", "sv"])
+    assert {"och", "inte", "som"} <= stored
+    assert not {"och", "inte"} & analytics.detected_stop_words([names, names])
+
+
+GERMAN_NEWS = [
+    "Die Regierung will den Datenschutz stärken, sagt die Zeitung. Die Firma Zorbak "
+    "Robotik aus Köln kündigt dafür neue Geräte an.",
+    "Nach dem Bericht der Zeitung prüft die Regierung auch den Datenschutz bei Zorbak "
+    "Robotik, deren Geräte in vielen Läden hängen.",
+    "Zorbak Robotik: Kritik am Datenschutz wächst, die Regierung schweigt.",
+]
+
+
+@pytest.mark.parametrize("stored", ["de", None])
+def test_german_common_nouns_are_no_names(stored: str | None) -> None:
+    """German writes every noun with a capital: "Regierung" or "Datenschutz" are common
+    words (their plural and genitive are in the German dictionary), the company and the
+    city stay; the language is the store's, or told by the text's stop words."""
+    stories = [(3, text, "*") for text in GERMAN_NEWS] + [(11, "Rain again.", "*")]
+    now = _period(stories)
+    languages = pd.Series([stored if "Zorbak" in t else "en" for t in now[0]], dtype=object)
+    before = _period(QUIET_EN)
+    terms = analytics.emerging_terms(
+        now[0],
+        before[0],
+        current_outlets=now[1],
+        previous_outlets=before[1],
+        min_articles=2,
+        current_languages=languages,
+        previous_languages=pd.Series(["en"] * len(before[0]), dtype=object),
+    )["term"].tolist()
+    assert _holds(terms, "zorbak robotik")
+    assert not {"regierung", "datenschutz", "zeitung", "geräte", "kritik"} & set(terms)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        (
+            "Shoppers queued as Spiegel reopened its gallery in Leeds.",
+            "The new owners of Spiegel promise cheaper tickets.",
+            "Critics say the works Spiegel shows are too safe.",
+        ),
+        (
+            "Les visiteurs attendaient la réouverture de la galerie par Spiegel à Lyon.",
+            "Les nouveaux propriétaires de Spiegel promettent des billets moins chers.",
+            "Les critiques trouvent les œuvres que montre Spiegel trop sages.",
+        ),
+    ],
+)
+def test_a_german_noun_capitalised_in_english_or_french_is_a_name(
+    texts: tuple[str, str, str],
+) -> None:
+    """Outside German, the capital still says a name ("Spiegel", a German noun, names a
+    gallery in English or French prose)."""
+    now = _period([(2, text, "*") for text in texts] + [(14, "Rain.", "*")])
+    assert "spiegel" in _terms(now, _period(QUIET_EN))
