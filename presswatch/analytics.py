@@ -462,17 +462,18 @@ def emerging_terms(
     # Among the best, single common words are left out (judged on the current texts).
     shortlist = frame.head(top * 10)
     articles_now = dict(zip(shortlist["term"], shortlist["current"], strict=True))
-    nouns_capitalised = now["language"].isin(NOUN_CAPITALISING_LANGUAGES)
+    # The texts are read once: each check then reads only the lines holding its term.
+    evidence = _TermEvidence(now["text"], now["language"].isin(NOUN_CAPITALISING_LANGUAGES))
     common = [
         (
             (" " not in t or articles_now[t] < COMMON_PHRASE_ARTICLES)
-            and _is_common_word(t, now["text"], nouns_capitalised)
+            and _is_common_word(t, evidence)
         )
         or t in NEWSROOM_WORDS
         or _is_credited(t, people, outlets_cited)
-        or _is_first_name_alone(t, now["text"])
-        or _is_name_fragment(t, now["text"], skip)
-        or _is_part_of_names(t, now["text"], skip, nouns_capitalised)
+        or _is_first_name_alone(t, evidence)
+        or _is_name_fragment(t, evidence, skip)
+        or _is_part_of_names(t, evidence, skip)
         for t in shortlist["term"]
     ]
     frame = shortlist[~np.array(common, dtype=bool)]
@@ -721,38 +722,75 @@ def _period_furniture(
 PART_OF_NAMES_SHARE = 0.8
 
 
-def _is_part_of_names(
-    term: str, texts: pd.Series, stop: frozenset[str], nouns_capitalised: pd.Series | None = None
-) -> bool:
+class _TermEvidence:
+    """The current texts read once for the name checks of every shortlisted term: their
+    lines, whether each is in Title Case and whether its text's language capitalises every
+    noun, and which texts and lines hold each word (in lower case)."""
+
+    def __init__(self, texts: pd.Series, nouns_capitalised: pd.Series) -> None:
+        self.texts: list[str] = list(texts)
+        self.lines: list[tuple[str, bool, bool]] = []  # line, in Title Case, nouns capitalised
+        self._lines_of: dict[str, list[int]] = {}
+        self._texts_of: dict[str, list[int]] = {}
+        for number, (text, flag) in enumerate(zip(self.texts, nouns_capitalised, strict=True)):
+            in_text: set[str] = set()
+            for line in text.splitlines():
+                words = set(_INDEX_WORD.findall(line.lower()))
+                for word in words:
+                    self._lines_of.setdefault(word, []).append(len(self.lines))
+                in_text |= words
+                self.lines.append((line, _is_title_case(line), bool(flag)))
+            for word in in_text:
+                self._texts_of.setdefault(word, []).append(number)
+
+    def _holding(self, term: str, where: dict[str, list[int]]) -> list[int]:
+        # A match of the term between word boundaries holds each of its word runs whole.
+        found: set[int] | None = None
+        for part in _INDEX_WORD.findall(term.lower()):
+            rows = set(where.get(part, ()))
+            found = rows if found is None else found & rows
+        return sorted(found or ())
+
+    def lines_holding(self, term: str) -> list[tuple[str, bool, bool]]:
+        """The lines (line, in Title Case, nouns capitalised) that may hold the term."""
+        return [self.lines[n] for n in self._holding(term, self._lines_of)]
+
+    def texts_holding(self, term: str) -> list[str]:
+        """The texts that may hold the term."""
+        return [self.texts[n] for n in self._holding(term, self._texts_of)]
+
+
+_INDEX_WORD = re.compile(r"\w+")
+
+
+def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single dictionary word is written with a capital only inside longer
     names ("County" of "Fairfax County", "Department" of "Justice Department")."""
     if " " in term or not is_word(term):
         return False
-    flags = nouns_capitalised.tolist() if nouns_capitalised is not None else [False] * len(texts)
     capital = r"[A-ZÀ-Ý][\w'’-]*"
     pattern = re.compile(rf"(?:({capital})\s+)?\b((?i:{re.escape(term)}))\b(?:\s+({capital}))?")
     capitalised = 0
     inside = 0
-    for text, flag in zip(texts, flags, strict=True):
-        for line in text.splitlines():
-            if _is_title_case(line):
+    for line, title_case, flag in evidence.lines_holding(term):
+        if title_case:
+            continue
+        for match in pattern.finditer(line):
+            if not _capital_names(match.group(2), flag):
                 continue
-            for match in pattern.finditer(line):
-                if not _capital_names(match.group(2), flag):
-                    continue
-                capitalised += 1
-                beside = [w for w in (match.group(1), match.group(3)) if w]
-                inside += any(w.lower() not in stop for w in beside)
+            capitalised += 1
+            beside = [w for w in (match.group(1), match.group(3)) if w]
+            inside += any(w.lower() not in stop for w in beside)
     return capitalised > 0 and inside >= PART_OF_NAMES_SHARE * capitalised
 
 
-def _is_name_fragment(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single word mostly follows one same capitalised stop word: the rest of a
     name whose first word was left out ("york" of "New York")."""
     if " " in term:
         return False
     pattern = re.compile(rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b", re.IGNORECASE)
-    before = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    before = [m.group(1) for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
     if not before:
         return False
     leading = [w for w in before if w and w[:1].isupper() and w.lower() in stop]
@@ -821,32 +859,27 @@ def _capital_names(word: str, nouns_capitalised: bool) -> bool:
     return word[:1].isupper() and not (nouns_capitalised and is_german_common_noun(word))
 
 
-def _is_common_word(
-    term: str, texts: pd.Series, nouns_capitalised: pd.Series | None = None
-) -> bool:
+def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     """Whether a term is dictionary words (one or a phrase) mostly written in lower case
     in the texts: "wide range", not "Apple Pay". In a text whose language capitalises
-    every noun (``nouns_capitalised``, aligned), a common noun's capital does not count."""
+    every noun (German), a common noun's capital does not count."""
     words = term.split()
     if not all(is_word(w) or is_german_common_noun(w) for w in words):
         return False
-    flags = nouns_capitalised.tolist() if nouns_capitalised is not None else [False] * len(texts)
     # Only where a lower-case letter stands before it, and not in a line in Title Case
     # ("Why the iPad Is Capable Of More"): a sentence's first word and a title's words are
     # capitalised whatever they are.
     spelled = r"\s+".join(re.escape(w) for w in words)
     pattern = re.compile(rf"(?<=[a-z,] ){spelled}\b", re.IGNORECASE)
-    lines = [
-        (line, flag) for text, flag in zip(texts, flags, strict=True) for line in text.splitlines()
-    ]
+    lines = evidence.lines_holding(term)
     found = [
         (m.group(), flag)
-        for line, flag in lines
-        if not _is_title_case(line)
+        for line, title_case, flag in lines
+        if not title_case
         for m in pattern.finditer(line)
     ]
     if not found:  # seen in titles only: they are all the evidence there is
-        found = [(m.group(), flag) for line, flag in lines for m in pattern.finditer(line)]
+        found = [(m.group(), flag) for line, _, flag in lines for m in pattern.finditer(line)]
     capitalised = sum(1 for f, flag in found if any(_capital_names(w, flag) for w in f.split()))
     return capitalised < NAME_SHARE * max(len(found), 1)
 
@@ -998,14 +1031,19 @@ def first_names() -> frozenset[str]:
     )
 
 
-def _is_first_name_alone(term: str, texts: pd.Series) -> bool:
+def _is_first_name_alone(term: str, evidence: _TermEvidence) -> bool:
     """Whether a term is one first name that mostly runs on into a surname or another
     name ("Tim Wood", "David and Katie"): a host or a guest, not news."""
     if " " in term or term not in first_names():
         return False
     # The name in any case; what follows it with a capital (case matters there).
     pattern = re.compile(rf"\b(?i:{re.escape(term)})\b(\s+(?:(?:and|et|&)\s+)?[A-ZÀ-Ý][\w'’-]+)?")
-    found = [m for text in texts for m in pattern.finditer(text) if m.group()[:1].isupper()]
+    found = [
+        m
+        for text in evidence.texts_holding(term)
+        for m in pattern.finditer(text)
+        if m.group()[:1].isupper()
+    ]
     running = sum(1 for m in found if m.group(1))
     return bool(found) and running >= NAME_RUN_SHARE * len(found)
 

@@ -489,3 +489,60 @@ def test_a_german_noun_capitalised_in_english_or_french_is_a_name(
     gallery in English or French prose)."""
     now = _period([(2, text, "*") for text in texts] + [(14, "Rain.", "*")])
     assert "spiegel" in _terms(now, _period(QUIET_EN))
+
+
+# A month of short articles written for this test, in English, French and German, where
+# every name check has work: pieces of names ("York", "County"), first names alone, common
+# words and idioms, German nouns, titles in Title Case.
+FIXED_MONTH = [
+    "Why the Helios Phone Is Worth the Wait\nThe Helios Phone went on sale in New York "
+    "on Monday, and the queue ran past City Hall.",
+    "Helios Phone review: a wide range of colours, says Tim, and the battery lasts.",
+    "Tim and Katie talk about the Helios Phone, the Loudoun County fair and Monday's storm.",
+    "Officials of Fairfax County said the storm closed three schools in New York state.",
+    "Le Helios Phone arrive à La Rochelle: la file d'attente devant la mairie était longue.",
+    "À La Rochelle, le Helios Phone se vend bien, selon Claire Martin de la Chambre de commerce.",
+    "Die Regierung prüft das Helios Phone: Datenschutz und Kosten stehen in der Kritik.",
+    "Nach Kritik an den Kosten will die Regierung mit Helios Robotik in Köln reden.",
+    "The storm hit Prince William County and the Justice Department opened an inquiry "
+    "into the Helios Phone's battery.",
+    "Justice Department officials met Helios engineers in New York about the battery.",
+    "Law enforcement asked Helios for help; the Justice Department confirmed the request.",
+    "Law enforcement in Loudoun County closed roads after the storm on Monday.",
+    "Law enforcement and the mairie de La Rochelle closed the port during the storm.",
+    "La Chambre de commerce de La Rochelle salue le Helios Phone et la mairie.",
+]
+
+
+def test_name_checks_give_the_same_terms_on_a_fixed_month() -> None:
+    """The name checks read the texts once for every shortlisted term: on a fixed month
+    (with its stored languages) the terms are those the term-by-term scans gave."""
+    texts = pd.Series(
+        [f"{text}\n{n}." for n, text in enumerate(FIXED_MONTH + FIXED_MONTH[::2])], dtype=object
+    )
+    outlets = pd.Series([f"Outlet {n % 5}" for n in range(len(texts))], dtype=object)
+    stored = pd.Series(["de" if "Regierung" in t else None for t in texts], dtype=object)
+    before = _period(QUIET_EN)
+    found = analytics.emerging_terms(
+        texts,
+        before[0],
+        current_outlets=outlets,
+        previous_outlets=before[1],
+        current_languages=stored,
+        min_articles=2,
+        top=40,
+    )
+    # Recorded from the term-by-term scans (88fbe53); "york", "county", "tim", "regierung",
+    # "wide range" and "storm" are among the words the checks leave out.
+    assert found["term"].tolist() == [
+        "helios phone",
+        "justice department",
+        "law enforcement",
+        "arrive rochelle file",
+        "justice department confirmed",
+        "loudoun county fair",
+        "mairie rochelle closed",
+        "city hall",
+        "kosten stehen",
+        "chambre",
+    ]
