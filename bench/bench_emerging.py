@@ -8,7 +8,12 @@ dictionaries and is left out), and the terms of both trees are compared.
 ``--before REV`` times the code of a git revision too (``git archive`` to a temporary
 folder): the ratio is the figure, as the machine is shared.
 
+``--page``: the same texts stored in a SQLite archive (the period in the last 30 days, the
+one before, the background older), and the Topics page run with Streamlit's AppTest: its
+first run, then a rerun (what every widget change on the page costs).
+
     python -m bench.bench_emerging --before 88fbe53
+    python -m bench.bench_emerging --page --articles 1000 --before 19c905a
 """
 
 from __future__ import annotations
@@ -116,25 +121,97 @@ def measure(data_path: str, repeat: int) -> None:
     print(json.dumps({"seconds": min(times[1:]), "terms": terms}))
 
 
-def run(root: Path, data_path: Path, repeat: int) -> dict[str, object]:
+def write_store(data: dict[str, list[str | None]], folder: Path) -> Path:
+    """The generated texts as a SQLite archive about the tracked company, and its config."""
+    from datetime import UTC, datetime, timedelta
+
+    import yaml
+
+    from presswatch.models import Article, Mention
+    from presswatch.store import Store
+
+    config = folder / "config.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": str(folder / "archive.db"),
+                "interface_language": "en",
+                "companies": [{"name": "Helios", "role": "tracked"}],
+                "sources": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    today = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    articles = []
+    for key, first_day, days in (("now", 0, 30), ("before", 30, 30), ("background", 60, 700)):
+        texts = data[key]
+        for n, text in enumerate(texts):
+            body = f"Helios. {text}"
+            published = today - timedelta(days=first_day + n * days // len(texts), minutes=n)
+            articles.append(
+                Article(
+                    id=f"{key}{n}",
+                    source="Feed",
+                    entry_key=f"{key}{n}",
+                    title="",
+                    text=body,
+                    outlet=data[f"{key}_outlets"][n],
+                    language=data[f"{key}_languages"][n],
+                    published=published,
+                    date_precision="datetime",
+                    mentions=(
+                        Mention("Helios", "Helios", "Helios", "text", 0, 6, "Helios.", "lead"),
+                    ),
+                )
+            )
+    with Store(f"sqlite:///{folder / 'archive.db'}") as store:
+        store.save_articles(articles)
+    return config
+
+
+def measure_page(config: str, repeat: int) -> None:
+    """In this process: the Topics page's first run and its best rerun, as JSON."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["PRESSWATCH_CONFIG"] = config
+    app = AppTest.from_file(str(Path.cwd() / "dashboard" / "app.py"), default_timeout=900)
+    app.run()
+    start = time.perf_counter()
+    app.switch_page("app_pages/topics.py").run()
+    first = time.perf_counter() - start
+    reruns = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        app.run()
+        reruns.append(time.perf_counter() - start)
+    terms = next((d.value["term"].tolist() for d in app.dataframe if "term" in d.value.columns), [])
+    print(json.dumps({"seconds": min(reruns), "first": first, "terms": terms}))
+
+
+def run(root: Path, data_path: Path, repeat: int, *, page: bool = False) -> dict[str, object]:
     """Measure one tree in a fresh process."""
-    output = subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
             "bench.bench_emerging",
-            "--measure",
+            "--measure-page" if page else "--measure",
             str(data_path),
             "--repeat",
             str(repeat),
         ],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
-    ).stdout
-    figures: dict[str, object] = json.loads(output.strip().splitlines()[-1])
+    )
+    if done.returncode:
+        raise SystemExit(f"{root}: the measure failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -144,20 +221,37 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--before", help="a git revision to time too")
+    parser.add_argument("--page", action="store_true", help="time the Topics page (AppTest)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-page", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args.measure, args.repeat)
         return
+    if args.measure_page:
+        measure_page(args.measure_page, args.repeat)
+        return
     with tempfile.TemporaryDirectory() as temp:
         data_path = Path(temp) / "data.json"
-        data_path.write_text(json.dumps(generate(args.articles)), encoding="utf-8")
+        data = generate(args.articles)
+        data_path.write_text(json.dumps(data), encoding="utf-8")
+        if args.page:
+            data_path = write_store(data, Path(temp))
         trees = [("this tree", ROOT)]
         if args.before:
             old = Path(temp) / "before"
             old.mkdir()
             archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.before, "bench", "presswatch"],
+                [
+                    "git",
+                    "-C",
+                    str(ROOT),
+                    "archive",
+                    args.before,
+                    "bench",
+                    "presswatch",
+                    "dashboard",
+                ],
                 check=True,
                 capture_output=True,
             ).stdout
@@ -167,7 +261,9 @@ def main() -> None:
                 Path(__file__).read_text(encoding="utf-8"), encoding="utf-8"
             )
             trees.insert(0, (f"before ({args.before})", old))
-        results = [(label, run(root, data_path, args.repeat)) for label, root in trees]
+        results = [
+            (label, run(root, data_path, args.repeat, page=args.page)) for label, root in trees
+        ]
         seconds = [float(str(figures["seconds"])) for _, figures in results]
         terms = [figures["terms"] for _, figures in results]
         if len(results) == 2:
@@ -175,8 +271,9 @@ def main() -> None:
                 f"{results[0][0]} / this tree: {seconds[0] / seconds[1]:.2f}x;"
                 f" same terms: {terms[0] == terms[1]}"
             )
-        for (label, _), took, found in zip(results, seconds, terms, strict=True):
-            print(f"{label}: {took:.2f} s, {len(found)} terms")  # type: ignore[arg-type]
+        for (label, figures), took, found in zip(results, seconds, terms, strict=True):
+            first = f" (page's first run {float(str(figures['first'])):.2f} s)" if args.page else ""
+            print(f"{label}: {took:.2f} s{first}, {len(found)} terms")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
