@@ -508,6 +508,17 @@ _MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
 # A line of machine data ("created_by = iD 2.30", "imagery_used = ..."): a changelog's or
 # a feed's fields, printed in every item, not prose.
 _DATA_LINE = re.compile(r"(?m)^[ \t]*[a-z][\w.-]*[ \t]*=[ \t]*\S.*$")
+# A line of source code in a developer's post ("override func viewDidLoad() {", "}",
+# "let x = f(y);"): identifiers, not words of the news.
+_CODE_LINE = re.compile(r"(?m)^(?:[ \t]*[}\]].*|.*[{}][ \t]*|.*[(=].*;[ \t]*)$")
+# An item of "key = value" fields (RECORD_FIELDS at least) with hardly any prose (at most
+# RECORD_PROSE_LINES lines of RECORD_PROSE_WORDS words or more besides its fields: its
+# title, a comment) is a record of a machine feed (a map edit, a build), not an article:
+# its title and text are no news, even in the feed's first month, when no earlier month
+# shows its words as furniture. A developer's post with code in it has paragraphs.
+RECORD_FIELDS = 2
+RECORD_PROSE_LINES = 2
+RECORD_PROSE_WORDS = 8
 # An image's credit, on its line or run into the text: "Image Credits: Jane Roe",
 # "Crédit photo : AFP" (strip_furniture takes "Photo: ..." lines, not these).
 # Only the keyword ignores case: a name credited is capitalised, and "Image credits: the
@@ -804,6 +815,15 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]{3,}", text.lower())
 
 
+def _is_record(text: str) -> bool:
+    """Whether a text is a machine feed's record: RECORD_FIELDS "key = value" fields or
+    more and at most RECORD_PROSE_LINES lines of prose."""
+    if len(_DATA_LINE.findall(text)) < RECORD_FIELDS:
+        return False
+    prose = _DATA_LINE.sub("", text).splitlines()
+    return sum(len(line.split()) >= RECORD_PROSE_WORDS for line in prose) <= RECORD_PROSE_LINES
+
+
 def _terms_input(
     texts: pd.Series,
     outlets: pd.Series | None,
@@ -831,6 +851,9 @@ def _terms_input(
             continue
         if _MARKUP.search(text):
             text = html_to_text(text)
+        text = _CODE_LINE.sub("", text)
+        if _is_record(text):
+            continue
         text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", text))
         cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
         cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
@@ -1021,14 +1044,19 @@ def _is_credited(term: str, people: set[str], outlets: set[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """English and French first names (lower case), from Faker's person providers."""
+    """First names (lower case) of the languages an archive meets most (COMMON_WORD_LANGUAGES:
+    English, French, German, Spanish, Italian, Dutch, Portuguese), from Faker's providers."""
+    from faker.providers.person.de_DE import Provider as German
     from faker.providers.person.en_GB import Provider as British
     from faker.providers.person.en_US import Provider as American
+    from faker.providers.person.es_ES import Provider as Spanish
     from faker.providers.person.fr_FR import Provider as French
+    from faker.providers.person.it_IT import Provider as Italian
+    from faker.providers.person.nl_NL import Provider as Dutch
+    from faker.providers.person.pt_PT import Provider as Portuguese
 
-    return frozenset(
-        name.lower() for provider in (American, British, French) for name in provider.first_names
-    )
+    providers = (American, British, French, German, Spanish, Italian, Dutch, Portuguese)
+    return frozenset(name.lower() for provider in providers for name in provider.first_names)
 
 
 def _is_first_name_alone(term: str, evidence: _TermEvidence) -> bool:
@@ -1093,6 +1121,8 @@ def stop_words_all() -> frozenset[str]:
         for width in ("wide", "abbreviated"):
             for names in (get_month_names(width, locale=code), get_day_names(width, locale=code)):
                 words |= {str(n).lower().rstrip(".") for n in names.values()}
+        # ... and days in the plural: "open Thursdays", "le marché des jeudis".
+        words |= {f"{str(n).lower()}s" for n in get_day_names("wide", locale=code).values()}
     return frozenset(words)
 
 

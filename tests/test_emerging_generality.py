@@ -546,3 +546,105 @@ def test_name_checks_give_the_same_terms_on_a_fixed_month() -> None:
         "kosten stehen",
         "chambre",
     ]
+
+
+@pytest.mark.parametrize(
+    ("record", "news"),
+    [
+        (
+            "Edit 5521 - Fixed road names near the harbour\nCreated\nMon, 4 Nov 2024\n\n"
+            "Author\n\nmapfan42\n\nTags\n\nchangesets_count = 812\n"
+            "comment = Fixed road names near the harbour\ncreated_by = Mapper 2.30\n",
+            "The Halcyon Bridge opened to traffic after two years of works on the harbour.",
+        ),
+        (
+            "Édition 5521 - Noms de rues corrigés près du port\nCréé\nlun. 4 nov. 2024\n\n"
+            "Auteur\n\ncartofan42\n\nÉtiquettes\n\nchangesets_count = 812\n"
+            "comment = Noms de rues corrigés près du port\ncreated_by = Mapper 2.30\n",
+            "Le pont Halcyon a rouvert à la circulation après deux ans de travaux sur le port.",
+        ),
+    ],
+)
+def test_a_machine_feeds_records_make_no_terms_in_its_first_month(record: str, news: str) -> None:
+    """Items made of "key = value" fields with hardly any prose are records (a map edit),
+    not articles: their titles and labels make no terms, even with no earlier month to
+    show them as the feed's furniture."""
+    now = _period([(14, record, "Edits"), (4, news, "*"), (8, "Rain again today.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("halcyon" in t for t in terms)
+    words = {w for t in terms for w in t.split()}
+    assert not {"edit", "édition", "author", "auteur", "tags", "étiquettes", "fixed"} & words
+    assert not {"noms", "rues", "corrigés", "road", "names", "created", "créé"} & words
+
+
+@pytest.mark.parametrize(
+    "posts",
+    [
+        (
+            "We moved the fonts to a helper in Tessera.\noverride func viewDidLoad() {\n"
+            "    applyCustomFonts()\n}",
+            "Tessera now reads the text size.\noverride func viewDidLoad() {\n    reload();\n}",
+            "Why I still like Tessera for small apps.\nlet size = font.size(for: style);",
+        ),
+        (
+            "Nous avons déplacé les polices dans Tessera.\noverride func viewDidLoad() {\n"
+            "    applyCustomFonts()\n}",
+            "Tessera lit la taille du texte.\noverride func viewDidLoad() {\n    reload();\n}",
+            "Pourquoi Tessera plaît encore aux petites applications.\nlet size = font.size(for: style);",
+        ),
+    ],
+)
+def test_code_lines_of_a_developers_post_make_no_terms(posts: tuple[str, str, str]) -> None:
+    """Lines of source code (ending with a brace, or a statement with ";") are no prose;
+    the posts' sentences keep their names."""
+    now = _period([(2, post, "*") for post in posts] + [(14, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    assert "tessera" in terms
+    words = {w for t in terms for w in t.split()}
+    assert not {"override", "func", "viewdidload", "reload", "size", "style"} & words
+
+
+@pytest.mark.parametrize(
+    "listings",
+    [
+        (
+            "The Orbis Library book club meets on Thursdays.",
+            "Chess at Orbis Library on Thursdays and Mondays.",
+            "Orbis Library: knitting circle on Mondays.",
+        ),
+        (
+            "Le club de lecture de la médiathèque Orbis se réunit les jeudis.",
+            "Échecs à la médiathèque Orbis les jeudis et les lundis.",
+            "Médiathèque Orbis : atelier tricot les lundis.",
+        ),
+    ],
+)
+def test_days_in_the_plural_are_calendar_words(listings: tuple[str, str, str]) -> None:
+    """ "Thursdays" or "jeudis" recur with the calendar, like "Thursday"."""
+    now = _period([(2, text, "*") for text in listings] + [(14, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    assert any("orbis" in t for t in terms)
+    words = {w for t in terms for w in t.split()}
+    assert not {"thursdays", "mondays", "jeudis", "lundis"} & words
+
+
+@pytest.mark.parametrize(
+    ("first", "story"),
+    [
+        ("Andreas", "Andreas Keller, der Sprecher der Partei, bestreitet den Vorwurf."),
+        ("Giulia", "Giulia Romano, porte-parole du parti, dément les accusations."),
+    ],
+)
+def test_a_german_or_italian_first_name_alone_is_no_term(first: str, story: str) -> None:
+    """First names of the languages an archive meets (not only English and French) are
+    left out alone when they mostly run into a surname."""
+    now = _period(
+        [
+            (3, story, "*"),
+            (2, f"{first} Keller Romano answered on the radio.", "*"),
+            (2, f"Who is {first}? A party spokesperson.", "*"),
+            (15, "Rain.", "*"),
+        ]
+    )
+    terms = _terms(now, _period(QUIET_EN))
+    assert first.lower() not in terms
