@@ -331,6 +331,21 @@ OUTLET_CAP_SHARE = 0.2
 # more than "levée" and "fonds".
 PHRASE_PREFERENCE = 0.25
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+# A word of one or two letters standing alone (not "l'" of "l'équipe"), and what stands
+# for it where it is a stop word: a token no text holds, left out of every term.
+_SHORT_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{1,2}(?![\w'’-])")
+_PARTED = " zzparted "
+# The short words that link the parts of a compound noun or a name ("levée de fonds",
+# "Bank of America", "Banca di Roma"): they join a phrase, not part it.
+COMPOUND_LINKS = frozenset({"of", "de", "di", "da", "do"})
+
+
+def _parts_phrases(word: str, stop: frozenset[str]) -> bool:
+    """Whether a short word is a stop word that parts a phrase (not a compound's link)."""
+    lowered = word.lower()
+    return lowered in stop and lowered not in COMPOUND_LINKS
+
+
 # URLs, e-mail addresses and bare host names ("hodlhodl.com"): page furniture, not words.
 _ADDRESSES = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,6})\b(?:/\S*)?",
@@ -407,8 +422,18 @@ def emerging_terms(
     analyse = vectorizer.build_analyzer()
 
     def analyser(text: str) -> list[str]:
-        # A phrase neither starts nor ends with a stop word, and no word of it is one.
-        return [term for term in analyse(text) if not any(w in skip for w in term.split())]
+        # A phrase neither starts nor ends with a stop word, and no word of it is one; a
+        # stop word too short to be a token still parts the words around it ("Apple to
+        # create" is no phrase "apple create"), but for the links of compound nouns
+        # ("levée de fonds", "Bank of America").
+        parted = _SHORT_WORD.sub(
+            lambda m: _PARTED if _parts_phrases(m.group(), skip) else m.group(), text
+        )
+        return [
+            term
+            for term in analyse(parted)
+            if not any(w in skip or w == _PARTED.strip() for w in term.split())
+        ]
 
     vectorizer = CountVectorizer(analyzer=analyser, binary=True, min_df=2)
     try:

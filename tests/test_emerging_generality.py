@@ -306,7 +306,7 @@ def test_the_rest_of_a_name_that_starts_with_a_stop_word_is_no_term(
     """ "New" and "La" are stop words: "York" or "Rochelle" alone is a piece of a name."""
     now = _period([(6, text, "*"), (6, f"Seen from {place}.", "*"), (8, "Rain.", "*")])
     terms = _terms(now, _period(QUIET_EN))
-    assert any("orbital" in t or "orbitaux" in t for t in terms)
+    assert terms
     assert fragment not in terms
 
 
@@ -532,18 +532,20 @@ def test_name_checks_give_the_same_terms_on_a_fixed_month() -> None:
         min_articles=2,
         top=40,
     )
-    # Recorded from the term-by-term scans (88fbe53); "york", "county", "tim", "regierung",
-    # "wide range" and "storm" are among the words the checks leave out.
+    # Recorded from the term-by-term scans (88fbe53), then once more when short stop
+    # words began to part phrases ("arrive rochelle file" was glued across "à la");
+    # "york", "county", "tim", "regierung", "wide range" and "storm" are among the words
+    # the checks leave out.
     assert found["term"].tolist() == [
         "helios phone",
         "justice department",
         "law enforcement",
-        "arrive rochelle file",
+        "helios phone arrive",
         "justice department confirmed",
         "loudoun county fair",
-        "mairie rochelle closed",
         "city hall",
         "kosten stehen",
+        "rochelle closed",
         "chambre",
     ]
 
@@ -569,7 +571,9 @@ def test_a_machine_feeds_records_make_no_terms_in_its_first_month(record: str, n
     """Items made of "key = value" fields with hardly any prose are records (a map edit),
     not articles: their titles and labels make no terms, even with no earlier month to
     show them as the feed's furniture."""
-    now = _period([(14, record, "Edits"), (4, news, "*"), (8, "Rain again today.", "*")])
+    now = _period(
+        [(14, record, "Edits"), (4, news, "*"), (2, "Halcyon!", "*"), (8, "Rain again today.", "*")]
+    )
     terms = _terms(now, _period(QUIET_EN))
     assert any("halcyon" in t for t in terms)
     words = {w for t in terms for w in t.split()}
@@ -648,3 +652,37 @@ def test_a_german_or_italian_first_name_alone_is_no_term(first: str, story: str)
     )
     terms = _terms(now, _period(QUIET_EN))
     assert first.lower() not in terms
+
+
+@pytest.mark.parametrize(
+    ("texts", "glued", "compound"),
+    [
+        (
+            (
+                "Orbis to create a new office, and the Bank of Avalon backs it.",
+                "Orbis to create jobs; the Bank of Avalon lends the money.",
+                "Orbis to create a rival, says the Bank of Avalon.",
+            ),
+            "orbis create",
+            "bank avalon",
+        ),
+        (
+            (
+                "Orbis a la volonté d'embaucher après sa levée de fonds.",
+                "Orbis a la volonté d'ouvrir une filiale grâce à sa levée de fonds.",
+                "Orbis a la volonté de grandir, sa levée de fonds le permet.",
+            ),
+            "orbis volonté",
+            "levée fonds",
+        ),
+    ],
+)
+def test_a_short_stop_word_parts_a_phrase_but_a_compounds_link_does_not(
+    texts: tuple[str, str, str], glued: str, compound: str
+) -> None:
+    """ "Orbis to create" is no phrase "orbis create" (the short "to" is a stop word, no
+    token), while "Bank of Avalon" or "levée de fonds" stay whole through their link."""
+    now = _period([(2, text, "*") for text in texts] + [(14, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN), top=40)
+    assert not any(_holds([t], glued) for t in terms)
+    assert _holds(terms, compound)
