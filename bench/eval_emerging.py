@@ -23,7 +23,7 @@ def month_articles(
     conn: sqlite3.Connection, month: str, *, all_articles: bool = False
 ) -> pd.DataFrame:
     """The articles naming a company (or, with ``all_articles``, every article) published
-    in a month (YYYY-MM): text, outlet and author."""
+    in a month (YYYY-MM): text, outlet, author and stored language."""
     where = (
         "strftime('%Y-%m', a.published) = ?"
         if all_articles
@@ -31,7 +31,8 @@ def month_articles(
     )
     query = (
         "SELECT a.id, coalesce(a.title, '') || '\n' || a.text AS text, a.outlet,"
-        f" coalesce(a.author, '') AS author FROM articles a WHERE {where} ORDER BY a.id"
+        f" coalesce(a.author, '') AS author, a.language FROM articles a WHERE {where}"
+        " ORDER BY a.id"
     )
     return pd.read_sql_query(query, conn, params=(month,))
 
@@ -93,6 +94,8 @@ def main() -> None:
                 current_outlets=now["outlet"],
                 previous_outlets=before["outlet"],
                 authors=pd.concat([now["author"], before["author"]]),
+                current_languages=now["language"],
+                previous_languages=before["language"],
                 min_articles=args.min_articles,
                 background=None
                 if args.no_background

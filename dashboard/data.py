@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -326,16 +326,32 @@ def load_article_tones(url: str, article_id: str) -> pd.DataFrame:
     return analytics.company_tones(tones, _store(url).corrections_frame(article_id))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_texts(url: str, ids: tuple[str, ...]) -> dict[str, str]:
-    """Title and text of these articles (for emerging terms)."""
-    return _store(url).texts(ids)
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=16)
+def load_emerging_terms(
+    url: str, current: pd.DataFrame, previous: pd.DataFrame, background: pd.DataFrame
+) -> pd.DataFrame:
+    """The emerging terms of a period (``current``: id, outlet) against the one before
+    (``previous``), with the archive's ``background`` (id, outlet, month): cached per
+    these articles, since reading and vectorising their texts is the page's heaviest step."""
+    ids = tuple(current["id"]) + tuple(previous["id"])
+    texts = _store(url).texts(ids + tuple(background["id"]))
+    languages = _store(url).languages(ids)
 
+    def column(frame: pd.DataFrame, values: Mapping[str, str | None]) -> pd.Series:
+        return pd.Series([values.get(i) for i in frame["id"]], dtype=object)
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_authors(url: str, ids: tuple[str, ...]) -> list[str]:
-    """The author fields of these articles (emerging terms leave their names out)."""
-    return _store(url).authors(ids)
+    return analytics.emerging_terms(
+        column(current, texts).fillna(""),
+        column(previous, texts).fillna(""),
+        current_outlets=current["outlet"].reset_index(drop=True),
+        previous_outlets=previous["outlet"].reset_index(drop=True),
+        current_languages=column(current, languages),
+        previous_languages=column(previous, languages),
+        authors=_store(url).authors(ids),
+        background=background.reset_index(drop=True).assign(
+            text=column(background, texts).fillna("")
+        ),
+    )
 
 
 def _clear_figures() -> None:

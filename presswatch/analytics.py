@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal
@@ -23,7 +24,11 @@ from babel.dates import get_day_names, get_month_names
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
 from presswatch.analysis.nlp.html import html_to_text
-from presswatch.analysis.nlp.lexicon import COMMON_WORD_LANGUAGES, is_word
+from presswatch.analysis.nlp.lexicon import (
+    COMMON_WORD_LANGUAGES,
+    is_german_common_noun,
+    is_word,
+)
 
 Frequency = Literal["day", "week", "month", "year"]
 
@@ -326,6 +331,21 @@ OUTLET_CAP_SHARE = 0.2
 # more than "levée" and "fonds".
 PHRASE_PREFERENCE = 0.25
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+# A word of one or two letters standing alone (not "l'" of "l'équipe"), and what stands
+# for it where it is a stop word: a token no text holds, left out of every term.
+_SHORT_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{1,2}(?![\w'’-])")
+_PARTED = " zzparted "
+# The short words that link the parts of a compound noun or a name ("levée de fonds",
+# "Bank of America", "Banca di Roma"): they join a phrase, not part it.
+COMPOUND_LINKS = frozenset({"of", "de", "di", "da", "do"})
+
+
+def _parts_phrases(word: str, stop: frozenset[str]) -> bool:
+    """Whether a short word is a stop word that parts a phrase (not a compound's link)."""
+    lowered = word.lower()
+    return lowered in stop and lowered not in COMPOUND_LINKS
+
+
 # URLs, e-mail addresses and bare host names ("hodlhodl.com"): page furniture, not words.
 _ADDRESSES = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,6})\b(?:/\S*)?",
@@ -343,6 +363,8 @@ def emerging_terms(
     authors: Iterable[str] = (),
     min_articles: int | None = None,
     background: pd.DataFrame | None = None,
+    current_languages: pd.Series | None = None,
+    previous_languages: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Words and phrases of two or three words that rose most from ``previous`` texts to
     ``current``, counted in articles (not occurrences).
@@ -363,6 +385,9 @@ def emerging_terms(
     ``min_articles`` (MIN_PERIOD_ARTICLES) texts in ``current`` there is no term: a
     handful of texts makes noise, not news. The stop words of each language the texts are
     in (stopwords-iso) are left out too, and so are markup and "key = value" data lines.
+    ``*_languages`` (aligned with the texts) are their stored languages (lingua's): a text
+    without one is told by its stop words. In a language that capitalises every noun
+    (German), a capital is no sign of a name: its common nouns are common words.
 
     ``background`` (columns text, outlet, month: other articles of the archive) says what
     is ordinary: a term no more frequent now than BACKGROUND_RISE times its share of the
@@ -372,8 +397,8 @@ def emerging_terms(
     from sklearn.feature_extraction.text import CountVectorizer
 
     columns = ["term", "current", "previous", "z"]
-    now = _terms_input(current, current_outlets)
-    before = _terms_input(previous, previous_outlets)
+    now = _terms_input(current, current_outlets, current_languages)
+    before = _terms_input(previous, previous_outlets, previous_languages)
     least = MIN_PERIOD_ARTICLES if min_articles is None else min_articles
     if len(now) < max(least, 2):
         return pd.DataFrame(columns=columns)
@@ -385,7 +410,7 @@ def emerging_terms(
     skip = (
         stop_words_all()
         | outlet_words
-        | detected_stop_words(pd.concat([now["text"], before["text"]]))
+        | _stop_words_of(pd.concat([now["language"], before["language"]]))
     )
     vectorizer = CountVectorizer(
         ngram_range=(1, 3),
@@ -397,8 +422,18 @@ def emerging_terms(
     analyse = vectorizer.build_analyzer()
 
     def analyser(text: str) -> list[str]:
-        # A phrase neither starts nor ends with a stop word, and no word of it is one.
-        return [term for term in analyse(text) if not any(w in skip for w in term.split())]
+        # A phrase neither starts nor ends with a stop word, and no word of it is one; a
+        # stop word too short to be a token still parts the words around it ("Apple to
+        # create" is no phrase "apple create"), but for the links of compound nouns
+        # ("levée de fonds", "Bank of America").
+        parted = _SHORT_WORD.sub(
+            lambda m: _PARTED if _parts_phrases(m.group(), skip) else m.group(), text
+        )
+        return [
+            term
+            for term in analyse(parted)
+            if not any(w in skip or w == _PARTED.strip() for w in term.split())
+        ]
 
     vectorizer = CountVectorizer(analyzer=analyser, binary=True, min_df=2)
     try:
@@ -452,16 +487,18 @@ def emerging_terms(
     # Among the best, single common words are left out (judged on the current texts).
     shortlist = frame.head(top * 10)
     articles_now = dict(zip(shortlist["term"], shortlist["current"], strict=True))
+    # The texts are read once: each check then reads only the lines holding its term.
+    evidence = _TermEvidence(now["text"], now["language"].isin(NOUN_CAPITALISING_LANGUAGES))
     common = [
         (
             (" " not in t or articles_now[t] < COMMON_PHRASE_ARTICLES)
-            and _is_common_word(t, now["text"])
+            and _is_common_word(t, evidence)
         )
         or t in NEWSROOM_WORDS
         or _is_credited(t, people, outlets_cited)
-        or _is_first_name_alone(t, now["text"])
-        or _is_name_fragment(t, now["text"], skip)
-        or _is_part_of_names(t, now["text"], skip)
+        or _is_first_name_alone(t, evidence)
+        or _is_name_fragment(t, evidence, skip)
+        or _is_part_of_names(t, evidence, skip)
         for t in shortlist["term"]
     ]
     frame = shortlist[~np.array(common, dtype=bool)]
@@ -496,6 +533,17 @@ _MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
 # A line of machine data ("created_by = iD 2.30", "imagery_used = ..."): a changelog's or
 # a feed's fields, printed in every item, not prose.
 _DATA_LINE = re.compile(r"(?m)^[ \t]*[a-z][\w.-]*[ \t]*=[ \t]*\S.*$")
+# A line of source code in a developer's post ("override func viewDidLoad() {", "}",
+# "let x = f(y);"): identifiers, not words of the news.
+_CODE_LINE = re.compile(r"(?m)^(?:[ \t]*[}\]].*|.*[{}][ \t]*|.*[(=].*;[ \t]*)$")
+# An item of "key = value" fields (RECORD_FIELDS at least) with hardly any prose (at most
+# RECORD_PROSE_LINES lines of RECORD_PROSE_WORDS words or more besides its fields: its
+# title, a comment) is a record of a machine feed (a map edit, a build), not an article:
+# its title and text are no news, even in the feed's first month, when no earlier month
+# shows its words as furniture. A developer's post with code in it has paragraphs.
+RECORD_FIELDS = 2
+RECORD_PROSE_LINES = 2
+RECORD_PROSE_WORDS = 8
 # An image's credit, on its line or run into the text: "Image Credits: Jane Roe",
 # "Crédit photo : AFP" (strip_furniture takes "Photo: ..." lines, not these).
 # Only the keyword ignores case: a name credited is capitalised, and "Image credits: the
@@ -569,19 +617,51 @@ def _iso_stop_words() -> dict[str, frozenset[str]]:
     }
 
 
-def detected_stop_words(texts: Iterable[str]) -> frozenset[str]:
-    """The stop words (stopwords-iso) of every language that at least LANGUAGE_TEXTS of
-    the texts are written in, told by which language's stop words each text holds most."""
+# Stored language codes (ISO 639-1) that stopwords-iso files under another code.
+_STOP_LIST_CODES = {"nb": "no", "nn": "no"}
+# Languages that write every noun with a capital: there a capital is no sign of a name.
+NOUN_CAPITALISING_LANGUAGES = frozenset({"de", "lb"})
+
+
+def text_languages(
+    texts: Iterable[str], stored: Iterable[str | None] | None = None
+) -> list[str | None]:
+    """Each text's language: its stored one (lingua's or the feed's, ``stored`` aligned
+    with ``texts``) where stopwords-iso has a list for it; else the language whose stop
+    words it holds most, when they are at least LANGUAGE_STOP_SHARE of its words."""
     lists = _iso_stop_words()
-    seen: dict[str, int] = {}
-    for text in texts:
-        words = _words(text) + re.findall(r"\b[^\W\d_]{1,2}\b", text.lower())
-        if not words:
+    texts = list(texts)
+    known = list(stored) if stored is not None else [None] * len(texts)
+    found: list[str | None] = []
+    for text, language in zip(texts, known, strict=True):
+        code = _STOP_LIST_CODES.get(language, language) if isinstance(language, str) else None
+        if code in lists:
+            found.append(code)
             continue
-        hits = {code: sum(w in stops for w in words) for code, stops in lists.items()}
+        words = Counter(_words(text) + re.findall(r"\b[^\W\d_]{1,2}\b", text.lower()))
+        if not words:
+            found.append(None)
+            continue
+        hits = {
+            code: sum(n for w, n in words.items() if w in stops) for code, stops in lists.items()
+        }
         best = max(hits, key=lambda code: hits[code])
-        if hits[best] >= LANGUAGE_STOP_SHARE * len(words):
-            seen[best] = seen.get(best, 0) + 1
+        found.append(best if hits[best] >= LANGUAGE_STOP_SHARE * words.total() else None)
+    return found
+
+
+def detected_stop_words(
+    texts: Iterable[str], stored: Iterable[str | None] | None = None
+) -> frozenset[str]:
+    """The stop words (stopwords-iso) of every language that at least LANGUAGE_TEXTS of
+    the texts are written in (text_languages: the stored language, else a stop-word count)."""
+    return _stop_words_of(text_languages(texts, stored))
+
+
+def _stop_words_of(languages: Iterable[str | None]) -> frozenset[str]:
+    """The stop words of every language at least LANGUAGE_TEXTS texts are in."""
+    lists = _iso_stop_words()
+    seen = Counter(code for code in languages if code is not None)
     found: set[str] = set()
     for code, count in seen.items():
         if count >= LANGUAGE_TEXTS:
@@ -599,7 +679,7 @@ def _ordinary_terms(
     """Per term of the vectorizer, whether the background shows it ordinary: common in the
     archive (in BACKGROUND_MIN_ARTICLES of its articles at least, and under
     BACKGROUND_RISE times its share now) or an outlet's furniture."""
-    kept = _terms_input(background["text"], background["outlet"])
+    kept = _terms_input(background["text"], background["outlet"], detect=False)
     months = (
         background.loc[
             background["text"].map(lambda t: isinstance(t, str) and bool(t.strip())), "month"
@@ -678,7 +758,48 @@ def _period_furniture(
 PART_OF_NAMES_SHARE = 0.8
 
 
-def _is_part_of_names(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+class _TermEvidence:
+    """The current texts read once for the name checks of every shortlisted term: their
+    lines, whether each is in Title Case and whether its text's language capitalises every
+    noun, and which texts and lines hold each word (in lower case)."""
+
+    def __init__(self, texts: pd.Series, nouns_capitalised: pd.Series) -> None:
+        self.texts: list[str] = list(texts)
+        self.lines: list[tuple[str, bool, bool]] = []  # line, in Title Case, nouns capitalised
+        self._lines_of: dict[str, list[int]] = {}
+        self._texts_of: dict[str, list[int]] = {}
+        for number, (text, flag) in enumerate(zip(self.texts, nouns_capitalised, strict=True)):
+            in_text: set[str] = set()
+            for line in text.splitlines():
+                words = set(_INDEX_WORD.findall(line.lower()))
+                for word in words:
+                    self._lines_of.setdefault(word, []).append(len(self.lines))
+                in_text |= words
+                self.lines.append((line, _is_title_case(line), bool(flag)))
+            for word in in_text:
+                self._texts_of.setdefault(word, []).append(number)
+
+    def _holding(self, term: str, where: dict[str, list[int]]) -> list[int]:
+        # A match of the term between word boundaries holds each of its word runs whole.
+        found: set[int] | None = None
+        for part in _INDEX_WORD.findall(term.lower()):
+            rows = set(where.get(part, ()))
+            found = rows if found is None else found & rows
+        return sorted(found or ())
+
+    def lines_holding(self, term: str) -> list[tuple[str, bool, bool]]:
+        """The lines (line, in Title Case, nouns capitalised) that may hold the term."""
+        return [self.lines[n] for n in self._holding(term, self._lines_of)]
+
+    def texts_holding(self, term: str) -> list[str]:
+        """The texts that may hold the term."""
+        return [self.texts[n] for n in self._holding(term, self._texts_of)]
+
+
+_INDEX_WORD = re.compile(r"\w+")
+
+
+def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single dictionary word is written with a capital only inside longer
     names ("County" of "Fairfax County", "Department" of "Justice Department")."""
     if " " in term or not is_word(term):
@@ -687,26 +808,25 @@ def _is_part_of_names(term: str, texts: pd.Series, stop: frozenset[str]) -> bool
     pattern = re.compile(rf"(?:({capital})\s+)?\b((?i:{re.escape(term)}))\b(?:\s+({capital}))?")
     capitalised = 0
     inside = 0
-    for text in texts:
-        for line in text.splitlines():
-            if _is_title_case(line):
+    for line, title_case, flag in evidence.lines_holding(term):
+        if title_case:
+            continue
+        for match in pattern.finditer(line):
+            if not _capital_names(match.group(2), flag):
                 continue
-            for match in pattern.finditer(line):
-                if not match.group(2)[:1].isupper():
-                    continue
-                capitalised += 1
-                beside = [w for w in (match.group(1), match.group(3)) if w]
-                inside += any(w.lower() not in stop for w in beside)
+            capitalised += 1
+            beside = [w for w in (match.group(1), match.group(3)) if w]
+            inside += any(w.lower() not in stop for w in beside)
     return capitalised > 0 and inside >= PART_OF_NAMES_SHARE * capitalised
 
 
-def _is_name_fragment(term: str, texts: pd.Series, stop: frozenset[str]) -> bool:
+def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single word mostly follows one same capitalised stop word: the rest of a
     name whose first word was left out ("york" of "New York")."""
     if " " in term:
         return False
     pattern = re.compile(rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b", re.IGNORECASE)
-    before = [m.group(1) for text in texts for m in pattern.finditer(text)]
+    before = [m.group(1) for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
     if not before:
         return False
     leading = [w for w in before if w and w[:1].isupper() and w.lower() in stop]
@@ -720,24 +840,59 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]{3,}", text.lower())
 
 
-def _terms_input(texts: pd.Series, outlets: pd.Series | None) -> pd.DataFrame:
-    """The texts worth reading (furniture and addresses out) beside their outlets."""
+def _is_record(text: str) -> bool:
+    """Whether a text is a machine feed's record: RECORD_FIELDS "key = value" fields or
+    more and at most RECORD_PROSE_LINES lines of prose."""
+    if len(_DATA_LINE.findall(text)) < RECORD_FIELDS:
+        return False
+    prose = _DATA_LINE.sub("", text).splitlines()
+    return sum(len(line.split()) >= RECORD_PROSE_WORDS for line in prose) <= RECORD_PROSE_LINES
+
+
+def _terms_input(
+    texts: pd.Series,
+    outlets: pd.Series | None,
+    languages: pd.Series | None = None,
+    *,
+    detect: bool = True,
+) -> pd.DataFrame:
+    """The texts worth reading (furniture and addresses out) beside their outlets and, with
+    ``detect``, languages (text_languages: the stored one, else a stop-word count)."""
     outlet_values = (
         outlets.reset_index(drop=True).astype(object)
         if outlets is not None
         else pd.Series([None] * len(texts), dtype=object)
     )
+    stored = (
+        languages.reset_index(drop=True).astype(object)
+        if languages is not None
+        else pd.Series([None] * len(texts), dtype=object)
+    )
     rows = []
-    for text, outlet in zip(texts.reset_index(drop=True), outlet_values, strict=True):
+    for text, outlet, language in zip(
+        texts.reset_index(drop=True), outlet_values, stored, strict=True
+    ):
         if not isinstance(text, str) or not text.strip():
             continue
         if _MARKUP.search(text):
             text = html_to_text(text)
+        text = _CODE_LINE.sub("", text)
+        if _is_record(text):
+            continue
         text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", text))
         cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
         cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
-        rows.append({"text": cleaned, "outlet": outlet if isinstance(outlet, str) else ""})
-    return pd.DataFrame(rows, columns=["text", "outlet"])
+        rows.append(
+            {
+                "text": cleaned,
+                "outlet": outlet if isinstance(outlet, str) else "",
+                "stored": language if isinstance(language, str) else None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["text", "outlet", "stored"])
+    found = text_languages(frame["text"], frame["stored"]) if detect else frame["stored"]
+    frame["language"] = pd.Series(list(found), index=frame.index, dtype=object)
+    return frame.drop(columns="stored")
 
 
 # The share of a period's articles an outlet needs for a term of its own to count.
@@ -746,24 +901,34 @@ HOME_SHARE = 0.5
 NAME_SHARE = 0.8
 
 
-def _is_common_word(term: str, texts: pd.Series) -> bool:
+def _capital_names(word: str, nouns_capitalised: bool) -> bool:
+    """Whether a word's capital is a sign of a name: it has one, and the text's language
+    does not capitalise the common noun it is ("Regierung" in German)."""
+    return word[:1].isupper() and not (nouns_capitalised and is_german_common_noun(word))
+
+
+def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     """Whether a term is dictionary words (one or a phrase) mostly written in lower case
-    in the texts: "wide range", not "Apple Pay"."""
+    in the texts: "wide range", not "Apple Pay". In a text whose language capitalises
+    every noun (German), a common noun's capital does not count."""
     words = term.split()
-    if not all(is_word(w) for w in words):
+    if not all(is_word(w) or is_german_common_noun(w) for w in words):
         return False
     # Only where a lower-case letter stands before it, and not in a line in Title Case
     # ("Why the iPad Is Capable Of More"): a sentence's first word and a title's words are
     # capitalised whatever they are.
     spelled = r"\s+".join(re.escape(w) for w in words)
     pattern = re.compile(rf"(?<=[a-z,] ){spelled}\b", re.IGNORECASE)
-    lines = [line for text in texts for line in text.splitlines()]
+    lines = evidence.lines_holding(term)
     found = [
-        m.group() for line in lines if not _is_title_case(line) for m in pattern.finditer(line)
+        (m.group(), flag)
+        for line, title_case, flag in lines
+        if not title_case
+        for m in pattern.finditer(line)
     ]
     if not found:  # seen in titles only: they are all the evidence there is
-        found = [m.group() for line in lines for m in pattern.finditer(line)]
-    capitalised = sum(1 for f in found if any(w[:1].isupper() for w in f.split()))
+        found = [(m.group(), flag) for line, _, flag in lines for m in pattern.finditer(line)]
+    capitalised = sum(1 for f, flag in found if any(_capital_names(w, flag) for w in f.split()))
     return capitalised < NAME_SHARE * max(len(found), 1)
 
 
@@ -904,24 +1069,34 @@ def _is_credited(term: str, people: set[str], outlets: set[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """English and French first names (lower case), from Faker's person providers."""
+    """First names (lower case) of the languages an archive meets most (COMMON_WORD_LANGUAGES:
+    English, French, German, Spanish, Italian, Dutch, Portuguese), from Faker's providers."""
+    from faker.providers.person.de_DE import Provider as German
     from faker.providers.person.en_GB import Provider as British
     from faker.providers.person.en_US import Provider as American
+    from faker.providers.person.es_ES import Provider as Spanish
     from faker.providers.person.fr_FR import Provider as French
+    from faker.providers.person.it_IT import Provider as Italian
+    from faker.providers.person.nl_NL import Provider as Dutch
+    from faker.providers.person.pt_PT import Provider as Portuguese
 
-    return frozenset(
-        name.lower() for provider in (American, British, French) for name in provider.first_names
-    )
+    providers = (American, British, French, German, Spanish, Italian, Dutch, Portuguese)
+    return frozenset(name.lower() for provider in providers for name in provider.first_names)
 
 
-def _is_first_name_alone(term: str, texts: pd.Series) -> bool:
+def _is_first_name_alone(term: str, evidence: _TermEvidence) -> bool:
     """Whether a term is one first name that mostly runs on into a surname or another
     name ("Tim Wood", "David and Katie"): a host or a guest, not news."""
     if " " in term or term not in first_names():
         return False
     # The name in any case; what follows it with a capital (case matters there).
     pattern = re.compile(rf"\b(?i:{re.escape(term)})\b(\s+(?:(?:and|et|&)\s+)?[A-ZÀ-Ý][\w'’-]+)?")
-    found = [m for text in texts for m in pattern.finditer(text) if m.group()[:1].isupper()]
+    found = [
+        m
+        for text in evidence.texts_holding(term)
+        for m in pattern.finditer(text)
+        if m.group()[:1].isupper()
+    ]
     running = sum(1 for m in found if m.group(1))
     return bool(found) and running >= NAME_RUN_SHARE * len(found)
 
@@ -971,6 +1146,8 @@ def stop_words_all() -> frozenset[str]:
         for width in ("wide", "abbreviated"):
             for names in (get_month_names(width, locale=code), get_day_names(width, locale=code)):
                 words |= {str(n).lower().rstrip(".") for n in names.values()}
+        # ... and days in the plural: "open Thursdays", "le marché des jeudis".
+        words |= {f"{str(n).lower()}s" for n in get_day_names("wide", locale=code).values()}
     return frozenset(words)
 
 

@@ -13,10 +13,9 @@ from dashboard.articles import chart_drill, drill_panel
 from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
-    load_authors,
     load_daily_topics,
+    load_emerging_terms,
     load_message_shares,
-    load_texts,
     load_theme_sentences,
     load_topic_counts,
 )
@@ -200,17 +199,12 @@ if len(current_ids) < analytics.MIN_PERIOD_ARTICLES:
         )
     )
 else:
-    ids = tuple(current_ids + previous_ids)
-    texts = load_texts(view.database, ids)
     sample = analytics.background_sample(archive.rename(columns={"article_id": "id"}), before)
-    background_texts = load_texts(view.database, tuple(sample["id"]))
-    terms = analytics.emerging_terms(
-        pd.Series([texts.get(i, "") for i in current_ids], dtype=object),
-        pd.Series([texts.get(i, "") for i in previous_ids], dtype=object),
-        current_outlets=current["outlet"].reset_index(drop=True),
-        previous_outlets=previous["outlet"].reset_index(drop=True),
-        authors=load_authors(view.database, ids),
-        background=sample.assign(text=[background_texts.get(i, "") for i in sample["id"]]),
+    terms = load_emerging_terms(
+        view.database,
+        current[["id", "outlet"]].reset_index(drop=True),
+        previous[["id", "outlet"]].reset_index(drop=True),
+        sample[["id", "outlet", "month"]],
     )
     if terms.empty:
         st.info(view.t("No term rose in this period against the one before."))

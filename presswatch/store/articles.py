@@ -510,6 +510,20 @@ class ArticlesMixin(StoreBase):
                 found.update({r.id: f"{r.title or ''}\n{r.text}" for r in rows})
         return found
 
+    def languages(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The stored language of each of these articles, by id (None: not known)."""
+        wanted = list(ids)
+        found: dict[str, str | None] = {}
+        with self._begin() as conn:
+            for start in range(0, len(wanted), 500):
+                rows = conn.execute(
+                    sa.select(articles_table.c.id, articles_table.c.language).where(
+                        articles_table.c.id.in_(wanted[start : start + 500])
+                    )
+                )
+                found.update({r.id: r.language for r in rows})
+        return found
+
     def authors(self, ids: Iterable[str]) -> list[str]:
         """The distinct author fields of these articles (emerging terms leave them out)."""
         wanted = list(ids)

@@ -67,3 +67,24 @@ def phrase_languages(phrase: str, languages: Sequence[str] = COMMON_WORD_LANGUAG
         if not found:
             return []
     return [code for code in languages if code in found]
+
+
+# German endings of a noun's plural and cases ("Regierungen", "Abende", "Jahres"); a
+# genitive "-s" is left out: names take it too ("Merkels").
+_GERMAN_NOUN_ENDINGS = ("e", "en", "n", "er", "ern", "es", "ns", "nen")
+
+
+def is_german_common_noun(word: str) -> bool:
+    """Whether ``word`` is a German common noun: the German dictionary holds its lemma
+    with inflected forms (plural, genitive: "Regierungen", "Jahres"). German writes every
+    noun with a capital, and its dictionary holds names too, but names do not inflect."""
+    dictionary = _factory().get_dictionary("de")
+    capitalised = word[:1].upper() + word[1:].lower()
+    lemma = dictionary.get(capitalised)
+    if lemma is None or not lemma[:1].isupper():
+        return False
+    stems = (lemma, lemma[:-1], lemma[:-2]) if lemma.endswith(("a", "um", "us")) else (lemma,)
+    # "Thema" and "Museum" inflect from a shorter stem ("Themen", "Museen").
+    return any(
+        dictionary.get(stem + ending) == lemma for stem in stems for ending in _GERMAN_NOUN_ENDINGS
+    )

@@ -1,0 +1,98 @@
+"""The Topics page's emerging terms over a real SQLite store, with Streamlit's AppTest:
+computed once per period's articles, read in each article's stored language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from presswatch import analytics
+from presswatch.config import Config
+from presswatch.models import Article, Mention
+from presswatch.store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+# Sentences written for this test: a new name in this period, German common nouns
+# (stored as German), and quiet news before.
+NOW_EN = "Mistral AI showed the Kestrel Orbiter assistant to banks in Paris on {day}."
+NOW_FR = "Mistral AI présente l'assistant Kestrel Orbiter aux banques, a-t-on appris le {day}."
+NOW_DE = "Die Regierung lobt Mistral AI: der Datenschutz der Bürger sei gewahrt, sagt die Zeitung."
+BEFORE = "Mistral AI hired engineers and opened an office, the company said on {day}."
+
+
+def _article(n: int, text: str, published: datetime, language: str) -> Article:
+    start = text.index("Mistral AI")
+    return Article(
+        id=f"t{n}",
+        source="Feed",
+        entry_key=str(n),
+        title=f"Dépêche {n}",
+        text=text,
+        outlet=f"Outlet {n % 6}",
+        language=language,
+        published=published,
+        date_precision="datetime",
+        mentions=(
+            Mention(
+                "Mistral AI", "Mistral AI", "Mistral AI", "text", start, start + 10, text, "body"
+            ),
+        ),
+    )
+
+
+@pytest.fixture
+def archive(write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store with 24 articles about the tracked company in the last 30 days and 20 in
+    the 30 days before."""
+    config = write_config()
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    today = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    articles = []
+    for n in range(24):
+        day = today - timedelta(days=n)
+        text, language = [(NOW_EN, "en"), (NOW_FR, "fr"), (NOW_DE, "de")][n % 3]
+        articles.append(_article(n, text.format(day=day.date()), day, language))
+    for n in range(20):
+        day = today - timedelta(days=31 + n)
+        articles.append(_article(100 + n, BEFORE.format(day=day.date()), day, "en"))
+    with Store(url) as store:
+        store.save_articles(articles)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    return url
+
+
+def test_topics_page_computes_emerging_terms_once_per_period(
+    archive: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terms are computed on the first run and read from the cache on a rerun (a
+    widget changed elsewhere on the page); German nouns stored as German are no terms."""
+    calls: list[int] = []
+    real = analytics.emerging_terms
+
+    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(len(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analytics, "emerging_terms", counted)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("app_pages/topics.py").run()
+    assert not app.exception, app.exception
+    shown = next(d.value for d in app.dataframe if "term" in d.value.columns)
+    terms = shown["term"].tolist()
+    assert any("kestrel orbiter" in t for t in terms), terms
+    assert not {"regierung", "datenschutz", "zeitung"} & set(terms)
+    assert calls == [24]
+    app.run()
+    assert not app.exception, app.exception
+    again = next(d.value for d in app.dataframe if "term" in d.value.columns)
+    assert again["term"].tolist() == terms
+    assert calls == [24]
