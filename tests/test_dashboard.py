@@ -959,9 +959,10 @@ def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
 
 
 def _click(app: AppTest, key: str, trace: dict[str, Any], index: int) -> None:
-    """Select one point of a chart as the browser's click does (Streamlit's event)."""
+    """Select one point of a chart as the browser's click does (Streamlit's event: the
+    trace's number in the figure, the point's, its coordinates and customdata)."""
     point = {
-        "curve_number": 0,
+        "curve_number": _chart(app, key).index(trace),
         "point_number": index,
         "point_index": index,
         "x": trace["x"][index],
@@ -1016,6 +1017,60 @@ def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
     }
     app.run()
     assert len(_cards(app, "share_articles")) == int(table.loc[row, "articles"]) == 3
+
+
+def _listed(app: AppTest) -> int:
+    """The count of articles the open list says it holds ("3 articles: OpenAI · ...")."""
+    said = [c.value for c in app.caption if "Click elsewhere on the chart" in c.value]
+    assert len(said) == 1, said
+    return int(said[0].split(" ")[0])
+
+
+@pytest.mark.slow  # a click is a run of the page: some forty of them
+def test_every_chart_of_the_overview_lists_what_each_clicked_point_counts(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trace carries its group once, a point what varies: a click on a point of the
+    timeline (a spike's too), of each tone panel and of the share of voice lists exactly as
+    many articles as the point counts, a period without coverage included."""
+    config = write_config()
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        store.save_articles(generated_articles(120))
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    assert not app.exception, app.exception
+    timeline = {trace["name"]: trace for trace in _chart(app, "timeline")}
+    clicked: dict[str, set[str]] = {"timeline": set(), "tone": set(), "share_of_voice": set()}
+    for key in clicked:
+        for trace in _chart(app, key):
+            counts = [row[0] if isinstance(row, list) else 0 for row in trace["customdata"]]
+            busiest = max(range(len(counts)), key=lambda n: counts[n])
+            # The busiest point, the last, and a period without coverage.
+            points = {busiest, len(counts) - 1, *([counts.index(0)] if 0 in counts else [])}
+            for index in sorted(points):
+                _click(app, key, trace, index)
+                if key == "share_of_voice":  # "12 of 40 articles": the company's articles
+                    expected = int(trace["customdata"][0][0].split(" ")[0])
+                elif trace["name"] == "Spike":  # the company's articles of that day
+                    company = timeline[trace["customdata"][index][0]]
+                    day = company["x"].index(trace["x"][index])
+                    expected = company["customdata"][day][0]
+                elif trace.get("orientation") == "h":  # the tone totals: a count per company
+                    expected = trace["x"][index]
+                else:  # articles of the period (and tone), or the period's total when too few
+                    expected = counts[index]
+                assert _listed(app) == expected, (key, trace["name"], index)
+                clicked[key].add(trace["name"])
+        app.session_state[key] = {
+            "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+        }
+        app.run()
+    named = {"Mistral AI", "OpenAI", "Aleph Alpha"}  # the generated articles' companies
+    assert clicked["timeline"] == {"Spike", *named} and clicked["share_of_voice"] == named
+    assert {"positive", "negative", "neutral", "Too few articles"} <= clicked["tone"]
 
 
 def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
