@@ -8,6 +8,8 @@ the overview's own elements (sidebar, navigation, metrics, figures, table) with 
 presswatch code behind them: what drawing them costs the browser.
 
     python -m bench.bench_dashboard --articles 100000
+    python -m bench.bench_dashboard --articles 2000 --cold-only --cold-runs 5
+    python -m bench.bench_dashboard --articles 2000 --spec-only   # the charts' JSON bytes
 """
 
 from __future__ import annotations
@@ -281,6 +283,11 @@ def main() -> None:
     parser.add_argument(
         "--cold-only", action="store_true", help="Only the cold first chart against the bare page."
     )
+    parser.add_argument(
+        "--spec-only",
+        action="store_true",
+        help="Only the bytes of the overview's charts as Streamlit sends them (no browser).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -303,6 +310,15 @@ def main() -> None:
         (folder / "floor.py").write_text(
             FLOOR_PAGE.format(weeks=105, companies=COMPANIES), encoding="utf-8"
         )
+        if args.spec_only:
+            body = overview_elements(folder / "config.yaml")["body"]
+            assert isinstance(body, list)
+            specs = [str(content) for kind, content in body if kind == "plotly_chart"]
+            print(
+                f"overview charts' plotly JSON: {sum(len(s) for s in specs):,} bytes "
+                f"({', '.join(f'{len(s):,}' for s in specs)})"
+            )
+            return
         if not args.cold_only:
             (folder / "replay.json").write_text(
                 json.dumps(overview_elements(folder / "config.yaml")), encoding="utf-8"

@@ -1,7 +1,7 @@
 """The articles behind a figure, as readable cards: what a clicked bar, point or row opens.
 
-Every chart of dashboard/charts.py carries, in each clickable point's customdata, the
-group its number counts (presswatch.drill.Drill); a table's row names it by its columns.
+Every chart of dashboard/charts.py says, in each clickable trace's meta, the group each
+of its points counts (presswatch.drill.Drill); a table's row names it by its columns.
 The pages turn the selection into a Drill and call ``drill_panel``: the articles listed
 are the ones the number counts, and their count is that number.
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts import clicked_drill
 from dashboard.data import load_article, load_card_details, load_drilled
 from dashboard.render import (
     MARK_BACKGROUNDS,
@@ -32,6 +33,9 @@ from dashboard.view import View
 from presswatch.drill import Drill
 from presswatch.plurals import counted
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 # Cards per page: a screen or two of reading.
 PAGE_SIZE = 20
 # The articles behind a figure listed at most (newest first); the count is always whole.
@@ -39,12 +43,13 @@ LISTED = 1000
 TONE_BADGES = {"positive": "green", "neutral": "gray", "negative": "red"}
 
 
-def chart_drill(event: Any) -> Drill | None:
-    """The group behind the first selected point of a chart's selection event (None: no
-    point selected, or one that carries no group, such as a shaded gap)."""
+def chart_drill(event: Any, figure: go.Figure) -> Drill | None:
+    """The group behind the first selected point of a chart's selection event, read from
+    ``figure``, the chart drawn in this run (None: no point selected, or one that carries
+    no group)."""
     points = event["selection"]["points"] if event else []
     for point in points:
-        drill = Drill.from_point(point)
+        drill = clicked_drill(figure, point)
         if drill is not None:
             return drill
     return None

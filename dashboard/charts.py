@@ -3,11 +3,25 @@
 plotly reads <a href>, <b>, <br> and entities in every label, legend, annotation and
 hover: every text, from the data, the config or the translations, goes through ``label``
 (<, > and & escaped, bidi controls removed).
+
+Every clickable trace says in its ``meta`` which articles each of its points counts
+(presswatch.drill.Drill), read back by ``clicked_drill`` from Streamlit's selection event:
+
+- ``drill``: the group all the trace's points share (Drill.key: a company, a tone, the
+  timeline's unit), once per trace;
+- ``x_is_period``: the point's x is the first day of the period it counts;
+- ``point_has_key``: the point's customdata ends with a Drill.key of its own fields (a
+  company, an outlet, a topic), over the trace's.
+
+A key per point, as the charts carried before, was three quarters of the Overview's
+bytes.
 """
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import pandas as pd
@@ -84,10 +98,74 @@ def _largest(values: pd.Series) -> float:
     return float(values.max()) if len(values) else 0.0
 
 
+def _clickable(
+    drill: Drill, *, x_is_period: bool = False, point_has_key: bool = False
+) -> dict[str, Any]:
+    """A clickable trace's meta (see the module's docstring)."""
+    meta: dict[str, Any] = {"drill": drill.key()}
+    if x_is_period:
+        meta["x_is_period"] = True
+    if point_has_key:
+        meta["point_has_key"] = True
+    return meta
+
+
+def _plain(value: Any) -> Any:
+    """A point's customdata as JSON carries it (numpy values as Python's, tuples as
+    lists): the figure's and the browser's compare equal."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def clicked_drill(figure: go.Figure, point: Mapping[str, Any]) -> Drill | None:
+    """The group behind one point of Streamlit's selection event (its trace's
+    ``curve_number``, its ``point_index``), read from ``figure``, the page's figure of the
+    same run; None when the point is not one of a clickable trace.
+
+    Streamlit names a chart's selection by the figure's whole JSON, so a selection always
+    belongs to the figure the run drew again; the point's customdata must match all the
+    same, so that a point of another figure never lists someone else's articles."""
+    curve, index = point.get("curve_number"), point.get("point_index", point.get("point_number"))
+    if not isinstance(curve, int) or not isinstance(index, int) or index < 0:
+        return None
+    if not 0 <= curve < len(figure.data):
+        return None
+    trace = figure.data[curve]
+    meta = trace.meta
+    if not isinstance(meta, dict) or not isinstance(meta.get("drill"), str):
+        return None
+    customdata = trace.customdata
+    if customdata is not None and (
+        index >= len(customdata) or _plain(point.get("customdata")) != _plain(customdata[index])
+    ):
+        return None
+    try:
+        values = json.loads(meta["drill"])
+        if not isinstance(values, dict):
+            return None
+        if meta.get("x_is_period"):
+            if trace.x is None or index >= len(trace.x):
+                return None
+            values["period"] = pd.Timestamp(trace.x[index]).to_pydatetime()
+        if meta.get("point_has_key"):
+            data = _plain(customdata[index]) if customdata is not None else None
+            key = data[-1] if isinstance(data, list) and data else data
+            own = json.loads(key) if isinstance(key, str) else None
+            if not isinstance(own, dict):
+                return None
+            values.update(own)
+    except (TypeError, ValueError):
+        return None
+    return Drill.from_values(values)
+
+
 def _drills(rows: pd.DataFrame, unit: str | None = None, **fixed: Any) -> list[str]:
     """Each row's group as a clickable point carries it (Drill.key, the customdata's last
-    value): the row's company, topic, outlet or author columns, its period of ``unit``,
-    and the ``fixed`` values."""
+    value, in a trace whose meta says ``point_has_key``): the row's company, topic, outlet
+    or author columns, its period of ``unit``, and the ``fixed`` values."""
     columns = [c for c in ("company", "topic", "outlet", "author") if c in rows.columns]
     keys = []
     for record in rows.to_dict("records"):
@@ -141,15 +219,12 @@ def timeline_figure(
             "y": rows["mentions"],
             "name": name,
             "legendgroup": name,
-            # The count, the period's name, then the group a click lists (presswatch.drill).
+            # The count and the period's name; a click lists the company's articles of the
+            # point's period (x).
             "customdata": list(
-                zip(
-                    rows["articles"],
-                    _period_names(rows["period"], unit, fmt),
-                    _drills(rows, unit),
-                    strict=True,
-                )
+                zip(rows["articles"], _period_names(rows["period"], unit, fmt), strict=True)
             ),
+            "meta": _clickable(Drill(company=company, unit=unit), x_is_period=True),
             "hovertemplate": f"{label(t('Company'))}={name}<br>{period_label}=%{{customdata[1]}}"
             f"<br>{label(t('Mentions'))}=%{{y:d}}"
             f"<br>{label(t('Articles'))}=%{{customdata[0]:d}}<extra></extra>",
@@ -189,10 +264,11 @@ def timeline_figure(
                 customdata=list(
                     zip(
                         spikes["company"].map(label),
-                        _drills(spikes.rename(columns={"day": "period"}), "day"),
+                        [Drill(company=str(c)).key() for c in spikes["company"]],
                         strict=True,
                     )
                 ),
+                meta=_clickable(Drill(unit="day"), x_is_period=True, point_has_key=True),
                 hovertemplate="%{customdata[0]}: %{y:d} "
                 + t("mentions")
                 + "<br>%{text}<extra>"
@@ -247,12 +323,10 @@ def share_of_voice_figure(
     for company, row in ordered.iterrows():
         name = label(company)
         shares = [float(row[f"share_{column}"]) for column, _, _ in SHARE_MEASURES]
-        drill = Drill(company=str(company)).key()
         counts = [
             [
                 label(t(text, count=int(row[column]), total=totals[column])),
                 label(fmt.percent(share, 1)),
-                drill,
             ]
             for (column, _, text), share in zip(SHARE_MEASURES, shares, strict=True)
         ]
@@ -267,6 +341,7 @@ def share_of_voice_figure(
                 textposition="inside",
                 insidetextanchor="middle",
                 customdata=counts,
+                meta=_clickable(Drill(company=str(company))),
                 hovertemplate=f"{name}<br>%{{y}}: %{{customdata[1]}}<br>%{{customdata[0]}}"
                 "<extra></extra>",
             )
@@ -349,9 +424,11 @@ def tone_figure(
                             enough["total"],
                             [label(fmt.percent(v)) for v in enough[f"{kind}_share"]],
                             _period_names(enough["period"], unit, fmt),
-                            _drills(enough, unit, tones=(kind,)),
                             strict=True,
                         )
+                    ),
+                    meta=_clickable(
+                        Drill(company=company, tones=(kind,), unit=unit), x_is_period=True
                     ),
                     hovertemplate=f"{name}<br>{period_label}=%{{customdata[3]}}<br>{kind_name}: "
                     f"%{{customdata[2]}} ({of_articles})<extra></extra>",
@@ -371,12 +448,13 @@ def tone_figure(
                     legendgroup="too few",
                     showlegend=not too_few_shown,
                     customdata=list(
-                        zip(
-                            few["total"],
-                            _period_names(few["period"], unit, fmt),
-                            _drills(few, unit, tones=("positive", "neutral", "negative")),
-                            strict=True,
-                        )
+                        zip(few["total"], _period_names(few["period"], unit, fmt), strict=True)
+                    ),
+                    meta=_clickable(
+                        Drill(
+                            company=company, tones=("positive", "neutral", "negative"), unit=unit
+                        ),
+                        x_is_period=True,
                     ),
                     hovertemplate=f"{name}<br>{period_label}=%{{customdata[1]}}<br>"
                     + label(
@@ -413,7 +491,8 @@ def tone_figure(
                 name=name,
                 legendgroup=kind,
                 marker_color=TONE_COLORS[kind],
-                customdata=[Drill(company=str(c), tones=(kind,)).key() for c in totals.index],
+                customdata=[Drill(company=str(c)).key() for c in totals.index],
+                meta=_clickable(Drill(tones=(kind,)), point_has_key=True),
                 hovertemplate="%{y}<br>"
                 + name
                 + ": %{x:d} "
@@ -471,6 +550,7 @@ def topics_figure(
         color_discrete_map=_color_map(colors, counts["company"]),
         labels={"articles": t("Articles"), "topic": "", "company": t("Company")},
     )
+    figure.update_traces(meta=_clickable(Drill(), point_has_key=True))
     figure.update_xaxes(**_count_axis(_largest(counts["articles"])))
     figure.update_layout(**_layout(fmt))
     return figure
@@ -501,6 +581,7 @@ def themes_over_time_figure(
         category_orders={"label": order},
         labels={"articles": t("Articles"), "label": "", "topic": t("Topic"), "company": ""},
     )
+    figure.update_traces(meta=_clickable(Drill(), point_has_key=True))
     figure.update_layout(**_layout(fmt))
     return figure
 
@@ -538,6 +619,7 @@ def outlets_figure(
         color_discrete_map=_color_map(colors, outlets["company"]),
         labels={"articles": t("Articles"), column: "", "company": t("Company")},
     )
+    figure.update_traces(meta=_clickable(Drill(), point_has_key=True))
     figure.update_xaxes(**_count_axis(_largest(outlets["articles"])))
     figure.update_layout(**_layout(fmt))
     figure.update_yaxes(categoryorder="total ascending")

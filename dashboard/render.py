@@ -99,6 +99,26 @@ def numbers_shown_as(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str
     return table(frame).style.format(na_rep="").format(shown, na_rep="")
 
 
+def dates_shown_as(
+    styler: Styler, column: str, kinds: list[str], formats: dict[str, Callable[[Any], str]]
+) -> Styler:
+    """A Styler (``numbers_shown_as``) whose ``column`` of dates shows each row's date as
+    the formatter of its row's kind writes it (``formats[kinds[row]]``: to the day, the
+    month, "first seen ..."; called with NaT for a missing date) and stays dates: a click
+    on the header sorts them as dates (Streamlit sorts a date column by its ISO text), not
+    as text. Give the column no column_config ``format``: it would win over these."""
+    rows: dict[str, list[Any]] = {}
+    for label, kind in zip(styler.index, kinds, strict=True):
+        rows.setdefault(kind, []).append(label)
+    # One format per kind, not per row: a Styler's format costs a lookup of its rows.
+    for kind, labels in rows.items():
+        written = formats[kind]
+        styler = styler.format(
+            written, subset=pd.IndexSlice[labels, [column]], na_rep=written(pd.NaT)
+        )
+    return styler
+
+
 # One hue per company slot, in the config's order of companies, on every page: a strong
 # shade for charts and a light tint of the same hue to mark its mentions in a text. No
 # green or red: they say positive and negative tone (dashboard/charts.py's TONE_COLORS).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from presswatch.analytics import PLACEABLE
@@ -32,6 +32,18 @@ def period_end(start: date, unit: str) -> date:
     if unit == "year":
         return date(start.year, 12, 31)
     raise ValueError(f"period of '{unit}': use one of {', '.join(UNITS)}")
+
+
+def _day(value: object) -> date:
+    """A period's first day from a date, a datetime (pandas' Timestamp is one) or an ISO
+    date ("2026-02-01", or with a time as plotly writes a date axis's values)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).date()
+    raise ValueError(f"not a period's first day: {value!r}")
 
 
 def is_unknown(name: str | None) -> bool:
@@ -56,10 +68,10 @@ class Drill:
     unit: str | None = None
 
     def key(self) -> str:
-        """The drill as a text a chart carries in a point's customdata (JSON, with <, >
-        and & escaped)."""
-        # The fields read one by one, not dataclasses.asdict (which deep-copies): a chart
-        # carries one key per point, and the first page's charts have hundreds of points.
+        """The drill as a text a chart carries in a clickable trace's meta (JSON, with <,
+        > and & escaped)."""
+        # The fields read one by one, not dataclasses.asdict (which deep-copies): the
+        # Topics and Outlets charts read one per point.
         values: dict[str, Any] = {}
         for field in fields(self):
             value = getattr(self, field.name)
@@ -77,20 +89,27 @@ class Drill:
 
     @classmethod
     def from_key(cls, text: object) -> Drill | None:
-        """The drill a chart's point carries (Drill.key), or None when it carries none."""
+        """The drill a chart carries as a key (Drill.key), or None when it carries none."""
         if not isinstance(text, str):
             return None
         try:
             values = json.loads(text)
         except ValueError:
             return None
+        return cls.from_values(values)
+
+    @classmethod
+    def from_values(cls, values: object) -> Drill | None:
+        """The drill of a mapping of its fields (a key read back, completed by a clicked
+        point's own values): a period as a date, a datetime or an ISO date; None when the
+        mapping is not one."""
         if not isinstance(values, dict):
             return None
         known = {f.name for f in fields(cls)}
         try:
             kept: dict[str, Any] = {k: v for k, v in values.items() if k in known}
             if "period" in kept:
-                kept["period"] = date.fromisoformat(str(kept["period"]))
+                kept["period"] = _day(kept["period"])
             if "tones" in kept:
                 kept["tones"] = tuple(str(t) for t in kept["tones"])
             drill = cls(**kept)
@@ -99,16 +118,6 @@ class Drill:
         if drill.period is not None and drill.unit not in UNITS:
             return None
         return drill
-
-    @classmethod
-    def from_point(cls, point: dict[str, Any]) -> Drill | None:
-        """The drill of a plotly point as Streamlit's selection event gives it: the last
-        value of its customdata (every clickable trace of dashboard/charts.py puts it
-        there)."""
-        data = point.get("customdata")
-        if isinstance(data, list | tuple):
-            data = data[-1] if data else None
-        return cls.from_key(data)
 
     def filters(self, view: Filters) -> Filters:
         """The view's filters narrowed to this group (the precision, an unknown outlet, an

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts import (
     TONE_COLORS,
+    clicked_drill,
     outlets_figure,
     share_of_voice_figure,
     timeline_figure,
@@ -19,6 +22,21 @@ from presswatch import analytics
 from presswatch.drill import Drill
 from presswatch.formatting import Formatting
 from presswatch.overview import PeriodFigures
+
+
+def _click(figure: go.Figure, trace: Any, index: int) -> Drill | None:
+    """The group a click on point ``index`` of ``trace`` lists, from the event Streamlit
+    gives (the trace's and the point's numbers, the point's customdata)."""
+    data = trace.customdata[index]
+    return clicked_drill(
+        figure,
+        {
+            "curve_number": list(figure.data).index(trace),
+            "point_number": index,
+            "point_index": index,
+            "customdata": list(data) if isinstance(data, tuple | list) else data,
+        },
+    )
 
 
 def _timeline(periods: int, freq: str) -> pd.DataFrame:
@@ -203,11 +221,12 @@ def test_tone_over_time_is_shares_with_their_counts_and_too_few_is_no_share() ->
     negative = next(t for t in figure.data if t.name == "negative" and t.xaxis == "x2")
     # March only: 30% up, 20% down, each with its count of the period's articles.
     assert list(positive.y) == [30.0] and list(negative.y) == [-20.0]
-    # The counts and period the hover shows, then the group a click lists (presswatch.drill).
+    # The counts and period the hover shows; a click lists the bar's group (presswatch.drill).
     assert [list(row)[:4] for row in positive.customdata] == [[12, 40, "30%", "Mar 2024"]]
     assert [list(row)[:4] for row in negative.customdata] == [[8, 40, "20%", "Mar 2024"]]
-    clicked = Drill.from_point({"customdata": list(positive.customdata[0])})
-    assert clicked is not None and clicked.tones == ("positive",) and clicked.unit == "month"
+    assert _click(figure, positive, 0) == Drill(
+        company="Mistral AI", tones=("positive",), period=date(2024, 3, 1), unit="month"
+    )
     hover = positive.hovertemplate.replace("%{customdata[0]:d}", "12").replace(
         "%{customdata[1]:d}", "40"
     )
@@ -250,9 +269,7 @@ def test_the_headline_share_of_voice_counts_articles() -> None:
         ["22 of 25 mentions", "88.0%"],
     ]
     # Each bar opens Mistral AI's articles.
-    assert {Drill.from_point({"customdata": list(row)}) for row in mistral.customdata} == {
-        Drill(company="Mistral AI")
-    }
+    assert {_click(figure, mistral, n) for n in range(3)} == {Drill(company="Mistral AI")}
     assert [t.name for t in figure.data] == ["Mistral AI", "OpenAI"]  # config order
 
 
@@ -280,3 +297,69 @@ def test_a_company_keeps_its_colour_whichever_companies_are_chosen() -> None:
     }
     # Its mentions are marked in a text with the light tint of the same hue.
     assert company_mark_colors(COMPANIES)["Google DeepMind"] == PALETTE[2]
+
+
+def test_a_click_reads_its_group_from_the_trace_and_its_period_from_the_point() -> None:
+    """A trace carries its group once (meta), a point only what varies: a click on any
+    point resolves to the group and period that point counts, and a point that is not
+    this figure's (another run's customdata, a trace or point out of range) to none."""
+    days = pd.date_range("2024-03-01", periods=3, freq="D")
+    timeline = pd.DataFrame(
+        {
+            "period": list(days) * 2,
+            "company": ["Mistral AI"] * 3 + ["L’Usine <b>"] * 3,
+            "mentions": [1, 9, 0, 2, 0, 1],
+            "articles": [1, 4, 0, 1, 0, 1],
+        }
+    )
+    spikes = pd.DataFrame(
+        {
+            "company": ["Mistral AI"],
+            "day": [days[1]],
+            "mentions": [9],
+            "articles": [4],
+            "article_ids": [["a1", "a2", "a3", "a4"]],
+        }
+    )
+    figure = timeline_figure(timeline, ["Mistral AI"], "day", spikes=spikes)
+    mistral, usine, spike = figure.data
+    assert [_click(figure, usine, n) for n in range(3)] == [
+        Drill(company="L’Usine <b>", period=day.date(), unit="day") for day in days
+    ]
+    assert _click(figure, spike, 0) == Drill(
+        company="Mistral AI", period=days[1].date(), unit="day"
+    )
+    # No point carries its trace's company: a key is once per trace (but the spikes', whose
+    # one trace holds every company's), and never a markup character.
+    assert all(len(row) == 2 for trace in (mistral, usine) for row in trace.customdata)
+    assert "<b>" not in figure.to_json()
+    point = {"curve_number": 1, "point_index": 1, "customdata": list(usine.customdata[1])}
+    assert clicked_drill(figure, point) == Drill(
+        company="L’Usine <b>", period=days[1].date(), unit="day"
+    )
+    # The point as another figure drew it (another count or period name): no list at all
+    # rather than another point's articles.
+    assert clicked_drill(figure, {**point, "customdata": [3, "Mar 2, 2024"]}) is None
+    for broken in (
+        {**point, "curve_number": 7},
+        {**point, "point_index": 3},
+        {**point, "point_index": -1},
+        {**point, "curve_number": None},
+        {},
+    ):
+        assert clicked_drill(figure, broken) is None
+    # The tone totals: a trace per tone, a point per company.
+    counts = pd.DataFrame(
+        {
+            "company": ["Mistral AI", "OpenAI"],
+            "positive": [3, 1],
+            "neutral": [0, 2],
+            "negative": [1, 0],
+        }
+    )
+    tones = analytics.tone_from_daily(_daily_tones({("2024-03-05", "positive"): 12}), "month")
+    toned = tone_figure(counts, tones, COMPANIES, "month")
+    negative = next(t for t in toned.data if t.name == "negative" and t.xaxis == "x")
+    assert [_click(toned, negative, n) for n in range(2)] == [
+        Drill(company=c, tones=("negative",)) for c in ("Mistral AI", "OpenAI")
+    ]

@@ -109,7 +109,8 @@ def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Conf
     assert not app.exception, app.exception
     listing = app.dataframe[0].value
     assert len(listing) == 2
-    assert "(undated)" in set(listing["date"]) and "La Tribune" in set(listing["outlet"])
+    assert "(undated)" in set(_displayed(app.dataframe[0])["date"])
+    assert "La Tribune" in set(listing["outlet"])
     first = app.html[0].value
     assert "<mark" in first and "Mistral AI</mark>" in first
     assert "<h3>Mistral, le champion français" in first  # newest first: the dated seed
@@ -748,10 +749,67 @@ def test_a_collection_time_shows_as_first_seen_in_the_coverage_page(
     app = open_app()
     app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
-    assert list(app.dataframe[0].value["date"]) == ["first seen Jun 3, 2024"]
+    assert list(_displayed(app.dataframe[0])["date"]) == ["first seen Jun 3, 2024"]
     # A moment names its time zone (no timezone in this config: the machine's, TZ here).
     shown = "Date: unknown, first seen Jun 3, 2024, 7:45:00\u202fAM (UTC)"
     assert any(shown in t.value for t in app.text)
+
+
+def test_the_coverage_table_sorts_its_dates_as_dates_and_writes_them_in_french(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listing's date column holds the dates (Streamlit sorts a date column by date),
+    each shown as far as it is known, in French and in the configured zone: a moment, a
+    month, a year, a collection time, none."""
+    config = write_config(interface_language="fr", timezone="Europe/Paris")
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    generated = generated_articles(60)
+    seen = dataclasses.replace(
+        generated[1],
+        id="seen",
+        entry_key="seen",
+        title="Vu à la collecte",
+        published=datetime(2026, 10, 2, 23, 30, tzinfo=UTC),
+        date_precision="datetime",
+        date_source="first_seen",
+    )
+    with Store(url) as store:
+        store.save_articles([*generated, seen])
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    element = next(d for d in app.dataframe if "pickups" in d.value.columns)
+    dates, shown = element.value["date"], _displayed(element).set_axis(element.value.index)
+    assert isinstance(dates.dtype, pd.DatetimeTZDtype)
+    french = Formatting("fr", "Europe/Paris")
+    by_title = {a.title: a for a in [*generated, seen]}
+    kinds = set()
+    for title, date_shown, value in zip(element.value["title"], shown["date"], dates, strict=True):
+        article = by_title[title]
+        if article.published is None:
+            expected, kind = "(non daté)", "undated"
+        elif article.date_source == "first_seen":
+            # 23:30 UTC on 2 October is 3 October in Paris.
+            expected, kind = "vu le 3 oct. 2026", "first seen"
+        else:
+            expected = french.date(article.published, article.date_precision)
+            kind = str(article.date_precision)
+        assert date_shown == expected, (title, date_shown)
+        assert pd.isna(value) if article.published is None else value == article.published
+        kinds.add(kind)
+    assert kinds == {"datetime", "month", "year", "first seen", "undated"}
+    assert any(
+        re.fullmatch(r"\d{1,2} oct\. 2026, [\d:]+ \(Europe/Paris\)", t) for t in shown["date"]
+    )
+    # By date, not as text: "9 oct." comes before "10 oct.", which text would put first.
+    dated = element.value.assign(shown=shown["date"]).dropna(subset=["date"])
+    chronological = dated.sort_values("date")["shown"].tolist()
+    assert chronological != sorted(chronological)
+    column = json.loads(element.proto.columns)["date"]
+    assert column["label"] == "Date" and "format" not in column.get("type_config", {})
 
 
 def test_a_hostile_archive_is_shown_as_text_on_every_page(
@@ -959,9 +1017,10 @@ def test_a_company_has_one_colour_on_every_page(sparse: Config) -> None:
 
 
 def _click(app: AppTest, key: str, trace: dict[str, Any], index: int) -> None:
-    """Select one point of a chart as the browser's click does (Streamlit's event)."""
+    """Select one point of a chart as the browser's click does (Streamlit's event: the
+    trace's number in the figure, the point's, its coordinates and customdata)."""
     point = {
-        "curve_number": 0,
+        "curve_number": _chart(app, key).index(trace),
         "point_number": index,
         "point_index": index,
         "x": trace["x"][index],
@@ -1016,6 +1075,60 @@ def test_a_clicked_bar_lists_the_articles_it_counts(sparse: Config) -> None:
     }
     app.run()
     assert len(_cards(app, "share_articles")) == int(table.loc[row, "articles"]) == 3
+
+
+def _listed(app: AppTest) -> int:
+    """The count of articles the open list says it holds ("3 articles: OpenAI · ...")."""
+    said = [c.value for c in app.caption if "Click elsewhere on the chart" in c.value]
+    assert len(said) == 1, said
+    return int(said[0].split(" ")[0])
+
+
+@pytest.mark.slow  # a click is a run of the page: some forty of them
+def test_every_chart_of_the_overview_lists_what_each_clicked_point_counts(
+    write_config: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trace carries its group once, a point what varies: a click on a point of the
+    timeline (a spike's too), of each tone panel and of the share of voice lists exactly as
+    many articles as the point counts, a period without coverage included."""
+    config = write_config()
+    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
+    with Store(url) as store:
+        store.save_articles(generated_articles(120))
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    assert not app.exception, app.exception
+    timeline = {trace["name"]: trace for trace in _chart(app, "timeline")}
+    clicked: dict[str, set[str]] = {"timeline": set(), "tone": set(), "share_of_voice": set()}
+    for key in clicked:
+        for trace in _chart(app, key):
+            counts = [row[0] if isinstance(row, list) else 0 for row in trace["customdata"]]
+            busiest = max(range(len(counts)), key=lambda n: counts[n])
+            # The busiest point, the last, and a period without coverage.
+            points = {busiest, len(counts) - 1, *([counts.index(0)] if 0 in counts else [])}
+            for index in sorted(points):
+                _click(app, key, trace, index)
+                if key == "share_of_voice":  # "12 of 40 articles": the company's articles
+                    expected = int(trace["customdata"][0][0].split(" ")[0])
+                elif trace["name"] == "Spike":  # the company's articles of that day
+                    company = timeline[trace["customdata"][index][0]]
+                    day = company["x"].index(trace["x"][index])
+                    expected = company["customdata"][day][0]
+                elif trace.get("orientation") == "h":  # the tone totals: a count per company
+                    expected = trace["x"][index]
+                else:  # articles of the period (and tone), or the period's total when too few
+                    expected = counts[index]
+                assert _listed(app) == expected, (key, trace["name"], index)
+                clicked[key].add(trace["name"])
+        app.session_state[key] = {
+            "selection": {"points": [], "point_indices": [], "box": [], "lasso": []}
+        }
+        app.run()
+    named = {"Mistral AI", "OpenAI", "Aleph Alpha"}  # the generated articles' companies
+    assert clicked["timeline"] == {"Spike", *named} and clicked["share_of_voice"] == named
+    assert {"positive", "negative", "neutral", "Too few articles"} <= clicked["tone"]
 
 
 def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:

@@ -112,9 +112,13 @@ def test_a_drill_survives_its_trip_through_a_chart() -> None:
     drill = Drill(company="L’Usine <b>", tones=("negative",), period=date(2026, 2, 1), unit="month")
     assert Drill.from_key(drill.key()) == drill
     assert "<" not in drill.key() and "&" not in Drill(outlet="A & B").key()
-    # As Streamlit gives a clicked point: the drill is the customdata's last value.
-    assert Drill.from_point({"x": "2026-02-01", "customdata": [3, drill.key()]}) == drill
-    assert Drill.from_point({"x": "2026-02-01", "customdata": drill.key()}) == drill
+    # A trace's key completed by its point's period (dashboard.charts.clicked_drill): the
+    # period as a date, a pandas Timestamp or plotly's ISO text.
+    shared = json.loads(Drill(company="L’Usine <b>", tones=("negative",), unit="month").key())
+    for period in (date(2026, 2, 1), pd.Timestamp("2026-02-01"), "2026-02-01T00:00:00.000000"):
+        assert Drill.from_values({**shared, "period": period}) == drill
+    assert Drill.from_values({**shared, "period": "2026-02-31"}) is None
+    assert Drill.from_values(["company"]) is None
     for broken in (None, "", "[]", "{", '{"period": "2026-13-01", "unit": "month"}', 4):
         assert Drill.from_key(broken) is None
     assert Drill.from_key('{"period": "2026-02-01", "unit": "fortnight"}') is None

@@ -29,6 +29,7 @@ from dashboard.render import (
     article_html,
     company_mark_colors,
     date_line,
+    dates_shown_as,
     highlight,
     md,
     numbers_shown_as,
@@ -156,15 +157,23 @@ if listing.empty:
 
 # A collection time is no publication date: it says so (the article view says more).
 collection_dated = load_collection_dated(view.database, tuple(listing["id"]))
+# The table's dates are dates (a click on the header sorts them by date), each shown as
+# far as it is known, in the interface's language and time zone (render.dates_shown_as).
+date_kinds = [
+    "first seen" if article_id in collection_dated else str(q or "undated")
+    for article_id, q in zip(listing["id"], listing["date_precision"], strict=True)
+]
+date_formats: dict[str, Any] = {
+    kind: (lambda value, kind=kind: view.fmt.date(value, kind) or view.t("(undated)"))
+    for kind in set(date_kinds) - {"first seen", "undated"}
+}
+# A collection time is a moment: its day in the configured time zone, as on its card.
+date_formats["first seen"] = lambda value: view.t(
+    "first seen {date}", date=article_date(value, "datetime", view.fmt)
+)
+date_formats["undated"] = lambda value: view.t("(undated)")
 listing = listing.assign(
-    date=[
-        view.t("first seen {date}", date=view.fmt.date(p, "day"))
-        if article_id in collection_dated
-        else view.fmt.date(p, q) or view.t("(undated)")
-        for article_id, p, q in zip(
-            listing["id"], listing["published"], listing["date_precision"], strict=True
-        )
-    ],
+    date=pd.to_datetime(listing["published"], utc=True),
     title=listing["title"].fillna(view.t("(untitled)")),
     # Each company's tone, in the order of the companies.
     tones=[
@@ -203,25 +212,22 @@ card_dates = [
 ]
 article_cards(view, listing, "coverage", read=_choose, dates=card_dates)
 with st.expander(view.t("The listed articles as a table")):
+    columns = [
+        "date",
+        "outlet",
+        "title",
+        "companies",
+        "tones",
+        "topics",
+        "mentions",
+        "pickups",
+        "language",
+    ]
     st.dataframe(
-        table(
-            listing[
-                [
-                    "date",
-                    "outlet",
-                    "title",
-                    "companies",
-                    "tones",
-                    "topics",
-                    "mentions",
-                    "pickups",
-                    "language",
-                ]
-            ]
-        ),
+        dates_shown_as(numbers_shown_as(listing[columns], {}), "date", date_kinds, date_formats),
         hide_index=True,
         column_config={
-            "date": view.t("Date"),
+            "date": st.column_config.DatetimeColumn(view.t("Date")),
             "outlet": view.t("Outlet"),
             "title": view.t("Title"),
             "companies": view.t("Companies"),

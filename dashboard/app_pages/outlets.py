@@ -26,15 +26,11 @@ if outlets.empty:
     st.stop()
 
 st.subheader(view.t("Top outlets"))
-clicked = st.plotly_chart(
-    outlets_figure(
-        outlets, "outlet", view.t, companies=view.companies, colors=view.colors, fmt=view.fmt
-    ),
-    key="outlets_chart",
-    on_select="rerun",
-    selection_mode="points",
+figure = outlets_figure(
+    outlets, "outlet", view.t, companies=view.companies, colors=view.colors, fmt=view.fmt
 )
-outlet_drill = chart_drill(clicked)
+clicked = st.plotly_chart(figure, key="outlets_chart", on_select="rerun", selection_mode="points")
+outlet_drill = chart_drill(clicked, figure)
 chosen = st.dataframe(
     table(outlets),
     hide_index=True,

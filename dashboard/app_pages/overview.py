@@ -113,23 +113,19 @@ st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
 if figures.timeline.empty:
     st.info(view.t("None of these articles has a date precise enough to place on a chart."))
 else:
-    clicked = st.plotly_chart(
-        timeline_figure(
-            figures.timeline,
-            view.companies,
-            frequency,
-            colors=view.colors,
-            spikes=figures.spikes,
-            gaps=analytics.coverage_gaps(view.source_events),
-            titles=figures.titles,
-            t=view.t,
-            fmt=view.fmt,
-        ),
-        key="timeline",
-        on_select="rerun",
-        selection_mode="points",
+    figure = timeline_figure(
+        figures.timeline,
+        view.companies,
+        frequency,
+        colors=view.colors,
+        spikes=figures.spikes,
+        gaps=analytics.coverage_gaps(view.source_events),
+        titles=figures.titles,
+        t=view.t,
+        fmt=view.fmt,
     )
-    timeline_drill = chart_drill(clicked)
+    clicked = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points")
+    timeline_drill = chart_drill(clicked, figure)
     if timeline_drill is not None:
         drill_panel(view, timeline_drill, "timeline_articles")
 notes = [f"{row.articles} {view.t(str(row.reason))}" for row in figures.unplaced.itertuples()]
@@ -154,21 +150,17 @@ if not now.tones.empty:
     for label in ("positive", "neutral", "negative"):
         if label not in counts.columns:
             counts[label] = 0
-    clicked = st.plotly_chart(
-        tone_figure(
-            counts,
-            figures.tone_timeline,
-            view.companies,
-            frequency,
-            view.t,
-            colors=view.colors,
-            fmt=view.fmt,
-        ),
-        key="tone",
-        on_select="rerun",
-        selection_mode="points",
+    figure = tone_figure(
+        counts,
+        figures.tone_timeline,
+        view.companies,
+        frequency,
+        view.t,
+        colors=view.colors,
+        fmt=view.fmt,
     )
-    tone_drill = chart_drill(clicked)
+    clicked = st.plotly_chart(figure, key="tone", on_select="rerun", selection_mode="points")
+    tone_drill = chart_drill(clicked, figure)
     if tone_drill is not None:
         drill_panel(view, tone_drill, "tone_articles")
     st.caption(
@@ -186,13 +178,9 @@ if not now.tones.empty:
         st.caption(view.t("Tone model: {model}.", model=md(model)))
 
 st.subheader(view.t("Share of voice"))
-clicked = st.plotly_chart(
-    share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors, fmt=view.fmt),
-    key="share_of_voice",
-    on_select="rerun",
-    selection_mode="points",
-)
-share_drill = chart_drill(clicked)
+figure = share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors, fmt=view.fmt)
+clicked = st.plotly_chart(figure, key="share_of_voice", on_select="rerun", selection_mode="points")
+share_drill = chart_drill(clicked, figure)
 st.caption(
     view.t(
         "By articles, the headline: an article counts once however often it names the "

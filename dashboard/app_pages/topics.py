@@ -46,13 +46,9 @@ if counts.empty:
     )
 else:
     st.subheader(view.t("Topics per company"))
-    clicked = st.plotly_chart(
-        topics_figure(counts, view.companies, view.t, colors=view.colors, fmt=view.fmt),
-        key="topics",
-        on_select="rerun",
-        selection_mode="points",
-    )
-    topic_drill = chart_drill(clicked)
+    figure = topics_figure(counts, view.companies, view.t, colors=view.colors, fmt=view.fmt)
+    clicked = st.plotly_chart(figure, key="topics", on_select="rerun", selection_mode="points")
+    topic_drill = chart_drill(clicked, figure)
     if topic_drill is not None:
         drill_panel(view, topic_drill, "topic_articles")
     daily = load_daily_topics(view.database, view.filters)
@@ -65,13 +61,11 @@ else:
         # Each period named as every chart's axis and a clicked bar's list name it
         # ("févr. 2024"), in the interface language.
         labels = {pd.Timestamp(p): period_name(p, frequency, view.fmt) for p in starts}
+        figure = themes_over_time_figure(over_time, labels, view.t, frequency, view.fmt)
         clicked = st.plotly_chart(
-            themes_over_time_figure(over_time, labels, view.t, frequency, view.fmt),
-            key="themes_over_time",
-            on_select="rerun",
-            selection_mode="points",
+            figure, key="themes_over_time", on_select="rerun", selection_mode="points"
         )
-        theme_drill = chart_drill(clicked)
+        theme_drill = chart_drill(clicked, figure)
         if theme_drill is not None:
             drill_panel(view, theme_drill, "theme_articles")
         # The sentences behind a bar: they name the company, and are shown as data.
