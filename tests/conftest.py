@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import queue
 import shutil
 import socket
 import subprocess
@@ -274,21 +275,94 @@ def postgres_template(postgres_server: str) -> Iterator[str | None]:
         admin.dispose()
 
 
-@contextmanager
-def database_from_template(server: str, template: str) -> Iterator[str]:
-    """The URL of a new database on this server, a copy of the template database."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+class DatabasePool:
+    """Fresh copies of a template database, made and dropped by a thread of their own.
+
+    CREATE DATABASE ... TEMPLATE and DROP DATABASE are mostly the server's waits (files
+    written, every backend signalled), not work of ours: made one test ahead and dropped
+    behind, they overlap with the tests instead of adding to each. Each copy still serves
+    one test only."""
+
+    AHEAD = 1  # copies made before they are asked for
+
+    def __init__(self, server: str, template: str) -> None:
+        self.server = server
+        self.template = template
+        self.engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        self.ready: queue.Queue[str | Exception] = queue.Queue()
+        self.failed: list[Exception] = []
+        self.work: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, name="database-pool", daemon=True)
+        self.thread.start()
+        for _ in range(self.AHEAD):
+            self.work.put(("create", f"test_{uuid.uuid4().hex[:12]}"))
+
+    def _serve(self) -> None:
+        while (task := self.work.get()) is not None:
+            action, name = task
+            try:
+                with self.engine.connect() as conn:
+                    if action == "create":
+                        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {self.template}"))
+                    else:
+                        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            except Exception as exc:
+                # A copy that could not be made fails the test waiting for it; one that
+                # could not be dropped fails the session's end (close).
+                if action == "create":
+                    self.ready.put(exc)
+                else:
+                    self.failed.append(exc)
+                continue
+            if action == "create":
+                self.ready.put(name)
+
+    @contextmanager
+    def database(self) -> Iterator[str]:
+        """The URL of a new copy of the template, dropped after the block."""
+        self.work.put(("create", f"test_{uuid.uuid4().hex[:12]}"))  # the next test's
         try:
-            yield sa.engine.make_url(server).set(database=name).render_as_string(False)
+            name = self.ready.get(timeout=120)
+        except queue.Empty:
+            raise RuntimeError(
+                f"no copy of the template database {self.template} in 120 s: is the "
+                "PostgreSQL server overloaded or gone? (its log: server.log in its folder)"
+            ) from None
+        if isinstance(name, Exception):
+            raise name
+        try:
+            yield sa.engine.make_url(self.server).set(database=name).render_as_string(False)
         finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            self.work.put(("drop", name))
+
+    def close(self) -> None:
+        """Finish the drops asked for, stop the thread, drop the copies made ahead."""
+        self.work.put(None)
+        self.thread.join(timeout=120)
+        with self.engine.connect() as conn:
+            while not self.ready.empty():
+                left = self.ready.get()
+                if isinstance(left, str):
+                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {left} WITH (FORCE)"))
+        self.engine.dispose()
+        if self.failed:
+            raise RuntimeError(f"test databases left on the server: {self.failed}")
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(
+    postgres_server: str, postgres_template: str | None
+) -> Iterator[DatabasePool | None]:
+    """Copies of the template database for `store`, made ahead by a thread (DatabasePool);
+    None where there is no template (`postgres_template`)."""
+    if postgres_template is None:
+        yield None
+        return
+    pool = DatabasePool(postgres_server, postgres_template)
+    try:
+        yield pool
     finally:
-        admin.dispose()
+        pool.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -303,9 +377,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
             yield opened
         return
     server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
+    copies = request.getfixturevalue("postgres_copies")
     with (
-        database_from_template(server, template) if template else fresh_schema(server) as url,
+        copies.database() if copies else fresh_schema(server) as url,
         Store(url) as opened,
     ):
         yield opened

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 import re
+import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
@@ -30,13 +32,14 @@ from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
 from presswatch.collect import collect
-from presswatch.config import Config, interface_language
+from presswatch.config import Config, interface_language, load_config
 from presswatch.drill import Drill
 from presswatch.export import COLUMNS, export_rows, write_csv
 from presswatch.formatting import Formatting, machine_timezone
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests import hostile, oracle
+from tests.conftest import COMPANIES, SEEDS
 from tests.test_store_aggregates import generated_articles
 from tests.test_stories import PICKUP, WIRE, article
 
@@ -44,22 +47,46 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TIMEOUT = 30
 
 
+SEEDED_SETTINGS: dict[str, Any] = {
+    "sources": [{"name": "Seeds", "kind": "files", "path": "seeds"}],
+    "topics": {
+        "funding": ["levée de fonds", "lever des fonds", "tour de table"],
+        "talent": ["talents"],
+        "models": ["nouveau modèle"],
+    },
+    "messages": {"open models": ["open source", "open weights"]},
+}
+
+
+@pytest.fixture(scope="module")
+def seeded_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds collected once per module under the `seeded` config: an archive that
+    each test copies (collecting and analysing them again would give the same rows)."""
+    folder = tmp_path_factory.mktemp("seeded")
+    shutil.copytree(SEEDS, folder / "seeds")
+    document = {"database": "data/test.db", "interface_language": "en", "companies": COMPANIES}
+    path = folder / "config.yaml"
+    path.write_text(
+        yaml.safe_dump({**document, **SEEDED_SETTINGS}, allow_unicode=True), encoding="utf-8"
+    )
+    config = load_config(path)
+    with Store(f"sqlite:///{folder / 'data' / 'test.db'}") as store:
+        collect(config, store)
+    return folder / "data" / "test.db"  # closed: the write-ahead log is folded in
+
+
 @pytest.fixture
 def seeded(
-    write_config: Callable[..., Config], seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+    write_config: Callable[..., Config],
+    seeds_dir: Path,
+    seeded_archive: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Config, str]:
-    config = write_config(
-        sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
-        topics={
-            "funding": ["levée de fonds", "lever des fonds", "tour de table"],
-            "talent": ["talents"],
-            "models": ["nouveau modèle"],
-        },
-        messages={"open models": ["open source", "open weights"]},
-    )
-    url = f"sqlite:///{config.base_dir / 'data' / 'test.db'}"
-    with Store(url) as store:
-        collect(config, store)
+    config = write_config(**SEEDED_SETTINGS)
+    database = config.base_dir / "data" / "test.db"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seeded_archive, database)
+    url = f"sqlite:///{database}"
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
     return config, url
