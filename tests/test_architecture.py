@@ -388,8 +388,15 @@ def test_pages_show_untrusted_text_only_through_the_rule() -> None:
                     if not _safe_markdown(text)
                 ]
             elif name == "dataframe":
-                # numbers_shown_as() is table() with number formats.
+                # numbers_shown_as() is table() with number formats; dates_shown_as() adds
+                # date formats to a numbers_shown_as() Styler, so look through it.
                 shown = node.args[0] if node.args else None
+                while (
+                    isinstance(shown, ast.Call)
+                    and _called_name(shown.func) == "dates_shown_as"
+                    and shown.args
+                ):
+                    shown = shown.args[0]
                 if not (
                     isinstance(shown, ast.Call)
                     and _called_name(shown.func) in {"table", "numbers_shown_as"}
