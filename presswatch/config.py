@@ -379,9 +379,10 @@ class Config(_Strict):
         list[Annotated[str, Field(min_length=1)]],
     ] = Field(default_factory=dict)
     # Key messages also found by meaning (E5 similarity of the company's clause to a
-    # phrasing): true uses the calibrated threshold, a number is the threshold, false finds
-    # them by their phrasings' lemmas only.
-    message_similarity: bool | Annotated[float, Field(ge=-1.0, le=1.0)] = True
+    # phrasing): true uses the calibrated threshold, a number is the threshold, false (the
+    # default: on held-out sentences it finds few paraphrases, training/messages/README.md)
+    # finds them by their phrasings' lemmas only.
+    message_similarity: bool | Annotated[float, Field(ge=-1.0, le=1.0)] = False
     tone: ToneConfig = Field(default_factory=ToneConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
@@ -396,6 +397,18 @@ class Config(_Strict):
     # The IANA time zone the dashboard and the report show times in (Europe/Paris); None:
     # the machine's. Every time shown names its zone.
     timezone: str | None = None
+
+    @field_validator("message_similarity", mode="before")
+    @classmethod
+    def _check_message_similarity(cls, value: object) -> object:
+        # 0 and 1 read as "off" and "on" to a person but as thresholds to a number field:
+        # a 0 meant as off would count about half of all clauses as carrying each message.
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise ValueError(
+                f"message_similarity: {value} is ambiguous: write true, false or a"
+                " threshold with a decimal point such as 0.43"
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -291,6 +291,7 @@ class DatabasePool:
         self.engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
         self.ready: queue.Queue[str | Exception] = queue.Queue()
         self.failed: list[Exception] = []
+        self.made: set[str] = set()  # every copy this pool created, for the checks
         self.work: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._serve, name="database-pool", daemon=True)
         self.thread.start()
@@ -304,6 +305,7 @@ class DatabasePool:
                 with self.engine.connect() as conn:
                     if action == "create":
                         conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {self.template}"))
+                        self.made.add(name)
                     else:
                         conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             except Exception as exc:
@@ -339,6 +341,12 @@ class DatabasePool:
         """Finish the drops asked for, stop the thread, drop the copies made ahead."""
         self.work.put(None)
         self.thread.join(timeout=120)
+        if self.thread.is_alive():
+            # Still dropping: disposing of its engine now would race it, and the copies
+            # still queued would be left on the server without a word.
+            raise RuntimeError(
+                f"the test database pool still works after 120 s; copies made: {self.made}"
+            )
         with self.engine.connect() as conn:
             while not self.ready.empty():
                 left = self.ready.get()

@@ -14,6 +14,7 @@ from presswatch.analysis.analyzer import Analyzer
 from presswatch.analysis.nlp.messages import MESSAGE_THRESHOLD, is_denied
 from presswatch.analysis.nlp.sentiment import PressBackend, VaderBackend
 from presswatch.config import Config, load_config, parse_config
+from presswatch.errors import ConfigError
 from presswatch.models import Article, Filters, Topic
 from presswatch.report import how_found
 from presswatch.store import SCHEMA_VERSION, Store
@@ -132,6 +133,18 @@ def test_the_threshold_key_is_respected(press: PressBackend) -> None:
     )
     # A tone backend that embeds no clause finds messages by their lemmas only.
     assert Analyzer(config(), tone=VaderBackend()).similarity is None
+
+
+def test_similarity_is_off_by_default_and_0_or_1_are_refused(press: PressBackend) -> None:
+    plain = parse_config(
+        {"companies": [{"name": "Mistral AI", "role": "tracked"}], "messages": MESSAGES}
+    )
+    assert plain.message_similarity is False
+    assert Analyzer(plain, tone=press).similarity is None
+    for ambiguous in (0, 1):
+        with pytest.raises(ConfigError, match=r"message_similarity.*decimal point"):
+            config(ambiguous)
+    assert config(0.5).message_similarity == 0.5
 
 
 def test_the_fingerprint_follows_the_threshold_and_the_phrasings(press: PressBackend) -> None:

@@ -67,8 +67,10 @@ class Analyzer:
                 repr(sorted((k, tuple(v)) for k, v in config.topics.items())),
                 THEME_RULES,
                 repr(sorted((k, tuple(v)) for k, v in config.messages.items())),
-                self.similarity.fingerprint if self.similarity else "message similarity off",
                 repr(self.languages),
+                # Only where it is on: an archive analysed without it keeps its fingerprint
+                # (no re-analysis for a setting that changes nothing there).
+                *([self.similarity.fingerprint] if self.similarity else []),
             ]
         )
         self.fingerprint = hashlib.sha256(description.encode("utf-8")).hexdigest()[:16]
