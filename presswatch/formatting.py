@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,6 +90,25 @@ def _percent_pattern(language: str, decimals: int) -> str:
     return f"{head}{zero}.{'0' * decimals}{tail}"
 
 
+# A chart names the same periods and shares again and again (the tone figure: a hover per
+# period and company): Babel formats each (language, value) once. Bounded, since the
+# report formats many distinct dates.
+@lru_cache(maxsize=8192)
+def _medium_date(language: str, day: dt.date) -> str:
+    return str(babel_date(day, "medium", locale=language))
+
+
+@lru_cache(maxsize=8192)
+def _month_name(language: str, year: int, month: int) -> str:
+    return str(format_skeleton("yMMM", dt.datetime(year, month, 1), locale=language))
+
+
+# The share as its repr: as floats, -0.0 and 0.0 would be one key, and Babel writes "-0%".
+@lru_cache(maxsize=8192)
+def _percent_text(language: str, decimals: int, share: str) -> str:
+    return str(format_percent(float(share), _percent_pattern(language, decimals), locale=language))
+
+
 def _missing(value: Any) -> bool:
     if value is None:
         return True
@@ -141,13 +160,7 @@ class Formatting:
         """A percentage given out of 100 ("79,7 %" in French, "79.7%" in English)."""
         if _missing(value) or (isinstance(value, float) and math.isinf(value)):
             return ""
-        return str(
-            format_percent(
-                float(value) / 100,
-                _percent_pattern(self.language, decimals),
-                locale=self.language,
-            )
-        )
+        return _percent_text(self.language, decimals, repr(float(value) / 100))
 
     def date(self, value: Any, precision: str | None = "day") -> str:
         """A publication date cut to what is known: "25 juil. 2024", "juil. 2024", "2024"
@@ -160,17 +173,17 @@ class Formatting:
         if precision == "month":
             return self.month(moment)
         if precision == "day":
-            return str(babel_date(moment.date(), "medium", locale=self.language))
+            return _medium_date(self.language, moment.date())
         return self.datetime(moment)
 
     def day(self, value: dt.date | dt.datetime | pd.Timestamp) -> str:
         """A calendar day: "25 juil. 2024"."""
-        return str(babel_date(pd.Timestamp(value).date(), "medium", locale=self.language))
+        return _medium_date(self.language, pd.Timestamp(value).date())
 
     def month(self, value: Any) -> str:
         """A month and its year: "févr. 2024", "Feb 2024"."""
         moment = pd.Timestamp(value)
-        return str(format_skeleton("yMMM", moment.to_pydatetime(), locale=self.language))
+        return _month_name(self.language, moment.year, moment.month)
 
     def period(self, value: Any, unit: str) -> str:
         """The start of a timeline period as its unit names it: a day or a week's first

@@ -30,6 +30,31 @@ def test_percentages_follow_cldr_french_a_no_break_space_before_the_sign() -> No
     assert FRENCH.percent(float("nan")) == ""
 
 
+def test_a_remembered_text_is_the_one_of_its_own_language_and_value() -> None:
+    """Babel's texts are kept per language and value: a cached one never answers for
+    another language, another number of decimals, or -0.0 for 0.0 (Babel writes "-0%")."""
+    from babel.dates import format_date
+    from babel.numbers import format_percent
+
+    for _ in range(2):  # the second time from the cache
+        assert [ENGLISH.percent(0.0), ENGLISH.percent(-0.0)] == [
+            format_percent(0.0, locale="en"),
+            format_percent(-0.0, locale="en"),
+        ]
+        assert [FRENCH.percent(12.5), FRENCH.percent(12.5, 1), ENGLISH.percent(12.5, 1)] == [
+            format_percent(0.125, locale="fr"),
+            "12,5\u00a0%",
+            "12.5%",
+        ]
+        day = pd.Timestamp("2024-02-05")
+        assert [FRENCH.day(day), ENGLISH.day(day), ENGLISH.day(day + pd.Timedelta(days=1))] == [
+            format_date(day.date(), "medium", locale="fr"),
+            "Feb 5, 2024",
+            "Feb 6, 2024",
+        ]
+        assert [FRENCH.month(day), ENGLISH.month(day)] == ["févr. 2024", "Feb 2024"]
+
+
 def test_dates_are_cut_to_what_is_known_and_name_french_months() -> None:
     day = pd.Timestamp("2024-02-05")
     assert FRENCH.date(day, "day") == "5 févr. 2024"
