@@ -47,7 +47,20 @@ PRELOADED = (
 )
 # Modules inside pyarrow and Streamlit that the first page loads, not public APIs: a
 # release that renames one costs only this speed-up (see ``prepare``), never the server.
-INTERNAL_PRELOADS = ("pyarrow.pandas_compat", "streamlit.emojis", "streamlit.material_icon_names")
+INTERNAL_PRELOADS = (
+    "pyarrow.pandas_compat",
+    "streamlit.emojis",
+    "streamlit.material_icon_names",
+    # pandas loads these on the first pivot_table and to_dict (the Overview's tone counts,
+    # plotly's figure), Streamlit its magic's helpers on the first script run.
+    "pandas.core.reshape.reshape",
+    "pandas.core.methods.to_dict",
+    "streamlit.runtime.scriptrunner.magic_funcs",
+)
+# The dashboard's own modules that hold Streamlit caches (articles and view import data).
+# Their import was the first run's largest: Streamlit keys each of data.py's cached
+# functions by its source.
+CACHING_MODULES = ("dashboard.access", "dashboard.articles", "dashboard.i18n", "dashboard.view")
 LOG = logging.getLogger(__name__)
 
 
@@ -95,6 +108,23 @@ def warm_up() -> int:
     return sum(len(plotly.io.to_json(figure, validate=False)) for figure in figures)
 
 
+def import_caching_modules() -> None:
+    """Import CACHING_MODULES before the runtime starts.
+
+    A Streamlit cache checks its parameters when its function is defined (a remark only on
+    persist="disk" with a ttl; no cache here persists), against the runtime's storage,
+    else against memory storage with a warning "No runtime found", silenced here for these
+    imports. Its storage is made on its first call, once the runtime runs."""
+    checks = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = checks.level
+    checks.setLevel(logging.ERROR)
+    try:
+        for name in CACHING_MODULES:
+            importlib.import_module(name)
+    finally:
+        checks.setLevel(level)
+
+
 def prepare() -> None:
     """What the server does before it listens: the warm-up, and Streamlit's REPL check.
 
@@ -103,6 +133,7 @@ def prepare() -> None:
     try:
         for name in INTERNAL_PRELOADS:
             importlib.import_module(name)
+        import_caching_modules()
         warm_up()
     except Exception as error:  # a speed-up must never keep the dashboard from starting
         # To the server's log, not the page (LOG.log: the i18n check reads .warning as st's).
