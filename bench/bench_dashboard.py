@@ -246,6 +246,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu_seconds(servers: set[int]) -> float:
+    """The CPU time used so far by this process's descendants but the ``servers``: the
+    browser (Playwright's driver and chromium's processes), whatever else the machine
+    runs."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue  # ended meanwhile
+    total = 0.0
+    for pid in parents:
+        ancestor = parents.get(pid)
+        while ancestor is not None and ancestor != os.getpid() and ancestor not in servers:
+            ancestor = parents.get(ancestor)
+        if ancestor == os.getpid() and pid not in servers:
+            try:
+                total += cpu_seconds(pid)
+            except OSError:
+                continue
+    return total
+
+
 def cold_first_chart(
     browser: object,
     ours_command: list[str],
@@ -256,8 +282,9 @@ def cold_first_chart(
     """Seconds from opening the page to its first chart drawn, each server just started
     (nothing imported, nothing cached) and a fresh browser context: the overview against
     the bare page with one chart, side by side, alternating which goes first. With
-    ``server_cpu``, each server's CPU seconds over the same span go in it too (by "ours",
-    "floor"): the server's part of the time, whatever the machine's load."""
+    ``server_cpu``, each server's and the browser's CPU seconds over the same span go in
+    it too (by "ours", "floor", "browser ours", "browser floor"): each side's part of the
+    time, whatever the machine's load."""
     ours_times: list[float] = []
     floor_times: list[float] = []
     for run in range(runs):
@@ -276,9 +303,13 @@ def cold_first_chart(
                 page = context.new_page()
                 # `presswatch dashboard` execs the server: the same process id.
                 cpu_before = cpu_seconds(server.pid)
+                browser_before = browser_cpu_seconds({server.pid})
                 seconds = time_page(page, f"http://127.0.0.1:{port}/", 1)
                 if server_cpu is not None:
                     server_cpu.setdefault(which, []).append(cpu_seconds(server.pid) - cpu_before)
+                    server_cpu.setdefault(f"browser {which}", []).append(
+                        browser_cpu_seconds({server.pid}) - browser_before
+                    )
                 context.close()
             finally:
                 server.terminate()
@@ -370,6 +401,13 @@ def main() -> None:
             f"{statistics.median(server_cpu['ours']) / statistics.median(server_cpu['floor']):.2f}x; "
             f"overview {', '.join(f'{v:.2f}' for v in server_cpu['ours'])} s, bare page "
             f"{', '.join(f'{v:.2f}' for v in server_cpu['floor'])} s"
+        )
+        browser_ours, browser_floor = server_cpu["browser ours"], server_cpu["browser floor"]
+        print(
+            "browser CPU over the same span, overview / bare page: "
+            f"{statistics.median(browser_ours) / statistics.median(browser_floor):.2f}x; "
+            f"overview {', '.join(f'{v:.2f}' for v in browser_ours)} s, bare page "
+            f"{', '.join(f'{v:.2f}' for v in browser_floor)} s"
         )
         if args.cold_only:
             return
