@@ -53,6 +53,8 @@ def test_the_first_page_imports_nothing_the_server_could_load_before(
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    # The caches defined before the runtime starts say nothing in the server's log.
+    assert "No runtime found" not in done.stderr, done.stderr[-3000:]
     imported = json.loads(done.stdout.strip().splitlines()[-1])
     # Any module imported here, above all the report's python-pptx, plotly's classes or
     # the dashboard's own (data.py's cached functions are keyed by their source at
