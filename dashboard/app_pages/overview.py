@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from dashboard.articles import chart_drill, drill_panel, selected_row
+from dashboard.articles import chart_drill, describe, drill_panel, selected_row
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
 from dashboard.render import md, numbers_shown_as
@@ -107,6 +109,44 @@ known = figures.outlets[figures.outlets["outlet"] != UNKNOWN_OUTLET]
 cards[4].metric(
     view.t("Top outlet"), md(known.iloc[0]["outlet"]) if not known.empty else view.t("n/a")
 )
+
+# Each card's number is one click from its articles: a button under it opens (and closes)
+# the list, which stays open while its cards are paged or read.
+own = Drill(company=tracked[0]) if len(tracked) == 1 else Drill(companies=tuple(tracked))
+card_drills: dict[str, tuple[Drill, str]] = {
+    "articles": (Drill(), view.t("the articles of this view")),
+    "mentions": (Drill(), view.t("the articles that carry this view's mentions")),
+    "share": (own, describe(view, own)),
+    "tone": (
+        dataclasses.replace(own, tones=("positive", "negative")),
+        describe(view, dataclasses.replace(own, tones=("positive", "negative"))),
+    ),
+}
+if not known.empty:
+    top = Drill(company=str(known.iloc[0]["company"]), outlet=str(known.iloc[0]["outlet"]))
+    card_drills["outlet"] = (top, describe(view, top))
+
+
+def _toggle_card(card: str) -> None:
+    """Open a card's list of articles, or close it when it is the one open."""
+    open_card = st.session_state.get("overview_card")
+    st.session_state["overview_card"] = None if open_card == card else card
+
+
+for column, card in zip(cards, ("articles", "mentions", "share", "tone", "outlet"), strict=True):
+    if card in card_drills:
+        column.button(
+            view.t("The articles"),
+            key=f"card_{card}",
+            icon=":material/list:",
+            type="tertiary",
+            on_click=_toggle_card,
+            args=(card,),
+        )
+opened = st.session_state.get("overview_card")
+if opened in card_drills:
+    card_drill, card_what = card_drills[opened]
+    drill_panel(view, card_drill, "card_articles", what=card_what, opened_by="button")
 
 frequency = figures.frequency
 st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
