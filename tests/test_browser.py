@@ -97,6 +97,14 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         )
         assert cards.count() == min(count, 20)
         page.screenshot(path=str(tmp_path / "overview-click.png"), full_page=True)
+        # The Articles card's button lists as many articles as the card says.
+        page.get_by_role("button", name="The articles").first.click()
+        card_list = page.get_by_text(re.compile(r"^\d+ articles?: the articles of this view\."))
+        card_list.wait_for(timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
+        assert card_list.inner_text().split(" ")[0] == metrics.nth(0).inner_text()
 
         # Change a filter: leave Mistral AI out; the figures and the chart follow.
         page.get_by_role("button", name="Remove Mistral AI").click()

@@ -26,8 +26,8 @@ from presswatch.config import Config
 from presswatch.models import UNKNOWN_OUTLET, Article, Filters
 from presswatch.store import Store
 from presswatch.store.schema import article_sources_table, messages_table
-from tests import oracle, test_dashboard
-from tests.test_dashboard import SEEDED_SETTINGS, _cards, open_app
+from tests import hostile, oracle, test_dashboard
+from tests.test_dashboard import MARKDOWN_ELEMENTS, SEEDED_SETTINGS, _cards, open_app
 from tests.test_stories import PICKUP, WIRE, article
 
 # The seeded archive of tests/test_dashboard.py (fixtures register under their own names).
@@ -254,3 +254,45 @@ def test_the_lists_speak_the_interface_language(
     said = [c.value for c in app.caption if "Cliquez à nouveau sur le bouton" in c.value]
     assert len(said) == 1 and said[0].startswith(("1 article\u202f: ", "2 articles\u202f: ")), said
     assert next(b for b in app.button if b.key == "card_share").label == "Les articles"
+
+
+def _no_markup(app: AppTest, where: str) -> int:
+    """Every Markdown text of the page shows hostile values literally; how many there are."""
+    texts = [
+        *(e.value for kind in MARKDOWN_ELEMENTS for e in getattr(app, kind)),
+        *(b.label for b in app.button),
+    ]
+    for text in texts:
+        assert not any(re.search(r"(?<!\\)" + re.escape(bad), text) for bad in hostile.MARKUP), (
+            where,
+            text,
+        )
+        assert not any(c in text for c in hostile.BIDI), (where, text)
+    return len(texts)
+
+
+def test_the_lists_of_a_hostile_archive_show_its_text_as_data(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a list says it counts names outlets, stories and sources from the data: they
+    are shown literally, as the cards are."""
+    config = hostile.hostile_config(write_config)
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    hostile.fill_hostile_archive(config, url)
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    app.button(key="card_outlet").click().run()
+    assert not app.exception, app.exception
+    count, what = _listed(app)
+    assert count >= 1 and "evil" in what
+    _no_markup(app, "overview")
+    app.switch_page("app_pages/outlets.py").run()
+    _select(app, "prominence_table", [], [(0, "body")])
+    _listed(app)
+    _no_markup(app, "outlets")
+    app.switch_page("app_pages/sources.py").run()
+    _select(app, "sources_table", [0])
+    _listed(app)
+    _no_markup(app, "sources")

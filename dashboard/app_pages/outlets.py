@@ -72,6 +72,7 @@ if row is not None and row < len(authors):
         view,
         Drill(company=str(authors["company"].iloc[row]), author=str(authors["author"].iloc[row])),
         "author_articles",
+        opened_by="table",
     )
 
 st.subheader(view.t("Prominence"))
