@@ -88,7 +88,7 @@ def describe(view: View, drill: Drill) -> str:
     return " · ".join(plain(p) for p in parts)
 
 
-def _read(view: View, article_id: str) -> None:
+def read_article(view: View, article_id: str) -> None:
     """One article's full text with its mentions marked, in a dialog over the page."""
 
     @st.dialog(view.t("Article"), width="large")
@@ -218,7 +218,7 @@ def article_cards(
                 background = MARK_BACKGROUNDS[order.get(company, 0) % len(MARK_BACKGROUNDS)]
                 st.markdown(marked_sentence(sentence, _evidence_spans(sentence, named), background))
             if st.button(view.t("Read the full text"), key=f"{key}_read_{article_id}"):
-                (read or (lambda chosen: _read(view, chosen)))(article_id)
+                (read or (lambda chosen: read_article(view, chosen)))(article_id)
 
 
 def drill_panel(

@@ -296,3 +296,28 @@ def test_the_lists_of_a_hostile_archive_show_its_text_as_data(
     _select(app, "sources_table", [0])
     _listed(app)
     _no_markup(app, "sources")
+
+
+def test_an_undated_row_opens_its_article_when_the_period_lists_no_other(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'undated.db'}"
+    index, matcher = StoryIndex(), Matcher(config.companies)
+    undated = article("3", "blog", "Un billet sans date sur Mistral AI", "Mistral AI recrute.")
+    old = dated(
+        article("1", "agence", "Un ancien article", "Mistral AI lève des fonds."),
+        datetime(2020, 1, 6, tzinfo=UTC),
+    )
+    with Store(url) as store:
+        store.save_articles(analyse(a, matcher, index) for a in [old, undated])
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.selectbox(key="period").set_value("Last 7 days").run()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    assert "No articles mention the chosen companies" in app.info[0].value
+    assert not app.html
+    _select(app, "undated_table", [0])
+    assert "<h3>Un billet sans date sur <mark" in app.html[0].value

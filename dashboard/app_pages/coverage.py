@@ -8,7 +8,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.articles import article_cards, drill_panel, listing_cut_note, selected_row
+from dashboard.articles import (
+    article_cards,
+    drill_panel,
+    listing_cut_note,
+    read_article,
+    selected_row,
+)
 from dashboard.data import (
     draw_review_sample,
     load_article,
@@ -169,6 +175,12 @@ if not other_languages.empty:
             },
         )
 
+# An undated article chosen in its table while the period lists no dated one: its full
+# text in a dialog (the page below needs a listed article).
+if listing.empty and undated is not None:
+    opened = str(st.session_state.get("article_id"))
+    if opened in set(undated["id"].astype(str)):
+        read_article(view, opened)
 if listing.empty and search is not None:
     st.info(
         view.t(
