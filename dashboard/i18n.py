@@ -415,6 +415,8 @@ FRENCH: dict[str, str] = {
     ),
     "the copies of the story {title}": "les reprises du sujet {title}",
     "found by {source}, all time": "trouvés par {source}, depuis le début",
+    "The articles {reason}": "Les articles {reason}",
+    "not on the chart, {reason}": "absents du graphique, {reason}",
 }
 
 

@@ -20,6 +20,8 @@ from presswatch.models import UNKNOWN_OUTLET, Filters
 UNITS = ("day", "week", "month", "year")
 # Where a mention stands in its article (the Prominence table's columns).
 PROMINENCES = ("title", "lead", "body")
+# Drill.precision of the articles without a date.
+UNDATED = "undated"
 
 
 def period_end(start: date, unit: str) -> date:
@@ -77,6 +79,9 @@ class Drill:
     story: str | None = None  # the copies of one republished story
     # The Coverage page's search (presswatch.search's syntax): only the articles matching it.
     search: str | None = None
+    # How far the date is known ("month", "year", or UNDATED): the articles a timeline
+    # cannot place, which the Overview counts under it.
+    precision: str | None = None
 
     def key(self) -> str:
         """The drill as a text a chart carries in a clickable trace's meta (JSON, with <,

@@ -21,7 +21,7 @@ from dashboard.i18n import FRENCH
 from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
-from presswatch.analytics import company_tones
+from presswatch.analytics import PLACEABLE, company_tones
 from presswatch.config import Config
 from presswatch.models import UNKNOWN_OUTLET, Article, Filters
 from presswatch.store import Store
@@ -98,8 +98,29 @@ def test_each_overview_card_lists_the_articles_it_counts(seeded: tuple[Config, s
         count, _ = _listed(app)
         assert count == len(articles), card
         assert set(_cards(app, "card_articles")) == articles, card
+    # What the timeline cannot place: the articles known to the month, the undated.
+    notes = next(c.value for c in app.caption if c.value.startswith("Not on this chart"))
+    precision = {
+        a: p if isinstance(p, str) else "undated"
+        for a, p in zip(frames.articles["id"], frames.articles["date_precision"], strict=True)
+    }
+    relevant = frames.articles[frames.articles["id"].isin(mentioned)]
+    placed = PLACEABLE[oracle.choose_frequency(relevant)]
+    unplaced: dict[str, set[str]] = {}
+    for article_id in mentioned:
+        if precision[article_id] not in placed:
+            unplaced.setdefault(precision[article_id], set()).add(article_id)
+    assert "undated" in unplaced  # a seed has no date
+    buttons = {b.key for b in app.button if b.key and b.key.startswith("card_unplaced_")}
+    assert buttons == {f"card_unplaced_{kind}" for kind in unplaced}
+    for kind, articles in unplaced.items():
+        app.button(key=f"card_unplaced_{kind}").click().run()
+        assert not app.exception, app.exception
+        count, what = _listed(app)
+        assert count == len(articles) and set(_cards(app, "unplaced_articles")) == articles
+        assert what.startswith("not on the chart") and f"{count} " in notes
     # The open card's button closes its list.
-    app.button(key="card_outlet").click().run()
+    app.button(key=f"card_unplaced_{kind}").click().run()
     assert not any(LISTED.match(c.value) for c in app.caption)
     assert _cards(app, "card_articles") == []
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from presswatch import analytics
-from presswatch.drill import PROMINENCES, Drill, period_end
+from presswatch.drill import PROMINENCES, UNDATED, Drill, period_end
 from presswatch.models import Filters
 from presswatch.search import parse_search
 from presswatch.store import Store
@@ -102,8 +102,9 @@ def test_places_stories_searches_and_company_sets_list_the_articles_they_count(
     filled: Store,
 ) -> None:
     """The Prominence table's counts (mentions: the list gives the articles that carry
-    them), a republished story's pickups (with a search too) and the tracked companies'
-    articles, for every kind of filter, against the pandas figures (tests/oracle.py)."""
+    them), a republished story's pickups (with a search too), the articles per date
+    precision (what the timeline cannot place) and the tracked companies' articles, for
+    every kind of filter, against the store's and the pandas figures (tests/oracle.py)."""
     everything = oracle.Frames.from_store(filled)
     search = "Titre 1*"  # some copies of a story, not all (a9 to a11: a10 and a11)
     stories_checked = searched_checked = 0
@@ -127,6 +128,11 @@ def test_places_stories_searches_and_company_sets_list_the_articles_they_count(
         for record in found.to_dict("records"):
             drill = Drill(story=record["story_id"], search=search)
             assert _drilled(filled, filters, drill) == record["pickups"], name
+        for record in filled.article_counts(filters).to_dict("records"):
+            known = record["date_precision"]
+            precision = known if isinstance(known, str) else UNDATED
+            drill = Drill(precision=precision)
+            assert _drilled(filled, filters, drill) == record["articles"], (name, precision)
         pair = ("Mistral AI", "OpenAI")
         both = view.mentions[view.mentions["company"].isin(pair)]
         kept = [c for c in pair if not filters.companies or c in filters.companies]
@@ -175,6 +181,7 @@ def test_a_drill_survives_its_trip_through_a_chart() -> None:
         message="G",
         story="H",
         search='"levée de fonds" -OpenAI',
+        precision="month",
     )
     assert {f.name for f in dataclasses.fields(Drill)} == set(json.loads(full.key()))
     assert Drill.from_key(full.key()) == full

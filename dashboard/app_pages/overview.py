@@ -13,7 +13,7 @@ from dashboard.render import md, numbers_shown_as
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
-from presswatch.drill import Drill
+from presswatch.drill import UNDATED, Drill
 from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
@@ -177,6 +177,32 @@ if notes:
             "Not on this chart: {notes}; listed on the Coverage page.", notes=md(", ".join(notes))
         )
     )
+# The articles the chart cannot place, one click away as the cards' are (the undated
+# outside a bounded period are the Coverage page's undated table).
+reasons: dict[str, str] = {}
+for reason in figures.unplaced["reason"].astype(str):
+    precision = {"known to the month": "month", "known to the year": "year"}.get(reason, UNDATED)
+    card_drills[f"unplaced_{precision}"] = (
+        Drill(precision=precision),
+        view.t("not on the chart, {reason}", reason=view.t(reason)),
+    )
+    reasons[f"unplaced_{precision}"] = view.t(reason)
+unplaced = [card for card in card_drills if card.startswith("unplaced_")]
+if unplaced:
+    with st.container(horizontal=True):
+        for card in unplaced:
+            st.button(
+                view.t("The articles {reason}", reason=md(reasons[card])),
+                key=f"card_{card}",
+                icon=":material/list:",
+                type="tertiary",
+                on_click=_toggle_card,
+                args=(card,),
+            )
+opened = st.session_state.get("overview_card")
+if opened in card_drills and opened.startswith("unplaced_"):
+    card_drill, card_what = card_drills[opened]
+    drill_panel(view, card_drill, "unplaced_articles", what=card_what, opened_by="button")
 
 if not now.tones.empty:
     st.subheader(view.t("Tone"))

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from presswatch.analytics import LISTING_COLUMNS, STORY_COLUMNS, UNDATED_COLUMNS
-from presswatch.drill import Drill, is_unknown
+from presswatch.drill import UNDATED, Drill, is_unknown
 from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search, parse_search
 from presswatch.store.conditions import (
@@ -95,7 +95,8 @@ def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> d
 def drill_conditions(drill: Drill) -> list[Any]:
     """The conditions on coverage rows a drill adds to its narrowed filters: the date
     precisions its timeline period places, an unknown outlet, an author, a theme, where a
-    mention stands, a key message, a story (its search is Store.drilled_articles')."""
+    mention stands, a key message, a story (its search is Store.drilled_articles'), how
+    far the date is known."""
     c, a = coverage_table.c, articles_table.c
     conditions: list[Any] = []
     precisions = drill.precisions()
@@ -141,6 +142,13 @@ def drill_conditions(drill: Drill) -> list[Any]:
         )
     if drill.story is not None:
         conditions.append(c.story_id == drill.story)
+    if drill.precision is not None:
+        # As Store.article_counts groups them: no precision is undated.
+        conditions.append(
+            c.date_precision.is_(None)
+            if drill.precision == UNDATED
+            else c.date_precision == drill.precision
+        )
     return conditions
 
 
