@@ -342,3 +342,35 @@ def test_an_undated_row_opens_its_article_when_the_period_lists_no_other(
     assert not app.html
     _select(app, "undated_table", [0])
     assert "<h3>Un billet sans date sur <mark" in app.html[0].value
+
+
+def test_a_row_of_the_other_languages_opens_its_article(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles in a language the figures leave out are counted in their expander's
+    label: a row opens the article's text."""
+    config = write_config()
+    url = f"sqlite:///{tmp_path / 'languages.db'}"
+    index, matcher = StoryIndex(), Matcher(config.companies)
+    french = article("1", "journal", "Mistral AI lève des fonds", "Mistral AI lève des fonds.")
+    german = dataclasses.replace(
+        article("2", "zeitung", "Mistral AI sammelt Geld ein", "Mistral AI sammelt Geld ein."),
+        language="de",
+    )
+    with Store(url) as store:
+        store.save_articles(
+            analyse(dataclasses.replace(a, language=a.language or "fr"), matcher, index)
+            for a in [french, german]
+        )
+        store.set_figure_languages(["fr"])
+        listed = store.other_language_articles()
+    assert [a["title"] for a in listed] == [german.title]
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    app = open_app()
+    app.switch_page("app_pages/coverage.py").run()
+    assert not app.exception, app.exception
+    assert any(e.label.startswith("Articles in other languages (1)") for e in app.expander)
+    assert not any("sammelt" in h.value for h in app.html)
+    _select(app, "other_languages_table", [0])
+    assert any("<h3><mark" in h.value and "sammelt Geld ein" in h.value for h in app.html)

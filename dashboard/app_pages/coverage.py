@@ -173,7 +173,16 @@ if not other_languages.empty:
                 "title": view.t("Title"),
                 "companies": view.t("Companies"),
             },
+            key="other_languages_table",
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        # A row opens its article's text in a dialog (it is in no list of the page).
+        row = selected_row(st.session_state.get("other_languages_table"))
+        if row != st.session_state.get("other_languages_table_seen"):
+            st.session_state["other_languages_table_seen"] = row
+            if row is not None and row < len(other_languages):
+                read_article(view, str(other_languages["id"].iloc[row]))
 
 # An undated article chosen in its table while the period lists no dated one: its full
 # text in a dialog (the page below needs a listed article).
