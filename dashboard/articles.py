@@ -41,6 +41,12 @@ PAGE_SIZE = 20
 # The articles behind a figure listed at most (newest first); the count is always whole.
 LISTED = 1000
 TONE_BADGES = {"positive": "green", "neutral": "gray", "negative": "red"}
+# Where a mention stands (Drill.prominence), as a list of its articles names it.
+PLACES = {
+    "title": "mentioned in the title",
+    "lead": "mentioned in the lead",
+    "body": "mentioned in the body",
+}
 
 
 def chart_drill(event: Any, figure: go.Figure) -> Drill | None:
@@ -66,17 +72,23 @@ def describe(view: View, drill: Drill) -> str:
     parts: list[str] = []
     if drill.company:
         parts.append(drill.company)
+    elif drill.companies:
+        parts.append(", ".join(drill.companies))
     if drill.period is not None and drill.unit:
         parts.append(period_name(drill.period, drill.unit, view.fmt))
-    for value in (drill.outlet, drill.author, drill.topic):
+    for value in (drill.outlet, drill.author, drill.topic, drill.message):
         if value:
             parts.append(value)
     if drill.tones:
         parts.append(" / ".join(view.t(tone) for tone in drill.tones))
+    if drill.prominence:
+        parts.append(view.t(PLACES[drill.prominence]))
+    if drill.search:
+        parts.append(view.t("search: {search}", search=drill.search))
     return " · ".join(plain(p) for p in parts)
 
 
-def _read(view: View, article_id: str) -> None:
+def read_article(view: View, article_id: str) -> None:
     """One article's full text with its mentions marked, in a dialog over the page."""
 
     @st.dialog(view.t("Article"), width="large")
@@ -206,21 +218,44 @@ def article_cards(
                 background = MARK_BACKGROUNDS[order.get(company, 0) % len(MARK_BACKGROUNDS)]
                 st.markdown(marked_sentence(sentence, _evidence_spans(sentence, named), background))
             if st.button(view.t("Read the full text"), key=f"{key}_read_{article_id}"):
-                (read or (lambda chosen: _read(view, chosen)))(article_id)
+                (read or (lambda chosen: read_article(view, chosen)))(article_id)
 
 
-def drill_panel(view: View, drill: Drill, key: str) -> None:
+def drill_panel(
+    view: View, drill: Drill, key: str, *, what: str | None = None, opened_by: str = "chart"
+) -> None:
     """The articles behind one clicked number, as cards, with their count and what the
-    number counts."""
+    number counts (``what``, else the drill described); ``opened_by``: a "chart", a
+    "table" or a "button", which the caption says how to change the list of."""
     listing, total = load_drilled(view.database, view.filters, drill, LISTED)
     st.subheader(view.t("The articles behind this figure"))
-    st.caption(
-        view.t(
-            "{articles}: {what}. Click elsewhere on the chart, or another bar, to change the list.",
-            articles=md(counted(total, view.t("article"), view.t("articles"), view.language)),
-            what=md(describe(view, drill)),
+    articles = counted(total, view.t("article"), view.t("articles"), view.language)
+    counts = what if what is not None else describe(view, drill)
+    if opened_by == "table":
+        st.caption(
+            view.t(
+                "{articles}: {what}. Choose another row to change the list.",
+                articles=md(articles),
+                what=md(counts),
+            )
         )
-    )
+    elif opened_by == "button":
+        st.caption(
+            view.t(
+                "{articles}: {what}. Click the button again to close the list.",
+                articles=md(articles),
+                what=md(counts),
+            )
+        )
+    else:
+        st.caption(
+            view.t(
+                "{articles}: {what}. Click elsewhere on the chart, or another bar, to change "
+                "the list.",
+                articles=md(articles),
+                what=md(counts),
+            )
+        )
     listing_cut_note(view, len(listing), total)
     article_cards(view, listing, key)
 

@@ -282,6 +282,12 @@ def load_sources(url: str) -> pd.DataFrame:
     )
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_source_articles(url: str, source: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """The articles one source has found (the newest ``limit``) and how many."""
+    return _store(url).source_articles(source, limit)
+
+
 def _masked(value: object) -> object:
     """A text with its URLs masked (urls.mask_urls_in); anything else as it is."""
     return mask_urls_in(value) if isinstance(value, str) else value

@@ -390,6 +390,33 @@ FRENCH: dict[str, str] = {
     "Tones: {names}": "Tonalités : {names}",
     "Topics: {names}": "Thèmes : {names}",
     "none (every article)": "aucun (tous les articles)",
+    "The articles": "Les articles",
+    "the articles of this view": "les articles de cette vue",
+    "the articles that carry this view's mentions": (
+        "les articles qui portent les mentions de cette vue"
+    ),
+    "mentioned in the title": "citée dans le titre",
+    "mentioned in the lead": "citée dans le chapeau",
+    "mentioned in the body": "citée dans le corps",
+    "search: {search}": "recherche : {search}",
+    "{articles}: {what}. Choose another row to change the list.": (
+        "{articles} : {what}. Choisissez une autre ligne pour changer la liste."
+    ),
+    "{articles}: {what}. Click the button again to close the list.": (
+        "{articles} : {what}. Cliquez à nouveau sur le bouton pour fermer la liste."
+    ),
+    "The table counts mentions; the list gives the articles that carry them (an article "
+    "may carry several).": (
+        "Le tableau compte des mentions ; la liste donne les articles qui les portent (un "
+        "article peut en porter plusieurs)."
+    ),
+    "Choose a row to read its article below.": (
+        "Choisissez une ligne pour lire son article plus bas."
+    ),
+    "the copies of the story {title}": "les reprises du sujet {title}",
+    "found by {source}, all time": "trouvés par {source}, depuis le début",
+    "The articles {reason}": "Les articles {reason}",
+    "not on the chart, {reason}": "absents du graphique, {reason}",
 }
 
 

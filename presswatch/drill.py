@@ -18,6 +18,10 @@ from presswatch.models import UNKNOWN_OUTLET, Filters
 
 # The grains of the timelines (analytics.Frequency), each period's length.
 UNITS = ("day", "week", "month", "year")
+# Where a mention stands in its article (the Prominence table's columns).
+PROMINENCES = ("title", "lead", "body")
+# Drill.precision of the articles without a date.
+UNDATED = "undated"
 
 
 def period_end(start: date, unit: str) -> date:
@@ -66,6 +70,18 @@ class Drill:
     tones: tuple[str, ...] = ()
     period: date | None = None
     unit: str | None = None
+    # Several companies at once (the overview's cards of the tracked companies); with
+    # ``company``, the company wins.
+    companies: tuple[str, ...] = ()
+    # Where one of the company's mentions stands: "title", "lead" or "body" (Prominence).
+    prominence: str | None = None
+    message: str | None = None  # a key message of the config the company's article carries
+    story: str | None = None  # the copies of one republished story
+    # The Coverage page's search (presswatch.search's syntax): only the articles matching it.
+    search: str | None = None
+    # How far the date is known ("month", "year", or UNDATED): the articles a timeline
+    # cannot place, which the Overview counts under it.
+    precision: str | None = None
 
     def key(self) -> str:
         """The drill as a text a chart carries in a clickable trace's meta (JSON, with <,
@@ -110,22 +126,29 @@ class Drill:
             kept: dict[str, Any] = {k: v for k, v in values.items() if k in known}
             if "period" in kept:
                 kept["period"] = _day(kept["period"])
-            if "tones" in kept:
-                kept["tones"] = tuple(str(t) for t in kept["tones"])
+            for name in ("tones", "companies"):
+                if name in kept:
+                    kept[name] = tuple(str(v) for v in kept[name])
             drill = cls(**kept)
         except (TypeError, ValueError):
             return None
         if drill.period is not None and drill.unit not in UNITS:
             return None
+        if drill.prominence is not None and drill.prominence not in PROMINENCES:
+            return None
         return drill
 
     def filters(self, view: Filters) -> Filters:
         """The view's filters narrowed to this group (the precision, an unknown outlet, an
-        author and a theme, which the view's own themes keep, are conditions of their own:
-        store.listings.drill_conditions)."""
+        author, a theme, which the view's own themes keep, a mention's place, a message, a
+        story and a search are conditions of their own: store.listings.drill_conditions)."""
         narrowed = view
         if self.company is not None:
             narrowed = replace(narrowed, companies=(self.company,))
+        elif self.companies:
+            # As far as the view's own companies go (no company left: no article).
+            chosen = tuple(c for c in self.companies if not view.companies or c in view.companies)
+            narrowed = replace(narrowed, companies=chosen or ("",))
         if self.outlet is not None and not is_unknown(self.outlet):
             narrowed = replace(narrowed, outlets=(self.outlet,))
         if self.tones:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard.render import COMPANY_COLORS
+from presswatch.analysis.analyzer import analyse
+from presswatch.analysis.matching import Matcher
+from presswatch.analysis.stories import StoryIndex
 from presswatch.collect import collect
 from presswatch.config import Config
+from presswatch.models import Article
 from presswatch.store import Store
 from tests import hostile
 from tests.processes import CHROMIUM_ARGS, find_chromium, free_port, presswatch, wait_healthy
+from tests.test_stories import article
 
 # Without chromium these tests are skipped saying how to install it, and fail under CI=true
 # (tests/conftest.py); they start the dashboard and a browser: slow.
@@ -89,6 +97,14 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         )
         assert cards.count() == min(count, 20)
         page.screenshot(path=str(tmp_path / "overview-click.png"), full_page=True)
+        # The Articles card's button lists as many articles as the card says.
+        page.get_by_role("button", name="The articles").first.click()
+        card_list = page.get_by_text(re.compile(r"^\d+ articles?: the articles of this view\."))
+        card_list.wait_for(timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
+        assert card_list.inner_text().split(" ")[0] == metrics.nth(0).inner_text()
 
         # Change a filter: leave Mistral AI out; the figures and the chart follow.
         page.get_by_role("button", name="Remove Mistral AI").click()
@@ -299,3 +315,129 @@ def test_the_french_overview_names_its_axis_months_in_french_in_a_real_browser(
     assert not any(english.search(label) for label in labels), labels
     # The share of voice card: Babel's French percent, a no-break space before the sign.
     assert any(value.endswith("\u00a0%") for value in metrics), metrics
+
+
+# Per plot of the page: each company's colour as drawn (a line's stroke, a bar's fill),
+# the trace's own name read from the data plotly bound to its SVG group.
+DRAWN_COLOURS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+  const drawn = {};
+  gd.querySelectorAll('.scatterlayer .trace, .barlayer .trace').forEach(group => {
+    const trace = group.__data__ && group.__data__[0] && group.__data__[0].trace;
+    if (!trace) return;
+    const line = group.querySelector('path.js-line');
+    const bar = group.querySelector('.point path');
+    const colour = line ? line.style.stroke : bar ? bar.style.fill : null;
+    if (colour) drawn[trace.name] = colour;
+  });
+  return drawn;
+})"""
+# The first plot's trace of a company: its values as plotly computed them for drawing, and
+# the vertices of its drawn line with the pixel of zero on the y axis (all in the plot
+# area's coordinates).
+DRAWN_LINE = """(company) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const group = [...gd.querySelectorAll('.scatterlayer .trace')]
+    .find(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.name === company);
+  const d = group.querySelector('path.js-line').getAttribute('d');
+  const vertices = [...d.matchAll(/[ML]\\s*([-\\d.e]+),([-\\d.e]+)/g)]
+    .map(m => [parseFloat(m[1]), parseFloat(m[2])]);
+  return {
+    y: group.__data__.map(point => point.y),
+    vertices: vertices,
+    zero: gd._fullLayout.yaxis.l2p(0),
+  };
+}"""
+
+
+def _rgb(hex_colour: str) -> str:
+    """A #rrggbb colour as the browser writes a style's ("rgb(37, 99, 235)")."""
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
+def test_the_timeline_falls_to_zero_and_a_company_keeps_its_colour_in_a_real_browser(
+    write_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    """Google DeepMind covered in April 2012 and September 2015 only: the drawn line falls
+    to the zero of the axis between them (never a line running across 40 empty months),
+    and each company is drawn in its config colour on the Overview and on Outlets."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None, "CI must install chromium"
+    config = write_config()
+    with Store(f"sqlite:///{config.base_dir / 'data' / 'test.db'}") as store:
+        store.save_articles(sparse_archive(config))
+    port = free_port()
+    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
+    process = presswatch(
+        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
+    )
+    idle = "[data-testid=stStatusWidgetRunningIcon]"
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page.goto(f"http://127.0.0.1:{port}")
+            page.wait_for_selector(".js-plotly-plot .scatterlayer path.js-line", timeout=60_000)
+            page.wait_for_selector(idle, state="detached", timeout=60_000)
+            page.wait_for_timeout(500)  # plotly draws after the script ends
+            line = page.evaluate(DRAWN_LINE, "Google DeepMind")
+            overview = page.evaluate(DRAWN_COLOURS)
+            page.goto(f"http://127.0.0.1:{port}/outlets")
+            page.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=60_000)
+            page.wait_for_selector(idle, state="detached", timeout=60_000)
+            page.wait_for_timeout(500)
+            outlets = page.evaluate(DRAWN_COLOURS)
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+    # Every month from April 2012 to September 2015, the 40 without coverage at 0.
+    assert len(line["y"]) == 42 and line["y"].count(0) == 40, line["y"]
+    covered = [n for n, y in enumerate(line["y"]) if y > 0]
+    assert covered == [0, 41], covered
+    # As drawn: the line's vertices between the two covered months lie on the axis's zero.
+    first, last = line["vertices"][0][0], line["vertices"][-1][0]
+    between = [y for x, y in line["vertices"] if first < x < last]
+    assert between and all(abs(y - line["zero"]) < 1 for y in between), line
+    peaks = [y for _, y in line["vertices"] if y < line["zero"] - 5]
+    assert len(peaks) == 2, line["vertices"]
+    # One colour per company, its place in the config's order, on both pages.
+    expected = {c.name: _rgb(COMPANY_COLORS[n]) for n, c in enumerate(config.companies)}
+    drawn: dict[str, set[str]] = {}
+    for plot in [*overview, *outlets]:
+        for name, colour in plot.items():
+            if name in expected:
+                drawn.setdefault(name, set()).add(colour)
+    assert set(drawn) == {"Mistral AI", "OpenAI", "Google DeepMind"}, (overview, outlets)
+    assert {name: sorted(colours) for name, colours in drawn.items()} == {
+        name: [expected[name]] for name in drawn
+    }
+    on_outlets = {name for plot in outlets for name in plot if name in expected}
+    assert on_outlets == set(drawn)  # the second page draws every company too
+
+
+def sparse_archive(config: Config) -> list[Article]:
+    """Google DeepMind in April 2012 and September 2015 only; Mistral AI and OpenAI in
+    September 2015 (tests/test_dashboard.py's sparse archive, analysed)."""
+    pieces = [
+        ("dm1", "quotidien", "Google DeepMind présente ses travaux.", datetime(2012, 4, 10)),
+        ("dm2", "hebdo", "Google DeepMind ouvre un bureau.", datetime(2015, 9, 14)),
+        ("m1", "economie", "Mistral AI détaille son plan.", datetime(2015, 9, 15)),
+        ("o1", "site", "OpenAI publie une note technique.", datetime(2015, 9, 16)),
+    ]
+    index, matcher = StoryIndex(), Matcher(config.companies)
+    return [
+        analyse(
+            dataclasses.replace(
+                article(key, outlet, f"Un article {key}", text),
+                published=published.replace(hour=9, tzinfo=UTC),
+                date_precision="day",
+            ),
+            matcher,
+            index,
+        )
+        for key, outlet, text, published in pieces
+    ]

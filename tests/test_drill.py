@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from presswatch import analytics
-from presswatch.drill import Drill, period_end
+from presswatch.drill import PROMINENCES, UNDATED, Drill, period_end
 from presswatch.models import Filters
+from presswatch.search import parse_search
 from presswatch.store import Store
+from tests import oracle
 from tests.test_store_aggregates import FILTERS, generated_articles
 
 LIMIT = 1000
@@ -96,6 +98,49 @@ def test_tones_outlets_authors_and_themes_list_the_articles_they_count(filled: S
             assert _drilled(filled, filters, drill) == record["articles"], name
 
 
+def test_places_stories_searches_and_company_sets_list_the_articles_they_count(
+    filled: Store,
+) -> None:
+    """The Prominence table's counts (mentions: the list gives the articles that carry
+    them), a republished story's pickups (with a search too), the articles per date
+    precision (what the timeline cannot place) and the tracked companies' articles, for
+    every kind of filter, against the store's and the pandas figures (tests/oracle.py)."""
+    everything = oracle.Frames.from_store(filled)
+    search = "Titre 1*"  # some copies of a story, not all (a9 to a11: a10 and a11)
+    stories_checked = searched_checked = 0
+    for filters in FILTERS:
+        name = str(filters.as_dict())
+        view = oracle.apply_filters(filters, everything)
+        for record in filled.prominence_counts(filters).to_dict("records"):
+            mine = view.mentions[view.mentions["company"] == record["company"]]
+            for place in PROMINENCES:
+                placed = mine[mine["prominence"] == place]
+                assert len(placed) == record[place], name
+                drill = Drill(company=record["company"], prominence=place)
+                assert _drilled(filled, filters, drill) == placed["article_id"].nunique(), name
+        stories, _ = filled.republished_stories(filters, LIMIT)
+        found, _ = filled.republished_stories(filters, LIMIT, parse_search(search))
+        stories_checked += len(stories)
+        searched_checked += len(found)
+        for record in stories.to_dict("records"):
+            drill = Drill(story=record["story_id"])
+            assert _drilled(filled, filters, drill) == record["pickups"], name
+        for record in found.to_dict("records"):
+            drill = Drill(story=record["story_id"], search=search)
+            assert _drilled(filled, filters, drill) == record["pickups"], name
+        for record in filled.article_counts(filters).to_dict("records"):
+            known = record["date_precision"]
+            precision = known if isinstance(known, str) else UNDATED
+            drill = Drill(precision=precision)
+            assert _drilled(filled, filters, drill) == record["articles"], (name, precision)
+        pair = ("Mistral AI", "OpenAI")
+        both = view.mentions[view.mentions["company"].isin(pair)]
+        kept = [c for c in pair if not filters.companies or c in filters.companies]
+        expected = both[both["company"].isin(kept)]["article_id"].nunique()
+        assert _drilled(filled, filters, Drill(companies=pair)) == expected, name
+    assert stories_checked > 10 and searched_checked > 0
+
+
 def test_the_unknown_outlet_lists_the_articles_without_one(filled: Store) -> None:
     counts = filled.outlet_counts(Filters(), top=50)
     unknown = counts[counts["outlet"] == "(unknown)"]
@@ -131,6 +176,12 @@ def test_a_drill_survives_its_trip_through_a_chart() -> None:
         tones=("positive", "neutral"),
         period=date(2026, 2, 2),
         unit="week",
+        companies=("E", "F"),
+        prominence="lead",
+        message="G",
+        story="H",
+        search='"levée de fonds" -OpenAI',
+        precision="month",
     )
     assert {f.name for f in dataclasses.fields(Drill)} == set(json.loads(full.key()))
     assert Drill.from_key(full.key()) == full

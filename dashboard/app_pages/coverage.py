@@ -8,7 +8,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.articles import article_cards, listing_cut_note, selected_row
+from dashboard.articles import (
+    article_cards,
+    drill_panel,
+    listing_cut_note,
+    read_article,
+    selected_row,
+)
 from dashboard.data import (
     draw_review_sample,
     load_article,
@@ -37,6 +43,7 @@ from dashboard.render import (
     table,
 )
 from dashboard.view import View
+from presswatch.drill import Drill
 from presswatch.models import MentionKey
 from presswatch.review import clean_text, sampled_excerpt, sampled_key
 from presswatch.search import SearchError, hits, parse_search
@@ -75,6 +82,30 @@ except SearchError:
     )
     st.stop()
 
+
+def _choose(article_id: str) -> None:
+    """Open an article's full text below the cards."""
+    st.session_state["article_id"] = article_id
+
+
+def _choose_row(key: str, ids: list[str]) -> None:
+    """A row selected in a table of articles opens its article (a callback, before the
+    page runs)."""
+    row = selected_row(st.session_state.get(key))
+    if row is not None and row < len(ids):
+        _choose(ids[row])
+
+
+def _choose_changed_row(key: str, ids: list[str]) -> None:
+    """A row newly selected in a table of articles opens its article; a selection already
+    seen leaves the article a card's button chose since."""
+    row = selected_row(st.session_state.get(key))
+    if row != st.session_state.get(f"{key}_seen"):
+        st.session_state[f"{key}_seen"] = row
+        if row is not None and row < len(ids):
+            _choose(ids[row])
+
+
 undated: pd.DataFrame | None
 # The database lists the newest articles and stops; a search uses its full-text index.
 if search is not None:
@@ -95,6 +126,8 @@ if undated is not None and undated_total:
     ):
         if undated_total > len(undated):
             st.caption(view.t("The {shown} collected last:", shown=view.fmt.integer(len(undated))))
+        st.caption(view.t("Choose a row to read its article below."))
+        undated_ids = undated["id"].astype(str).tolist()
         st.dataframe(
             table(
                 undated[["outlet", "title", "source"]].fillna(
@@ -107,7 +140,11 @@ if undated is not None and undated_total:
                 "title": view.t("Title"),
                 "source": view.t("Source"),
             },
+            key="undated_table",
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        _choose_changed_row("undated_table", undated_ids)
 
 other_languages = load_other_languages(view.database, LISTED)
 if not other_languages.empty:
@@ -136,8 +173,23 @@ if not other_languages.empty:
                 "title": view.t("Title"),
                 "companies": view.t("Companies"),
             },
+            key="other_languages_table",
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        # A row opens its article's text in a dialog (it is in no list of the page).
+        row = selected_row(st.session_state.get("other_languages_table"))
+        if row != st.session_state.get("other_languages_table_seen"):
+            st.session_state["other_languages_table_seen"] = row
+            if row is not None and row < len(other_languages):
+                read_article(view, str(other_languages["id"].iloc[row]))
 
+# An undated article chosen in its table while the period lists no dated one: its full
+# text in a dialog (the page below needs a listed article).
+if listing.empty and undated is not None:
+    opened = str(st.session_state.get("article_id"))
+    if opened in set(undated["id"].astype(str)):
+        read_article(view, opened)
 if listing.empty and search is not None:
     st.info(
         view.t(
@@ -182,19 +234,6 @@ listing = listing.assign(
     ],
     outlet=listing["outlet"].fillna(view.t("(unknown outlet)")),
 )
-
-
-def _choose(article_id: str) -> None:
-    """Open an article's full text below the cards."""
-    st.session_state["article_id"] = article_id
-
-
-def _choose_row(ids: list[str]) -> None:
-    """A row selected in the table opens its article (a callback, before the page runs)."""
-    event = st.session_state.get("listing_table")
-    row = selected_row(event)
-    if row is not None and row < len(ids):
-        _choose(ids[row])
 
 
 if search is not None:
@@ -243,7 +282,7 @@ with st.expander(view.t("The listed articles as a table")):
             "language": view.t("Language"),
         },
         key="listing_table",
-        on_select=lambda: _choose_row(listing["id"].tolist()),
+        on_select=lambda: _choose_row("listing_table", listing["id"].tolist()),
         selection_mode="single-row",
     )
 
@@ -263,8 +302,9 @@ if republished is not None and republished_total:
         st.caption(
             view.t("Copies of one story (wire copy, one piece under several URLs) count once.")
         )
-        st.dataframe(
-            table(republished.head(LISTED)[["title", "pickups", "outlets", "companies"]]),
+        stories = republished.head(LISTED)
+        chosen_story = st.dataframe(
+            table(stories[["title", "pickups", "outlets", "companies"]]),
             hide_index=True,
             column_config={
                 "title": view.t("First copy's title"),
@@ -272,7 +312,26 @@ if republished is not None and republished_total:
                 "outlets": view.t("Outlets"),
                 "companies": view.t("Companies"),
             },
+            key="republished_table",
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        # A row lists the story's copies its "Pickups" counts (those the search finds).
+        row = selected_row(chosen_story)
+        if row is not None and row < len(stories):
+            title = stories["title"].iloc[row]
+            drill_panel(
+                view,
+                Drill(story=str(stories["story_id"].iloc[row]), search=typed if search else None),
+                "story_articles",
+                what=view.t(
+                    "the copies of the story {title}",
+                    title=plain(
+                        title if isinstance(title, str) and title else view.t("(untitled)")
+                    ),
+                ),
+                opened_by="table",
+            )
 
 
 def _tone_form(tones: pd.DataFrame, article_id: str) -> None:
@@ -306,9 +365,11 @@ def _tone_form(tones: pd.DataFrame, article_id: str) -> None:
                 )
 
 
-# The article a card's button or a table's row chose, else the newest listed.
+# The article a card's button or a table's row chose (an undated one too), else the
+# newest listed.
 chosen = str(st.session_state.get("article_id"))
-if chosen not in set(listing["id"]):
+choosable = set(listing["id"]) | (set(undated["id"]) if undated is not None else set())
+if chosen not in choosable:
     chosen = str(listing["id"].iloc[0])
 st.subheader(view.t("Full text"))
 article = load_article(view.database, chosen)

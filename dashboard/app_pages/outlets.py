@@ -9,7 +9,7 @@ from dashboard.charts import outlets_figure
 from dashboard.data import load_outlet_counts, load_prominence
 from dashboard.render import table
 from dashboard.view import View
-from presswatch.drill import Drill
+from presswatch.drill import PROMINENCES, Drill
 from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
@@ -72,13 +72,14 @@ if row is not None and row < len(authors):
         view,
         Drill(company=str(authors["company"].iloc[row]), author=str(authors["author"].iloc[row])),
         "author_articles",
+        opened_by="table",
     )
 
 st.subheader(view.t("Prominence"))
 st.caption(
     view.t("Where the mentions stand: in the title, the lead (first paragraph) or the body.")
 )
-st.dataframe(
+chosen = st.dataframe(
     table(prominence),
     hide_index=True,
     column_config={
@@ -88,4 +89,26 @@ st.dataframe(
         "body": view.t("Body"),
     },
     key="prominence_table",
+    on_select="rerun",
+    selection_mode=["single-row", "single-cell"],
 )
+# A count (a cell) lists the articles with the company's mentions in that place; a row,
+# the company's articles.
+prominence_drill = None
+cells = chosen["selection"].get("cells", []) if chosen else []
+if cells and cells[0][0] < len(prominence):
+    row, place = int(cells[0][0]), str(cells[0][1])
+    prominence_drill = Drill(
+        company=str(prominence["company"].iloc[row]),
+        prominence=place if place in PROMINENCES else None,
+    )
+elif (row := selected_row(chosen)) is not None and row < len(prominence):
+    prominence_drill = Drill(company=str(prominence["company"].iloc[row]))
+if prominence_drill is not None:
+    st.caption(
+        view.t(
+            "The table counts mentions; the list gives the articles that carry them "
+            "(an article may carry several)."
+        )
+    )
+    drill_panel(view, prominence_drill, "prominence_articles", opened_by="table")

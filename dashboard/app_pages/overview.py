@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from dashboard.articles import chart_drill, drill_panel, selected_row
+from dashboard.articles import chart_drill, describe, drill_panel, selected_row
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
 from dashboard.render import md, numbers_shown_as
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
-from presswatch.drill import Drill
+from presswatch.drill import UNDATED, Drill
 from presswatch.models import UNKNOWN_OUTLET
 
 view: View = st.session_state["view"]
@@ -108,6 +110,44 @@ cards[4].metric(
     view.t("Top outlet"), md(known.iloc[0]["outlet"]) if not known.empty else view.t("n/a")
 )
 
+# Each card's number is one click from its articles: a button under it opens (and closes)
+# the list, which stays open while its cards are paged or read.
+own = Drill(company=tracked[0]) if len(tracked) == 1 else Drill(companies=tuple(tracked))
+card_drills: dict[str, tuple[Drill, str]] = {
+    "articles": (Drill(), view.t("the articles of this view")),
+    "mentions": (Drill(), view.t("the articles that carry this view's mentions")),
+    "share": (own, describe(view, own)),
+    "tone": (
+        dataclasses.replace(own, tones=("positive", "negative")),
+        describe(view, dataclasses.replace(own, tones=("positive", "negative"))),
+    ),
+}
+if not known.empty:
+    top = Drill(company=str(known.iloc[0]["company"]), outlet=str(known.iloc[0]["outlet"]))
+    card_drills["outlet"] = (top, describe(view, top))
+
+
+def _toggle_card(card: str) -> None:
+    """Open a card's list of articles, or close it when it is the one open."""
+    open_card = st.session_state.get("overview_card")
+    st.session_state["overview_card"] = None if open_card == card else card
+
+
+for column, card in zip(cards, ("articles", "mentions", "share", "tone", "outlet"), strict=True):
+    if card in card_drills:
+        column.button(
+            view.t("The articles"),
+            key=f"card_{card}",
+            icon=":material/list:",
+            type="tertiary",
+            on_click=_toggle_card,
+            args=(card,),
+        )
+opened = st.session_state.get("overview_card")
+if opened in card_drills:
+    card_drill, card_what = card_drills[opened]
+    drill_panel(view, card_drill, "card_articles", what=card_what, opened_by="button")
+
 frequency = figures.frequency
 st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
 if figures.timeline.empty:
@@ -137,6 +177,32 @@ if notes:
             "Not on this chart: {notes}; listed on the Coverage page.", notes=md(", ".join(notes))
         )
     )
+# The articles the chart cannot place, one click away as the cards' are (the undated
+# outside a bounded period are the Coverage page's undated table).
+reasons: dict[str, str] = {}
+for reason in figures.unplaced["reason"].astype(str):
+    precision = {"known to the month": "month", "known to the year": "year"}.get(reason, UNDATED)
+    card_drills[f"unplaced_{precision}"] = (
+        Drill(precision=precision),
+        view.t("not on the chart, {reason}", reason=view.t(reason)),
+    )
+    reasons[f"unplaced_{precision}"] = view.t(reason)
+unplaced = [card for card in card_drills if card.startswith("unplaced_")]
+if unplaced:
+    with st.container(horizontal=True):
+        for card in unplaced:
+            st.button(
+                view.t("The articles {reason}", reason=md(reasons[card])),
+                key=f"card_{card}",
+                icon=":material/list:",
+                type="tertiary",
+                on_click=_toggle_card,
+                args=(card,),
+            )
+opened = st.session_state.get("overview_card")
+if opened in card_drills and opened.startswith("unplaced_"):
+    card_drill, card_what = card_drills[opened]
+    drill_panel(view, card_drill, "unplaced_articles", what=card_what, opened_by="button")
 
 if not now.tones.empty:
     st.subheader(view.t("Tone"))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
-from dashboard.articles import chart_drill, drill_panel
+from dashboard.articles import chart_drill, drill_panel, selected_row
 from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
@@ -22,6 +22,7 @@ from dashboard.data import (
 from dashboard.render import md, numbers_shown_as, period_name, table
 from dashboard.view import View
 from presswatch import analytics
+from presswatch.drill import Drill
 from presswatch.report import how_found
 
 NEXT_PERIOD = {
@@ -121,7 +122,7 @@ if view.config.messages:
             how_found(p, s, view.language)
             for p, s in zip(shares["phrasing"], shares["similarity"], strict=True)
         ]
-        st.dataframe(
+        chosen = st.dataframe(
             table(shares.drop(columns=["phrasing", "similarity"]).assign(found=found_by)),
             hide_index=True,
             column_config={
@@ -133,7 +134,22 @@ if view.config.messages:
                 "sentence": view.t("Evidence sentence (names the company)"),
                 "found": view.t("Found by"),
             },
+            key="messages_table",
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        # A row lists the company's articles that carry the message (its "Articles").
+        row = selected_row(chosen)
+        if row is not None and row < len(shares):
+            drill_panel(
+                view,
+                Drill(
+                    company=str(shares["company"].iloc[row]),
+                    message=str(shares["message"].iloc[row]),
+                ),
+                "message_articles",
+                opened_by="table",
+            )
 
 st.subheader(view.t("Emerging terms"))
 tracked = [c.name for c in view.config.tracked]

@@ -13,9 +13,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from presswatch.analytics import LISTING_COLUMNS, STORY_COLUMNS, UNDATED_COLUMNS
-from presswatch.drill import Drill, is_unknown
+from presswatch.drill import UNDATED, Drill, is_unknown
 from presswatch.models import UNKNOWN_OUTLET, Filters
-from presswatch.search import Search
+from presswatch.search import Search, parse_search
 from presswatch.store.conditions import (
     _undated_rows,
     kept_flag,
@@ -29,6 +29,7 @@ from presswatch.store.schema import (
     articles_table,
     coverage_table,
     mentions_table,
+    messages_table,
     topics_table,
 )
 from presswatch.store.search import count_matches, coverage_matches, matching_ids
@@ -93,7 +94,9 @@ def _kept_copies(conn: Connection, kept: list[Any], stories: Iterable[str]) -> d
 
 def drill_conditions(drill: Drill) -> list[Any]:
     """The conditions on coverage rows a drill adds to its narrowed filters: the date
-    precisions its timeline period places, an unknown outlet, an author, a theme."""
+    precisions its timeline period places, an unknown outlet, an author, a theme, where a
+    mention stands, a key message, a story (its search is Store.drilled_articles'), how
+    far the date is known."""
     c, a = coverage_table.c, articles_table.c
     conditions: list[Any] = []
     precisions = drill.precisions()
@@ -116,6 +119,35 @@ def drill_conditions(drill: Drill) -> list[Any]:
             sa.exists().where(
                 t.article_id == c.article_id, t.company == c.company, t.topic == drill.topic
             )
+        )
+    if drill.prominence is not None:
+        # As Store.prominence_counts counts them: the company's mentions no person marked
+        # wrong, in that place of the article.
+        m = mentions_table.alias("placed")
+        conditions.append(
+            sa.exists().where(
+                m.c.article_id == c.article_id,
+                m.c.company == c.company,
+                m.c.prominence == drill.prominence,
+                not_marked_wrong(m),
+            )
+        )
+    if drill.message is not None:
+        # As Store.message_shares counts them: the message carried by the company's article.
+        g = messages_table.alias("carried").c
+        conditions.append(
+            sa.exists().where(
+                g.article_id == c.article_id, g.company == c.company, g.message == drill.message
+            )
+        )
+    if drill.story is not None:
+        conditions.append(c.story_id == drill.story)
+    if drill.precision is not None:
+        # As Store.article_counts groups them: no precision is undated.
+        conditions.append(
+            c.date_precision.is_(None)
+            if drill.precision == UNDATED
+            else c.date_precision == drill.precision
         )
     return conditions
 
@@ -420,6 +452,10 @@ class ListingsMixin(FiguresMixin):
         clicked."""
         narrowed = drill.filters(filters)
         extra = drill_conditions(drill)
+        if drill.search is not None:
+            found = parse_search(drill.search)
+            if found is not None:
+                extra.append(self.search_condition(narrowed, found))
         c = coverage_table.c
         query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(*scope(narrowed), *extra)
         with self.reading() as conn:

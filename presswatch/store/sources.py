@@ -13,7 +13,12 @@ from sqlalchemy.engine import Connection
 from presswatch.errors import StoreError
 from presswatch.models import CollectionRecord, SourceState
 from presswatch.store.base import StoreBase
-from presswatch.store.schema import article_sources_table, source_events_table, sources_table
+from presswatch.store.schema import (
+    article_sources_table,
+    articles_table,
+    source_events_table,
+    sources_table,
+)
 
 
 class SourcesMixin(StoreBase):
@@ -218,6 +223,28 @@ class SourcesMixin(StoreBase):
         query = sa.select(links.source, sa.func.count()).group_by(links.source)
         with self._begin() as conn:
             return {source: int(count) for source, count in conn.execute(query)}
+
+    def source_articles(self, source: str, limit: int) -> tuple[pd.DataFrame, int]:
+        """The articles one source has found, newest first (the first ``limit``; undated
+        ones last, by collection), and how many: the Sources page's count of that source.
+        Columns: id, title, published, date_precision, outlet."""
+        a, links = articles_table.c, article_sources_table.c
+        found = sa.select(links.article_id).where(links.source == source)
+        query = (
+            sa.select(a.id, a.title, a.published, a.date_precision, a.outlet)
+            .where(a.id.in_(found))
+            .order_by(a.published.is_(None), a.published.desc(), a.first_seen.desc(), a.id)
+            .limit(limit)
+        )
+        count = sa.select(sa.func.count()).select_from(found.subquery())
+        with self.reading() as conn:
+            total = int(conn.execute(count).scalar_one())
+            rows = [tuple(row) for row in conn.execute(query)]
+        frame = pd.DataFrame.from_records(
+            rows, columns=["id", "title", "published", "date_precision", "outlet"]
+        )
+        frame["published"] = pd.to_datetime(frame["published"], utc=True)
+        return frame, total
 
 
 def _check_source_fields(names: Iterable[str]) -> None:
