@@ -27,6 +27,7 @@ from presswatch.analysis.nlp.html import html_to_text
 from presswatch.analysis.nlp.lexicon import (
     COMMON_WORD_LANGUAGES,
     is_german_common_noun,
+    is_proper_noun,
     is_word,
 )
 
@@ -332,9 +333,16 @@ OUTLET_CAP_SHARE = 0.2
 PHRASE_PREFERENCE = 0.25
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 # A word of one or two letters standing alone (not "l'" of "l'équipe"), and what stands
-# for it where it is a stop word: a token no text holds, left out of every term.
+# for it where it is a stop word (and for a clause's end): a character no text holds,
+# where the text is cut into runs of words.
 _SHORT_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{1,2}(?![\w'’-])")
-_PARTED = " zzparted "
+_PARTED = "\x00"
+# A word of a term: letters only, three or more (numbers and codes are no terms), with
+# its inner apostrophes and hyphens ("aujourd'hui", "week-end").
+_TERM_TOKEN = re.compile(r"\b[^\W\d_]{3,}(?:['’-][^\W\d_]+)*\b")
+# Where a phrase ends: a line's end, a stop, a comma or a colon before a space, brackets,
+# quotes, a dash between spaces ("U.S." and "Node.js" stay whole).
+_CLAUSE_BREAK = re.compile(r"[.,;:!?…]+(?=\s|$)|[\n()\[\]{}\"“”«»|•]|\s[-–—]\s")
 # The short words that link the parts of a compound noun or a name ("levée de fonds",
 # "Bank of America", "Banca di Roma"): they join a phrase, not part it.
 COMPOUND_LINKS = frozenset({"of", "de", "di", "da", "do"})
@@ -412,28 +420,32 @@ def emerging_terms(
         | outlet_words
         | _stop_words_of(pd.concat([now["language"], before["language"]]))
     )
-    vectorizer = CountVectorizer(
-        ngram_range=(1, 3),
-        # Words of letters only, three or more: numbers and codes are no terms.
-        token_pattern=r"(?u)\b[^\W\d_]{3,}(?:['’-][^\W\d_]+)*\b",  # noqa: S106 - a regex
-        binary=True,
-        lowercase=True,
-    )
-    analyse = vectorizer.build_analyzer()
 
     def analyser(text: str) -> list[str]:
         # A phrase neither starts nor ends with a stop word, and no word of it is one; a
         # stop word too short to be a token still parts the words around it ("Apple to
         # create" is no phrase "apple create"), but for the links of compound nouns
         # ("levée de fonds", "Bank of America").
+        # A possessive parts a phrase too ("Nimbus's biggest investor" is no "nimbus
+        # biggest", and "Nimbus's" is "Nimbus"), and so do the ends of lines, sentences and
+        # clauses ("... for readers. Quillpen said" is no "readers quillpen").
         parted = _SHORT_WORD.sub(
-            lambda m: _PARTED if _parts_phrases(m.group(), skip) else m.group(), text
+            lambda m: _PARTED if _parts_phrases(m.group(), skip) else m.group(),
+            _CLAUSE_BREAK.sub(_PARTED, _POSSESSIVE.sub(_PARTED, text)),
         )
-        return [
-            term
-            for term in analyse(parted)
-            if not any(w in skip or w == _PARTED.strip() for w in term.split())
-        ]
+        terms: list[str] = []
+        # Runs of words between partings (and stop words): phrases of one to three words
+        # are taken inside a run only.
+        for piece in parted.lower().split(_PARTED):
+            run: list[str] = []
+            for token in [*_TERM_TOKEN.findall(piece), ""]:
+                if token and token not in skip:
+                    run.append(token)
+                    continue
+                for size in (1, 2, 3):
+                    terms.extend(" ".join(run[i : i + size]) for i in range(len(run) - size + 1))
+                run = []
+        return terms
 
     vectorizer = CountVectorizer(analyzer=analyser, binary=True, min_df=2)
     try:
@@ -473,7 +485,12 @@ def emerging_terms(
     # long article copied) unless the period is mostly that outlet's (a blog's archive),
     # and then it needs three articles.
     keep = (in_articles_now >= 2) & (frame["z"] > 0)
-    keep &= (outlets_now >= 2) | ((in_articles_now >= 3) & (home_share >= HOME_SHARE))
+    # ... or a story one outlet follows in OUTLET_STORY_ARTICLES articles, if it names
+    # someone or something (checked below): an outlet's own beat is news to a comms team.
+    outlet_story = (outlets_now == 1) & (in_articles_now >= OUTLET_STORY_ARTICLES)
+    home = (in_articles_now >= 3) & (home_share >= HOME_SHARE)
+    keep &= (outlets_now >= 2) | home | outlet_story
+    frame["outlet_story"] = outlet_story & ~home & (outlets_now < 2)
     if now["outlet"].nunique() > 1:
         # A passage of three words repeated by one outlet only is its own blurb (a
         # sponsor's line, a show's credits), not news.
@@ -487,6 +504,7 @@ def emerging_terms(
     # Among the best, single common words are left out (judged on the current texts).
     shortlist = frame.head(top * 10)
     articles_now = dict(zip(shortlist["term"], shortlist["current"], strict=True))
+    one_outlet = set(shortlist.loc[shortlist["outlet_story"], "term"])
     # The texts are read once: each check then reads only the lines holding its term.
     evidence = _TermEvidence(now["text"], now["language"].isin(NOUN_CAPITALISING_LANGUAGES))
     common = [
@@ -497,8 +515,10 @@ def emerging_terms(
         or t in NEWSROOM_WORDS
         or _is_credited(t, people, outlets_cited)
         or _is_first_name_alone(t, evidence)
+        or _ends_in_a_first_name(t, evidence)
         or _is_name_fragment(t, evidence, skip)
         or _is_part_of_names(t, evidence, skip)
+        or (t in one_outlet and not _is_written_as_name(t, evidence))
         for t in shortlist["term"]
     ]
     frame = shortlist[~np.array(common, dtype=bool)]
@@ -801,11 +821,18 @@ _INDEX_WORD = re.compile(r"\w+")
 
 def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single dictionary word is written with a capital only inside longer
-    names ("County" of "Fairfax County", "Department" of "Justice Department")."""
+    names ("County" of "Harbour County", "Transport" of "Transport Department" and of
+    "Department of Transport")."""
     if " " in term or not is_word(term):
         return False
     capital = r"[A-ZÀ-Ý][\w'’-]*"
-    pattern = re.compile(rf"(?:({capital})\s+)?\b((?i:{re.escape(term)}))\b(?:\s+({capital}))?")
+    # A compound's link may stand between ("Department of Transport", "Cour de Cassation"),
+    # unless the word is a name of its own ("Nice" of "Mairie de Nice").
+    link = "|".join(sorted(COMPOUND_LINKS)) if not is_proper_noun(term) else "(?!)"
+    pattern = re.compile(
+        rf"(?:({capital})\s+(?:(?:{link})\s+)?)?\b((?i:{re.escape(term)}))\b"
+        rf"(?:\s+(?:(?:{link})\s+)?({capital}))?"
+    )
     capitalised = 0
     inside = 0
     for line, title_case, flag in evidence.lines_holding(term):
@@ -881,7 +908,6 @@ def _terms_input(
             continue
         text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", text))
         cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
-        cleaned = _POSSESSIVE.sub("", cleaned)  # "Apple's" is "Apple"
         rows.append(
             {
                 "text": cleaned,
@@ -895,8 +921,11 @@ def _terms_input(
     return frame.drop(columns="stored")
 
 
-# The share of a period's articles an outlet needs for a term of its own to count.
+# The share of a period's articles an outlet needs for a term of its own to count...
 HOME_SHARE = 0.5
+# ... else the articles one outlet needs for a name of its own to count: a story it
+# follows (a trade paper's series on a company), not a phrase of its house style.
+OUTLET_STORY_ARTICLES = 3
 # A dictionary word written with a capital at least this often (mid-sentence) is a name.
 NAME_SHARE = 0.8
 
@@ -932,6 +961,31 @@ def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     return capitalised < NAME_SHARE * max(len(found), 1)
 
 
+def _is_written_as_name(term: str, evidence: _TermEvidence) -> bool:
+    """Whether a term is written as a name inside sentences: with a capital in NAME_SHARE
+    of its occurrences after a lower-case word ("fined by Jane Roe"), and not a first name
+    alone (a host's). A heading's word ("Outro:"), a hashtag, a list's item or a phrase of
+    the outlet's house style ("monthly fee applies") is not."""
+    words = term.split()
+    if len(words) == 1 and term in first_names():
+        return False
+    # The words of a phrase may stand around a compound's link ("Cour de Cassation").
+    spelled = r"\s+(?:[^\W\d_]{1,2}\s+)?".join(re.escape(w) for w in words)
+    # After a word in lower case or an acronym ("CEO Jane Roe") only: the items of a list
+    # ("Patio, Balcony, Garage") and the words of a heading ("Three Room Flat") are
+    # capitalised whatever they are.
+    pattern = re.compile(rf"\b([^\W\d_][\w'’-]*)\s+((?i:{spelled}))\b")
+    found = [
+        (m.group(2), flag)
+        for line, title_case, flag in evidence.lines_holding(term)
+        if not title_case
+        for m in pattern.finditer(line)
+        if m.group(1).islower() or m.group(1).isupper()
+    ]
+    capitalised = sum(1 for f, flag in found if any(_capital_names(w, flag) for w in f.split()))
+    return bool(found) and capitalised >= NAME_SHARE * len(found)
+
+
 # A phrase of common words mostly written in lower case ("stumbling block", "wide range")
 # needs this many articles: two sharing an idiom is chance; "law enforcement" in ten is news.
 COMMON_PHRASE_ARTICLES = 3
@@ -949,6 +1003,8 @@ def _is_title_case(line: str) -> bool:
 
 # A part of a person's name: a capitalised word (with a particle: "de", "van").
 _NAME = r"[A-ZÀ-Ý][\w'’.-]+(?:\s(?:de|van|von|da|du|le|la)?\s?[A-ZÀ-Ý][\w'’-]+){1,2}"
+# An outlet's name: up to four capitalised words, with their links ("Courrier du Port").
+_OUTLET = r"[A-ZÀ-Ý][\w'’&.-]*(?:\s(?:(?:du|de|des|of|di|del|da)\s)?[A-ZÀ-Ý][\w'’&.-]*){0,3}"
 # Where a text names who wrote, reported, hosted or passed on a piece rather than who
 # made the news: "Jane Roe, reporting for the Times:", "Jane Roe and John Doe, writing
 # in ...", "Jane Roe writes:", a line "Jane Roe:" before a quote, "By Jane Roe", "par
@@ -967,6 +1023,8 @@ _CREDITS = [
         re.compile(rf"({_NAME})(?:\s(?:and|et|&)\s({_NAME}))?\s(?:writes|wrote|reports|écrit):"),
         False,
     ),
+    # A link blog's citation: "Jane Roe, The Ledger, “Headline”".
+    (re.compile(rf"({_NAME}),\s(?:the\s|The\s)?{_OUTLET},\s[“\"«]"), True),
     (
         re.compile(
             rf"(?m)(?:^|:\s)({_NAME})(?:\s(?:and|et|&)\s({_NAME}))?(?:,[^\n:]{{0,60}})?:\s*$"
@@ -1008,8 +1066,8 @@ NEWSROOM_WORDS = frozenset(
 
 
 # An outlet a text cites as the one a journalist writes for: "reporting for the NYT",
-# "writing in The Verge", "Jane Roe, at BuzzFeed:", "écrit dans Le Monde".
-_OUTLET = r"[A-ZÀ-Ý][\w'’&.-]*(?:\s[A-ZÀ-Ý][\w'’&.-]*){0,3}"
+# "writing in The Verge", "Jane Roe, at BuzzFeed:", "écrit dans Le Monde", "Jane Roe,
+# The Ledger, “Headline”".
 _WRITES_FOR = [
     re.compile(
         r"\b(?:reporting|writing|writes|reports|wrote|reported|column|piece|op-ed)\s(?:for|in|at)"
@@ -1017,6 +1075,8 @@ _WRITES_FOR = [
         rf"({_OUTLET})"
     ),
     re.compile(rf"(?m){_NAME},\s(?:at|for|in)\s(?:the\s|The\s)?({_OUTLET}):\s*$"),
+    # A link blog's citation: "Jane Roe, The Ledger, “Headline”".
+    re.compile(rf"{_NAME},\s(?:the\s|The\s)?({_OUTLET}),\s[“\"«]"),
     re.compile(
         rf"\b(?:écrit|écrivait|rapporte)\s(?:dans|pour)\s((?:Le\s|La\s|Les\s|L')?{_OUTLET})"
     ),
@@ -1098,6 +1158,26 @@ def _is_first_name_alone(term: str, evidence: _TermEvidence) -> bool:
         if m.group()[:1].isupper()
     ]
     running = sum(1 for m in found if m.group(1))
+    return bool(found) and running >= NAME_RUN_SHARE * len(found)
+
+
+def _ends_in_a_first_name(term: str, evidence: _TermEvidence) -> bool:
+    """Whether a phrase ends with a first name that mostly runs on into a surname, after
+    words that are no name (a role, a word in lower case): a piece cut from a longer name
+    ("CEO Jane" of "CEO Jane Roe", "readers Maria"). "Prince Albert County" keeps "Prince
+    Albert": the words before the first name are a name's own."""
+    words = term.split()
+    if len(words) < 2 or words[-1] not in first_names():
+        return False
+    spelled = r"\s+(?:[^\W\d_]{1,2}\s+)?".join(re.escape(w) for w in words)
+    pattern = re.compile(rf"\b((?i:{spelled}))\b(\s+[A-ZÀ-Ý][\w'’-]+)?")
+    found = [m for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
+    running = sum(
+        1
+        for m in found
+        if m.group(2)
+        and not any(w[:1].isupper() and not w.isupper() for w in m.group(1).split()[:-1])
+    )
     return bool(found) and running >= NAME_RUN_SHARE * len(found)
 
 

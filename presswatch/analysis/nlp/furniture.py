@@ -26,6 +26,11 @@ _FURNITURE_LINES = [
     r"(abonnez-vous|s'abonner|inscrivez-vous|subscribe)\b.*",
     r"(suivez-nous|follow us)\b.*",
     r"newsletter\b.{0,80}",
+    # A feed's teaser ends with a link to the page: "Continue reading...", "Lire la suite".
+    r"(continue reading|keep reading|lire la suite|la suite de l'article)\b.{0,60}",
+    # A sponsor's offer: "Get 15% off your first order with code PODCAST", "code promo".
+    r".*\b(promo(tional)? code|coupon code|discount code|offer code|code promo)\b.*",
+    r".*(\d+ ?%|[$€£] ?\d+|\d+ ?[$€£]) off\b.{0,80}\bcode\b.*",
     # A publisher's notice: "See our disclosure policy", "Consultez notre charte".
     r"(see|read|view|consult) our\b.{0,50}\b(polic(y|ies)|terms|guidelines)\b.*",
     r"(voir|lire|consultez|lisez) (notre|nos)\b.{0,50}\b(politique|charte|conditions)\b.*",
@@ -45,6 +50,10 @@ _CUT_MARKERS = [
     r"il n'y a (actuellement )?aucun commentaire.*",
     r"(leave a (comment|reply)|your email address will not be published).*",
     r"most (read|popular|viewed)\b.*",
+    # A podcast's or a newsletter's sponsors close its notes: "Sponsored by:".
+    r"(this (episode|show|podcast|week) is )?(sponsored|brought to you) by\b.{0,40}",
+    r"(cet episode est )?(sponsorise|parraine) par\b.{0,40}",
+    r"(our |nos )?sponsors?",
 ]
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_LINES))
 _CUT = re.compile("|".join(f"(?:{p})" for p in _CUT_MARKERS))

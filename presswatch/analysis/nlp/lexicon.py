@@ -46,6 +46,16 @@ def is_word(word: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> bool
     return any(lowered in _factory().get_dictionary(code) for code in languages)
 
 
+def is_proper_noun(
+    word: str, languages: Sequence[str] = ("fr", "en", "es", "it", "pt", "nl")
+) -> bool:
+    """Whether ``word`` with its first letter capitalised is a name in one of these
+    languages' dictionaries ("Nice", "Orange"); German is left out by default: it writes
+    every noun with a capital."""
+    capitalised = word[:1].upper() + word[1:].lower()
+    return any(capitalised in _factory().get_dictionary(code) for code in languages)
+
+
 def phrase_languages(phrase: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> list[str]:
     """The languages in which every word of ``phrase``, in lower case, is a dictionary word.
 
