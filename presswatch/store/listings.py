@@ -16,6 +16,7 @@ from presswatch.analytics import LISTING_COLUMNS, STORY_COLUMNS, UNDATED_COLUMNS
 from presswatch.drill import Drill, is_unknown
 from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search
+from presswatch.store.base import cast_columns
 from presswatch.store.conditions import (
     _undated_rows,
     kept_flag,
@@ -210,7 +211,7 @@ class ListingsMixin(FiguresMixin):
         ]
         frame = pd.DataFrame.from_records(rows, columns=LISTING_COLUMNS)
         frame["published"] = pd.to_datetime(frame["published"], utc=True)
-        return frame.astype({"mentions": "int64", "pickups": "int64"})
+        return cast_columns(frame, {"mentions": "int64", "pickups": "int64"})
 
     def main_themes(self, ids: Iterable[str], companies: Iterable[str]) -> dict[str, str]:
         """article id -> its main theme about these companies (its rank 1 theme, the heaviest
@@ -298,7 +299,7 @@ class ListingsMixin(FiguresMixin):
             story["companies"] = ", ".join(sorted(story["companies"]))
         frame = pd.DataFrame.from_records(list(stories.values()), columns=STORY_COLUMNS)
         frame["first_published"] = pd.to_datetime(frame["first_published"], utc=True)
-        return frame.astype({"pickups": "int64"}), len(found)
+        return cast_columns(frame, {"pickups": "int64"}), len(found)
 
     def first_copies(self, filters: Filters, story_ids: Iterable[str]) -> dict[str, str]:
         """Each story's first copy that the filters keep, in republished_stories' order of
