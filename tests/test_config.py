@@ -7,10 +7,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from presswatch import config as config_module
 from presswatch.cli import main
-from presswatch.config import Config, database_url, load_config, parse_config, parse_duration
+from presswatch.config import (
+    Config,
+    database_url,
+    load_config,
+    parse_config,
+    parse_duration,
+    read_yaml,
+)
 from presswatch.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +87,42 @@ def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("companies:\n  - name: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="line 3"):
+        load_config(path)
+
+
+# YAML 1.1's traps, each read by libyaml as by PyYAML's own loader: booleans and nulls
+# spelled as words, sexagesimal and octal numbers, dates, anchors, merges, quoting, a tag.
+TRICKY_YAML = """
+flags: [yes, No, on, OFF, ~, null, ""]
+numbers: [010, 0o10, 0x1F, 1_000, 1:30, .5, -.inf, 1e3]
+when: [2026-12-04, 2026-12-04 01:30:00, "2026-12-04"]
+base: &base {name: Mistral AI, aliases: [Le Chat]}
+copy: {<<: *base, role: tracked}
+text: |
+  Première ligne, « guillemets »
+    indentée
+folded: >-
+  un
+  deux
+set: !!set {a, b}
+empty:
+"""
+
+
+def test_the_fast_yaml_reader_reads_what_pyyaml_reads() -> None:
+    """The config is read by libyaml (PyYAML's wheels ship it): the same values as the
+    pure-Python SafeLoader, for the shipped config and YAML's ambiguous spellings."""
+    assert config_module._FAST_LOADER is yaml.CSafeLoader
+    for text in ((ROOT / "config.yaml").read_text(encoding="utf-8"), TRICKY_YAML):
+        assert read_yaml(text) == yaml.safe_load(text)
+
+
+def test_a_refused_document_is_worded_from_pyyamls_own_error(tmp_path: Path) -> None:
+    """libyaml counts a bad character's position in bytes, PyYAML in characters: the error
+    comes from the pure-Python loader, so the column is right after accented letters."""
+    path = tmp_path / "config.yaml"
+    path.write_text("companies:\n  - name: Société générale\x07\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 2, column 27: a control character"):
         load_config(path)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import sqlalchemy as sa
 from presswatch.errors import StoreError
 from presswatch.models import Article, Mention, make_article_id
 from presswatch.store import SCHEMA_VERSION, Store
+from presswatch.store.migrations import MIGRATION_LOCK_KEY
 
 
 def make_article(**changes: object) -> Article:
@@ -116,6 +120,42 @@ def test_reopening_migrates_nothing(db_url: str) -> None:
         assert first.migrations_done == [f"created schema version {SCHEMA_VERSION}"]
     with Store(url) as second:
         assert second.migrations_done == []
+
+
+@contextmanager
+def migration_lock_held(url: str) -> Iterator[None]:
+    """The lock migrations take (a lock file for SQLite, an advisory lock on PostgreSQL),
+    held by another holder for the block."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        with open(str(parsed.database) + ".migrate.lock", "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        return
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            yield
+    finally:
+        engine.dispose()
+
+
+def test_opening_an_archive_at_this_version_waits_for_no_migration(store: Store) -> None:
+    """A store at SCHEMA_VERSION opens without the migration lock (every command and page
+    opens one): it does not wait behind a migration of another process."""
+    opened: list[list[str]] = []
+
+    def open_store() -> None:
+        with Store(store.url) as again:
+            opened.append(again.migrations_done)
+
+    with migration_lock_held(store.url):
+        thread = threading.Thread(target=open_store, daemon=True)
+        thread.start()
+        thread.join(timeout=30)
+        assert opened == [[]], "the open waited for the migration lock"
+    thread.join(timeout=30)
 
 
 def test_source_state_is_kept(store: Store) -> None:

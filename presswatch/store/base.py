@@ -51,6 +51,17 @@ def _clean(value: Any) -> Any:
     return _CONTROLS.sub("", value) if isinstance(value, str) else value
 
 
+def cast_columns(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with these columns cast, one column at a time, in place.
+
+    DataFrame.astype with a mapping rebuilds every column of the frame through a concat:
+    for the few rows of a list or a figure that costs more than reading them.
+    """
+    for column, kind in types.items():
+        frame[column] = frame[column].astype(kind)
+    return frame
+
+
 def _retryable(exc: BaseException) -> bool:
     """Whether a failed write lost a race with another worker and can be tried again."""
     cause = exc.__cause__

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from presswatch.analytics import prominence_from_counts, rank_topic_counts
 from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search
-from presswatch.store.base import StoreBase
+from presswatch.store.base import StoreBase, cast_columns
 from presswatch.store.conditions import (
     _moment,
     _rollup_scope,
@@ -127,7 +127,7 @@ class FiguresMixin(StoreBase):
         frame = self.read_frame(query, grouping=True)
         if frame.empty:
             return pd.DataFrame(columns=["company", "topic", "articles"])
-        return rank_topic_counts(frame.astype({"articles": "int64"}))
+        return rank_topic_counts(cast_columns(frame, {"articles": "int64"}))
 
     def daily_topics(self, filters: Filters) -> pd.DataFrame:
         """Articles per day, date precision, company and topic, dated articles only (an
@@ -148,7 +148,7 @@ class FiguresMixin(StoreBase):
         )
         frame = self.read_frame(query, grouping=True)
         frame["day"] = pd.to_datetime(frame["day"])
-        return frame.astype({"articles": "int64", "date_precision": object})
+        return cast_columns(frame, {"articles": "int64", "date_precision": object})
 
     def message_shares(self, filters: Filters) -> pd.DataFrame:
         """Per company and key message: the articles carrying it, the company's articles,
@@ -210,7 +210,7 @@ class FiguresMixin(StoreBase):
             grouping=True,
         )
         frame = frame.merge(totals, on="company").merge(shown, on=["company", "message"])
-        frame = frame.astype({"articles": "int64", "of": "int64", "similarity": "float64"})
+        frame = cast_columns(frame, {"articles": "int64", "of": "int64", "similarity": "float64"})
         frame["share"] = 100.0 * frame["articles"] / frame["of"]
         ordered = frame.sort_values(["company", "share", "message"], ascending=[True, False, True])
         return ordered.reset_index(drop=True)[columns]
@@ -437,7 +437,7 @@ class FiguresMixin(StoreBase):
                 for names in frame["companies"]
             ]
             frame = frame[meets]
-        frame = frame.astype({"articles": "int64", "date_precision": object, "day": object})
+        frame = cast_columns(frame, {"articles": "int64", "date_precision": object, "day": object})
         return frame[["day", "date_precision", "articles"]]
 
     def undated_articles(self, filters: Filters, search: Search | None = None) -> int:

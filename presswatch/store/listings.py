@@ -16,6 +16,7 @@ from presswatch.analytics import LISTING_COLUMNS, STORY_COLUMNS, UNDATED_COLUMNS
 from presswatch.drill import UNDATED, Drill, is_unknown
 from presswatch.models import UNKNOWN_OUTLET, Filters
 from presswatch.search import Search, parse_search
+from presswatch.store.base import cast_columns
 from presswatch.store.conditions import (
     _undated_rows,
     kept_flag,
@@ -152,6 +153,21 @@ def drill_conditions(drill: Drill) -> list[Any]:
     return conditions
 
 
+def _listing_frame(listed: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """coverage_listing's frame of the articles ListingsMixin._listed read."""
+    rows = [
+        {
+            **entry,
+            "companies": ", ".join(entry["companies"]),
+            "tones": ", ".join(entry["tones"]),
+        }
+        for entry in listed.values()
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=LISTING_COLUMNS)
+    frame["published"] = pd.to_datetime(frame["published"], utc=True)
+    return cast_columns(frame, {"mentions": "int64", "pickups": "int64"})
+
+
 class ListingsMixin(FiguresMixin):
     """The newest articles, undated articles and republished stories of a view, and
     their full-text search."""
@@ -172,10 +188,19 @@ class ListingsMixin(FiguresMixin):
         count the story's copies the filters keep); ``sizes`` as for search_condition;
         ``extra``: more conditions on the coverage rows (drill_conditions).
         """
-        c = coverage_table.c
         kept = [*scope(filters), *extra]
         if search is not None:
             kept.append(self.search_condition(filters, search, listing=True, sizes=sizes))
+        with self.reading(first_rows=True) as conn:
+            listed = self._listed(conn, filters, kept, limit)
+        return _listing_frame(listed)
+
+    def _listed(
+        self, conn: Connection, filters: Filters, kept: list[Any], limit: int
+    ) -> dict[str, dict[str, Any]]:
+        """coverage_listing's articles (rows meeting ``kept``, newest first, the first
+        ``limit``) with their titles, topics and pickups, read on ``conn``."""
+        c = coverage_table.c
         # Dated rows, then undated ones: with the nulls left out, a descending read of the
         # date index is already the order (PostgreSQL puts nulls first in a descending index).
         dated = sa.select(
@@ -199,50 +224,40 @@ class ListingsMixin(FiguresMixin):
             dated.where(c.published.is_(None)).order_by(*ties),
         ]
         listed: dict[str, dict[str, Any]] = {}
-        with self.reading(first_rows=True) as conn:
-            for query in queries:
-                result = conn.execute(query.execution_options(stream_results=True, yield_per=500))
-                try:
-                    for row in result:
-                        entry = listed.get(row.article_id)
-                        if entry is None:
-                            if len(listed) == limit:
-                                break
-                            entry = listed[row.article_id] = {
-                                "id": row.article_id,
-                                "published": row.published,
-                                "date_precision": row.date_precision,
-                                "outlet": row.outlet,
-                                "language": row.language,
-                                "story_id": row.story_id,
-                                "companies": [],
-                                "tones": [],
-                                "mentions": 0,
-                            }
-                        entry["companies"].append(row.company)
-                        entry["tones"].append(row.tone or "")
-                        entry["mentions"] += row.mentions
-                finally:
-                    result.close()  # a cursor left half read (PostgreSQL: server-side)
-                if len(listed) == limit:
-                    break
-            titles = _titles(conn, list(listed))
-            topics = article_topic_names(conn, list(listed))
-            pickups = _kept_copies(conn, scope(filters), {e["story_id"] for e in listed.values()})
-        rows = [
-            {
-                **entry,
-                "title": titles.get(article_id),
-                "companies": ", ".join(entry["companies"]),
-                "tones": ", ".join(entry["tones"]),
-                "topics": topics.get(article_id, ""),
-                "pickups": len(pickups.get(entry["story_id"], ())),
-            }
-            for article_id, entry in listed.items()
-        ]
-        frame = pd.DataFrame.from_records(rows, columns=LISTING_COLUMNS)
-        frame["published"] = pd.to_datetime(frame["published"], utc=True)
-        return frame.astype({"mentions": "int64", "pickups": "int64"})
+        for query in queries:
+            result = conn.execute(query.execution_options(stream_results=True, yield_per=500))
+            try:
+                for row in result:
+                    entry = listed.get(row.article_id)
+                    if entry is None:
+                        if len(listed) == limit:
+                            break
+                        entry = listed[row.article_id] = {
+                            "id": row.article_id,
+                            "published": row.published,
+                            "date_precision": row.date_precision,
+                            "outlet": row.outlet,
+                            "language": row.language,
+                            "story_id": row.story_id,
+                            "companies": [],
+                            "tones": [],
+                            "mentions": 0,
+                        }
+                    entry["companies"].append(row.company)
+                    entry["tones"].append(row.tone or "")
+                    entry["mentions"] += row.mentions
+            finally:
+                result.close()  # a cursor left half read (PostgreSQL: server-side)
+            if len(listed) == limit:
+                break
+        titles = _titles(conn, list(listed))
+        topics = article_topic_names(conn, list(listed))
+        pickups = _kept_copies(conn, scope(filters), {e["story_id"] for e in listed.values()})
+        for article_id, entry in listed.items():
+            entry["title"] = titles.get(article_id)
+            entry["topics"] = topics.get(article_id, "")
+            entry["pickups"] = len(pickups.get(entry["story_id"], ()))
+        return listed
 
     def main_themes(self, ids: Iterable[str], companies: Iterable[str]) -> dict[str, str]:
         """article id -> its main theme about these companies (its rank 1 theme, the heaviest
@@ -330,7 +345,7 @@ class ListingsMixin(FiguresMixin):
             story["companies"] = ", ".join(sorted(story["companies"]))
         frame = pd.DataFrame.from_records(list(stories.values()), columns=STORY_COLUMNS)
         frame["first_published"] = pd.to_datetime(frame["first_published"], utc=True)
-        return frame.astype({"pickups": "int64"}), len(found)
+        return cast_columns(frame, {"pickups": "int64"}), len(found)
 
     def first_copies(self, filters: Filters, story_ids: Iterable[str]) -> dict[str, str]:
         """Each story's first copy that the filters keep, in republished_stories' order of
@@ -456,11 +471,15 @@ class ListingsMixin(FiguresMixin):
             found = parse_search(drill.search)
             if found is not None:
                 extra.append(self.search_condition(narrowed, found))
+        kept = [*scope(narrowed), *extra]
         c = coverage_table.c
-        query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(*scope(narrowed), *extra)
-        with self.reading() as conn:
+        query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(*kept)
+        # One transaction for the number and its list: one snapshot on PostgreSQL (the list
+        # holds the articles counted, even while a collector writes), one connection.
+        with self.reading(first_rows=True) as conn:
             total = int(conn.execute(query).scalar_one())
-        return self.coverage_listing(narrowed, limit, extra=extra), total
+            listed = self._listed(conn, narrowed, kept, limit)
+        return _listing_frame(listed), total
 
     def card_details(self, ids: Iterable[str]) -> pd.DataFrame:
         """What an article's card shows of each of its companies: tone, the tone's evidence

@@ -151,6 +151,11 @@ class SchemaMixin(StoreBase):
         Processes opening a new SQLite file at once (the collector and the dashboard of
         `presswatch run`) take turns: a lock file beside the database serialises migrations.
         """
+        # Every open of an archive already at this version (all but the first after an
+        # upgrade) skips the lock and the migration's transaction: the version is written
+        # in the transaction that migrates, so reading it means the schema is complete.
+        if self.schema_version() == SCHEMA_VERSION:
+            return []
         with self._migration_lock():
             return self._migrate()
 
