@@ -338,7 +338,8 @@ def load_emerging_terms(
 ) -> pd.DataFrame:
     """The emerging terms of a period (``current``: id, outlet) against the one before
     (``previous``), with the archive's ``background`` (id, outlet, month): cached per
-    these articles, since reading and vectorising their texts is the page's heaviest step."""
+    these articles, since reading and vectorising their texts is the page's heaviest step.
+    Column articles: the ids of the period's articles holding each term."""
     ids = tuple(current["id"]) + tuple(previous["id"])
     texts = _store(url).texts(ids + tuple(background["id"]))
     languages = _store(url).languages(ids)
@@ -346,7 +347,7 @@ def load_emerging_terms(
     def column(frame: pd.DataFrame, values: Mapping[str, str | None]) -> pd.Series:
         return pd.Series([values.get(i) for i in frame["id"]], dtype=object)
 
-    return analytics.emerging_terms(
+    terms = analytics.emerging_terms(
         column(current, texts).fillna(""),
         column(previous, texts).fillna(""),
         current_outlets=current["outlet"].reset_index(drop=True),
@@ -357,7 +358,19 @@ def load_emerging_terms(
         background=background.reset_index(drop=True).assign(
             text=column(background, texts).fillna("")
         ),
+        with_articles=True,
     )
+    current_ids = [str(i) for i in current["id"]]
+    terms["articles"] = [
+        tuple(current_ids[p] for p in positions) for positions in terms["articles"]
+    ]
+    return terms
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def load_articles_listed(url: str, ids: tuple[str, ...], limit: int) -> tuple[pd.DataFrame, int]:
+    """These articles (the newest ``limit``) and how many the archive holds."""
+    return _store(url).articles_listed(ids, limit)
 
 
 def _clear_figures() -> None:

@@ -161,7 +161,7 @@ FRENCH: dict[str, str] = {
     "They name a company but are in none of the configured languages: no share of voice, tone or alert counts them.": "Ils citent une entreprise mais ne sont dans aucune des langues configurées : ni la part de voix, ni la tonalité, ni les alertes ne les comptent.",
     "Unique stories": "Sujets distincts",
     "Where the mentions stand: in the title, the lead (first paragraph) or the body.": "Où se trouvent les mentions : dans le titre, le chapeau (premier paragraphe) ou le corps.",
-    "Words and phrases that rose most in articles about {companies}: {first} to {last} ({current} articles) against the {days} days before ({previous} articles). Counted in articles, at most 3 per outlet.": "Mots et expressions les plus en hausse dans les articles sur {companies} : du {first} au {last} ({current} articles) par rapport aux {days} jours précédents ({previous} articles). Comptés en articles, au plus 3 par média.",
+    "Words and phrases that rose most in articles about {companies}: {first} to {last} ({current} articles) against the {days} days before ({previous} articles). Ranked by articles, each outlet's weight capped; a row lists the articles it counts.": "Mots et expressions les plus en hausse dans les articles sur {companies} : du {first} au {last} ({current} articles) par rapport aux {days} jours précédents ({previous} articles). Classés en articles, le poids de chaque média plafonné ; une ligne liste les articles qu'elle compte.",
     "{count} undated (outside any period)": "{count} non daté(s) (hors de toute période)",
     "{error}\n\nCheck the database, then reload this page.": "{error}\n\nVérifiez la base de données, puis rechargez la page.",
     "{error}\n\nFix the configuration, then reload this page.": "{error}\n\nCorrigez la configuration, puis rechargez la page.",
@@ -415,6 +415,7 @@ FRENCH: dict[str, str] = {
     ),
     "the copies of the story {title}": "les reprises du sujet {title}",
     "found by {source}, all time": "trouvés par {source}, depuis le début",
+    "holding the term {term} in this period": "contenant le terme {term} sur cette période",
     "The articles {reason}": "Les articles {reason}",
     "not on the chart, {reason}": "absents du graphique, {reason}",
 }

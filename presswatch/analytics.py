@@ -373,6 +373,7 @@ def emerging_terms(
     background: pd.DataFrame | None = None,
     current_languages: pd.Series | None = None,
     previous_languages: pd.Series | None = None,
+    with_articles: bool = False,
 ) -> pd.DataFrame:
     """Words and phrases of two or three words that rose most from ``previous`` texts to
     ``current``, counted in articles (not occurrences).
@@ -401,10 +402,12 @@ def emerging_terms(
     is ordinary: a term no more frequent now than BACKGROUND_RISE times its share of the
     background is common, not emerging; a term an outlet prints in most of its months is
     that outlet's furniture ("Image Credits") where most of its articles come from there.
-    Columns: term, current, previous (articles), z (how surely it rose)."""
+    Columns: term, current, previous (articles), z (how surely it rose); with
+    ``with_articles``, also articles: the positions in ``current`` of the texts holding
+    the term (as many as its ``current`` count), so the number opens its articles."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    columns = ["term", "current", "previous", "z"]
+    columns = ["term", "current", "previous", "z", *(["articles"] if with_articles else [])]
     now = _terms_input(current, current_outlets, current_languages)
     before = _terms_input(previous, previous_outlets, previous_languages)
     least = MIN_PERIOD_ARTICLES if min_articles is None else min_articles
@@ -527,10 +530,12 @@ def emerging_terms(
     index = {term: i for i, term in enumerate(terms)}
     seen_sets: set[bytes] = set()
     columns_now = matrix[:split].tocsc()
+    holding: dict[str, np.ndarray] = {}
     for term in frame["term"]:
         # Terms found in exactly the same articles are one passage (a repeated blurb, a
         # table's cells): the best of them stands for all.
-        rows = columns_now[:, index[term]].nonzero()[0].tobytes()
+        holding[term] = columns_now[:, index[term]].nonzero()[0]
+        rows = holding[term].tobytes()
         if rows in seen_sets:
             continue
         seen_sets.add(rows)
@@ -545,6 +550,9 @@ def emerging_terms(
         if len(chosen) >= top:
             break
     ordered = frame.set_index("term").loc[chosen].reset_index()
+    if with_articles:
+        positions = now["position"].to_numpy()
+        ordered["articles"] = [tuple(int(p) for p in positions[holding[t]]) for t in chosen]
     return ordered[columns].reset_index(drop=True)
 
 
@@ -883,8 +891,9 @@ def _terms_input(
     *,
     detect: bool = True,
 ) -> pd.DataFrame:
-    """The texts worth reading (furniture and addresses out) beside their outlets and, with
-    ``detect``, languages (text_languages: the stored one, else a stop-word count)."""
+    """The texts worth reading (furniture and addresses out) beside their outlets, their
+    position among ``texts`` and, with ``detect``, languages (text_languages: the stored
+    one, else a stop-word count)."""
     outlet_values = (
         outlets.reset_index(drop=True).astype(object)
         if outlets is not None
@@ -896,8 +905,8 @@ def _terms_input(
         else pd.Series([None] * len(texts), dtype=object)
     )
     rows = []
-    for text, outlet, language in zip(
-        texts.reset_index(drop=True), outlet_values, stored, strict=True
+    for position, (text, outlet, language) in enumerate(
+        zip(texts.reset_index(drop=True), outlet_values, stored, strict=True)
     ):
         if not isinstance(text, str) or not text.strip():
             continue
@@ -913,9 +922,10 @@ def _terms_input(
                 "text": cleaned,
                 "outlet": outlet if isinstance(outlet, str) else "",
                 "stored": language if isinstance(language, str) else None,
+                "position": position,
             }
         )
-    frame = pd.DataFrame(rows, columns=["text", "outlet", "stored"])
+    frame = pd.DataFrame(rows, columns=["text", "outlet", "stored", "position"])
     found = text_languages(frame["text"], frame["stored"]) if detect else frame["stored"]
     frame["language"] = pd.Series(list(found), index=frame.index, dtype=object)
     return frame.drop(columns="stored")

@@ -308,6 +308,26 @@ def test_isin_agrees_with_pandas_on_arrow_and_python_strings() -> None:
         assert (oracle.isin(values, set(wanted)) == expected).all(), dtype
 
 
+def test_emerging_terms_say_which_articles_hold_each_term() -> None:
+    """with_articles: each term's texts, as positions in ``current`` (an empty text read as
+    none still counts its place), as many as its count."""
+    now = pd.Series(
+        [
+            "",
+            "Mistral AI annonce un partenariat avec Nvidia pour ses puces.",
+            "Mistral AI recrute des ingénieurs à Paris.",
+            "Le partenariat avec Nvidia renforce Mistral AI en Europe.",
+            "Nvidia et Mistral AI signent un partenariat stratégique.",
+        ]
+    )
+    before = pd.Series(["Mistral AI recrute des ingénieurs à Paris.", "Mistral AI lève des fonds."])
+    terms = analytics.emerging_terms(now, before, min_articles=2, with_articles=True)
+    held = dict(zip(terms["term"], terms["articles"], strict=True))
+    assert held["nvidia"] == (1, 3, 4)
+    assert all(len(a) == c for a, c in zip(terms["articles"], terms["current"], strict=True))
+    assert "articles" not in analytics.emerging_terms(now, before, min_articles=2).columns
+
+
 def test_emerging_terms_count_articles_cap_outlets_and_drop_junk() -> None:
     """One outlet's long article, addresses, numbers, outlet names, furniture and German
     function words make no term; a phrase is preferred to its words."""

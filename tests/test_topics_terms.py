@@ -3,6 +3,7 @@ computed once per period's articles, read in each article's stored language."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,3 +97,34 @@ def test_topics_page_computes_emerging_terms_once_per_period(
     again = next(d.value for d in app.dataframe if "term" in d.value.columns)
     assert again["term"].tolist() == terms
     assert calls == [24]
+
+
+def test_an_emerging_term_row_lists_the_articles_holding_it(archive: str) -> None:
+    """A term's row opens the period's articles holding it: as many as its "This period"
+    count, exactly those whose text holds its words in a row."""
+    from tests.test_dashboard import _cards
+    from tests.test_dashboard_clicks import _listed, _select
+
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("app_pages/topics.py").run()
+    assert not app.exception, app.exception
+    shown = next(d.value for d in app.dataframe if "term" in d.value.columns)
+    assert len(shown) >= 1
+    start = datetime.now(UTC) - timedelta(days=30)
+    with Store(archive) as store:
+        dated = store.articles_frame()
+        ids = [str(i) for i in dated.loc[dated["published"] >= start, "id"]]
+        texts = store.texts(ids)
+    for row, (term, count) in enumerate(zip(shown["term"], shown["current"], strict=True)):
+        _select(app, "emerging_table", [row])
+        listed_count, what = _listed(app)
+        words = r"\W+".join(re.escape(w) for w in term.split())
+        holding = {
+            str(i)
+            for i, text in texts.items()
+            if re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE)
+        }
+        assert listed_count == count == len(holding) >= 2, term
+        assert set(_cards(app, "term_articles")) == holding, term
+        assert what == f"holding the term {term} in this period"

@@ -9,20 +9,29 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
-from dashboard.articles import chart_drill, drill_panel, selected_row
+from dashboard.articles import (
+    LISTED,
+    article_cards,
+    chart_drill,
+    drill_panel,
+    listing_cut_note,
+    selected_row,
+)
 from dashboard.charts import themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
+    load_articles_listed,
     load_daily_topics,
     load_emerging_terms,
     load_message_shares,
     load_theme_sentences,
     load_topic_counts,
 )
-from dashboard.render import md, numbers_shown_as, period_name, table
+from dashboard.render import md, numbers_shown_as, period_name, plain, table
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.drill import Drill
+from presswatch.plurals import counted
 from presswatch.report import how_found
 
 NEXT_PERIOD = {
@@ -178,8 +187,8 @@ current_ids, previous_ids = current["id"].tolist(), previous["id"].tolist()
 st.caption(
     view.t(
         "Words and phrases that rose most in articles about {companies}: {first} to {last} "
-        "({current} articles) against the {days} days before ({previous} articles). Counted "
-        "in articles, at most 3 per outlet.",
+        "({current} articles) against the {days} days before ({previous} articles). Ranked "
+        "by articles, each outlet's weight capped; a row lists the articles it counts.",
         companies=md(", ".join(tracked)),
         first=md(format_date(first_day, format="medium", locale=view.language)),
         last=md(format_date(last_day, format="medium", locale=view.language)),
@@ -219,9 +228,10 @@ else:
     if terms.empty:
         st.info(view.t("No term rose in this period against the one before."))
 if not terms.empty:
-    st.dataframe(
+    shown_terms = terms.drop(columns="articles")
+    picked = st.dataframe(
         # The rise is a number (sorted by value), with the interface's decimal sign.
-        numbers_shown_as(terms, {"z": lambda v: view.fmt.number(v, 1)}),
+        numbers_shown_as(shown_terms, {"z": lambda v: view.fmt.number(v, 1)}),
         hide_index=True,
         column_config={
             "term": view.t("Term"),
@@ -229,4 +239,28 @@ if not terms.empty:
             "previous": view.t("Period before"),
             "z": st.column_config.NumberColumn(view.t("Rise (z)")),
         },
+        key="emerging_table",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    # A row lists the articles its "This period" counts: the period's articles holding it.
+    row = selected_row(picked)
+    if row is not None and row < len(terms):
+        listed, total = load_articles_listed(
+            view.database, tuple(terms["articles"].iloc[row]), LISTED
+        )
+        st.subheader(view.t("The articles behind this figure"))
+        st.caption(
+            view.t(
+                "{articles}: {what}. Choose another row to change the list.",
+                articles=md(counted(total, view.t("article"), view.t("articles"), view.language)),
+                what=md(
+                    view.t(
+                        "holding the term {term} in this period",
+                        term=plain(str(terms["term"].iloc[row])),
+                    )
+                ),
+            )
+        )
+        listing_cut_note(view, len(listed), total)
+        article_cards(view, listed, "term_articles")

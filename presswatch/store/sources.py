@@ -228,23 +228,50 @@ class SourcesMixin(StoreBase):
         """The articles one source has found, newest first (the first ``limit``; undated
         ones last, by collection), and how many: the Sources page's count of that source.
         Columns: id, title, published, date_precision, outlet."""
-        a, links = articles_table.c, article_sources_table.c
+        links = article_sources_table.c
         found = sa.select(links.article_id).where(links.source == source)
+        count = sa.select(sa.func.count()).select_from(found.subquery())
+        with self.reading() as conn:
+            total = int(conn.execute(count).scalar_one())
+            frame = _newest_first(conn, found, limit)
+        return frame, total
+
+    def articles_listed(self, ids: Sequence[str], limit: int) -> tuple[pd.DataFrame, int]:
+        """These articles, newest first (the first ``limit``; undated ones last, by
+        collection), and how many of them the archive holds: the list behind a number
+        computed from the articles' texts (an emerging term's). Columns as source_articles."""
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        if not unique:
+            return _newest_first(None, None, 0), 0
+        a = articles_table.c
+        found = sa.select(a.id).where(a.id.in_(unique))
+        count = sa.select(sa.func.count()).select_from(found.subquery())
+        with self.reading() as conn:
+            total = int(conn.execute(count).scalar_one())
+            frame = _newest_first(conn, found, limit)
+        return frame, total
+
+
+def _newest_first(
+    conn: Connection | None, found: sa.Select[Any] | None, limit: int
+) -> pd.DataFrame:
+    """The articles whose id ``found`` selects, newest first, undated ones last by
+    collection, the first ``limit``: id, title, published, date_precision, outlet."""
+    a = articles_table.c
+    rows: list[tuple[Any, ...]] = []
+    if conn is not None and found is not None and limit > 0:
         query = (
             sa.select(a.id, a.title, a.published, a.date_precision, a.outlet)
             .where(a.id.in_(found))
             .order_by(a.published.is_(None), a.published.desc(), a.first_seen.desc(), a.id)
             .limit(limit)
         )
-        count = sa.select(sa.func.count()).select_from(found.subquery())
-        with self.reading() as conn:
-            total = int(conn.execute(count).scalar_one())
-            rows = [tuple(row) for row in conn.execute(query)]
-        frame = pd.DataFrame.from_records(
-            rows, columns=["id", "title", "published", "date_precision", "outlet"]
-        )
-        frame["published"] = pd.to_datetime(frame["published"], utc=True)
-        return frame, total
+        rows = [tuple(row) for row in conn.execute(query)]
+    frame = pd.DataFrame.from_records(
+        rows, columns=["id", "title", "published", "date_precision", "outlet"]
+    )
+    frame["published"] = pd.to_datetime(frame["published"], utc=True)
+    return frame
 
 
 def _check_source_fields(names: Iterable[str]) -> None:
