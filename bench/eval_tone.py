@@ -13,7 +13,10 @@ the confusion matrix and targets per second; then, on the press set, each compan
 accuracy falls below always-neutral. Only figures are printed: the press sentences stay
 in ../shared. --check exits 1 when the default backend falls below the press floors.
 
-    python -m bench.eval_tone [--backends press vader] [--check]
+    python -m bench.eval_tone [--backends press vader] [--check] [--model FILE]
+
+--model reads the press backend's weights from FILE instead of the shipped ones (to compare
+a retrained model with the shipped one before replacing it).
 """
 
 from __future__ import annotations
@@ -29,7 +32,14 @@ from pathlib import Path
 import yaml
 
 from presswatch.analysis.matching import Matcher
-from presswatch.analysis.nlp.sentiment import LABELS, get_backend, macro_f1
+from presswatch.analysis.nlp.sentiment import (
+    LABELS,
+    PressBackend,
+    ToneBackend,
+    ToneModel,
+    get_backend,
+    macro_f1,
+)
 from presswatch.analysis.nlp.targets import Target
 from presswatch.config import CompanyConfig
 from training.tone.train import load_targets
@@ -77,16 +87,23 @@ def confusion(gold: Sequence[str], predicted: Sequence[str]) -> str:
     return " ".join(f"{g[:3]}:" + "/".join(str(counts[(g, p)]) for p in LABELS) for g in LABELS)
 
 
-def evaluate(name: str, rows: list[Row], label: str) -> tuple[list[str], dict[str, float]]:
-    """Table lines for one backend on one set, and its macro-F1 per language."""
-    backend = get_backend(name)
+def evaluate(
+    name: str, rows: list[Row], label: str, model: Path | None = None
+) -> tuple[list[str], dict[str, float]]:
+    """Table lines for one backend on one set, and its macro-F1 per language (the press
+    backend with the weights of ``model`` where one is given)."""
+    backend: ToneBackend = (
+        PressBackend(ToneModel.load(model)) if model and name == "press" else get_backend(name)
+    )
     lines, scores = [], {}
     for language in LANGUAGES:
         chosen = [r for r in rows if r[0] == language]
         if not chosen:
             continue
         started = time.perf_counter()
-        predicted = [lab for _, lab in backend.classify_targets([r[2] for r in chosen], language)]
+        predicted: list[str] = [
+            lab for _, lab in backend.classify_targets([r[2] for r in chosen], language)
+        ]
         seconds = time.perf_counter() - started
         gold = [r[3] for r in chosen]
         accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
@@ -106,7 +123,7 @@ def _companies_below_neutral(
     name: str, language: str, rows: list[Row], predicted: list[str]
 ) -> list[str]:
     """A note per company (5 rows or more) whose accuracy is below always-neutral's."""
-    notes = []
+    notes: list[str] = []
     for company in sorted({r[1] for r in rows}):
         picked = [(r[3], p) for r, p in zip(rows, predicted, strict=True) if r[1] == company]
         if len(picked) < 5:
@@ -126,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backends", nargs="+", default=["press", "vader"])
     parser.add_argument("--check", action="store_true", help="exit 1 below the press floors")
+    parser.add_argument("--model", type=Path, help="the press backend's weights (.npz)")
     args = parser.parse_args()
     sets = [("press dev", press_rows()), ("own test", own_rows())]
     print(
@@ -134,10 +152,10 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     failed = []
-    notes = []
+    notes: list[str] = []
     for name in args.backends:
         for label, rows in sets:
-            lines, scores = evaluate(name, rows, label)
+            lines, scores = evaluate(name, rows, label, args.model)
             for line in lines:
                 (notes if line.startswith("  ") else []).append(line)
                 if not line.startswith("  "):

@@ -16,6 +16,7 @@ company's aggregate alike: the backend's cut-offs.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -246,18 +247,29 @@ class VaderBackend:
 
 
 class ToneModel:
-    """A small classifier over sentence embeddings: weights, classes and label cut-offs.
+    """A small classifier over sentence embeddings: weights, classes and label cut-offs,
+    and a record of what produced it (``provenance``: the training rows' hash, the command
+    and its settings; empty for a model trained before the record existed).
 
-    Stored as a NumPy .npz file of plain arrays (never a pickle: loading it runs no code).
+    Stored as a NumPy .npz file of plain arrays (never a pickle: loading it runs no code);
+    the record is one JSON text.
     """
 
-    def __init__(self, coef: Any, intercept: Any, classes: Sequence[str], cutoffs: Cutoffs) -> None:
+    def __init__(
+        self,
+        coef: Any,
+        intercept: Any,
+        classes: Sequence[str],
+        cutoffs: Cutoffs,
+        provenance: dict[str, Any] | None = None,
+    ) -> None:
         import numpy as np
 
         self.coef = np.asarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes = [str(c) for c in classes]
         self.cutoffs = cutoffs
+        self.provenance: dict[str, Any] = dict(provenance or {})
 
     @property
     def digest(self) -> str:
@@ -290,14 +302,16 @@ class ToneModel:
         import numpy as np
 
         path.parent.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "classes": np.array(self.classes),
+            "cutoffs": np.array([self.cutoffs.negative, self.cutoffs.positive]),
+        }
+        if self.provenance:
+            arrays["provenance"] = np.array(json.dumps(self.provenance, sort_keys=True))
         with path.open("wb") as handle:
-            np.savez(
-                handle,
-                coef=self.coef,
-                intercept=self.intercept,
-                classes=np.array(self.classes),
-                cutoffs=np.array([self.cutoffs.negative, self.cutoffs.positive]),
-            )
+            np.savez(handle, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> ToneModel:
@@ -307,12 +321,13 @@ class ToneModel:
         try:
             with np.load(path, allow_pickle=False) as data:
                 cutoffs = Cutoffs(float(data["cutoffs"][0]), float(data["cutoffs"][1]))
-                return cls(data["coef"], data["intercept"], list(data["classes"]), cutoffs)
+                record = json.loads(str(data["provenance"])) if "provenance" in data else {}
+                return cls(data["coef"], data["intercept"], list(data["classes"]), cutoffs, record)
         except FileNotFoundError:
             raise PresswatchError(
                 f"no tone model at {path}: run `presswatch train-tone` first"
             ) from None
-        except (OSError, KeyError, ValueError) as exc:
+        except (OSError, KeyError, ValueError, TypeError) as exc:
             raise PresswatchError(
                 f"{path} is not a presswatch tone model ({exc}): train it again"
             ) from None
