@@ -125,6 +125,24 @@ def test_each_overview_card_lists_the_articles_it_counts(seeded: tuple[Config, s
     assert _cards(app, "card_articles") == []
 
 
+def test_the_tracked_companys_cards_list_nothing_when_the_view_leaves_it_out(
+    seeded: tuple[Config, str],
+) -> None:
+    """The share and tone cards count the tracked company as far as the view's companies
+    go: a view of its competitors only shows 0 and lists no article behind it."""
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    app.multiselect(key="companies").set_value(["OpenAI", "Anthropic"]).run()
+    assert not app.exception, app.exception
+    for card in ("share", "tone"):
+        app.button(key=f"card_{card}").click().run()
+        assert not app.exception, app.exception
+        assert _cards(app, "card_articles") == [], card
+        assert not any(
+            m and int(m.group(1)) > 0 for c in app.caption if (m := LISTED.match(c.value))
+        )
+
+
 def test_a_prominence_count_lists_the_articles_of_those_mentions(
     seeded: tuple[Config, str],
 ) -> None:

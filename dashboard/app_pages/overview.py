@@ -112,7 +112,9 @@ cards[4].metric(
 
 # Each card's number is one click from its articles: a button under it opens (and closes)
 # the list, which stays open while its cards are paged or read.
-own = Drill(company=tracked[0]) if len(tracked) == 1 else Drill(companies=tuple(tracked))
+# As companies, never as one company: a drill's company replaces the view's companies, and
+# a view that leaves the tracked company out counts none of its articles (nor may its list).
+own = Drill(companies=tuple(tracked))
 card_drills: dict[str, tuple[Drill, str]] = {
     "articles": (Drill(), view.t("the articles of this view")),
     "mentions": (Drill(), view.t("the articles that carry this view's mentions")),
