@@ -348,8 +348,16 @@ def test_an_undated_row_opens_its_article_when_the_period_lists_no_other(
         article("1", "agence", "Un ancien article", "Mistral AI lève des fonds."),
         datetime(2020, 1, 6, tzinfo=UTC),
     )
+    german = dataclasses.replace(
+        article("2", "zeitung", "Mistral AI sammelt Geld ein", "Mistral AI sammelt Geld ein."),
+        language="de",
+    )
     with Store(url) as store:
-        store.save_articles(analyse(a, matcher, index) for a in [old, undated])
+        store.save_articles(
+            analyse(dataclasses.replace(a, language=a.language or "fr"), matcher, index)
+            for a in [old, undated, german]
+        )
+        store.set_figure_languages(["fr"])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
     app = open_app()
@@ -360,6 +368,17 @@ def test_an_undated_row_opens_its_article_when_the_period_lists_no_other(
     assert not app.html
     _select(app, "undated_table", [0])
     assert "<h3>Un billet sans date sur <mark" in app.html[0].value
+    # Once per choice: a rerun (another widget, a closed dialog) does not open it again.
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.html
+    # Another table's row then opens its article alone: one dialog per run.
+    _select(app, "other_languages_table", [0])
+    assert (
+        [h.value for h in app.html if "<h3>" in h.value]
+        == [h.value for h in app.html if "sammelt Geld ein" in h.value and "<h3>" in h.value]
+        != []
+    )
 
 
 def test_a_row_of_the_other_languages_opens_its_article(

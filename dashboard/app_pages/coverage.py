@@ -96,17 +96,23 @@ def _choose_row(key: str, ids: list[str]) -> None:
         _choose(ids[row])
 
 
-def _choose_changed_row(key: str, ids: list[str]) -> None:
+def _choose_changed_row(key: str, ids: list[str]) -> bool:
     """A row newly selected in a table of articles opens its article; a selection already
-    seen leaves the article a card's button chose since."""
+    seen leaves the article a card's button chose since. Whether it chose one now."""
     row = selected_row(st.session_state.get(key))
     if row != st.session_state.get(f"{key}_seen"):
         st.session_state[f"{key}_seen"] = row
         if row is not None and row < len(ids):
             _choose(ids[row])
+            return True
+    return False
 
 
 undated: pd.DataFrame | None
+# An undated row chosen in this run (a dialog opens once per choice, not on every rerun).
+undated_chosen = False
+# Streamlit shows one dialog per run: the first event of the run opens it.
+dialog_shown = False
 # The database lists the newest articles and stops; a search uses its full-text index.
 if search is not None:
     listing, total = load_search(view.database, view.filters, typed, LISTED)
@@ -144,7 +150,7 @@ if undated is not None and undated_total:
             on_select="rerun",
             selection_mode="single-row",
         )
-        _choose_changed_row("undated_table", undated_ids)
+        undated_chosen = _choose_changed_row("undated_table", undated_ids)
 
 other_languages = load_other_languages(view.database, LISTED)
 if not other_languages.empty:
@@ -183,10 +189,11 @@ if not other_languages.empty:
             st.session_state["other_languages_table_seen"] = row
             if row is not None and row < len(other_languages):
                 read_article(view, str(other_languages["id"].iloc[row]))
+                dialog_shown = True
 
 # An undated article chosen in its table while the period lists no dated one: its full
 # text in a dialog (the page below needs a listed article).
-if listing.empty and undated is not None:
+if listing.empty and undated is not None and undated_chosen and not dialog_shown:
     opened = str(st.session_state.get("article_id"))
     if opened in set(undated["id"].astype(str)):
         read_article(view, opened)
