@@ -722,8 +722,10 @@ _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 def read_yaml(text: str) -> Any:
     """yaml.safe_load, through libyaml where there is one. A document it refuses is read
     again by the pure-Python loader, whose error (ReaderError positions, marks) is the one
-    yaml_problem words."""
-    if _FAST_LOADER is not None:
+    yaml_problem words. A document with a tab is read by the pure-Python loader only:
+    libyaml accepts tabs where it refuses them ("a: 1<tab>"), and a config must not be
+    valid on one machine and refused on another."""
+    if _FAST_LOADER is not None and "\t" not in text:
         try:
             return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (libyaml's SafeLoader)
         except yaml.YAMLError:

@@ -126,6 +126,17 @@ def test_a_refused_document_is_worded_from_pyyamls_own_error(tmp_path: Path) -> 
         load_config(path)
 
 
+@pytest.mark.parametrize("text", ["a: 1\t\n", "a:\t1\n", "a: 1 \t# c\n", "- x\t\n"])
+def test_a_tab_is_judged_as_pyyaml_judges_it(text: str) -> None:
+    """libyaml accepts these tabs, the pure-Python loader refuses them: the config reader
+    gives PyYAML's verdict, so a config is valid or not whichever PyYAML a machine has."""
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(text)
+    assert yaml.load(text, Loader=yaml.CSafeLoader) is not None  # the divergence
+    with pytest.raises(yaml.YAMLError):
+        read_yaml(text)
+
+
 def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found; pass --config PATH"):
         load_config(tmp_path / "nope.yaml")
