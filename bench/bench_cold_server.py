@@ -124,29 +124,13 @@ def main() -> None:
         print(json.dumps(first_run(args.child[0], args.child[1], args.profile)))
         return
     # Only here: the measured process imports nothing before its server's own start-up.
-    import yaml
 
-    from bench.bench_dashboard import COMPANIES, FLOOR_PAGE, generate
+    from bench.bench_dashboard import generate, write_pages
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         generate(folder / "bench.db", args.articles, args.seed)
-        (folder / "config.yaml").write_text(
-            yaml.safe_dump(
-                {
-                    "database": str(folder / "bench.db"),
-                    "interface_language": "en",
-                    "companies": [
-                        {"name": c, "role": "tracked" if i == 0 else "competitor"}
-                        for i, c in enumerate(COMPANIES)
-                    ],
-                }
-            ),
-            encoding="utf-8",
-        )
-        (folder / "floor.py").write_text(
-            FLOOR_PAGE.format(weeks=105, companies=COMPANIES), encoding="utf-8"
-        )
+        write_pages(folder)
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),

@@ -212,6 +212,27 @@ def time_page(page: object, url: str, charts: int) -> float:
     return time.perf_counter() - started
 
 
+def write_pages(folder: Path) -> None:
+    """The overview's config.yaml over folder/bench.db (the first company tracked) and the
+    bare page floor.py beside it."""
+    (folder / "config.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "database": str(folder / "bench.db"),
+                "interface_language": "en",
+                "companies": [
+                    {"name": c, "role": "tracked" if i == 0 else "competitor"}
+                    for i, c in enumerate(COMPANIES)
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (folder / "floor.py").write_text(
+        FLOOR_PAGE.format(weeks=105, companies=COMPANIES), encoding="utf-8"
+    )
+
+
 def streamlit_command(script: Path, port: int) -> list[str]:
     """The command serving a bare Streamlit page on 127.0.0.1:``port``."""
     return [
@@ -342,22 +363,7 @@ def main() -> None:
         started = time.perf_counter()
         generate(folder / "bench.db", args.articles, args.seed)
         print(f"generated {args.articles} articles in {time.perf_counter() - started:.0f} s")
-        (folder / "config.yaml").write_text(
-            yaml.safe_dump(
-                {
-                    "database": str(folder / "bench.db"),
-                    "interface_language": "en",
-                    "companies": [
-                        {"name": c, "role": "tracked" if i == 0 else "competitor"}
-                        for i, c in enumerate(COMPANIES)
-                    ],
-                }
-            ),
-            encoding="utf-8",
-        )
-        (folder / "floor.py").write_text(
-            FLOOR_PAGE.format(weeks=105, companies=COMPANIES), encoding="utf-8"
-        )
+        write_pages(folder)
         if args.spec_only:
             body = overview_elements(folder / "config.yaml")["body"]
             assert isinstance(body, list)
