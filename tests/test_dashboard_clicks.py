@@ -93,12 +93,17 @@ def test_each_overview_card_lists_the_articles_it_counts(seeded: tuple[Config, s
     }
     assert int(shown["Articles"]) == len(mentioned)
     assert expected["tone"] and first in expected["tone"]
+    without_outlet = set(frames.articles.loc[frames.articles["outlet"].isna(), "id"])
+    assert without_outlet & mentioned  # a seed has no outlet: its card says so
     for card, articles in expected.items():
         app.button(key=f"card_{card}").click().run()
         assert not app.exception, app.exception
         count, _ = _listed(app)
         assert count == len(articles), card
         assert set(_cards(app, "card_articles")) == articles, card
+        sources = [c.value.split(" · ")[0] for c in app.caption if " · " in c.value]
+        assert "nan" not in sources, card
+        assert sources.count("(unknown outlet)") >= min(len(without_outlet & articles), 1), card
     # What the timeline cannot place: the articles known to the month, the undated.
     notes = next(c.value for c in app.caption if c.value.startswith("Not on this chart"))
     precision = {
