@@ -189,7 +189,12 @@ def article_cards(
             st.caption(
                 view.t(
                     "{outlet} · {date}",
-                    outlet=md(row["outlet"] if row["outlet"] else view.t("(unknown outlet)")),
+                    # A missing outlet reads back from the database as NaN (truthy).
+                    outlet=md(
+                        row["outlet"]
+                        if isinstance(row["outlet"], str) and row["outlet"]
+                        else view.t("(unknown outlet)")
+                    ),
                     date=md(when or view.t("(undated)")),
                 )
             )

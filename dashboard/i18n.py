@@ -295,6 +295,17 @@ FRENCH: dict[str, str] = {
         "{positive} positifs et {negative} négatifs sur {total} articles ayant une tonalité "
         "envers l'entreprise suivie (une part demande au moins {minimum} articles)"
     ),
+    "{positive} positive and {negative} negative of {total} articles with a tone towards "
+    "{companies}, each article once (one positive towards one and negative towards "
+    "another counts in both; a share needs at least {minimum})": (
+        "{positive} positifs et {negative} négatifs sur {total} articles ayant une tonalité "
+        "envers {companies}, chaque article une fois (un article positif envers l'une et "
+        "négatif envers l'autre compte dans les deux ; une part demande au moins {minimum} "
+        "articles)"
+    ),
+    "{articles} about {companies}, each article once: the most of any known outlet": (
+        "{articles} sur {companies}, chaque article une fois : le plus de tous les médias connus"
+    ),
     "Too few articles for a share: {count} (at least {minimum})": (
         "Trop peu d'articles pour une part : {count} (au moins {minimum})"
     ),

@@ -18,6 +18,7 @@ from presswatch.models import Filters
 from presswatch.store import Store
 
 TONE_COLUMNS = ["company", "tone", "articles"]
+OUTLET_COLUMNS = ["outlet", "articles", "stories"]
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,24 @@ class PeriodFigures:
     mentions: int
     share: pd.DataFrame  # analytics.SHARE_COLUMNS
     tones: pd.DataFrame  # company, tone, articles (a person's correction wins)
+    # The focus (several companies, the tracked ones) and its positive, negative and toned
+    # articles, each article once however many of them it names: a sum over the companies
+    # of ``tones`` would count an article once per company.
+    focus: tuple[str, ...] = ()
+    focus_tones: tuple[int, int, int] = (0, 0, 0)
 
     def tone_counts(self, companies: list[str]) -> tuple[int, int, int]:
         """Positive articles, negative articles and articles with a tone, towards these
-        companies: what the overview's tone card shows as shares with their counts."""
+        companies, each article once: what the overview's tone card shows as shares with
+        their counts (an article positive towards one and negative towards another counts
+        in both)."""
+        if len(companies) > 1:
+            if tuple(companies) != self.focus:
+                raise ValueError(
+                    f"the tone of {', '.join(companies)} counts each article once: "
+                    "build the figures with them as focus (period_figures' focus)"
+                )
+            return self.focus_tones
         own = self.tones[self.tones["company"].isin(companies)]
         positive = int(own.loc[own["tone"] == "positive", "articles"].sum())
         negative = int(own.loc[own["tone"] == "negative", "articles"].sum())
@@ -72,7 +87,9 @@ class Overview:
 
     current: PeriodFigures
     previous: PeriodFigures | None  # the period of the same length before; None if unbounded
-    outlets: pd.DataFrame  # company, outlet, articles, stories: the tracked companies' top
+    # outlet, articles, stories: the outlets of the tracked companies' articles (as far as
+    # the view's companies go), each article once, most first (the Top outlet card)
+    outlets: pd.DataFrame
     frequency: analytics.Frequency
     # period, company, mentions, articles (timeline_from_daily), every period of the view
     # for every company, zeros included (analytics.fill_periods)
@@ -90,46 +107,77 @@ QUERY_THREADS = 4
 
 
 def _period_from_database(
-    counts: pd.DataFrame, precisions: pd.DataFrame, tones: pd.DataFrame
+    counts: pd.DataFrame,
+    precisions: pd.DataFrame,
+    tones: pd.DataFrame,
+    focus_tones: tuple[int, int, int] = (0, 0, 0),
+    *,
+    focus: tuple[str, ...] = (),
 ) -> PeriodFigures:
     return PeriodFigures(
         articles=int(precisions["articles"].sum()),
         mentions=int(counts["mentions"].sum()),
         share=analytics.share_from_counts(counts),
         tones=tones,
+        focus=focus,
+        focus_tones=focus_tones,
     )
 
 
-def period_figures(store: Store, filters: Filters) -> PeriodFigures:
-    """The key figures of one view (the overview's cards), from the same three queries."""
+def _within_view(filters: Filters, companies: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """These companies as far as the view's companies go (as a card's drill counts them)."""
+    return tuple(c for c in companies if not filters.companies or c in filters.companies)
+
+
+def _focus_tones(store: Store, filters: Filters, focus: tuple[str, ...]) -> tuple[int, int, int]:
+    """The focus's articles by tone, each once (none when the view leaves the focus out)."""
+    chosen = _within_view(filters, focus)
+    return store.tone_articles(replace(filters, companies=chosen)) if chosen else (0, 0, 0)
+
+
+def period_figures(store: Store, filters: Filters, focus: list[str] | None = None) -> PeriodFigures:
+    """The key figures of one view (the overview's cards), from the same three queries;
+    with a ``focus`` of several companies, their tone counts each article once."""
+    chosen = tuple(focus or ())
     return _period_from_database(
-        store.company_counts(filters), store.article_counts(filters), store.tone_counts(filters)
+        store.company_counts(filters),
+        store.article_counts(filters),
+        store.tone_counts(filters),
+        _focus_tones(store, filters, chosen) if len(chosen) > 1 else (0, 0, 0),
+        focus=chosen if len(chosen) > 1 else (),
     )
 
 
 def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overview:
     """The overview of a filtered view: only grouped rows are read from the database."""
     earlier = filters.previous()
-    chosen = [c for c in tracked if not filters.companies or c in filters.companies]
+    chosen = list(_within_view(filters, tracked))
+    focus = tuple(tracked) if len(tracked) > 1 else ()
     bounded = filters.start is not None or filters.end is not None
     with ThreadPoolExecutor(QUERY_THREADS) as pool:
 
         def periods(chosen: Filters) -> tuple[Future[Any], ...]:
-            return tuple(
+            queries: list[Future[Any]] = [
                 pool.submit(query, chosen)
                 for query in (
                     store.company_counts,
                     store.article_counts,
                     store.tone_counts,
                 )
-            )
+            ]
+            if focus:
+                queries.append(pool.submit(_focus_tones, store, chosen, focus))
+            return tuple(queries)
 
         daily_query = pool.submit(store.daily_counts, filters)
         tones_query = pool.submit(store.daily_tones, filters)
         now = periods(filters)
         before = periods(earlier) if earlier else None
+        # One tracked company: its rollups; several: each article once, whichever it names.
         outlets_query = (
             pool.submit(store.outlet_counts, replace(filters, companies=tuple(chosen)))
+            if len(chosen) == 1
+            else pool.submit(store.outlet_articles, replace(filters, companies=tuple(chosen)))
             if chosen
             else None
         )
@@ -156,12 +204,16 @@ def build_overview(store: Store, filters: Filters, tracked: list[str]) -> Overvi
             titles = {
                 str(k): str(v) for k, v in zip(behind["article_id"], behind["title"], strict=True)
             }
-        current = _period_from_database(*(query.result() for query in now))
-        previous = _period_from_database(*(query.result() for query in before)) if before else None
+        current = _period_from_database(*(query.result() for query in now), focus=focus)
+        previous = (
+            _period_from_database(*(query.result() for query in before), focus=focus)
+            if before
+            else None
+        )
         outlets = (
-            outlets_query.result()
+            outlets_query.result()[OUTLET_COLUMNS]
             if outlets_query
-            else pd.DataFrame(columns=["company", "outlet", "articles", "stories"])
+            else pd.DataFrame(columns=OUTLET_COLUMNS)
         )
         undated = undated_query.result() if undated_query else 0
     return Overview(

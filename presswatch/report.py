@@ -404,13 +404,16 @@ TOP_ARTICLE_COLUMNS = [
 ]
 
 
-def period_report(store: Store, period: Period, filters: Filters) -> PeriodReport:
-    """A period's figures under the filters, through the dashboard's functions."""
+def period_report(
+    store: Store, period: Period, filters: Filters, focus: list[str] | None = None
+) -> PeriodReport:
+    """A period's figures under the filters, through the dashboard's functions (the tone of
+    a ``focus`` of several companies counts each article once, as the Overview's card)."""
     chosen = replace(filters, start=period.start, end=period.end)
     return PeriodReport(
         period=period,
         filters=chosen,
-        figures=overview.period_figures(store, chosen),
+        figures=overview.period_figures(store, chosen, focus),
         outlets=store.outlet_counts(chosen, top=TOP_OUTLETS),
         themes=store.topic_counts(chosen),
         undated=store.undated_articles(chosen),
@@ -491,12 +494,12 @@ def build_report(
     """The report of a period (for some companies, else all), with the previous period's
     figures to compare with."""
     filters = Filters(companies=companies)
-    current = period_report(store, period, filters)
-    previous = period_report(store, period.previous(), filters)
+    focus = list(companies) or [c.name for c in config.tracked]
+    current = period_report(store, period, filters, focus)
+    previous = period_report(store, period.previous(), filters, focus)
     shown = list(current.figures.share["company"])
     if companies:
         shown = [c for c in companies if c in shown] + [c for c in companies if c not in shown]
-    focus = list(companies) or [c.name for c in config.tracked]
     # The Overview's own loader for the same filters: its spikes are the dashboard's.
     shown_overview = overview.build_overview(
         store, current.filters, [c.name for c in config.tracked]

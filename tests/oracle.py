@@ -674,7 +674,9 @@ def spikes(
     return out[columns].sort_values(["day", "company"]).reset_index(drop=True)
 
 
-def _period_from_frames(frames: Frames, corrections: pd.DataFrame) -> PeriodFigures:
+def _period_from_frames(
+    frames: Frames, corrections: pd.DataFrame, focus: list[str] | None = None
+) -> PeriodFigures:
     toned = company_tones(frames.tones, corrections)
     tones = (
         toned.groupby(["company", "tone"]).size().reset_index(name="articles")
@@ -682,12 +684,31 @@ def _period_from_frames(frames: Frames, corrections: pd.DataFrame) -> PeriodFigu
         else pd.DataFrame(columns=TONE_COLUMNS)
     )
     relevant = isin(frames.articles["id"], frames.mentions["article_id"])
+    several = tuple(focus or ()) if len(focus or ()) > 1 else ()
+    own = toned[toned["company"].isin(several)] if several else toned[:0]
     return PeriodFigures(
         articles=int(relevant.sum()),
         mentions=len(frames.mentions),
         share=share_of_voice(frames.articles, frames.mentions),
         tones=tones,
+        focus=several,
+        # Each article once, whichever of the focus's companies its tone is towards.
+        focus_tones=(
+            own.loc[own["tone"] == "positive", "article_id"].nunique(),
+            own.loc[own["tone"] == "negative", "article_id"].nunique(),
+            own["article_id"].nunique(),
+        ),
     )
+
+
+def tracked_outlets(
+    articles: pd.DataFrame, mentions: pd.DataFrame, tracked: list[str], top: int = 10
+) -> pd.DataFrame:
+    """The outlets of the tracked companies' articles, each article once whichever of them
+    it names, most first. Columns: outlet, articles, stories."""
+    own = mentions[mentions["company"].isin(tracked)].drop_duplicates("article_id")
+    counted = top_outlets(articles, own.assign(company=""), top=top)
+    return counted[["outlet", "articles", "stories"]]
 
 
 def overview(
@@ -698,7 +719,9 @@ def overview(
     corrections = everything.corrections
     earlier = filters.previous()
     previous = (
-        _period_from_frames(apply_filters(earlier, everything), corrections) if earlier else None
+        _period_from_frames(apply_filters(earlier, everything), corrections, tracked)
+        if earlier
+        else None
     )
     articles, mentions = view.articles, view.mentions
     relevant = articles[isin(articles["id"], mentions["article_id"])]
@@ -716,9 +739,9 @@ def overview(
         placed = isin(unbounded.articles["id"], unbounded.mentions["article_id"])
         undated = int((placed & unbounded.articles["published"].isna().to_numpy()).sum())
     return Overview(
-        current=_period_from_frames(view, corrections),
+        current=_period_from_frames(view, corrections, tracked),
         previous=previous,
-        outlets=top_outlets(articles, mentions[mentions["company"].isin(tracked)], top=10),
+        outlets=tracked_outlets(articles, mentions, tracked),
         frequency=frequency,
         timeline=fill_periods(
             mentions_over_time(articles, mentions, frequency), frequency, filters.start, filters.end

@@ -21,7 +21,7 @@ from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.models import Article
 from presswatch.store import Store
-from tests import hostile
+from tests import hostile, oracle
 from tests.processes import CHROMIUM_ARGS, find_chromium, free_port, presswatch, wait_healthy
 from tests.test_stories import article
 
@@ -121,6 +121,9 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
         assert "Mistral AI" not in legend_after and legend_after
         assert "company=" in page.url  # the filter is in the link
 
+        prominence = click_prominence_cell(page, f"{dashboard}/outlets", "Mistral AI", "Lead")
+        page.screenshot(path=str(tmp_path / "outlets-click.png"), full_page=True)
+
         page.goto(f"{dashboard}/coverage")
         page.wait_for_selector("mark", timeout=60_000)
         assert page.locator("mark").first.inner_text() in {
@@ -167,6 +170,60 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     assert "La Tribune" in text and "Aleph Alpha" in text
     assert hosts == {"127.0.0.1"}, hosts  # no request left the machine
     assert (tmp_path / "overview.png").stat().st_size > 10_000
+    # The clicked count (mentions in the lead) and its list (the articles carrying them),
+    # as the store holds them.
+    with Store(f"sqlite:///{tmp_path / 'data' / 'test.db'}") as store:
+        mentions = oracle.Frames.from_store(store).mentions
+    lead = mentions[(mentions["company"] == "Mistral AI") & (mentions["prominence"] == "lead")]
+    cell, listed, what = prominence
+    assert cell == len(lead) > 0
+    assert listed == lead["article_id"].nunique() == cell, (cell, listed)
+    assert what == "Mistral AI · mentioned in the lead"
+
+
+# "2 articles: Mistral AI · mentioned in the lead. Choose another row to change the list."
+LISTED = re.compile(r"^(\d+) articles?: (.*)\. (?:Click|Choose) ")
+
+
+def click_prominence_cell(
+    page: Any, address: str, company: str, column: str
+) -> tuple[int, int, str]:
+    """Click a count of the Outlets page's Prominence table as a reader does (the mouse on
+    the company's row, the arrow keys to the column: the grid is a canvas); the cell's count,
+    the count of the list opened under it and what the list says it counts."""
+    idle = "[data-testid=stStatusWidgetRunningIcon]"
+    page.goto(address)
+    page.get_by_text("Where the mentions stand").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=stDataFrame]').length >= 3", timeout=60_000
+    )
+    page.wait_for_selector(idle, state="detached", timeout=60_000)
+    table = page.locator("[data-testid=stDataFrame]").nth(2)
+    table.scroll_into_view_if_needed()
+    # The grid's accessible copy (glide-data-grid's): its headers and cells in order, the
+    # row selection's checkbox column first.
+    headers = table.locator("[role=columnheader]").all_text_contents()
+    assert headers[:1] == ["Company"] and column in headers, headers
+    rows = table.locator("[role=row]").count() - 1
+    names = [table.locator(f"#glide-cell-1-{r}").text_content() for r in range(rows)]
+    row, col = names.index(company), headers.index(column)
+    cell = int(table.locator(f"#glide-cell-{col + 1}-{row}").text_content() or "")
+    box = table.bounding_box()
+    assert box is not None
+    height = 35  # Streamlit's row height; the header takes the rest
+    header = box["height"] - height * rows
+    page.mouse.click(box["x"] + 60, box["y"] + header + height * row + height / 2)
+    page.wait_for_selector(idle, state="detached", timeout=60_000)
+    for _ in range(col):
+        page.keyboard.press("ArrowRight")
+    # The list of the cell reached (the keys pass other cells, each listing its own).
+    place = re.escape(f"{company} · mentioned in the {column.lower()}.")
+    listed = page.get_by_text(re.compile(rf"^\d+ articles?: {place}")).first
+    listed.wait_for(timeout=60_000)
+    page.wait_for_selector(idle, state="detached", timeout=60_000)
+    found = LISTED.match(listed.inner_text())
+    assert found, listed.inner_text()
+    return cell, int(found.group(1)), found.group(2)
 
 
 def download_within(page: Any, button: Any, saved: Path, log: Path) -> None:

@@ -23,10 +23,11 @@ from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
 from presswatch.analytics import PLACEABLE, company_tones
 from presswatch.config import Config
-from presswatch.models import UNKNOWN_OUTLET, Article, Filters
+from presswatch.models import UNKNOWN_OUTLET, Article, CompanyTone, Filters
 from presswatch.store import Store
 from presswatch.store.schema import article_sources_table, messages_table
 from tests import hostile, oracle, test_dashboard
+from tests.conftest import COMPANIES
 from tests.test_dashboard import MARKDOWN_ELEMENTS, SEEDED_SETTINGS, _cards, open_app
 from tests.test_stories import PICKUP, WIRE, article
 
@@ -92,12 +93,17 @@ def test_each_overview_card_lists_the_articles_it_counts(seeded: tuple[Config, s
     }
     assert int(shown["Articles"]) == len(mentioned)
     assert expected["tone"] and first in expected["tone"]
+    without_outlet = set(frames.articles.loc[frames.articles["outlet"].isna(), "id"])
+    assert without_outlet & mentioned  # a seed has no outlet: its card says so
     for card, articles in expected.items():
         app.button(key=f"card_{card}").click().run()
         assert not app.exception, app.exception
         count, _ = _listed(app)
         assert count == len(articles), card
         assert set(_cards(app, "card_articles")) == articles, card
+        sources = [c.value.split(" · ")[0] for c in app.caption if " · " in c.value]
+        assert "nan" not in sources, card
+        assert sources.count("(unknown outlet)") >= min(len(without_outlet & articles), 1), card
     # What the timeline cannot place: the articles known to the month, the undated.
     notes = next(c.value for c in app.caption if c.value.startswith("Not on this chart"))
     precision = {
@@ -141,6 +147,101 @@ def test_the_tracked_companys_cards_list_nothing_when_the_view_leaves_it_out(
         assert not any(
             m and int(m.group(1)) > 0 for c in app.caption if (m := LISTED.match(c.value))
         )
+
+
+def test_the_cards_of_two_tracked_companies_count_each_article_once(
+    write_config: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two tracked companies: an article with a tone towards both counts once on the tone
+    card, as its list lists it, and the top outlet is the one with most articles naming
+    either, each once (not the top of one of them, nor a sum counting an article twice)."""
+    companies = [
+        {**company, "role": "tracked"} if company["name"] == "OpenAI" else company
+        for company in COMPANIES
+    ]
+    config = write_config(companies=companies)
+    assert [c.name for c in config.tracked] == ["Mistral AI", "OpenAI"]
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    index, matcher = StoryIndex(), Matcher(config.companies)
+    both = "Mistral AI et OpenAI publient chacun un modèle."
+    pieces = [  # key, outlet, text, each company's tone
+        ("1", "journal", both, {"Mistral AI": "positive", "OpenAI": "negative"}),
+        (
+            "2",
+            "journal",
+            both + " Deux annonces.",
+            {"Mistral AI": "positive", "OpenAI": "positive"},
+        ),
+        ("3", "gazette", "Mistral AI recrute.", {"Mistral AI": "positive"}),
+        ("4", "gazette", "OpenAI ouvre un bureau.", {"OpenAI": "neutral"}),
+        ("5", "gazette", "OpenAI change de direction.", {"OpenAI": "neutral"}),
+        ("6", "revue", "Google DeepMind publie un article.", {"Google DeepMind": "positive"}),
+    ]
+    published = datetime.now(UTC) - timedelta(days=400)
+    made = {
+        key: dated(article(key, outlet, f"Article {key}", text), published)
+        for key, outlet, text, _ in pieces
+    }
+    with Store(url) as store:
+        store.save_articles(
+            dataclasses.replace(
+                analyse(made[key], matcher, index),
+                company_tones=tuple(CompanyTone(c, 0.0, t, "") for c, t in tones.items()),
+            )
+            for key, _, _, tones in pieces
+        )
+        # A person's correction wins: article 3 was positive to the model.
+        store.add_correction(made["3"].id, "negative", "Claire", company="Mistral AI")
+    monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
+    monkeypatch.setenv("PRESSWATCH_DB", url)
+    frames = _frames(url)
+    tracked = ["Mistral AI", "OpenAI"]
+    tones = company_tones(frames.tones, frames.corrections)
+    own = tones[tones["company"].isin(tracked)]
+    positive = set(own.loc[own["tone"] == "positive", "article_id"])
+    negative = set(own.loc[own["tone"] == "negative", "article_id"])
+    # One article per company would say 3 positive of 6: the card must not.
+    assert (own["tone"] == "positive").sum() > len(positive) and len(own) > own[
+        "article_id"
+    ].nunique()
+    mine = frames.mentions[frames.mentions["company"].isin(tracked)]
+    outlet_of = dict(zip(frames.articles["id"], frames.articles["outlet"], strict=True))
+    per_outlet: dict[str, set[str]] = {}
+    for article_id in mine["article_id"]:
+        per_outlet.setdefault(outlet_of[article_id], set()).add(article_id)
+    top = min(per_outlet, key=lambda name: (-len(per_outlet[name]), name))
+    # Mistral AI's own top outlet (and a sum counting article 1 twice) is another one.
+    mistral = mine[mine["company"] == "Mistral AI"]
+    assert oracle.top_outlets(frames.articles, mistral).iloc[0]["outlet"] != top
+
+    app = open_app()
+    app.selectbox(key="period").set_value("All time").run()
+    assert not app.exception, app.exception
+    cards = {m.label: m for m in app.metric}
+    tone = cards["Positive / negative"]
+    assert tone.help.startswith(
+        f"{len(positive)} positive and {len(negative)} negative of "
+        f"{own['article_id'].nunique()} articles with a tone towards Mistral AI, OpenAI, each "
+        "article once"
+    ), tone.help
+    assert tone.value == (
+        f"{100 * len(positive) / own['article_id'].nunique():.0f}% / "
+        f"{100 * len(negative) / own['article_id'].nunique():.0f}%"
+    )
+    app.button(key="card_tone").click().run()
+    assert not app.exception, app.exception
+    count, _ = _listed(app)
+    # The list is the positive and the negative articles, each once: an article positive
+    # towards one and negative towards the other is in both counts, listed once.
+    assert set(_cards(app, "card_articles")) == positive | negative
+    assert count == len(positive) + len(negative) - len(positive & negative) == 3
+    assert cards["Top outlet"].value == top
+    assert cards["Top outlet"].help.startswith(f"{len(per_outlet[top])} articles about ")
+    app.button(key="card_outlet").click().run()
+    assert not app.exception, app.exception
+    count, what = _listed(app)
+    assert count == len(per_outlet[top]) and set(_cards(app, "card_articles")) == per_outlet[top]
+    assert what == f"Mistral AI, OpenAI · {top}"
 
 
 def test_a_prominence_count_lists_the_articles_of_those_mentions(

@@ -15,6 +15,7 @@ from presswatch import analytics
 from presswatch.analytics import MIN_ARTICLES_FOR_TONE_SHARE
 from presswatch.drill import UNDATED, Drill
 from presswatch.models import UNKNOWN_OUTLET
+from presswatch.plurals import counted
 
 view: View = st.session_state["view"]
 st.title(view.t("Overview"))
@@ -95,6 +96,8 @@ cards[3].metric(
     view.t("{change} pts positive vs previous period", change=f"{change:+.0f}")
     if (change := now.positive_change(before, tracked)) is not None
     else None,
+    # Each article once, however many tracked companies it names (as its list counts
+    # them): one positive towards one and negative towards another counts in both.
     help=view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
         "the tracked company (a share needs at least {minimum})",
@@ -102,12 +105,37 @@ cards[3].metric(
         negative=int(negative),
         total=int(toned),
         minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
+    )
+    if len(tracked) == 1
+    else view.t(
+        "{positive} positive and {negative} negative of {total} articles with a tone towards "
+        "{companies}, each article once (one positive towards one and negative towards "
+        "another counts in both; a share needs at least {minimum})",
+        positive=int(positive),
+        negative=int(negative),
+        total=int(toned),
+        companies=md(", ".join(tracked)),
+        minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
     ),
 )
+# The outlets of the tracked companies' articles, each article once (whichever of them
+# it names), most first: the card names the first known one and counts its articles.
 known = figures.outlets[figures.outlets["outlet"] != UNKNOWN_OUTLET]
 # The outlet is the feed's own title for RSS: data, never Markdown.
 cards[4].metric(
-    view.t("Top outlet"), md(known.iloc[0]["outlet"]) if not known.empty else view.t("n/a")
+    view.t("Top outlet"),
+    md(known.iloc[0]["outlet"]) if not known.empty else view.t("n/a"),
+    help=view.t(
+        "{articles} about {companies}, each article once: the most of any known outlet",
+        articles=md(
+            counted(
+                int(known.iloc[0]["articles"]), view.t("article"), view.t("articles"), view.language
+            )
+        ),
+        companies=md(", ".join(tracked)),
+    )
+    if not known.empty
+    else None,
 )
 
 # Each card's number is one click from its articles: a button under it opens (and closes)
@@ -125,7 +153,7 @@ card_drills: dict[str, tuple[Drill, str]] = {
     ),
 }
 if not known.empty:
-    top = Drill(company=str(known.iloc[0]["company"]), outlet=str(known.iloc[0]["outlet"]))
+    top = dataclasses.replace(own, outlet=str(known.iloc[0]["outlet"]))
     card_drills["outlet"] = (top, describe(view, top))
 
 

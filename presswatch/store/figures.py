@@ -339,6 +339,49 @@ class FiguresMixin(StoreBase):
         frame["articles"] = frame["articles"].astype("int64")
         return frame
 
+    def tone_articles(self, filters: Filters) -> tuple[int, int, int]:
+        """Articles with a positive tone, with a negative one, and with any tone towards
+        one of the chosen companies, each article once however many of them it names (a
+        person's correction wins): the overview's tone card of several tracked companies."""
+        c = coverage_table.c
+
+        def articles_of(tone: str) -> Any:
+            return sa.func.count(sa.distinct(sa.case((c.tone == tone, c.article_id))))
+
+        query = sa.select(
+            articles_of("positive"),
+            articles_of("negative"),
+            sa.func.count(sa.distinct(c.article_id)),
+        ).where(c.tone.is_not(None), *scope(filters))
+        with self.engine.connect() as conn:
+            positive, negative, toned = conn.execute(query).one()
+        return int(positive), int(negative), int(toned)
+
+    def outlet_articles(self, filters: Filters, top: int = 10) -> pd.DataFrame:
+        """The outlets with most articles naming one of the chosen companies, each article
+        once however many of them it names (the overview's top outlet of several tracked
+        companies). Columns: outlet, articles, stories; most articles first, ties by name."""
+        c = coverage_table.c
+        name = sa.func.coalesce(c.outlet, UNKNOWN_OUTLET).label("outlet")
+        query: Any = (
+            sa.select(
+                name,
+                sa.func.count(sa.distinct(c.article_id)).label("articles"),
+                sa.func.count(sa.distinct(c.story_id)).label("stories"),
+            )
+            .where(*scope(filters))
+            .group_by(name)
+        )
+        frame = self.read_frame(query, grouping=True)
+        columns = ["outlet", "articles", "stories"]
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+        for count in ("articles", "stories"):
+            frame[count] = frame[count].astype("int64")
+        # Ranked here, as outlet_counts: ties sort by code point whatever the collation.
+        ranked = frame.sort_values(["articles", "outlet"], ascending=[False, True])
+        return ranked.head(top).reset_index(drop=True)[columns]
+
     def outlet_counts(self, filters: Filters, top: int = 10, by: str = "outlet") -> pd.DataFrame:
         """The outlets (or authors, with ``by="author"``) with most articles per company, as
         the oracle's top_outlets. Columns: company, <by>, articles, stories."""
