@@ -143,6 +143,26 @@ def measure(url: str, count: int, size: int) -> None:
         print(json.dumps({"cpu": cpu, "wall": wall, "digest": digest(store)}))
 
 
+def tree_of(revision: str, folder: Path) -> Path:
+    """The package and tests of a git revision, in a folder, with this tree's benchmarks
+    (the revision may predate them)."""
+    old = folder / "before"
+    old.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "presswatch", "tests"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    (old / "bench").mkdir()
+    (old / "bench" / "__init__.py").write_text("", encoding="utf-8")
+    for name in ("bench_save.py", "bench_reading.py"):
+        (old / "bench" / name).write_text(
+            (ROOT / "bench" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    return old
+
+
 def run(root: Path, url: str, count: int, size: int) -> dict[str, object]:
     """One measure of a tree's code in a fresh process."""
     done = subprocess.run(
@@ -189,21 +209,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         trees = [("this tree", ROOT)]
         if args.before:
-            old = Path(temp) / "before"
-            old.mkdir()
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.before, "presswatch", "tests"],
-                check=True,
-                capture_output=True,
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-            # The revision may predate this benchmark: it runs with this file.
-            (old / "bench").mkdir()
-            (old / "bench" / "__init__.py").write_text("", encoding="utf-8")
-            (old / "bench" / "bench_save.py").write_text(
-                Path(__file__).read_text(encoding="utf-8"), encoding="utf-8"
-            )
-            trees.insert(0, (f"before ({args.before})", old))
+            trees.insert(0, (f"before ({args.before})", tree_of(args.before, Path(temp))))
         with contextlib.ExitStack() as stack:
             server = None if args.no_postgres else stack.enter_context(pgserver.throwaway())
             results: dict[tuple[str, str], list[dict[str, object]]] = {}
