@@ -5,11 +5,18 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from presswatch.analysis.analyzer import Analyzer
-from presswatch.analysis.nlp.sentiment import VaderBackend, _english_analyzer, _french_analyzer
+from presswatch.analysis.nlp.sentiment import (
+    VaderBackend,
+    _english_analyzer,
+    _french_analyzer,
+    shared_english_analyzer,
+    shared_french_analyzer,
+)
 from presswatch.collect import collect
 from presswatch.config import Config, load_config
 from presswatch.errors import StoreError
@@ -175,6 +182,55 @@ def test_each_company_is_scored_once_per_sentence_and_the_article_is_their_mean(
     # One rule: a mention's label is its score's, by the same cut-offs as the company's.
     for mention in analysed.mentions:
         assert mention.tone_label == VADER.label(mention.tone_score or 0.0, "fr")
+
+
+def test_one_vader_analyser_per_language_serves_every_backend_with_the_same_scores() -> None:
+    """The analysers are built once per process and shared: they keep nothing of a call,
+    so a backend scores as one built for it alone, whatever was scored before."""
+    first, second = VaderBackend(), VaderBackend()
+    assert first._french is second._french is shared_french_analyzer()
+    assert first._english is second._english is shared_english_analyzer()
+    assert first._french is not first._english
+
+    french = [
+        "Ce n'est plus un bon produit",
+        "Un succès remarquable et une équipe brillante",
+        "La société publie ses comptes mardi",
+        "Une très mauvaise nouvelle, pas du tout rassurante 😡",
+        "MAGNIFIQUE résultat mais des pertes inquiétantes",
+    ]
+    english = [
+        "The company reported a strong increase in profit",
+        "The company warned of heavy losses and layoffs",
+        "Not bad at all, though hardly GREAT",
+        "The board said little :(",
+    ]
+    shared = {"fr": shared_french_analyzer(), "en": shared_english_analyzer()}
+    before = {language: dict(vars(a)) for language, a in shared.items()}
+    sizes = {language: len(a.lexicon) for language, a in shared.items()}
+    forward = first.score(french, "fr") + first.score(english, "en")
+    backward = second.score(french[::-1], "fr")[::-1] + second.score(english[::-1], "en")[::-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = [score_alone("fr", s) for s in french] + [score_alone("en", s) for s in english]
+    assert forward == backward == alone
+    assert len(set(forward)) > 3  # the sentences do move the scores
+    for language, analyser in shared.items():
+        assert vars(analyser).keys() == before[language].keys()
+        assert all(v is before[language][k] for k, v in vars(analyser).items())
+        assert len(analyser.lexicon) == sizes[language]
+
+
+def score_alone(language: str, sentence: str) -> float:
+    """The score of a sentence by a backend whose analyser is built for it alone."""
+    analyser = _english_analyzer() if language == "en" else _french_analyzer()
+
+    class Alone(VaderBackend):
+        def _analyzer(self, language: str | None) -> Any:
+            return analyser
+
+    (score,) = Alone().score([sentence], language)
+    return score
 
 
 def test_vader_reads_only_the_words_its_checks_need_with_the_same_scores() -> None:

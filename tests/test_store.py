@@ -324,3 +324,54 @@ def test_authors_of_some_articles_are_their_distinct_author_fields(store: Store)
     assert store.authors([first.id, second.id, unsigned.id]) == ["Jeanne Roux"]
     assert store.authors([a.id for a in (first, third, unsigned)]) == ["Jeanne Roux", "Sam Lee"]
     assert store.authors([]) == []
+
+
+def test_reads_on_postgresql_share_a_read_only_snapshot_and_leave_the_pool_as_it_was(
+    postgres_url: str,
+) -> None:
+    """``reading()``: one snapshot (a write committed meanwhile is not seen), read-only,
+    its sort memory and full-read planning set; the connection then goes back to the pool
+    in its default mode, so a write on it after works."""
+    store = Store(postgres_url)
+    store.set_meta("probe", "before")
+    modes = ("transaction_isolation", "transaction_read_only", "work_mem")
+    try:
+        with store._begin() as conn:
+            defaults = [conn.execute(sa.text(f"SHOW {name}")).scalar_one() for name in modes]
+        assert defaults[:2] == ["read committed", "off"]
+        with store.reading() as conn:
+            used = conn.connection.dbapi_connection
+            assert store.get_meta("probe") == "before"
+            show = [
+                conn.execute(sa.text(f"SHOW {name}")).scalar_one()
+                for name in (
+                    "transaction_isolation",
+                    "transaction_read_only",
+                    "work_mem",
+                    "cursor_tuple_fraction",
+                )
+            ]
+            assert show == ["repeatable read", "on", "64MB", "1"]
+            first = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'probe'")).scalar()
+            store.set_meta("probe", "after")  # another connection, committed
+            again = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'probe'")).scalar()
+            assert first == again == "before"
+            with pytest.raises(sa.exc.InternalError, match="read-only transaction"):
+                conn.execute(sa.text("UPDATE meta SET value = 'x' WHERE key = 'probe'"))
+        with store.reading(first_rows=True) as conn:
+            assert conn.execute(sa.text("SHOW cursor_tuple_fraction")).scalar_one() == "0.1"
+            assert conn.execute(sa.text("SHOW work_mem")).scalar_one() == "64MB"
+        # The pool hands its connections out in turn: find the one the reads used.
+        for _ in range(5):
+            with store._begin() as conn:
+                if conn.connection.dbapi_connection is not used:
+                    continue
+                show = [conn.execute(sa.text(f"SHOW {name}")).scalar_one() for name in modes]
+                assert show == defaults
+                conn.execute(sa.text("UPDATE meta SET value = 'written' WHERE key = 'probe'"))
+                break
+        else:
+            pytest.fail("the connection of the reads never came back from the pool")
+        assert store.get_meta("probe") == "written"
+    finally:
+        store.close()

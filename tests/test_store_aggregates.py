@@ -488,3 +488,32 @@ def test_rollups_kept_by_every_change_equal_a_rebuild(store: Store) -> None:
     assert len(kept["outlet firsts"]) == len(at_outlets)  # and per story, company and outlet
     store.rebuild_coverage()
     assert _rollups(store) == kept
+
+
+def test_rollups_kept_under_figure_languages_equal_a_rebuild(store: Store) -> None:
+    """The save path's statements are built once per process and the figure languages
+    bound at each run: saves under one set of languages, then under another, keep the
+    rollups a rebuild under the last set gives, and count no article of a language left
+    out."""
+    articles = [
+        dataclasses.replace(a, story_id=f"s{n % 8}") for n, a in enumerate(generated_articles(48))
+    ]
+    store.set_figure_languages(["en", "fr"])
+    store.save_articles(articles[24:])
+    store.set_figure_languages(["fr"])
+    store.save_articles(articles[:24])
+    # Edits that take articles out of the figures and put others in.
+    edited = [
+        dataclasses.replace(a, text="Édité.", language=("en", "fr")[n % 2])
+        for n, a in enumerate(articles[30:36])
+    ]
+    store.save_articles(edited)
+    kept = _rollups(store)
+    counted = store.read_frame(sa.text("SELECT DISTINCT article_id FROM coverage"))
+    languages = {a.id: a.language for a in [*articles[:30], *edited, *articles[36:]]}
+    expected = {i for i, language in languages.items() if language in ("fr", None)}
+    assert set(counted["article_id"]) == expected
+    assert any(language is None for language in languages.values())
+    assert len(expected) < len(languages)  # some articles are in no figure language
+    store.rebuild_coverage()
+    assert _rollups(store) == kept

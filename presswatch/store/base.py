@@ -22,6 +22,15 @@ from presswatch.urls import mask_url
 # Memory for the sorts of one aggregate query on PostgreSQL (read_frame's ``grouping``).
 GROUPING_WORK_MEM = "64MB"
 
+# The settings of a transaction of reads (``reading``) on PostgreSQL, local to it: memory
+# for its sorts, and plans for reading every row (a cursor's plan would favour the first)
+# unless the reader stops early.
+_READ_SETTINGS_FIRST_ROWS = sa.text(f"SELECT set_config('work_mem', '{GROUPING_WORK_MEM}', true)")
+_READ_SETTINGS = sa.text(
+    f"SELECT set_config('work_mem', '{GROUPING_WORK_MEM}', true),"
+    " set_config('cursor_tuple_fraction', '1.0', true)"
+)
+
 
 # SQLSTATEs of a write that lost a race with another worker and may simply be tried again:
 # unique violation, serialization failure, deadlock.
@@ -187,14 +196,23 @@ class StoreBase:
         ``first_rows``: the reader stops early (a list's first page), so cursors are planned
         for their first rows, as PostgreSQL does by default.
         """
-        with self._begin() as conn:
-            if self.backend == "postgresql":
-                conn.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
-                conn.execute(sa.text(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'"))
-                if not first_rows:
-                    # Plans for reading every row: a cursor's plan would favour the first.
-                    conn.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
-            yield conn
+        if self.backend != "postgresql":
+            with self._begin() as conn:
+                yield conn
+            return
+        try:
+            with self.engine.connect() as conn:
+                # The snapshot and read-only mode go with the BEGIN (psycopg sends them in
+                # it), the settings in one statement: one round trip before the reads, not
+                # three SETs. The pool gives the connection back to its default mode.
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+                with conn.begin():
+                    conn.execute(_READ_SETTINGS_FIRST_ROWS if first_rows else _READ_SETTINGS)
+                    yield conn
+        except StoreError:
+            raise
+        except SQLAlchemyError as exc:
+            raise self._error(exc) from exc
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -114,19 +115,27 @@ class CoverageMixin(StoreBase):
             )
 
 
+# The statements a save runs for every batch are built once per process, their article
+# ids and stories bound at each run (expanding IN lists): building SQLAlchemy expressions
+# cost several times what executing them did for a feed's batch (bench/bench_save.py).
+_IDS: sa.BindParameter[str] = sa.bindparam("ids", expanding=True)
+_STORIES: sa.BindParameter[str] = sa.bindparam("stories", expanding=True)
+_LANGUAGES: sa.BindParameter[str] = sa.bindparam("languages", expanding=True)
+_FIGURE_LANGUAGES = sa.select(meta_table.c.value).where(meta_table.c.key == FIGURE_LANGUAGES_KEY)
+
+
 def _figure_languages(conn: Connection) -> list[str] | None:
     """The languages the figures count, from the meta table (None: every language)."""
-    value = conn.execute(
-        sa.select(meta_table.c.value).where(meta_table.c.key == FIGURE_LANGUAGES_KEY)
-    ).scalar_one_or_none()
+    value = conn.execute(_FIGURE_LANGUAGES).scalar_one_or_none()
     return [code for code in value.split(",") if code] if value else None
 
 
-def _coverage_insert(ids: Sequence[str] | None, languages: Sequence[str] | None) -> sa.Insert:
-    """INSERT ... SELECT of the coverage rows of these articles (None: of every article),
-    from their mentions (less those marked wrong), their article, their tones and the
-    latest tone corrections; only articles in ``languages`` or of no known language (None:
-    every language).
+@cache
+def _coverage_insert(chunked: bool, filtered: bool) -> sa.Insert:
+    """INSERT ... SELECT of the coverage rows of the articles bound as ``ids`` (chunked) or
+    of every article, from their mentions (less those marked wrong), their article, their
+    tones and the latest tone corrections; when filtered, only articles in the languages
+    bound as ``languages`` or of no known language.
 
     A whole archive's rows get their first-of-story flags here; some articles' rows get
     False, and _mark_firsts sets their stories' flags after."""
@@ -138,9 +147,9 @@ def _coverage_insert(ids: Sequence[str] | None, languages: Sequence[str] | None)
     latest = sa.select(sa.func.max(c.c.id).label("id")).where(
         c.c.company.is_not(None), c.c.field.is_(None)
     )
-    if ids is not None:
-        counted = counted.where(m.c.article_id.in_(ids))
-        latest = latest.where(c.c.article_id.in_(ids))
+    if chunked:
+        counted = counted.where(m.c.article_id.in_(_IDS))
+        latest = latest.where(c.c.article_id.in_(_IDS))
     counts = counted.group_by(m.c.article_id, m.c.company).subquery("counts")
     newest = latest.group_by(c.c.article_id, c.c.company).subquery("newest")
     fixed = (
@@ -151,7 +160,7 @@ def _coverage_insert(ids: Sequence[str] | None, languages: Sequence[str] | None)
     story = sa.func.coalesce(a.c.story_id, a.c.id)
     first: Any = sa.false()
     outlet_first: Any = sa.false()
-    if ids is None:
+    if not chunked:
         order = (_undated_last(a.c.published), a.c.published, counts.c.article_id)
         first = sa.func.row_number().over(partition_by=(story, counts.c.company), order_by=order)
         first = first == 1
@@ -182,9 +191,9 @@ def _coverage_insert(ids: Sequence[str] | None, languages: Sequence[str] | None)
             sa.and_(fixed.c.article_id == counts.c.article_id, fixed.c.company == counts.c.company),
         )
     )
-    if languages is not None:
-        rows = rows.where(sa.or_(a.c.language.is_(None), a.c.language.in_(list(languages))))
-    if ids is None:
+    if filtered:
+        rows = rows.where(sa.or_(a.c.language.is_(None), a.c.language.in_(_LANGUAGES)))
+    if not chunked:
         # A whole archive (migration, rebuild): written in publication order, as collection
         # writes it, so that a period's rows sit together on disk (10M mentions, a 30-day
         # overview on PostgreSQL: 3.7 s with the rows in id order, 1.5 s in date order).
@@ -223,7 +232,8 @@ def _rebuild_coverage(conn: Connection) -> None:
     """Rewrite the whole coverage table and every rollup from the stored analyses."""
     for table in (daily_outlets_table, daily_articles_table, daily_coverage_table, coverage_table):
         conn.execute(sa.delete(table))
-    conn.execute(_coverage_insert(None, _figure_languages(conn)))
+    languages = _figure_languages(conn)
+    conn.execute(_coverage_insert(False, languages is not None), _languages_bound(languages))
     c = coverage_table.c
     day = _day_text(conn, c.published)
     outlet_keys = [day, c.company, sa.func.coalesce(c.outlet, UNKNOWN_OUTLET)]
@@ -299,25 +309,48 @@ def _rebuild_coverage(conn: Connection) -> None:
     )
 
 
-def _coverage_rows(conn: Connection, condition: Any) -> list[Any]:
-    """The coverage rows meeting a condition, with what the rollups are keyed on."""
+def _languages_bound(languages: Sequence[str] | None) -> dict[str, Any]:
+    """The parameters of ``_coverage_insert`` for these figure languages."""
+    return {} if languages is None else {"languages": list(languages)}
+
+
+@cache
+def _touched_rows() -> sa.Select[Any]:
+    """The coverage rows a change of the articles bound as ``ids`` can move in the
+    rollups: theirs, and the first rows of the stories bound as ``stories``; with what the
+    rollups are keyed on."""
     c = coverage_table.c
-    return list(
-        conn.execute(
-            sa.select(
-                c.article_id,
-                c.company,
-                c.published,
-                c.date_precision,
-                c.language,
-                c.tone,
-                c.mentions,
-                c.story_first,
-                c.outlet,
-                c.outlet_first,
-            ).where(condition)
+    return sa.select(
+        c.article_id,
+        c.company,
+        c.published,
+        c.date_precision,
+        c.language,
+        c.tone,
+        c.mentions,
+        c.story_first,
+        c.outlet,
+        c.outlet_first,
+    ).where(
+        sa.or_(
+            c.article_id.in_(_IDS),
+            sa.and_(c.story_id.in_(_STORIES), sa.or_(c.story_first, c.outlet_first)),
         )
     )
+
+
+@cache
+def _stories_of_articles() -> sa.CompoundSelect[Any]:
+    """The stories of the articles bound as ``ids``: those their coverage rows are in and
+    those the articles are in now (one round trip)."""
+    c, a = coverage_table.c, articles_table.c
+    return sa.union(
+        sa.select(c.story_id).where(c.article_id.in_(_IDS)),
+        sa.select(sa.func.coalesce(a.story_id, a.id)).where(a.id.in_(_IDS)),
+    )
+
+
+_DELETE_COVERAGE = sa.delete(coverage_table).where(coverage_table.c.article_id.in_(_IDS))
 
 
 def _day_of(published: datetime | None) -> str:
@@ -367,17 +400,22 @@ def _upsert_adding(
     """Insert these rows, or add their counts to the rows already under their keys."""
     if not rows:
         return
-    if conn.dialect.name == "sqlite":
-        statement: Any = sqlite_insert(table)
-    else:
-        statement = postgresql_insert(table)
-    counted = [name for name in rows[0] if name not in keys]
-    statement = statement.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: table.c[name] + statement.excluded[name] for name in counted},
-    )
+    counted = tuple(name for name in rows[0] if name not in keys)
+    statement = _upsert_statement(conn.dialect.name, table, tuple(keys), counted)
     # Sorted: concurrent writers take the rows' locks in one order (no deadlock).
     conn.execute(statement, sorted(rows, key=lambda row: tuple(row[k] for k in keys)))
+
+
+@cache
+def _upsert_statement(
+    dialect: str, table: sa.Table, keys: tuple[str, ...], counted: tuple[str, ...]
+) -> Any:
+    """INSERT ... ON CONFLICT of the table adding the ``counted`` columns under ``keys``."""
+    statement: Any = sqlite_insert(table) if dialect == "sqlite" else postgresql_insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in counted},
+    )
 
 
 def _mark_firsts(conn: Connection, stories: Sequence[str]) -> None:
@@ -387,6 +425,12 @@ def _mark_firsts(conn: Connection, stories: Sequence[str]) -> None:
     One UPDATE for every story (a window function ranks each story's rows, both flags at
     once), not a subquery per row and flag: the statement's cost grows with the rows of
     these stories only."""
+    conn.execute(_mark_firsts_statement(), {"stories": list(stories)})
+
+
+@cache
+def _mark_firsts_statement() -> sa.Update:
+    """The UPDATE of ``_mark_firsts``, of the stories bound as ``stories``."""
     c = coverage_table.c
     order = (_undated_last(c.published), c.published, c.article_id)
     outlet = sa.func.coalesce(c.outlet, UNKNOWN_OUTLET)
@@ -404,12 +448,12 @@ def _mark_firsts(conn: Connection, stories: Sequence[str]) -> None:
                 == 1
             ).label("is_outlet_first"),
         )
-        .where(c.story_id.in_(stories))
+        .where(c.story_id.in_(_STORIES))
         .subquery("ranked")
     )
     r = ranked.c
     # Only the rows whose flags change are written (PostgreSQL rewrites every updated row).
-    conn.execute(
+    return (
         sa.update(coverage_table)
         .where(
             c.article_id == r.article_id,
@@ -423,19 +467,11 @@ def _mark_firsts(conn: Connection, stories: Sequence[str]) -> None:
 def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
     """Rewrite the coverage rows of these articles from what is stored about them now, the
     first-of-story flags of their stories, and what the rollups count of them."""
-    c, a = coverage_table.c, articles_table.c
     languages = _figure_languages(conn)
+    insert = _coverage_insert(True, languages is not None)
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
-        stories = set(
-            conn.execute(sa.select(c.story_id).where(c.article_id.in_(chunk)).distinct()).scalars()
-        )
-        stories.update(
-            conn.execute(
-                sa.select(sa.func.coalesce(a.story_id, a.id)).where(a.id.in_(chunk))
-            ).scalars()
-        )
-        ordered = sorted(stories)
+        ordered = sorted(conn.execute(_stories_of_articles(), {"ids": chunk}).scalars())
         if conn.dialect.name == "postgresql":
             # Two workers writing copies of one story wait for each other here, so that each
             # sets the story's first row seeing the other's rows.
@@ -448,18 +484,15 @@ def _refresh_coverage(conn: Connection, ids: Sequence[str]) -> None:
                 ),
                 {"stories": ordered},
             )
-        touched = sa.or_(
-            c.article_id.in_(chunk),
-            sa.and_(c.story_id.in_(ordered), sa.or_(c.story_first, c.outlet_first)),
-        )
+        touched = {"ids": chunk, "stories": ordered}
         deltas = _RollupDeltas()
         members = set(chunk)
-        _rollup_deltas(_coverage_rows(conn, touched), members, -1, deltas)
-        conn.execute(sa.delete(coverage_table).where(c.article_id.in_(chunk)))
-        conn.execute(_coverage_insert(chunk, languages))
+        _rollup_deltas(list(conn.execute(_touched_rows(), touched)), members, -1, deltas)
+        conn.execute(_DELETE_COVERAGE, {"ids": chunk})
+        conn.execute(insert, {"ids": chunk} | _languages_bound(languages))
         if ordered:
             _mark_firsts(conn, ordered)
-        _rollup_deltas(_coverage_rows(conn, touched), members, 1, deltas)
+        _rollup_deltas(list(conn.execute(_touched_rows(), touched)), members, 1, deltas)
         _upsert_adding(
             conn,
             daily_coverage_table,

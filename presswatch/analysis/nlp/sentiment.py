@@ -24,7 +24,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -193,6 +193,24 @@ def _french_analyzer() -> Any:
     return FrenchAnalyzer()
 
 
+# The analysers only read their lexicons once built (each call scores in locals of its
+# own), so one of each serves every backend and thread of a process: building the French
+# one reads and indexes its whole lexicon.
+@cache
+def shared_french_analyzer() -> Any:
+    """The process's French VADER analyser, built on first use."""
+    with warnings.catch_warnings():
+        # fuzzywuzzy warns about its pure-Python matcher; we never use fuzzy matching.
+        warnings.simplefilter("ignore")
+        return _french_analyzer()
+
+
+@cache
+def shared_english_analyzer() -> Any:
+    """The process's English VADER analyser, built on first use."""
+    return _english_analyzer()
+
+
 class VaderBackend:
     """The default backend: VADER lexicons for French and English, offline, no model file."""
 
@@ -202,16 +220,13 @@ class VaderBackend:
     def __init__(self, cutoffs: dict[str, Cutoffs] | None = None) -> None:
         self.cutoffs = cutoffs or VADER_CUTOFFS
 
-    @cached_property
+    @property
     def _french(self) -> Any:
-        with warnings.catch_warnings():
-            # fuzzywuzzy warns about its pure-Python matcher; we never use fuzzy matching.
-            warnings.simplefilter("ignore")
-            return _french_analyzer()
+        return shared_french_analyzer()
 
-    @cached_property
+    @property
     def _english(self) -> Any:
-        return _english_analyzer()
+        return shared_english_analyzer()
 
     def _analyzer(self, language: str | None) -> Any:
         return self._english if language == "en" else self._french
