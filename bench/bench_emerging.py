@@ -22,11 +22,11 @@ import argparse
 import json
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.trees import export_revision, measure_in
 
 ROOT = Path(__file__).resolve().parent.parent
 # Sentences written for this benchmark; {N} is a name, {P} a place.
@@ -172,7 +172,6 @@ def write_store(data: dict[str, list[str | None]], folder: Path) -> Path:
 
 def measure_page(config: str, repeat: int) -> None:
     """In this process: the Topics page's first run and its best rerun, as JSON."""
-    import os
 
     from streamlit.testing.v1 import AppTest
 
@@ -193,26 +192,8 @@ def measure_page(config: str, repeat: int) -> None:
 
 def run(root: Path, data_path: Path, repeat: int, *, page: bool = False) -> dict[str, object]:
     """Measure one tree in a fresh process."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.bench_emerging",
-            "--measure-page" if page else "--measure",
-            str(data_path),
-            "--repeat",
-            str(repeat),
-        ],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise SystemExit(f"{root}: the measure failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    flag = "--measure-page" if page else "--measure"
+    return measure_in(root, "bench.bench_emerging", [flag, str(data_path), "--repeat", str(repeat)])
 
 
 def main() -> None:
@@ -239,26 +220,12 @@ def main() -> None:
             data_path = write_store(data, Path(temp))
         trees = [("this tree", ROOT)]
         if args.before:
-            old = Path(temp) / "before"
-            old.mkdir()
-            archive = subprocess.run(
-                [
-                    "git",
-                    "-C",
-                    str(ROOT),
-                    "archive",
-                    args.before,
-                    "bench",
-                    "presswatch",
-                    "dashboard",
-                ],
-                check=True,
-                capture_output=True,
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
             # The revision may predate this benchmark: it runs with this file.
-            (old / "bench" / "bench_emerging.py").write_text(
-                Path(__file__).read_text(encoding="utf-8"), encoding="utf-8"
+            old = export_revision(
+                args.before,
+                Path(temp),
+                ("bench", "presswatch", "dashboard"),
+                ("bench_emerging.py",),
             )
             trees.insert(0, (f"before ({args.before})", old))
         results = [

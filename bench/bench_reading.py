@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.bench_save import tree_of
+from bench.trees import measure_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,6 @@ def measure(url: str, reads: int) -> None:
 
 def main() -> None:
     """Time both trees, interleaved, on one server; print the ratios first."""
-    import subprocess
 
     import sqlalchemy as sa
 
@@ -67,30 +66,18 @@ def main() -> None:
         engine.dispose()
         url = sa.engine.make_url(server).set(database="bench_reading")
         address = url.render_as_string(hide_password=False)
-        results: dict[str, list[dict[str, float]]] = {}
+        results: dict[str, list[dict[str, object]]] = {}
         for _ in range(args.repeat):
             for label, root in trees:
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "bench.bench_reading",
-                        "--measure",
-                        address,
-                        "--reads",
-                        str(args.reads),
-                    ],
-                    cwd=root,
-                    env={**os.environ, "PYTHONPATH": str(root)},
-                    check=False,
-                    capture_output=True,
-                    text=True,
+                figures = measure_in(
+                    root, "bench.bench_reading", ["--measure", address, "--reads", str(args.reads)]
                 )
-                if done.returncode:
-                    raise SystemExit(f"{root}: the measure failed:\n{done.stderr[-3000:]}")
-                results.setdefault(label, []).append(json.loads(done.stdout.splitlines()[-1]))
+                results.setdefault(label, []).append(figures)
     best = {
-        label: (min(r["cpu"] for r in runs), min(r["wall"] for r in runs))
+        label: (
+            min(float(r["cpu"]) for r in runs),  # type: ignore[arg-type]
+            min(float(r["wall"]) for r in runs),  # type: ignore[arg-type]
+        )
         for label, runs in results.items()
     }
     print(f"{args.reads} reads, best of {args.repeat}, load {os.getloadavg()[0]:.1f} at the end")

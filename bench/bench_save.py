@@ -23,12 +23,12 @@ import hashlib
 import json
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bench.trees import export_revision, measure_in
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = ["Mistral AI", "OpenAI", "Anthropic", "Google DeepMind", "Meta", "Aleph Alpha"]
@@ -146,47 +146,18 @@ def measure(url: str, count: int, size: int) -> None:
 def tree_of(revision: str, folder: Path) -> Path:
     """The package and tests of a git revision, in a folder, with this tree's benchmarks
     (the revision may predate them)."""
-    old = folder / "before"
-    old.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "presswatch", "tests"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-    (old / "bench").mkdir()
-    (old / "bench" / "__init__.py").write_text("", encoding="utf-8")
-    for name in ("bench_save.py", "bench_reading.py"):
-        (old / "bench" / name).write_text(
-            (ROOT / "bench" / name).read_text(encoding="utf-8"), encoding="utf-8"
-        )
-    return old
+    return export_revision(
+        revision, folder, ("presswatch", "tests"), ("bench_save.py", "bench_reading.py")
+    )
 
 
 def run(root: Path, url: str, count: int, size: int) -> dict[str, object]:
     """One measure of a tree's code in a fresh process."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.bench_save",
-            "--measure",
-            url,
-            "--batches",
-            str(count),
-            "--batch",
-            str(size),
-        ],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        check=False,
-        capture_output=True,
-        text=True,
+    return measure_in(
+        root,
+        "bench.bench_save",
+        ["--measure", url, "--batches", str(count), "--batch", str(size)],
     )
-    if done.returncode:
-        raise SystemExit(f"{root}: the measure failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
 
 
 def main() -> None:
