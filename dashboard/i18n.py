@@ -427,7 +427,7 @@ FRENCH: dict[str, str] = {
     "the copies of the story {title}": "les reprises du sujet {title}",
     "found by {source}, all time": "trouvés par {source}, depuis le début",
     "holding the term {term} in this period": "contenant le terme {term} sur cette période",
-    "The articles {reason}": "Les articles {reason}",
+    "The articles: {reason}": "Les articles : {reason}",
     "not on the chart, {reason}": "absents du graphique, {reason}",
 }
 

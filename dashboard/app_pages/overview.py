@@ -222,7 +222,7 @@ if unplaced:
     with st.container(horizontal=True):
         for card in unplaced:
             st.button(
-                view.t("The articles {reason}", reason=md(reasons[card])),
+                view.t("The articles: {reason}", reason=md(reasons[card])),
                 key=f"card_{card}",
                 icon=":material/list:",
                 type="tertiary",
