@@ -233,15 +233,26 @@ def drill_panel(
     number counts (``what``, else the drill described); ``opened_by``: a "chart", a
     "table" or a "button", which the caption says how to change the list of."""
     listing, total = load_drilled(view.database, view.filters, drill, LISTED)
+    articles_panel(
+        view, listing, total, what if what is not None else describe(view, drill), key, opened_by
+    )
+
+
+def articles_panel(
+    view: View, listing: pd.DataFrame, total: int, what: str, key: str, opened_by: str
+) -> None:
+    """A list of the articles behind a number: its heading, how many there are and what
+    they are (``what``, plain text already), how to change it (``opened_by``: "chart",
+    "table" or "button"), a note when only the newest are listed, and the cards."""
     st.subheader(view.t("The articles behind this figure"))
     articles = counted(total, view.t("article"), view.t("articles"), view.language)
-    counts = what if what is not None else describe(view, drill)
+    # A caption per template, each a literal: the architecture test reads what it shows.
     if opened_by == "table":
         st.caption(
             view.t(
                 "{articles}: {what}. Choose another row to change the list.",
                 articles=md(articles),
-                what=md(counts),
+                what=md(what),
             )
         )
     elif opened_by == "button":
@@ -249,7 +260,7 @@ def drill_panel(
             view.t(
                 "{articles}: {what}. Click the button again to close the list.",
                 articles=md(articles),
-                what=md(counts),
+                what=md(what),
             )
         )
     else:
@@ -258,7 +269,7 @@ def drill_panel(
                 "{articles}: {what}. Click elsewhere on the chart, or another bar, to change "
                 "the list.",
                 articles=md(articles),
-                what=md(counts),
+                what=md(what),
             )
         )
     listing_cut_note(view, len(listing), total)

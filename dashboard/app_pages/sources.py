@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.articles import LISTED, article_cards, listing_cut_note, selected_row
+from dashboard.articles import LISTED, articles_panel, selected_row
 from dashboard.data import load_source_articles, load_sources
-from dashboard.render import md, plain, table
+from dashboard.render import plain, table
 from dashboard.view import View
 from presswatch import analytics
-from presswatch.plurals import counted
 
 HEALTH_ORDER = {"failing": 0, "disabled": 1, "ok": 2}
 SEARCHED = ["name", "kind", "location", "error", "disabled_reason"]
@@ -137,16 +136,14 @@ row = selected_row(chosen)
 if row is not None and row < len(shown):
     name = str(shown["name"].iloc[row])
     articles, total = load_source_articles(view.database, name, LISTED)
-    st.subheader(view.t("The articles behind this figure"))
-    st.caption(
-        view.t(
-            "{articles}: {what}. Choose another row to change the list.",
-            articles=md(counted(total, view.t("article"), view.t("articles"), view.language)),
-            what=md(view.t("found by {source}, all time", source=plain(name))),
-        )
+    articles_panel(
+        view,
+        articles,
+        total,
+        view.t("found by {source}, all time", source=plain(name)),
+        "source_articles",
+        "table",
     )
-    listing_cut_note(view, len(articles), total)
-    article_cards(view, articles, "source_articles")
 
 st.subheader(view.t("Coverage gaps"))
 st.caption(

@@ -11,10 +11,9 @@ from babel.dates import format_date
 
 from dashboard.articles import (
     LISTED,
-    article_cards,
+    articles_panel,
     chart_drill,
     drill_panel,
-    listing_cut_note,
     selected_row,
 )
 from dashboard.charts import themes_over_time_figure, topics_figure
@@ -31,7 +30,6 @@ from dashboard.render import md, numbers_shown_as, period_name, plain, table
 from dashboard.view import View
 from presswatch import analytics
 from presswatch.drill import Drill
-from presswatch.plurals import counted
 from presswatch.report import how_found
 
 NEXT_PERIOD = {
@@ -249,18 +247,14 @@ if not terms.empty:
         listed, total = load_articles_listed(
             view.database, tuple(terms["articles"].iloc[row]), LISTED
         )
-        st.subheader(view.t("The articles behind this figure"))
-        st.caption(
+        articles_panel(
+            view,
+            listed,
+            total,
             view.t(
-                "{articles}: {what}. Choose another row to change the list.",
-                articles=md(counted(total, view.t("article"), view.t("articles"), view.language)),
-                what=md(
-                    view.t(
-                        "holding the term {term} in this period",
-                        term=plain(str(terms["term"].iloc[row])),
-                    )
-                ),
-            )
+                "holding the term {term} in this period",
+                term=plain(str(terms["term"].iloc[row])),
+            ),
+            "term_articles",
+            "table",
         )
-        listing_cut_note(view, len(listed), total)
-        article_cards(view, listed, "term_articles")
