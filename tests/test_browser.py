@@ -201,7 +201,12 @@ def click_prominence_cell(
     table = page.locator("[data-testid=stDataFrame]").nth(2)
     table.scroll_into_view_if_needed()
     # The grid's accessible copy (glide-data-grid's): its headers and cells in order, the
-    # row selection's checkbox column first.
+    # row selection's checkbox column first. The grid draws it after the page is idle, so
+    # wait for the first header (on a loaded machine it once came after the read).
+    table.locator("[role=columnheader]", has_text="Company").first.wait_for(
+        state="attached", timeout=60_000
+    )
+    table.locator("#glide-cell-1-0").wait_for(state="attached", timeout=60_000)
     headers = table.locator("[role=columnheader]").all_text_contents()
     assert headers[:1] == ["Company"] and column in headers, headers
     rows = table.locator("[role=row]").count() - 1
