@@ -1,6 +1,6 @@
 """Where the test suite's time goes: a pytest plugin and the summary of what it recorded.
 
-    pytest -n auto -m "not slow" -p bench.suite_time --suite-time=DIR
+    python -m pytest -n auto -m "not slow" -p bench.suite_time --suite-time=DIR
     python -m bench.suite_time DIR [BEFORE_DIR]
 
 The plugin records, for every test, the wall time and the worker's CPU time of its set-up,
@@ -10,8 +10,13 @@ worker started; and the CPU spent embedding with E5. On a machine shared with ot
 wall times swell with the load while CPU times barely move: compare CPU before and after,
 and give the wall time with the load average beside it.
 
-The summary prints the totals, the files, fixtures and tests that cost most; given a
-second folder, the two runs side by side.
+It also keeps each process's timeline in wall-clock time: when the worker process
+started, finished collecting, began its first test, ended its last, finished its session,
+and (seen by pytest-xdist's controller) went down; and the idle tail, how long each worker
+sat without a test while another still ran one.
+
+The summary prints the totals, the workers' timelines, the files, fixtures and tests that
+cost most; given a second folder, the two runs side by side.
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ class Recorder:
         self.phases: list[dict[str, Any]] = []
         self.postgres_cpu = 0.0
         self.embedding = [0, 0.0]  # calls of the real model, CPU seconds
+        # Wall-clock moments (time.time(), comparable between processes) of this process.
+        self.moments: dict[str, float] = {"process_start": _process_start()}
+        self.nodes_down: dict[str, float] = {}  # the controller: when each worker ended
         self._watch_postgres()
         self._watch_embedding()
 
@@ -98,6 +106,8 @@ class Recorder:
             "fixtures": self.fixtures,
             "phases": self.phases,
             "load": os.getloadavg(),
+            "moments": self.moments,
+            "nodes_down": self.nodes_down,
         }
         (self.folder / f"{self.worker}.json").write_text(json.dumps(document))
 
@@ -114,6 +124,21 @@ def _postmaster_cpu(directory: Path) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _process_start() -> float:
+    """When this process started, in wall-clock seconds (from /proc: the interpreter's own
+    start and the plugins' imports come before any hook of ours)."""
+    try:
+        since_boot = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+    except (OSError, ValueError, IndexError, StopIteration):
+        return time.time()
+    return boot + since_boot / os.sysconf("SC_CLK_TCK")
+
+
 RECORDER_KEY = pytest.StashKey[Recorder]()
 
 
@@ -122,6 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = config.getoption("--suite-time")
     if folder:
         config.stash[RECORDER_KEY] = Recorder(Path(folder))
+        config.stash[RECORDER_KEY].moments["configured"] = time.time()
 
 
 def _recorder(config: pytest.Config) -> Recorder | None:
@@ -134,6 +160,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if recorder is not None:
         # From the process's start: the interpreter, plugins, conftest and test modules.
         recorder.collected_cpu = time.process_time()
+        recorder.moments["collected"] = time.time()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -166,14 +193,22 @@ PHASE_CPU_KEY = pytest.StashKey[dict[str, float]]()
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
-    """The worker's CPU during the test's set-up."""
+    """The worker's CPU during the test's set-up; when the process began its first test."""
+    recorder = _recorder(item.config)
+    if recorder is not None:
+        recorder.moments.setdefault("first_test", time.time())
     yield from _timed_phase(item, "setup")
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """The worker's CPU during the test itself."""
-    yield from _timed_phase(item, "call")
+    """The worker's CPU during the test itself; the end of the latest test's call."""
+    try:
+        yield from _timed_phase(item, "call")
+    finally:
+        recorder = _recorder(item.config)
+        if recorder is not None:
+            recorder.moments["last_test"] = time.time()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -227,11 +262,20 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _CONFIG[:] = [session.config]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """In pytest-xdist's controller: when each worker went down (its process ending)."""
+    recorder = _recorder_of_report()
+    if recorder is not None:
+        recorder.nodes_down[str(node.gateway.id)] = time.time()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Write what this process measured."""
     recorder = _recorder(session.config)
     if recorder is not None:
+        recorder.moments["session_end"] = time.time()
         recorder.write()
 
 
@@ -251,6 +295,7 @@ def _load(folder: Path) -> dict[str, Any]:
     controller = [run for run in runs if run["worker"] == "main" and len(runs) > 1]
     return {
         "controller_cpu": sum(run["cpu"] for run in controller),
+        "nodes_down": {k: v for run in controller for k, v in run.get("nodes_down", {}).items()},
         "phases": phases,
         "fixtures": fixtures,
         "workers": workers,
@@ -266,6 +311,62 @@ def _per(phases: list[dict[str, Any]], key: Any) -> dict[str, Counter[str]]:
         sums[key(row)]["wall"] += row["wall"]
         sums[key(row)]["cpu"] += row["cpu"]
     return sums
+
+
+# Each worker's life, in stretches between two of its moments (wall seconds).
+STRETCHES = (
+    ("process start → configured (interpreter, plugins)", "process_start", "configured"),
+    ("configured → collected (conftest, test modules)", "configured", "collected"),
+    ("collected → first test (waiting for tests)", "collected", "first_test"),
+    ("first test → end of last test's call", "first_test", "last_test"),
+    ("last call → session end (session fixtures' tear-down)", "last_test", "session_end"),
+    ("session end → controller sees it down (exit)", "session_end", "down"),
+)
+
+
+def _worker_moments(run: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Each worker's moments, with the controller's `down` added."""
+    moments: dict[str, dict[str, float]] = {}
+    for worker in run["workers"]:
+        own = dict(worker.get("moments", {}))
+        if worker["worker"] in run["nodes_down"]:
+            own["down"] = run["nodes_down"][worker["worker"]]
+        moments[worker["worker"]] = own
+    return moments
+
+
+def timelines(now: dict[str, Any], then: dict[str, Any] | None = None) -> list[str]:
+    """The workers' timelines: each stretch of a worker's life, and the idle tail (how long
+    each worker had no test while another still ran its last)."""
+    runs = [("", now)] if then is None else [("before ", then), ("after ", now)]
+    lines = ["Workers' timelines (wall seconds):", ""]
+    header = "| stretch | " + " | ".join(
+        f"{label}{name}" for label, run in runs for name in sorted(_worker_moments(run))
+    )
+    lines += [header + " |", "|" + " --- |" * (header.count("|"))]
+
+    def cell(moments: dict[str, float], start: str, end: str) -> str:
+        return (
+            f"{moments[end] - moments[start]:.1f}" if start in moments and end in moments else "-"
+        )
+
+    for label, start, end in STRETCHES:
+        cells = [
+            cell(moments, start, end)
+            for _, run in runs
+            for _, moments in sorted(_worker_moments(run).items())
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    idle = []
+    for _, run in runs:
+        workers = _worker_moments(run)
+        ends = {name: m["last_test"] for name, m in workers.items() if "last_test" in m}
+        for name in sorted(workers):
+            idle.append(f"{max(ends.values()) - ends[name]:.1f}" if name in ends else "-")
+    lines.append(
+        "| idle tail (the last test's end, all workers, minus its own) | " + " | ".join(idle) + " |"
+    )
+    return lines
 
 
 def summarise(folder: Path, before: Path | None = None, top: int = 25) -> str:
@@ -300,6 +401,7 @@ def summarise(folder: Path, before: Path | None = None, top: int = 25) -> str:
     lines.append(f"| pytest-xdist's controller, CPU | {both(lambda r: r['controller_cpu'])} |")
     loads = [w["load"][0] for w in now["workers"]]
     lines.append(f"| load average (1 min) at the end | {max(loads):.1f} |")
+    lines += ["", *timelines(now, then)]
     lines += ["", f"Files, the {top} costliest (CPU of set-up + call + tear-down):", ""]
     lines += ["| file | tests | CPU | set-up CPU | wall |", "| --- | --- | --- | --- | --- |"]
     files = _per(now["phases"], lambda r: r["test"].split("::")[0])
