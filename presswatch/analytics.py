@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
 from presswatch.analysis import nlp
@@ -482,6 +483,7 @@ def emerging_terms(
             "previous": np.asarray((matrix[split:] > 0).sum(axis=0)).ravel().astype(int),
             "z": z,
             "score": z * (1 + PHRASE_PREFERENCE * (lengths - 1)),
+            "outlets": outlets_now.astype(int),
         }
     )
     # Two articles; a term of one outlet only is that outlet's (its series, its name, one
@@ -510,12 +512,29 @@ def emerging_terms(
     one_outlet = set(shortlist.loc[shortlist["outlet_story"], "term"])
     # The texts are read once: each check then reads only the lines holding its term.
     evidence = _TermEvidence(now["text"], now["language"].isin(NOUN_CAPITALISING_LANGUAGES))
+    outlets_of = dict(zip(shortlist["term"], shortlist["outlets"], strict=True))
+    index = {term: i for i, term in enumerate(terms)}
+    columns_now = matrix[:split].tocsc()
+    languages_now = now["language"].to_numpy()
+
+    def language_of(term: str) -> str | None:
+        # The language most of the term's articles now are in.
+        held = Counter(
+            languages_now[r] for r in columns_now[:, index[term]].nonzero()[0] if languages_now[r]
+        )
+        return held.most_common(1)[0][0] if held else None
+
     common = [
         (
             (" " not in t or articles_now[t] < COMMON_PHRASE_ARTICLES)
             and _is_common_word(t, evidence)
         )
         or t in NEWSROOM_WORDS
+        or t in demonyms()
+        or any(w in SPOKESPERSON_WORDS for w in t.split())
+        or _is_general_language(
+            t, language_of(t), (outlets_of[t], articles_now[t], len(now)), evidence
+        )
         or _is_credited(t, people, outlets_cited)
         or _is_first_name_alone(t, evidence)
         or _ends_in_a_first_name(t, evidence)
@@ -527,9 +546,7 @@ def emerging_terms(
     frame = shortlist[~np.array(common, dtype=bool)]
     chosen: list[str] = []
     counts = dict(zip(frame["term"], frame["current"], strict=True))
-    index = {term: i for i, term in enumerate(terms)}
     seen_sets: set[bytes] = set()
-    columns_now = matrix[:split].tocsc()
     holding: dict[str, np.ndarray] = {}
     for term in frame["term"]:
         # Terms found in exactly the same articles are one passage (a repeated blurb, a
@@ -1073,6 +1090,134 @@ NEWSROOM_WORDS = frozenset(
     | {"directeur général", "communiqué", "proches dossier", "billet blog"}
     | {"editor note", "editors note", "note rédaction"}
 )
+
+
+# A spokesperson's title is how a statement is sourced, not what happened: a term holding
+# one ("company spokesperson", "spokeswoman said", "porte-parole") is furniture.
+SPOKESPERSON_WORDS = frozenset(
+    {"spokesperson", "spokespersons", "spokespeople", "spokesman", "spokesmen"}
+    | {"spokeswoman", "spokeswomen", "porte-parole", "porte-paroles"}
+)
+# A single word at least this frequent in its articles' language (wordfreq's Zipf scale:
+# 4 is once in 10,000 words; "annonce", "update", "vote") is general language, not an
+# emerging term...
+GENERAL_ZIPF = 4.0
+# ... unless at least NEWS_WORD_OUTLETS outlets carry it in at least NEWS_WORD_ARTICLES
+# articles (or NEWS_WORD_SHARE of the period's, when more): a word everyone suddenly uses
+# is the period's news.
+NEWS_WORD_OUTLETS = 3
+NEWS_WORD_ARTICLES = 5
+NEWS_WORD_SHARE = 0.05
+# The languages whose demonyms and nation adjectives are left out (Babel's language names
+# and the shipped list): "French", "allemande", "Americans" say whose, not what.
+DEMONYM_LANGUAGES = ("en", "fr")
+
+
+def _french_forms(word: str) -> set[str]:
+    """A French masculine adjective with its feminine and plurals ("européen": "européenne",
+    "européens", "européennes")."""
+    if word.endswith("e"):
+        return {word, f"{word}s"}
+    if word.endswith(("s", "x")):
+        return {word, f"{word}e", f"{word}es"}
+    if word.endswith(("en", "on")):
+        return {word, f"{word}s", f"{word}ne", f"{word}nes"}
+    return {word, f"{word}e", f"{word}s", f"{word}es"}
+
+
+def _english_forms(word: str) -> set[str]:
+    """An English demonym with its plural ("Israeli", "Israelis"); "Swiss" and "Chinese"
+    stay as they are."""
+    return {word} if word.endswith(("s", "sh", "ch", "ese")) else {word, f"{word}s"}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Demonyms and nation adjectives (lower case) of DEMONYM_LANGUAGES: Babel's (CLDR's)
+    one-word language names ("french", "allemand") and the shipped list of the others
+    ("american", "israélien"), with their plurals and French feminines."""
+    from importlib.resources import files
+
+    listed: dict[str, set[str]] = {code: set() for code in DEMONYM_LANGUAGES}
+    for code in DEMONYM_LANGUAGES:
+        names = Locale(code).languages
+        listed[code] |= {
+            str(n).lower() for k, n in names.items() if len(k) == 2 and " " not in str(n)
+        }
+    section = ""
+    text = files(nlp).joinpath("data/demonyms.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        if word.startswith("["):
+            section = word.strip("[]")
+            continue
+        listed.setdefault(section, set()).add(word)
+    forms = {"fr": _french_forms, "en": _english_forms}
+    return frozenset(
+        form
+        for code, words in listed.items()
+        for word in words
+        for form in forms.get(code, lambda w: {w})(word)
+    )
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages  # its word lists load on first use
+
+    return frozenset(available_languages())
+
+
+def general_frequency(word: str, language: str | None) -> float:
+    """How common a word is in a language (wordfreq's Zipf scale: 0 for unknown words or
+    languages wordfreq has no list for)."""
+    if language is None or language not in _wordfreq_languages():
+        return 0.0
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, language))
+
+
+def _is_general_language(
+    term: str,
+    language: str | None,
+    carried: tuple[int, int, int],
+    evidence: _TermEvidence,
+) -> bool:
+    """Whether a single word is general language in its articles' language (GENERAL_ZIPF
+    and more), not written as a name ("Google", "Senate", "iPhone": frequent words, but
+    names) and not the period's news: ``carried`` is (outlets, articles, the period's
+    articles), and NEWS_WORD_OUTLETS outlets in NEWS_WORD_ARTICLES articles (or
+    NEWS_WORD_SHARE of the period's) make it news. In a language that capitalises every
+    noun (German), a capital is no sign of a name: the dictionaries decide."""
+    if " " in term:
+        return False
+    outlets, articles, period_articles = carried
+    news = max(NEWS_WORD_ARTICLES, math.ceil(NEWS_WORD_SHARE * period_articles))
+    if outlets >= NEWS_WORD_OUTLETS and articles >= news:
+        return False
+    if general_frequency(term, language) < GENERAL_ZIPF:
+        return False
+    if _is_inner_capitalised(term, evidence):
+        return False
+    if language in NOUN_CAPITALISING_LANGUAGES:
+        # The dictionaries say it then: a name ("Stuttgart") or no lower-case word at all
+        # ("Köln") stays, "Kosten" goes.
+        return is_word(term) and not is_proper_noun(term)
+    return not _is_written_as_name(term, evidence)
+
+
+def _is_inner_capitalised(term: str, evidence: _TermEvidence) -> bool:
+    """Whether a word is mostly written with a capital past its first letter ("iPhone",
+    "FBI", "GitHub"): a name or an acronym wherever it stands."""
+    pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    found = [
+        m.group() for line, _, _ in evidence.lines_holding(term) for m in pattern.finditer(line)
+    ]
+    inner = sum(1 for word in found if any(c.isupper() for c in word[1:]))
+    return bool(found) and inner >= NAME_SHARE * len(found)
 
 
 # An outlet a text cites as the one a journalist writes for: "reporting for the NYT",

@@ -49,6 +49,7 @@ LAZY_THIRD_PARTY = {
     "vaderSentiment": "the tone lexicons, loaded with the backend",
     "vaderSentiment_fr": "the tone lexicons, loaded with the backend",
     "importlib": "importlib.resources: the shipped word lists, read once",
+    "wordfreq": "its word frequency lists: the emerging terms only, not the first page",
 }
 # Modules whose functions may import anything: the CLI's commands.
 LAZY_ALLOWED = {"presswatch/cli.py"}

@@ -1,0 +1,211 @@
+"""Emerging terms leave out general language (wordfreq's frequent words, unless many
+outlets carry them: then they are the period's news), demonyms and nation adjectives, and
+spokespeople's titles. Sentences written for the tests, in English and French."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from presswatch import analytics
+
+QUIET = {
+    "en": "Markets were calm and the weather was mild across the region.",
+    "fr": "Le marché est resté calme et le temps doux dans toute la région.",
+}
+# Headlines in Title Case: a capital there says nothing, so only the word's frequency in
+# the language tells a general word ("Community") from a rare name ("Vireo").
+HEADLINES = {
+    "en": [
+        "What the {w} Said About the Harbour Plan",
+        "Letters From the {w} on Tuesday's Council Meeting",
+        "Inside the {w} That Runs the Night Market",
+        "Why the {w} Keeps Asking Questions",
+        "How the {w} Changed Over Twenty Years",
+        "Photos: the {w} Gathers for the Autumn Fair",
+    ],
+    "fr": [
+        "Ce Que la {w} Pense du Nouveau Port",
+        "Lettres de la {w} Après la Réunion du Conseil",
+        "Dans la {w} Qui Anime le Marché Nocturne",
+        "Pourquoi la {w} Continue de Poser des Questions",
+        "Comment la {w} a Changé en Vingt Ans",
+        "Photos : la {w} Réunie Pour la Foire d'Automne",
+    ],
+}
+BODIES = {
+    "en": "Residents met in the hall on Thursday evening to talk about the plans.",
+    "fr": "Les habitants se sont réunis jeudi soir dans la salle pour parler des projets.",
+}
+GENERAL = {"en": "Community", "fr": "Communauté"}
+RARE = {"en": "Vireo", "fr": "Vireo"}
+
+
+def _texts(rows: list[tuple[str, str]]) -> tuple[pd.Series, pd.Series]:
+    """Texts (numbered so no two are equal) and their outlets."""
+    texts = [f"{text}\n{n}." for n, (text, _) in enumerate(rows)]
+    return pd.Series(texts, dtype=object), pd.Series([o for _, o in rows], dtype=object)
+
+
+def _period(language: str, word: str, outlets: list[str], filler: int = 20) -> list[str]:
+    """The period's terms: ``word`` in the headlines of one article per outlet given (each
+    headline different), then ``filler`` quiet articles of other outlets."""
+    rows = [
+        (f"{HEADLINES[language][n].format(w=word)}\n{BODIES[language]}", outlet)
+        for n, outlet in enumerate(outlets)
+    ]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(filler)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    found = analytics.emerging_terms(
+        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+    )
+    return list(found["term"])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_general_word_in_a_few_articles_is_no_emerging_term(language: str) -> None:
+    """A frequent word of the language in the headlines of four articles of two outlets
+    is general language; a rare word in the same headlines emerges."""
+    two_outlets = ["Gazette", "Herald", "Gazette", "Herald"]
+    assert analytics.general_frequency(GENERAL[language].lower(), language) >= 4
+    assert analytics.general_frequency(RARE[language].lower(), language) < 4
+    assert GENERAL[language].lower() not in _period(language, GENERAL[language], two_outlets)
+    assert RARE[language].lower() in _period(language, RARE[language], two_outlets)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_general_word_many_outlets_carry_in_many_articles_is_news(language: str) -> None:
+    """The same word in six articles of four outlets (five articles and three outlets
+    are the threshold) is the period's news."""
+    four_outlets = ["Gazette", "Herald", "Courier", "Ledger", "Gazette", "Herald"]
+    assert GENERAL[language].lower() in _period(language, GENERAL[language], four_outlets)
+    # In five articles of the same four outlets, against a period of 120: under 5%.
+    fewer = four_outlets[:5]
+    assert GENERAL[language].lower() not in _period(language, GENERAL[language], fewer, filler=115)
+
+
+@pytest.mark.parametrize(
+    ("language", "stories", "demonym", "news"),
+    [
+        (
+            "en",
+            [
+                "Regulators said the Americans had sold the Vireo turbines without a licence.",
+                "A court heard that the Americans ran the Vireo plant for a year.",
+                "Officials told the Americans to stop the Vireo project by June.",
+            ],
+            "americans",
+            "vireo",
+        ),
+        (
+            "en",
+            [
+                "The contract went to French engineers at the Vireo yard.",
+                "Workers said French investors paid for the Vireo yard.",
+                "Lawyers for French shipbuilders visited the Vireo yard.",
+            ],
+            "french",
+            "vireo",
+        ),
+        (
+            "fr",
+            [
+                "Selon le ministère, les Américains ont vendu les turbines Vireo sans licence.",
+                "Le tribunal a appris que les Américains exploitaient la centrale Vireo.",
+                "Les autorités ont demandé aux Américains d'arrêter le projet Vireo en juin.",
+            ],
+            "américains",
+            "vireo",
+        ),
+    ],
+)
+def test_demonyms_are_no_terms(language: str, stories: list[str], demonym: str, news: str) -> None:
+    """A demonym written as a name inside sentences ("the Americans", "les Américains",
+    "French investors") says whose, not what: left out, the name beside it stays."""
+    rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    terms = list(
+        analytics.emerging_terms(
+            now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+        )["term"]
+    )
+    assert demonym in analytics.demonyms()
+    assert not any(demonym in term.split() for term in terms)
+    assert any(news in term.split() for term in terms)
+
+
+@pytest.mark.parametrize(
+    ("language", "stories", "furniture", "news"),
+    [
+        (
+            "en",
+            [
+                "Quillpen spokesperson Dana Whit said the Larkspur tablet would ship in May.",
+                "The Larkspur tablet is late, a Quillpen spokesperson told reporters.",
+                "Quillpen spokesperson Dana Whit declined to comment on Larkspur sales.",
+            ],
+            "spokesperson",
+            "larkspur",
+        ),
+        (
+            "fr",
+            [
+                "Le porte-parole de Quillpen a confirmé que la tablette Larkspur sortira en mai.",
+                "Selon le porte-parole de Quillpen, la tablette Larkspur a pris du retard.",
+                "Le porte-parole de Quillpen n'a pas commenté les ventes de la Larkspur.",
+            ],
+            "porte-parole",
+            "larkspur",
+        ),
+    ],
+)
+def test_a_spokespersons_phrase_is_furniture(
+    language: str, stories: list[str], furniture: str, news: str
+) -> None:
+    """A spokesperson's title ("Quillpen spokesperson", "porte-parole de Quillpen") says
+    who spoke, not what happened: no term holds it; the product stays."""
+    rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    terms = list(
+        analytics.emerging_terms(
+            now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+        )["term"]
+    )
+    assert not any(furniture in term.split() for term in terms)
+    assert any(news in term.split() for term in terms)
+
+
+def test_demonyms_hold_plurals_and_french_feminines() -> None:
+    """Babel's language names and the shipped list, with their inflected forms; a
+    country's name is a place, not a demonym."""
+    found = analytics.demonyms()
+    assert {"german", "germans", "israeli", "israelis", "swiss", "chinese"} <= found
+    assert {"allemande", "allemands", "européenne", "européennes", "suisses"} <= found
+    assert not {"france", "germany", "allemagne", "israel", "vireo"} & found
+
+
+@pytest.mark.parametrize(("word", "language"), [("iPhone", "en"), ("Google", "en")])
+def test_a_frequent_word_written_as_a_name_stays(word: str, language: str) -> None:
+    """Frequent words written as names inside sentences ("iPhone", "Google": a capital
+    after a lower-case word, or inside the word) are no general words."""
+    stories = [
+        f"Regulators said the new {word} would face an inquiry over the Vireo deal.",
+        f"Analysts expect the {word} numbers to drop after the Vireo ruling.",
+        f"Shoppers lined up for the {word} launch despite the Vireo dispute.",
+    ]
+    rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    terms = list(
+        analytics.emerging_terms(
+            now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+        )["term"]
+    )
+    assert analytics.general_frequency(word.lower(), language) >= 4
+    assert word.lower() in terms
