@@ -81,6 +81,8 @@ READY = {
     "sources": "[data-testid=stDataFrame]",
     "export": "[data-testid=stDataFrame]",
 }
+# What shows a page is drawn whole, where it is drawn in steps.
+WHOLE = {"overview": ("[data-testid=stDataFrame]",)}
 MAX_BYTES = 200_000
 # Each page's window height: the Overview down to its tone chart, Topics to its themes.
 HEIGHTS = {"overview": 1700, "topics": 1500}
@@ -153,6 +155,10 @@ def take(page: Any, base: str, name: str, target: Path) -> None:
     page.set_viewport_size({"width": 1400, "height": HEIGHTS.get(name, 1000)})
     page.goto(f"{base}/" if name == "overview" else f"{base}/{name}")
     page.wait_for_selector(READY[name], timeout=120_000)
+    # The Overview's first load draws its timeline, then the rest (dashboard/first_chart.py):
+    # the shot waits for the whole page, down to the share table.
+    for selector in WHOLE.get(name, ()):
+        page.wait_for_selector(selector, state="attached", timeout=120_000)
     page.wait_for_selector(
         "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=120_000
     )

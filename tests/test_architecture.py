@@ -164,6 +164,109 @@ def test_only_the_dashboard_imports_streamlit_and_nothing_imports_the_dashboard(
     assert not dashboard, _violations("nothing outside dashboard/ may import it", dashboard)
 
 
+# A custom component's script runs in the page with its full rights: one module only, its
+# script a constant, given no data (docs/security.md).
+COMPONENT_MODULE = "dashboard.first_chart"
+
+
+def component_uses(path: Path) -> list[str]:
+    """Where a file reaches ``streamlit.components`` (an import or an attribute)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [
+        f"{path.name}:{node.lineno}"
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr == "components")
+        or (
+            isinstance(node, ast.Import | ast.ImportFrom)
+            and any(
+                name.startswith("streamlit.components")
+                for name in (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or "", *(f"{node.module}.{a.name}" for a in node.names)]
+                )
+            )
+        )
+    ]
+    return found
+
+
+def component_script_breaches(path: Path) -> list[str]:
+    """What makes a component's code other than a constant given no data: a ``js``,
+    ``html`` or ``css`` that is not a module-level name bound once to a plain string, or a
+    mount passed ``data``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assigned = [
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    ]
+    breaches = [f"{name} is bound more than once" for name in constants if assigned.count(name) > 1]
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg == "data":
+                breaches.append(f"line {node.lineno}: data passed to a call")
+            elif keyword.arg in ("js", "html", "css") and not (
+                isinstance(keyword.value, ast.Name) and keyword.value.id in constants
+            ):
+                breaches.append(f"line {node.lineno}: {keyword.arg} is not a string constant")
+    return breaches
+
+
+def test_only_the_first_chart_module_uses_custom_components() -> None:
+    bad = [
+        use
+        for path in project_files()
+        if module_name(path) != COMPONENT_MODULE
+        for use in component_uses(path)
+    ]
+    assert not bad, f"only {COMPONENT_MODULE} may use streamlit.components: {bad}"
+    module = ROOT / "dashboard" / "first_chart.py"
+    assert component_uses(module), "the rule reads the module that uses components"
+    assert component_script_breaches(module) == []
+
+
+def test_the_component_rules_catch_what_they_forbid(tmp_path: Path) -> None:
+    """A script built from data, passed data, or rebound, and a second module's import."""
+    built = tmp_path / "built.py"
+    built.write_text(
+        "import streamlit.components.v2 as v2\n"
+        'SCRIPT = "export default function () {}"\n'
+        "name = 'x'\n"
+        'a = v2.component("a", js=f"const n = {name};")\n'
+        'b = v2.component("b", js=SCRIPT + name)\n'
+        'c = v2.component("c", html=SCRIPT)\n'
+        "c(data=name)\n"
+        "SCRIPT = name\n",
+        encoding="utf-8",
+    )
+    assert component_script_breaches(built) == [
+        "SCRIPT is bound more than once",
+        "line 4: js is not a string constant",
+        "line 5: js is not a string constant",
+        "line 7: data passed to a call",
+    ]
+    other = tmp_path / "other.py"
+    other.write_text(
+        "from streamlit import components\nimport streamlit as st\nst.components.v1.html('')\n",
+        encoding="utf-8",
+    )
+    assert component_uses(other) == ["other.py:1", "other.py:3"]
+
+
 def test_collectors_never_import_the_store() -> None:
     bad = [
         i

@@ -55,6 +55,13 @@ def dashboard(
         log.close()
 
 
+def network_host(url: str) -> set[str]:
+    """The host a request goes to over the network: none for a URL the page made itself
+    (blob: and data:, the custom component's constant script)."""
+    parts = urlsplit(url)
+    return set() if parts.scheme in ("blob", "data") else {parts.hostname or ""}
+
+
 def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     # playwright takes 0.2 s to import: only where a browser is driven.
     from playwright.sync_api import sync_playwright
@@ -64,10 +71,13 @@ def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+        page.on("request", lambda request: hosts.update(network_host(request.url)))
 
         page.goto(dashboard)
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        # The first load draws the timeline, then the rest (dashboard/first_chart.py).
+        page.wait_for_selector("[data-testid=stDataFrame]", state="attached", timeout=60_000)
+        assert page.locator(".js-plotly-plot").count() == 3
         metrics = page.locator("[data-testid=stMetricValue]")
         mentions_before = metrics.nth(1).inner_text()
         legend_before = (
@@ -287,6 +297,45 @@ DOM_CHECK = """() => {
 }"""
 
 
+# Run before the page's own scripts: the Blob holding the first chart's script (Streamlit
+# loads a component's script from a Blob) gets a script that does nothing instead.
+NO_FIRST_CHART_SCRIPT = """
+const OriginalBlob = window.Blob;
+window.firstChartScriptsReplaced = 0;
+window.Blob = function (parts, options) {
+  if (parts && parts.some((part) => typeof part === "string"
+                                    && part.includes('setTriggerValue("painted"'))) {
+    window.firstChartScriptsReplaced += 1;
+    parts = ["export default function () {}"];
+  }
+  return new OriginalBlob(parts, options);
+};
+window.Blob.prototype = OriginalBlob.prototype;
+"""
+
+
+def test_the_whole_overview_shows_when_the_first_chart_script_never_runs(
+    dashboard: str,
+) -> None:
+    """A browser that never runs the first chart's script (blocked, failing) still gets
+    the whole Overview: the server's fallback draws it."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None, "CI must install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(NO_FIRST_CHART_SCRIPT)
+        page.goto(dashboard)
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        page.wait_for_selector("[data-testid=stDataFrame]", state="attached", timeout=60_000)
+        charts = page.locator(".js-plotly-plot").count()
+        replaced = page.evaluate("window.firstChartScriptsReplaced")
+        browser.close()
+    assert replaced == 1, "the first chart's script was not replaced: nothing was tested"
+    assert charts == 3
+
+
 def test_a_hostile_archive_in_a_real_browser(hostile_dashboard: str, tmp_path: Path) -> None:
     """Every page of a hostile archive, in chromium: the data is text in the DOM."""
     from playwright.sync_api import sync_playwright
@@ -297,7 +346,7 @@ def test_a_hostile_archive_in_a_real_browser(hostile_dashboard: str, tmp_path: P
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 2400})
-        page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+        page.on("request", lambda request: hosts.update(network_host(request.url)))
         for name, path, ready in [
             ("overview", "", ".js-plotly-plot"),
             ("coverage", "/coverage", "mark"),

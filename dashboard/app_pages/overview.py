@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.articles import chart_drill, describe, drill_panel, selected_row
 from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
+from dashboard.first_chart import after_first_chart
 from dashboard.render import md, numbers_shown_as
 from dashboard.view import View
 from presswatch import analytics
@@ -234,100 +235,115 @@ if opened in card_drills and opened.startswith("unplaced_"):
     card_drill, card_what = card_drills[opened]
     drill_panel(view, card_drill, "unplaced_articles", what=card_what, opened_by="button")
 
-if not now.tones.empty:
-    st.subheader(view.t("Tone"))
-    counts = (
-        now.tones.pivot_table(
-            index="company", columns="tone", values="articles", aggfunc="sum", fill_value=0
+
+def below_the_timeline() -> None:
+    """The tone chart, the share of voice chart and table, with their lists of articles."""
+    if not now.tones.empty:
+        st.subheader(view.t("Tone"))
+        counts = (
+            now.tones.pivot_table(
+                index="company", columns="tone", values="articles", aggfunc="sum", fill_value=0
+            )
+            .rename_axis(columns=None)
+            .reset_index()
         )
-        .rename_axis(columns=None)
-        .reset_index()
+        for label in ("positive", "neutral", "negative"):
+            if label not in counts.columns:
+                counts[label] = 0
+        figure = tone_figure(
+            counts,
+            figures.tone_timeline,
+            view.companies,
+            frequency,
+            view.t,
+            colors=view.colors,
+            fmt=view.fmt,
+        )
+        clicked = st.plotly_chart(figure, key="tone", on_select="rerun", selection_mode="points")
+        tone_drill = chart_drill(clicked, figure)
+        if tone_drill is not None:
+            drill_panel(view, tone_drill, "tone_articles")
+        st.caption(
+            view.t(
+                "Articles by their tone towards each company; per {period}, the share of positive "
+                "(up) and negative (down) articles with their count; a {period} with fewer than "
+                "{minimum} articles is marked too few, not given a share. A person's correction "
+                "wins.",
+                period=view.t(frequency),
+                minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
+            )
+        )
+        model = load_tone_model(view.database)
+        if model:
+            st.caption(view.t("Tone model: {model}.", model=md(model)))
+
+    st.subheader(view.t("Share of voice"))
+    figure = share_of_voice_figure(
+        now.share, view.companies, view.t, colors=view.colors, fmt=view.fmt
     )
-    for label in ("positive", "neutral", "negative"):
-        if label not in counts.columns:
-            counts[label] = 0
-    figure = tone_figure(
-        counts,
-        figures.tone_timeline,
-        view.companies,
-        frequency,
-        view.t,
-        colors=view.colors,
-        fmt=view.fmt,
+    clicked = st.plotly_chart(
+        figure, key="share_of_voice", on_select="rerun", selection_mode="points"
     )
-    clicked = st.plotly_chart(figure, key="tone", on_select="rerun", selection_mode="points")
-    tone_drill = chart_drill(clicked, figure)
-    if tone_drill is not None:
-        drill_panel(view, tone_drill, "tone_articles")
+    share_drill = chart_drill(clicked, figure)
     st.caption(
         view.t(
-            "Articles by their tone towards each company; per {period}, the share of positive "
-            "(up) and negative (down) articles with their count; a {period} with fewer than "
-            "{minimum} articles is marked too few, not given a share. A person's correction "
-            "wins.",
-            period=view.t(frequency),
-            minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
+            "By articles, the headline: an article counts once however often it names the "
+            "company. By unique stories, republished copies count once; by mentions, every "
+            "naming counts."
         )
     )
-    model = load_tone_model(view.database)
-    if model:
-        st.caption(view.t("Tone model: {model}.", model=md(model)))
-
-st.subheader(view.t("Share of voice"))
-figure = share_of_voice_figure(now.share, view.companies, view.t, colors=view.colors, fmt=view.fmt)
-clicked = st.plotly_chart(figure, key="share_of_voice", on_select="rerun", selection_mode="points")
-share_drill = chart_drill(clicked, figure)
-st.caption(
-    view.t(
-        "By articles, the headline: an article counts once however often it names the "
-        "company. By unique stories, republished copies count once; by mentions, every "
-        "naming counts."
-    )
-)
-shares = ("share_articles", "share_stories", "share_mentions")
-chosen_row = st.dataframe(
-    # Shares are numbers (sorted by value), shown as the interface writes them ("37,5 %").
-    numbers_shown_as(
-        now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]]),
-        dict.fromkeys(shares, lambda v: view.fmt.percent(v, 1)),
-    ),
-    hide_index=True,
-    column_order=[
-        "company",
-        "share_articles",
-        "share_stories",
-        "share_mentions",
-        "articles",
-        "stories",
-        "mentions",
-        "precision",
-    ],
-    column_config={
-        "company": view.t("Company"),
-        "articles": view.t("Articles"),
-        "stories": st.column_config.NumberColumn(
-            view.t("Unique stories"), help=view.t("Republished copies of one story count once")
+    shares = ("share_articles", "share_stories", "share_mentions")
+    chosen_row = st.dataframe(
+        # Shares are numbers (sorted by value), shown as the interface writes them ("37,5 %").
+        numbers_shown_as(
+            now.share.assign(precision=[view.precision_label(c) for c in now.share["company"]]),
+            dict.fromkeys(shares, lambda v: view.fmt.percent(v, 1)),
         ),
-        "mentions": view.t("Mentions"),
-        "share_articles": st.column_config.NumberColumn(view.t("Share of voice by articles")),
-        "share_stories": st.column_config.NumberColumn(view.t("Share of stories")),
-        "share_mentions": st.column_config.NumberColumn(view.t("Share of mentions")),
-        "precision": st.column_config.TextColumn(
-            view.t("Precision (reviewed)"),
-            help=view.t(
-                "The share of the company's mentions that are really about it, from the "
-                "mentions people reviewed (Coverage page, or presswatch review): the "
-                "estimate, its 95% interval, how many were reviewed and the last review. "
-                "Mentions marked wrong count in no figure."
+        hide_index=True,
+        column_order=[
+            "company",
+            "share_articles",
+            "share_stories",
+            "share_mentions",
+            "articles",
+            "stories",
+            "mentions",
+            "precision",
+        ],
+        column_config={
+            "company": view.t("Company"),
+            "articles": view.t("Articles"),
+            "stories": st.column_config.NumberColumn(
+                view.t("Unique stories"), help=view.t("Republished copies of one story count once")
             ),
-        ),
-    },
-    key="share_table",
-    on_select="rerun",
-    selection_mode="single-row",
-)
-row = selected_row(chosen_row)
-if row is not None and row < len(now.share):
-    share_drill = Drill(company=str(now.share["company"].iloc[row]))
-if share_drill is not None:
-    drill_panel(view, share_drill, "share_articles")
+            "mentions": view.t("Mentions"),
+            "share_articles": st.column_config.NumberColumn(view.t("Share of voice by articles")),
+            "share_stories": st.column_config.NumberColumn(view.t("Share of stories")),
+            "share_mentions": st.column_config.NumberColumn(view.t("Share of mentions")),
+            "precision": st.column_config.TextColumn(
+                view.t("Precision (reviewed)"),
+                help=view.t(
+                    "The share of the company's mentions that are really about it, from the "
+                    "mentions people reviewed (Coverage page, or presswatch review): the "
+                    "estimate, its 95% interval, how many were reviewed and the last review. "
+                    "Mentions marked wrong count in no figure."
+                ),
+            ),
+        },
+        key="share_table",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    row = selected_row(chosen_row)
+    if row is not None and row < len(now.share):
+        share_drill = Drill(company=str(now.share["company"].iloc[row]))
+    if share_drill is not None:
+        drill_panel(view, share_drill, "share_articles")
+
+
+# On a browser session's first Overview, the browser paints the timeline before it works
+# on these (dashboard/first_chart.py); without a timeline there is nothing to wait for.
+if figures.timeline.empty:
+    below_the_timeline()
+else:
+    after_first_chart(below_the_timeline)
