@@ -1186,26 +1186,29 @@ def _is_general_language(
     carried: tuple[int, int, int],
     evidence: _TermEvidence,
 ) -> bool:
-    """Whether a single word is general language in its articles' language (GENERAL_ZIPF
-    and more), not written as a name ("Google", "Senate", "iPhone": frequent words, but
-    names) and not the period's news: ``carried`` is (outlets, articles, the period's
-    articles), and NEWS_WORD_OUTLETS outlets in NEWS_WORD_ARTICLES articles (or
-    NEWS_WORD_SHARE of the period's) make it news. In a language that capitalises every
-    noun (German), a capital is no sign of a name: the dictionaries decide."""
-    if " " in term:
-        return False
+    """Whether a word, or a phrase of such words, is general language in its articles'
+    language (GENERAL_ZIPF and more: "community", "good weather"), not written as a name
+    ("Google", "Senate", "iPhone", "Justice Department": frequent words, but names) and
+    not the period's news: ``carried`` is (outlets, articles, the period's articles), and
+    NEWS_WORD_OUTLETS outlets in NEWS_WORD_ARTICLES articles (or NEWS_WORD_SHARE of the
+    period's; a phrase, COMMON_PHRASE_ARTICLES) make it news. In a language that
+    capitalises every noun (German), a capital is no sign of a name: the dictionaries
+    decide."""
     outlets, articles, period_articles = carried
     news = max(NEWS_WORD_ARTICLES, math.ceil(NEWS_WORD_SHARE * period_articles))
+    if " " in term:
+        news = COMMON_PHRASE_ARTICLES
     if outlets >= NEWS_WORD_OUTLETS and articles >= news:
         return False
-    if general_frequency(term, language) < GENERAL_ZIPF:
+    words = term.split()
+    if any(general_frequency(w, language) < GENERAL_ZIPF for w in words):
         return False
-    if _is_inner_capitalised(term, evidence):
+    if any(_is_inner_capitalised(w, evidence) for w in words):
         return False
     if language in NOUN_CAPITALISING_LANGUAGES:
         # The dictionaries say it then: a name ("Stuttgart") or no lower-case word at all
         # ("Köln") stays, "Kosten" goes.
-        return is_word(term) and not is_proper_noun(term)
+        return all(is_word(w) and not is_proper_noun(w) for w in words)
     return not _is_written_as_name(term, evidence)
 
 
@@ -1213,9 +1216,7 @@ def _is_inner_capitalised(term: str, evidence: _TermEvidence) -> bool:
     """Whether a word is mostly written with a capital past its first letter ("iPhone",
     "FBI", "GitHub"): a name or an acronym wherever it stands."""
     pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
-    found = [
-        m.group() for line, _, _ in evidence.lines_holding(term) for m in pattern.finditer(line)
-    ]
+    found = pattern.findall("\n".join(line for line, _, _ in evidence.lines_holding(term)))
     inner = sum(1 for word in found if any(c.isupper() for c in word[1:]))
     return bool(found) and inner >= NAME_SHARE * len(found)
 
