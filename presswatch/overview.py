@@ -33,7 +33,8 @@ class PeriodFigures:
     # articles, each article once however many of them it names: a sum over the companies
     # of ``tones`` would count an article once per company.
     focus: tuple[str, ...] = ()
-    focus_tones: tuple[int, int, int] = (0, 0, 0)
+    # ... and, last, its articles positive towards one and negative towards another.
+    focus_tones: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     def tone_counts(self, companies: list[str]) -> tuple[int, int, int]:
         """Positive articles, negative articles and articles with a tone, towards these
@@ -46,11 +47,21 @@ class PeriodFigures:
                     f"the tone of {', '.join(companies)} counts each article once: "
                     "build the figures with them as focus (period_figures' focus)"
                 )
-            return self.focus_tones
+            positive, negative, toned, _ = self.focus_tones
+            return positive, negative, toned
         own = self.tones[self.tones["company"].isin(companies)]
         positive = int(own.loc[own["tone"] == "positive", "articles"].sum())
         negative = int(own.loc[own["tone"] == "negative", "articles"].sum())
         return positive, negative, int(own["articles"].sum())
+
+    def tone_in_both(self, companies: list[str]) -> int:
+        """The articles positive towards one of these companies and negative towards
+        another, counted in both of tone_counts' positive and negative (none for one
+        company: an article has one tone towards it)."""
+        if len(companies) < 2:
+            return 0
+        self.tone_counts(companies)  # the same check: the figures' focus are these
+        return self.focus_tones[3]
 
     def tone_shares(self, companies: list[str]) -> tuple[float, float] | None:
         """The shares in percent of positive and of negative articles among those with a
@@ -110,7 +121,7 @@ def _period_from_database(
     counts: pd.DataFrame,
     precisions: pd.DataFrame,
     tones: pd.DataFrame,
-    focus_tones: tuple[int, int, int] = (0, 0, 0),
+    focus_tones: tuple[int, int, int, int] = (0, 0, 0, 0),
     *,
     focus: tuple[str, ...] = (),
 ) -> PeriodFigures:
@@ -129,10 +140,12 @@ def _within_view(filters: Filters, companies: list[str] | tuple[str, ...]) -> tu
     return tuple(c for c in companies if not filters.companies or c in filters.companies)
 
 
-def _focus_tones(store: Store, filters: Filters, focus: tuple[str, ...]) -> tuple[int, int, int]:
+def _focus_tones(
+    store: Store, filters: Filters, focus: tuple[str, ...]
+) -> tuple[int, int, int, int]:
     """The focus's articles by tone, each once (none when the view leaves the focus out)."""
     chosen = _within_view(filters, focus)
-    return store.tone_articles(replace(filters, companies=chosen)) if chosen else (0, 0, 0)
+    return store.tone_articles(replace(filters, companies=chosen)) if chosen else (0, 0, 0, 0)
 
 
 def period_figures(store: Store, filters: Filters, focus: list[str] | None = None) -> PeriodFigures:
@@ -143,7 +156,7 @@ def period_figures(store: Store, filters: Filters, focus: list[str] | None = Non
         store.company_counts(filters),
         store.article_counts(filters),
         store.tone_counts(filters),
-        _focus_tones(store, filters, chosen) if len(chosen) > 1 else (0, 0, 0),
+        _focus_tones(store, filters, chosen) if len(chosen) > 1 else (0, 0, 0, 0),
         focus=chosen if len(chosen) > 1 else (),
     )
 

@@ -697,6 +697,11 @@ def _period_from_frames(
             own.loc[own["tone"] == "positive", "article_id"].nunique(),
             own.loc[own["tone"] == "negative", "article_id"].nunique(),
             own["article_id"].nunique(),
+            # Positive towards one of them and negative towards another.
+            len(
+                set(own.loc[own["tone"] == "positive", "article_id"])
+                & set(own.loc[own["tone"] == "negative", "article_id"])
+            ),
         ),
     )
 

@@ -37,6 +37,7 @@ def test_both_ways_give_the_same_overview(store: Store, tracked: list[str]) -> N
     everything = Frames.from_store(store)
     spiked = 0
     overlapped = 0
+    in_both = 0
     for filters in FILTERS:
         name = str(filters.as_dict())
         expected = oracle.overview(everything, filters, tracked)
@@ -66,6 +67,8 @@ def test_both_ways_give_the_same_overview(store: Store, tracked: list[str]) -> N
             _same(mine.share, theirs.share, ["company"], name)
             _same(mine.tones, theirs.tones, ["company", "tone"], name)
             assert mine.tone_counts(tracked) == theirs.tone_counts(tracked), name
+            assert mine.tone_in_both(tracked) == theirs.tone_in_both(tracked), name
+            in_both += mine.tone_in_both(tracked)
             own = mine.tones[mine.tones["company"].isin(tracked)]
             # An article with a tone towards both: fewer articles than company rows.
             overlapped += int(own["articles"].sum()) > mine.tone_counts(tracked)[2]
@@ -73,6 +76,8 @@ def test_both_ways_give_the_same_overview(store: Store, tracked: list[str]) -> N
                 assert mine.share_of(tracked, by) == theirs.share_of(tracked, by)
     assert spiked > 0  # the comparison covered spikes and their articles
     assert (overlapped > 0) == (len(tracked) > 1)
+    # Positive towards one tracked company and negative towards the other: counted.
+    assert (in_both > 0) == (len(tracked) > 1)
 
 
 def _tones(positive: int, neutral: int, negative: int) -> overview.PeriodFigures:

@@ -98,7 +98,8 @@ cards[3].metric(
     if (change := now.positive_change(before, tracked)) is not None
     else None,
     # Each article once, however many tracked companies it names (as its list counts
-    # them): one positive towards one and negative towards another counts in both.
+    # them): one positive towards one and negative towards another counts in both, and the
+    # help says how many do.
     help=view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
         "the tracked company (a share needs at least {minimum})",
@@ -110,11 +111,12 @@ cards[3].metric(
     if len(tracked) == 1
     else view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
-        "{companies}, each article once (one positive towards one and negative towards "
-        "another counts in both; a share needs at least {minimum})",
+        "{companies}, each article once ({both} positive towards one and negative towards "
+        "another, counted in both; a share needs at least {minimum})",
         positive=int(positive),
         negative=int(negative),
         total=int(toned),
+        both=int(now.tone_in_both(tracked)),
         companies=md(", ".join(tracked)),
         minimum=int(MIN_ARTICLES_FOR_TONE_SHARE),
     ),

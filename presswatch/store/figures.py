@@ -339,23 +339,26 @@ class FiguresMixin(StoreBase):
         frame["articles"] = frame["articles"].astype("int64")
         return frame
 
-    def tone_articles(self, filters: Filters) -> tuple[int, int, int]:
-        """Articles with a positive tone, with a negative one, and with any tone towards
-        one of the chosen companies, each article once however many of them it names (a
-        person's correction wins): the overview's tone card of several tracked companies."""
+    def tone_articles(self, filters: Filters) -> tuple[int, int, int, int]:
+        """Articles with a positive tone, with a negative one, with any tone, and with
+        both (positive towards one, negative towards another) towards the chosen companies,
+        each article once however many of them it names (a person's correction wins): the
+        overview's tone card of several tracked companies."""
         c = coverage_table.c
 
-        def articles_of(tone: str) -> Any:
-            return sa.func.count(sa.distinct(sa.case((c.tone == tone, c.article_id))))
+        def articles_of(*tones: str) -> Any:
+            return sa.func.count(sa.distinct(sa.case((c.tone.in_(tones), c.article_id))))
 
         query = sa.select(
             articles_of("positive"),
             articles_of("negative"),
             sa.func.count(sa.distinct(c.article_id)),
+            articles_of("positive", "negative"),
         ).where(c.tone.is_not(None), *scope(filters))
         with self.engine.connect() as conn:
-            positive, negative, toned = conn.execute(query).one()
-        return int(positive), int(negative), int(toned)
+            positive, negative, toned, either = conn.execute(query).one()
+        # Those in both are counted in the positive and in the negative, once in either.
+        return int(positive), int(negative), int(toned), int(positive) + int(negative) - int(either)
 
     def outlet_articles(self, filters: Filters, top: int = 10) -> pd.DataFrame:
         """The outlets with most articles naming one of the chosen companies, each article
