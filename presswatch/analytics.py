@@ -1140,9 +1140,13 @@ def demonyms() -> frozenset[str]:
 
     listed: dict[str, set[str]] = {code: set() for code in DEMONYM_LANGUAGES}
     for code in DEMONYM_LANGUAGES:
-        names = Locale(code).languages
+        locale = Locale(code)
+        # A language named as its land ("nauru", French "corse") is a place: places stay.
+        places = {str(name).lower() for name in locale.territories.values()}
         listed[code] |= {
-            str(n).lower() for k, n in names.items() if len(k) == 2 and " " not in str(n)
+            str(n).lower()
+            for k, n in locale.languages.items()
+            if len(k) == 2 and " " not in str(n) and str(n).lower() not in places
         }
     section = ""
     text = files(nlp).joinpath("data/demonyms.txt").read_text(encoding="utf-8")
@@ -1163,11 +1167,16 @@ def demonyms() -> frozenset[str]:
     )
 
 
+# wordfreq lists these languages but needs a segmenter that is not installed (MeCab for
+# Japanese and Korean, jieba for Chinese) to look a word up: no general-language rule there.
+SEGMENTED_LANGUAGES = frozenset({"ja", "ko", "zh"})
+
+
 @lru_cache(maxsize=1)
 def _wordfreq_languages() -> frozenset[str]:
     from wordfreq import available_languages  # its word lists load on first use
 
-    return frozenset(available_languages())
+    return frozenset(available_languages("small")) - SEGMENTED_LANGUAGES
 
 
 def general_frequency(word: str, language: str | None) -> float:
@@ -1177,7 +1186,13 @@ def general_frequency(word: str, language: str | None) -> float:
         return 0.0
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, language))
+    # The small lists: the same Zipf values above GENERAL_ZIPF as the large ones, for a
+    # tenth of their memory in a long-running dashboard that keeps one per language.
+    try:
+        return float(zipf_frequency(word, language, wordlist="small"))
+    except ImportError:
+        # A language whose lookup needs an optional segmenter: a term is never lost to it.
+        return 0.0
 
 
 def _is_general_language(

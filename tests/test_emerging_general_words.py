@@ -204,7 +204,23 @@ def test_demonyms_hold_plurals_and_french_feminines() -> None:
     found = analytics.demonyms()
     assert {"german", "germans", "israeli", "israelis", "swiss", "chinese"} <= found
     assert {"allemande", "allemands", "européenne", "européennes", "suisses"} <= found
-    assert not {"france", "germany", "allemagne", "israel", "vireo"} & found
+    assert not {"france", "germany", "allemagne", "israel", "vireo", "nauru"} & found
+
+
+def test_a_language_wordfreq_cannot_segment_loses_no_term() -> None:
+    """Korean, Japanese or Chinese articles (wordfreq needs a segmenter it does not have
+    here to look their words up) get no general-language rule and break nothing."""
+    assert analytics.general_frequency("삼성전자", "ko") == 0.0
+    assert analytics.general_frequency("ソニー", "ja") == 0.0
+    korean = "삼성전자가 새로운 반도체 공장을 발표했다. 투자 규모는 크다."
+    rows = [(f"{korean}\n{BODIES['en']}", outlet) for outlet in ["Gazette", "Herald"] * 2]
+    rows += [(QUIET["en"], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET["en"], f"Outlet {n % 5}") for n in range(10)])
+    found = analytics.emerging_terms(
+        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+    )
+    assert any("삼성전자가" in term or "반도체" in term for term in found["term"])
 
 
 @pytest.mark.parametrize(("word", "language"), [("iPhone", "en"), ("Google", "en")])
