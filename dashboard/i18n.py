@@ -296,12 +296,12 @@ FRENCH: dict[str, str] = {
         "envers l'entreprise suivie (une part demande au moins {minimum} articles)"
     ),
     "{positive} positive and {negative} negative of {total} articles with a tone towards "
-    "{companies}, each article once ({both} positive towards one and negative towards "
-    "another, counted in both; a share needs at least {minimum})": (
+    "{companies}, each article once (articles positive towards one and negative "
+    "towards another, counted in both: {both}; a share needs at least {minimum})": (
         "{positive} positifs et {negative} négatifs sur {total} articles ayant une tonalité "
-        "envers {companies}, chaque article une fois ({both} positifs envers l'une et "
-        "négatifs envers une autre, comptés dans les deux ; une part demande au moins "
-        "{minimum} articles)"
+        "envers {companies}, chaque article une fois (articles positifs envers l'une et "
+        "négatifs envers une autre, comptés dans les deux : {both} ; une part demande au "
+        "moins {minimum} articles)"
     ),
     "{articles} about {companies}, each article once: the most of any known outlet": (
         "{articles} sur {companies}, chaque article une fois : le plus de tous les médias connus"

@@ -222,8 +222,8 @@ def test_the_cards_of_two_tracked_companies_count_each_article_once(
     assert tone.help.startswith(
         f"{len(positive)} positive and {len(negative)} negative of "
         f"{own['article_id'].nunique()} articles with a tone towards Mistral AI, OpenAI, each "
-        f"article once ({len(positive & negative)} positive towards one and negative towards "
-        "another, counted in both"
+        "article once (articles positive towards one and negative towards another, counted "
+        f"in both: {len(positive & negative)};"
     ), tone.help
     assert tone.value == (
         f"{100 * len(positive) / own['article_id'].nunique():.0f}% / "

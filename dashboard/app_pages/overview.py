@@ -111,8 +111,8 @@ cards[3].metric(
     if len(tracked) == 1
     else view.t(
         "{positive} positive and {negative} negative of {total} articles with a tone towards "
-        "{companies}, each article once ({both} positive towards one and negative towards "
-        "another, counted in both; a share needs at least {minimum})",
+        "{companies}, each article once (articles positive towards one and negative "
+        "towards another, counted in both: {both}; a share needs at least {minimum})",
         positive=int(positive),
         negative=int(negative),
         total=int(toned),
