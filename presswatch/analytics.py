@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
+from pygments.lexers import get_all_lexers
 
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
@@ -531,6 +532,7 @@ def emerging_terms(
         )
         or t in NEWSROOM_WORDS
         or t in demonyms()
+        or t in code_language_names()
         or any(w in SPOKESPERSON_WORDS for w in t.split())
         or _is_general_language(
             t, language_of(t), (outlets_of[t], articles_now[t], len(now)), evidence
@@ -1174,6 +1176,24 @@ def demonyms() -> frozenset[str]:
         for code, words in listed.items()
         for word in words
         for form in forms.get(code, lambda w: {w})(word)
+    )
+
+
+@lru_cache(maxsize=1)
+def code_language_names() -> frozenset[str]:
+    """Names of programming languages and of markup and data formats (lower case; Pygments'
+    lexers: "javascript", "php", "objective-c", "json") that are no word of the
+    dictionaries (simplemma's, as a common word or a name): developer words, not news.
+    "Swift", "Rust" or "Python" are words too: they stay (a singer, a metal, a snake)."""
+    names = {
+        alias.lower()
+        for name, aliases, _, _ in get_all_lexers(plugins=False)
+        for alias in (name, *aliases)
+    }
+    return frozenset(
+        name
+        for name in names
+        if _TERM_TOKEN.fullmatch(name) and not is_word(name) and not is_proper_noun(name)
     )
 
 
