@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
+from pygments.lexers import get_all_lexers
 
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
@@ -531,6 +532,7 @@ def emerging_terms(
         )
         or t in NEWSROOM_WORDS
         or t in demonyms()
+        or t in code_language_names()
         or any(w in SPOKESPERSON_WORDS for w in t.split())
         or _is_general_language(
             t, language_of(t), (outlets_of[t], articles_now[t], len(now)), evidence
@@ -547,6 +549,7 @@ def emerging_terms(
     chosen: list[str] = []
     counts = dict(zip(frame["term"], frame["current"], strict=True))
     seen_sets: set[bytes] = set()
+    seen_lemmas: set[str] = set()
     holding: dict[str, np.ndarray] = {}
     for term in frame["term"]:
         # Terms found in exactly the same articles are one passage (a repeated blurb, a
@@ -555,7 +558,13 @@ def emerging_terms(
         rows = holding[term].tobytes()
         if rows in seen_sets:
             continue
+        # The forms of one word ("Democrat", "Democrats"; "élection", "élections") are one
+        # term: the best of them stands for all.
+        lemmas = term_lemmas(term, language_of(term))
+        if lemmas in seen_lemmas:
+            continue
         seen_sets.add(rows)
+        seen_lemmas.add(lemmas)
         # A word or phrase inside a chosen longer phrase, found in about the same
         # articles, says nothing more; a phrase holding a chosen term replaces it then.
         if any(f" {term} " in f" {c} " and counts[c] >= 0.6 * counts[term] for c in chosen):
@@ -988,11 +997,11 @@ def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     return capitalised < NAME_SHARE * max(len(found), 1)
 
 
-def _is_written_as_name(term: str, evidence: _TermEvidence) -> bool:
+def _is_written_as_name(term: str, evidence: _TermEvidence, least: int = 1) -> bool:
     """Whether a term is written as a name inside sentences: with a capital in NAME_SHARE
-    of its occurrences after a lower-case word ("fined by Jane Roe"), and not a first name
-    alone (a host's). A heading's word ("Outro:"), a hashtag, a list's item or a phrase of
-    the outlet's house style ("monthly fee applies") is not."""
+    of its occurrences after a lower-case word ("fined by Jane Roe"), at least ``least``
+    times, and not a first name alone (a host's). A heading's word ("Outro:"), a hashtag,
+    a list's item or a phrase of the outlet's house style ("monthly fee applies") is not."""
     words = term.split()
     if len(words) == 1 and term in first_names():
         return False
@@ -1010,7 +1019,7 @@ def _is_written_as_name(term: str, evidence: _TermEvidence) -> bool:
         if m.group(1).islower() or m.group(1).isupper()
     ]
     capitalised = sum(1 for f, flag in found if any(_capital_names(w, flag) for w in f.split()))
-    return bool(found) and capitalised >= NAME_SHARE * len(found)
+    return bool(found) and capitalised >= max(NAME_SHARE * len(found), least)
 
 
 # A phrase of common words mostly written in lower case ("stumbling block", "wide range")
@@ -1102,6 +1111,9 @@ SPOKESPERSON_WORDS = frozenset(
 # 4 is once in 10,000 words; "annonce", "update", "vote") is general language, not an
 # emerging term...
 GENERAL_ZIPF = 4.0
+# ... unless written as a name: a common noun of the dictionaries (no proper noun there)
+# needs this many capitals inside sentences for that.
+NAME_EVIDENCE = 3
 # ... unless at least NEWS_WORD_OUTLETS outlets carry it in at least NEWS_WORD_ARTICLES
 # articles (or NEWS_WORD_SHARE of the period's, when more): a word everyone suddenly uses
 # is the period's news.
@@ -1167,6 +1179,24 @@ def demonyms() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def code_language_names() -> frozenset[str]:
+    """Names of programming languages and of markup and data formats (lower case; Pygments'
+    lexers: "javascript", "php", "objective-c", "json") that are no word of the
+    dictionaries (simplemma's, as a common word or a name): developer words, not news.
+    "Swift", "Rust" or "Python" are words too: they stay (a singer, a metal, a snake)."""
+    names = {
+        alias.lower()
+        for name, aliases, _, _ in get_all_lexers(plugins=False)
+        for alias in (name, *aliases)
+    }
+    return frozenset(
+        name
+        for name in names
+        if _TERM_TOKEN.fullmatch(name) and not is_word(name) and not is_proper_noun(name)
+    )
+
+
 # wordfreq lists these languages but needs a segmenter that is not installed (MeCab for
 # Japanese and Korean, jieba for Chinese) to look a word up: no general-language rule there.
 SEGMENTED_LANGUAGES = frozenset({"ja", "ko", "zh"})
@@ -1224,7 +1254,11 @@ def _is_general_language(
         # The dictionaries say it then: a name ("Stuttgart") or no lower-case word at all
         # ("Köln") stays, "Kosten" goes.
         return all(is_word(w) and not is_proper_noun(w) for w in words)
-    return not _is_written_as_name(term, evidence)
+    # A common noun the dictionaries never write as a name ("team", "forecast", "terre")
+    # needs NAME_EVIDENCE capitals inside sentences to be one: once or twice is a
+    # heading's word or a name it is part of ("the Finance Manager").
+    single_common = len(words) == 1 and is_word(term) and not is_proper_noun(term)
+    return not _is_written_as_name(term, evidence, NAME_EVIDENCE if single_common else 1)
 
 
 def _is_inner_capitalised(term: str, evidence: _TermEvidence) -> bool:
@@ -1350,6 +1384,20 @@ def _ends_in_a_first_name(term: str, evidence: _TermEvidence) -> bool:
         and not any(w[:1].isupper() and not w.isupper() for w in m.group(1).split()[:-1])
     )
     return bool(found) and running >= NAME_RUN_SHARE * len(found)
+
+
+def term_lemmas(term: str, language: str | None) -> str:
+    """A term's words as lemmas (simplemma's, in its articles' language; lower case): the
+    forms of one word or phrase share them ("democrats" and "democrat", "ipad pros" and
+    "ipad pro"). A word of a language simplemma has no dictionary for stays as it is."""
+    import simplemma
+
+    if language is None:
+        return term
+    try:
+        return " ".join(simplemma.lemmatize(w, lang=language).lower() for w in term.split())
+    except ValueError:  # a language simplemma has no dictionary for
+        return term
 
 
 def _capped_counts(
