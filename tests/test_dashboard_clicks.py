@@ -302,8 +302,7 @@ def test_a_key_message_row_lists_the_articles_that_carry_it(seeded: tuple[Config
 
 def test_sources_counts_list_the_articles_each_source_found(seeded: tuple[Config, str]) -> None:
     _, url = seeded
-    app = open_app()
-    app.switch_page("app_pages/sources.py").run()
+    app = open_app("app_pages/sources.py")
     assert not app.exception, app.exception
     sources = app.dataframe[0].value
     links = article_sources_table.c
@@ -506,8 +505,7 @@ def test_a_row_of_the_other_languages_opens_its_article(
     assert [a["title"] for a in listed] == [german.title]
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     assert not app.exception, app.exception
     assert any(e.label.startswith("Articles in other languages (1)") for e in app.expander)
     assert not any("sammelt" in h.value for h in app.html)
