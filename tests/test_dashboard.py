@@ -583,15 +583,15 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     for reader in ("articles_frame", "mentions_frame", "tones_frame", "topics_frame"):
         monkeypatch.setattr(Store, reader, refuse)
 
-    def page_tables(app: AppTest, page: str) -> list[Any]:
-        app.switch_page(page).run()
-        assert not app.exception, app.exception
+    def page_tables(app: AppTest) -> list[Any]:
         texts = [c.value for c in app.caption] + [i.value for i in app.info]
         texts += [t.value for t in app.text] + [e.label for e in app.expander]
         return [d.value.to_dict("list") for d in app.dataframe] + texts
 
-    def with_period(period: str) -> AppTest:
-        app = open_app()
+    def with_period(period: str, page: str | None = None) -> AppTest:
+        """PAGE (the Overview by default) with the sidebar's period set: the sidebar is
+        the same on every page."""
+        app = open_app(page)
         app.selectbox(key="period").set_value(period).run()
         assert not app.exception, app.exception
         return app
@@ -614,20 +614,20 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Articles"] == str(len(set(chosen.mentions["article_id"])))
 
-    outlets = page_tables(with_period("All time"), "app_pages/outlets.py")
+    outlets = page_tables(with_period("All time", "app_pages/outlets.py"))
     expected_outlets = oracle.top_outlets(everything.articles, everything.mentions, top=10)
     assert outlets[0]["outlet"] == expected_outlets["outlet"].tolist()
     assert outlets[1]["author"]
 
     # All time: every article listed (undated ones last) and the republished stories;
     # the last 30 days: the undated articles apart.
-    coverage = page_tables(with_period("All time"), "app_pages/coverage.py")
+    coverage = page_tables(with_period("All time", "app_pages/coverage.py"))
     assert len(coverage[0]["title"]) == len(set(everything.mentions["article_id"])) == 300
     assert any("Republished stories" in str(part) for part in coverage)
-    recent = page_tables(with_period("Last 30 days"), "app_pages/coverage.py")
+    recent = page_tables(with_period("Last 30 days", "app_pages/coverage.py"))
     assert any("Undated articles (18)" in str(part) for part in recent)
 
-    topics = page_tables(with_period("Last 30 days"), "app_pages/topics.py")
+    topics = page_tables(with_period("Last 30 days", "app_pages/topics.py"))
     # The sentences behind the first bar of the themes chart, each naming its company.
     assert topics[0]["sentence"], topics
     # Emerging terms compare the view's last 30 days (from the first day's midnight) with
@@ -645,7 +645,7 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     assert previous == sum(window[0] <= p < window[1] for p in about) > 5, caption
     assert current > 0, caption
 
-    sources = page_tables(open_app(), "app_pages/sources.py")
+    sources = page_tables(open_app("app_pages/sources.py"))
     assert sources[0]["articles"] == [300]  # all time, whatever the period
 
 
