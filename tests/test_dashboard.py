@@ -798,9 +798,8 @@ def test_the_coverage_table_sorts_its_dates_as_dates_and_writes_them_in_french(
         store.save_articles([*generated, seen])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
+    app = open_app("app_pages/coverage.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
     element = next(d for d in app.dataframe if "pickups" in d.value.columns)
     dates, shown = element.value["date"], _displayed(element).set_axis(element.value.index)
@@ -1206,9 +1205,8 @@ def test_the_cards_come_a_page_at_a_time(
         store.save_articles(generated_articles(60))
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
+    app = open_app("app_pages/coverage.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
     first = _cards(app, "coverage")
     assert len(first) == 20
