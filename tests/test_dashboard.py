@@ -92,8 +92,12 @@ def seeded(
     return config, url
 
 
-def open_app() -> AppTest:
+def open_app(page: str | None = None) -> AppTest:
+    """The dashboard after its first run: the Overview, or PAGE (``app_pages/NAME.py``)
+    opened directly, as a link to it opens it (no Overview run before it)."""
     app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if page is not None:
+        app.switch_page(page)
     app.run()
     assert not app.exception, app.exception
     return app
@@ -131,8 +135,7 @@ def test_company_filter_changes_the_figures(seeded: tuple[Config, str]) -> None:
 
 
 def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Config, str]) -> None:
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     assert not app.exception, app.exception
     listing = app.dataframe[0].value
     assert len(listing) == 2
@@ -162,8 +165,7 @@ def test_coverage_lists_both_seeds_and_shows_highlighted_text(seeded: tuple[Conf
 def test_coverage_searches_the_titles_and_texts(seeded: tuple[Config, str]) -> None:
     """The search box narrows the list to the articles whose words match, in any case
     and accents; a search that only leaves words out says what to do."""
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
 
     def titles(search: str) -> list[str]:
         app.text_input(key="search").set_value(search).run()
@@ -217,8 +219,7 @@ def test_untrusted_text_is_shown_as_text(
         store.save_articles([analyse(hostile, Matcher(config.companies))])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     assert not app.exception, app.exception
     shown = app.html[0].value
     assert "<img" not in shown and "<script" not in shown and "<b>" not in shown
@@ -288,8 +289,7 @@ def tones_table(app: AppTest) -> Any:
 
 
 def test_a_tone_is_corrected_on_coverage(seeded: tuple[Config, str]) -> None:
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     tones = tones_table(app)
     assert "Mistral AI" in set(tones["company"])
     app.selectbox(key="correct_company").set_value("Mistral AI")
@@ -308,8 +308,7 @@ def test_a_tone_is_corrected_on_coverage(seeded: tuple[Config, str]) -> None:
 
 
 def test_topics_page(seeded: tuple[Config, str], write_config: Callable[..., Config]) -> None:
-    app = open_app()
-    app.switch_page("app_pages/topics.py").run()
+    app = open_app("app_pages/topics.py")
     assert not app.exception, app.exception
     assert app.title[0].value == "Topics"
     assert [c.key for c in app.get("plotly_chart")] == ["topics", "themes_over_time"]
@@ -341,8 +340,7 @@ def test_topics_page_names_months_in_french(
         sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
         topics=config.topics,
     )
-    app = open_app()
-    app.switch_page("app_pages/topics.py").run()
+    app = open_app("app_pages/topics.py")
     assert not app.exception, app.exception
     labels = {x for trace in _chart(app, "themes_over_time") for x in trace["x"]}
     assert labels and all(FRENCH_MONTHS.fullmatch(x) for x in labels), labels
@@ -361,8 +359,7 @@ def test_topics_page_names_months_in_french(
 
 def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, str]) -> None:
     config, url = seeded
-    app = open_app()
-    app.switch_page("app_pages/export.py").run()
+    app = open_app("app_pages/export.py")
     assert not app.exception, app.exception
     assert app.title[0].value == "Export"
     sink = io.BytesIO()
@@ -399,8 +396,7 @@ def test_export_page_offers_the_same_csv_as_the_command(seeded: tuple[Config, st
 
 
 def test_outlets_and_sources_pages(seeded: tuple[Config, str]) -> None:
-    app = open_app()
-    app.switch_page("app_pages/outlets.py").run()
+    app = open_app("app_pages/outlets.py")
     assert not app.exception, app.exception
     outlets = app.dataframe[0].value
     assert ("Mistral AI", "La Tribune") in set(
@@ -587,15 +583,15 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     for reader in ("articles_frame", "mentions_frame", "tones_frame", "topics_frame"):
         monkeypatch.setattr(Store, reader, refuse)
 
-    def page_tables(app: AppTest, page: str) -> list[Any]:
-        app.switch_page(page).run()
-        assert not app.exception, app.exception
+    def page_tables(app: AppTest) -> list[Any]:
         texts = [c.value for c in app.caption] + [i.value for i in app.info]
         texts += [t.value for t in app.text] + [e.label for e in app.expander]
         return [d.value.to_dict("list") for d in app.dataframe] + texts
 
-    def with_period(period: str) -> AppTest:
-        app = open_app()
+    def with_period(period: str, page: str | None = None) -> AppTest:
+        """PAGE (the Overview by default) with the sidebar's period set: the sidebar is
+        the same on every page."""
+        app = open_app(page)
         app.selectbox(key="period").set_value(period).run()
         assert not app.exception, app.exception
         return app
@@ -618,20 +614,20 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Articles"] == str(len(set(chosen.mentions["article_id"])))
 
-    outlets = page_tables(with_period("All time"), "app_pages/outlets.py")
+    outlets = page_tables(with_period("All time", "app_pages/outlets.py"))
     expected_outlets = oracle.top_outlets(everything.articles, everything.mentions, top=10)
     assert outlets[0]["outlet"] == expected_outlets["outlet"].tolist()
     assert outlets[1]["author"]
 
     # All time: every article listed (undated ones last) and the republished stories;
     # the last 30 days: the undated articles apart.
-    coverage = page_tables(with_period("All time"), "app_pages/coverage.py")
+    coverage = page_tables(with_period("All time", "app_pages/coverage.py"))
     assert len(coverage[0]["title"]) == len(set(everything.mentions["article_id"])) == 300
     assert any("Republished stories" in str(part) for part in coverage)
-    recent = page_tables(with_period("Last 30 days"), "app_pages/coverage.py")
+    recent = page_tables(with_period("Last 30 days", "app_pages/coverage.py"))
     assert any("Undated articles (18)" in str(part) for part in recent)
 
-    topics = page_tables(with_period("Last 30 days"), "app_pages/topics.py")
+    topics = page_tables(with_period("Last 30 days", "app_pages/topics.py"))
     # The sentences behind the first bar of the themes chart, each naming its company.
     assert topics[0]["sentence"], topics
     # Emerging terms compare the view's last 30 days (from the first day's midnight) with
@@ -649,7 +645,7 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
     assert previous == sum(window[0] <= p < window[1] for p in about) > 5, caption
     assert current > 0, caption
 
-    sources = page_tables(open_app(), "app_pages/sources.py")
+    sources = page_tables(open_app("app_pages/sources.py"))
     assert sources[0]["articles"] == [300]  # all time, whatever the period
 
 
@@ -682,8 +678,7 @@ def test_the_review_panel_marks_mentions_and_the_figures_follow(
     _, url = seeded
     with Store(url) as store:
         before = store.company_counts(Filters()).set_index("company")["mentions"]
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     assert not any(b.key and b.key.startswith("review_") for b in app.button)  # asked for
     app.toggle(key="review").set_value(True).run()
     assert not app.exception, app.exception
@@ -773,8 +768,7 @@ def test_a_collection_time_shows_as_first_seen_in_the_coverage_page(
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
     monkeypatch.setenv("TZ", "UTC")
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     assert not app.exception, app.exception
     assert list(_displayed(app.dataframe[0])["date"]) == ["first seen Jun 3, 2024"]
     # A moment names its time zone (no timezone in this config: the machine's, TZ here).
@@ -804,9 +798,8 @@ def test_the_coverage_table_sorts_its_dates_as_dates_and_writes_them_in_french(
         store.save_articles([*generated, seen])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
+    app = open_app("app_pages/coverage.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
     element = next(d for d in app.dataframe if "pickups" in d.value.columns)
     dates, shown = element.value["date"], _displayed(element).set_axis(element.value.index)
@@ -1184,8 +1177,7 @@ def test_cards_and_drilled_periods_are_written_in_the_readers_locale_and_zone() 
 
 
 def test_a_clicked_theme_lists_the_articles_it_counts(seeded: tuple[Config, str]) -> None:
-    app = open_app()
-    app.switch_page("app_pages/topics.py").run()
+    app = open_app("app_pages/topics.py")
     assert not app.exception, app.exception
     clicked = 0
     for key, cards in (("topics", "topic_articles"), ("themes_over_time", "theme_articles")):
@@ -1213,9 +1205,8 @@ def test_the_cards_come_a_page_at_a_time(
         store.save_articles(generated_articles(60))
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
+    app = open_app("app_pages/coverage.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
     first = _cards(app, "coverage")
     assert len(first) == 20

@@ -250,9 +250,8 @@ def test_a_prominence_count_lists_the_articles_of_those_mentions(
 ) -> None:
     _, url = seeded
     frames = _frames(url)
-    app = open_app()
+    app = open_app("app_pages/outlets.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/outlets.py").run()
     assert not app.exception, app.exception
     table = next(
         d.value for d in app.dataframe if list(d.value.columns)[1:] == ["title", "lead", "body"]
@@ -276,9 +275,8 @@ def test_a_prominence_count_lists_the_articles_of_those_mentions(
 
 def test_a_key_message_row_lists_the_articles_that_carry_it(seeded: tuple[Config, str]) -> None:
     _, url = seeded
-    app = open_app()
+    app = open_app("app_pages/topics.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/topics.py").run()
     assert not app.exception, app.exception
     shares = next(d.value for d in app.dataframe if "message" in d.value.columns)
     assert len(shares) >= 1
@@ -302,8 +300,7 @@ def test_a_key_message_row_lists_the_articles_that_carry_it(seeded: tuple[Config
 
 def test_sources_counts_list_the_articles_each_source_found(seeded: tuple[Config, str]) -> None:
     _, url = seeded
-    app = open_app()
-    app.switch_page("app_pages/sources.py").run()
+    app = open_app("app_pages/sources.py")
     assert not app.exception, app.exception
     sources = app.dataframe[0].value
     links = article_sources_table.c
@@ -341,9 +338,8 @@ def test_a_republished_story_lists_its_copies_and_an_undated_row_opens_its_artic
         articles = store.articles_frame()
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
+    app = open_app("app_pages/coverage.py")
     app.selectbox(key="period").set_value("All time").run()
-    app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
     stories = next(
         d.value
@@ -462,9 +458,8 @@ def test_an_undated_row_opens_its_article_when_the_period_lists_no_other(
         store.set_figure_languages(["fr"])
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
+    app = open_app("app_pages/coverage.py")
     app.selectbox(key="period").set_value("Last 7 days").run()
-    app.switch_page("app_pages/coverage.py").run()
     assert not app.exception, app.exception
     assert "No articles mention the chosen companies" in app.info[0].value
     assert not app.html
@@ -506,8 +501,7 @@ def test_a_row_of_the_other_languages_opens_its_article(
     assert [a["title"] for a in listed] == [german.title]
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(config.path))
     monkeypatch.setenv("PRESSWATCH_DB", url)
-    app = open_app()
-    app.switch_page("app_pages/coverage.py").run()
+    app = open_app("app_pages/coverage.py")
     assert not app.exception, app.exception
     assert any(e.label.startswith("Articles in other languages (1)") for e in app.expander)
     assert not any("sammelt" in h.value for h in app.html)

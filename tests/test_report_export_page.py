@@ -41,8 +41,7 @@ def test_a_sidebar_period_is_a_week_a_month_or_days() -> None:
 
 
 def test_the_export_page_serves_the_commands_report(archive: Config, tmp_path: Path) -> None:
-    app = open_app()
-    app.switch_page("app_pages/export.py").run()
+    app = open_app("app_pages/export.py")
     assert not app.exception, app.exception
     # All time is no period to report on: the page says what to choose.
     assert not app.get("download_button")
