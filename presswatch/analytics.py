@@ -186,17 +186,31 @@ def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) 
     out["corrected_by"] = None
     if corrections is not None and not corrections.empty:
         per_company = corrections[corrections["company"].notna() & corrections["field"].isna()]
-        latest = per_company.drop_duplicates(["article_id", "company"], keep="last")
-        merged = out.merge(
-            latest[["article_id", "company", "label", "author"]],
-            on=["article_id", "company"],
-            how="left",
-        )
-        fixed = merged["label"].notna()
-        merged.loc[fixed, "tone"] = merged.loc[fixed, "label"]
-        merged.loc[fixed, "corrected"] = True
-        merged.loc[fixed, "corrected_by"] = merged.loc[fixed, "author"]
-        out = merged
+        # The latest per pair wins. A lookup by pair rather than a merge on two text
+        # columns: a person corrects a handful of pairs, and the merge cost ten times
+        # the rest of the function whatever their number.
+        latest = {
+            (article_id, company): (label, author)
+            for article_id, company, label, author in zip(
+                per_company["article_id"],
+                per_company["company"],
+                per_company["label"],
+                per_company["author"],
+                strict=True,
+            )
+        }
+        # Each row's correction: its (label, author), or None where none applies.
+        fixes: list[tuple[Any, Any] | None] = []
+        for pair in zip(out["article_id"], out["company"], strict=True):
+            fix = latest.get(pair)
+            fixes.append(fix if fix is not None and pd.notna(fix[0]) else None)
+        fixed = np.array([fix is not None for fix in fixes], dtype=bool)
+        if fixed.any():
+            out.loc[fixed, "tone"] = [fix[0] for fix in fixes if fix is not None]
+            out["corrected"] = fixed
+            out["corrected_by"] = pd.Series(
+                [None if fix is None else fix[1] for fix in fixes], index=out.index, dtype=object
+            )
     return out[columns].reset_index(drop=True)
 
 
