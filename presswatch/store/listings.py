@@ -40,25 +40,26 @@ from presswatch.store.search import count_matches, coverage_matches, matching_id
 FEW_MATCHES = 10_000
 
 
-def _titles(conn: Connection, ids: list[str]) -> dict[str, str | None]:
-    """article id -> its title."""
-    a = articles_table.c
-    found: dict[str, str | None] = {}
+def _titles_and_topics(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    """article id -> its title and its topics, comma-separated and sorted
+    (analytics.article_topics): one read of the articles joined to their topics."""
+    a, t = articles_table.c, topics_table.c
+    titles: dict[str, str | None] = {}
+    topics: dict[str, set[str]] = defaultdict(set)
     for start in range(0, len(ids), 500):
-        query = sa.select(a.id, a.title).where(a.id.in_(ids[start : start + 500]))
-        found.update({row.id: row.title for row in conn.execute(query)})
-    return found
-
-
-def article_topic_names(conn: Connection, ids: list[str]) -> dict[str, str]:
-    """article id -> its topics, comma-separated and sorted (analytics.article_topics)."""
-    t = topics_table.c
-    found: dict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(ids), 500):
-        query = sa.select(t.article_id, t.topic).where(t.article_id.in_(ids[start : start + 500]))
-        for article_id, topic in conn.execute(query):
-            found[article_id].add(topic)
-    return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
+        query = (
+            sa.select(a.id, a.title, t.topic)
+            .select_from(articles_table.outerjoin(topics_table, t.article_id == a.id))
+            .where(a.id.in_(ids[start : start + 500]))
+        )
+        for article_id, title, topic in conn.execute(query):
+            titles[article_id] = title
+            if topic is not None:
+                topics[article_id].add(topic)
+    return {
+        article_id: (title, ", ".join(sorted(topics.get(article_id, ()))))
+        for article_id, title in titles.items()
+    }
 
 
 def pair_topic_names(conn: Connection, ids: list[str]) -> dict[tuple[str, str], str]:
@@ -198,15 +199,15 @@ class ListingsMixin(FiguresMixin):
         if search is not None:
             kept.append(self.search_condition(filters, search, listing=True, sizes=sizes))
         with self.reading(first_rows=True) as conn:
-            listed = self._listed(conn, in_view, kept, limit)
+            listed = self._listed(conn, filters, in_view, kept, limit)
         return _listing_frame(listed)
 
     def _listed(
-        self, conn: Connection, in_view: list[Any], kept: list[Any], limit: int
+        self, conn: Connection, view: Filters, in_view: list[Any], kept: list[Any], limit: int
     ) -> dict[str, dict[str, Any]]:
         """coverage_listing's articles (rows meeting ``kept``, newest first, the first
         ``limit``) with their titles, topics and pickups (a story's copies meeting
-        ``in_view``, the view's scope), read on ``conn``."""
+        ``in_view``, the scope of the filters ``view``), read on ``conn``."""
         c = coverage_table.c
         # Dated rows, then undated ones: with the nulls left out, a descending read of the
         # date index is already the order (PostgreSQL puts nulls first in a descending index).
@@ -226,10 +227,10 @@ class ListingsMixin(FiguresMixin):
             c.mentions.desc(),
             text_order(self.backend, c.company),
         ]
-        queries = [
-            dated.where(c.published.is_not(None)).order_by(c.published.desc(), *ties),
-            dated.where(c.published.is_(None)).order_by(*ties),
-        ]
+        queries = [dated.where(c.published.is_not(None)).order_by(c.published.desc(), *ties)]
+        if view.start is None and view.end is None:
+            # A period keeps no undated row (period_condition): no query for them.
+            queries.append(dated.where(c.published.is_(None)).order_by(*ties))
         listed: dict[str, dict[str, Any]] = {}
         for query in queries:
             result = conn.execute(query.execution_options(stream_results=True, yield_per=500))
@@ -257,12 +258,10 @@ class ListingsMixin(FiguresMixin):
                 result.close()  # a cursor left half read (PostgreSQL: server-side)
             if len(listed) == limit:
                 break
-        titles = _titles(conn, list(listed))
-        topics = article_topic_names(conn, list(listed))
+        described = _titles_and_topics(conn, list(listed))
         pickups = _kept_copies(conn, in_view, {e["story_id"] for e in listed.values()})
         for article_id, entry in listed.items():
-            entry["title"] = titles.get(article_id)
-            entry["topics"] = topics.get(article_id, "")
+            entry["title"], entry["topics"] = described.get(article_id, (None, ""))
             entry["pickups"] = len(pickups.get(entry["story_id"], ()))
         return listed
 
@@ -484,7 +483,7 @@ class ListingsMixin(FiguresMixin):
         # One transaction for the number and its list: one snapshot on PostgreSQL (the list
         # holds the articles counted, even while a collector writes), one connection.
         with self.reading(first_rows=True) as conn:
-            listed = self._listed(conn, in_view, kept, limit)
+            listed = self._listed(conn, narrowed, in_view, kept, limit)
             total = len(listed)
             if total == limit:
                 # The list read every row meeting the conditions unless it stopped at the
