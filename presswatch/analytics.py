@@ -1557,15 +1557,16 @@ def detect_spikes(
     if daily.empty:
         return pd.DataFrame(columns=columns)
     found = []
+    # Positions within each company's days, with numpy: a pandas Series per company and a
+    # lookup per spike day cost more than the rolling medians themselves.
     for company, series in daily.groupby("company"):
-        counts = series.set_index("day")["mentions"].astype(float)
-        values = counts.to_numpy(dtype=np.float64)
+        days = series["day"]
+        values = series["mentions"].to_numpy(dtype=np.float64)
         centre, spread = _rolling_median_mad(values, window, window // 2)
         scale = np.clip(1.4826 * spread, 1.0, None)
-        z = pd.Series((values - centre) / scale, index=counts.index)
-        baseline = pd.Series(centre, index=counts.index)
-        for day in counts.index[(z >= threshold) & (counts >= minimum)]:
-            found.append((company, day, int(counts[day]), float(baseline[day]), float(z[day])))
+        z = (values - centre) / scale
+        for at in np.flatnonzero((z >= threshold) & (values >= minimum)):
+            found.append((company, days.iloc[at], int(values[at]), float(centre[at]), float(z[at])))
     out = pd.DataFrame(found, columns=columns)
     return out.sort_values(["day", "company"]).reset_index(drop=True)
 
