@@ -187,17 +187,31 @@ def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) 
     out["corrected_by"] = None
     if corrections is not None and not corrections.empty:
         per_company = corrections[corrections["company"].notna() & corrections["field"].isna()]
-        latest = per_company.drop_duplicates(["article_id", "company"], keep="last")
-        merged = out.merge(
-            latest[["article_id", "company", "label", "author"]],
-            on=["article_id", "company"],
-            how="left",
-        )
-        fixed = merged["label"].notna()
-        merged.loc[fixed, "tone"] = merged.loc[fixed, "label"]
-        merged.loc[fixed, "corrected"] = True
-        merged.loc[fixed, "corrected_by"] = merged.loc[fixed, "author"]
-        out = merged
+        # The latest per pair wins. A lookup by pair rather than a merge on two text
+        # columns: a person corrects a handful of pairs, and the merge cost ten times
+        # the rest of the function whatever their number.
+        latest = {
+            (article_id, company): (label, author)
+            for article_id, company, label, author in zip(
+                per_company["article_id"],
+                per_company["company"],
+                per_company["label"],
+                per_company["author"],
+                strict=True,
+            )
+        }
+        # Each row's correction: its (label, author), or None where none applies.
+        fixes: list[tuple[Any, Any] | None] = []
+        for pair in zip(out["article_id"], out["company"], strict=True):
+            fix = latest.get(pair)
+            fixes.append(fix if fix is not None and pd.notna(fix[0]) else None)
+        fixed = np.array([fix is not None for fix in fixes], dtype=bool)
+        if fixed.any():
+            out.loc[fixed, "tone"] = [fix[0] for fix in fixes if fix is not None]
+            out["corrected"] = fixed
+            out["corrected_by"] = pd.Series(
+                [None if fix is None else fix[1] for fix in fixes], index=out.index, dtype=object
+            )
     return out[columns].reset_index(drop=True)
 
 
@@ -1591,15 +1605,16 @@ def detect_spikes(
     if daily.empty:
         return pd.DataFrame(columns=columns)
     found = []
+    # Positions within each company's days, with numpy: a pandas Series per company and a
+    # lookup per spike day cost more than the rolling medians themselves.
     for company, series in daily.groupby("company"):
-        counts = series.set_index("day")["mentions"].astype(float)
-        values = counts.to_numpy(dtype=np.float64)
+        days = series["day"]
+        values = series["mentions"].to_numpy(dtype=np.float64)
         centre, spread = _rolling_median_mad(values, window, window // 2)
         scale = np.clip(1.4826 * spread, 1.0, None)
-        z = pd.Series((values - centre) / scale, index=counts.index)
-        baseline = pd.Series(centre, index=counts.index)
-        for day in counts.index[(z >= threshold) & (counts >= minimum)]:
-            found.append((company, day, int(counts[day]), float(baseline[day]), float(z[day])))
+        z = (values - centre) / scale
+        for at in np.flatnonzero((z >= threshold) & (values >= minimum)):
+            found.append((company, days.iloc[at], int(values[at]), float(centre[at]), float(z[at])))
     out = pd.DataFrame(found, columns=columns)
     return out.sort_values(["day", "company"]).reset_index(drop=True)
 

@@ -141,6 +141,22 @@ def test_places_stories_searches_and_company_sets_list_the_articles_they_count(
     assert stories_checked > 10 and searched_checked > 0
 
 
+def test_a_list_cut_at_its_limit_still_counts_every_article(filled: Store) -> None:
+    """A drill listing fewer articles than there are (the limit) counts them all apart
+    (the count query, not the list's length) and lists the newest."""
+    cut = 0
+    for filters in FILTERS:
+        for record in filled.company_counts(filters).to_dict("records"):
+            drill = Drill(company=record["company"])
+            everything, _ = filled.drilled_articles(filters, drill, LIMIT)
+            for limit in (0, 2):
+                listing, total = filled.drilled_articles(filters, drill, limit)
+                assert total == record["articles"], (filters, record)
+                assert list(listing["id"]) == list(everything["id"][:limit])
+                cut += int(total > limit)
+    assert cut > 20
+
+
 def test_the_unknown_outlet_lists_the_articles_without_one(filled: Store) -> None:
     counts = filled.outlet_counts(Filters(), top=50)
     unknown = counts[counts["outlet"] == "(unknown)"]

@@ -4,6 +4,7 @@ filters on coverage rows and on the rollups, periods, and orders that match pand
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -52,6 +53,14 @@ def period_condition(start: date | None, end: date | None) -> Any:
 
 def scope(filters: Filters) -> list[Any]:
     """The WHERE conditions on coverage rows of every filter."""
+    return list(_scope(filters))
+
+
+@functools.lru_cache(maxsize=256)
+def _scope(filters: Filters) -> tuple[Any, ...]:
+    # SQLAlchemy's conditions are immutable, so a view's are built once and shared by
+    # every figure, list and drill of it: building them cost more than the cached
+    # compilation of the statements that use them.
     c = coverage_table.c
     conditions = []
     if filters.start is not None or filters.end is not None:
@@ -75,7 +84,7 @@ def scope(filters: Filters) -> list[Any]:
             t.topic.in_(list(filters.topics)),
         )
         conditions.append(tagged)
-    return conditions
+    return tuple(conditions)
 
 
 def text_order(backend: str, column: Any) -> Any:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -39,25 +40,26 @@ from presswatch.store.search import count_matches, coverage_matches, matching_id
 FEW_MATCHES = 10_000
 
 
-def _titles(conn: Connection, ids: list[str]) -> dict[str, str | None]:
-    """article id -> its title."""
-    a = articles_table.c
-    found: dict[str, str | None] = {}
+def _titles_and_topics(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    """article id -> its title and its topics, comma-separated and sorted
+    (analytics.article_topics): one read of the articles joined to their topics."""
+    a, t = articles_table.c, topics_table.c
+    titles: dict[str, str | None] = {}
+    topics: dict[str, set[str]] = defaultdict(set)
     for start in range(0, len(ids), 500):
-        query = sa.select(a.id, a.title).where(a.id.in_(ids[start : start + 500]))
-        found.update({row.id: row.title for row in conn.execute(query)})
-    return found
-
-
-def article_topic_names(conn: Connection, ids: list[str]) -> dict[str, str]:
-    """article id -> its topics, comma-separated and sorted (analytics.article_topics)."""
-    t = topics_table.c
-    found: dict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(ids), 500):
-        query = sa.select(t.article_id, t.topic).where(t.article_id.in_(ids[start : start + 500]))
-        for article_id, topic in conn.execute(query):
-            found[article_id].add(topic)
-    return {article_id: ", ".join(sorted(names)) for article_id, names in found.items()}
+        query = (
+            sa.select(a.id, a.title, t.topic)
+            .select_from(articles_table.outerjoin(topics_table, t.article_id == a.id))
+            .where(a.id.in_(ids[start : start + 500]))
+        )
+        for article_id, title, topic in conn.execute(query):
+            titles[article_id] = title
+            if topic is not None:
+                topics[article_id].add(topic)
+    return {
+        article_id: (title, ", ".join(sorted(topics.get(article_id, ()))))
+        for article_id, title in titles.items()
+    }
 
 
 def pair_topic_names(conn: Connection, ids: list[str]) -> dict[tuple[str, str], str]:
@@ -155,17 +157,21 @@ def drill_conditions(drill: Drill) -> list[Any]:
 
 def _listing_frame(listed: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """coverage_listing's frame of the articles ListingsMixin._listed read."""
-    rows = [
-        {
-            **entry,
-            "companies": ", ".join(entry["companies"]),
-            "tones": ", ".join(entry["tones"]),
-        }
-        for entry in listed.values()
-    ]
-    frame = pd.DataFrame.from_records(rows, columns=LISTING_COLUMNS)
-    frame["published"] = pd.to_datetime(frame["published"], utc=True)
-    return cast_columns(frame, {"mentions": "int64", "pickups": "int64"})
+    entries = list(listed.values())
+    if not entries:
+        # Object columns, as pandas builds a frame of no records.
+        empty = pd.DataFrame(columns=LISTING_COLUMNS)
+        empty["published"] = pd.to_datetime(empty["published"], utc=True)
+        return cast_columns(empty, {"mentions": "int64", "pickups": "int64"})
+    # Every column built with its type, then one frame: setting or casting columns of a
+    # built frame costs pandas more than reading a drill's few rows.
+    data: dict[str, Any] = {name: [entry[name] for entry in entries] for name in LISTING_COLUMNS}
+    data["published"] = pd.to_datetime(data["published"], utc=True)
+    data["companies"] = [", ".join(names) for names in data["companies"]]
+    data["tones"] = [", ".join(tones) for tones in data["tones"]]
+    data["mentions"] = np.array(data["mentions"], dtype=np.int64)
+    data["pickups"] = np.array(data["pickups"], dtype=np.int64)
+    return pd.DataFrame(data, columns=LISTING_COLUMNS)
 
 
 class ListingsMixin(FiguresMixin):
@@ -188,18 +194,20 @@ class ListingsMixin(FiguresMixin):
         count the story's copies the filters keep); ``sizes`` as for search_condition;
         ``extra``: more conditions on the coverage rows (drill_conditions).
         """
-        kept = [*scope(filters), *extra]
+        in_view = scope(filters)
+        kept = [*in_view, *extra]
         if search is not None:
             kept.append(self.search_condition(filters, search, listing=True, sizes=sizes))
         with self.reading(first_rows=True) as conn:
-            listed = self._listed(conn, filters, kept, limit)
+            listed = self._listed(conn, filters, in_view, kept, limit)
         return _listing_frame(listed)
 
     def _listed(
-        self, conn: Connection, filters: Filters, kept: list[Any], limit: int
+        self, conn: Connection, view: Filters, in_view: list[Any], kept: list[Any], limit: int
     ) -> dict[str, dict[str, Any]]:
         """coverage_listing's articles (rows meeting ``kept``, newest first, the first
-        ``limit``) with their titles, topics and pickups, read on ``conn``."""
+        ``limit``) with their titles, topics and pickups (a story's copies meeting
+        ``in_view``, the scope of the filters ``view``), read on ``conn``."""
         c = coverage_table.c
         # Dated rows, then undated ones: with the nulls left out, a descending read of the
         # date index is already the order (PostgreSQL puts nulls first in a descending index).
@@ -219,10 +227,10 @@ class ListingsMixin(FiguresMixin):
             c.mentions.desc(),
             text_order(self.backend, c.company),
         ]
-        queries = [
-            dated.where(c.published.is_not(None)).order_by(c.published.desc(), *ties),
-            dated.where(c.published.is_(None)).order_by(*ties),
-        ]
+        queries = [dated.where(c.published.is_not(None)).order_by(c.published.desc(), *ties)]
+        if view.start is None and view.end is None:
+            # A period keeps no undated row (period_condition): no query for them.
+            queries.append(dated.where(c.published.is_(None)).order_by(*ties))
         listed: dict[str, dict[str, Any]] = {}
         for query in queries:
             result = conn.execute(query.execution_options(stream_results=True, yield_per=500))
@@ -250,12 +258,10 @@ class ListingsMixin(FiguresMixin):
                 result.close()  # a cursor left half read (PostgreSQL: server-side)
             if len(listed) == limit:
                 break
-        titles = _titles(conn, list(listed))
-        topics = article_topic_names(conn, list(listed))
-        pickups = _kept_copies(conn, scope(filters), {e["story_id"] for e in listed.values()})
+        described = _titles_and_topics(conn, list(listed))
+        pickups = _kept_copies(conn, in_view, {e["story_id"] for e in listed.values()})
         for article_id, entry in listed.items():
-            entry["title"] = titles.get(article_id)
-            entry["topics"] = topics.get(article_id, "")
+            entry["title"], entry["topics"] = described.get(article_id, (None, ""))
             entry["pickups"] = len(pickups.get(entry["story_id"], ()))
         return listed
 
@@ -471,14 +477,19 @@ class ListingsMixin(FiguresMixin):
             found = parse_search(drill.search)
             if found is not None:
                 extra.append(self.search_condition(narrowed, found))
-        kept = [*scope(narrowed), *extra]
+        in_view = scope(narrowed)
+        kept = [*in_view, *extra]
         c = coverage_table.c
-        query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(*kept)
         # One transaction for the number and its list: one snapshot on PostgreSQL (the list
         # holds the articles counted, even while a collector writes), one connection.
         with self.reading(first_rows=True) as conn:
-            total = int(conn.execute(query).scalar_one())
-            listed = self._listed(conn, narrowed, kept, limit)
+            listed = self._listed(conn, narrowed, in_view, kept, limit)
+            total = len(listed)
+            if total == limit:
+                # The list read every row meeting the conditions unless it stopped at the
+                # limit: only then is the number a query of its own.
+                query = sa.select(sa.func.count(sa.distinct(c.article_id))).where(*kept)
+                total = int(conn.execute(query).scalar_one())
         return _listing_frame(listed), total
 
     def card_details(self, ids: Iterable[str]) -> pd.DataFrame:
