@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
-from pygments.lexers import get_all_lexers
 
 from presswatch.analysis import nlp
 from presswatch.analysis.nlp.furniture import strip_furniture
@@ -188,8 +187,8 @@ def company_tones(tones: pd.DataFrame, corrections: pd.DataFrame | None = None) 
     if corrections is not None and not corrections.empty:
         per_company = corrections[corrections["company"].notna() & corrections["field"].isna()]
         # The latest per pair wins. A lookup by pair rather than a merge on two text
-        # columns: a person corrects a handful of pairs, and the merge cost ten times
-        # the rest of the function whatever their number.
+        # columns: a person corrects a handful of pairs, and a merge would rebuild the
+        # whole frame however few they are.
         latest = {
             (article_id, company): (label, author)
             for article_id, company, label, author in zip(
@@ -546,7 +545,6 @@ def emerging_terms(
         )
         or t in NEWSROOM_WORDS
         or t in demonyms()
-        or t in code_language_names()
         or any(w in SPOKESPERSON_WORDS for w in t.split())
         or _is_general_language(
             t, language_of(t), (outlets_of[t], articles_now[t], len(now)), evidence
@@ -563,7 +561,7 @@ def emerging_terms(
     chosen: list[str] = []
     counts = dict(zip(frame["term"], frame["current"], strict=True))
     seen_sets: set[bytes] = set()
-    seen_lemmas: set[str] = set()
+    shown_lemmas: dict[str, str] = {}
     holding: dict[str, np.ndarray] = {}
     for term in frame["term"]:
         # Terms found in exactly the same articles are one passage (a repeated blurb, a
@@ -573,12 +571,11 @@ def emerging_terms(
         if rows in seen_sets:
             continue
         # The forms of one word ("Democrat", "Democrats"; "élection", "élections") are one
-        # term: the best of them stands for all.
+        # term: the best form shown stands for the others.
         lemmas = term_lemmas(term, language_of(term))
-        if lemmas in seen_lemmas:
+        if lemmas in shown_lemmas.values():
             continue
         seen_sets.add(rows)
-        seen_lemmas.add(lemmas)
         # A word or phrase inside a chosen longer phrase, found in about the same
         # articles, says nothing more; a phrase holding a chosen term replaces it then.
         if any(f" {term} " in f" {c} " and counts[c] >= 0.6 * counts[term] for c in chosen):
@@ -587,6 +584,9 @@ def emerging_terms(
             c for c in chosen if not (f" {c} " in f" {term} " and counts[term] >= 0.6 * counts[c])
         ]
         chosen.append(term)
+        # Only a form still shown stands for the others: one a longer phrase replaced
+        # does not.
+        shown_lemmas = {c: shown_lemmas.get(c, lemmas) for c in chosen}
         if len(chosen) >= top:
             break
     ordered = frame.set_index("term").loc[chosen].reset_index()
@@ -1190,24 +1190,6 @@ def demonyms() -> frozenset[str]:
         for code, words in listed.items()
         for word in words
         for form in forms.get(code, lambda w: {w})(word)
-    )
-
-
-@lru_cache(maxsize=1)
-def code_language_names() -> frozenset[str]:
-    """Names of programming languages and of markup and data formats (lower case; Pygments'
-    lexers: "javascript", "php", "objective-c", "json") that are no word of the
-    dictionaries (simplemma's, as a common word or a name): developer words, not news.
-    "Swift", "Rust" or "Python" are words too: they stay (a singer, a metal, a snake)."""
-    names = {
-        alias.lower()
-        for name, aliases, _, _ in get_all_lexers(plugins=False)
-        for alias in (name, *aliases)
-    }
-    return frozenset(
-        name
-        for name in names
-        if _TERM_TOKEN.fullmatch(name) and not is_word(name) and not is_proper_noun(name)
     )
 
 

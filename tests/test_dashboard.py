@@ -621,7 +621,13 @@ def test_every_page_reads_grouped_rows_only_and_shows_the_oracles_figures(
 
     # All time: every article listed (undated ones last) and the republished stories;
     # the last 30 days: the undated articles apart.
-    coverage = page_tables(with_period("All time", "app_pages/coverage.py"))
+    # The period chosen on the Overview (not the morning view's default, the last 30 days
+    # here) holds on the page a user goes to next.
+    carried = with_period("All time")
+    carried.switch_page("app_pages/coverage.py").run()
+    assert not carried.exception, carried.exception
+    assert carried.selectbox(key="period").value == "All time"
+    coverage = page_tables(carried)
     assert len(coverage[0]["title"]) == len(set(everything.mentions["article_id"])) == 300
     assert any("Republished stories" in str(part) for part in coverage)
     recent = page_tables(with_period("Last 30 days", "app_pages/coverage.py"))

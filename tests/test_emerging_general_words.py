@@ -385,39 +385,3 @@ def test_the_forms_of_one_term_are_one_term(
 def _words_of_terms(text: str) -> list[str]:
     """The words of a text a term may hold (three letters or more)."""
     return [w for w in text.split() if len(w) > 2]
-
-
-@pytest.mark.parametrize(
-    ("language", "code", "stories"),
-    [
-        (
-            "en",
-            "javascript",
-            [
-                "Larkspur rewrote its booking app in JavaScript before the summer launch.",
-                "Engineers at Larkspur said the JavaScript rewrite halved loading times.",
-                "The booking app, now in JavaScript, crashed twice on launch day.",
-            ],
-        ),
-        (
-            "fr",
-            "php",
-            [
-                "Le site de Larkspur, écrit en PHP, a été piraté dimanche soir.",
-                "Selon Larkspur, la faille venait d'un module PHP jamais mis à jour.",
-                "La mairie promet de remplacer son code PHP avant la fin de l'année.",
-            ],
-        ),
-    ],
-)
-def test_a_programming_language_is_a_developer_word(
-    language: str, code: str, stories: list[str]
-) -> None:
-    """The name of a programming language or a format that is no dictionary word (Pygments'
-    lexers: "JavaScript", "PHP") is a developer word, not news; the company beside it
-    stays, and so do languages named by words ("Swift", "Python": a singer, a snake)."""
-    assert code in analytics.code_language_names()
-    assert not {"swift", "python", "rust", "larkspur"} & analytics.code_language_names()
-    terms = _terms_of(stories, language)
-    assert not any(code in term.split() for term in terms)
-    assert "larkspur" in terms
