@@ -53,7 +53,13 @@ def _period(language: str, word: str, outlets: list[str], filler: int = 20) -> l
         (f"{HEADLINES[language][n].format(w=word)}\n{BODIES[language]}", outlet)
         for n, outlet in enumerate(outlets)
     ]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(filler)]
+    return _against_a_quiet_period(rows, language, filler)
+
+
+def _against_a_quiet_period(rows: list[tuple[str, str]], language: str, filler: int) -> list[str]:
+    """The emerging terms of a period of ``rows`` (text, outlet) and ``filler`` quiet
+    articles of five other outlets, against a period of ten quiet articles."""
+    rows = [*rows, *((QUIET[language], f"Outlet {n % 5}") for n in range(filler))]
     now = _texts(rows)
     before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
     found = analytics.emerging_terms(
@@ -142,14 +148,7 @@ def test_demonyms_are_no_terms(language: str, stories: list[str], demonym: str, 
     """A demonym written as a name inside sentences ("the Americans", "les Américains",
     "French investors") says whose, not what: left out, the name beside it stays."""
     rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
-    terms = list(
-        analytics.emerging_terms(
-            now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-        )["term"]
-    )
+    terms = _against_a_quiet_period(rows, language, 20)
     assert demonym in analytics.demonyms()
     assert not any(demonym in term.split() for term in terms)
     assert any(news in term.split() for term in terms)
@@ -186,14 +185,7 @@ def test_a_spokespersons_phrase_is_furniture(
     """A spokesperson's title ("Quillpen spokesperson", "porte-parole de Quillpen") says
     who spoke, not what happened: no term holds it; the product stays."""
     rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
-    terms = list(
-        analytics.emerging_terms(
-            now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-        )["term"]
-    )
+    terms = _against_a_quiet_period(rows, language, 20)
     assert not any(furniture in term.split() for term in terms)
     assert any(news in term.split() for term in terms)
 
@@ -214,13 +206,8 @@ def test_a_language_wordfreq_cannot_segment_loses_no_term() -> None:
     assert analytics.general_frequency("ソニー", "ja") == 0.0
     korean = "삼성전자가 새로운 반도체 공장을 발표했다. 투자 규모는 크다."
     rows = [(f"{korean}\n{BODIES['en']}", outlet) for outlet in ["Gazette", "Herald"] * 2]
-    rows += [(QUIET["en"], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET["en"], f"Outlet {n % 5}") for n in range(10)])
-    found = analytics.emerging_terms(
-        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-    )
-    assert any("삼성전자가" in term or "반도체" in term for term in found["term"])
+    found = _against_a_quiet_period(rows, "en", 20)
+    assert any("삼성전자가" in term or "반도체" in term for term in found)
 
 
 @pytest.mark.parametrize(("word", "language"), [("iPhone", "en"), ("Google", "en")])
@@ -233,14 +220,7 @@ def test_a_frequent_word_written_as_a_name_stays(word: str, language: str) -> No
         f"Shoppers lined up for the {word} launch despite the Vireo dispute.",
     ]
     rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
-    terms = list(
-        analytics.emerging_terms(
-            now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-        )["term"]
-    )
+    terms = _against_a_quiet_period(rows, language, 20)
     assert analytics.general_frequency(word.lower(), language) >= 4
     assert word.lower() in terms
 
@@ -257,13 +237,7 @@ def _terms_of(stories: list[str], language: str) -> list[str]:
     """The emerging terms of ``stories`` and one more article on Vireo (four outlets in
     turn) among quiet articles, against a quiet period."""
     rows = [(story, f"Outlet {n % 4}") for n, story in enumerate([*stories, VIREO[language]])]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
-    found = analytics.emerging_terms(
-        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-    )
-    return list(found["term"])
+    return _against_a_quiet_period(rows, language, 20)
 
 
 CAPITALISED_COMMON_NOUNS = [
