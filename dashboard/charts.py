@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import pandas as pd
@@ -108,6 +111,46 @@ def _clickable(
     if point_has_key:
         meta["point_has_key"] = True
     return meta
+
+
+# The figures kept by drawn_once: a page's few, for the sessions that read the same view.
+KEPT_FIGURES = 24
+_kept: OrderedDict[bytes, go.Figure] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def drawn_once(
+    build: Callable[..., go.Figure],
+    *args: Any,
+    t: Translate,
+    language: str,
+    **kwargs: Any,
+) -> go.Figure:
+    """``build(*args, t=t, **kwargs)``, or the figure it gave the same inputs before.
+
+    A click on a chart reruns its page, which draws every figure again from the same
+    frames; plotly's checks of each property were most of such a rerun. ``language`` is
+    the one ``t`` speaks (it stands for ``t`` in the inputs compared). The figure is
+    shared: nothing may change it once built (Streamlit copies it to draw it).
+    """
+    try:
+        inputs = pickle.dumps(
+            (build.__module__, build.__qualname__, args, sorted(kwargs.items()), language),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return build(*args, t=t, **kwargs)
+    with _kept_lock:
+        figure = _kept.get(inputs)
+        if figure is not None:
+            _kept.move_to_end(inputs)
+            return figure
+    figure = build(*args, t=t, **kwargs)
+    with _kept_lock:
+        _kept[inputs] = figure
+        while len(_kept) > KEPT_FIGURES:
+            _kept.popitem(last=False)
+    return figure
 
 
 def _plain(value: Any) -> Any:

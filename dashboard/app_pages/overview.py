@@ -7,7 +7,7 @@ import dataclasses
 import streamlit as st
 
 from dashboard.articles import chart_drill, describe, drill_panel, selected_row
-from dashboard.charts import share_of_voice_figure, timeline_figure, tone_figure
+from dashboard.charts import drawn_once, share_of_voice_figure, timeline_figure, tone_figure
 from dashboard.data import load_tone_model
 from dashboard.first_chart import after_first_chart
 from dashboard.render import md, numbers_shown_as
@@ -186,7 +186,8 @@ st.subheader(view.t("Mentions per {period}", period=view.t(frequency)))
 if figures.timeline.empty:
     st.info(view.t("None of these articles has a date precise enough to place on a chart."))
 else:
-    figure = timeline_figure(
+    figure = drawn_once(
+        timeline_figure,
         figures.timeline,
         view.companies,
         frequency,
@@ -195,6 +196,7 @@ else:
         gaps=analytics.coverage_gaps(view.source_events),
         titles=figures.titles,
         t=view.t,
+        language=view.language,
         fmt=view.fmt,
     )
     clicked = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points")
@@ -252,12 +254,14 @@ def below_the_timeline() -> None:
         for label in ("positive", "neutral", "negative"):
             if label not in counts.columns:
                 counts[label] = 0
-        figure = tone_figure(
+        figure = drawn_once(
+            tone_figure,
             counts,
             figures.tone_timeline,
             view.companies,
             frequency,
-            view.t,
+            t=view.t,
+            language=view.language,
             colors=view.colors,
             fmt=view.fmt,
         )
@@ -280,8 +284,14 @@ def below_the_timeline() -> None:
             st.caption(view.t("Tone model: {model}.", model=md(model)))
 
     st.subheader(view.t("Share of voice"))
-    figure = share_of_voice_figure(
-        now.share, view.companies, view.t, colors=view.colors, fmt=view.fmt
+    figure = drawn_once(
+        share_of_voice_figure,
+        now.share,
+        view.companies,
+        t=view.t,
+        language=view.language,
+        colors=view.colors,
+        fmt=view.fmt,
     )
     clicked = st.plotly_chart(
         figure, key="share_of_voice", on_select="rerun", selection_mode="points"
