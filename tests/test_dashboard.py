@@ -1166,6 +1166,55 @@ def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
     assert marked == (md("Selon **") + "**:blue-background[Mistral AI]**" + md("**, :red[oui]."))
 
 
+def test_a_figure_is_drawn_once_per_set_of_inputs() -> None:
+    """A rerun with the same inputs gets the figure already drawn; any input that changes
+    (a frame's cell, the unit, the language, a colour) draws it again; few are kept."""
+    import plotly.graph_objects as go
+
+    from dashboard.charts import KEPT_FIGURES, drawn_once
+
+    drawn: list[str] = []
+
+    def build(frame: pd.DataFrame, unit: str, *, t: Any, colors: dict[str, str]) -> go.Figure:
+        drawn.append(unit)
+        return go.Figure(go.Bar(x=frame["x"], name=t(unit), marker_color=colors["A"]))
+
+    def english(text: str, /, **values: object) -> str:
+        return text
+
+    def draw(
+        frame: pd.DataFrame, unit: str = "day", language: str = "en", colour: str = "red"
+    ) -> go.Figure:
+        return drawn_once(build, frame, unit, t=english, language=language, colors={"A": colour})
+
+    frame = pd.DataFrame({"x": ["a", "b"]})
+    first = draw(frame)
+    assert draw(frame.copy()) is first and len(drawn) == 1
+    changed = [
+        draw(frame.assign(x=["a", "c"])),
+        draw(frame, unit="week"),
+        draw(frame, language="fr"),
+        draw(frame, colour="blue"),
+    ]
+    assert len(drawn) == 5 and all(figure is not first for figure in changed)
+    for n in range(KEPT_FIGURES):
+        draw(frame, unit=f"unit {n}")
+    assert draw(frame) is not first  # pushed out by newer ones: drawn again
+    # An input that cannot be compared is drawn every time.
+    before = len(drawn)
+    for _ in range(2):
+        drawn_once(build, frame, "day", t=english, language="en", colors=_Unpicklable())
+    assert len(drawn) == before + 2
+
+
+class _Unpicklable(dict[str, str]):
+    def __init__(self) -> None:
+        super().__init__(A="red")
+
+    def __reduce__(self) -> Any:
+        raise TypeError("not comparable")
+
+
 def test_cards_and_drilled_periods_are_written_in_the_readers_locale_and_zone() -> None:
     """A card's date and a drilled period's name come from Formatting: the interface
     language's names, and a dated moment's day in the configured time zone."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.articles import chart_drill, drill_panel, selected_row
-from dashboard.charts import outlets_figure
+from dashboard.charts import drawn_once, outlets_figure
 from dashboard.data import load_outlet_counts, load_prominence
 from dashboard.render import table
 from dashboard.view import View
@@ -26,8 +26,15 @@ if outlets.empty:
     st.stop()
 
 st.subheader(view.t("Top outlets"))
-figure = outlets_figure(
-    outlets, "outlet", view.t, companies=view.companies, colors=view.colors, fmt=view.fmt
+figure = drawn_once(
+    outlets_figure,
+    outlets,
+    "outlet",
+    t=view.t,
+    language=view.language,
+    companies=view.companies,
+    colors=view.colors,
+    fmt=view.fmt,
 )
 clicked = st.plotly_chart(figure, key="outlets_chart", on_select="rerun", selection_mode="points")
 outlet_drill = chart_drill(clicked, figure)

@@ -16,7 +16,7 @@ from dashboard.articles import (
     drill_panel,
     selected_row,
 )
-from dashboard.charts import themes_over_time_figure, topics_figure
+from dashboard.charts import drawn_once, themes_over_time_figure, topics_figure
 from dashboard.data import (
     load_articles_about,
     load_articles_listed,
@@ -54,7 +54,15 @@ if counts.empty:
     )
 else:
     st.subheader(view.t("Topics per company"))
-    figure = topics_figure(counts, view.companies, view.t, colors=view.colors, fmt=view.fmt)
+    figure = drawn_once(
+        topics_figure,
+        counts,
+        view.companies,
+        t=view.t,
+        language=view.language,
+        colors=view.colors,
+        fmt=view.fmt,
+    )
     clicked = st.plotly_chart(figure, key="topics", on_select="rerun", selection_mode="points")
     topic_drill = chart_drill(clicked, figure)
     if topic_drill is not None:
@@ -69,7 +77,15 @@ else:
         # Each period named as every chart's axis and a clicked bar's list name it
         # ("févr. 2024"), in the interface language.
         labels = {pd.Timestamp(p): period_name(p, frequency, view.fmt) for p in starts}
-        figure = themes_over_time_figure(over_time, labels, view.t, frequency, view.fmt)
+        figure = drawn_once(
+            themes_over_time_figure,
+            over_time,
+            labels,
+            t=view.t,
+            language=view.language,
+            unit=frequency,
+            fmt=view.fmt,
+        )
         clicked = st.plotly_chart(
             figure, key="themes_over_time", on_select="rerun", selection_mode="points"
         )
