@@ -167,6 +167,38 @@ COMPANIES: list[dict[str, Any]] = [
 ]
 
 
+# The dashboard tests' config (tests/test_dashboard.py's `seeded`): the seeds as a source.
+SEEDED_SETTINGS: dict[str, Any] = {
+    "sources": [{"name": "Seeds", "kind": "files", "path": "seeds"}],
+    "topics": {
+        "funding": ["levée de fonds", "lever des fonds", "tour de table"],
+        "talent": ["talents"],
+        "models": ["nouveau modèle"],
+    },
+    "messages": {"open models": ["open source", "open weights"]},
+}
+
+
+@pytest.fixture(scope="session")
+def seeded_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds collected once per worker under SEEDED_SETTINGS: an archive that each
+    test copies (collecting and analysing them again would give the same rows). Here,
+    not in a test module, so that the modules that use it share one."""
+    from presswatch.collect import collect
+
+    folder = tmp_path_factory.mktemp("seeded")
+    shutil.copytree(SEEDS, folder / "seeds")
+    document = {"database": "data/test.db", "interface_language": "en", "companies": COMPANIES}
+    path = folder / "config.yaml"
+    path.write_text(
+        yaml.safe_dump({**document, **SEEDED_SETTINGS}, allow_unicode=True), encoding="utf-8"
+    )
+    config = load_config(path)
+    with Store(f"sqlite:///{folder / 'data' / 'test.db'}") as store:
+        collect(config, store)
+    return folder / "data" / "test.db"  # closed: the write-ahead log is folded in
+
+
 @pytest.fixture
 def write_config(tmp_path: Path) -> Callable[..., Config]:
     """Write a config.yaml into tmp_path (companies default to a small set) and load it."""

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import build_export_file
@@ -32,47 +31,19 @@ from presswatch.analysis.analyzer import analyse
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import StoryIndex
 from presswatch.collect import collect
-from presswatch.config import Config, interface_language, load_config
+from presswatch.config import Config, interface_language
 from presswatch.drill import Drill
 from presswatch.export import COLUMNS, export_rows, write_csv
 from presswatch.formatting import Formatting, machine_timezone
 from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests import hostile, oracle
-from tests.conftest import COMPANIES, SEEDS
+from tests.conftest import SEEDED_SETTINGS
 from tests.test_store_aggregates import generated_articles
 from tests.test_stories import PICKUP, WIRE, article
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TIMEOUT = 30
-
-
-SEEDED_SETTINGS: dict[str, Any] = {
-    "sources": [{"name": "Seeds", "kind": "files", "path": "seeds"}],
-    "topics": {
-        "funding": ["levée de fonds", "lever des fonds", "tour de table"],
-        "talent": ["talents"],
-        "models": ["nouveau modèle"],
-    },
-    "messages": {"open models": ["open source", "open weights"]},
-}
-
-
-@pytest.fixture(scope="module")
-def seeded_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds collected once per module under the `seeded` config: an archive that
-    each test copies (collecting and analysing them again would give the same rows)."""
-    folder = tmp_path_factory.mktemp("seeded")
-    shutil.copytree(SEEDS, folder / "seeds")
-    document = {"database": "data/test.db", "interface_language": "en", "companies": COMPANIES}
-    path = folder / "config.yaml"
-    path.write_text(
-        yaml.safe_dump({**document, **SEEDED_SETTINGS}, allow_unicode=True), encoding="utf-8"
-    )
-    config = load_config(path)
-    with Store(f"sqlite:///{folder / 'data' / 'test.db'}") as store:
-        collect(config, store)
-    return folder / "data" / "test.db"  # closed: the write-ahead log is folded in
 
 
 @pytest.fixture

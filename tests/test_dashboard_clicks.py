@@ -31,8 +31,9 @@ from tests.conftest import COMPANIES
 from tests.test_dashboard import MARKDOWN_ELEMENTS, SEEDED_SETTINGS, _cards, open_app
 from tests.test_stories import PICKUP, WIRE, article
 
-# The seeded archive of tests/test_dashboard.py (fixtures register under their own names).
-seeded_archive, seeded = test_dashboard.seeded_archive, test_dashboard.seeded
+# The seeded copy of tests/test_dashboard.py (fixtures register under their own names);
+# the archive it copies is conftest's, shared by both modules.
+seeded = test_dashboard.seeded
 
 # "3 articles: Mistral AI · La Tribune. Choose another row to change the list."
 LISTED = re.compile(r"^(\d+) articles?: (.*)\. (?:Click|Choose) ")
