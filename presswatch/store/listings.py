@@ -155,8 +155,9 @@ def drill_conditions(drill: Drill) -> list[Any]:
     return conditions
 
 
-# pandas' type for a column of text (and None): what it infers from a list of them.
-_TEXT = pd.StringDtype(na_value=np.nan)
+# pandas' type for a column of text (and None): what the installed pandas infers from a
+# list of them (its string type since pandas 3, object before).
+_TEXT = pd.Series(["text", None]).dtype
 _TEXT_COLUMNS = [
     name for name in LISTING_COLUMNS if name not in ("published", "mentions", "pickups")
 ]
