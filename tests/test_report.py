@@ -41,7 +41,7 @@ from presswatch.report_browser import company_colors
 from presswatch.report_render import sections, to_html, to_markdown, to_pptx
 from presswatch.store import Store
 from tests import oracle
-from tests.conftest import COMPANIES
+from tests.conftest import CHARTS_IGNORE_KOPTS, COMPANIES
 from tests.oracle import Frames, apply_filters
 from tests.test_store_aggregates import generated_articles
 
@@ -415,6 +415,8 @@ def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: A
         assert any(row[:2] == ["OpenAI", translate("not reviewed", language)] for row in precision)
 
 
+@pytest.mark.usefixtures("one_chart_browser")
+@CHARTS_IGNORE_KOPTS
 def test_the_command_writes_each_format(tmp_path: Path, write_config: Any) -> None:
     config: Config = write_config()
     database = tmp_path / "data" / "test.db"

@@ -22,11 +22,18 @@ from presswatch.report import build_report, format_count, parse_period, translat
 from presswatch.report_browser import ChartError, draw, print_pdf
 from presswatch.report_render import render, sections, to_html, to_pptx
 from presswatch.store import Store
+from tests.conftest import CHARTS_IGNORE_KOPTS
 from tests.test_report import HOSTILE_OUTLET, HOSTILE_TITLE, _seeded
 
 # Skipped without chromium, naming its install, and a failure then under CI=true
-# (tests/conftest.py); slow: each test starts chromium.
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# (tests/conftest.py); slow: chromium prints each PDF. The charts are drawn by one chromium
+# per worker (tests/conftest.py, one_chart_browser).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.usefixtures("one_chart_browser"),
+    CHARTS_IGNORE_KOPTS,
+]
 # The report drawn and printed from SQLite's archive only: these tests prove the charts,
 # the PDF and the browser's absence, which read the built report and never the store;
 # tests/test_report.py proves the report built from either database holds the same figures.
