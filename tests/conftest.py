@@ -629,14 +629,17 @@ def one_chart_browser() -> Iterator[None]:
         return
     import kaleido
 
-    with pytest.MonkeyPatch.context() as patch:
-        # Read by kaleido's browser finder when the server's thread starts the browser.
-        patch.setenv("BROWSER_PATH", browser)
-        kaleido.start_sync_server(timeout=report_browser.DRAW_SECONDS, silence_warnings=True)
-        try:
-            yield
-        finally:
-            kaleido.stop_sync_server(silence_warnings=True)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            # Read by kaleido's browser finder when the server's thread starts the browser:
+            # set until a first (empty) chart says it runs, not for the other tests.
+            patch.setenv("BROWSER_PATH", browser)
+            kaleido.start_sync_server(timeout=report_browser.DRAW_SECONDS, silence_warnings=True)
+            empty = {"data": [], "layout": {}}
+            kaleido.calc_fig_sync(empty, opts={"format": "png", "width": 10, "height": 10})
+        yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
 
 
 # With one_chart_browser: report_browser.draw() passes kaleido its timeout, which a running
