@@ -644,6 +644,43 @@ def pytest_report_header() -> str:
     return f"postgresql: {pgserver.server_version(binaries)} from {binaries}"
 
 
+@pytest.fixture(scope="session")
+def one_chart_browser() -> Iterator[None]:
+    """The report's charts drawn by one chromium per worker: kaleido's own sync server
+    (a thread with its own event loop), which presswatch.report_browser.draw then uses
+    instead of starting a browser per call (about 4 s, against 0.2 s once started). Without
+    a browser on the machine, nothing is started and draw() says so as it always does.
+    Use it with ``CHARTS_IGNORE_KOPTS`` (kaleido warns that a server keeps its options)."""
+    from presswatch import report_browser
+    from presswatch.errors import PresswatchError
+
+    try:
+        browser = report_browser.find_browser()
+    except PresswatchError:
+        yield
+        return
+    import kaleido
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            # Read by kaleido's browser finder when the server's thread starts the browser:
+            # set until a first (empty) chart says it runs, not for the other tests.
+            patch.setenv("BROWSER_PATH", browser)
+            kaleido.start_sync_server(timeout=report_browser.DRAW_SECONDS, silence_warnings=True)
+            empty = {"data": [], "layout": {}}
+            kaleido.calc_fig_sync(empty, opts={"format": "png", "width": 10, "height": 10})
+        yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+# With one_chart_browser: report_browser.draw() passes kaleido its timeout, which a running
+# server ignores (its own is the same, DRAW_SECONDS), with a warning.
+CHARTS_IGNORE_KOPTS = pytest.mark.filterwarnings(
+    "ignore:The kopts argument is ignored if using a server:UserWarning"
+)
+
+
 # Tests that need a program which may be missing: marker -> (program, how to find it, the
 # one command that installs it). Without it they are skipped with that command.
 PROGRAMS: dict[str, tuple[str, Callable[[], str | None], str]] = {

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,43 +33,91 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = find_chromium()
 
 
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One chromium for this module's tests on a worker, each test's pages in contexts of
+    their own (``open_page``). Not wider than the module: while Playwright's sync API is
+    started, the worker's event loop counts as running (asyncio.run() refuses to start)."""
+    # playwright takes 0.2 s to import: only where a browser is driven.
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None, "CI must install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium: Any) -> Iterator[Callable[..., Any]]:
+    """Open a page in a new browser context (its own cookies, storage and cache; options
+    such as the viewport are the context's); the test's contexts are closed after it."""
+    contexts: list[Any] = []
+
+    def open_in_new_context(**options: Any) -> Any:
+        context = chromium.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_in_new_context
+    for context in contexts:
+        context.close()
+
+
+@contextmanager
+def served(
+    config: Config, fill: Callable[[], object], env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`presswatch dashboard` for a config, its archive filled by ``fill`` while the server
+    starts (it opens the database only when a page is asked for, after ``fill``); the
+    server's address once it answers. Its own log, dashboard.log beside the config, is
+    read when a test fails in the browser."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (config.base_dir / "dashboard.log").open("w", encoding="utf-8") as log:
+        process = presswatch(
+            "dashboard",
+            config.path,
+            "--port",
+            str(port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env or dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+        try:
+            fill()
+            wait_healthy(base)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def collected(config: Config) -> Callable[[], None]:
+    """Collect the config's sources into its database (``served``'s ``fill``)."""
+
+    def fill() -> None:
+        with Store(f"sqlite:///{config.base_dir / 'data' / 'test.db'}") as store:
+            collect(config, store)
+
+    return fill
+
+
 @pytest.fixture
 def dashboard(
     request: pytest.FixtureRequest,
     write_config: Callable[..., Config],
     seeds_dir: Path,
-    tmp_path: Path,
 ) -> Iterator[str]:
     """The seeds' dashboard. Its first Overview's fallback (dashboard/first_chart.py) is an
     hour away, so a page drawn whole was drawn by the browser's script, unless the test
     is marked ``first_chart_fallback`` (then the shipped few seconds)."""
     config = write_config(sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}])
-    url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
-    with Store(url) as store:
-        collect(config, store)
-    port = free_port()
-    # The dashboard's own log, shown when the test fails in the browser.
-    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     if request.node.get_closest_marker("first_chart_fallback") is None:
         env["PRESSWATCH_FIRST_CHART_FALLBACK_SECONDS"] = "3600"
-    process = presswatch(
-        "dashboard",
-        config.path,
-        "--port",
-        str(port),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base)
+    with served(config, collected(config), env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
 
 
 def network_host(url: str) -> set[str]:
@@ -78,120 +127,111 @@ def network_host(url: str) -> set[str]:
     return set() if parts.scheme in ("blob", "data") else {parts.hostname or ""}
 
 
-def test_dashboard_in_a_real_browser(dashboard: str, tmp_path: Path) -> None:
-    # playwright takes 0.2 s to import: only where a browser is driven.
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None, "CI must install chromium"
+def test_dashboard_in_a_real_browser(
+    dashboard: str, open_page: Callable[..., Any], tmp_path: Path
+) -> None:
     hosts: set[str] = set()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.on("request", lambda request: hosts.update(network_host(request.url)))
+    page = open_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.on("request", lambda request: hosts.update(network_host(request.url)))
 
-        page.goto(dashboard)
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-        # The first load draws the timeline, then the rest (dashboard/first_chart.py).
-        page.wait_for_selector("[data-testid=stDataFrame]", state="attached", timeout=60_000)
-        assert page.locator(".js-plotly-plot").count() == 3
-        metrics = page.locator("[data-testid=stMetricValue]")
-        mentions_before = metrics.nth(1).inner_text()
-        legend_before = (
-            page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
-        )
-        assert "Mistral AI" in legend_before
-        page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+    page.goto(dashboard)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    # The first load draws the timeline, then the rest (dashboard/first_chart.py).
+    page.wait_for_selector("[data-testid=stDataFrame]", state="attached", timeout=60_000)
+    assert page.locator(".js-plotly-plot").count() == 3
+    metrics = page.locator("[data-testid=stMetricValue]")
+    mentions_before = metrics.nth(1).inner_text()
+    legend_before = page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
+    assert "Mistral AI" in legend_before
+    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
 
-        # Click the timeline's tallest bar: the articles it counts are listed under it.
-        bars = page.locator(".js-plotly-plot").first.locator(".barlayer .point path")
-        heights = [box["height"] if (box := bar.bounding_box()) else 0 for bar in bars.all()]
-        tallest = bars.nth(heights.index(max(heights)))
-        box = tallest.bounding_box()
-        assert box is not None
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
-        listed = page.get_by_text(re.compile(r"^\d+ articles?: "))
-        listed.first.wait_for(timeout=60_000)
-        page.wait_for_selector(
-            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
-        )
-        count = int(listed.first.inner_text().split(" ")[0])
-        assert count >= 1
-        cards = page.get_by_role("button", name="Read the full text")
-        cards.first.wait_for(timeout=60_000)
-        page.wait_for_selector(
-            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
-        )
-        assert cards.count() == min(count, 20)
-        page.screenshot(path=str(tmp_path / "overview-click.png"), full_page=True)
-        # The Articles card's button lists as many articles as the card says.
-        page.get_by_role("button", name="The articles").first.click()
-        card_list = page.get_by_text(re.compile(r"^\d+ articles?: the articles of this view\."))
-        card_list.wait_for(timeout=60_000)
-        page.wait_for_selector(
-            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
-        )
-        assert card_list.inner_text().split(" ")[0] == metrics.nth(0).inner_text()
+    # Click the timeline's tallest bar: the articles it counts are listed under it.
+    bars = page.locator(".js-plotly-plot").first.locator(".barlayer .point path")
+    heights = [box["height"] if (box := bar.bounding_box()) else 0 for bar in bars.all()]
+    tallest = bars.nth(heights.index(max(heights)))
+    box = tallest.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
+    listed = page.get_by_text(re.compile(r"^\d+ articles?: "))
+    listed.first.wait_for(timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+    )
+    count = int(listed.first.inner_text().split(" ")[0])
+    assert count >= 1
+    cards = page.get_by_role("button", name="Read the full text")
+    cards.first.wait_for(timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+    )
+    assert cards.count() == min(count, 20)
+    page.screenshot(path=str(tmp_path / "overview-click.png"), full_page=True)
+    # The Articles card's button lists as many articles as the card says.
+    page.get_by_role("button", name="The articles").first.click()
+    card_list = page.get_by_text(re.compile(r"^\d+ articles?: the articles of this view\."))
+    card_list.wait_for(timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+    )
+    assert card_list.inner_text().split(" ")[0] == metrics.nth(0).inner_text()
 
-        # Change a filter: leave Mistral AI out; the figures and the chart follow.
-        page.get_by_role("button", name="Remove Mistral AI").click()
-        page.wait_for_function(
-            "([before]) => document.querySelectorAll('[data-testid=stMetricValue]')[1]"
-            "?.innerText !== before",
-            arg=[mentions_before],
-            timeout=30_000,
-        )
-        # The cards come first; the timeline is redrawn after them (wait for it, then read).
-        page.wait_for_function(
-            "() => { const names = [...(document.querySelector('.js-plotly-plot')"
-            "?.querySelectorAll('.legendtext') ?? [])].map((e) => e.textContent);"
-            " return names.length > 0 && !names.includes('Mistral AI'); }",
-            timeout=30_000,
-        )
-        legend_after = (
-            page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
-        )
-        assert "Mistral AI" not in legend_after and legend_after
-        assert "company=" in page.url  # the filter is in the link
+    # Change a filter: leave Mistral AI out; the figures and the chart follow.
+    page.get_by_role("button", name="Remove Mistral AI").click()
+    page.wait_for_function(
+        "([before]) => document.querySelectorAll('[data-testid=stMetricValue]')[1]"
+        "?.innerText !== before",
+        arg=[mentions_before],
+        timeout=30_000,
+    )
+    # The cards come first; the timeline is redrawn after them (wait for it, then read).
+    page.wait_for_function(
+        "() => { const names = [...(document.querySelector('.js-plotly-plot')"
+        "?.querySelectorAll('.legendtext') ?? [])].map((e) => e.textContent);"
+        " return names.length > 0 && !names.includes('Mistral AI'); }",
+        timeout=30_000,
+    )
+    legend_after = page.locator(".js-plotly-plot").first.locator(".legendtext").all_text_contents()
+    assert "Mistral AI" not in legend_after and legend_after
+    assert "company=" in page.url  # the filter is in the link
 
-        prominence = click_prominence_cell(page, f"{dashboard}/outlets", "Mistral AI", "Lead")
-        page.screenshot(path=str(tmp_path / "outlets-click.png"), full_page=True)
+    prominence = click_prominence_cell(page, f"{dashboard}/outlets", "Mistral AI", "Lead")
+    page.screenshot(path=str(tmp_path / "outlets-click.png"), full_page=True)
 
-        page.goto(f"{dashboard}/coverage")
-        page.wait_for_selector("mark", timeout=60_000)
-        assert page.locator("mark").first.inner_text() in {
-            "Mistral AI",
-            "Arthur Mensch",
-            "OpenAI",
-            "Google",
-            "Meta",
-            "Le Chat",
-        }
-        # Search the texts: in any case, the one seed that names Nvidia is left.
-        search = page.get_by_role("textbox", name="Search the titles and texts")
-        search.fill("NVIDIA")
-        search.press("Enter")
-        page.get_by_text("Articles that match the search: 1").wait_for(timeout=30_000)
-        page.wait_for_selector(
-            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
-        )
-        # Tall enough for the article's highlighted text (Streamlit scrolls inside the page).
-        page.set_viewport_size({"width": 1400, "height": 1500})
-        page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
-        page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{dashboard}/coverage")
+    page.wait_for_selector("mark", timeout=60_000)
+    assert page.locator("mark").first.inner_text() in {
+        "Mistral AI",
+        "Arthur Mensch",
+        "OpenAI",
+        "Google",
+        "Meta",
+        "Le Chat",
+    }
+    # Search the texts: in any case, the one seed that names Nvidia is left.
+    search = page.get_by_role("textbox", name="Search the titles and texts")
+    search.fill("NVIDIA")
+    search.press("Enter")
+    page.get_by_text("Articles that match the search: 1").wait_for(timeout=30_000)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+    )
+    # Tall enough for the article's highlighted text (Streamlit scrolls inside the page).
+    page.set_viewport_size({"width": 1400, "height": 1500})
+    page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
-        page.goto(f"{dashboard}/export")
-        page.get_by_text("rows · filters").wait_for(timeout=60_000)
-        page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
-        idle = "[data-testid=stStatusWidgetRunningIcon]"
-        page.wait_for_selector(idle, state="detached", timeout=60_000)
-        page.get_by_role("button", name="Prepare the CSV").click()
-        button = page.get_by_role("button", name="Download the CSV")
-        button.wait_for(timeout=60_000)
-        page.wait_for_selector(idle, state="detached", timeout=60_000)
-        page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
-        saved = tmp_path / "export.csv"
-        download_within(page, button, saved, tmp_path / "dashboard.log")
-        browser.close()
+    page.goto(f"{dashboard}/export")
+    page.get_by_text("rows · filters").wait_for(timeout=60_000)
+    page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
+    idle = "[data-testid=stStatusWidgetRunningIcon]"
+    page.wait_for_selector(idle, state="detached", timeout=60_000)
+    page.get_by_role("button", name="Prepare the CSV").click()
+    button = page.get_by_role("button", name="Download the CSV")
+    button.wait_for(timeout=60_000)
+    page.wait_for_selector(idle, state="detached", timeout=60_000)
+    page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
+    saved = tmp_path / "export.csv"
+    download_within(page, button, saved, tmp_path / "dashboard.log")
 
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -285,20 +325,9 @@ def download_within(page: Any, button: Any, saved: Path, log: Path) -> None:
 @pytest.fixture
 def hostile_dashboard(write_config: Callable[..., Config], tmp_path: Path) -> Iterator[str]:
     config = hostile.hostile_config(write_config)
-    hostile.fill_hostile_archive(config, f"sqlite:///{tmp_path / 'data' / 'test.db'}")
-    port = free_port()
-    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
-    process = presswatch(
-        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base)
+    url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
+    with served(config, lambda: hostile.fill_hostile_archive(config, url)) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
 
 
 # What the data must never become in the page: a link to evil.test, bold text, LaTeX, an
@@ -338,55 +367,45 @@ window.Blob.prototype = OriginalBlob.prototype;
 
 @pytest.mark.first_chart_fallback
 def test_the_whole_overview_shows_when_the_first_chart_script_never_runs(
-    dashboard: str,
+    dashboard: str, open_page: Callable[..., Any]
 ) -> None:
     """A browser that never runs the first chart's script (blocked, failing) still gets
     the whole Overview: the server's fallback draws it."""
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None, "CI must install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.add_init_script(NO_FIRST_CHART_SCRIPT)
-        page.goto(dashboard)
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-        page.wait_for_selector("[data-testid=stDataFrame]", state="attached", timeout=60_000)
-        charts = page.locator(".js-plotly-plot").count()
-        replaced = page.evaluate("window.firstChartScriptsReplaced")
-        browser.close()
+    page = open_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(NO_FIRST_CHART_SCRIPT)
+    page.goto(dashboard)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector("[data-testid=stDataFrame]", state="attached", timeout=60_000)
+    charts = page.locator(".js-plotly-plot").count()
+    replaced = page.evaluate("window.firstChartScriptsReplaced")
     assert replaced == 1, "the first chart's script was not replaced: nothing was tested"
     assert charts == 3
 
 
-def test_a_hostile_archive_in_a_real_browser(hostile_dashboard: str, tmp_path: Path) -> None:
+def test_a_hostile_archive_in_a_real_browser(
+    hostile_dashboard: str, open_page: Callable[..., Any], tmp_path: Path
+) -> None:
     """Every page of a hostile archive, in chromium: the data is text in the DOM."""
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None, "CI must install chromium"
     hosts: set[str] = set()
     found: dict[str, dict[str, Any]] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})
-        page.on("request", lambda request: hosts.update(network_host(request.url)))
-        for name, path, ready in [
-            ("overview", "", ".js-plotly-plot"),
-            ("coverage", "/coverage", "mark"),
-            ("topics", "/topics", ".js-plotly-plot"),
-            ("outlets", "/outlets", ".js-plotly-plot"),
-            ("sources", "/sources", "[data-testid=stDataFrame]"),
-            ("export", "/export", "[data-testid=stDataFrame]"),
-        ]:
-            page.goto(hostile_dashboard + path)
-            page.wait_for_selector(ready, timeout=60_000)
-            page.wait_for_selector(
-                "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
-            )
-            page.wait_for_timeout(500)  # plotly draws after the script ends
-            page.screenshot(path=str(tmp_path / f"hostile-{name}.png"), full_page=True)
-            found[name] = page.evaluate(DOM_CHECK)
-        browser.close()
+    page = open_page(viewport={"width": 1400, "height": 2400})
+    page.on("request", lambda request: hosts.update(network_host(request.url)))
+    for name, path, ready in [
+        ("overview", "", ".js-plotly-plot"),
+        ("coverage", "/coverage", "mark"),
+        ("topics", "/topics", ".js-plotly-plot"),
+        ("outlets", "/outlets", ".js-plotly-plot"),
+        ("sources", "/sources", "[data-testid=stDataFrame]"),
+        ("export", "/export", "[data-testid=stDataFrame]"),
+    ]:
+        page.goto(hostile_dashboard + path)
+        page.wait_for_selector(ready, timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid=stStatusWidgetRunningIcon]", state="detached", timeout=60_000
+        )
+        page.wait_for_timeout(500)  # plotly draws after the script ends
+        page.screenshot(path=str(tmp_path / f"hostile-{name}.png"), full_page=True)
+        found[name] = page.evaluate(DOM_CHECK)
 
     for name, dom in found.items():
         assert dom["links"] == [] and dom["svgLinks"] == 0, (name, dom["links"])
@@ -407,42 +426,24 @@ def test_a_hostile_archive_in_a_real_browser(hostile_dashboard: str, tmp_path: P
 
 
 def test_the_french_overview_names_its_axis_months_in_french_in_a_real_browser(
-    write_config: Callable[..., Config], seeds_dir: Path, tmp_path: Path
+    write_config: Callable[..., Config], seeds_dir: Path, open_page: Callable[..., Any]
 ) -> None:
     """The axes as the browser draws them: Streamlit's plotly.js has no French locale, so
     the period labels come from Babel; no English month name is drawn."""
     import re
 
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None, "CI must install chromium"
     config = write_config(
         sources=[{"name": "Seeds", "kind": "files", "path": "seeds"}],
         interface_language="fr",
         timezone="Europe/Paris",
     )
-    with Store(f"sqlite:///{tmp_path / 'data' / 'test.db'}") as store:
-        collect(config, store)
-    port = free_port()
-    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
-    process = presswatch(
-        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}")
-            page.wait_for_selector(".js-plotly-plot .xtick text", timeout=60_000)
-            ticks = page.locator(".js-plotly-plot").first.locator(".xtick text")
-            labels = ticks.all_text_contents()
-            metrics = page.locator("[data-testid=stMetricValue]").all_text_contents()
-            browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+    with served(config, collected(config)) as base:
+        page = open_page(viewport={"width": 1400, "height": 1000})
+        page.goto(base)
+        page.wait_for_selector(".js-plotly-plot .xtick text", timeout=60_000)
+        ticks = page.locator(".js-plotly-plot").first.locator(".xtick text")
+        labels = ticks.all_text_contents()
+        metrics = page.locator("[data-testid=stMetricValue]").all_text_contents()
     french = re.compile(r"(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.)")
     english = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
     assert labels and any(french.search(label) for label in labels), labels
@@ -490,44 +491,32 @@ def _rgb(hex_colour: str) -> str:
 
 
 def test_the_timeline_falls_to_zero_and_a_company_keeps_its_colour_in_a_real_browser(
-    write_config: Callable[..., Config], tmp_path: Path
+    write_config: Callable[..., Config], open_page: Callable[..., Any]
 ) -> None:
     """Google DeepMind covered in April 2012 and September 2015 only: the drawn line falls
     to the zero of the axis between them (never a line running across 40 empty months),
     and each company is drawn in its config colour on the Overview and on Outlets."""
-    from playwright.sync_api import sync_playwright
 
-    assert CHROMIUM is not None, "CI must install chromium"
     config = write_config()
-    with Store(f"sqlite:///{config.base_dir / 'data' / 'test.db'}") as store:
-        store.save_articles(sparse_archive(config))
-    port = free_port()
-    log = (tmp_path / "dashboard.log").open("w", encoding="utf-8")
-    process = presswatch(
-        "dashboard", config.path, "--port", str(port), stdout=log, stderr=subprocess.STDOUT
-    )
+
+    def fill() -> None:
+        with Store(f"sqlite:///{config.base_dir / 'data' / 'test.db'}") as store:
+            store.save_articles(sparse_archive(config))
+
     idle = "[data-testid=stStatusWidgetRunningIcon]"
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 2400})
-            page.goto(f"http://127.0.0.1:{port}")
-            page.wait_for_selector(".js-plotly-plot .scatterlayer path.js-line", timeout=60_000)
-            page.wait_for_selector(idle, state="detached", timeout=60_000)
-            page.wait_for_timeout(500)  # plotly draws after the script ends
-            line = page.evaluate(DRAWN_LINE, "Google DeepMind")
-            overview = page.evaluate(DRAWN_COLOURS)
-            page.goto(f"http://127.0.0.1:{port}/outlets")
-            page.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=60_000)
-            page.wait_for_selector(idle, state="detached", timeout=60_000)
-            page.wait_for_timeout(500)
-            outlets = page.evaluate(DRAWN_COLOURS)
-            browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+    with served(config, fill) as base:
+        page = open_page(viewport={"width": 1400, "height": 2400})
+        page.goto(base)
+        page.wait_for_selector(".js-plotly-plot .scatterlayer path.js-line", timeout=60_000)
+        page.wait_for_selector(idle, state="detached", timeout=60_000)
+        page.wait_for_timeout(500)  # plotly draws after the script ends
+        line = page.evaluate(DRAWN_LINE, "Google DeepMind")
+        overview = page.evaluate(DRAWN_COLOURS)
+        page.goto(f"{base}/outlets")
+        page.wait_for_selector(".js-plotly-plot .barlayer .point path", timeout=60_000)
+        page.wait_for_selector(idle, state="detached", timeout=60_000)
+        page.wait_for_timeout(500)
+        outlets = page.evaluate(DRAWN_COLOURS)
     # Every month from April 2012 to September 2015, the 40 without coverage at 0.
     assert len(line["y"]) == 42 and line["y"].count(0) == 40, line["y"]
     covered = [n for n, y in enumerate(line["y"]) if y > 0]

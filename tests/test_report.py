@@ -41,7 +41,7 @@ from presswatch.report_browser import company_colors
 from presswatch.report_render import sections, to_html, to_markdown, to_pptx
 from presswatch.store import Store
 from tests import oracle
-from tests.conftest import COMPANIES
+from tests.conftest import CHARTS_IGNORE_KOPTS, COMPANIES
 from tests.oracle import Frames, apply_filters
 from tests.test_store_aggregates import generated_articles
 
@@ -105,6 +105,13 @@ def _hostile_article() -> Article:
         ),
         company_tones=(CompanyTone("Mistral AI", 0.9, "positive", sentence),),
     )
+
+
+# For the tests of how a built report is laid out and written (its words, its escaping, its
+# slides), which read the report and never the store: SQLite's archive only. The figures
+# of a report built from either database are test_the_report_has_the_dashboards_figures_in_
+# both_languages's, on both.
+ON_SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
 
 def _seeded(store: Store) -> Store:
@@ -273,6 +280,7 @@ def test_every_report_text_has_its_french_with_the_same_placeholders() -> None:
     assert [k for k, v in FRENCH.items() if placeholders(k) != placeholders(v)] == []
 
 
+@ON_SQLITE
 def test_a_french_report_has_no_english_word(store: Store, write_config: Any) -> None:
     config: Config = write_config()
     _seeded(store)
@@ -318,6 +326,7 @@ def _check_html(page: str) -> None:
     assert HOSTILE_OUTLET in text and HOSTILE_EVIDENCE in text
 
 
+@ON_SQLITE
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_hostile_article_is_text_in_every_format(
     store: Store, write_config: Any, language: str
@@ -357,6 +366,7 @@ def test_a_hostile_article_is_text_in_every_format(
     assert addresses  # the seeded articles' own links are kept
 
 
+@ON_SQLITE
 def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: Any) -> None:
     config: Config = write_config()
     _seeded(store)
@@ -405,6 +415,8 @@ def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: A
         assert any(row[:2] == ["OpenAI", translate("not reviewed", language)] for row in precision)
 
 
+@pytest.mark.usefixtures("one_chart_browser")
+@CHARTS_IGNORE_KOPTS
 def test_the_command_writes_each_format(tmp_path: Path, write_config: Any) -> None:
     config: Config = write_config()
     database = tmp_path / "data" / "test.db"

@@ -22,11 +22,22 @@ from presswatch.report import build_report, format_count, parse_period, translat
 from presswatch.report_browser import ChartError, draw, print_pdf
 from presswatch.report_render import render, sections, to_html, to_pptx
 from presswatch.store import Store
+from tests.conftest import CHARTS_IGNORE_KOPTS
 from tests.test_report import HOSTILE_OUTLET, HOSTILE_TITLE, _seeded
 
 # Skipped without chromium, naming its install, and a failure then under CI=true
-# (tests/conftest.py); slow: each test starts chromium.
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# (tests/conftest.py); slow: chromium prints each PDF. The charts are drawn by one chromium
+# per worker (tests/conftest.py, one_chart_browser).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.usefixtures("one_chart_browser"),
+    CHARTS_IGNORE_KOPTS,
+]
+# The report drawn and printed from SQLite's archive only: these tests prove the charts,
+# the PDF and the browser's absence, which read the built report and never the store;
+# tests/test_report.py proves the report built from either database holds the same figures.
+ON_SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
 
 def _text(pdf: bytes) -> str:
@@ -44,6 +55,7 @@ def test_the_charts_have_the_dashboards_colours() -> None:
     assert report_browser.TONE_COLORS == TONE_COLORS
 
 
+@ON_SQLITE
 def test_the_pdf_holds_the_figures_and_the_french_text(store: Store, write_config: Any) -> None:
     config: Config = write_config()
     _seeded(store)
@@ -77,6 +89,7 @@ def test_a_script_in_the_page_never_runs_when_printed() -> None:
     assert "left as written" in text and "script ran" not in text
 
 
+@ON_SQLITE
 def test_html_and_deck_show_the_charts(store: Store, write_config: Any) -> None:
     config: Config = write_config()
     _seeded(store)
@@ -92,6 +105,7 @@ def test_html_and_deck_show_the_charts(store: Store, write_config: Any) -> None:
     assert any(shape.shape_type == 13 for shape in tone_slide.shapes)  # a picture
 
 
+@ON_SQLITE
 def test_without_a_browser_the_error_names_the_install(
     store: Store, write_config: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

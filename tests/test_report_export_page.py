@@ -18,6 +18,7 @@ from presswatch.collect import collect
 from presswatch.config import Config
 from presswatch.report import parse_period, period_between
 from presswatch.store import Store
+from tests.conftest import CHARTS_IGNORE_KOPTS
 from tests.test_dashboard import open_app
 
 
@@ -40,6 +41,8 @@ def test_a_sidebar_period_is_a_week_a_month_or_days() -> None:
     assert period_between(date(2024, 3, 2), date(2024, 3, 31)).kind == "range"
 
 
+@pytest.mark.usefixtures("one_chart_browser")
+@CHARTS_IGNORE_KOPTS
 def test_the_export_page_serves_the_commands_report(archive: Config, tmp_path: Path) -> None:
     app = open_app("app_pages/export.py")
     assert not app.exception, app.exception

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import gc
 import random
+import subprocess
+import sys
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -18,7 +20,9 @@ from bench.bench_stories import subquery_per_row_mark_firsts
 from presswatch.analysis.analyzer import Analyzer, analyse, analyse_pending, reanalyze
 from presswatch.analysis.matching import Matcher
 from presswatch.analysis.stories import (
+    CONTAINMENT_LSH_THRESHOLD,
     NUM_PERM,
+    PINNED_BANDS,
     STORY_WINDOW,
     THRESHOLD,
     StoryIndex,
@@ -218,6 +222,42 @@ def test_the_index_keeps_the_bands_datasketch_chooses_for_the_threshold() -> Non
     for _ in range(2):  # the second index reuses the first one's bands
         lsh = _Period().similar
         assert (lsh.b, lsh.r) == (chosen.b, chosen.r)
+    # Both thresholds' bands are pinned (no integration at run time): datasketch's choice.
+    assert set(PINNED_BANDS) == {THRESHOLD, CONTAINMENT_LSH_THRESHOLD}
+    for threshold, pinned in PINNED_BANDS.items():
+        chosen = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        assert pinned == (chosen.b, chosen.r), threshold
+    windows = _Period().windows
+    assert (windows.b, windows.r) == PINNED_BANDS[CONTAINMENT_LSH_THRESHOLD]
+
+
+# In a fresh interpreter: the story index's module, then datasketch's integration and
+# scipy.integrate used as other code would.
+IMPORT_STORIES = """
+import sys
+import presswatch.analysis.stories
+loaded = "scipy.integrate" in sys.modules
+import datasketch.lsh
+area = datasketch.lsh.integrate(lambda x: x, 0.0, 1.0)[0]
+from scipy.integrate import solve_ivp
+import scipy.integrate
+print(loaded, round(area, 6), callable(solve_ivp), scipy.integrate.__name__)
+"""
+
+
+def test_the_story_index_loads_without_scipy_integrate_which_still_works() -> None:
+    """A collector imports the index's module without scipy.integrate (datasketch imports
+    it for a choice of bands we pin); datasketch's integration and scipy.integrate itself
+    work as before, loaded when used."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_STORIES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "0.5", "True", "scipy.integrate"]
 
 
 def test_an_index_is_freed_when_dropped_without_the_cyclic_collector() -> None:

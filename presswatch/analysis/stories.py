@@ -11,8 +11,11 @@ Copies are grouped only within STORY_WINDOW of each other, whichever is collecte
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
+import sys
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,9 +23,56 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
-from presswatch.analysis.nlp.text import fold
+
+class _IntegrateOnDemand(types.ModuleType):
+    """Stands in for scipy.integrate while datasketch is imported.
+
+    datasketch's LSH module imports scipy.integrate's ``quad`` at its top (to choose an
+    index's bands and rows), and that import costs more CPU than the rest of an article's
+    analysis modules: every collector process paid it, though the index's bands for our
+    thresholds are pinned below and never integrated. datasketch gets a ``quad`` that loads
+    scipy's when it is called; any other name loads scipy.integrate itself.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("scipy.integrate")
+        self.quad = self._quad
+
+    @staticmethod
+    def _real() -> types.ModuleType:
+        """scipy.integrate itself, the stand-in first taken out of the modules if left."""
+        if isinstance(sys.modules.get("scipy.integrate"), _IntegrateOnDemand):
+            del sys.modules["scipy.integrate"]
+        return importlib.import_module("scipy.integrate")
+
+    @classmethod
+    def _quad(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real().quad(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system's questions (__path__): not scipy's
+            raise AttributeError(name)
+        return getattr(self._real(), name)
+
+
+def _stand_in_for_integrate() -> None:
+    """Put the stand-in in place of scipy.integrate unless scipy's is already loaded."""
+    sys.modules.setdefault("scipy.integrate", _IntegrateOnDemand())
+
+
+def _take_the_stand_in_out() -> None:
+    """Leave scipy.integrate to scipy again, once datasketch holds its ``quad``."""
+    if isinstance(sys.modules.get("scipy.integrate"), _IntegrateOnDemand):
+        del sys.modules["scipy.integrate"]
+
+
+_stand_in_for_integrate()
+from datasketch import MinHash, MinHashLSH  # noqa: E402 (after the stand-in, on purpose)
+
+_take_the_stand_in_out()
+
+from presswatch.analysis.nlp.text import fold  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +299,20 @@ class _AcyclicLSH(MinHashLSH):  # type: ignore[misc]
             del self._H
 
 
+# The bands and rows datasketch chooses for our two thresholds (at NUM_PERM, equal weights
+# of false positives and negatives): choosing them integrates its error curves with scipy,
+# whose import a collector process would pay for two constants.
+# tests/test_stories.py holds them equal to datasketch's choice.
+PINNED_BANDS = {THRESHOLD: (25, 5), CONTAINMENT_LSH_THRESHOLD: (64, 2)}
+
+
 @lru_cache(maxsize=2)
 def _lsh_bands(threshold: float = THRESHOLD) -> tuple[int, int]:
-    """The LSH's bands and rows for a threshold: datasketch integrates its error curves to
-    choose them (11 to 24 ms), at every collection run of the watcher without this."""
+    """The LSH's bands and rows for a threshold: pinned for ours, else datasketch's choice
+    (it integrates its error curves: 11 to 24 ms, at every collection run of the watcher
+    without this cache)."""
+    if threshold in PINNED_BANDS:
+        return PINNED_BANDS[threshold]
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
