@@ -129,7 +129,7 @@ def drawn_once(
     """``build(*args, t=t, **kwargs)``, or the figure it gave the same inputs before.
 
     A click on a chart reruns its page, which draws every figure again from the same
-    frames; plotly's checks of each property were most of such a rerun. ``language`` is
+    frames; plotly's checks of each property were about half of such a rerun. ``language`` is
     the one ``t`` speaks (it stands for ``t`` in the inputs compared). The figure is
     shared: nothing may change it once built (Streamlit copies it to draw it).
     """

@@ -648,7 +648,7 @@ def pytest_report_header() -> str:
 def one_chart_browser() -> Iterator[None]:
     """The report's charts drawn by one chromium per worker: kaleido's own sync server
     (a thread with its own event loop), which presswatch.report_browser.draw then uses
-    instead of starting a browser per call (about 4 s, against 0.2 s once started). Without
+    instead of starting a browser per call (a browser's start is most of a draw). Without
     a browser on the machine, nothing is started and draw() says so as it always does.
     Use it with ``CHARTS_IGNORE_KOPTS`` (kaleido warns that a server keeps its options)."""
     from presswatch import report_browser

@@ -353,7 +353,7 @@ def mentions_over_time(
         return pd.DataFrame(columns=columns)
     # One pair per (article, company): counting pairs counts articles (no nunique needed).
     # Each measure of one grouping rather than agg's named aggregation: the same frame for
-    # a third of the CPU (agg sets up a pass per name).
+    # less CPU (agg sets up a pass per name).
     grouped = joined.groupby(["period", "company"])["mention_count"]
     out = (
         pd.DataFrame({"mentions": grouped.sum(), "articles": grouped.size()})

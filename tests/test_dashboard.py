@@ -1137,12 +1137,18 @@ def test_a_card_links_only_to_web_addresses_and_marks_text_as_data() -> None:
     assert marked == (md("Selon **") + "**:blue-background[Mistral AI]**" + md("**, :red[oui]."))
 
 
-def test_a_figure_is_drawn_once_per_set_of_inputs() -> None:
+def test_a_figure_is_drawn_once_per_set_of_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A rerun with the same inputs gets the figure already drawn; any input that changes
     (a frame's cell, the unit, the language, a colour) draws it again; few are kept."""
+    from collections import OrderedDict
+
     import plotly.graph_objects as go
 
+    from dashboard import charts
     from dashboard.charts import KEPT_FIGURES, drawn_once
+
+    # The process's kept figures (other tests' pages) are not this test's.
+    monkeypatch.setattr(charts, "_kept", OrderedDict())
 
     drawn: list[str] = []
 
@@ -1171,6 +1177,7 @@ def test_a_figure_is_drawn_once_per_set_of_inputs() -> None:
     for n in range(KEPT_FIGURES):
         draw(frame, unit=f"unit {n}")
     assert draw(frame) is not first  # pushed out by newer ones: drawn again
+    assert len(charts._kept) == KEPT_FIGURES
     # An input that cannot be compared is drawn every time.
     before = len(drawn)
     for _ in range(2):

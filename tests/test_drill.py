@@ -224,3 +224,43 @@ def test_a_period_is_cut_by_the_view() -> None:
         "datetime",
         "day",
     ]
+
+
+def test_a_listing_frame_has_the_types_pandas_infers_from_its_records() -> None:
+    """The drill list's frame is built with its columns' types given (for speed): they are
+    the types pandas infers from the same records, with dates, empty and missing texts."""
+    from datetime import UTC, datetime
+
+    from presswatch.store.listings import _listing_frame
+
+    def entry(number: int, title: str | None, story: str | None) -> dict[str, object]:
+        return {
+            "id": f"a{number}",
+            "published": datetime(2026, 3, number, tzinfo=UTC) if number % 2 else None,
+            "date_precision": "day" if number % 2 else None,
+            "outlet": "Le Monde",
+            "title": title,
+            "language": "fr",
+            "story_id": story,
+            "companies": ["Mistral AI", "OpenAI"][: number % 2 + 1],
+            "tones": ["positive", ""][: number % 2 + 1],
+            "topics": "",
+            "mentions": number,
+            "pickups": 0,
+        }
+
+    listed = {
+        f"a{n}": entry(n, t, s) for n, t, s in [(1, "Levée", None), (2, None, "s1"), (3, "", None)]
+    }
+    frame = _listing_frame(listed)
+    records = [dict(e) for e in listed.values()]
+    for record in records:
+        record["companies"] = ", ".join(record["companies"])  # type: ignore[arg-type]
+        record["tones"] = ", ".join(record["tones"])  # type: ignore[arg-type]
+    inferred = pd.DataFrame(records, columns=analytics.LISTING_COLUMNS)
+    inferred["published"] = pd.to_datetime(inferred["published"], utc=True)
+    assert frame.dtypes.to_dict() == inferred.dtypes.to_dict()
+    pd.testing.assert_frame_equal(frame, inferred)
+    # A column of None only is left to pandas, as it builds it.
+    none_only = {k: {**v, "story_id": None} for k, v in listed.items()}
+    assert _listing_frame(none_only)["story_id"].dtype == object

@@ -107,10 +107,11 @@ def _hostile_article() -> Article:
     )
 
 
-# For the tests of how a built report is laid out and written (its words, its escaping, its
-# slides), which read the report and never the store: SQLite's archive only. The figures
-# of a report built from either database are test_the_report_has_the_dashboards_figures_in_
-# both_languages's, on both.
+# For the tests of how a built report is laid out and written (its words, its slides),
+# which read the report and never the store: SQLite's archive only. The figures of a
+# report built from either database are test_the_report_has_the_dashboards_figures_in_
+# both_languages's, and the articles it picks test_a_hostile_article_is_text_in_every_
+# format's, on both.
 ON_SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
 
@@ -326,7 +327,8 @@ def _check_html(page: str) -> None:
     assert HOSTILE_OUTLET in text and HOSTILE_EVIDENCE in text
 
 
-@ON_SQLITE
+# On both databases: the articles a report picks (the hostile one, a story's copies), their
+# evidence sentence and address are read from the store.
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_hostile_article_is_text_in_every_format(
     store: Store, write_config: Any, language: str

@@ -4,6 +4,9 @@ pypdf holds the figures and the French text; article text stays text (no script 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -135,3 +138,31 @@ def test_the_command_writes_a_pdf(tmp_path: Path, write_config: Any) -> None:
     result = CliRunner().invoke(main, [*arguments, "--lang", "en", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert _flat("Key figures") in _flat(_text(out.read_bytes()))
+
+
+def test_a_report_process_draws_its_charts_with_a_browser_of_its_own(
+    tmp_path: Path, write_config: Any
+) -> None:
+    # The path users run: `presswatch report` in a process of its own, where no chart
+    # server of the tests runs, so kaleido starts the browser find_browser() chose, with
+    # draw()'s timeout. The other tests draw through one_chart_browser's server.
+    config: Config = write_config()
+    database = tmp_path / "data" / "test.db"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with Store(f"sqlite:///{database}") as opened:
+        _seeded(opened)
+    out = tmp_path / "report.html"
+    env = {k: v for k, v in os.environ.items() if k != "BROWSER_PATH"}
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "presswatch.cli", "report", "--config", str(config.path)),
+            *("--period", "2026-10", "--lang", "en", "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").count('<img src="data:image/png;base64,') == 2

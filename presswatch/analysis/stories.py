@@ -42,8 +42,7 @@ class _IntegrateOnDemand(types.ModuleType):
     @staticmethod
     def _real() -> types.ModuleType:
         """scipy.integrate itself, the stand-in first taken out of the modules if left."""
-        if isinstance(sys.modules.get("scipy.integrate"), _IntegrateOnDemand):
-            del sys.modules["scipy.integrate"]
+        _take_the_stand_in_out()
         return importlib.import_module("scipy.integrate")
 
     @classmethod
@@ -63,14 +62,17 @@ def _stand_in_for_integrate() -> None:
 
 def _take_the_stand_in_out() -> None:
     """Leave scipy.integrate to scipy again, once datasketch holds its ``quad``."""
-    if isinstance(sys.modules.get("scipy.integrate"), _IntegrateOnDemand):
-        del sys.modules["scipy.integrate"]
+    module = sys.modules.pop("scipy.integrate", None)
+    if module is not None and not isinstance(module, _IntegrateOnDemand):
+        sys.modules["scipy.integrate"] = module  # scipy's own: put back
 
 
 _stand_in_for_integrate()
-from datasketch import MinHash, MinHashLSH  # noqa: E402 (after the stand-in, on purpose)
-
-_take_the_stand_in_out()
+try:
+    from datasketch import MinHash, MinHashLSH
+finally:
+    # Even if datasketch fails to import: nothing else may find the stand-in.
+    _take_the_stand_in_out()
 
 from presswatch.analysis.nlp.text import fold  # noqa: E402
 
@@ -309,8 +311,8 @@ PINNED_BANDS = {THRESHOLD: (25, 5), CONTAINMENT_LSH_THRESHOLD: (64, 2)}
 @lru_cache(maxsize=2)
 def _lsh_bands(threshold: float = THRESHOLD) -> tuple[int, int]:
     """The LSH's bands and rows for a threshold: pinned for ours, else datasketch's choice
-    (it integrates its error curves: 11 to 24 ms, at every collection run of the watcher
-    without this cache)."""
+    (it integrates its error curves, at every collection run of the watcher without this
+    cache)."""
     if threshold in PINNED_BANDS:
         return PINNED_BANDS[threshold]
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
