@@ -1254,7 +1254,43 @@ def _is_general_language(
     # needs NAME_EVIDENCE capitals inside sentences to be one: once or twice is a
     # heading's word or a name it is part of ("the Finance Manager").
     single_common = len(words) == 1 and is_word(term) and not is_proper_noun(term)
+    if single_common and _is_titled_common_noun(term, language, evidence):
+        return True
     return not _is_written_as_name(term, evidence, NAME_EVIDENCE if single_common else 1)
+
+
+# The definite articles of the languages whose common nouns are capitalised as titles
+# ("the Government", "la Terre", "o Governo"): a name rarely takes one.
+DEFINITE_ARTICLES = {
+    "en": frozenset({"the"}),
+    "fr": frozenset({"le", "la", "les", "l"}),
+    "es": frozenset({"el", "la", "los", "las"}),
+    "it": frozenset({"il", "lo", "la", "i", "gli", "le", "l"}),
+    "pt": frozenset({"o", "a", "os", "as"}),
+    "nl": frozenset({"de", "het"}),
+}
+# A common noun whose capitals inside sentences follow a definite article at least this
+# often is a title of an institution or a thing ("the Bank", "the Union"), not a name.
+TITLED_SHARE = 0.5
+
+
+def _is_titled_common_noun(term: str, language: str | None, evidence: _TermEvidence) -> bool:
+    """Whether a common noun's capitals inside sentences mostly follow a definite article
+    of its articles' language ("the Government", "o Governo"): a common noun written as a
+    title, not a name ("Forecast said", "by Google")."""
+    articles = DEFINITE_ARTICLES.get(language or "")
+    if not articles:
+        return False
+    pattern = re.compile(rf"\b([^\W\d_][\w-]*)(?:\s+|['’])({re.escape(term)})\b", re.IGNORECASE)
+    before = [
+        m.group(1).lower()
+        for line, title_case, flag in evidence.lines_holding(term)
+        if not title_case
+        for m in pattern.finditer(line)
+        if m.group(2)[:1].isupper() and not m.group(1)[:1].isupper()
+    ]
+    titled = sum(1 for word in before if word in articles)
+    return bool(before) and titled >= TITLED_SHARE * len(before)
 
 
 def _is_inner_capitalised(term: str, evidence: _TermEvidence) -> bool:

@@ -12,6 +12,7 @@ from presswatch import analytics
 QUIET = {
     "en": "Markets were calm and the weather was mild across the region.",
     "fr": "Le marché est resté calme et le temps doux dans toute la région.",
+    "de": "Die Märkte blieben ruhig und das Wetter war mild in der ganzen Region.",
 }
 # Headlines in Title Case: a capital there says nothing, so only the word's frequency in
 # the language tells a general word ("Community") from a rare name ("Vireo").
@@ -245,21 +246,21 @@ CAPITALISED_COMMON_NOUNS = [
         "en",
         "forecast",
         [
-            "Residents checked the Forecast before the Vireo regatta on Sunday.",
-            "Sailors said the Vireo regatta went ahead whatever the Forecast promised.",
+            "Residents checked Forecast before the Vireo regatta on Sunday.",
+            "Sailors said the Vireo regatta went ahead whatever Forecast promised.",
             "Forecast aside, a record crowd came down to the harbour.",
         ],
-        "Organisers thanked the Forecast desk for its warning about the Vireo regatta.",
+        "Organisers thanked Forecast for its warning about the Vireo regatta.",
     ),
     (
         "fr",
         "météo",
         [
-            "Les plaisanciers ont consulté la Météo avant la régate Vireo de dimanche.",
-            "Selon la Météo, la régate Vireo aura bien lieu malgré le vent.",
+            "Les plaisanciers ont consulté Météo avant la régate Vireo de dimanche.",
+            "La régate Vireo aura bien lieu malgré le vent, selon Météo.",
             "Météo ou pas, une foule record est venue sur le port.",
         ],
-        "Les organisateurs ont remercié la Météo pour son alerte avant la régate Vireo.",
+        "Les organisateurs ont remercié Météo pour son alerte avant la régate Vireo.",
     ),
 ]
 
@@ -277,6 +278,88 @@ def test_a_common_noun_capitalised_twice_is_no_name(
     assert word not in twice
     assert any("vireo" in term.split() for term in twice)
     assert word in _terms_of([*stories, third], language)
+
+
+TITLED_COMMON_NOUNS = [
+    (
+        "en",
+        "government",
+        [
+            "Lobbyists wrote to the Government about the Vireo pipeline on Monday.",
+            "The Vireo pipeline needs a permit the Government has not granted.",
+            "Critics say the Government ignored the harbour board's advice.",
+            "Engineers briefed the Government on the Vireo pipeline last week.",
+        ],
+        [
+            "Lobbyists wrote to Government Street traders about the Vireo pipeline.",
+            "The Vireo pipeline crosses Government Street before the harbour.",
+            "Critics say traders on Government Street were never asked.",
+            "Engineers closed Government Street for the Vireo pipeline last week.",
+        ],
+    ),
+    (
+        "fr",
+        "banque",
+        [
+            "Les élus ont interrogé la Banque sur le financement du parc Vireo.",
+            "Le parc Vireo attend encore le prêt que la Banque a promis.",
+            "Selon les syndicats, la Banque a ignoré l'avis du port.",
+            "Les ingénieurs ont présenté le parc Vireo à la Banque mardi.",
+        ],
+        [
+            "Les élus ont interrogé Banque Vireo sur le financement du parc.",
+            "Le parc Vireo attend encore le prêt que Banque Vireo a promis.",
+            "Selon les syndicats, Banque Vireo a ignoré l'avis du port.",
+            "Les ingénieurs ont présenté le parc à Banque Vireo mardi.",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "word", "titled", "named"), TITLED_COMMON_NOUNS)
+def test_a_common_noun_capitalised_after_the_article_is_a_title(
+    language: str, word: str, titled: list[str], named: list[str]
+) -> None:
+    """A frequent common noun capitalised inside sentences, mostly after a definite
+    article ("the Government", "la Banque"), is a title, not a name: general language. The
+    same noun capitalised without the article ("Government Street", "Banque Vireo") is
+    part of a name and its phrase stays."""
+    assert analytics.general_frequency(word, language) >= analytics.GENERAL_ZIPF
+    assert analytics.is_word(word) and not analytics.is_proper_noun(word)
+    found = _terms_of(titled, language)
+    assert word not in found
+    assert any("vireo" in term.split() for term in found)
+    kept = _terms_of(named, language)
+    assert any(word in term.split() for term in kept)
+
+
+@pytest.mark.parametrize(
+    ("word", "stories"),
+    [
+        (
+            "stadt",
+            [
+                "Die Stadt plant einen neuen Hafen mit Vireo.",
+                "Laut der Stadt beginnt der Bau im Juni, sagt Vireo.",
+                "Die Stadt hat am Dienstag unterschrieben, bestätigt Vireo.",
+            ],
+        ),
+    ],
+)
+def test_a_german_noun_with_an_umlaut_plural_is_general_language(
+    word: str, stories: list[str]
+) -> None:
+    """A frequent German noun whose plural changes its vowel ("Stadt", "Städte") is a
+    common noun, though German writes it with a capital; a German name stays."""
+    from presswatch.analysis.nlp.lexicon import is_german_common_noun
+
+    assert is_german_common_noun(word.capitalize())
+    assert is_german_common_noun("Städte") and is_german_common_noun("Materialien")
+    assert not is_german_common_noun("Stuttgart")
+    rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
+    found = _against_a_quiet_period(rows, "de", 20)
+    assert word not in found
+    assert any("vireo" in term.split() for term in found)
 
 
 @pytest.mark.parametrize(
