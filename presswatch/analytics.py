@@ -554,6 +554,7 @@ def emerging_terms(
         or _ends_in_a_first_name(t, evidence)
         or _is_name_fragment(t, evidence, skip)
         or _is_part_of_names(t, evidence, skip)
+        or _is_a_label(t, evidence)
         or (t in one_outlet and not _is_written_as_name(t, evidence))
         for t in shortlist["term"]
     ]
@@ -875,10 +876,13 @@ def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
         return False
     capital = r"[A-ZÀ-Ý][\w'’-]*"
     # A compound's link may stand between ("Department of Transport", "Cour de Cassation"),
-    # unless the word is a name of its own ("Nice" of "Mairie de Nice").
-    link = "|".join(sorted(COMPOUND_LINKS)) if not is_proper_noun(term) else "(?!)"
+    # unless the word is a name of its own ("Nice" of "Mairie de Nice"). Before a link, the
+    # word heads a longer name even when it is one of the dictionaries' names ("University
+    # of Harbourton").
+    link = "|".join(sorted(COMPOUND_LINKS))
+    link_before = link if not is_proper_noun(term) else "(?!)"
     pattern = re.compile(
-        rf"(?:({capital})\s+(?:(?:{link})\s+)?)?\b((?i:{re.escape(term)}))\b"
+        rf"(?:({capital})\s+(?:(?:{link_before})\s+)?)?\b((?i:{re.escape(term)}))\b"
         rf"(?:\s+(?:(?:{link})\s+)?({capital}))?"
     )
     capitalised = 0
@@ -893,6 +897,21 @@ def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
             beside = [w for w in (match.group(1), match.group(3)) if w]
             inside += any(w.lower() not in stop for w in beside)
     return capitalised > 0 and inside >= PART_OF_NAMES_SHARE * capitalised
+
+
+# A word standing alone on its line in at least this share of the lines holding it is a
+# label (a link's: "Permalink"; a heading's), not news.
+LABEL_SHARE = 0.5
+
+
+def _is_a_label(term: str, evidence: _TermEvidence) -> bool:
+    """Whether a single word mostly stands alone on its line: a link's or a heading's
+    label ("Permalink", "FAQ"), not a word of prose."""
+    if " " in term:
+        return False
+    lines = evidence.lines_holding(term)
+    alone = sum(1 for line, _, _ in lines if _INDEX_WORD.findall(line.lower()) == [term])
+    return bool(lines) and alone >= LABEL_SHARE * len(lines)
 
 
 def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:

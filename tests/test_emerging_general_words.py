@@ -442,3 +442,73 @@ def test_the_forms_of_one_term_are_one_term(
 def _words_of_terms(text: str) -> list[str]:
     """The words of a text a term may hold (three letters or more)."""
     return [w for w in text.split() if len(w) > 2]
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "stories", "kept"),
+    [
+        (
+            "en",
+            "university",
+            [
+                "Students at the University of Harbourton protested on Monday.",
+                "A report by the University of Lisford questions the Vireo plan.",
+                "Vireo funds a chair at the University of Kelmoor, critics say.",
+            ],
+            "vireo",
+        ),
+        (
+            "fr",
+            "université",
+            [
+                "Les étudiants de l'Université de Kerbrat ont manifesté lundi.",
+                "Un rapport de l'Université de Lisford met en doute le projet Vireo.",
+                "Vireo finance une chaire à l'Université de Kelmoor, selon les critiques.",
+            ],
+            "vireo",
+        ),
+    ],
+)
+def test_a_word_heading_a_longer_name_is_part_of_it(
+    language: str, word: str, stories: list[str], kept: str
+) -> None:
+    """A word mostly capitalised before a compound's link and a name ("University of
+    Harbourton", "University of Lisford") heads those names, even when the dictionaries
+    hold it as a name of its own: alone, it is no term."""
+    found = _terms_of(stories, language)
+    assert word not in found
+    assert any(kept in term.split() for term in found)
+
+
+LABELS = {
+    "en": [
+        "Vireo opened a second depot in the harbour on Monday.\nZorbak",
+        "Dockers said the Vireo depot would add forty jobs.\nZorbak",
+        "The council approved the Vireo depot after a short debate.\nZorbak",
+    ],
+    "fr": [
+        "Vireo a ouvert un second dépôt sur le port lundi.\nZorbak",
+        "Les dockers affirment que le dépôt Vireo créera quarante emplois.\nZorbak",
+        "Le conseil a approuvé le dépôt Vireo après un court débat.\nZorbak",
+    ],
+}
+IN_PROSE = {
+    "en": [
+        "Vireo opened a second depot in the harbour with Zorbak on Monday.",
+        "Dockers said the depot Zorbak runs for Vireo would add forty jobs.",
+        "The council approved the depot after Zorbak and Vireo signed.",
+    ],
+    "fr": [
+        "Vireo a ouvert un second dépôt sur le port avec Zorbak lundi.",
+        "Les dockers affirment que le dépôt géré par Zorbak créera quarante emplois.",
+        "Le conseil a approuvé le dépôt après la signature de Zorbak et Vireo.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_word_alone_on_its_lines_is_a_label(language: str) -> None:
+    """A word standing alone on its line in its articles (a link's label, "Permalink") is
+    no news; the same word inside sentences is."""
+    assert "zorbak" not in _terms_of(LABELS[language], language)
+    assert "zorbak" in _terms_of(IN_PROSE[language], language)
