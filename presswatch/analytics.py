@@ -361,6 +361,11 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?…]+(?=\s|$)|[\n()\[\]{}\"“”«»|•]|\
 # The short words that link the parts of a compound noun or a name ("levée de fonds",
 # "Bank of America", "Banca di Roma"): they join a phrase, not part it.
 COMPOUND_LINKS = frozenset({"of", "de", "di", "da", "do"})
+# A link between a word in lower case and a name is no compound ("users of Facebook",
+# "candidato do PSL": a noun and its complement): it parts the phrase there.
+_MIXED_LINK = re.compile(
+    rf"\b([a-zà-ÿ][\w'’-]*)\s+(?:{'|'.join(sorted(COMPOUND_LINKS))})\s+(?=[A-ZÀ-Ý])"
+)
 
 
 def _parts_phrases(word: str, stop: frozenset[str]) -> bool:
@@ -449,7 +454,9 @@ def emerging_terms(
         # clauses ("... for readers. Quillpen said" is no "readers quillpen").
         parted = _SHORT_WORD.sub(
             lambda m: _PARTED if _parts_phrases(m.group(), skip) else m.group(),
-            _CLAUSE_BREAK.sub(_PARTED, _POSSESSIVE.sub(_PARTED, text)),
+            _MIXED_LINK.sub(
+                rf"\1 {_PARTED} ", _CLAUSE_BREAK.sub(_PARTED, _POSSESSIVE.sub(_PARTED, text))
+            ),
         )
         terms: list[str] = []
         # Runs of words between partings (and stop words): phrases of one to three words

@@ -512,3 +512,50 @@ def test_a_word_alone_on_its_lines_is_a_label(language: str) -> None:
     no news; the same word inside sentences is."""
     assert "zorbak" not in _terms_of(LABELS[language], language)
     assert "zorbak" in _terms_of(IN_PROSE[language], language)
+
+
+@pytest.mark.parametrize(
+    ("language", "mixed", "mixed_phrase", "named", "named_phrase"),
+    [
+        (
+            "en",
+            [
+                "Thousands of users of Vireo lost access to their files on Monday.",
+                "Angry users of Vireo flooded the helpline after the outage.",
+                "The outage left users of Vireo without mail for a day.",
+            ],
+            "users vireo",
+            [
+                "Thousands of clients of the Bank of Harbourton lost access on Monday.",
+                "Angry savers flooded the Bank of Harbourton helpline after the outage.",
+                "The outage left the Bank of Harbourton without cash machines for a day.",
+            ],
+            "bank harbourton",
+        ),
+        (
+            "fr",
+            [
+                "Des milliers de clients de Vireo ont perdu l'accès à leurs fichiers lundi.",
+                "Les clients de Vireo en colère ont saturé la hotline après la panne.",
+                "La panne a privé les clients de Vireo de messagerie pendant un jour.",
+            ],
+            "clients vireo",
+            [
+                "Des milliers d'épargnants de la Banque de Kerbrat ont perdu l'accès lundi.",
+                "Les épargnants en colère ont saturé la hotline de la Banque de Kerbrat.",
+                "La panne a privé la Banque de Kerbrat de distributeurs pendant un jour.",
+            ],
+            "banque kerbrat",
+        ),
+    ],
+)
+def test_a_link_between_a_lower_case_word_and_a_name_parts_the_phrase(
+    language: str, mixed: list[str], mixed_phrase: str, named: list[str], named_phrase: str
+) -> None:
+    """A compound's link between a word in lower case and a name ("users of Vireo",
+    "clients de Vireo") joins a noun and its complement, no phrase; between two capitalised
+    words ("Bank of Harbourton", "Banque de Kerbrat") it joins a name."""
+    found = _terms_of(mixed, language)
+    assert mixed_phrase not in found
+    assert "vireo" in found
+    assert named_phrase in _terms_of(named, language)
