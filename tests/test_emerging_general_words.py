@@ -355,7 +355,9 @@ def test_a_german_noun_with_an_umlaut_plural_is_general_language(
 
     assert is_german_common_noun(word.capitalize())
     assert is_german_common_noun("Städte") and is_german_common_noun("Materialien")
-    assert not is_german_common_noun("Stuttgart")
+    # The dictionary's lemma keeps the old spelling ("Prozeß"): the word as written inflects.
+    assert is_german_common_noun("Prozess")
+    assert not any(is_german_common_noun(name) for name in ("Stuttgart", "Köln", "Merkel"))
     rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
     found = _against_a_quiet_period(rows, "de", 20)
     assert word not in found
