@@ -361,6 +361,11 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?…]+(?=\s|$)|[\n()\[\]{}\"“”«»|•]|\
 # The short words that link the parts of a compound noun or a name ("levée de fonds",
 # "Bank of America", "Banca di Roma"): they join a phrase, not part it.
 COMPOUND_LINKS = frozenset({"of", "de", "di", "da", "do"})
+# A link between a word in lower case and a name is no compound ("users of Facebook",
+# "candidato do PSL": a noun and its complement): it parts the phrase there.
+_MIXED_LINK = re.compile(
+    rf"\b([a-zà-ÿ][\w'’-]*)\s+(?:{'|'.join(sorted(COMPOUND_LINKS))})\s+(?=[A-ZÀ-Ý])"
+)
 
 
 def _parts_phrases(word: str, stop: frozenset[str]) -> bool:
@@ -449,7 +454,9 @@ def emerging_terms(
         # clauses ("... for readers. Quillpen said" is no "readers quillpen").
         parted = _SHORT_WORD.sub(
             lambda m: _PARTED if _parts_phrases(m.group(), skip) else m.group(),
-            _CLAUSE_BREAK.sub(_PARTED, _POSSESSIVE.sub(_PARTED, text)),
+            _MIXED_LINK.sub(
+                rf"\1 {_PARTED} ", _CLAUSE_BREAK.sub(_PARTED, _POSSESSIVE.sub(_PARTED, text))
+            ),
         )
         terms: list[str] = []
         # Runs of words between partings (and stop words): phrases of one to three words
@@ -554,6 +561,7 @@ def emerging_terms(
         or _ends_in_a_first_name(t, evidence)
         or _is_name_fragment(t, evidence, skip)
         or _is_part_of_names(t, evidence, skip)
+        or _is_a_label(t, evidence)
         or (t in one_outlet and not _is_written_as_name(t, evidence))
         for t in shortlist["term"]
     ]
@@ -875,10 +883,13 @@ def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
         return False
     capital = r"[A-ZÀ-Ý][\w'’-]*"
     # A compound's link may stand between ("Department of Transport", "Cour de Cassation"),
-    # unless the word is a name of its own ("Nice" of "Mairie de Nice").
-    link = "|".join(sorted(COMPOUND_LINKS)) if not is_proper_noun(term) else "(?!)"
+    # unless the word is a name of its own ("Nice" of "Mairie de Nice"). Before a link, the
+    # word heads a longer name even when it is one of the dictionaries' names ("University
+    # of Harbourton").
+    link = "|".join(sorted(COMPOUND_LINKS))
+    link_before = link if not is_proper_noun(term) else "(?!)"
     pattern = re.compile(
-        rf"(?:({capital})\s+(?:(?:{link})\s+)?)?\b((?i:{re.escape(term)}))\b"
+        rf"(?:({capital})\s+(?:(?:{link_before})\s+)?)?\b((?i:{re.escape(term)}))\b"
         rf"(?:\s+(?:(?:{link})\s+)?({capital}))?"
     )
     capitalised = 0
@@ -893,6 +904,21 @@ def _is_part_of_names(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
             beside = [w for w in (match.group(1), match.group(3)) if w]
             inside += any(w.lower() not in stop for w in beside)
     return capitalised > 0 and inside >= PART_OF_NAMES_SHARE * capitalised
+
+
+# A word standing alone on its line in at least this share of the lines holding it is a
+# label (a link's: "Permalink"; a heading's), not news.
+LABEL_SHARE = 0.5
+
+
+def _is_a_label(term: str, evidence: _TermEvidence) -> bool:
+    """Whether a single word mostly stands alone on its line: a link's or a heading's
+    label ("Permalink", "FAQ"), not a word of prose."""
+    if " " in term:
+        return False
+    lines = evidence.lines_holding(term)
+    alone = sum(1 for line, _, _ in lines if _INDEX_WORD.findall(line.lower()) == [term])
+    return bool(lines) and alone >= LABEL_SHARE * len(lines)
 
 
 def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
@@ -1254,7 +1280,43 @@ def _is_general_language(
     # needs NAME_EVIDENCE capitals inside sentences to be one: once or twice is a
     # heading's word or a name it is part of ("the Finance Manager").
     single_common = len(words) == 1 and is_word(term) and not is_proper_noun(term)
+    if single_common and _is_titled_common_noun(term, language, evidence):
+        return True
     return not _is_written_as_name(term, evidence, NAME_EVIDENCE if single_common else 1)
+
+
+# The definite articles of the languages whose common nouns are capitalised as titles
+# ("the Government", "la Terre", "o Governo"): a name rarely takes one.
+DEFINITE_ARTICLES = {
+    "en": frozenset({"the"}),
+    "fr": frozenset({"le", "la", "les", "l"}),
+    "es": frozenset({"el", "la", "los", "las"}),
+    "it": frozenset({"il", "lo", "la", "i", "gli", "le", "l"}),
+    "pt": frozenset({"o", "a", "os", "as"}),
+    "nl": frozenset({"de", "het"}),
+}
+# A common noun whose capitals inside sentences follow a definite article at least this
+# often is a title of an institution or a thing ("the Bank", "the Union"), not a name.
+TITLED_SHARE = 0.5
+
+
+def _is_titled_common_noun(term: str, language: str | None, evidence: _TermEvidence) -> bool:
+    """Whether a common noun's capitals inside sentences mostly follow a definite article
+    of its articles' language ("the Government", "o Governo"): a common noun written as a
+    title, not a name ("Forecast said", "by Google")."""
+    articles = DEFINITE_ARTICLES.get(language or "")
+    if not articles:
+        return False
+    pattern = re.compile(rf"\b([^\W\d_][\w-]*)(?:\s+|['’])({re.escape(term)})\b", re.IGNORECASE)
+    before = [
+        m.group(1).lower()
+        for line, title_case, flag in evidence.lines_holding(term)
+        if not title_case
+        for m in pattern.finditer(line)
+        if m.group(2)[:1].isupper() and not m.group(1)[:1].isupper()
+    ]
+    titled = sum(1 for word in before if word in articles)
+    return bool(before) and titled >= TITLED_SHARE * len(before)
 
 
 def _is_inner_capitalised(term: str, evidence: _TermEvidence) -> bool:

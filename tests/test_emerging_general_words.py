@@ -12,6 +12,7 @@ from presswatch import analytics
 QUIET = {
     "en": "Markets were calm and the weather was mild across the region.",
     "fr": "Le marché est resté calme et le temps doux dans toute la région.",
+    "de": "Die Märkte blieben ruhig und das Wetter war mild in der ganzen Region.",
 }
 # Headlines in Title Case: a capital there says nothing, so only the word's frequency in
 # the language tells a general word ("Community") from a rare name ("Vireo").
@@ -245,21 +246,21 @@ CAPITALISED_COMMON_NOUNS = [
         "en",
         "forecast",
         [
-            "Residents checked the Forecast before the Vireo regatta on Sunday.",
-            "Sailors said the Vireo regatta went ahead whatever the Forecast promised.",
+            "Residents checked Forecast before the Vireo regatta on Sunday.",
+            "Sailors said the Vireo regatta went ahead whatever Forecast promised.",
             "Forecast aside, a record crowd came down to the harbour.",
         ],
-        "Organisers thanked the Forecast desk for its warning about the Vireo regatta.",
+        "Organisers thanked Forecast for its warning about the Vireo regatta.",
     ),
     (
         "fr",
         "météo",
         [
-            "Les plaisanciers ont consulté la Météo avant la régate Vireo de dimanche.",
-            "Selon la Météo, la régate Vireo aura bien lieu malgré le vent.",
+            "Les plaisanciers ont consulté Météo avant la régate Vireo de dimanche.",
+            "La régate Vireo aura bien lieu malgré le vent, selon Météo.",
             "Météo ou pas, une foule record est venue sur le port.",
         ],
-        "Les organisateurs ont remercié la Météo pour son alerte avant la régate Vireo.",
+        "Les organisateurs ont remercié Météo pour son alerte avant la régate Vireo.",
     ),
 ]
 
@@ -277,6 +278,90 @@ def test_a_common_noun_capitalised_twice_is_no_name(
     assert word not in twice
     assert any("vireo" in term.split() for term in twice)
     assert word in _terms_of([*stories, third], language)
+
+
+TITLED_COMMON_NOUNS = [
+    (
+        "en",
+        "government",
+        [
+            "Lobbyists wrote to the Government about the Vireo pipeline on Monday.",
+            "The Vireo pipeline needs a permit the Government has not granted.",
+            "Critics say the Government ignored the harbour board's advice.",
+            "Engineers briefed the Government on the Vireo pipeline last week.",
+        ],
+        [
+            "Lobbyists wrote to Government Street traders about the Vireo pipeline.",
+            "The Vireo pipeline crosses Government Street before the harbour.",
+            "Critics say traders on Government Street were never asked.",
+            "Engineers closed Government Street for the Vireo pipeline last week.",
+        ],
+    ),
+    (
+        "fr",
+        "banque",
+        [
+            "Les élus ont interrogé la Banque sur le financement du parc Vireo.",
+            "Le parc Vireo attend encore le prêt que la Banque a promis.",
+            "Selon les syndicats, la Banque a ignoré l'avis du port.",
+            "Les ingénieurs ont présenté le parc Vireo à la Banque mardi.",
+        ],
+        [
+            "Les élus ont interrogé Banque Vireo sur le financement du parc.",
+            "Le parc Vireo attend encore le prêt que Banque Vireo a promis.",
+            "Selon les syndicats, Banque Vireo a ignoré l'avis du port.",
+            "Les ingénieurs ont présenté le parc à Banque Vireo mardi.",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "word", "titled", "named"), TITLED_COMMON_NOUNS)
+def test_a_common_noun_capitalised_after_the_article_is_a_title(
+    language: str, word: str, titled: list[str], named: list[str]
+) -> None:
+    """A frequent common noun capitalised inside sentences, mostly after a definite
+    article ("the Government", "la Banque"), is a title, not a name: general language. The
+    same noun capitalised without the article ("Government Street", "Banque Vireo") is
+    part of a name and its phrase stays."""
+    assert analytics.general_frequency(word, language) >= analytics.GENERAL_ZIPF
+    assert analytics.is_word(word) and not analytics.is_proper_noun(word)
+    found = _terms_of(titled, language)
+    assert word not in found
+    assert any("vireo" in term.split() for term in found)
+    kept = _terms_of(named, language)
+    assert any(word in term.split() for term in kept)
+
+
+@pytest.mark.parametrize(
+    ("word", "stories"),
+    [
+        (
+            "stadt",
+            [
+                "Die Stadt plant einen neuen Hafen mit Vireo.",
+                "Laut der Stadt beginnt der Bau im Juni, sagt Vireo.",
+                "Die Stadt hat am Dienstag unterschrieben, bestätigt Vireo.",
+            ],
+        ),
+    ],
+)
+def test_a_german_noun_with_an_umlaut_plural_is_general_language(
+    word: str, stories: list[str]
+) -> None:
+    """A frequent German noun whose plural changes its vowel ("Stadt", "Städte") is a
+    common noun, though German writes it with a capital; a German name stays."""
+    from presswatch.analysis.nlp.lexicon import is_german_common_noun
+
+    assert is_german_common_noun(word.capitalize())
+    assert is_german_common_noun("Städte") and is_german_common_noun("Materialien")
+    # The dictionary's lemma keeps the old spelling ("Prozeß"): the word as written inflects.
+    assert is_german_common_noun("Prozess")
+    assert not any(is_german_common_noun(name) for name in ("Stuttgart", "Köln", "Merkel"))
+    rows = [(story, f"Outlet {n}") for n, story in enumerate(stories)]
+    found = _against_a_quiet_period(rows, "de", 20)
+    assert word not in found
+    assert any("vireo" in term.split() for term in found)
 
 
 @pytest.mark.parametrize(
@@ -359,3 +444,120 @@ def test_the_forms_of_one_term_are_one_term(
 def _words_of_terms(text: str) -> list[str]:
     """The words of a text a term may hold (three letters or more)."""
     return [w for w in text.split() if len(w) > 2]
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "stories", "kept"),
+    [
+        (
+            "en",
+            "university",
+            [
+                "Students at the University of Harbourton protested on Monday.",
+                "A report by the University of Lisford questions the Vireo plan.",
+                "Vireo funds a chair at the University of Kelmoor, critics say.",
+            ],
+            "vireo",
+        ),
+        (
+            "fr",
+            "université",
+            [
+                "Les étudiants de l'Université de Kerbrat ont manifesté lundi.",
+                "Un rapport de l'Université de Lisford met en doute le projet Vireo.",
+                "Vireo finance une chaire à l'Université de Kelmoor, selon les critiques.",
+            ],
+            "vireo",
+        ),
+    ],
+)
+def test_a_word_heading_a_longer_name_is_part_of_it(
+    language: str, word: str, stories: list[str], kept: str
+) -> None:
+    """A word mostly capitalised before a compound's link and a name ("University of
+    Harbourton", "University of Lisford") heads those names, even when the dictionaries
+    hold it as a name of its own: alone, it is no term."""
+    found = _terms_of(stories, language)
+    assert word not in found
+    assert any(kept in term.split() for term in found)
+
+
+LABELS = {
+    "en": [
+        "Vireo opened a second depot in the harbour on Monday.\nZorbak",
+        "Dockers said the Vireo depot would add forty jobs.\nZorbak",
+        "The council approved the Vireo depot after a short debate.\nZorbak",
+    ],
+    "fr": [
+        "Vireo a ouvert un second dépôt sur le port lundi.\nZorbak",
+        "Les dockers affirment que le dépôt Vireo créera quarante emplois.\nZorbak",
+        "Le conseil a approuvé le dépôt Vireo après un court débat.\nZorbak",
+    ],
+}
+IN_PROSE = {
+    "en": [
+        "Vireo opened a second depot in the harbour with Zorbak on Monday.",
+        "Dockers said the depot Zorbak runs for Vireo would add forty jobs.",
+        "The council approved the depot after Zorbak and Vireo signed.",
+    ],
+    "fr": [
+        "Vireo a ouvert un second dépôt sur le port avec Zorbak lundi.",
+        "Les dockers affirment que le dépôt géré par Zorbak créera quarante emplois.",
+        "Le conseil a approuvé le dépôt après la signature de Zorbak et Vireo.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_word_alone_on_its_lines_is_a_label(language: str) -> None:
+    """A word standing alone on its line in its articles (a link's label, "Permalink") is
+    no news; the same word inside sentences is."""
+    assert "zorbak" not in _terms_of(LABELS[language], language)
+    assert "zorbak" in _terms_of(IN_PROSE[language], language)
+
+
+@pytest.mark.parametrize(
+    ("language", "mixed", "mixed_phrase", "named", "named_phrase"),
+    [
+        (
+            "en",
+            [
+                "Thousands of users of Vireo lost access to their files on Monday.",
+                "Angry users of Vireo flooded the helpline after the outage.",
+                "The outage left users of Vireo without mail for a day.",
+            ],
+            "users vireo",
+            [
+                "Thousands of clients of the Bank of Harbourton lost access on Monday.",
+                "Angry savers flooded the Bank of Harbourton helpline after the outage.",
+                "The outage left the Bank of Harbourton without cash machines for a day.",
+            ],
+            "bank harbourton",
+        ),
+        (
+            "fr",
+            [
+                "Des milliers de clients de Vireo ont perdu l'accès à leurs fichiers lundi.",
+                "Les clients de Vireo en colère ont saturé la hotline après la panne.",
+                "La panne a privé les clients de Vireo de messagerie pendant un jour.",
+            ],
+            "clients vireo",
+            [
+                "Des milliers d'épargnants de la Banque de Kerbrat ont perdu l'accès lundi.",
+                "Les épargnants en colère ont saturé la hotline de la Banque de Kerbrat.",
+                "La panne a privé la Banque de Kerbrat de distributeurs pendant un jour.",
+            ],
+            "banque kerbrat",
+        ),
+    ],
+)
+def test_a_link_between_a_lower_case_word_and_a_name_parts_the_phrase(
+    language: str, mixed: list[str], mixed_phrase: str, named: list[str], named_phrase: str
+) -> None:
+    """A compound's link between a word in lower case and a name ("users of Vireo",
+    "clients de Vireo") joins a noun and its complement, no phrase; between two capitalised
+    words ("Bank of Harbourton", "Banque de Kerbrat") it joins a name."""
+    found = _terms_of(mixed, language)
+    assert mixed_phrase not in found
+    assert "vireo" in found
+    assert named_phrase in _terms_of(named, language)

@@ -81,20 +81,32 @@ def phrase_languages(phrase: str, languages: Sequence[str] = COMMON_WORD_LANGUAG
 
 # German endings of a noun's plural and cases ("Regierungen", "Abende", "Jahres"); a
 # genitive "-s" is left out: names take it too ("Merkels").
-_GERMAN_NOUN_ENDINGS = ("e", "en", "n", "er", "ern", "es", "ns", "nen")
+_GERMAN_NOUN_ENDINGS = ("e", "en", "n", "er", "ern", "es", "ns", "nen", "ien")
+# A plural may also change the stem's last vowel ("Stadt", "Städte"; "Haus", "Häuser").
+_UMLAUTS = {"au": "äu", "a": "ä", "o": "ö", "u": "ü"}
+_LAST_VOWEL = re.compile(r"(au|a|o|u)(?=[^aeiouäöü]*$)")
+
+
+def _umlauted(stem: str) -> str:
+    """A stem with its last vowel umlauted ("Stadt": "Städt"), or as it is."""
+    return _LAST_VOWEL.sub(lambda m: _UMLAUTS[m.group(1)], stem, count=1)
 
 
 def is_german_common_noun(word: str) -> bool:
     """Whether ``word`` is a German common noun: the German dictionary holds its lemma
-    with inflected forms (plural, genitive: "Regierungen", "Jahres"). German writes every
-    noun with a capital, and its dictionary holds names too, but names do not inflect."""
+    with inflected forms (plural, genitive: "Regierungen", "Jahres", "Städte",
+    "Materialien"). German writes every noun with a capital, and its dictionary holds
+    names too, but names do not inflect."""
     dictionary = _factory().get_dictionary("de")
     capitalised = word[:1].upper() + word[1:].lower()
     lemma = dictionary.get(capitalised)
     if lemma is None or not lemma[:1].isupper():
         return False
-    stems = (lemma, lemma[:-1], lemma[:-2]) if lemma.endswith(("a", "um", "us")) else (lemma,)
     # "Thema" and "Museum" inflect from a shorter stem ("Themen", "Museen").
+    stems = (lemma, lemma[:-1], lemma[:-2]) if lemma.endswith(("a", "um", "us")) else (lemma,)
+    # The word as written inflects too where its lemma is in the old spelling ("Prozess",
+    # "Prozesse" of "Prozeß").
+    stems = (*stems, _umlauted(lemma), capitalised)
     return any(
         dictionary.get(stem + ending) == lemma for stem in stems for ending in _GERMAN_NOUN_ENDINGS
     )
