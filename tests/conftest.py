@@ -717,6 +717,25 @@ def pytest_runtest_makereport(
     return report
 
 
+def auto_workers(cores: int) -> int:
+    """How many test workers ``-n auto`` starts on ``cores`` cores: one and a half a core.
+
+    The suite spends about half of each worker's time waiting on processes it started
+    (presswatch commands, a dashboard server, chromium, PostgreSQL), so a third worker on
+    two cores uses the CPU the others leave idle (bench/RESULTS.md, "Test suite")."""
+    return cores + (cores + 1) // 2
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``'s workers: auto_workers of the cores this process may run on, unless
+    PYTEST_XDIST_AUTO_NUM_WORKERS says otherwise (left to pytest-xdist, which reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may use
+        return auto_workers(len(os.sched_getaffinity(0)))
+    return auto_workers(os.cpu_count() or 1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist, hand tests out one at a time, so the slow ones (sorted first)
     start at once on every worker; set here, not in addopts, so `-p no:xdist` still runs."""

@@ -116,3 +116,9 @@ def test_under_ci_only_the_skip_of_a_test_ci_must_prove_fails(
     if ci:
         expected["skipped"] = 1  # the test CI need not prove still just skips
     result.assert_outcomes(**expected)
+
+
+def test_auto_starts_one_and_a_half_workers_a_core() -> None:
+    from tests.conftest import auto_workers
+
+    assert [auto_workers(cores) for cores in (1, 2, 3, 4, 8)] == [2, 3, 5, 6, 12]
