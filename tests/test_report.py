@@ -124,6 +124,15 @@ def _seeded(store: Store) -> Store:
     return store
 
 
+def _seeded_file(folder: Path) -> None:
+    """The seeded archive in the SQLite file a test config names (data/test.db), for the
+    tests that run the `report` command."""
+    database = folder / "data" / "test.db"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with Store(f"sqlite:///{database}") as opened:
+        _seeded(opened)
+
+
 def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str], name: str) -> None:
     if left.empty and right.empty:
         return
@@ -421,10 +430,7 @@ def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: A
 @CHARTS_IGNORE_KOPTS
 def test_the_command_writes_each_format(tmp_path: Path, write_config: Any) -> None:
     config: Config = write_config()
-    database = tmp_path / "data" / "test.db"
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with Store(f"sqlite:///{database}") as opened:
-        _seeded(opened)
+    _seeded_file(tmp_path)
     runner = CliRunner()
     for extension in ("html", "md", "pptx"):
         out = tmp_path / f"report.{extension}"

@@ -26,7 +26,7 @@ from presswatch.report_browser import ChartError, draw, print_pdf
 from presswatch.report_render import render, sections, to_html, to_pptx
 from presswatch.store import Store
 from tests.conftest import CHARTS_IGNORE_KOPTS
-from tests.test_report import HOSTILE_OUTLET, HOSTILE_TITLE, _seeded
+from tests.test_report import HOSTILE_OUTLET, HOSTILE_TITLE, _seeded, _seeded_file
 
 # Skipped without chromium, naming its install, and a failure then under CI=true
 # (tests/conftest.py); slow: chromium prints each PDF. The charts are drawn by one chromium
@@ -129,10 +129,7 @@ def test_without_a_browser_the_error_names_the_install(
 
 def test_the_command_writes_a_pdf(tmp_path: Path, write_config: Any) -> None:
     config: Config = write_config()
-    database = tmp_path / "data" / "test.db"
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with Store(f"sqlite:///{database}") as opened:
-        _seeded(opened)
+    _seeded_file(tmp_path)
     out = tmp_path / "revue.pdf"
     arguments = ["report", "--config", str(config.path), "--period", "2026-W44"]
     result = CliRunner().invoke(main, [*arguments, "--lang", "en", "--out", str(out)])
@@ -147,10 +144,7 @@ def test_a_report_process_draws_its_charts_with_a_browser_of_its_own(
     # server of the tests runs, so kaleido starts the browser find_browser() chose, with
     # draw()'s timeout. The other tests draw through one_chart_browser's server.
     config: Config = write_config()
-    database = tmp_path / "data" / "test.db"
-    database.parent.mkdir(parents=True, exist_ok=True)
-    with Store(f"sqlite:///{database}") as opened:
-        _seeded(opened)
+    _seeded_file(tmp_path)
     out = tmp_path / "report.html"
     env = {k: v for k, v in os.environ.items() if k != "BROWSER_PATH"}
     done = subprocess.run(
