@@ -644,6 +644,26 @@ def pytest_report_header() -> str:
     return f"postgresql: {pgserver.server_version(binaries)} from {binaries}"
 
 
+# Attempts at starting the chart server: on a busy machine kaleido may call into its tab
+# before the tab's scripts are loaded ("kaleido_scopes is not defined"), once in a while.
+CHART_SERVER_ATTEMPTS = 3
+
+
+def _start_chart_server(kaleido: Any, seconds: float) -> None:
+    """Start kaleido's sync server and draw a first (empty) chart with it, starting it
+    again when that first chart fails (the last failure is raised)."""
+    empty = {"data": [], "layout": {}}
+    for attempt in range(CHART_SERVER_ATTEMPTS):
+        kaleido.start_sync_server(timeout=seconds, silence_warnings=True)
+        try:
+            kaleido.calc_fig_sync(empty, opts={"format": "png", "width": 10, "height": 10})
+            return
+        except Exception:  # kaleido's errors name no common base class
+            kaleido.stop_sync_server(silence_warnings=True)
+            if attempt == CHART_SERVER_ATTEMPTS - 1:
+                raise
+
+
 @pytest.fixture(scope="session")
 def one_chart_browser() -> Iterator[None]:
     """The report's charts drawn by one chromium per worker: kaleido's own sync server
@@ -666,9 +686,7 @@ def one_chart_browser() -> Iterator[None]:
             # Read by kaleido's browser finder when the server's thread starts the browser:
             # set until a first (empty) chart says it runs, not for the other tests.
             patch.setenv("BROWSER_PATH", browser)
-            kaleido.start_sync_server(timeout=report_browser.DRAW_SECONDS, silence_warnings=True)
-            empty = {"data": [], "layout": {}}
-            kaleido.calc_fig_sync(empty, opts={"format": "png", "width": 10, "height": 10})
+            _start_chart_server(kaleido, report_browser.DRAW_SECONDS)
         yield
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
