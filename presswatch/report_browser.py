@@ -49,6 +49,11 @@ INSTALL_HINT = "install it with `apt-get install chromium` (or set BROWSER_PATH 
 WIDTH, HEIGHT = 1000, 420
 # How long one chart may take to draw (kaleido's default is 90 s).
 DRAW_SECONDS = 180
+# Draws tried when kaleido calls into its tab before the tab's scripts are loaded, which
+# happens once in a while on a busy machine ("kaleido_scopes is not defined"): the next
+# browser start draws the charts.
+DRAW_ATTEMPTS = 3
+_TAB_NOT_READY = "kaleido_scopes"
 
 
 class ChartError(PresswatchError):
@@ -169,11 +174,18 @@ def draw(report: Report, language: str) -> list[Chart]:
                 }
                 for (_, _, figure), path in zip(chosen, paths, strict=True)
             ]
-            # plotly.io.write_images drops a chart that fails without a word: kaleido
-            # itself raises instead (cancel_on_error), and waits longer on a busy machine.
-            kaleido.write_fig_from_object_sync(
-                specs, kopts={"timeout": DRAW_SECONDS}, cancel_on_error=True
-            )
+            for attempt in range(1, DRAW_ATTEMPTS + 1):
+                try:
+                    # plotly.io.write_images drops a chart that fails without a word:
+                    # kaleido itself raises instead (cancel_on_error), and waits longer
+                    # on a busy machine.
+                    kaleido.write_fig_from_object_sync(
+                        specs, kopts={"timeout": DRAW_SECONDS}, cancel_on_error=True
+                    )
+                    break
+                except Exception as exc:  # kaleido's errors name no common base class
+                    if _TAB_NOT_READY not in str(exc) or attempt == DRAW_ATTEMPTS:
+                        raise
             return [
                 Chart(section, title, path.read_bytes())
                 for (section, title, _), path in zip(chosen, paths, strict=True)
