@@ -30,6 +30,7 @@ from presswatch.analysis.nlp.lexicon import (
     is_german_common_noun,
     is_proper_noun,
     is_word,
+    lemmatize,
 )
 
 Frequency = Literal["day", "week", "month", "year"]
@@ -1448,12 +1449,10 @@ def term_lemmas(term: str, language: str | None) -> str:
     """A term's words as lemmas (simplemma's, in its articles' language; lower case): the
     forms of one word or phrase share them ("democrats" and "democrat", "ipad pros" and
     "ipad pro"). A word of a language simplemma has no dictionary for stays as it is."""
-    import simplemma
-
     if language is None:
         return term
     try:
-        return " ".join(simplemma.lemmatize(w, lang=language).lower() for w in term.split())
+        return " ".join(lemmatize(w, language).lower() for w in term.split())
     except ValueError:  # a language simplemma has no dictionary for
         return term
 

@@ -10,12 +10,18 @@ running text; one whose accented or unaccented spelling is a word ("über" for "
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from platformdirs import user_cache_dir
 
 if TYPE_CHECKING:
+    from simplemma import Lemmatizer
     from simplemma.strategies.dictionaries.dictionary_factory import DictionaryFactory
 
 # The languages whose words a French and English press archive meets most, including
@@ -24,13 +30,77 @@ COMMON_WORD_LANGUAGES: tuple[str, ...] = ("fr", "en", "de", "es", "it", "pt", "n
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
+# Languages whose dictionaries a process keeps open (tries: small beside decoded dicts).
+_OPEN_DICTIONARIES = 16
+
+
+def dictionary_cache_dir() -> Path:
+    """Where simplemma's dictionaries are kept as tries, built once per machine and
+    version: the user's cache folder (platformdirs)."""
+    from simplemma.__metadata__ import __version__
+
+    return Path(user_cache_dir("presswatch")) / "simplemma" / __version__
+
+
+def dictionary_factory(cache_dir: Path | None = None) -> DictionaryFactory:
+    """simplemma's dictionaries as MARISA tries kept in ``cache_dir`` (the user's cache by
+    default), or as simplemma's in-memory dicts where that folder cannot be written.
+
+    Every process reading words (collector, analysis, dashboard) decoded each language's
+    dictionary into a dict at first use: seconds of CPU and hundreds of MB for the seven
+    languages of COMMON_WORD_LANGUAGES. A trie built once and saved loads in milliseconds,
+    holds far less memory, and gives the same words and lemmas (tests/test_lexicon_cache.py)."""
+    # Imported here: the dashboard's first page imports this module (through analytics)
+    # and never asks it a word.
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries.trie_dictionary_factory import (
+        TrieDictionaryFactory,
+    )
+
+    folder = cache_dir or dictionary_cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return DefaultDictionaryFactory(cache_max_size=_OPEN_DICTIONARIES)
+
+    class SavedTries(TrieDictionaryFactory):
+        """simplemma's trie factory, each trie written whole before it is seen: processes
+        building the same language at once (the collector and the dashboard, test
+        workers) never load a half-written file."""
+
+        def _write_trie_to_disk(self, lang: str, trie: Any) -> None:
+            target = self._cache_dir / f"{lang}.dic"
+            handle, partial = tempfile.mkstemp(dir=self._cache_dir, suffix=".partial")
+            os.close(handle)
+            try:
+                trie.save(partial)
+                os.replace(partial, target)
+            finally:
+                Path(partial).unlink(missing_ok=True)
+
+    return SavedTries(cache_max_size=_OPEN_DICTIONARIES, disk_cache_dir=str(folder))
+
+
 @lru_cache(maxsize=1)
 def _factory() -> DictionaryFactory:
-    # Imported here: the dashboard's first page imports this module (through analytics)
-    # and never asks it a word. One factory keeps each language's dictionary once loaded.
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    # One factory per process keeps each language's dictionary once loaded.
+    return dictionary_factory()
 
-    return DefaultDictionaryFactory(cache_max_size=len(COMMON_WORD_LANGUAGES))
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> Lemmatizer:
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_factory()))
+
+
+def lemmatize(token: str, language: str) -> str:
+    """simplemma's lemma of ``token`` in ``language`` (as ``simplemma.lemmatize``), read
+    from the dictionaries this module keeps: a ValueError for a language it has none of."""
+    return str(_lemmatizer().lemmatize(token, language))
 
 
 def word_languages(word: str, languages: Sequence[str] = COMMON_WORD_LANGUAGES) -> list[str]:

@@ -23,10 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simplemma
-
 from presswatch.analysis.nlp.furniture import strip_furniture
-from presswatch.analysis.nlp.lexicon import word_languages
+from presswatch.analysis.nlp.lexicon import lemmatize, word_languages
 from presswatch.analysis.nlp.text import SentenceIndex, first_paragraph_end, fold
 from presswatch.models import Mention, Topic
 
@@ -117,7 +115,7 @@ THEME_RULES = repr(
 @lru_cache(maxsize=200_000)
 def _lemma(token: str, language: str) -> str:
     """A token's lemma in a language, accents folded (lower case)."""
-    return fold(simplemma.lemmatize(token, lang=language).lower())
+    return fold(lemmatize(token, language).lower())
 
 
 def lemmas(text: str, language: str) -> list[tuple[str, int, int]]:
