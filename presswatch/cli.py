@@ -220,7 +220,7 @@ def run_collection(config: Config, store: Store, only: tuple[str, ...] = ()) -> 
 @click.option("--source", "only", multiple=True, help="Collect only this source (repeatable).")
 def collect(config_path: Path | None, db: str | None, only: tuple[str, ...]) -> None:
     """Collect every source of the config once (refused while another collector runs)."""
-    from presswatch.watch import collector_lock
+    from presswatch.lock import collector_lock
 
     config, store = _open(config_path, db)
     with store, collector_lock(store.url):
@@ -315,7 +315,8 @@ def _log_outcome(outcome: Any) -> None:
 
 
 def _watch(config: Config, store: Store) -> None:
-    from presswatch.watch import Watcher, collector_lock, install_signal_handlers
+    from presswatch.lock import collector_lock
+    from presswatch.watch import Watcher, install_signal_handlers
 
     with collector_lock(store.url):
         watcher = Watcher(config, store, on_source_done=_log_outcome)
@@ -380,7 +381,7 @@ def digest(config_path: Path | None, db: str | None, day: str | None) -> None:
 @common_options
 def status(config_path: Path | None, db: str | None) -> None:
     """Sources and their health, the last run, the next due times, the database size."""
-    from presswatch.watch import lock_path, lock_state
+    from presswatch.lock import lock_path, lock_state
 
     config, store = _open(config_path, db)
     with store:

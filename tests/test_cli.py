@@ -19,10 +19,10 @@ from click.testing import CliRunner
 
 from presswatch.cli import main
 from presswatch.config import Config
+from presswatch.lock import collector_lock, lock_path
 from presswatch.models import Filters
 from presswatch.plurals import counted
 from presswatch.store import Store
-from presswatch.watch import collector_lock, lock_path
 from tests.conftest import FeedServer, Route
 from tests.processes import free_port, presswatch, wait_healthy
 
@@ -472,7 +472,7 @@ def test_a_look_at_the_lock_does_not_turn_a_collector_away(
         fcntl.flock(look, fcntl.LOCK_SH | fcntl.LOCK_NB)  # what `status` holds for an instant
         # The look ends while the collector waits to try again.
         monkeypatch.setattr(
-            "presswatch.watch.time.sleep", lambda _: fcntl.flock(look, fcntl.LOCK_UN)
+            "presswatch.lock.time.sleep", lambda _: fcntl.flock(look, fcntl.LOCK_UN)
         )
         with collector_lock(url):
             assert lock.read_text(encoding="utf-8").startswith(f"pid {os.getpid()} on")

@@ -19,8 +19,9 @@ import presswatch.watch as watch_module
 from presswatch.cli import main
 from presswatch.config import Config
 from presswatch.errors import StoreError
+from presswatch.lock import collector_lock
 from presswatch.store import Store
-from presswatch.watch import Watcher, collector_lock
+from presswatch.watch import Watcher
 from tests.conftest import FeedServer, Inbox, Receiver, Route, alert_settings
 from tests.processes import logged_output, presswatch_logged, wait_for
 

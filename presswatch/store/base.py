@@ -39,7 +39,7 @@ RETRYABLE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
 
 def shares_work(url: str) -> bool:
     """Whether several collectors may run on this database: on PostgreSQL they share the
-    sources by claiming them; SQLite has one collector (watch.collector_lock)."""
+    sources by claiming them; SQLite has one collector (lock.collector_lock)."""
     return sa.engine.make_url(url).get_backend_name() == "postgresql"
 
 

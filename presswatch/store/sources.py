@@ -108,7 +108,7 @@ class SourcesMixin(StoreBase):
         table = sources_table
         conditions: list[sa.ColumnElement[bool]] = [table.c.name.in_(list(names))]
         if self.shares_work:
-            # On SQLite the single-collector lock (watch.collector_lock) already keeps other
+            # On SQLite the single-collector lock (lock.collector_lock) already keeps other
             # collectors out, so a lease left there is a killed collector's: ignore it.
             conditions.append(
                 sa.or_(
