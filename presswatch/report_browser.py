@@ -53,7 +53,7 @@ DRAW_SECONDS = 180
 # happens once in a while on a busy machine ("kaleido_scopes is not defined"): the next
 # browser start draws the charts.
 DRAW_ATTEMPTS = 3
-_TAB_NOT_READY = "kaleido_scopes"
+_TAB_NOT_READY = "kaleido_scopes is not defined"
 
 
 class ChartError(PresswatchError):

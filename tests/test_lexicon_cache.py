@@ -5,11 +5,16 @@ written."""
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from marisa_trie import BytesTrie
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries import DefaultDictionaryFactory
@@ -88,3 +93,78 @@ def test_the_cache_folder_is_the_users_and_names_the_simplemma_version() -> None
     folder = lexicon.dictionary_cache_dir()
     assert folder.name == __version__
     assert "presswatch" in folder.parts
+
+
+def test_the_process_wide_dictionaries_are_the_saved_tries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lexicon._factory.cache_clear()
+    lexicon._lemmatizer.cache_clear()
+    try:
+        assert type(lexicon._factory()).__name__ == "SavedTries"
+        assert lexicon.lemmatize("banques", "fr") == "banque"
+        saved = tmp_path / "presswatch" / "simplemma"
+        assert [p.name for p in saved.glob("*/fr.dic")] == ["fr.dic"]
+    finally:
+        lexicon._factory.cache_clear()
+        lexicon._lemmatizer.cache_clear()
+
+
+def test_a_trie_appears_only_whole_and_readable_by_every_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+    seen: list[str] = []
+
+    def replace(source: Any, target: Any) -> None:
+        # At the rename the trie is complete in its temporary file and absent under its name.
+        assert not Path(target).exists()
+        assert len(BytesTrie().load(str(source))) > 100_000
+        seen.append(Path(target).name)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    tries = lexicon.dictionary_factory(tmp_path)
+    assert tries.get_dictionary("en").get("layoffs") == "layoff"
+    assert seen == ["en.dic"]
+    mode = stat.S_IMODE((tmp_path / "en.dic").stat().st_mode)
+    assert mode & 0o044 == 0o044, oct(mode)
+
+
+def test_a_trie_that_cannot_be_saved_still_serves_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(source: Any, target: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    tries = lexicon.dictionary_factory(tmp_path)
+    assert tries.get_dictionary("en").get("layoffs") == "layoff"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_trie_is_replaced_and_old_partial_files_removed(tmp_path: Path) -> None:
+    (tmp_path / "en.dic").write_bytes(b"not a trie")
+    old, fresh = tmp_path / "old.partial", tmp_path / "fresh.partial"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    tries = lexicon.dictionary_factory(tmp_path)
+    assert not old.exists() and fresh.exists()  # a fresh one may be another process's
+    assert tries.get_dictionary("en").get("layoffs") == "layoff"
+    assert len(BytesTrie().load(str(tmp_path / "en.dic"))) > 100_000
+
+
+def test_without_a_home_folder_the_dictionaries_are_decoded_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_home(*args: Any, **kwargs: Any) -> str:
+        # What platformdirs raises for a user without a home folder.
+        raise RuntimeError("could not determine the home directory for '~/.cache'")
+
+    monkeypatch.setattr(lexicon, "user_cache_dir", no_home)
+    factory = lexicon.dictionary_factory()
+    assert isinstance(factory, DefaultDictionaryFactory)
+    assert factory.get_dictionary("en").get("layoffs") == "layoff"

@@ -10,14 +10,17 @@ running text; one whose accented or unaccented spelling is a word ("über" for "
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from marisa_trie import BytesTrie
 from platformdirs import user_cache_dir
 
 if TYPE_CHECKING:
@@ -44,7 +47,8 @@ def dictionary_cache_dir() -> Path:
 
 def dictionary_factory(cache_dir: Path | None = None) -> DictionaryFactory:
     """simplemma's dictionaries as MARISA tries kept in ``cache_dir`` (the user's cache by
-    default), or as simplemma's in-memory dicts where that folder cannot be written.
+    default), or as simplemma's in-memory dicts where that folder cannot be found or
+    written.
 
     Every process reading words (collector, analysis, dashboard) decoded each language's
     dictionary into a dict at first use: seconds of CPU and hundreds of MB for the seven
@@ -55,32 +59,67 @@ def dictionary_factory(cache_dir: Path | None = None) -> DictionaryFactory:
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
     from simplemma.strategies.dictionaries.trie_dictionary_factory import (
         TrieDictionaryFactory,
+        TrieWrapDict,
     )
 
-    folder = cache_dir or dictionary_cache_dir()
     try:
+        # platformdirs raises RuntimeError without a home folder (a service user, a bare
+        # container).
+        folder = cache_dir or dictionary_cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
-    except OSError:
+    except (OSError, RuntimeError):
         return DefaultDictionaryFactory(cache_max_size=_OPEN_DICTIONARIES)
+    _remove_stale_partials(folder)
 
     class SavedTries(TrieDictionaryFactory):
-        """simplemma's trie factory, each trie written whole before it is seen: processes
-        building the same language at once (the collector and the dashboard, test
-        workers) never load a half-written file."""
+        """simplemma's trie factory, each trie written whole before it is seen (processes
+        building the same language at once, the collector and the dashboard or test
+        workers, never load a half-written file) and readable by every user of the folder;
+        a file that cannot be read is replaced, never deleted first, and a trie that cannot
+        be saved is still used."""
+
+        def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
+            path = self._cache_dir / f"{lang}.dic"
+            if path.exists():
+                try:
+                    return TrieWrapDict(BytesTrie().load(str(path)))
+                except Exception:  # noqa: S110 - marisa's errors: a truncated or foreign file
+                    pass
+            trie = self._build_trie(lang)  # a ValueError for a language it has none of
+            # A full disk or a folder turned read-only: the trie still serves.
+            with contextlib.suppress(OSError):
+                self._write_trie_to_disk(lang, trie)
+            return TrieWrapDict(trie)
 
         def _write_trie_to_disk(self, lang: str, trie: Any) -> None:
-            target = self._cache_dir / f"{lang}.dic"
-            handle, partial = tempfile.mkstemp(dir=self._cache_dir, suffix=".partial")
-            os.close(handle)
+            handle, partial = tempfile.mkstemp(dir=self._cache_dir, suffix=PARTIAL)
             try:
+                os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide it from other users
+                os.close(handle)
                 trie.save(partial)
-                os.replace(partial, target)
+                os.replace(partial, self._cache_dir / f"{lang}.dic")
             finally:
                 Path(partial).unlink(missing_ok=True)
 
     return SavedTries(cache_max_size=_OPEN_DICTIONARIES, disk_cache_dir=str(folder))
+
+
+# A trie being written; one left by a process killed meanwhile is removed after a while.
+PARTIAL = ".partial"
+_STALE_PARTIAL_SECONDS = 600
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """Remove the half-written tries that processes killed while saving left behind."""
+    now = time.time()
+    for leftover in folder.glob(f"*{PARTIAL}"):
+        try:
+            if now - leftover.stat().st_mtime > _STALE_PARTIAL_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass  # another process removed it, or it is not ours to remove
 
 
 @lru_cache(maxsize=1)
