@@ -168,3 +168,13 @@ def test_without_a_home_folder_the_dictionaries_are_decoded_in_memory(
     factory = lexicon.dictionary_factory()
     assert isinstance(factory, DefaultDictionaryFactory)
     assert factory.get_dictionary("en").get("layoffs") == "layoff"
+
+
+def test_a_language_code_never_names_a_file_outside_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    tries = lexicon.dictionary_factory(cache)
+    tries.get_dictionary("en")
+    # A valid trie one folder up: "../outside" must not load it.
+    (tmp_path / "outside.dic").write_bytes((cache / "en.dic").read_bytes())
+    with pytest.raises(ValueError, match="Unsupported language"):
+        tries.get_dictionary("../outside")

@@ -57,6 +57,7 @@ def dictionary_factory(cache_dir: Path | None = None) -> DictionaryFactory:
     # Imported here: the dashboard's first page imports this module (through analytics)
     # and never asks it a word.
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
     from simplemma.strategies.dictionaries.trie_dictionary_factory import (
         TrieDictionaryFactory,
         TrieWrapDict,
@@ -81,6 +82,9 @@ def dictionary_factory(cache_dir: Path | None = None) -> DictionaryFactory:
         be saved is still used."""
 
         def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
+            # The code is checked before it names a file: an article's language is data.
+            if lang not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"Unsupported language: {lang}")
             path = self._cache_dir / f"{lang}.dic"
             if path.exists():
                 try:
