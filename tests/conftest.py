@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -26,9 +27,13 @@ import sqlalchemy as sa
 import yaml
 from aiosmtpd.controller import Controller
 
+from presswatch import formatting, plurals
+from presswatch.analysis import query
+from presswatch.analysis.nlp import topics
 from presswatch.config import Config, load_config
-from presswatch.store import Store
+from presswatch.store import Store, conditions, coverage
 from tests import pgserver
+from tests.generated import generated_articles
 from tests.processes import find_chromium, find_soffice, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,14 +140,49 @@ def remembered_embeddings() -> Iterator[EmbeddingMemo | None]:
         yield memo
 
 
+# The product's caches keyed by their arguments. A test that finds a result cached does not
+# run the function's body, so pytest-testmon links that body only to the worker's first
+# test that filled it, and a change to it would not select the other tests that depend
+# on it (a change to `_scope` selected 61 of the 140 tests a change to `scope` selects).
+# Emptied before each test: they refill in microseconds to milliseconds. The loaders of
+# models and word lists (maxsize=1) are kept: they read data files, which testmon does not
+# follow anyway (docs/testing.md).
+ARGUMENT_CACHES: tuple[Any, ...] = (
+    conditions._scope,
+    coverage._coverage_insert,
+    coverage._touched_rows,
+    coverage._stories_of_articles,
+    coverage._upsert_statement,
+    coverage._mark_firsts_statement,
+    query.term_regex,
+    query.parse_query,
+    topics._lemma,
+    formatting._locale,
+    formatting._percent_pattern,
+    formatting._medium_date,
+    formatting._month_name,
+    formatting._percent_text,
+    plurals._locale,
+)
+
+
+@pytest.fixture(autouse=True)
+def argument_caches_emptied() -> None:
+    """Each test runs the bodies of the cached functions it uses (ARGUMENT_CACHES)."""
+    for cached in ARGUMENT_CACHES:
+        cached.cache_clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def scripts_compiled_once() -> Iterator[None]:
     """Streamlit's AppTest compiles the app and its page anew at every run (a fresh
-    ScriptCache each time); the real server keeps one cache for its life. Share one per
-    test process, as the server does: the dashboard's files do not change during a run."""
+    ScriptCache each time) and scans the installed packages for components at each new
+    AppTest; the real server does both once for its life. Share them per test process, as
+    the server does: the dashboard's files and the packages do not change during a run."""
     if "streamlit.testing.v1.app_test" not in sys.modules:  # no AppTest collected
         yield
         return
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
@@ -150,6 +190,14 @@ def scripts_compiled_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         for module in (app_test, local_script_runner):
             patch.setattr(module, "ScriptCache", lambda: shared)
+        # Each AppTest also scans every installed package for custom components (threads
+        # reading each distribution's files: more CPU than most pages' run under testmon's
+        # tracing); the server scans once at start. The packages do not change in a run.
+        patch.setattr(
+            manifest_scanner,
+            "scan_component_manifests",
+            functools.cache(manifest_scanner.scan_component_manifests),
+        )
         yield
 
 
@@ -297,6 +345,17 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def generated_sqlite(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """migrated_sqlite holding tests/generated.py's articles, saved once per test process:
+    `generated` copies it."""
+    path = tmp_path_factory.mktemp("generated") / "store.db"
+    shutil.copyfile(migrated_sqlite, path)
+    with Store(f"sqlite:///{path}") as opened:
+        opened.save_articles(generated_articles())
+    return path
+
+
+@pytest.fixture(scope="session")
 def postgres_template(postgres_server: str) -> Iterator[str | None]:
     """A database holding the whole schema and no data, made once per test process on the
     PostgreSQL server: `store` copies it (CREATE DATABASE ... TEMPLATE) rather than running
@@ -424,23 +483,73 @@ def postgres_copies(
         pool.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_generated(
+    postgres_server: str, postgres_template: str | None
+) -> Iterator[DatabasePool | None]:
+    """Copies of a database holding tests/generated.py's articles, saved once per test
+    process (a copy of `postgres_template`); None where there is no template."""
+    if postgres_template is None:
+        yield None
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"presswatch_generated_{worker}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    pool: DatabasePool | None = None
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
+        # A copy needs the template free of connections: the store is closed at once.
+        with Store(
+            sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)
+        ) as opened:
+            opened.save_articles(generated_articles())
+        pool = DatabasePool(postgres_server, name)
+        yield pool
+    finally:
+        if pool is not None:
+            pool.close()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextmanager
+def _copied_store(
+    request: pytest.FixtureRequest, tmp_path: Path, archive: str, copies: str, fill: bool
+) -> Iterator[Store]:
+    """A store opened on a copy of a per-process archive: on SQLite the file the fixture
+    ``archive`` names, on PostgreSQL a database of the pool the fixture ``copies`` names
+    (without a template: a new schema, filled with the generated articles if ``fill``)."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        shutil.copyfile(request.getfixturevalue(archive), path)
+        with Store(f"sqlite:///{path}") as opened:
+            yield opened
+        return
+    server = request.getfixturevalue("postgres_server")
+    pool = request.getfixturevalue(copies)
+    with pool.database() if pool else fresh_schema(server) as url, Store(url) as opened:
+        if pool is None and fill:
+            opened.save_articles(generated_articles())
+        yield opened
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A store with the whole schema and no data, on SQLite (a real file) and on PostgreSQL
     (a real server). A copy of one migrated once per test process: the migrations have
     tests of their own (db_url gives those an empty database)."""
-    if request.param == "sqlite":
-        path = tmp_path / "store.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
-        with Store(f"sqlite:///{path}") as opened:
-            yield opened
-        return
-    server = request.getfixturevalue("postgres_server")
-    copies = request.getfixturevalue("postgres_copies")
-    with (
-        copies.database() if copies else fresh_schema(server) as url,
-        Store(url) as opened,
-    ):
+    with _copied_store(request, tmp_path, "migrated_sqlite", "postgres_copies", False) as opened:
+        yield opened
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def generated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """`store` holding tests/generated.py's 300 articles and nothing else, on both
+    databases: a copy of an archive filled once per test process (saving them again was
+    a large part of the tests that read figures from them)."""
+    with _copied_store(request, tmp_path, "generated_sqlite", "postgres_generated", True) as opened:
         yield opened
 
 
@@ -770,7 +879,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
-        on_postgresql = "postgresql" in (params.get("db_url"), params.get("store"))
+        on_postgresql = "postgresql" in (
+            params.get("db_url"),
+            params.get("store"),
+            params.get("generated"),
+        )
         if {"postgres_server", "postgres_url"} & set(names) or on_postgresql:
             item.add_marker(pytest.mark.postgresql)
     # The longest tests start first, so that no worker begins a long test when the

@@ -39,7 +39,7 @@ from presswatch.models import Article, Filters, make_article_id
 from presswatch.store import Store
 from tests import hostile, oracle
 from tests.conftest import SEEDED_SETTINGS
-from tests.test_store_aggregates import generated_articles
+from tests.generated import generated_articles
 from tests.test_stories import PICKUP, WIRE, article
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

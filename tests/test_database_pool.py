@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from presswatch.store import Store
 from tests.conftest import DatabasePool
-from tests.test_store_aggregates import generated_articles
+from tests.generated import generated_articles
 
 
 def _databases(server: str) -> set[str]:

@@ -15,7 +15,7 @@ from presswatch.models import Filters
 from presswatch.search import parse_search
 from presswatch.store import Store
 from tests import oracle
-from tests.test_store_aggregates import FILTERS, generated_articles
+from tests.test_store_aggregates import FILTERS
 
 LIMIT = 1000
 
@@ -28,8 +28,8 @@ def _drilled(store: Store, filters: Filters, drill: Drill) -> int:
 
 
 @pytest.fixture
-def filled(store: Store) -> Store:
-    store.save_articles(generated_articles())
+def filled(generated: Store) -> Store:
+    store = generated
     store.add_correction("a2", "positive", "Camille", company="Mistral AI")
     return store
 

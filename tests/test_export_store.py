@@ -20,8 +20,9 @@ from presswatch.config import Config, load_config
 from presswatch.models import Mention
 from presswatch.store import Store
 from tests import oracle
+from tests.generated import COMPANIES, generated_articles, generated_companies
 from tests.oracle import Frames, apply_filters
-from tests.test_store_aggregates import COMPANIES, FILTERS, generated_articles, generated_companies
+from tests.test_store_aggregates import FILTERS
 
 
 def _config(tmp_path: Path) -> Config:
@@ -38,12 +39,11 @@ def _rows(store: Store, filters: export.Filters, config: Config, level: str) -> 
     return pd.DataFrame.from_records(found, columns=export.COLUMNS[level])
 
 
-def test_exports_agree_with_the_frames_for_every_filter(store: Store, tmp_path: Path) -> None:
+def test_exports_agree_with_the_frames_for_every_filter(generated: Store, tmp_path: Path) -> None:
     """Per filter set: the (article, company) rows, their counts, tones, prominence and
     pickups, the mentions, the stories and the days equal what pandas finds in the
     filtered frames; rows come newest first with undated ones last; counts match."""
-    config = _config(tmp_path)
-    store.save_articles(generated_articles())
+    store, config = generated, _config(tmp_path)
     company = generated_companies("a1")[0]
     store.add_correction("a1", "negative", "Camille", company=company)
     everything = Frames.from_store(store)

@@ -9,7 +9,7 @@ from presswatch import overview
 from presswatch.store import Store
 from tests import oracle
 from tests.oracle import Frames
-from tests.test_store_aggregates import FILTERS, generated_articles
+from tests.test_store_aggregates import FILTERS
 
 TRACKED = ["Mistral AI"]
 
@@ -31,8 +31,8 @@ BOTH_TRACKED = ["Mistral AI", "OpenAI"]
 
 
 @pytest.mark.parametrize("tracked", [TRACKED, BOTH_TRACKED], ids=["one", "two"])
-def test_both_ways_give_the_same_overview(store: Store, tracked: list[str]) -> None:
-    store.save_articles(generated_articles())
+def test_both_ways_give_the_same_overview(generated: Store, tracked: list[str]) -> None:
+    store = generated
     store.add_correction("a2", "positive", "Camille", company="Mistral AI")
     everything = Frames.from_store(store)
     spiked = 0

@@ -42,8 +42,8 @@ from presswatch.report_render import sections, to_html, to_markdown, to_pptx
 from presswatch.store import Store
 from tests import oracle
 from tests.conftest import CHARTS_IGNORE_KOPTS, COMPANIES
+from tests.generated import generated_articles
 from tests.oracle import Frames, apply_filters
-from tests.test_store_aggregates import generated_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKED = ["Mistral AI"]
@@ -112,11 +112,13 @@ def _hostile_article() -> Article:
 # report built from either database are test_the_report_has_the_dashboards_figures_in_
 # both_languages's, and the articles it picks test_a_hostile_article_is_text_in_every_
 # format's, on both.
-ON_SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+ON_SQLITE = pytest.mark.parametrize("generated", ["sqlite"], indirect=True)
 
 
 def _seeded(store: Store) -> Store:
-    store.save_articles([*generated_articles(), *_hostile_articles()])
+    """The report tests' archive, from a store holding the generated articles already
+    (the `generated` fixture): a hostile article, a correction, a tone model, a mark."""
+    store.save_articles(_hostile_articles())
     store.add_correction("a2", "positive", "Camille", company="Mistral AI")
     store.set_tone_model("press-test-model")
     mention = MentionKey("hostile", "Mistral AI", "body", 0, "Mistral AI")
@@ -130,6 +132,7 @@ def _seeded_file(folder: Path) -> None:
     database = folder / "data" / "test.db"
     database.parent.mkdir(parents=True, exist_ok=True)
     with Store(f"sqlite:///{database}") as opened:
+        opened.save_articles(generated_articles())
         _seeded(opened)
 
 
@@ -160,10 +163,10 @@ PERIODS = ["2026-W44", "2026-10", "2026-10-20..2026-10-31"]
 @pytest.mark.parametrize("period_code", PERIODS)
 @pytest.mark.parametrize("companies", [(), ("OpenAI",)])
 def test_the_report_has_the_dashboards_figures_in_both_languages(
-    store: Store, write_config: Any, period_code: str, companies: tuple[str, ...]
+    generated: Store, write_config: Any, period_code: str, companies: tuple[str, ...]
 ) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     period = parse_period(period_code)
     report = build_report(store, config, period, companies)
     everything = Frames.from_store(store)
@@ -291,9 +294,9 @@ def test_every_report_text_has_its_french_with_the_same_placeholders() -> None:
 
 
 @ON_SQLITE
-def test_a_french_report_has_no_english_word(store: Store, write_config: Any) -> None:
+def test_a_french_report_has_no_english_word(generated: Store, write_config: Any) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-W44"))
     english = to_markdown(report, "en")
     french = to_markdown(report, "fr")
@@ -340,10 +343,10 @@ def _check_html(page: str) -> None:
 # evidence sentence and address are read from the store.
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_hostile_article_is_text_in_every_format(
-    store: Store, write_config: Any, language: str
+    generated: Store, write_config: Any, language: str
 ) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-W44"), ("Mistral AI",))
     listed = report.top_articles["Mistral AI"]
     # The test exercises the hostile article (first copy of its story) and a linked one.
@@ -378,9 +381,9 @@ def test_a_hostile_article_is_text_in_every_format(
 
 
 @ON_SQLITE
-def test_the_deck_reads_back_one_slide_per_section(store: Store, write_config: Any) -> None:
+def test_the_deck_reads_back_one_slide_per_section(generated: Store, write_config: Any) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-10"))
     for language in ("en", "fr"):
         laid = sections(report, language)
@@ -453,9 +456,9 @@ def test_the_command_writes_each_format(tmp_path: Path, write_config: Any) -> No
     assert unknown.exit_code != 0 and not (tmp_path / "x.md").exists()
 
 
-def test_the_report_of_an_empty_period_says_so(store: Store, write_config: Any) -> None:
+def test_the_report_of_an_empty_period_says_so(generated: Store, write_config: Any) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2020-W01"))
     assert report.current.figures.articles == 0
     assert "Rien à montrer pour cette période" in to_markdown(report, "fr")

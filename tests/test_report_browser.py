@@ -41,7 +41,7 @@ pytestmark = [
 # The report drawn and printed from SQLite's archive only: these tests prove the charts,
 # the PDF and the browser's absence, which read the built report and never the store;
 # tests/test_report.py proves the report built from either database holds the same figures.
-ON_SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+ON_SQLITE = pytest.mark.parametrize("generated", ["sqlite"], indirect=True)
 
 
 def _text(pdf: bytes) -> str:
@@ -60,9 +60,9 @@ def test_the_charts_have_the_dashboards_colours() -> None:
 
 
 @ON_SQLITE
-def test_the_pdf_holds_the_figures_and_the_french_text(store: Store, write_config: Any) -> None:
+def test_the_pdf_holds_the_figures_and_the_french_text(generated: Store, write_config: Any) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-W44"), ("Mistral AI",))
     pdf = render(report, "fr", "pdf")
     assert pdf.startswith(b"%PDF")
@@ -94,9 +94,9 @@ def test_a_script_in_the_page_never_runs_when_printed() -> None:
 
 
 @ON_SQLITE
-def test_html_and_deck_show_the_charts(store: Store, write_config: Any) -> None:
+def test_html_and_deck_show_the_charts(generated: Store, write_config: Any) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-10"))
     charts = draw(report, "en")
     assert [chart.section for chart in charts] == ["share", "tone"]
@@ -111,12 +111,12 @@ def test_html_and_deck_show_the_charts(store: Store, write_config: Any) -> None:
 
 @ON_SQLITE
 def test_a_tab_not_ready_is_drawn_again_and_other_errors_are_not(
-    store: Store, write_config: Any, monkeypatch: pytest.MonkeyPatch
+    generated: Store, write_config: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # kaleido, on a busy machine, sometimes calls into its tab before the tab's scripts
     # are loaded: the draw is tried again (the real one, second); any other error is not.
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-10"))
     real = kaleido.write_fig_from_object_sync
     calls: list[str] = []
@@ -157,10 +157,10 @@ def test_a_tab_not_ready_is_drawn_again_and_other_errors_are_not(
 
 @ON_SQLITE
 def test_without_a_browser_the_error_names_the_install(
-    store: Store, write_config: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    generated: Store, write_config: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     config: Config = write_config()
-    _seeded(store)
+    store = _seeded(generated)
     report = build_report(store, config, parse_period("2026-W44"))
     monkeypatch.setattr(report_browser, "BROWSERS", ())
     monkeypatch.setenv("PATH", str(tmp_path))

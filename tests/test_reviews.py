@@ -19,12 +19,12 @@ from presswatch.models import Article, Filters, MentionKey
 from presswatch.review import clean_text, marked_excerpt
 from presswatch.store import Store
 from tests import oracle
+from tests.generated import generated_articles
 from tests.oracle import Frames, apply_filters
 from tests.test_store_aggregates import (
     _rollups,
     assert_figures_equal_the_oracle,
     assert_lists_equal_the_oracle,
-    generated_articles,
 )
 
 
@@ -60,9 +60,8 @@ def mark_some(store: Store, articles: list[Article]) -> tuple[list[MentionKey], 
     return wrong, gone
 
 
-def test_a_wrong_mark_leaves_every_figure_and_the_oracle_agrees(store: Store) -> None:
-    articles = generated_articles()
-    store.save_articles(articles)
+def test_a_wrong_mark_leaves_every_figure_and_the_oracle_agrees(generated: Store) -> None:
+    store, articles = generated, generated_articles()
     before = store.company_counts(Filters()).set_index("company")
     wrong, gone = mark_some(store, articles)
     after = store.company_counts(Filters()).set_index("company")

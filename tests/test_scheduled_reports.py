@@ -20,6 +20,7 @@ from presswatch.scheduled_reports import last_ended_period, run_scheduled_report
 from presswatch.store import Store
 from presswatch.watch import Watcher
 from tests.conftest import Inbox, alert_settings
+from tests.generated import generated_articles
 from tests.processes import free_port
 from tests.test_analysis_queue import clip
 from tests.test_report import _seeded
@@ -61,6 +62,7 @@ def test_each_periods_report_is_made_and_sent_once_across_restarts(
     config = _config(write_config, port)
     url = f"sqlite:///{tmp_path / 'data' / 'test.db'}"
     with Store(url) as store:
+        store.save_articles(generated_articles())
         _seeded(store)
         first = run_scheduled_reports(config, store, AFTER_WEEK_44, _no_wait)
     assert [(o.period, o.made, o.emailed) for o in first] == [("2026-W44", True, True)]
@@ -110,11 +112,11 @@ def test_no_report_before_the_analysis_has_caught_up(
 
 
 def test_a_failed_email_keeps_the_file_and_is_sent_later(
-    write_config: Callable[..., Config], store: Store
+    write_config: Callable[..., Config], generated: Store
 ) -> None:
     port = free_port()  # nothing listens there yet: the SMTP server is down
     config = _config(write_config, port)
-    _seeded(store)
+    store = _seeded(generated)
     failed = run_scheduled_reports(config, store, AFTER_WEEK_44, _no_wait)
     assert [(o.made, o.emailed) for o in failed] == [(True, False)]
     assert failed[0].error and "Connection refused" in failed[0].error

@@ -15,8 +15,9 @@ from presswatch.search import Search, SearchError, hits, parse_search, words
 from presswatch.store import Store, listings
 from presswatch.store.search import drop_index, matching_ids
 from tests import oracle
+from tests.generated import generated_articles
 from tests.oracle import Frames, apply_filters
-from tests.test_store_aggregates import FILTERS, generated_articles
+from tests.test_store_aggregates import FILTERS
 
 
 def _article(number: int, title: str, text: str) -> Article:
@@ -255,16 +256,15 @@ def test_postgresql_cuts_and_folds_words_as_python_does(postgres_url: str) -> No
 
 @pytest.mark.parametrize("few", [listings.FEW_MATCHES, 0])
 def test_rare_and_common_searches_list_the_same_articles_either_way(
-    store: Store, few: int, monkeypatch: pytest.MonkeyPatch
+    generated: Store, few: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite starts from the matches or from the view's rows depending on how many
     match, PostgreSQL names the matches when they are few (search_condition): either way
     the list is the pandas list's matching rows."""
     monkeypatch.setattr(listings, "FEW_MATCHES", few)
 
-    articles = generated_articles()
-    store.save_articles(articles)
-    titles = {a.id: a.title or "" for a in articles}
+    store = generated
+    titles = {a.id: a.title or "" for a in generated_articles()}
     everything = Frames.from_store(store)
     for text in ('"titre 7"', "titre", "titre -7", '"titre 1"*'):
         search = parse_search(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,79 +11,13 @@ import sqlalchemy as sa
 
 from dashboard.view import load_since
 from presswatch import analytics
-from presswatch.models import Article, CompanyTone, Filters, Mention, Topic
+from presswatch.models import Filters
 from presswatch.store import (
     Store,
 )
 from tests import oracle
+from tests.generated import generated_articles, generated_companies
 from tests.oracle import Frames, apply_filters
-
-COMPANIES = ["Mistral AI", "OpenAI", "Aleph Alpha"]
-
-
-def generated_articles(count: int = 300) -> list[Article]:
-    rng = random.Random(7)
-    start = datetime(2026, 10, 1, tzinfo=UTC)
-    articles = []
-    for n in range(count):
-        companies = rng.sample(COMPANIES, rng.randint(1, 3))
-        mentions = tuple(
-            Mention(
-                company=c,
-                alias=c,
-                matched=c,
-                field="title" if (n + k) % 3 == 0 else "body",
-                start=10 * k,
-                end=10 * k + len(c),
-                sentence=f"{c} est cité.",
-                prominence=("title", "lead", "body")[(n + k) % 3],
-            )
-            for c in companies
-            for k in range(rng.randint(1, 3))
-        )
-        published: datetime | None = start + timedelta(hours=rng.randint(0, 900))
-        precision = "datetime"
-        if n % 17 == 0:  # undated: in shares of voice of "all time", never on a day
-            published, precision = None, None
-        elif n % 23 == 0:  # known to the month or the year: placed by overlap
-            published, precision = datetime(2026, 10, 1, tzinfo=UTC), "month"
-        elif n % 29 == 0:
-            published, precision = datetime(2026, 1, 1, tzinfo=UTC), "year"
-        elif n % 31 == 0:  # the evening before a period's first day, and its last minute
-            published = datetime(2026, 10, 19 + n % 2, 23, 59, tzinfo=UTC)
-        elif n % 5 == 0:  # a burst on one day: a spike
-            published = datetime(2026, 10, 27, 9, tzinfo=UTC)
-        articles.append(
-            Article(
-                id=f"a{n}",
-                source="Feed",
-                entry_key=str(n),
-                text="…",
-                title=f"Titre {n}",
-                outlet=rng.choice(["Le Monde", "Les Échos", None, "L’Usine Nouvelle"]),
-                author=("Zoé Martin", None, "Claire Dupont", "Claire Dupont")[n % 4],
-                language=rng.choice(["fr", "en", None]),
-                published=published,
-                date_precision=precision,  # type: ignore[arg-type]
-                story_id=f"s{n // 3}",
-                mentions=mentions,
-                company_tones=tuple(
-                    CompanyTone(c, 0.0, rng.choice(["positive", "neutral", "negative"]), "…")
-                    for c in companies
-                ),
-                # Themes are about one company each: the first, and the last for Modèles.
-                topics=(
-                    ((Topic("Funding", "levée", "…", companies[0], 2.0, 1),) if n % 4 == 0 else ())
-                    + (
-                        (Topic("Modèles", "modèle", "…", companies[-1], 3.0, 1),)
-                        if n % 6 == 0
-                        else ()
-                    )
-                ),
-            )
-        )
-    return articles
-
 
 FILTERS = [
     Filters(),
@@ -105,10 +38,10 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.sort_values(keys).reset_index(drop=True)
 
 
-def test_figures_grouped_by_the_database_equal_the_pandas_figures(store: Store) -> None:
+def test_figures_grouped_by_the_database_equal_the_pandas_figures(generated: Store) -> None:
     """Every overview figure from the coverage table (Store's figures) equals the one
     analytics.py computes from the filtered frames, for every kind of filter."""
-    store.save_articles(generated_articles())
+    store = generated
     store.add_correction("a1", "negative", "Camille", company=generated_companies("a1")[0])
     assert_figures_equal_the_oracle(store)
 
@@ -201,11 +134,11 @@ def assert_figures_equal_the_oracle(store: Store) -> None:
         } == {(None if pd.isna(k) else k): v for k, v in by_precision.items()}
 
 
-def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(store: Store) -> None:
+def test_the_coverage_lists_from_the_database_equal_the_pandas_lists(generated: Store) -> None:
     """The Coverage page's lists of a large view (the newest articles, the undated ones,
     the republished stories) are the first rows of the lists pandas makes of the view:
     the same articles, in the same order, with the same cells."""
-    store.save_articles(generated_articles())
+    store = generated
     corrected = generated_companies("a1")[0]
     store.add_correction("a1", "negative", "Camille", company=corrected)
     assert_lists_equal_the_oracle(store)
@@ -258,12 +191,6 @@ def assert_lists_equal_the_oracle(store: Store) -> None:
                 obj=f"{name} republished {limit}",
             )
     assert seen_republished > 50
-
-
-def generated_companies(article_id: str) -> list[str]:
-    """The companies the generated article of this id mentions, in order."""
-    article = next(a for a in generated_articles() if a.id == article_id)
-    return list(dict.fromkeys(m.company for m in article.mentions))
 
 
 def test_coverage_follows_corrections_stories_updates_and_migration(store: Store) -> None:
@@ -403,7 +330,6 @@ def test_bulk_frames_read_through_copy_equal_the_row_by_row_frames(postgres_url:
 
 
 def test_frames_of_the_articles_first_collected_lately(store: Store) -> None:
-    from datetime import timedelta
 
     from presswatch.store.schema import articles_table
 

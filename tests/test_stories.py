@@ -341,7 +341,7 @@ def test_set_based_first_flags_equal_the_subquery_per_story(store: Store) -> Non
     story per three articles), the one-statement marking sets the same flags as the old
     subquery per story, on the stories asked for and on no other."""
     from presswatch.store.coverage import _mark_firsts
-    from tests.test_store_aggregates import generated_articles
+    from tests.generated import generated_articles
 
     store.save_articles(generated_articles(240))
     with store.engine.connect() as conn:

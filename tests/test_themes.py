@@ -186,7 +186,7 @@ def test_figures_count_a_theme_for_its_company_only(
 
 
 def test_migration_keeps_old_themes_for_each_company_of_their_article(store: Store) -> None:
-    from tests.test_store_aggregates import generated_articles
+    from tests.generated import generated_articles
 
     store.save_articles(generated_articles()[:12])
     with store.engine.begin() as conn:  # back to schema 13: a theme per article
