@@ -28,7 +28,7 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from presswatch import formatting, plurals
-from presswatch.analysis import query
+from presswatch.analysis import query, stories
 from presswatch.analysis.nlp import topics
 from presswatch.config import Config, load_config
 from presswatch.store import Store, conditions, coverage
@@ -163,7 +163,12 @@ ARGUMENT_CACHES: tuple[Any, ...] = (
     formatting._month_name,
     formatting._percent_text,
     plurals._locale,
+    stories._lsh_bands,
 )
+# Caches with arguments that are kept from test to test, and why.
+KEPT_CACHES = {
+    "presswatch.analysis.nlp.language._detector": "loads lingua's language models",
+}
 
 
 @pytest.fixture(autouse=True)
