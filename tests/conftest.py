@@ -27,7 +27,8 @@ import sqlalchemy as sa
 import yaml
 from aiosmtpd.controller import Controller
 
-from presswatch import formatting, plurals
+from dashboard import i18n
+from presswatch import analytics, formatting, plurals
 from presswatch.analysis import query, stories
 from presswatch.analysis.nlp import topics
 from presswatch.config import Config, load_config
@@ -140,14 +141,14 @@ def remembered_embeddings() -> Iterator[EmbeddingMemo | None]:
         yield memo
 
 
-# The product's caches keyed by their arguments. A test that finds a result cached does not
-# run the function's body, so pytest-testmon links that body only to the worker's first
-# test that filled it, and a change to it would not select the other tests that depend
-# on it (a change to `_scope` selected 61 of the 140 tests a change to `scope` selects).
-# Emptied before each test: they refill in microseconds to milliseconds. The loaders of
-# models and word lists (maxsize=1) are kept: they read data files, which testmon does not
-# follow anyway (docs/testing.md).
-ARGUMENT_CACHES: tuple[Any, ...] = (
+# The product's functools caches. A test that finds a result cached does not run the
+# function's body, so pytest-testmon links that body only to the worker's first test that
+# filled it, and a change to it would not select the other tests that depend on it (a
+# change to `_scope` selected 61 of the 140 tests a change to `scope` selects). Emptied
+# before each test: each refills in well under 10 ms. KEPT_CACHES are the ones that load
+# models or files or cost more per test; a change to their bodies needs a whole run
+# (docs/testing.md). tests/test_emptied_caches.py fails on a cache in neither.
+EMPTIED_CACHES: tuple[Any, ...] = (
     conditions._scope,
     coverage._coverage_insert,
     coverage._touched_rows,
@@ -156,6 +157,7 @@ ARGUMENT_CACHES: tuple[Any, ...] = (
     coverage._mark_firsts_statement,
     query.term_regex,
     query.parse_query,
+    query._parser,
     topics._lemma,
     formatting._locale,
     formatting._percent_pattern,
@@ -164,18 +166,35 @@ ARGUMENT_CACHES: tuple[Any, ...] = (
     formatting._percent_text,
     plurals._locale,
     stories._lsh_bands,
+    stories._permutations,
+    analytics._iso_stop_words,
+    analytics.demonyms,
+    analytics._wordfreq_languages,
+    analytics.first_names,
+    analytics.stop_words_all,
+    i18n._french,
 )
-# Caches with arguments that are kept from test to test, and why.
 KEPT_CACHES = {
-    "presswatch.analysis.nlp.language._detector": "loads lingua's language models",
+    "presswatch.analysis.nlp.language._detector": "builds lingua's detectors from its models",
+    "presswatch.analysis.nlp.language._screen": "builds lingua's detectors from its models",
+    "presswatch.analysis.nlp.sentiment.shared_french_analyzer": "reads VADER's lexicon",
+    "presswatch.analysis.nlp.sentiment.shared_english_analyzer": "reads VADER's lexicon",
+    "presswatch.analysis.nlp.lexicon._factory": "opens simplemma's saved dictionaries",
+    "presswatch.analysis.nlp.lexicon._lemmatizer": "holds the dictionaries' lookups",
+    "presswatch.analysis.nlp.text._fold_table": "folds every character: 6 ms, most tests",
 }
 
 
-@pytest.fixture(autouse=True)
-def argument_caches_emptied() -> None:
-    """Each test runs the bodies of the cached functions it uses (ARGUMENT_CACHES)."""
-    for cached in ARGUMENT_CACHES:
+def empty_caches() -> None:
+    """Empty every cache of EMPTIED_CACHES."""
+    for cached in EMPTIED_CACHES:
         cached.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def caches_emptied() -> None:
+    """Each test runs the bodies of the cached functions it uses (EMPTIED_CACHES)."""
+    empty_caches()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -512,11 +531,16 @@ def postgres_generated(
         pool = DatabasePool(postgres_server, name)
         yield pool
     finally:
-        if pool is not None:
-            pool.close()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        try:
+            if pool is not None:
+                pool.close()
+        finally:
+            # Dropped even when the pool failed to drop a copy; not while its thread may
+            # still copy the template (pool.close said so).
+            if pool is None or not pool.thread.is_alive():
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            admin.dispose()
 
 
 @contextmanager
