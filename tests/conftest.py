@@ -145,8 +145,9 @@ def remembered_embeddings() -> Iterator[EmbeddingMemo | None]:
 # function's body, so pytest-testmon links that body only to the worker's first test that
 # filled it, and a change to it would not select the other tests that depend on it (a
 # change to `_scope` selected 61 of the 140 tests a change to `scope` selects). Emptied
-# before each test: each refills in well under 10 ms. KEPT_CACHES are the ones that load
-# models or files or cost more per test; a change to their bodies needs a whole run
+# before each test: each refills from what the process has loaded already (a statement,
+# a pattern, a word list). KEPT_CACHES are the ones that load models or files or cost more
+# per test; a change to their bodies needs a whole run
 # (docs/testing.md). tests/test_emptied_caches.py fails on a cache in neither.
 EMPTIED_CACHES: tuple[Any, ...] = (
     conditions._scope,
@@ -181,7 +182,7 @@ KEPT_CACHES = {
     "presswatch.analysis.nlp.sentiment.shared_english_analyzer": "reads VADER's lexicon",
     "presswatch.analysis.nlp.lexicon._factory": "opens simplemma's saved dictionaries",
     "presswatch.analysis.nlp.lexicon._lemmatizer": "holds the dictionaries' lookups",
-    "presswatch.analysis.nlp.text._fold_table": "folds every character: 6 ms, most tests",
+    "presswatch.analysis.nlp.text._fold_table": "folds every Unicode character, for most tests",
 }
 
 
