@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -380,34 +380,48 @@ def generated_sqlite(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFac
     return path
 
 
+@contextmanager
+def _server_database(server: str, kind: str, template: str | None = None) -> Iterator[str]:
+    """A database of this test process on the server (a copy of ``template`` if given),
+    dropped after the block; the server's error if it may not be created."""
+    # Unique per run as well as per worker: two runs against one PRESSWATCH_TEST_POSTGRES
+    # server must not drop each other's databases.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"presswatch_{kind}_{worker}_{uuid.uuid4().hex[:8]}"
+    copied = f" TEMPLATE {template}" if template else ""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}{copied}"))
+        try:
+            yield name
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    finally:
+        admin.dispose()
+
+
+def _database_url(server: str, name: str) -> str:
+    """The URL of another database of this server."""
+    return sa.engine.make_url(server).set(database=name).render_as_string(False)
+
+
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server: str) -> Iterator[str | None]:
     """A database holding the whole schema and no data, made once per test process on the
     PostgreSQL server: `store` copies it (CREATE DATABASE ... TEMPLATE) rather than running
     every migration for every test. None where the server's user may not create databases
     (a PRESSWATCH_TEST_POSTGRES of limited rights): each test then migrates a new schema."""
-    # Unique per run as well as per worker: two runs against one PRESSWATCH_TEST_POSTGRES
-    # server must not drop each other's template.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"presswatch_template_{worker}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    except sa.exc.DBAPIError:
-        admin.dispose()
-        yield None
-        return
-    try:
+    with ExitStack() as stack:
+        try:
+            name = stack.enter_context(_server_database(postgres_server, "template"))
+        except sa.exc.DBAPIError:
+            yield None
+            return
         # A copy needs the template free of connections: the store is closed at once.
-        Store(
-            sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)
-        ).close()
+        Store(_database_url(postgres_server, name)).close()
         yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
 
 
 class DatabasePool:
@@ -468,7 +482,7 @@ class DatabasePool:
         if isinstance(name, Exception):
             raise name
         try:
-            yield sa.engine.make_url(self.server).set(database=name).render_as_string(False)
+            yield _database_url(self.server, name)
         finally:
             self.work.put(("drop", name))
 
@@ -517,31 +531,15 @@ def postgres_generated(
     if postgres_template is None:
         yield None
         return
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"presswatch_generated_{worker}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    pool: DatabasePool | None = None
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
+    with _server_database(postgres_server, "generated", postgres_template) as name:
         # A copy needs the template free of connections: the store is closed at once.
-        with Store(
-            sa.engine.make_url(postgres_server).set(database=name).render_as_string(False)
-        ) as opened:
+        with Store(_database_url(postgres_server, name)) as opened:
             opened.save_articles(generated_articles())
         pool = DatabasePool(postgres_server, name)
-        yield pool
-    finally:
         try:
-            if pool is not None:
-                pool.close()
+            yield pool
         finally:
-            # Dropped even when the pool failed to drop a copy; not while its thread may
-            # still copy the template (pool.close said so).
-            if pool is None or not pool.thread.is_alive():
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            admin.dispose()
+            pool.close()
 
 
 @contextmanager
