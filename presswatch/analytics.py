@@ -353,6 +353,10 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 # where the text is cut into runs of words.
 _SHORT_WORD = re.compile(r"(?<![\w'’-])[^\W\d_]{1,2}(?![\w'’-])")
 _PARTED = "\x00"
+# A Roman numeral of three letters or more ("III", "XIV": the number of a sequel, a
+# king, an act) is a number, and numbers are no terms; I, V and X only, so that no word
+# ("mix", "civil") reads as one.
+_ROMAN_NUMERAL = re.compile(r"(?=[ivx]{3,}$)x{0,3}(?:ix|iv|v?i{0,3})")
 # A word of a term: letters only, three or more (numbers and codes are no terms), with
 # its inner apostrophes and hyphens ("aujourd'hui", "week-end").
 _TERM_TOKEN = re.compile(r"\b[^\W\d_]{3,}(?:['’-][^\W\d_]+)*\b")
@@ -428,7 +432,14 @@ def emerging_terms(
     the term (as many as its ``current`` count), so the number opens its articles."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    columns = ["term", "current", "previous", "z", *(["articles"] if with_articles else [])]
+    columns = [
+        "term",
+        "written",
+        "current",
+        "previous",
+        "z",
+        *(["articles"] if with_articles else []),
+    ]
     now = _terms_input(current, current_outlets, current_languages)
     before = _terms_input(previous, previous_outlets, previous_languages)
     least = MIN_PERIOD_ARTICLES if min_articles is None else min_articles
@@ -553,6 +564,9 @@ def emerging_terms(
         )
         or t in NEWSROOM_WORDS
         or t in demonyms()
+        or _is_common_acronym(t, evidence)
+        or bool(_ROMAN_NUMERAL.fullmatch(t))
+        or _starts_with_a_person_demonym(t, language_of(t), evidence)
         or any(w in SPOKESPERSON_WORDS for w in t.split())
         or _is_general_language(
             t, language_of(t), (outlets_of[t], articles_now[t], len(now)), evidence
@@ -599,6 +613,7 @@ def emerging_terms(
         if len(chosen) >= top:
             break
     ordered = frame.set_index("term").loc[chosen].reset_index()
+    ordered["written"] = [_written_form(t, evidence) for t in chosen]
     if with_articles:
         positions = now["position"].to_numpy()
         ordered["articles"] = [tuple(int(p) for p in positions[holding[t]]) for t in chosen]
@@ -922,20 +937,98 @@ def _is_a_label(term: str, evidence: _TermEvidence) -> bool:
     return bool(lines) and alone >= LABEL_SHARE * len(lines)
 
 
-def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
-    """Whether a single word mostly follows one same capitalised stop word: the rest of a
-    name whose first word was left out ("york" of "New York")."""
+@lru_cache(maxsize=1)
+def common_acronyms() -> frozenset[str]:
+    """The acronyms (lower case) that stand for common nouns, from the shipped list
+    ("api", "gpu", "pdg"): a kind of thing, a role or a measure, not one organisation."""
+    from importlib.resources import files
+
+    text = files(nlp).joinpath("data/common_acronyms.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.split()[0].lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def _is_common_acronym(term: str, evidence: _TermEvidence) -> bool:
+    """Whether a single word is an acronym of a common noun ("API", "GPUs", "PDG"), as
+    the texts write it: a kind of thing is no news, as a single common word is none. A
+    word they mostly write as a name ("Ram", "Pin") is that name."""
     if " " in term:
         return False
-    pattern = re.compile(rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b", re.IGNORECASE)
-    before = [m.group(1) for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
-    if not before:
+    listed = common_acronyms()
+    if term not in listed and not (term.endswith("s") and term[:-1] in listed):
         return False
-    leading = [w for w in before if w and w[:1].isupper() and w.lower() in stop]
-    if not leading:
+    pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    found = [
+        m.group() for line, _, _ in evidence.lines_holding(term) for m in pattern.finditer(line)
+    ]
+    as_names = sum(1 for f in found if f[:1].isupper() and f[1:].islower())
+    return as_names < NAME_SHARE * max(len(found), 1)
+
+
+def _starts_with_a_person_demonym(term: str, language: str | None, evidence: _TermEvidence) -> bool:
+    """Whether a French phrase opens with a demonym before a name ("le Français Paul
+    Vireau", "l'Américaine Jane Roe", "le joueur français Paul Vireau"): it says whose the
+    name is, the name alone is the term. A demonym that is also a country's name ("Suisse
+    romande") stays."""
+    words = term.split()
+    if len(words) < 2 or language != "fr" or words[0] not in demonyms_of("fr"):
         return False
-    most = max(leading.count(w) for w in set(leading))
-    return most >= FRAGMENT_SHARE * len(before)
+    if words[0] in {str(n).lower() for n in Locale("fr").territories.values()}:
+        return False
+    rest = r"\s+".join(re.escape(w) for w in words[1:])
+    pattern = re.compile(rf"(?i:\b{re.escape(words[0])})\s+((?i:{rest}))\b")
+    found = [
+        m.group(1) for line, _, _ in evidence.lines_holding(term) for m in pattern.finditer(line)
+    ]
+    named = sum(1 for f in found if f[:1].isupper())
+    return bool(found) and named >= NAME_SHARE * len(found)
+
+
+# What stands between the words of a term as the texts write it: spaces and signs that
+# end no clause ("&", "/", "-"), and the numbers and words too short to be terms that the
+# term skips ("Bank of America", "Mistral 7B Instruct"); never a line's end.
+_WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•]+"
+_WRITTEN_GAP = rf"{_WRITTEN_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*){_WRITTEN_SEPARATOR})*"
+
+
+def _written_form(term: str, evidence: _TermEvidence) -> str:
+    """How the texts write a term most often ("FBI", "iPhone", "ProMotion", "Bank of
+    America", "levée de fonds"): the term as a reader knows it. Lines in Title Case count
+    only when no other line holds it; the term itself when no line does."""
+    spelled = _WRITTEN_GAP.join(re.escape(w) for w in term.split())
+    pattern = re.compile(rf"(?<![\w'-])(?i:{spelled})(?![\w]|['-]\w)")
+    forms: Counter[str] = Counter()
+    in_titles: Counter[str] = Counter()
+    for line, title_case, _ in evidence.lines_holding(term):
+        found = in_titles if title_case else forms
+        found.update(" ".join(m.group().split()) for m in pattern.finditer(line))
+    best = (forms or in_titles).most_common(1)
+    return best[0][0] if best else term
+
+
+def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
+    """Whether a single word mostly follows one same capitalised stop word, or mostly
+    precedes one same day's or month's name: the rest of a name whose first or last word
+    was left out ("York" of "New York", "Cyber" of "Cyber Monday")."""
+    if " " in term:
+        return False
+    pattern = re.compile(
+        rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b(?:\s+([A-ZÀ-Ý][\w'’]*)\b)?",
+        re.IGNORECASE,
+    )
+    found = [m for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
+    if not found:
+        return False
+    # Before the word, any stop word ("New York", "Le Monde"); after it, a day's or a
+    # month's name only ("Cyber Monday"): stop-word lists hold nouns that end names of
+    # their own ("Echo Show").
+    for side, names_of in ((1, stop), (2, calendar_words())):
+        beside = [m.group(side) for m in found]
+        names = [w for w in beside if w and w[:1].isupper() and w.lower() in names_of]
+        if names and max(names.count(w) for w in set(names)) >= FRAGMENT_SHARE * len(found):
+            return True
+    return False
 
 
 def _words(text: str) -> list[str]:
@@ -1189,18 +1282,25 @@ def demonyms() -> frozenset[str]:
     """Demonyms and nation adjectives (lower case) of DEMONYM_LANGUAGES: Babel's (CLDR's)
     one-word language names ("french", "allemand") and the shipped list of the others
     ("american", "israélien"), with their plurals and French feminines."""
+    return frozenset(form for code in DEMONYM_LANGUAGES for form in demonyms_of(code))
+
+
+@lru_cache(maxsize=len(DEMONYM_LANGUAGES))
+def demonyms_of(language: str) -> frozenset[str]:
+    """The demonyms and nation adjectives (lower case) of one of DEMONYM_LANGUAGES, with
+    their inflected forms; none for another language."""
     from importlib.resources import files
 
-    listed: dict[str, set[str]] = {code: set() for code in DEMONYM_LANGUAGES}
-    for code in DEMONYM_LANGUAGES:
-        locale = Locale(code)
-        # A language named as its land ("nauru", French "corse") is a place: places stay.
-        places = {str(name).lower() for name in locale.territories.values()}
-        listed[code] |= {
-            str(n).lower()
-            for k, n in locale.languages.items()
-            if len(k) == 2 and " " not in str(n) and str(n).lower() not in places
-        }
+    if language not in DEMONYM_LANGUAGES:
+        return frozenset()
+    locale = Locale(language)
+    # A language named as its land ("nauru", French "corse") is a place: places stay.
+    places = {str(name).lower() for name in locale.territories.values()}
+    listed = {
+        str(n).lower()
+        for k, n in locale.languages.items()
+        if len(k) == 2 and " " not in str(n) and str(n).lower() not in places
+    }
     section = ""
     text = files(nlp).joinpath("data/demonyms.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -1209,15 +1309,10 @@ def demonyms() -> frozenset[str]:
             continue
         if word.startswith("["):
             section = word.strip("[]")
-            continue
-        listed.setdefault(section, set()).add(word)
-    forms = {"fr": _french_forms, "en": _english_forms}
-    return frozenset(
-        form
-        for code, words in listed.items()
-        for word in words
-        for form in forms.get(code, lambda w: {w})(word)
-    )
+        elif section == language:
+            listed.add(word)
+    forms = {"fr": _french_forms, "en": _english_forms}[language]
+    return frozenset(form for word in listed for form in forms(word))
 
 
 # wordfreq lists these languages but needs a segmenter that is not installed (MeCab for
@@ -1495,10 +1590,19 @@ def stop_words_all() -> frozenset[str]:
     COMMON_WORD_LANGUAGES) and presswatch's own French and English ones."""
     import stopwordsiso  # its lists are read from disk on first use: only the Topics page
 
-    words = set(stop_words())
+    words = set(stop_words()) | calendar_words()
     for code in COMMON_WORD_LANGUAGES:
         words |= {w.lower() for w in stopwordsiso.stopwords(code)}
-        # Month and day names rise with the calendar, not with the news (Babel's CLDR).
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def calendar_words() -> frozenset[str]:
+    """Month and day names (lower case, wide and abbreviated, days also in the plural) of
+    COMMON_WORD_LANGUAGES, from Babel's CLDR: they rise with the calendar, not with the
+    news, so emerging terms leave them out."""
+    words: set[str] = set()
+    for code in COMMON_WORD_LANGUAGES:
         for width in ("wide", "abbreviated"):
             for names in (get_month_names(width, locale=code), get_day_names(width, locale=code)):
                 words |= {str(n).lower().rstrip(".") for n in names.values()}

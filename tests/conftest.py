@@ -170,9 +170,12 @@ EMPTIED_CACHES: tuple[Any, ...] = (
     stories._permutations,
     analytics._iso_stop_words,
     analytics.demonyms,
+    analytics.demonyms_of,
+    analytics.common_acronyms,
     analytics._wordfreq_languages,
     analytics.first_names,
     analytics.stop_words_all,
+    analytics.calendar_words,
     i18n._french,
 )
 KEPT_CACHES = {

@@ -561,3 +561,133 @@ def test_a_link_between_a_lower_case_word_and_a_name_parts_the_phrase(
     assert mixed_phrase not in found
     assert "vireo" in found
     assert named_phrase in _terms_of(named, language)
+
+
+ACRONYM_STORIES = {
+    "en": [
+        ("Vireo opened its API to outside developers on Monday.", "api"),
+        ("Developers said the Vireo API was easy to use and cheap.", "api"),
+        ("Vireo will rent out GPUs to start-ups, the company said.", "gpus"),
+        ("The start-ups renting Vireo GPUs must pay in advance.", "gpus"),
+    ],
+    "fr": [
+        ("Le PDG de Vireo a annoncé une levée de fonds lundi.", "pdg"),
+        ("Selon son PDG, Vireo recrutera cent ingénieurs à Lyon.", "pdg"),
+        ("Vireo vise d'abord les PME de la région lyonnaise.", "pme"),
+        ("Les PME clientes de Vireo paieront moins cher la première année.", "pme"),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_acronym_of_a_common_noun_is_no_term(language: str) -> None:
+    """An acronym that stands for a kind of thing or a role ("API", "GPUs", "PDG", "PME")
+    is a common noun, no news, as the shipped list says; the company beside it stays."""
+    stories = ACRONYM_STORIES[language]
+    found = _terms_of([s for s, _ in stories], language)
+    assert {a.removesuffix("s") for _, a in stories} <= analytics.common_acronyms()
+    assert not {a for _, a in stories} & set(found)
+    assert "vireo" in found
+
+
+def test_a_listed_acronym_written_as_a_name_is_that_name() -> None:
+    """A listed acronym the texts write as a name ("Ram", the pickup maker; RAM is memory)
+    is the name: it stays."""
+    assert "ram" in analytics.common_acronyms()
+    stories = [
+        "Dealers said Ram sold more pickups than Vireo in the spring.",
+        "The strike at Vireo helped Ram win back its truck buyers.",
+        "Analysts expect Ram to outsell Vireo again this year.",
+    ]
+    assert "ram" in _terms_of(stories, "en")
+    memory = [s.replace("Ram", "RAM") for s in stories]
+    assert "ram" not in _terms_of(memory, "en")
+
+
+@pytest.mark.parametrize(
+    "stories",
+    [
+        [
+            "Le Français Paul Vireau s'est qualifié pour les quarts de finale à Melbourne.",
+            "Victoire du Français Paul Vireau, tombeur de la tête de série numéro trois.",
+            "Le Français Paul Vireau affrontera l'Espagnol Pablo Ruiz jeudi.",
+        ],
+        [
+            "Le joueur français Paul Vireau s'est qualifié pour les quarts à Melbourne.",
+            "Nouvelle victoire pour le tennisman français Paul Vireau, jeudi.",
+            "Le jeune français Paul Vireau affrontera Pablo Ruiz en quart.",
+        ],
+    ],
+)
+def test_a_french_demonym_before_a_name_is_no_part_of_it(stories: list[str]) -> None:
+    """ "le Français Paul Vireau" or "le joueur français Paul Vireau" says whose the name
+    is: the term is "paul vireau", not "français paul vireau"."""
+    found = _terms_of(stories, "fr")
+    assert "paul vireau" in found
+    assert not any(term.startswith("français") for term in found)
+
+
+def test_a_country_named_like_its_demonym_keeps_its_phrase() -> None:
+    """ "Suisse" is a demonym and a country: "Suisse romande" is a place, and stays."""
+    assert "suisse" in analytics.demonyms_of("fr")
+    stories = [
+        "Les hôpitaux de Suisse Romande manquent d'infirmiers, selon Vireo.",
+        "En Suisse Romande, Vireo ouvrira trois cliniques cette année.",
+        "La Suisse Romande attend les cliniques promises par Vireo.",
+    ]
+    assert "suisse romande" in _terms_of(stories, "fr")
+
+
+WRITTEN_STORIES = {
+    "en": [
+        "The FBI asked the Bank of Harbourton for the records of its clients.",
+        "Lawyers for the Bank of Harbourton said the FBI had no warrant for the data.",
+        "A judge will hear the FBI on the iCloud case in May.",
+        "Owners of an iCloud account can now pay at the Bank of Harbourton.",
+        "The iCloud app of the Bank of Harbourton was down for a day.",
+        "FBI Asks Bank Of Harbourton For Icloud Records",
+    ],
+    "fr": [
+        "Vireo annonce une levée de fonds de dix millions d'euros auprès de la BPI.",
+        "Cette levée de fonds doit financer l'ouverture de trois bureaux, selon Vireo.",
+        "La levée de fonds est la plus grosse de l'année à Lyon.",
+        "Vireo ouvrira un bureau à Lyon en mars.",
+        "Vireo : Une Levée De Fonds Record",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", {"fbi": "FBI", "icloud": "iCloud", "bank harbourton": "Bank of Harbourton"}),
+        ("fr", {"levée fonds": "levée de fonds", "vireo": "Vireo"}),
+    ],
+)
+def test_a_term_is_shown_as_the_texts_write_it(language: str, expected: dict[str, str]) -> None:
+    """Each term comes with its most frequent spelling in the period's prose ("FBI",
+    "iCloud", "Bank of Harbourton", "levée de fonds"), a headline's capitals aside: a
+    reader knows it at once."""
+    rows = [(story, f"Outlet {n % 3}") for n, story in enumerate(WRITTEN_STORIES[language])]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    found = analytics.emerging_terms(
+        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+    )
+    written = dict(zip(found["term"], found["written"], strict=True))
+    assert {t: written.get(t) for t in expected} == expected
+
+
+def test_a_roman_numeral_is_no_term() -> None:
+    """ "III" after several names ("Vireo III", "Act III", "Zorbak III") is a number:
+    numbers are no terms, whatever follows them."""
+    stories = [
+        "Reviewers tested Vireo III on three graphics cards this week.",
+        "The benchmark runs in Act III, in the market of the city.",
+        "Zorbak III, the sequel, sold a million copies in its first week.",
+        "Players said Act III of Zorbak III was the slowest.",
+    ]
+    found = _terms_of(stories, "en")
+    assert "iii" not in found
+    assert "zorbak" in " ".join(found)

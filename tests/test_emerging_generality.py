@@ -311,6 +311,43 @@ def test_the_rest_of_a_name_that_starts_with_a_stop_word_is_no_term(
 
 
 @pytest.mark.parametrize(
+    "stories",
+    [
+        [
+            "Zorbak cut its prices for Cyber Monday, its shops said.",
+            "The Cyber Monday deals on the Helios phone end tonight.",
+            "Zorbak opened a third shop in the harbour.",
+        ],
+        [
+            "Zorbak baisse ses prix pour le Cyber Monday, selon ses boutiques.",
+            "Les promotions du Cyber Monday sur le téléphone Helios finissent ce soir.",
+            "Zorbak ouvre une troisième boutique sur le port.",
+        ],
+    ],
+)
+def test_the_rest_of_a_name_that_ends_with_a_stop_word_is_no_term(stories: list[str]) -> None:
+    """ "Monday" is a stop word (a day's name): "Cyber" of "Cyber Monday" alone is a piece
+    of a name; the company beside it stays."""
+    now = _period([(3, story, "*") for story in stories] + [(8, "Rain.", "*")])
+    terms = _terms(now, _period(QUIET_EN))
+    assert "zorbak" in terms
+    assert "cyber" not in terms
+
+
+def test_a_name_before_a_noun_of_the_stop_lists_stays() -> None:
+    """Stop-word lists hold nouns ("show"): "Zorbak Show", the name of a product, leaves
+    "Zorbak" a term; only a day's or a month's name after a word makes it a fragment."""
+    assert "show" in analytics.stop_words_all()
+    stories = [
+        "Reviewers liked the new Zorbak Show, a speaker with a screen.",
+        "The Zorbak Show went on sale in three countries.",
+        "A Zorbak Show costs less than a tablet.",
+    ]
+    now = _period([(3, story, "*") for story in stories] + [(8, "Rain.", "*")])
+    assert "zorbak" in _terms(now, _period(QUIET_EN))
+
+
+@pytest.mark.parametrize(
     ("idiom", "issue"),
     [
         ("it was a stumbling block", "law enforcement"),

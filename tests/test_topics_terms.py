@@ -90,6 +90,9 @@ def test_topics_page_computes_emerging_terms_once_per_period(
     shown = next(d.value for d in app.dataframe if "term" in d.value.columns)
     terms = shown["term"].tolist()
     assert any("kestrel orbiter" in t for t in terms), terms
+    # Shown as the texts write it, not in lower case.
+    written = dict(zip(shown["term"], shown["written"], strict=True))
+    assert any("Kestrel Orbiter" in written[t] for t in terms if "kestrel orbiter" in t), written
     assert not {"regierung", "datenschutz", "zeitung"} & set(terms)
     assert calls == [24]
     app.run()
@@ -116,7 +119,9 @@ def test_an_emerging_term_row_lists_the_articles_holding_it(archive: str) -> Non
         dated = store.articles_frame()
         ids = [str(i) for i in dated.loc[dated["published"] >= start, "id"]]
         texts = store.texts(ids)
-    for row, (term, count) in enumerate(zip(shown["term"], shown["current"], strict=True)):
+    for row, (term, written, count) in enumerate(
+        zip(shown["term"], shown["written"], shown["current"], strict=True)
+    ):
         _select(app, "emerging_table", [row])
         listed_count, what = _listed(app)
         words = r"\W+".join(re.escape(w) for w in term.split())
@@ -127,4 +132,6 @@ def test_an_emerging_term_row_lists_the_articles_holding_it(archive: str) -> Non
         }
         assert listed_count == count == len(holding) >= 2, term
         assert set(_cards(app, "term_articles")) == holding, term
-        assert what == f"holding the term {term} in this period"
+        # The same words, as written: the words of three letters or more are the term's.
+        assert re.findall(r"[^\W\d_]{3,}", written.lower()) == term.split(), (written, term)
+        assert what == f"holding the term {written} in this period"

@@ -248,7 +248,9 @@ if not terms.empty:
         numbers_shown_as(shown_terms, {"z": lambda v: view.fmt.number(v, 1)}),
         hide_index=True,
         column_config={
-            "term": view.t("Term"),
+            # The term as the texts write it ("FBI", "iPhone"); its lower-case key is hidden.
+            "term": None,
+            "written": view.t("Term"),
             "current": view.t("This period"),
             "previous": view.t("Period before"),
             "z": st.column_config.NumberColumn(view.t("Rise (z)")),
@@ -269,7 +271,7 @@ if not terms.empty:
             total,
             view.t(
                 "holding the term {term} in this period",
-                term=plain(str(terms["term"].iloc[row])),
+                term=plain(str(terms["written"].iloc[row])),
             ),
             "term_articles",
             "table",
