@@ -1044,6 +1044,24 @@ def _is_record(text: str) -> bool:
     return sum(len(line.split()) >= RECORD_PROSE_WORDS for line in prose) <= RECORD_PROSE_LINES
 
 
+# A wire story's dateline: its place in capitals, maybe a date, maybe the agency in
+# brackets, then a dash ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ", "NEW YORK
+# — "), or a place as written with a date and the agency ("Quito, 24 Set 2018 (AFP) - ").
+# Where the story was filed is no news, and the agency is a source cited.
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:[A-ZÀ-Ý][A-ZÀ-Ý'’.-]+(?:[ /-][A-ZÀ-Ý][A-ZÀ-Ý'’.-]+)*"
+    r"(?:,[ \t][^\n()—–]{1,40}?)?[ \t]*(\([^()\n]{1,30}\))?"
+    r"|[A-ZÀ-Ý][\w'’.-]*(?:[ ][A-ZÀ-Ý][\w'’.-]*){0,2},[ \t][^\n()—–]{1,30}?[ \t]*"
+    r"(\([^()\n]{1,30}\)))[ \t]*[-–—][ \t]"
+)
+
+
+def _undated_wire(text: str) -> str:
+    """A text without its wire datelines: the agency's credit stays on a line of its own
+    ("(AP)"), where cited_outlets finds it; the place goes."""
+    return _DATELINE.sub(lambda m: f"{m.group(1) or m.group(2) or ''}\n", text)
+
+
 def _terms_input(
     texts: pd.Series,
     outlets: pd.Series | None,
@@ -1075,7 +1093,7 @@ def _terms_input(
         text = _CODE_LINE.sub("", text)
         if _is_record(text):
             continue
-        text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", text))
+        text = _IMAGE_CREDIT.sub(" ", _DATA_LINE.sub("", _undated_wire(text)))
         cleaned = _ADDRESSES.sub(" ", strip_furniture(text)[0]).replace("’", "'")
         rows.append(
             {
@@ -1113,11 +1131,11 @@ def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     words = term.split()
     if not all(is_word(w) or is_german_common_noun(w) for w in words):
         return False
-    # Only where a lower-case letter stands before it, and not in a line in Title Case
-    # ("Why the iPad Is Capable Of More"): a sentence's first word and a title's words are
-    # capitalised whatever they are.
+    # Only where a word (accented too: "à Paris") or a comma stands before it, and not in
+    # a line in Title Case ("Why the iPad Is Capable Of More"): a sentence's first word and
+    # a title's words are capitalised whatever they are.
     spelled = r"\s+".join(re.escape(w) for w in words)
-    pattern = re.compile(rf"(?<=[a-z,] ){spelled}\b", re.IGNORECASE)
+    pattern = re.compile(rf"(?:(?<=[^\W\d_] )|(?<=, )){spelled}\b", re.IGNORECASE)
     lines = evidence.lines_holding(term)
     found = [
         (m.group(), flag)
@@ -1439,6 +1457,8 @@ _WRITES_FOR = [
     re.compile(
         rf"\b(?:écrit|écrivait|rapporte)\s(?:dans|pour)\s((?:Le\s|La\s|Les\s|L')?{_OUTLET})"
     ),
+    # A wire agency's credit, left on its own line where a dateline was ("(Reuters)").
+    re.compile(rf"(?m)^\(({_OUTLET})\)$"),
 ]
 
 

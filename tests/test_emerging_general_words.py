@@ -4,6 +4,8 @@ spokespeople's titles. Sentences written for the tests, in English and French.""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -691,3 +693,54 @@ def test_a_roman_numeral_is_no_term() -> None:
     found = _terms_of(stories, "en")
     assert "iii" not in found
     assert "zorbak" in " ".join(found)
+
+
+DATELINED = {
+    "en": [
+        "WASHINGTON (AP) — Vireo agreed to pay a fine over its harbour depot.",
+        "WASHINGTON (AP) — Regulators said Vireo had ignored three warnings.",
+        "WASHINGTON, Jan. 5 (Reuters) - Vireo shares fell after the fine.",
+        "Officials in Washington said the Vireo fine was the largest this year.",
+    ],
+    "fr": [
+        "PARIS, 5 janvier (Reuters) - Vireo a accepté de payer une amende.",
+        "PARIS (AFP) - Les régulateurs reprochent à Vireo trois avertissements ignorés.",
+        "Lyon, 6 janvier 2025 (AFP) - Les actions de Vireo ont chuté après l'amende.",
+        "À Paris, on juge l'amende de Vireo la plus lourde de l'année.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "lead"),
+    [
+        ("en", "washington", "Officials in Washington said that"),
+        ("fr", "paris", "On a appris à Paris que"),
+    ],
+)
+def test_a_wire_dateline_is_no_news(language: str, place: str, lead: str) -> None:
+    """A wire story's dateline ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ")
+    says where it was filed and by which agency: neither the place nor the agency is a
+    term; the company is. The place named in the same stories' sentences is one."""
+    rows = [(story, f"Outlet {n}") for n, story in enumerate(DATELINED[language])]
+    found = _against_a_quiet_period(rows, language, 20)
+    assert "vireo" in found
+    assert not {place, "reuters", "afp"} & set(found)
+    told = [
+        (f"{lead} {re.split(r' [-—] ', story, maxsplit=1)[-1]}", outlet)
+        for story, outlet in rows[:3]
+    ]
+    # ... and in one story more without Vireo: the place's articles are not the company's.
+    told.append((f"{lead} {QUIET[language]}", "Outlet 3"))
+    assert place in _against_a_quiet_period(told, language, 20)
+
+
+def test_a_french_place_after_a_is_a_name() -> None:
+    """ "à Paris": the word before the capital is French ("à", "où"), and "Paris" is a
+    name there, though "paris" (bets) is a dictionary word too."""
+    stories = [
+        "Vireo ouvrira son siège à Paris au printemps, selon ses dirigeants.",
+        "Les ingénieurs de Zorbak travailleront à Paris dès le mois de mai.",
+        "Le salon où Vireo présente sa tablette se tient à Paris cette année.",
+    ]
+    assert "paris" in _terms_of(stories, "fr")
