@@ -1131,11 +1131,11 @@ def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     words = term.split()
     if not all(is_word(w) or is_german_common_noun(w) for w in words):
         return False
-    # Only where a word (accented too: "à Paris") or a comma stands before it, and not in
-    # a line in Title Case ("Why the iPad Is Capable Of More"): a sentence's first word and
-    # a title's words are capitalised whatever they are.
+    # Only where a word (in Latin letters, accented too: "à Paris") or a comma stands before
+    # it, and not in a line in Title Case ("Why the iPad Is Capable Of More"): a sentence's
+    # first word and a title's words are capitalised whatever they are.
     spelled = r"\s+".join(re.escape(w) for w in words)
-    pattern = re.compile(rf"(?:(?<=[^\W\d_] )|(?<=, )){spelled}\b", re.IGNORECASE)
+    pattern = re.compile(rf"(?<=[a-zß-ÿĀ-ſ,] ){spelled}\b", re.IGNORECASE)
     lines = evidence.lines_holding(term)
     found = [
         (m.group(), flag)
