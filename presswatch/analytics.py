@@ -967,12 +967,15 @@ def _is_common_acronym(term: str, evidence: _TermEvidence) -> bool:
 
 
 def _starts_with_a_person_demonym(term: str, language: str | None, evidence: _TermEvidence) -> bool:
-    """Whether a French phrase opens with a demonym before a name ("le Français Paul
-    Vireau", "l'Américaine Jane Roe", "le joueur français Paul Vireau"): it says whose the
-    name is, the name alone is the term. A demonym that is also a country's name ("Suisse
-    romande") stays."""
+    """Whether a French phrase opens with a demonym before a person's name ("le Français
+    Paul Vireau", "l'Américaine Jane Roe", "le joueur français Paul Vireau"): it says whose
+    the name is, the name alone is the term. A demonym before no first name ("Canadien
+    National", a company) or that is also a country's name ("Suisse romande") stays."""
     words = term.split()
     if len(words) < 2 or language != "fr" or words[0] not in demonyms_of("fr"):
+        return False
+    # A person's name follows (a first name first): "Canadien National", a company, stays.
+    if words[1] not in first_names():
         return False
     if words[0] in {str(n).lower() for n in Locale("fr").territories.values()}:
         return False
@@ -988,7 +991,7 @@ def _starts_with_a_person_demonym(term: str, language: str | None, evidence: _Te
 # What stands between the words of a term as the texts write it: spaces and signs that
 # end no clause ("&", "/", "-"), and the numbers and words too short to be terms that the
 # term skips ("Bank of America", "Mistral 7B Instruct"); never a line's end.
-_WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•]+"
+_WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•'’–—]+"
 _WRITTEN_GAP = rf"{_WRITTEN_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*){_WRITTEN_SEPARATOR})*"
 
 
@@ -997,7 +1000,11 @@ def _written_form(term: str, evidence: _TermEvidence) -> str:
     America", "levée de fonds"): the term as a reader knows it. Lines in Title Case count
     only when no other line holds it; the term itself when no line does."""
     spelled = _WRITTEN_GAP.join(re.escape(w) for w in term.split())
-    pattern = re.compile(rf"(?<![\w'-])(?i:{spelled})(?![\w]|['-]\w)")
+    # Whole words: after an elision ("l'iPhone", "d'Orbiter") and before a possessive
+    # ("Vireo's") too, not inside a longer word.
+    pattern = re.compile(
+        rf"(?<![\w-])(?<![^\W\d_]{{3}}['’])(?i:{spelled})(?![\w]|-\w|['’](?!s\b)\w)"
+    )
     forms: Counter[str] = Counter()
     in_titles: Counter[str] = Counter()
     for line, title_case, _ in evidence.lines_holding(term):
@@ -1009,10 +1016,31 @@ def _written_form(term: str, evidence: _TermEvidence) -> str:
 
 def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single word mostly follows one same capitalised stop word, or mostly
-    precedes one same day's or month's name: the rest of a name whose first or last word
-    was left out ("York" of "New York", "Cyber" of "Cyber Monday")."""
+    precedes one same day's or month's name inside sentences: the rest of a name whose
+    first or last word was left out ("York" of "New York", "Cyber" of "Cyber Monday")."""
     if " " in term:
         return False
+    pattern = re.compile(rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b", re.IGNORECASE)
+    before = [m.group(1) for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
+    if not before:
+        return False
+    leading = [w for w in before if w and w[:1].isupper() and w.lower() in stop]
+    if leading and max(leading.count(w) for w in set(leading)) >= FRAGMENT_SHARE * len(before):
+        return True
+    # After the word, a day's or a month's name in full only, on the same line and not in
+    # a headline (every word capitalised there): stop-word lists also hold nouns that end
+    # names of their own ("Echo Show"), and abbreviations that are words ("Sun", "Mars").
+    pattern = re.compile(rf"\b{re.escape(term)}\b(?:[^\S\n]+([A-ZÀ-Ý][\w'’]*)\b)?", re.IGNORECASE)
+    after = [
+        m.group(1)
+        for line, title_case, _ in evidence.lines_holding(term)
+        if not title_case
+        for m in pattern.finditer(line)
+    ]
+    trailing = [w for w in after if w and w[:1].isupper() and w.lower() in calendar_names()]
+    return bool(trailing) and max(trailing.count(w) for w in set(trailing)) >= FRAGMENT_SHARE * len(
+        after
+    )
     pattern = re.compile(
         rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b(?:\s+([A-ZÀ-Ý][\w'’]*)\b)?",
         re.IGNORECASE,
@@ -1044,22 +1072,28 @@ def _is_record(text: str) -> bool:
     return sum(len(line.split()) >= RECORD_PROSE_WORDS for line in prose) <= RECORD_PROSE_LINES
 
 
-# A wire story's dateline: its place in capitals, maybe a date, maybe the agency in
-# brackets, then a dash ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ", "NEW YORK
-# — "), or a place as written with a date and the agency ("Quito, 24 Set 2018 (AFP) - ").
-# Where the story was filed is no news, and the agency is a source cited.
+# The wire agencies whose credit opens a dateline ("(AP)", "(Reuters)", "(AFP)"): a
+# closed set, so that no bracket after a word before a dash ("Amazon, Google et Meta
+# (GAFAM) - ") reads as a credit.
+WIRE_AGENCIES = (
+    "AP", "AFP", "Reuters", "dpa", "DPA", "ANSA", "EFE", "CP", "PA", "Belga", "ATS",
+    "APA", "UPI", "AAP", "Xinhua", "Kyodo", "Lusa", "KNA", "Bloomberg", "Yonhap",
+)  # fmt: skip
+# A wire story's dateline: a place of up to four words, maybe a date, the agency in
+# brackets, then a dash ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ", "Lyon,
+# 6 janvier 2025 (AFP) - "). Where the story was filed is no news, and the agency is a
+# source cited. Spaces may be no-break ones; a dateline never runs over a line's end.
 _DATELINE = re.compile(
-    r"(?m)^[ \t]*(?:[A-ZÀ-Ý][A-ZÀ-Ý'’.-]+(?:[ /-][A-ZÀ-Ý][A-ZÀ-Ý'’.-]+)*"
-    r"(?:,[ \t][^\n()—–]{1,40}?)?[ \t]*(\([^()\n]{1,30}\))?"
-    r"|[A-ZÀ-Ý][\w'’.-]*(?:[ ][A-ZÀ-Ý][\w'’.-]*){0,2},[ \t][^\n()—–]{1,30}?[ \t]*"
-    r"(\([^()\n]{1,30}\)))[ \t]*[-–—][ \t]"
+    r"(?m)^[^\S\n]*[A-ZÀ-Ý][\w'’.-]*(?:[^\S\n]+[\w'’.-]+){0,3}"
+    r"(?:,[^\S\n]+[^\n()—–]{1,40}?)?[^\S\n]*"
+    rf"(\((?:{'|'.join(WIRE_AGENCIES)})\))[^\S\n]*[-–—][^\S\n]"
 )
 
 
 def _undated_wire(text: str) -> str:
     """A text without its wire datelines: the agency's credit stays on a line of its own
     ("(AP)"), where cited_outlets finds it; the place goes."""
-    return _DATELINE.sub(lambda m: f"{m.group(1) or m.group(2) or ''}\n", text)
+    return _DATELINE.sub(lambda m: f"{m.group(1)}\n", text)
 
 
 def _terms_input(
@@ -1458,7 +1492,7 @@ _WRITES_FOR = [
         rf"\b(?:écrit|écrivait|rapporte)\s(?:dans|pour)\s((?:Le\s|La\s|Les\s|L')?{_OUTLET})"
     ),
     # A wire agency's credit, left on its own line where a dateline was ("(Reuters)").
-    re.compile(rf"(?m)^\(({_OUTLET})\)$"),
+    re.compile(rf"(?m)^\(({'|'.join(WIRE_AGENCIES)})\)$"),
 ]
 
 
@@ -1621,14 +1655,28 @@ def calendar_words() -> frozenset[str]:
     """Month and day names (lower case, wide and abbreviated, days also in the plural) of
     COMMON_WORD_LANGUAGES, from Babel's CLDR: they rise with the calendar, not with the
     news, so emerging terms leave them out."""
-    words: set[str] = set()
+    words = set(calendar_names())
     for code in COMMON_WORD_LANGUAGES:
-        for width in ("wide", "abbreviated"):
-            for names in (get_month_names(width, locale=code), get_day_names(width, locale=code)):
-                words |= {str(n).lower().rstrip(".") for n in names.values()}
+        for names in (
+            get_month_names("abbreviated", locale=code),
+            get_day_names("abbreviated", locale=code),
+        ):
+            words |= {str(n).lower().rstrip(".") for n in names.values()}
         # ... and days in the plural: "open Thursdays", "le marché des jeudis".
         words |= {f"{str(n).lower()}s" for n in get_day_names("wide", locale=code).values()}
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def calendar_names() -> frozenset[str]:
+    """Month and day names in full (lower case) of COMMON_WORD_LANGUAGES, from Babel's
+    CLDR: "monday", "janvier"."""
+    return frozenset(
+        str(n).lower()
+        for code in COMMON_WORD_LANGUAGES
+        for names in (get_month_names("wide", locale=code), get_day_names("wide", locale=code))
+        for n in names.values()
+    )
 
 
 def period_change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

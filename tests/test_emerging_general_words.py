@@ -697,16 +697,20 @@ def test_a_roman_numeral_is_no_term() -> None:
 
 DATELINED = {
     "en": [
-        "WASHINGTON (AP) — Vireo agreed to pay a fine over its harbour depot.",
-        "WASHINGTON (AP) — Regulators said Vireo had ignored three warnings.",
-        "WASHINGTON, Jan. 5 (Reuters) - Vireo shares fell after the fine.",
-        "Officials in Washington said the Vireo fine was the largest this year.",
+        "HARBOURTON (AP) — Vireo agreed to pay a fine over its depot.",
+        "HARBOURTON (AP) — Regulators said Vireo had ignored three warnings.",
+        "HARBOURTON, Jan. 5 (Reuters) - Vireo shares fell after the fine.",
+        "HARBOURTON (Reuters) — Vireo will appeal, its lawyers said.",
+        "Vireo told Reuters the fine was unfair.",
+        "A spokesman said on Monday that Vireo would talk to Reuters again.",
     ],
     "fr": [
-        "PARIS, 5 janvier (Reuters) - Vireo a accepté de payer une amende.",
-        "PARIS (AFP) - Les régulateurs reprochent à Vireo trois avertissements ignorés.",
-        "Lyon, 6 janvier 2025 (AFP) - Les actions de Vireo ont chuté après l'amende.",
-        "À Paris, on juge l'amende de Vireo la plus lourde de l'année.",
+        "KERBRAT, 5 janvier (Reuters) - Vireo a accepté de payer une amende.",
+        "KERBRAT (AFP) - Les régulateurs reprochent à Vireo trois avertissements ignorés.",
+        "Kerbrat, 6 janvier 2025 (AFP) - Les actions de Vireo ont chuté après l'amende.",
+        "Kerbrat (AFP) - Vireo fera appel, selon ses avocats.",
+        "Vireo a confirmé l'amende à Reuters lundi soir.",
+        "Interrogé par Reuters, un porte-parole de Vireo a refusé de commenter.",
     ],
 }
 
@@ -714,14 +718,15 @@ DATELINED = {
 @pytest.mark.parametrize(
     ("language", "place", "lead"),
     [
-        ("en", "washington", "Officials in Washington said that"),
-        ("fr", "paris", "On a appris à Paris que"),
+        ("en", "harbourton", "Officials in Harbourton said that"),
+        ("fr", "kerbrat", "On a appris à Kerbrat que"),
     ],
 )
 def test_a_wire_dateline_is_no_news(language: str, place: str, lead: str) -> None:
-    """A wire story's dateline ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ")
+    """A wire story's dateline ("HARBOURTON (AP) — ", "KERBRAT, 5 janvier (Reuters) - ")
     says where it was filed and by which agency: neither the place nor the agency is a
-    term; the company is. The place named in the same stories' sentences is one."""
+    term, though the agency is named in sentences too; the company is. The place named
+    in the same stories' sentences is a term."""
     rows = [(story, f"Outlet {n}") for n, story in enumerate(DATELINED[language])]
     found = _against_a_quiet_period(rows, language, 20)
     assert "vireo" in found
@@ -735,6 +740,28 @@ def test_a_wire_dateline_is_no_news(language: str, place: str, lead: str) -> Non
     assert place in _against_a_quiet_period(told, language, 20)
 
 
+@pytest.mark.parametrize(
+    "stories",
+    [
+        [
+            "NASA - The agency said the Vireo probe would launch in May.",
+            "NASA - Engineers found a flaw in the Vireo probe.",
+            "Scientists at NASA said the launch of Vireo was delayed.",
+        ],
+        [
+            "NASA, SpaceX et Vireo - un partenariat pour la sonde.",
+            "NASA, ESA et Vireo - la sonde partira en mai.",
+            "Selon la NASA, la sonde de Vireo a pris du retard.",
+        ],
+    ],
+)
+def test_a_line_that_is_no_dateline_keeps_its_words(stories: list[str]) -> None:
+    """A line that opens with a name before a dash but credits no wire agency ("NASA - ",
+    "NASA, SpaceX et Vireo - ") is no dateline: its names stay terms."""
+    found = _terms_of(stories, "en" if "The agency" in stories[0] else "fr")
+    assert "nasa" in found
+
+
 def test_a_french_place_after_a_is_a_name() -> None:
     """ "à Paris": the word before the capital is French ("à", "où"), and "Paris" is a
     name there, though "paris" (bets) is a dictionary word too."""
@@ -744,3 +771,71 @@ def test_a_french_place_after_a_is_a_name() -> None:
         "Le salon où Vireo présente sa tablette se tient à Paris cette année.",
     ]
     assert "paris" in _terms_of(stories, "fr")
+
+
+def test_a_french_demonym_before_a_company_stays() -> None:
+    """ "le Canadien National" names a company (no first name follows the demonym): the
+    phrase stays."""
+    stories = [
+        "Le Canadien National a confié à Vireo la maintenance de ses wagons.",
+        "Selon le Canadien National, Vireo livrera les premiers wagons en mai.",
+        "Le contrat entre Vireo et le Canadien National court sur cinq ans.",
+    ]
+    assert "canadien national" in _terms_of(stories, "fr")
+
+
+def test_a_day_starting_the_next_line_makes_no_fragment() -> None:
+    """A line ending with a name, then a line opening with a date ("... at Zorbak" /
+    "Monday, 4 March: ..."): the name is no piece of "Zorbak Monday"."""
+    stories = [
+        "Dockers stopped work at Zorbak\nMonday, 4 March: the Vireo depot closed.",
+        "Talks failed at Zorbak\nMonday, 11 March: the Vireo depot stays shut.",
+        "Unions met Zorbak\nMonday, 18 March: a deal reopens the Vireo depot.",
+        "Police were called to Zorbak\nMonday, 25 March: calm returned to the Vireo depot.",
+        "Dockers said Zorbak would pay the overtime.",
+    ]
+    assert "zorbak" in _terms_of(stories, "en")
+
+
+@pytest.mark.parametrize(
+    ("language", "stories", "term", "written"),
+    [
+        (
+            "en",
+            [
+                "Zorbak Unveils The Kestrel Orbiter In Lyon",
+                "Kestrel Orbiter Sales Top A Million For Zorbak",
+                "Why The Kestrel Orbiter Matters To Zorbak",
+                "Buyers queued for the Kestrel orbiter on Monday.",
+                "Shops ran out of the Kestrel orbiter by noon.",
+            ],
+            "kestrel orbiter",
+            "Kestrel orbiter",
+        ),
+        (
+            "fr",
+            [
+                "Vireo a présenté l'iPhone de Zorbak à ses clients.",
+                "Selon Vireo, l'iPhone de Zorbak se vend bien à Lyon.",
+                "Les clients de Zorbak attendent l'iPhone depuis mai.",
+            ],
+            "iphone",
+            "iPhone",
+        ),
+    ],
+)
+def test_the_written_form_comes_from_prose(
+    language: str, stories: list[str], term: str, written: str
+) -> None:
+    """The form shown is the one sentences write ("Kestrel orbiter"), not the headlines'
+    capitals, even when headlines hold it more often; after an elision ("l'iPhone") the
+    word is found whole."""
+    rows = [(story, f"Outlet {n % 3}") for n, story in enumerate(stories)]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    found = analytics.emerging_terms(
+        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+    )
+    shown = dict(zip(found["term"], found["written"], strict=True))
+    assert shown.get(term) == written, shown

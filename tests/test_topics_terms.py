@@ -3,6 +3,7 @@ computed once per period's articles, read in each article's stored language."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -90,7 +91,11 @@ def test_topics_page_computes_emerging_terms_once_per_period(
     shown = next(d.value for d in app.dataframe if "term" in d.value.columns)
     terms = shown["term"].tolist()
     assert any("kestrel orbiter" in t for t in terms), terms
-    # Shown as the texts write it, not in lower case.
+    # Shown as the texts write it, not in lower case: the lower-case key is hidden.
+    table = next(d for d in app.dataframe if "term" in d.value.columns)
+    config = json.loads(table.proto.columns)
+    assert config["term"].get("hidden") is True, config
+    assert config["written"]["label"] == "Term"
     written = dict(zip(shown["term"], shown["written"], strict=True))
     assert any("Kestrel Orbiter" in written[t] for t in terms if "kestrel orbiter" in t), written
     assert not {"regierung", "datenschutz", "zeitung"} & set(terms)
