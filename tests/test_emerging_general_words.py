@@ -640,6 +640,19 @@ def test_a_country_named_like_its_demonym_keeps_its_phrase() -> None:
     assert "suisse romande" in _terms_of(stories, "fr")
 
 
+def _written_forms(stories: list[str], language: str) -> dict[str, str]:
+    """Each emerging term of ``stories`` (three outlets in turn, among quiet articles)
+    with its written form."""
+    rows = [(story, f"Outlet {n % 3}") for n, story in enumerate(stories)]
+    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
+    now = _texts(rows)
+    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
+    found = analytics.emerging_terms(
+        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
+    )
+    return dict(zip(found["term"], found["written"], strict=True))
+
+
 WRITTEN_STORIES = {
     "en": [
         "The FBI asked the Bank of Harbourton for the records of its clients.",
@@ -670,14 +683,7 @@ def test_a_term_is_shown_as_the_texts_write_it(language: str, expected: dict[str
     """Each term comes with its most frequent spelling in the period's prose ("FBI",
     "iCloud", "Bank of Harbourton", "levée de fonds"), a headline's capitals aside: a
     reader knows it at once."""
-    rows = [(story, f"Outlet {n % 3}") for n, story in enumerate(WRITTEN_STORIES[language])]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
-    found = analytics.emerging_terms(
-        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-    )
-    written = dict(zip(found["term"], found["written"], strict=True))
+    written = _written_forms(WRITTEN_STORIES[language], language)
     assert {t: written.get(t) for t in expected} == expected
 
 
@@ -762,26 +768,32 @@ def test_a_line_that_is_no_dateline_keeps_its_words(stories: list[str]) -> None:
     assert "nasa" in found
 
 
-def test_a_french_place_after_a_is_a_name() -> None:
+@pytest.mark.parametrize(
+    ("stories", "name"),
+    [
+        (
+            [
+                "Vireo ouvrira son siège à Paris au printemps, selon ses dirigeants.",
+                "Les ingénieurs de Zorbak travailleront à Paris dès le mois de mai.",
+                "Le salon où Vireo présente sa tablette se tient à Paris cette année.",
+            ],
+            "paris",
+        ),
+        (
+            [
+                "Le Canadien National a confié à Vireo la maintenance de ses wagons.",
+                "Selon le Canadien National, Vireo livrera les premiers wagons en mai.",
+                "Le contrat entre Vireo et le Canadien National court sur cinq ans.",
+            ],
+            "canadien national",
+        ),
+    ],
+)
+def test_a_french_name_stays(stories: list[str], name: str) -> None:
     """ "à Paris": the word before the capital is French ("à", "où"), and "Paris" is a
-    name there, though "paris" (bets) is a dictionary word too."""
-    stories = [
-        "Vireo ouvrira son siège à Paris au printemps, selon ses dirigeants.",
-        "Les ingénieurs de Zorbak travailleront à Paris dès le mois de mai.",
-        "Le salon où Vireo présente sa tablette se tient à Paris cette année.",
-    ]
-    assert "paris" in _terms_of(stories, "fr")
-
-
-def test_a_french_demonym_before_a_company_stays() -> None:
-    """ "le Canadien National" names a company (no first name follows the demonym): the
-    phrase stays."""
-    stories = [
-        "Le Canadien National a confié à Vireo la maintenance de ses wagons.",
-        "Selon le Canadien National, Vireo livrera les premiers wagons en mai.",
-        "Le contrat entre Vireo et le Canadien National court sur cinq ans.",
-    ]
-    assert "canadien national" in _terms_of(stories, "fr")
+    name there, though "paris" (bets) is a dictionary word too. "le Canadien National"
+    names a company (no first name follows the demonym): the phrase stays."""
+    assert name in _terms_of(stories, "fr")
 
 
 def test_a_day_starting_the_next_line_makes_no_fragment() -> None:
@@ -830,12 +842,5 @@ def test_the_written_form_comes_from_prose(
     """The form shown is the one sentences write ("Kestrel orbiter"), not the headlines'
     capitals, even when headlines hold it more often; after an elision ("l'iPhone") the
     word is found whole."""
-    rows = [(story, f"Outlet {n % 3}") for n, story in enumerate(stories)]
-    rows += [(QUIET[language], f"Outlet {n % 5}") for n in range(20)]
-    now = _texts(rows)
-    before = _texts([(QUIET[language], f"Outlet {n % 5}") for n in range(10)])
-    found = analytics.emerging_terms(
-        now[0], before[0], current_outlets=now[1], previous_outlets=before[1], min_articles=2
-    )
-    shown = dict(zip(found["term"], found["written"], strict=True))
+    shown = _written_forms(stories, language)
     assert shown.get(term) == written, shown
