@@ -995,6 +995,11 @@ _WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•'’–—]+"
 _WRITTEN_GAP = rf"{_WRITTEN_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*){_WRITTEN_SEPARATOR})*"
 
 
+# The occurrences in prose a term's written form is read from at most: the most frequent
+# form of a frequent term is plain long before its last line.
+WRITTEN_SAMPLE = 200
+
+
 def _written_form(term: str, evidence: _TermEvidence) -> str:
     """How the texts write a term most often ("FBI", "iPhone", "ProMotion", "Bank of
     America", "levée de fonds"): the term as a reader knows it. Lines in Title Case count
@@ -1002,14 +1007,14 @@ def _written_form(term: str, evidence: _TermEvidence) -> str:
     spelled = _WRITTEN_GAP.join(re.escape(w) for w in term.split())
     # Whole words: after an elision ("l'iPhone", "d'Orbiter") and before a possessive
     # ("Vireo's") too, not inside a longer word.
-    pattern = re.compile(
-        rf"(?<![\w-])(?<![^\W\d_]{{3}}['’])(?i:{spelled})(?![\w]|-\w|['’](?!s\b)\w)"
-    )
+    pattern = re.compile(rf"(?<![\w-])(?i:{spelled})(?![\w]|-\w|['’](?!s\b)\w)")
     forms: Counter[str] = Counter()
     in_titles: Counter[str] = Counter()
     for line, title_case, _ in evidence.lines_holding(term):
         found = in_titles if title_case else forms
         found.update(" ".join(m.group().split()) for m in pattern.finditer(line))
+        if forms.total() >= WRITTEN_SAMPLE:
+            break
     best = (forms or in_titles).most_common(1)
     return best[0][0] if best else term
 
@@ -1041,22 +1046,6 @@ def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
     return bool(trailing) and max(trailing.count(w) for w in set(trailing)) >= FRAGMENT_SHARE * len(
         after
     )
-    pattern = re.compile(
-        rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b(?:\s+([A-ZÀ-Ý][\w'’]*)\b)?",
-        re.IGNORECASE,
-    )
-    found = [m for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
-    if not found:
-        return False
-    # Before the word, any stop word ("New York", "Le Monde"); after it, a day's or a
-    # month's name only ("Cyber Monday"): stop-word lists hold nouns that end names of
-    # their own ("Echo Show").
-    for side, names_of in ((1, stop), (2, calendar_words())):
-        beside = [m.group(side) for m in found]
-        names = [w for w in beside if w and w[:1].isupper() and w.lower() in names_of]
-        if names and max(names.count(w) for w in set(names)) >= FRAGMENT_SHARE * len(found):
-            return True
-    return False
 
 
 def _words(text: str) -> list[str]:
