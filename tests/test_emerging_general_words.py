@@ -687,16 +687,33 @@ def test_a_term_is_shown_as_the_texts_write_it(language: str, expected: dict[str
     assert {t: written.get(t) for t in expected} == expected
 
 
-def test_a_roman_numeral_is_no_term() -> None:
-    """ "III" after several names ("Vireo III", "Act III", "Zorbak III") is a number:
-    numbers are no terms, whatever follows them."""
-    stories = [
-        "Reviewers tested Vireo III on three graphics cards this week.",
-        "The benchmark runs in Act III, in the market of the city.",
-        "Zorbak III, the sequel, sold a million copies in its first week.",
-        "Players said Act III of Zorbak III was the slowest.",
-    ]
-    found = _terms_of(stories, "en")
+@pytest.mark.parametrize(
+    ("language", "stories"),
+    [
+        (
+            "en",
+            [
+                "Reviewers tested Vireo III on three graphics cards this week.",
+                "The benchmark runs in Act III, in the market of the city.",
+                "Zorbak III, the sequel, sold a million copies in its first week.",
+                "Players said Act III of Zorbak III was the slowest.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Les critiques ont testé Vireo III sur trois cartes graphiques.",
+                "Le test se déroule dans l'acte III, au marché de la ville.",
+                "Zorbak III, la suite, s'est vendu à un million d'exemplaires.",
+                "Les joueurs trouvent l'acte III de Zorbak III le plus lent.",
+            ],
+        ),
+    ],
+)
+def test_a_roman_numeral_is_no_term(language: str, stories: list[str]) -> None:
+    """ "III" after several names ("Vireo III", "Act III", "l'acte III", "Zorbak III") is
+    a number: numbers are no terms, whatever follows them."""
+    found = _terms_of(stories, language)
     assert "iii" not in found
     assert "zorbak" in " ".join(found)
 
