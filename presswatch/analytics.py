@@ -969,13 +969,14 @@ def _is_common_acronym(term: str, evidence: _TermEvidence) -> bool:
 def _starts_with_a_person_demonym(term: str, language: str | None, evidence: _TermEvidence) -> bool:
     """Whether a French phrase opens with a demonym before a person's name ("le Français
     Paul Vireau", "l'Américaine Jane Roe", "le joueur français Paul Vireau"): it says whose
-    the name is, the name alone is the term. A demonym before no first name ("Canadien
+    the name is, the name alone is the term. A demonym before a dictionary word ("Canadien
     National", a company) or that is also a country's name ("Suisse romande") stays."""
     words = term.split()
     if len(words) < 2 or language != "fr" or words[0] not in demonyms_of("fr"):
         return False
-    # A person's name follows (a first name first): "Canadien National", a company, stays.
-    if words[1] not in first_names():
+    # A name follows, not a dictionary word ("Canadien National", a company, stays); a
+    # first name is a name even when a dictionary holds it ("Paul").
+    if is_word(words[1]) and words[1] not in first_names():
         return False
     if words[0] in {str(n).lower() for n in Locale("fr").territories.values()}:
         return False
@@ -989,10 +990,11 @@ def _starts_with_a_person_demonym(term: str, language: str | None, evidence: _Te
 
 
 # What stands between the words of a term as the texts write it: spaces and signs that
-# end no clause ("&", "/", "-"), and the numbers and words too short to be terms that the
-# term skips ("Bank of America", "Mistral 7B Instruct"); never a line's end.
-_WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•'’–—]+"
-_WRITTEN_GAP = rf"{_WRITTEN_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*){_WRITTEN_SEPARATOR})*"
+# end no clause ("&", "/", "–"), and the numbers and words too short to be terms that the
+# term skips, elided ones too ("Bank of America", "Mistral 7B Instruct", "Côte d'Ivoire",
+# "ministère de l'Intérieur"); never a line's end.
+_WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•'’]+"
+_WRITTEN_GAP = rf"{_WRITTEN_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*)(?:{_WRITTEN_SEPARATOR}|['’]))*"
 
 
 # The occurrences in prose a term's written form is read from at most: the most frequent
@@ -1021,8 +1023,8 @@ def _written_form(term: str, evidence: _TermEvidence) -> str:
 
 def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) -> bool:
     """Whether a single word mostly follows one same capitalised stop word, or mostly
-    precedes one same day's or month's name inside sentences: the rest of a name whose
-    first or last word was left out ("York" of "New York", "Cyber" of "Cyber Monday")."""
+    precedes one same day's name inside sentences: the rest of a name whose first or last
+    word was left out ("York" of "New York", "Cyber" of "Cyber Monday")."""
     if " " in term:
         return False
     pattern = re.compile(rf"(?:\b([A-ZÀ-Ý][\w'’]*)\s+)?\b{re.escape(term)}\b", re.IGNORECASE)
@@ -1032,9 +1034,10 @@ def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
     leading = [w for w in before if w and w[:1].isupper() and w.lower() in stop]
     if leading and max(leading.count(w) for w in set(leading)) >= FRAGMENT_SHARE * len(before):
         return True
-    # After the word, a day's or a month's name in full only, on the same line and not in
-    # a headline (every word capitalised there): stop-word lists also hold nouns that end
-    # names of their own ("Echo Show"), and abbreviations that are words ("Sun", "Mars").
+    # After the word, a day's name in full only, on the same line and not in a headline
+    # (every word capitalised there): stop-word lists also hold nouns that end names of
+    # their own ("Echo Show"), and month names and abbreviations are words too ("Mars",
+    # "May", "Sun").
     pattern = re.compile(rf"\b{re.escape(term)}\b(?:[^\S\n]+([A-ZÀ-Ý][\w'’]*)\b)?", re.IGNORECASE)
     after = [
         m.group(1)
@@ -1042,7 +1045,7 @@ def _is_name_fragment(term: str, evidence: _TermEvidence, stop: frozenset[str]) 
         if not title_case
         for m in pattern.finditer(line)
     ]
-    trailing = [w for w in after if w and w[:1].isupper() and w.lower() in calendar_names()]
+    trailing = [w for w in after if w and w[:1].isupper() and w.lower() in day_names()]
     return bool(trailing) and max(trailing.count(w) for w in set(trailing)) >= FRAGMENT_SHARE * len(
         after
     )
@@ -1068,14 +1071,14 @@ WIRE_AGENCIES = (
     "AP", "AFP", "Reuters", "dpa", "DPA", "ANSA", "EFE", "CP", "PA", "Belga", "ATS",
     "APA", "UPI", "AAP", "Xinhua", "Kyodo", "Lusa", "KNA", "Bloomberg", "Yonhap",
 )  # fmt: skip
-# A wire story's dateline: a place of up to four words, maybe a date, the agency in
-# brackets, then a dash ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ", "Lyon,
+# A wire story's dateline: a place of up to four capitalised words, maybe a date, the
+# agency in brackets, then a dash ("WASHINGTON (AP) — ", "PARIS, 5 janvier (Reuters) - ", "Lyon,
 # 6 janvier 2025 (AFP) - "). Where the story was filed is no news, and the agency is a
 # source cited. Spaces may be no-break ones; a dateline never runs over a line's end.
 _DATELINE = re.compile(
-    r"(?m)^[^\S\n]*[A-ZÀ-Ý][\w'’.-]*(?:[^\S\n]+[\w'’.-]+){0,3}"
+    r"(?m)^[^\S\n]*[A-ZÀ-Ý][\w'’.-]*(?:[^\S\n]+[A-ZÀ-Ý][\w'’.-]*){0,3}"
     r"(?:,[^\S\n]+[^\n()—–]{1,40}?)?[^\S\n]*"
-    rf"(\((?:{'|'.join(WIRE_AGENCIES)})\))[^\S\n]*[-–—][^\S\n]"
+    rf"(\((?:{'|'.join(WIRE_AGENCIES)})\))[^\S\n]*[-–—](?:[^\S\n]|$)"
 )
 
 
@@ -1141,6 +1144,12 @@ OUTLET_STORY_ARTICLES = 3
 NAME_SHARE = 0.8
 
 
+# Between the words of a phrase in a text: spaces, and the short links the phrase skips,
+# elided ones too ("levée de fonds", "Cour de cassation", "Côte d'Ivoire", "ministère de
+# l'Intérieur").
+_PHRASE_GAP = r"\s+(?:[^\W\d_]{1,2}(?:\s+|['’]))*"
+
+
 def _capital_names(word: str, nouns_capitalised: bool) -> bool:
     """Whether a word's capital is a sign of a name: it has one, and the text's language
     does not capitalise the common noun it is ("Regierung" in German)."""
@@ -1157,7 +1166,7 @@ def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     # Only where a word (in Latin letters, accented too: "à Paris") or a comma stands before
     # it, and not in a line in Title Case ("Why the iPad Is Capable Of More"): a sentence's
     # first word and a title's words are capitalised whatever they are.
-    spelled = r"\s+".join(re.escape(w) for w in words)
+    spelled = _PHRASE_GAP.join(re.escape(w) for w in words)
     pattern = re.compile(rf"(?<=[a-zß-ÿĀ-ſ,] ){spelled}\b", re.IGNORECASE)
     lines = evidence.lines_holding(term)
     found = [
@@ -1181,7 +1190,7 @@ def _is_written_as_name(term: str, evidence: _TermEvidence, least: int = 1) -> b
     if len(words) == 1 and term in first_names():
         return False
     # The words of a phrase may stand around a compound's link ("Cour de Cassation").
-    spelled = r"\s+(?:[^\W\d_]{1,2}\s+)?".join(re.escape(w) for w in words)
+    spelled = _PHRASE_GAP.join(re.escape(w) for w in words)
     # After a word in lower case or an acronym ("CEO Jane Roe") only: the items of a list
     # ("Patio, Balcony, Garage") and the words of a heading ("Three Room Flat") are
     # capitalised whatever they are.
@@ -1644,8 +1653,9 @@ def calendar_words() -> frozenset[str]:
     """Month and day names (lower case, wide and abbreviated, days also in the plural) of
     COMMON_WORD_LANGUAGES, from Babel's CLDR: they rise with the calendar, not with the
     news, so emerging terms leave them out."""
-    words = set(calendar_names())
+    words = set(day_names())
     for code in COMMON_WORD_LANGUAGES:
+        words |= {str(n).lower() for n in get_month_names("wide", locale=code).values()}
         for names in (
             get_month_names("abbreviated", locale=code),
             get_day_names("abbreviated", locale=code),
@@ -1657,14 +1667,13 @@ def calendar_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def calendar_names() -> frozenset[str]:
-    """Month and day names in full (lower case) of COMMON_WORD_LANGUAGES, from Babel's
-    CLDR: "monday", "janvier"."""
+def day_names() -> frozenset[str]:
+    """Day names in full (lower case) of COMMON_WORD_LANGUAGES, from Babel's CLDR:
+    "monday", "lundi"."""
     return frozenset(
         str(n).lower()
         for code in COMMON_WORD_LANGUAGES
-        for names in (get_month_names("wide", locale=code), get_day_names("wide", locale=code))
-        for n in names.values()
+        for n in get_day_names("wide", locale=code).values()
     )
 
 

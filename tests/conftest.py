@@ -176,7 +176,7 @@ EMPTIED_CACHES: tuple[Any, ...] = (
     analytics.first_names,
     analytics.stop_words_all,
     analytics.calendar_words,
-    analytics.calendar_names,
+    analytics.day_names,
     i18n._french,
 )
 KEPT_CACHES = {

@@ -615,6 +615,11 @@ def test_a_listed_acronym_written_as_a_name_is_that_name() -> None:
             "Le Français Paul Vireau affrontera l'Espagnol Pablo Ruiz jeudi.",
         ],
         [
+            "L'Ukrainien Volodymyr Vireau a rencontré les dirigeants de Zorbak à Kiev.",
+            "Selon l'Ukrainien Volodymyr Vireau, Zorbak livrera les turbines en mai.",
+            "L'Ukrainien Volodymyr Vireau signera le contrat avec Zorbak jeudi.",
+        ],
+        [
             "Le joueur français Paul Vireau s'est qualifié pour les quarts à Melbourne.",
             "Nouvelle victoire pour le tennisman français Paul Vireau, jeudi.",
             "Le jeune français Paul Vireau affrontera Pablo Ruiz en quart.",
@@ -622,11 +627,12 @@ def test_a_listed_acronym_written_as_a_name_is_that_name() -> None:
     ],
 )
 def test_a_french_demonym_before_a_name_is_no_part_of_it(stories: list[str]) -> None:
-    """ "le Français Paul Vireau" or "le joueur français Paul Vireau" says whose the name
-    is: the term is "paul vireau", not "français paul vireau"."""
+    """ "le Français Paul Vireau", "le joueur français Paul Vireau" or "l'Ukrainien
+    Volodymyr Vireau" (a first name no list holds) says whose the name is: the term is the
+    name ("paul vireau"), not "français paul vireau"."""
     found = _terms_of(stories, "fr")
-    assert "paul vireau" in found
-    assert not any(term.startswith("français") for term in found)
+    assert any(term.endswith(" vireau") for term in found), found
+    assert not any(term.split()[0] in analytics.demonyms_of("fr") for term in found), found
 
 
 def test_a_country_named_like_its_demonym_keeps_its_phrase() -> None:
@@ -667,6 +673,8 @@ WRITTEN_STORIES = {
         "Cette levée de fonds doit financer l'ouverture de trois bureaux, selon Vireo.",
         "La levée de fonds est la plus grosse de l'année à Lyon.",
         "Vireo ouvrira un bureau à Lyon en mars.",
+        "Vireo vise aussi la Côte d'Ivoire, où la BPI l'accompagne.",
+        "En Côte d'Ivoire, la levée de fonds servira à ouvrir deux agences.",
         "Vireo : Une Levée De Fonds Record",
     ],
 }
@@ -676,7 +684,7 @@ WRITTEN_STORIES = {
     ("language", "expected"),
     [
         ("en", {"fbi": "FBI", "icloud": "iCloud", "bank harbourton": "Bank of Harbourton"}),
-        ("fr", {"levée fonds": "levée de fonds", "vireo": "Vireo"}),
+        ("fr", {"levée fonds": "levée de fonds", "vireo": "Vireo", "côte ivoire": "Côte d'Ivoire"}),
     ],
 )
 def test_a_term_is_shown_as_the_texts_write_it(language: str, expected: dict[str, str]) -> None:
@@ -764,25 +772,56 @@ def test_a_wire_dateline_is_no_news(language: str, place: str, lead: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "stories",
+    ("language", "stories"),
     [
-        [
-            "NASA - The agency said the Vireo probe would launch in May.",
-            "NASA - Engineers found a flaw in the Vireo probe.",
-            "Scientists at NASA said the launch of Vireo was delayed.",
-        ],
-        [
-            "NASA, SpaceX et Vireo - un partenariat pour la sonde.",
-            "NASA, ESA et Vireo - la sonde partira en mai.",
-            "Selon la NASA, la sonde de Vireo a pris du retard.",
-        ],
+        (
+            "en",
+            [
+                "NASA - The agency said the Vireo probe would launch in May.",
+                "NASA - Engineers found a flaw in the Vireo probe.",
+                "Scientists at NASA said the launch of Vireo was delayed.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "NASA, SpaceX et Vireo - un partenariat pour la sonde.",
+                "NASA, ESA et Vireo - la sonde partira en mai.",
+                "Selon la NASA, la sonde de Vireo a pris du retard.",
+            ],
+        ),
     ],
 )
-def test_a_line_that_is_no_dateline_keeps_its_words(stories: list[str]) -> None:
+def test_a_line_that_is_no_dateline_keeps_its_words(language: str, stories: list[str]) -> None:
     """A line that opens with a name before a dash but credits no wire agency ("NASA - ",
     "NASA, SpaceX et Vireo - ") is no dateline: its names stay terms."""
-    found = _terms_of(stories, "en" if "The agency" in stories[0] else "fr")
-    assert "nasa" in found
+    assert "nasa" in _terms_of(stories, language)
+
+
+def test_a_dateline_alone_on_its_line_is_one() -> None:
+    """A dateline whose dash ends its line ("KERBRAT (AFP) -", the story on the next
+    line) is a dateline too, whatever the line ends (LF or CRLF)."""
+    for end in ("\n", "\r\n"):
+        stories = [
+            f"KERBRAT (AFP) -{end}Vireo a accepté de payer une amende.",
+            f"KERBRAT (AFP) -{end}Les régulateurs reprochent à Vireo trois avertissements.",
+            f"KERBRAT (AFP) -{end}Les actions de Vireo ont chuté après l'amende.",
+        ]
+        found = _terms_of(stories, "fr")
+        assert "vireo" in found
+        assert not {"kerbrat", "afp"} & set(found), end
+
+
+def test_an_acronym_that_names_an_organisation_stays() -> None:
+    """ "ICO" (the UK data regulator) is an acronym of an organisation, not of a common
+    noun: it is on no list and stays a term."""
+    assert "ico" not in analytics.common_acronyms()
+    stories = [
+        "The ICO fined Vireo for losing the data of its clients.",
+        "Vireo will appeal against the ICO decision, its lawyers said.",
+        "The ICO said Vireo had ignored three warnings.",
+    ]
+    assert "ico" in _terms_of(stories, "en")
 
 
 @pytest.mark.parametrize(
@@ -861,3 +900,16 @@ def test_the_written_form_comes_from_prose(
     word is found whole."""
     shown = _written_forms(stories, language)
     assert shown.get(term) == written, shown
+
+
+def test_a_word_before_a_month_name_is_no_fragment() -> None:
+    """Month names are words too ("Mars", the planet; "May"): a word mostly before one
+    ("Perseverance Mars rover") stays; only a day's name makes a fragment."""
+    stories = [
+        "The Perseverance Mars rover sent new pictures to Vireo engineers.",
+        "Vireo built the arm of the Perseverance Mars rover.",
+        "The Perseverance Mars rover drilled its tenth sample.",
+        "Engineers at Vireo fixed a wheel of the Perseverance Mars rover.",
+        "Scientists said Perseverance found traces of an ancient lake.",
+    ]
+    assert "perseverance" in " ".join(_terms_of(stories, "en"))
