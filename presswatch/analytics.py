@@ -992,9 +992,10 @@ def _starts_with_a_person_demonym(term: str, language: str | None, evidence: _Te
 # What stands between the words of a term as the texts write it: spaces and signs that
 # end no clause ("&", "/", "–"), and the numbers and words too short to be terms that the
 # term skips, elided ones too ("Bank of America", "Mistral 7B Instruct", "Côte d'Ivoire",
-# "ministère de l'Intérieur"); never a line's end.
-_WRITTEN_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•'’]+"
-_WRITTEN_GAP = rf"{_WRITTEN_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*)(?:{_WRITTEN_SEPARATOR}|['’]))*"
+# "ministère de l'Intérieur"); never a line's end. Every check that looks for a term in
+# the texts spells it with this gap, as the term was cut from them.
+_TERM_SEPARATOR = r"[^\w\n.,;:!?…()\[\]{}\"“”«»|•'’]+"
+_TERM_GAP = rf"{_TERM_SEPARATOR}(?:(?:[^\W\d_]{{1,2}}|\d\w*)(?:{_TERM_SEPARATOR}|['’]))*"
 
 
 # The occurrences in prose a term's written form is read from at most: the most frequent
@@ -1006,7 +1007,7 @@ def _written_form(term: str, evidence: _TermEvidence) -> str:
     """How the texts write a term most often ("FBI", "iPhone", "ProMotion", "Bank of
     America", "levée de fonds"): the term as a reader knows it. Lines in Title Case count
     only when no other line holds it; the term itself when no line does."""
-    spelled = _WRITTEN_GAP.join(re.escape(w) for w in term.split())
+    spelled = _TERM_GAP.join(re.escape(w) for w in term.split())
     # Whole words: after an elision ("l'iPhone", "d'Orbiter") and before a possessive
     # ("Vireo's") too, not inside a longer word.
     pattern = re.compile(rf"(?<![\w-])(?i:{spelled})(?![\w]|-\w|['’](?!s\b)\w)")
@@ -1144,12 +1145,6 @@ OUTLET_STORY_ARTICLES = 3
 NAME_SHARE = 0.8
 
 
-# Between the words of a phrase in a text: spaces, and the short links the phrase skips,
-# elided ones too ("levée de fonds", "Cour de cassation", "Côte d'Ivoire", "ministère de
-# l'Intérieur").
-_PHRASE_GAP = r"\s+(?:[^\W\d_]{1,2}(?:\s+|['’]))*"
-
-
 def _capital_names(word: str, nouns_capitalised: bool) -> bool:
     """Whether a word's capital is a sign of a name: it has one, and the text's language
     does not capitalise the common noun it is ("Regierung" in German)."""
@@ -1166,7 +1161,7 @@ def _is_common_word(term: str, evidence: _TermEvidence) -> bool:
     # Only where a word (in Latin letters, accented too: "à Paris") or a comma stands before
     # it, and not in a line in Title Case ("Why the iPad Is Capable Of More"): a sentence's
     # first word and a title's words are capitalised whatever they are.
-    spelled = _PHRASE_GAP.join(re.escape(w) for w in words)
+    spelled = _TERM_GAP.join(re.escape(w) for w in words)
     pattern = re.compile(rf"(?<=[a-zß-ÿĀ-ſ,] ){spelled}\b", re.IGNORECASE)
     lines = evidence.lines_holding(term)
     found = [
@@ -1190,7 +1185,7 @@ def _is_written_as_name(term: str, evidence: _TermEvidence, least: int = 1) -> b
     if len(words) == 1 and term in first_names():
         return False
     # The words of a phrase may stand around a compound's link ("Cour de Cassation").
-    spelled = _PHRASE_GAP.join(re.escape(w) for w in words)
+    spelled = _TERM_GAP.join(re.escape(w) for w in words)
     # After a word in lower case or an acronym ("CEO Jane Roe") only: the items of a list
     # ("Patio, Balcony, Garage") and the words of a heading ("Three Room Flat") are
     # capitalised whatever they are.
@@ -1580,7 +1575,7 @@ def _ends_in_a_first_name(term: str, evidence: _TermEvidence) -> bool:
     words = term.split()
     if len(words) < 2 or words[-1] not in first_names():
         return False
-    spelled = r"\s+(?:[^\W\d_]{1,2}\s+)?".join(re.escape(w) for w in words)
+    spelled = _TERM_GAP.join(re.escape(w) for w in words)
     pattern = re.compile(rf"\b((?i:{spelled}))\b(\s+[A-ZÀ-Ý][\w'’-]+)?")
     found = [m for text in evidence.texts_holding(term) for m in pattern.finditer(text)]
     running = sum(

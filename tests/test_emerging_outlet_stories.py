@@ -337,3 +337,21 @@ def test_a_place_named_inside_longer_names_stays_a_name(
     mostly stands after "de" or "of" in longer names ("Mairie de Nice")."""
     terms = _terms(_period(stories), _period(QUIET_EN + QUIET_FR))
     assert place in terms
+
+
+@pytest.mark.parametrize(
+    ("story", "name"),
+    [
+        ("Reviewers tested the new Nimbus 7 9800X Orbiter against older chips.", "nimbus orbiter"),
+        (
+            "Les testeurs ont comparé le nouveau Nimbus 7 9800X Orbiter aux anciennes puces.",
+            "nimbus orbiter",
+        ),
+    ],
+)
+def test_a_name_around_a_model_number_is_written_as_a_name(story: str, name: str) -> None:
+    """A product's name around its model number ("Nimbus 7 9800X Orbiter": the term skips
+    the number) is read as written, number and all: a story one outlet follows in three
+    articles names it."""
+    now = _period([(3, story, "Trade Weekly"), *FILLER_EN])
+    assert name in _terms(now, _period(QUIET_EN))
